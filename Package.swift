@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Module layout (dependencies point downwards only):
+//
+//   vae-pipeline (executable: argument parsing, progress, printing)
+//       │
+//   Corpus ── Tokenization ── NeuralCore
+//       │          │              │
+//   CArchive   CICUShim       COpenBLAS
+//
+// C is isolated in the C* targets; each Swift module imports its C target in one file.
+let package = Package(
+    name: "vae-pipeline",
+    products: [
+        .executable(name: "vae-pipeline", targets: ["vae-pipeline"]),
+        .library(name: "Corpus", targets: ["Corpus"]),
+        .library(name: "Tokenization", targets: ["Tokenization"]),
+        .library(name: "NeuralCore", targets: ["NeuralCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries.
+        .systemLibrary(
+            name: "CArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // ICU's headers rename every function per version (ubrk_open → ubrk_open_72), which the
+        // Swift importer cannot follow, so Swift reaches ICU only through this shim.
+        .target(
+            name: "CICUShim",
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n"), .linkedLibrary("icudata")]
+        ),
+
+        // Swift modules.
+        .target(name: "Corpus", dependencies: ["CArchive"]),
+        .target(name: "Tokenization", dependencies: ["CICUShim"]),
+        .target(name: "NeuralCore", dependencies: ["COpenBLAS"]),
+        .executableTarget(
+            name: "vae-pipeline",
+            dependencies: [
+                "Corpus",
+                "Tokenization",
+                "NeuralCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Tests mirror the modules.
+        .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
+        .testTarget(name: "VAEPipelineTests", dependencies: ["vae-pipeline"]),
+    ]
+)

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages vae-pipeline builds against, when any is missing.
+# Idempotent and quiet when everything is present; safe to run before every build.
+set -euo pipefail
+
+required=(libarchive-dev libicu-dev libopenblas-dev pkg-config)
+missing=()
+for package in "${required[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]} > 0)); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
