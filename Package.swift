@@ -48,8 +48,6 @@ let package = Package(
             name: "vae-pipeline",
             dependencies: [
                 "Corpus",
-                "Tokenization",
-                "NeuralCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

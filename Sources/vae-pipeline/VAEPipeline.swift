@@ -5,6 +5,10 @@ struct VAEPipeline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vae-pipeline",
         abstract: "Stream large text corpora into text variational autoencoders.",
-        subcommands: []
+        discussion: """
+            Inputs may be plain, gzip, bzip2, xz, zstd or lz4 files, or zip and tar archives \
+            (compression is detected from the bytes); '-' reads standard input.
+            """,
+        subcommands: [Inspect.self]
     )
 }

@@ -1,0 +1,99 @@
+/// How the reader turns bytes into records.
+public enum RecordFormat: String, Sendable, CaseIterable {
+    /// Choose by the member's (or file's) name: `.csv`, `.tsv`/`.tab`, `.jsonl`/`.ndjson`, else `lines`.
+    case auto
+    /// One record per line (LF or CRLF); empty lines are skipped and counted.
+    case lines
+    /// RFC 4180 comma-separated values with a header row by default.
+    case csv
+    /// Tab-separated values, quoted like CSV.
+    case tsv
+    /// One JSON object per line; the named string fields become records.
+    case jsonl
+    /// The whole stream as one character stream, delivered in pieces (for character models).
+    case text
+
+    /// The format `auto` resolves to for a member or file name (compression suffixes ignored).
+    public static func detect(fromName name: String) -> RecordFormat {
+        var lowered = name.lowercased()
+        let compressionSuffixes = [".gz", ".gzip", ".bz2", ".xz", ".lzma", ".zst", ".zstd", ".lz4", ".z"]
+        while let suffix = compressionSuffixes.first(where: { lowered.hasSuffix($0) }) {
+            lowered.removeLast(suffix.count)
+        }
+        if lowered.hasSuffix(".csv") { return .csv }
+        if lowered.hasSuffix(".tsv") || lowered.hasSuffix(".tab") { return .tsv }
+        if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") { return .jsonl }
+        return .lines
+    }
+}
+
+/// A CSV column chosen by header name or by 0-based index.
+public enum ColumnSelector: Sendable, Hashable, CustomStringConvertible {
+    case name(String)
+    case index(Int)
+
+    /// Parses a user's `--column` value: digits are an index, anything else a header name.
+    public init(parsing text: String) {
+        if let index = Int(text), index >= 0 { self = .index(index) } else { self = .name(text) }
+    }
+
+    public var description: String {
+        switch self {
+        case let .name(name): name
+        case let .index(index): "#\(index)"
+        }
+    }
+}
+
+/// What to do with bytes that are not valid UTF-8.
+public enum InvalidUTF8Policy: String, Sendable, CaseIterable {
+    /// Replace each invalid sequence with U+FFFD and keep the record (counted).
+    case replace
+    /// Skip the record (counted).
+    case skip
+}
+
+/// Everything that decides how inputs become record chunks.
+public struct ReaderOptions: Sendable {
+    public var format: RecordFormat = .auto
+    /// The field separator for `csv` (default `,`) and `tsv` (default tab).
+    public var delimiter: UInt8? = nil
+    /// Whether the first row of each CSV/TSV member is a header.
+    public var hasHeader: Bool = true
+    /// CSV/TSV columns to take; each becomes one record per row, in this order. Empty: all.
+    public var columns: [ColumnSelector] = []
+    /// JSON Lines fields to take; each becomes one record per line, in this order.
+    public var jsonFields: [String] = ["text"]
+    /// Archive members to read (shell globs on the member path); empty: all regular members.
+    public var memberPatterns: [String] = []
+    /// Records longer than this are skipped and counted; memory stays bounded by it.
+    public var maxRecordBytes: Int = 1 << 20
+    public var invalidUTF8: InvalidUTF8Policy = .replace
+    /// Turn the first bad record into an error instead of skipping it.
+    public var strict: Bool = false
+    /// Size of the decompressed byte chunks moved between threads.
+    public var chunkBytes: Int = 256 << 10
+    /// How many byte chunks may wait between the decompressing thread and the parser.
+    public var chunksInFlight: Int = 4
+
+    public init() {}
+
+    /// Checks the options for contradictions, with a full-sentence message.
+    public func validate() throws(CorpusError) {
+        if maxRecordBytes < 16 {
+            throw .invalidOptions("--max-record-bytes must be at least 16 bytes; \(maxRecordBytes) was given.")
+        }
+        if chunkBytes < 4096 {
+            throw .invalidOptions("The chunk size must be at least 4096 bytes; \(chunkBytes) was given.")
+        }
+        if chunksInFlight < 1 {
+            throw .invalidOptions("At least one chunk must be allowed in flight.")
+        }
+        if let delimiter, delimiter == UInt8(ascii: "\"") || delimiter == UInt8(ascii: "\n") || delimiter == UInt8(ascii: "\r") {
+            throw .invalidOptions("The delimiter cannot be a quote or a line break.")
+        }
+        if jsonFields.isEmpty && format == .jsonl {
+            throw .invalidOptions("JSON Lines input needs at least one field to read (--field).")
+        }
+    }
+}

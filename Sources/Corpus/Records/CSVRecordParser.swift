@@ -1,0 +1,308 @@
+/// `csv` and `tsv`: RFC 4180 records — quoted fields, `""` escapes, line breaks inside quotes,
+/// CRLF, a byte-order mark, a header row, any one-byte delimiter.
+///
+/// A resumable state machine over raw bytes. Unquoted runs are scanned with a tight loop and
+/// quoted runs with `memchr`; bytes are copied only for the selected columns, once into the
+/// row buffer and once into the chunk. A row is emitted only when it ends, so a row with the
+/// wrong number of fields is skipped whole. Lenient where common tools are lenient: a quote
+/// inside an unquoted field, or text after a closing quote, is kept literally.
+struct CSVRecordParser: RecordParser {
+    private enum State {
+        case fieldStart, unquoted, quoted, quoteInQuoted, afterCarriageReturn
+    }
+
+    private let delimiter: UInt8
+    private let hasHeader: Bool
+    private let selectors: [ColumnSelector]
+    private let maxRecordBytes: Int
+    private let member: MemberInfo
+
+    /// For each column index, the output slot it fills, or -1 when it is not taken.
+    private var slotOfColumn: [Int] = []
+    private var takesAllColumns: Bool
+    private var expectingHeader: Bool
+    private var expectedFieldCount: Int?
+
+    private var state = State.fieldStart
+    private var atMemberStart = true
+    private var line = 1
+    private var rowStartLine = 1
+    private var fieldIndex = 0
+    private var fieldByteCount = 0
+    private var fieldWasQuoted = false
+    private var rowByteCount = 0
+    private var rowTooLarge = false
+    private var rowHasContent = false
+
+    /// The captured fields of the current row, back to back; `captured[slot]` gives each range.
+    private var rowBytes: [UInt8] = []
+    private var capturedStart: [Int] = []
+    private var capturedEnd: [Int] = []
+    private var currentSlot = -1
+    private var currentFieldStart = 0
+
+    init(delimiter: UInt8, hasHeader: Bool, selectors: [ColumnSelector], maxRecordBytes: Int, member: MemberInfo) {
+        self.delimiter = delimiter
+        self.hasHeader = hasHeader
+        self.selectors = selectors
+        self.maxRecordBytes = maxRecordBytes
+        self.member = member
+        takesAllColumns = selectors.isEmpty
+        expectingHeader = hasHeader
+        if !hasHeader && !selectors.isEmpty {
+            resolveIndexSelectors()
+        }
+    }
+
+    // MARK: Parsing
+
+    mutating func parse(_ input: UnsafeBufferPointer<UInt8>, into builder: inout RecordChunkBuilder) throws(CorpusError) {
+        var bytes = input
+        if atMemberStart && !bytes.isEmpty {
+            bytes = bytes.droppingByteOrderMark()
+            atMemberStart = false
+        }
+        guard let base = bytes.baseAddress else { return }
+        let count = bytes.count
+        let quote = UInt8(ascii: "\"")
+        let lineFeed = UInt8(ascii: "\n")
+        let carriageReturn = UInt8(ascii: "\r")
+        var index = 0
+        while index < count {
+            switch state {
+            case .afterCarriageReturn:
+                if base[index] == lineFeed { index += 1 }
+                state = .fieldStart
+
+            case .fieldStart:
+                beginField()
+                if base[index] == quote {
+                    fieldWasQuoted = true
+                    rowHasContent = true
+                    state = .quoted
+                    index += 1
+                } else {
+                    state = .unquoted
+                }
+
+            case .unquoted:
+                let start = index
+                while index < count {
+                    let byte = base[index]
+                    if byte == delimiter || byte == lineFeed || byte == carriageReturn { break }
+                    index += 1
+                }
+                append(base + start, index - start)
+                guard index < count else { break }
+                let byte = base[index]
+                index += 1
+                if byte == delimiter {
+                    endField()
+                    state = .fieldStart
+                } else {
+                    try endRow(into: &builder)
+                    line += 1
+                    rowStartLine = line
+                    state = byte == carriageReturn ? .afterCarriageReturn : .fieldStart
+                }
+
+            case .quoted:
+                let start = index
+                let end = bytes.firstIndex(of: quote, from: index) ?? count
+                // Line breaks inside quotes still count as lines, for error locations.
+                let span = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                var scan = 0
+                while let newline = span.firstIndex(of: lineFeed, from: scan) {
+                    line += 1
+                    scan = newline + 1
+                }
+                append(base + start, end - start)
+                index = end
+                if index < count {
+                    index += 1
+                    state = .quoteInQuoted
+                }
+
+            case .quoteInQuoted:
+                let byte = base[index]
+                if byte == quote {
+                    // A doubled quote inside a quoted field stands for one quote.
+                    append(base + index, 1)
+                    index += 1
+                    state = .quoted
+                } else if byte == delimiter {
+                    index += 1
+                    endField()
+                    state = .fieldStart
+                } else if byte == lineFeed || byte == carriageReturn {
+                    index += 1
+                    try endRow(into: &builder)
+                    line += 1
+                    rowStartLine = line
+                    state = byte == carriageReturn ? .afterCarriageReturn : .fieldStart
+                } else {
+                    state = .unquoted
+                }
+            }
+        }
+    }
+
+    mutating func finish(into builder: inout RecordChunkBuilder) throws(CorpusError) {
+        switch state {
+        case .quoted:
+            builder.skip(.unterminatedQuote, line: rowStartLine)
+            resetRow()
+        case .unquoted, .quoteInQuoted:
+            try endRow(into: &builder)
+        case .fieldStart:
+            // "a,b," at the very end: the row's last field is empty.
+            if fieldIndex > 0 {
+                beginField()
+                try endRow(into: &builder)
+            }
+        case .afterCarriageReturn:
+            break
+        }
+        state = .fieldStart
+    }
+
+    // MARK: Fields and rows
+
+    private mutating func beginField() {
+        fieldByteCount = 0
+        fieldWasQuoted = false
+        if takesAllColumns || expectingHeader {
+            currentSlot = fieldIndex
+            ensureSlot(fieldIndex)
+        } else {
+            currentSlot = fieldIndex < slotOfColumn.count ? slotOfColumn[fieldIndex] : -1
+        }
+        currentFieldStart = rowBytes.count
+    }
+
+    @inline(__always)
+    private mutating func append(_ start: UnsafePointer<UInt8>, _ length: Int) {
+        guard length > 0 else { return }
+        fieldByteCount += length
+        rowByteCount += length
+        rowHasContent = true
+        if rowByteCount > maxRecordBytes {
+            if !rowTooLarge {
+                rowTooLarge = true
+                rowBytes.removeAll()
+            }
+            return
+        }
+        if currentSlot >= 0 && !rowTooLarge {
+            rowBytes.append(contentsOf: UnsafeBufferPointer(start: start, count: length))
+        }
+    }
+
+    private mutating func endField() {
+        if currentSlot >= 0 && !rowTooLarge {
+            capturedStart[currentSlot] = currentFieldStart
+            capturedEnd[currentSlot] = rowBytes.count
+        }
+        fieldIndex += 1
+    }
+
+    private mutating func endRow(into builder: inout RecordChunkBuilder) throws(CorpusError) {
+        endField()
+        defer { resetRow() }
+        let fieldCount = fieldIndex
+        if fieldCount == 1 && !rowHasContent {
+            builder.blankLine()
+            return
+        }
+        if rowTooLarge {
+            builder.skip(.recordTooLarge(limit: maxRecordBytes), line: rowStartLine)
+            return
+        }
+        if expectingHeader {
+            try readHeader(fieldCount: fieldCount, into: &builder)
+            return
+        }
+        if let expected = expectedFieldCount {
+            if fieldCount != expected {
+                builder.skip(.wrongFieldCount(expected: expected, found: fieldCount), line: rowStartLine)
+                return
+            }
+        } else {
+            // No header: the first row fixes the field count, and index selectors must fit it.
+            expectedFieldCount = fieldCount
+            if let beyond = selectors.compactMap({ if case let .index(i) = $0 { i } else { nil } }).first(where: { $0 >= fieldCount }) {
+                throw .columnOutOfRange(index: beyond, fieldCount: fieldCount, location: builder.location(rowStartLine))
+            }
+        }
+        let slots = takesAllColumns ? fieldCount : selectors.count
+        rowBytes.withUnsafeBufferPointer { row in
+            for slot in 0..<slots {
+                let range = capturedStart[slot]..<capturedEnd[slot]
+                builder.emit(UnsafeBufferPointer(rebasing: row[range]), line: rowStartLine, field: slot)
+            }
+        }
+    }
+
+    private mutating func readHeader(fieldCount: Int, into builder: inout RecordChunkBuilder) throws(CorpusError) {
+        let header: [String] = rowBytes.withUnsafeBufferPointer { row in
+            (0..<fieldCount).map { String(decoding: UnsafeBufferPointer(rebasing: row[capturedStart[$0]..<capturedEnd[$0]]), as: UTF8.self) }
+        }
+        expectingHeader = false
+        expectedFieldCount = fieldCount
+        builder.record(.header(header, member))
+        guard !takesAllColumns else { return }
+        slotOfColumn = Array(repeating: -1, count: fieldCount)
+        for (slot, selector) in selectors.enumerated() {
+            let column: Int
+            switch selector {
+            case let .name(name):
+                guard let found = header.firstIndex(of: name) else {
+                    throw .unknownColumn(name: name, path: member.input, member: member.name, header: header)
+                }
+                column = found
+            case let .index(index):
+                guard index < fieldCount else {
+                    throw .columnOutOfRange(index: index, fieldCount: fieldCount, location: builder.location(rowStartLine))
+                }
+                column = index
+            }
+            slotOfColumn[column] = slot
+        }
+        capturedStart = Array(repeating: 0, count: selectors.count)
+        capturedEnd = Array(repeating: 0, count: selectors.count)
+    }
+
+    private mutating func resolveIndexSelectors() {
+        var largest = 0
+        for case let .index(index) in selectors { largest = max(largest, index) }
+        slotOfColumn = Array(repeating: -1, count: largest + 1)
+        for (slot, selector) in selectors.enumerated() {
+            if case let .index(index) = selector { slotOfColumn[index] = slot }
+        }
+        capturedStart = Array(repeating: 0, count: selectors.count)
+        capturedEnd = Array(repeating: 0, count: selectors.count)
+    }
+
+    private mutating func ensureSlot(_ slot: Int) {
+        while capturedStart.count <= slot {
+            capturedStart.append(0)
+            capturedEnd.append(0)
+        }
+    }
+
+    private mutating func resetRow() {
+        fieldIndex = 0
+        rowByteCount = 0
+        rowTooLarge = false
+        rowHasContent = false
+        currentSlot = -1
+        rowBytes.removeAll(keepingCapacity: rowBytes.capacity <= 1 << 16)
+        if takesAllColumns || expectingHeader {
+            // Slots of columns a short row never reached must read as empty.
+            for slot in capturedStart.indices {
+                capturedStart[slot] = 0
+                capturedEnd[slot] = 0
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// Fills a ``RecordChunk``: validates each record's UTF-8 once, applies the invalid-UTF-8
+/// policy, and files skipped records as issues. Parsers call it; they never touch the chunk.
+struct RecordChunkBuilder {
+    private(set) var chunk = RecordChunk()
+    let invalidUTF8: InvalidUTF8Policy
+
+    init(member: MemberInfo?, firstRecordIndex: Int, invalidUTF8: InvalidUTF8Policy) {
+        self.invalidUTF8 = invalidUTF8
+        chunk.member = member
+        chunk.firstRecordIndex = firstRecordIndex
+    }
+
+    var recordCount: Int { chunk.count }
+
+    /// Reserves room for the records of `count` input bytes, so that appending never
+    /// reallocates (and copies) in the common case.
+    mutating func reserve(forInputBytes count: Int) {
+        chunk.utf8.reserveCapacity(count)
+        let records = count / 32
+        chunk.ends.reserveCapacity(records)
+        chunk.lines.reserveCapacity(records)
+        chunk.fields.reserveCapacity(records)
+    }
+    var member: MemberInfo? { chunk.member }
+
+    /// Adds one record (skipping or repairing invalid UTF-8 as the policy says).
+    mutating func emit(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, field: Int) {
+        if UTF8Validation.isValid(bytes) {
+            chunk.utf8.append(contentsOf: bytes)
+        } else if invalidUTF8 == .replace {
+            // String's decoder substitutes U+FFFD for each maximal invalid subsequence.
+            var repaired = String(decoding: bytes, as: UTF8.self)
+            repaired.withUTF8 { chunk.utf8.append(contentsOf: $0) }
+            chunk.repairedRecords += 1
+            chunk.issues.append(RecordIssue(location: location(line), reason: .invalidUTF8Repaired))
+        } else {
+            skip(.invalidUTF8, line: line)
+            return
+        }
+        chunk.ends.append(chunk.utf8.count)
+        chunk.lines.append(line)
+        chunk.fields.append(field)
+    }
+
+    /// Files a skipped record.
+    mutating func skip(_ reason: RecordIssueReason, line: Int) {
+        chunk.issues.append(RecordIssue(location: location(line), reason: reason))
+    }
+
+    mutating func blankLine() { chunk.blankLines += 1 }
+
+    mutating func record(_ event: ReaderEvent) { chunk.events.append(event) }
+
+    mutating func setProgress(_ progress: ReadProgress) { chunk.progress = progress }
+
+    /// Whether anything worth delivering was gathered.
+    var hasContent: Bool {
+        !chunk.ends.isEmpty || !chunk.issues.isEmpty || !chunk.events.isEmpty || chunk.blankLines > 0
+    }
+
+    func location(_ line: Int) -> RecordLocation {
+        RecordLocation(input: chunk.member?.input ?? "-", member: chunk.member?.name, line: line)
+    }
+}

@@ -1,0 +1,86 @@
+/// Where a record starts: the input, the archive member (if any) and the 1-based line.
+public struct RecordLocation: Sendable, Hashable, CustomStringConvertible {
+    /// The input as the user named it (a path, or `-` for standard input).
+    public var input: String
+    /// The member inside an archive, or `nil` for a plain or compressed single file.
+    public var member: String?
+    /// The 1-based line where the record starts (CSV records can span lines).
+    public var line: Int
+
+    public init(input: String, member: String?, line: Int) {
+        self.input = input
+        self.member = member
+        self.line = line
+    }
+
+    /// `data.csv.gz:12`, or `corpus.zip:train.csv:12` inside an archive.
+    public var description: String {
+        if let member { return "\(input):\(member):\(line)" }
+        return "\(input):\(line)"
+    }
+}
+
+/// A record the reader skipped (or, with `strict`, stopped at), and why.
+public struct RecordIssue: Sendable, Hashable, CustomStringConvertible {
+    public var location: RecordLocation
+    public var reason: RecordIssueReason
+
+    public init(location: RecordLocation, reason: RecordIssueReason) {
+        self.location = location
+        self.reason = reason
+    }
+
+    public var description: String { "\(location): \(reason.sentence)" }
+
+    /// Whether the record was dropped (every reason but a UTF-8 repair).
+    public var isSkip: Bool { reason != .invalidUTF8Repaired }
+}
+
+/// Why a record was skipped. `kind` groups them for counting.
+public enum RecordIssueReason: Sendable, Hashable {
+    /// Skipped: not valid UTF-8 (policy `skip`).
+    case invalidUTF8
+    /// Kept, with each invalid sequence replaced by U+FFFD (policy `replace`); not a skip.
+    case invalidUTF8Repaired
+    case unterminatedQuote
+    case wrongFieldCount(expected: Int, found: Int)
+    case recordTooLarge(limit: Int)
+    case invalidJSON(String)
+    case missingField(String)
+    case fieldNotString(String)
+
+    /// A stable short name for counting and for JSON reports.
+    public var kind: String {
+        switch self {
+        case .invalidUTF8: "invalid-utf8"
+        case .invalidUTF8Repaired: "invalid-utf8-replaced"
+        case .unterminatedQuote: "unterminated-quote"
+        case .wrongFieldCount: "wrong-field-count"
+        case .recordTooLarge: "record-too-large"
+        case .invalidJSON: "invalid-json"
+        case .missingField: "missing-field"
+        case .fieldNotString: "field-not-string"
+        }
+    }
+
+    public var sentence: String {
+        switch self {
+        case .invalidUTF8:
+            "the record is not valid UTF-8."
+        case .invalidUTF8Repaired:
+            "the record is not valid UTF-8; invalid bytes were replaced with U+FFFD."
+        case .unterminatedQuote:
+            "a quoted field is never closed before the end of the input."
+        case let .wrongFieldCount(expected, found):
+            "the row has \(found) field\(found == 1 ? "" : "s"), but the header has \(expected)."
+        case let .recordTooLarge(limit):
+            "the record is longer than \(limit) bytes (--max-record-bytes)."
+        case let .invalidJSON(detail):
+            "the line is not a valid JSON object: \(detail)."
+        case let .missingField(name):
+            "the object has no field '\(name)'."
+        case let .fieldNotString(name):
+            "the field '\(name)' is not a string."
+        }
+    }
+}
