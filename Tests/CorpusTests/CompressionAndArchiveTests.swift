@@ -81,15 +81,14 @@ import Testing
         #expect(outcome.records.prefix(3) == ["record 1 with some text to make it longer", "record 2 with some text to make it longer", "record 3 with some text to make it longer"])
     }
 
-    // libarchive's gzip reader does not check the CRC-32 trailer, so corruption inside a gzip
-    // stream can go unnoticed (a known gap with an issue of its own); these formats carry
-    // checksums that libarchive verifies.
-    @Test(arguments: [["zstd", "-q", "-k"], ["xz", "-k"], ["bzip2", "-k"]])
+    // zstd, xz and bzip2 carry checksums that libarchive verifies; for gzip, whose CRC-32
+    // libarchive does not check, the reader checks it itself.
+    @Test(arguments: [["zstd", "-q", "-k"], ["xz", "-k"], ["bzip2", "-k"], ["gzip", "-k"]])
     func corruptBytesInsideACompressedStreamAreAnError(command: [String]) async throws {
         let directory = try TemporaryDirectory()
         let plain = try directory.write("x.txt", (1...50_000).map { "line \($0 * 7919 % 100_003) of text" }.joined(separator: "\n"))
         try runTool(command + [plain])
-        let suffix = ["zstd": ".zst", "xz": ".xz", "bzip2": ".bz2"][command[0]]!
+        let suffix = ["zstd": ".zst", "xz": ".xz", "bzip2": ".bz2", "gzip": ".gz"][command[0]]!
         var data = try Data(contentsOf: URL(fileURLWithPath: plain + suffix))
         let middle = data.count / 2
         for offset in middle..<(middle + 400) { data[offset] = 0x55 }
@@ -97,6 +96,23 @@ import Testing
         let outcome = try await readAll([broken])
         let error = try #require(outcome.error as? CorpusError)
         #expect(error.localizedDescription.contains("broken.bin"))
+    }
+
+    @Test func intactGzipIsVerifiedAndConcatenatedGzipIsReadWithAWarning() async throws {
+        let directory = try TemporaryDirectory()
+        let first = try directory.write("a.txt", "one\ntwo\n")
+        let second = try directory.write("b.txt", "three\n")
+        try runTool(["gzip", "-k", first, second])
+        let single = try await readAll([first + ".gz"])
+        #expect(single.report.verifiedChecksums == 1)
+        #expect(single.report.warnings.isEmpty)
+        let joined = directory.path("joined.gz")
+        try runTool(["sh", "-c", "cat '\(first).gz' '\(second).gz' > '\(joined)'"])
+        let concatenated = try await readAll([joined])
+        #expect(concatenated.error == nil)
+        #expect(concatenated.records == ["one", "two", "three"])
+        #expect(concatenated.report.verifiedChecksums == 0)
+        #expect(concatenated.report.warnings.count == 1)
     }
 
     @Test func emptyFilesGiveNoRecordsAndNoError() async throws {

@@ -5,7 +5,9 @@ import Foundation
 enum ByteStreamEvent: Sendable {
     case memberStarted(MemberInfo)
     case bytes(ByteChunk)
-    case memberEnded
+    /// The member ended; for a plain gzip file, the trailer to check the data against
+    /// (libarchive's gzip reader does not check it).
+    case memberEnded(gzipTrailer: GzipTrailer?)
     case failed(CorpusError)
 }
 

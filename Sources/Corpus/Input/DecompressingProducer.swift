@@ -71,7 +71,9 @@ struct DecompressingProducer: Sendable {
                             totalCompressedOffset: totalCompressedBefore + compressed)
                         guard channel.send(.bytes(chunk)) else { return }
                     }
-                    guard channel.send(.memberEnded) else { return }
+                    let trailer = archive.formatName == "raw" && archive.compressionFilters == ["gzip"]
+                        ? Self.gzipTrailer(of: input) : nil
+                    guard channel.send(.memberEnded(gzipTrailer: trailer)) else { return }
                 }
             } catch {
                 _ = channel.send(.failed(.corruptInput(
@@ -85,5 +87,18 @@ struct DecompressingProducer: Sendable {
             _ = channel.send(.failed(.noMatchingMembers(patterns: options.memberPatterns)))
         }
     }
-}
 
+    /// Reads the CRC-32 and length stored in the last eight bytes of a gzip file on disk.
+    private static func gzipTrailer(of input: CorpusInput) -> GzipTrailer? {
+        guard case let .file(path) = input, let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let end = try? handle.seekToEnd(), end >= 18 else { return nil }
+        try? handle.seek(toOffset: end - 8)
+        guard let data = try? handle.read(upToCount: 8), data.count == 8 else { return nil }
+        let bytes = [UInt8](data)
+        func word(_ at: Int) -> UInt32 {
+            UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+        }
+        return GzipTrailer(crc: word(0), length: word(4))
+    }
+}

@@ -16,6 +16,10 @@ public struct ReadReport: Sendable {
     /// The header of each CSV/TSV member, in order.
     public private(set) var headers: [(member: MemberInfo, fields: [String])] = []
     public private(set) var progress = ReadProgress()
+    /// Notes about the input that are not bad records.
+    public private(set) var warnings: [String] = []
+    /// Members whose gzip CRC-32 was checked and matched.
+    public private(set) var verifiedChecksums = 0
 
     public init() {}
 
@@ -38,6 +42,8 @@ public struct ReadReport: Sendable {
             switch event {
             case let .memberStarted(info): members.append(info)
             case let .header(fields, info): headers.append((info, fields))
+            case let .warning(text): warnings.append(text)
+            case .checksumVerified: verifiedChecksums += 1
             }
         }
     }

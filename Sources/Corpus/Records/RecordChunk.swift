@@ -71,6 +71,10 @@ public enum ReaderEvent: Sendable, Hashable {
     case memberStarted(MemberInfo)
     /// A CSV/TSV header row was read.
     case header([String], MemberInfo)
+    /// Something the user should know that is not a bad record (e.g. an unverifiable checksum).
+    case warning(String)
+    /// A member's data matched its stored checksum (gzip CRC-32; other formats check their own).
+    case checksumVerified(MemberInfo)
 }
 
 /// How much input has been read.

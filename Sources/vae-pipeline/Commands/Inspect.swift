@@ -79,6 +79,10 @@ extension VAEPipeline {
             out += "\n"
             out += "skipped     \(Format.count(report.skipped))\n"
             for line in report.issueSummary { out += "            \(line)\n" }
+            if report.verifiedChecksums > 0 {
+                out += "checksums   \(report.verifiedChecksums) gzip CRC-32 verified\n"
+            }
+            for warning in report.warnings { out += "warning     \(warning)\n" }
             let progress = report.progress
             out += "bytes       \(Format.bytes(progress.uncompressedBytes)) of text from \(Format.bytes(progress.compressedBytes)) read"
             out += " in \(Format.decimal(elapsed.seconds, digits: 2)) s"
@@ -120,6 +124,8 @@ extension VAEPipeline {
                 skippedTotal: report.skipped,
                 repairedUTF8: report.repairedRecords,
                 issueExamples: report.examples.map(\.description),
+                warnings: report.warnings,
+                verifiedChecksums: report.verifiedChecksums,
                 uncompressedBytes: report.progress.uncompressedBytes,
                 compressedBytes: report.progress.compressedBytes,
                 characters: lengths(statistics.characters),
@@ -169,6 +175,8 @@ struct InspectJSON: Encodable {
     var skippedTotal: Int
     var repairedUTF8: Int
     var issueExamples: [String]
+    var warnings: [String]
+    var verifiedChecksums: Int
     var uncompressedBytes: Int64
     var compressedBytes: Int64
     var characters: Lengths
