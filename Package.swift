@@ -5,9 +5,9 @@ import PackageDescription
 //
 //   vae-pipeline (executable: argument parsing, progress, printing)
 //       │
-//   Corpus ── Tokenization ── NeuralCore
-//       │          │              │
-//   CArchive   CICUShim       COpenBLAS
+//   Corpus ──► Tokenization      NeuralCore
+//       │          │                 │
+//   CArchive   CICUShim          COpenBLAS
 //
 // C is isolated in the C* targets; each Swift module imports its C target in one file.
 let package = Package(
@@ -41,19 +41,20 @@ let package = Package(
         ),
 
         // Swift modules.
-        .target(name: "Corpus", dependencies: ["CArchive"]),
+        .target(name: "Corpus", dependencies: ["CArchive", "Tokenization"]),
         .target(name: "Tokenization", dependencies: ["CICUShim"]),
         .target(name: "NeuralCore", dependencies: ["COpenBLAS"]),
         .executableTarget(
             name: "vae-pipeline",
             dependencies: [
                 "Corpus",
+                "Tokenization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // Tests mirror the modules.
-        .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
+        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenization"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
         .testTarget(name: "VAEPipelineTests", dependencies: ["vae-pipeline"]),

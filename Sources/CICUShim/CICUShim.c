@@ -1,6 +1,11 @@
 #include "CICUShim.h"
 #include <unicode/uchar.h>
 #include <unicode/uversion.h>
+#include <unicode/utypes.h>
+#include <unicode/ustring.h>
+#include <unicode/ubrk.h>
+#include <unicode/unorm2.h>
+#include <unicode/uloc.h>
 #include <string.h>
 
 int32_t cicu_unicode_version(char *buffer, int32_t capacity) {
@@ -15,4 +20,132 @@ int32_t cicu_unicode_version(char *buffer, int32_t capacity) {
         buffer[n] = 0;
     }
     return length;
+}
+
+const char *cicu_error_name(int32_t status) { return u_errorName((UErrorCode)status); }
+
+int32_t cicu_buffer_overflow_status(void) { return (int32_t)U_BUFFER_OVERFLOW_ERROR; }
+
+int32_t cicu_utf16_from_utf8(uint16_t *dest, int32_t capacity,
+                             const uint8_t *src, int32_t length, int32_t *status) {
+    UErrorCode code = (UErrorCode)*status;
+    int32_t written = 0;
+    u_strFromUTF8WithSub((UChar *)dest, capacity, &written, (const char *)src, length,
+                         0xFFFD, NULL, &code);
+    *status = (int32_t)code;
+    return written;
+}
+
+cicu_break_iterator *cicu_break_open(int32_t kind, const char *locale, int32_t *status) {
+    UErrorCode code = (UErrorCode)*status;
+    UBreakIterator *iterator = ubrk_open((UBreakIteratorType)kind, locale, NULL, 0, &code);
+    *status = (int32_t)code;
+    if (U_FAILURE(code)) {
+        if (iterator != NULL) ubrk_close(iterator);
+        return NULL;
+    }
+    return (cicu_break_iterator *)iterator;
+}
+
+void cicu_break_close(cicu_break_iterator *iterator) {
+    if (iterator != NULL) ubrk_close((UBreakIterator *)iterator);
+}
+
+void cicu_break_set_text(cicu_break_iterator *iterator, const uint16_t *text, int32_t length,
+                         int32_t *status) {
+    UErrorCode code = (UErrorCode)*status;
+    ubrk_setText((UBreakIterator *)iterator, (const UChar *)text, length, &code);
+    *status = (int32_t)code;
+}
+
+int32_t cicu_break_next(cicu_break_iterator *iterator) {
+    return ubrk_next((UBreakIterator *)iterator);
+}
+
+int32_t cicu_break_rule_status(cicu_break_iterator *iterator) {
+    return ubrk_getRuleStatus((UBreakIterator *)iterator);
+}
+
+int32_t cicu_break_next_batch(cicu_break_iterator *iterator, int32_t *boundaries,
+                              int32_t *rule_statuses, int32_t capacity) {
+    UBreakIterator *bi = (UBreakIterator *)iterator;
+    int32_t count = 0;
+    while (count < capacity) {
+        int32_t boundary = ubrk_next(bi);
+        if (boundary == UBRK_DONE) break;
+        boundaries[count] = boundary;
+        rule_statuses[count] = ubrk_getRuleStatus(bi);
+        count++;
+    }
+    return count;
+}
+
+const cicu_normalizer *cicu_normalizer_instance(int32_t form, int32_t *status) {
+    UErrorCode code = (UErrorCode)*status;
+    const UNormalizer2 *normalizer = NULL;
+    switch (form) {
+    case CICU_NORMALIZE_NFC: normalizer = unorm2_getNFCInstance(&code); break;
+    case CICU_NORMALIZE_NFKC: normalizer = unorm2_getNFKCInstance(&code); break;
+    case CICU_NORMALIZE_NFKC_CASEFOLD: normalizer = unorm2_getNFKCCasefoldInstance(&code); break;
+    default: code = U_ILLEGAL_ARGUMENT_ERROR; break;
+    }
+    *status = (int32_t)code;
+    return U_FAILURE(code) ? NULL : (const cicu_normalizer *)normalizer;
+}
+
+int32_t cicu_normalizer_span_quick_check_yes(const cicu_normalizer *normalizer,
+                                             const uint16_t *text, int32_t length, int32_t *status) {
+    UErrorCode code = (UErrorCode)*status;
+    int32_t span = unorm2_spanQuickCheckYes((const UNormalizer2 *)normalizer, (const UChar *)text,
+                                            length, &code);
+    *status = (int32_t)code;
+    return span;
+}
+
+int32_t cicu_normalizer_normalize_second_and_append(const cicu_normalizer *normalizer,
+                                                    uint16_t *first, int32_t first_length,
+                                                    int32_t capacity, const uint16_t *second,
+                                                    int32_t second_length, int32_t *status) {
+    UErrorCode code = (UErrorCode)*status;
+    int32_t length = unorm2_normalizeSecondAndAppend((const UNormalizer2 *)normalizer,
+                                                     (UChar *)first, first_length, capacity,
+                                                     (const UChar *)second, second_length, &code);
+    *status = (int32_t)code;
+    return length;
+}
+
+int32_t cicu_to_lower(uint16_t *dest, int32_t capacity, const uint16_t *src, int32_t length,
+                      const char *locale, int32_t *status) {
+    UErrorCode code = (UErrorCode)*status;
+    int32_t written = u_strToLower((UChar *)dest, capacity, (const UChar *)src, length, locale, &code);
+    *status = (int32_t)code;
+    return written;
+}
+
+int32_t cicu_locale_language(const char *locale, char *buffer, int32_t capacity, int32_t *status) {
+    UErrorCode code = (UErrorCode)*status;
+    char canonical[ULOC_FULLNAME_CAPACITY];
+    int32_t length = uloc_canonicalize(locale, canonical, ULOC_FULLNAME_CAPACITY, &code);
+    if (U_SUCCESS(code) && length >= ULOC_FULLNAME_CAPACITY) code = U_BUFFER_OVERFLOW_ERROR;
+    if (U_FAILURE(code)) { *status = (int32_t)code; return 0; }
+    length = uloc_getLanguage(canonical, buffer, capacity, &code);
+    *status = (int32_t)code;
+    return length;
+}
+
+int32_t cicu_locale_is_known(const char *locale) {
+    if (locale == NULL || locale[0] == 0 || strcmp(locale, "root") == 0) return 1;  // root locale
+    char language[ULOC_LANG_CAPACITY + 1];
+    int32_t status = 0;
+    int32_t length = cicu_locale_language(locale, language, ULOC_LANG_CAPACITY, &status);
+    if (status > 0 || length <= 0 || length >= ULOC_LANG_CAPACITY) return 0;
+    language[length] = 0;
+    for (const char *const *known = uloc_getISOLanguages(); *known != NULL; known++) {
+        if (strcmp(*known, language) == 0) return 1;
+    }
+    return 0;
+}
+
+int32_t cicu_is_white_space(uint32_t code_point) {
+    return u_isUWhiteSpace((UChar32)code_point) ? 1 : 0;
 }

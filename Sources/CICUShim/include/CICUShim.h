@@ -3,9 +3,92 @@
 // Version-free, prefixed entry points into ICU. ICU's own headers rename every function per
 // release (ubrk_open → ubrk_open_72) with macros the Swift importer cannot follow; this shim is
 // compiled by clang, which can, so Swift sees only stable `cicu_*` names and opaque handles.
+//
+// Conventions: every `status` is an ICU UErrorCode passed as int32_t; callers initialise it to 0.
+// Positive values are failures, negative values are warnings (U_FAILURE(x) is x > 0).
+// UTF-16 text is `uint16_t` (ICU's UChar in C); lengths and offsets are in UTF-16 code units.
 #include <stdint.h>
 
 /// Writes ICU's Unicode version ("15.0") into `buffer` (NUL-terminated); returns its length.
 int32_t cicu_unicode_version(char *buffer, int32_t capacity);
+
+/// ICU's symbolic name for a status code, e.g. "U_BUFFER_OVERFLOW_ERROR" (static storage).
+const char *cicu_error_name(int32_t status);
+
+/// The status value ICU uses for "destination buffer too small" (U_BUFFER_OVERFLOW_ERROR).
+int32_t cicu_buffer_overflow_status(void);
+
+// MARK: Conversion
+
+/// UTF-8 → UTF-16 (u_strFromUTF8WithSub; ill-formed bytes become U+FFFD). Returns the UTF-16
+/// length, which may exceed `capacity` (then status is U_BUFFER_OVERFLOW_ERROR).
+int32_t cicu_utf16_from_utf8(uint16_t *dest, int32_t capacity,
+                             const uint8_t *src, int32_t length, int32_t *status);
+
+// MARK: Break iteration
+
+/// Which ICU break iterator to open (UBreakIteratorType).
+enum {
+    CICU_BREAK_CHARACTER = 0,
+    CICU_BREAK_WORD = 1,
+    CICU_BREAK_LINE = 2,
+    CICU_BREAK_SENTENCE = 3
+};
+
+/// Opaque ICU break iterator (a UBreakIterator).
+typedef struct cicu_break_iterator cicu_break_iterator;
+
+/// Opens a break iterator of `kind` for `locale` ("" = root). NULL on failure (see status).
+cicu_break_iterator *cicu_break_open(int32_t kind, const char *locale, int32_t *status);
+void cicu_break_close(cicu_break_iterator *iterator);
+/// Points the iterator at `text` (not copied: it must stay valid while iterating).
+void cicu_break_set_text(cicu_break_iterator *iterator, const uint16_t *text, int32_t length,
+                         int32_t *status);
+/// Next boundary after the current one, or -1 when done (UBRK_DONE).
+int32_t cicu_break_next(cicu_break_iterator *iterator);
+/// Rule status of the boundary just returned (e.g. UBRK_WORD_LETTER = 200..299).
+int32_t cicu_break_rule_status(cicu_break_iterator *iterator);
+/// Fills up to `capacity` next boundaries and their rule statuses; returns how many were written
+/// (0 when the text is exhausted). One C call per batch instead of two per token.
+int32_t cicu_break_next_batch(cicu_break_iterator *iterator, int32_t *boundaries,
+                              int32_t *rule_statuses, int32_t capacity);
+
+// MARK: Normalization
+
+/// Which Normalizer2 instance (all are ICU-owned singletons: never freed).
+enum {
+    CICU_NORMALIZE_NFC = 0,
+    CICU_NORMALIZE_NFKC = 1,
+    CICU_NORMALIZE_NFKC_CASEFOLD = 2
+};
+
+typedef struct cicu_normalizer cicu_normalizer;
+
+const cicu_normalizer *cicu_normalizer_instance(int32_t form, int32_t *status);
+/// Length of the prefix of `text` that is certainly normalized already (unorm2_spanQuickCheckYes).
+int32_t cicu_normalizer_span_quick_check_yes(const cicu_normalizer *normalizer,
+                                             const uint16_t *text, int32_t length, int32_t *status);
+/// Appends the normalization of `second` to the normalized `first` (unorm2_normalizeSecondAndAppend);
+/// returns the new length of `first`, which may exceed `capacity` (then status is overflow).
+int32_t cicu_normalizer_normalize_second_and_append(const cicu_normalizer *normalizer,
+                                                    uint16_t *first, int32_t first_length,
+                                                    int32_t capacity, const uint16_t *second,
+                                                    int32_t second_length, int32_t *status);
+
+// MARK: Case mapping and properties
+
+/// Full, locale-sensitive lowercasing (u_strToLower). Returns the result length, which may exceed
+/// `capacity` (then status is overflow).
+int32_t cicu_to_lower(uint16_t *dest, int32_t capacity, const uint16_t *src, int32_t length,
+                      const char *locale, int32_t *status);
+
+/// 1 when `locale` is the root locale ("") or its language subtag is an ISO 639 language ICU knows.
+int32_t cicu_locale_is_known(const char *locale);
+
+/// Writes the canonical language subtag of `locale` ("tr" for "tr_TR" or "tr-TR"); returns its length.
+int32_t cicu_locale_language(const char *locale, char *buffer, int32_t capacity, int32_t *status);
+
+/// 1 when `code_point` has the Unicode White_Space property (u_isUWhiteSpace).
+int32_t cicu_is_white_space(uint32_t code_point);
 
 #endif

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Writes id sequences as shards of NumPy files — `shard-00000.ids.npy` (int32, all ids flat)
+/// and `shard-00000.offsets.npy` (int64, `count + 1` offsets starting at 0) — starting a new
+/// shard every `sequencesPerShard` sequences. Each file appears under its final name only once
+/// complete; the manifest, written last by the caller, is what marks the directory complete.
+///
+/// Python: `ids = np.load("shard-00000.ids.npy", mmap_mode="r"); o = np.load(…offsets.npy)`;
+/// sequence `i` is `ids[o[i]:o[i+1]]`.
+public final class TokenShardWriter {
+    public struct Shard: Sendable, Codable, Hashable {
+        public var ids: String
+        public var offsets: String
+        public var sequences: Int
+        public var tokens: Int
+    }
+
+    public let directory: URL
+    public let sequencesPerShard: Int
+    public private(set) var shards: [Shard] = []
+    private var ids: NpyWriter<Int32>?
+    private var offsets: NpyWriter<Int64>?
+    private var sequencesInShard = 0
+    private var tokensInShard: Int64 = 0
+
+    public init(directory: URL, sequencesPerShard: Int) {
+        self.directory = directory
+        self.sequencesPerShard = sequencesPerShard
+    }
+
+    /// Appends every sequence of a chunk.
+    public func append(_ chunk: SequenceChunk) throws(NpyError) {
+        var start = 0
+        try chunk.ids.withUnsafeBufferPointer { (all) throws(NpyError) in
+            for end in chunk.ends {
+                if ids == nil { try openShard() }
+                try ids!.append(contentsOf: UnsafeBufferPointer(rebasing: all[start..<end]))
+                tokensInShard += Int64(end - start)
+                try offsets!.append(tokensInShard)
+                sequencesInShard += 1
+                start = end
+                if sequencesInShard >= sequencesPerShard { try closeShard() }
+            }
+        }
+    }
+
+    /// Completes the last shard.
+    public func finish() throws(NpyError) {
+        try closeShard()
+    }
+
+    private func openShard() throws(NpyError) {
+        let name = String(format: "shard-%05d", shards.count)
+        ids = try NpyWriter<Int32>(path: directory.appendingPathComponent("\(name).ids.npy").path)
+        offsets = try NpyWriter<Int64>(path: directory.appendingPathComponent("\(name).offsets.npy").path)
+        try offsets!.append(0)
+        sequencesInShard = 0
+        tokensInShard = 0
+    }
+
+    private func closeShard() throws(NpyError) {
+        guard let ids, let offsets else { return }
+        try ids.finish()
+        try offsets.finish()
+        shards.append(Shard(
+            ids: URL(fileURLWithPath: ids.path).lastPathComponent,
+            offsets: URL(fileURLWithPath: offsets.path).lastPathComponent,
+            sequences: sequencesInShard, tokens: Int(tokensInShard)))
+        self.ids = nil
+        self.offsets = nil
+    }
+}

@@ -1,0 +1,20 @@
+/// The `character` level: extended grapheme clusters from ICU's character break iterator, so an
+/// emoji ZWJ sequence, a flag, "e\u{301}" or "\r\n" is one token. Every cluster is kept
+/// (spaces included), which makes decoding a plain concatenation.
+final class CharacterSegmenter {
+    private let iterator: ICUBreakIterator
+
+    init(locale: String) throws(TokenizationError) {
+        iterator = try ICUBreakIterator(.character, locale: locale)
+    }
+
+    func forEachSegment(in text: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void) throws(TokenizationError) {
+        guard let base = text.baseAddress, !text.isEmpty else { return }
+        try iterator.setText(text)
+        var start = 0
+        while let end = iterator.next() {
+            body(UnsafeBufferPointer(start: base + start, count: end - start))
+            start = end
+        }
+    }
+}

@@ -1,0 +1,213 @@
+/// An insert-only open-addressing hash set of UTF-16 token texts, stored back to back in one
+/// arena, shared by `TokenCounter` (entry → count) and `Vocabulary` (entry → id).
+///
+/// Lookups take a UTF-16 slice straight from the tokenizer, so the hot path never builds a
+/// `String`. Entries get dense indices 0, 1, 2… in insertion order; removal happens only by
+/// rebuilding (see `TokenCounter`'s pruning).
+///
+/// Layout, chosen because lookups are dominated by cache misses: linear probing over a
+/// power-of-two array of 16-byte slots, at most 3/4 full (a denser table misses the cache less,
+/// which matters more than the longer probe runs, which mostly stay in one cache line). A slot holds the token's first four
+/// UTF-16 units, its length, 16 bits of hash and its entry index, so most tokens (≤ 4 units) are
+/// found or rejected by touching one slot; longer ones then compare the rest in the arena. The
+/// hash is unseeded (deterministic), which is fine for corpus statistics.
+struct TokenTable: Sendable {
+    /// One probe position. `meta == 0` marks an empty slot.
+    struct Slot: Sendable {
+        /// The first min(4, length) units, little-endian, zero-padded.
+        var prefix: UInt64
+        /// length (16 bits, 0xFFFF = "look in starts") << 48 | hash tag (16 bits) << 32 | (entry + 1).
+        var meta: UInt64
+    }
+
+    /// All entries' units, back to back.
+    private(set) var arena: [UInt16] = []
+    /// Entry `i` occupies `arena[starts[i] ..< starts[i + 1]]`; `starts[0] == 0`.
+    private(set) var starts: [Int] = [0]
+    private var slots: [Slot]
+    /// Number of entries.
+    private(set) var count = 0
+
+    private static let emptySlot = Slot(prefix: 0, meta: 0)
+    private static let keyMask: UInt64 = 0xFFFF_FFFF_0000_0000
+
+    init(minimumCapacity: Int = 64) {
+        var slotCount = 16
+        while slotCount * 3 < minimumCapacity * 4 { slotCount <<= 1 }
+        slots = [Slot](repeating: Self.emptySlot, count: slotCount)
+        starts.reserveCapacity(minimumCapacity + 1)
+    }
+
+    /// The units of entry `index`.
+    func units(at index: Int) -> ArraySlice<UInt16> { arena[starts[index] ..< starts[index + 1]] }
+
+    /// The text of entry `index`.
+    func string(at index: Int) -> String { String(decoding: units(at: index), as: UTF16.self) }
+
+    /// Calls `body` with entry `index`'s units (no copy).
+    @inline(__always)
+    func withUnits<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt16>) -> R) -> R {
+        let start = starts[index], end = starts[index + 1]
+        return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start ..< end])) }
+    }
+
+    // MARK: Keys
+
+    /// What a lookup compares: the packed prefix, the length/tag half of `Slot.meta`, and the
+    /// full hash (whose low bits pick the first slot).
+    struct Key {
+        var prefix: UInt64
+        var lengthAndTag: UInt64
+        var hash: UInt64
+    }
+
+    /// Packs the prefix and hashes the token: 4 units per multiply, then a final avalanche.
+    @inline(__always)
+    static func key(_ token: UnsafeBufferPointer<UInt16>) -> Key {
+        let count = token.count
+        var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ (UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15)
+        var prefix: UInt64 = 0
+        if let base = token.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            var index = 0
+            while index + 4 <= count {
+                let word = raw.loadUnaligned(fromByteOffset: index * 2, as: UInt64.self)
+                if index == 0 { prefix = word }
+                h = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
+                h ^= h >> 29
+                index += 4
+            }
+            if index < count {
+                var word: UInt64 = 0
+                var shift: UInt64 = 0
+                while index < count {
+                    word |= UInt64(base[index]) << shift
+                    shift += 16
+                    index += 1
+                }
+                if count < 4 { prefix = word }
+                h = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
+                h ^= h >> 29
+            }
+        }
+        h ^= h >> 32
+        h = h &* 0xD6E8_FEB8_6659_FD93
+        h ^= h >> 32
+        let length = UInt64(min(count, 0xFFFF))
+        return Key(prefix: prefix, lengthAndTag: length << 48 | (h >> 48) << 32, hash: h)
+    }
+
+    // MARK: Lookup and insertion
+
+    /// The index of `token`, or nil.
+    @inline(__always)
+    func index(of token: UnsafeBufferPointer<UInt16>) -> Int? {
+        index(of: token, key: Self.key(token))
+    }
+
+    @inline(__always)
+    private func index(of token: UnsafeBufferPointer<UInt16>, key: Key) -> Int? {
+        slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var position = Int(truncatingIfNeeded: key.hash) & mask
+            while true {
+                let slot = slots[position]
+                if slot.meta == 0 { return nil }
+                if slot.prefix == key.prefix, slot.meta & Self.keyMask == key.lengthAndTag {
+                    let entry = Int(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1
+                    // Prefix and length equal: a token of ≤ 4 units matches outright.
+                    if token.count <= 4 || restMatches(entry, token) { return entry }
+                }
+                position = (position + 1) & mask
+            }
+        }
+    }
+
+    /// Compares units 4... of entry `entry` with `token` (whose prefix already matched).
+    @inline(never)
+    private func restMatches(_ entry: Int, _ token: UnsafeBufferPointer<UInt16>) -> Bool {
+        starts.withUnsafeBufferPointer { starts in
+            arena.withUnsafeBufferPointer { arena in
+                let start = starts[entry]
+                guard starts[entry + 1] - start == token.count else { return false }
+                let stored = arena.baseAddress! + start
+                let probe = token.baseAddress!
+                for index in 4 ..< token.count where stored[index] != probe[index] { return false }
+                return true
+            }
+        }
+    }
+
+    /// The index of `token`, inserting it if absent; `inserted` tells which happened.
+    @inline(__always)
+    mutating func insert(_ token: UnsafeBufferPointer<UInt16>) -> (index: Int, inserted: Bool) {
+        let key = Self.key(token)
+        if let existing = index(of: token, key: key) { return (existing, false) }
+        return (append(token, key: key), true)
+    }
+
+    /// Adds `token`, which must be absent, and returns its new index.
+    private mutating func append(_ token: UnsafeBufferPointer<UInt16>, key: Key) -> Int {
+        let entry = count
+        precondition(entry < Int(UInt32.max - 1), "TokenTable holds at most 2^32 - 2 entries")
+        arena.append(contentsOf: token)
+        starts.append(arena.count)
+        count += 1
+        if count * 4 > slots.count * 3 {
+            grow()
+        } else {
+            place(entry, key: key)
+        }
+        return entry
+    }
+
+    private mutating func place(_ entry: Int, key: Key) {
+        slots.withUnsafeMutableBufferPointer { slots in
+            let mask = slots.count - 1
+            var position = Int(truncatingIfNeeded: key.hash) & mask
+            while slots[position].meta != 0 { position = (position + 1) & mask }
+            slots[position] = Slot(prefix: key.prefix, meta: key.lengthAndTag | UInt64(entry + 1))
+        }
+    }
+
+    /// Doubles the slot array, re-keying every entry from the arena (rare: amortized).
+    private mutating func grow() {
+        slots = [Slot](repeating: Self.emptySlot, count: slots.count * 2)
+        for entry in 0..<count {
+            place(entry, key: withUnits(at: entry) { Self.key($0) })
+        }
+    }
+
+    /// String convenience: index of `token`, or nil.
+    func index(of token: String) -> Int? {
+        let units = Array(token.utf16)
+        return units.withUnsafeBufferPointer { index(of: $0) }
+    }
+
+    /// String convenience for insertion.
+    mutating func insert(_ token: String) -> (index: Int, inserted: Bool) {
+        let units = Array(token.utf16)
+        return units.withUnsafeBufferPointer { insert($0) }
+    }
+}
+
+/// Code point order of UTF-16 texts (the order of their UTF-8 bytes and of Unicode scalars, unlike
+/// raw UTF-16 unit order, which sorts U+E000...U+FFFF after supplementary characters).
+enum CodePointOrder {
+    @inline(__always)
+    static func isLess(_ a: UnsafeBufferPointer<UInt16>, _ b: UnsafeBufferPointer<UInt16>) -> Bool {
+        let shared = min(a.count, b.count)
+        for index in 0..<shared {
+            let x = a[index], y = b[index]
+            if x != y { return fixup(x) < fixup(y) }
+        }
+        return a.count < b.count
+    }
+
+    /// Moves surrogates above U+E000...U+FFFF so that unit order matches code point order.
+    @inline(__always)
+    private static func fixup(_ unit: UInt16) -> UInt16 {
+        guard unit >= 0xD800 else { return unit }
+        return unit >= 0xE000 ? unit &- 0x800 : unit &+ 0x2000
+    }
+}

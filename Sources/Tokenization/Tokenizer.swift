@@ -1,0 +1,202 @@
+/// Turns records into tokens: normalize (UTF-8 → UTF-16, Unicode normalization, lowercasing),
+/// then split at the configured `TokenizationLevel`.
+///
+/// One instance per worker thread: it owns ICU break iterators and reusable buffers, so it is
+/// deliberately not `Sendable`. Create instances from a shared `TokenizerConfiguration`.
+///
+/// The hot path hands out tokens as UTF-16 slices of the normalized record; no `String` is made:
+///
+/// ```swift
+/// let tokenizer = try TokenizerConfiguration(level: .word, lowercaseLocale: "en").makeTokenizer()
+/// var ids: [Int32] = []
+/// try record.withUnsafeBufferPointer { utf8 in              // validated UTF-8 bytes
+///     try tokenizer.forEachToken(utf8: utf8) { token in     // token: UnsafeBufferPointer<UInt16>
+///         ids.append(vocabulary.id(for: token))
+///     }
+/// }
+/// try tokenizer.tokens(of: "It's 1,000.50 dollars.")     // ["it's", "1,000.50", "dollars", "."]
+/// ```
+public final class Tokenizer {
+    /// The configuration this tokenizer was made from.
+    public let configuration: TokenizerConfiguration
+
+    private enum Segmenter {
+        case character(CharacterSegmenter)
+        case word(WordSegmenter)
+        case sentence(SentenceSegmenter)
+        case whitespace(WhitespaceSegmenter)
+        case keras(KerasSegmenter)
+    }
+
+    private let normalizer: Normalizer
+    private let segmenter: Segmenter
+    /// Opened on first use of `forEachTokenBySentence` (most pipelines never need it).
+    private var sentenceSegmenter: SentenceSegmenter?
+
+    /// Opens the ICU objects the configuration needs. Throws `TokenizationError.invalidLocale`
+    /// for an unknown locale and `.icuFailure` when ICU cannot open a break iterator.
+    public init(configuration: TokenizerConfiguration) throws(TokenizationError) {
+        try configuration.validate()
+        self.configuration = configuration
+        normalizer = try Normalizer(normalization: configuration.normalization, lowercaseLocale: configuration.lowercaseLocale)
+        switch configuration.level {
+        case .character: segmenter = .character(try CharacterSegmenter(locale: configuration.breakLocale))
+        case .word: segmenter = .word(try WordSegmenter(locale: configuration.breakLocale, keepsPunctuation: configuration.keepsPunctuation))
+        case .sentence:
+            let sentences = try SentenceSegmenter(locale: configuration.breakLocale)
+            segmenter = .sentence(sentences)
+            sentenceSegmenter = sentences
+        case .whitespace: segmenter = .whitespace(WhitespaceSegmenter())
+        case .keras: segmenter = .keras(KerasSegmenter(filters: configuration.kerasFilters))
+        }
+    }
+
+    // MARK: Hot path
+
+    /// Normalizes one UTF-8 record and calls `body` with each token, in order, as a UTF-16 slice
+    /// of the normalized record. The slice is valid only during the call; copy it to keep it.
+    /// Ill-formed UTF-8 is replaced by U+FFFD rather than rejected.
+    public func forEachToken(utf8: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt16>) -> Void) throws(TokenizationError) {
+        if case .sentence(let sentences) = segmenter {
+            try forEachSentence(utf8: utf8, sentences) { sentence in body(sentence) }
+            return
+        }
+        let text = try normalizer.normalize(utf8: utf8)
+        try split(text, body)
+    }
+
+    /// Like `forEachToken(utf8:_:)` for UTF-16 input (which is never modified).
+    public func forEachToken(utf16: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void) throws(TokenizationError) {
+        if case .sentence(let sentences) = segmenter {
+            let text = try normalizer.normalizeKeepingCase(utf16: utf16)
+            var failure: TokenizationError?
+            try sentences.forEachSegment(in: text) { sentence in
+                guard failure == nil else { return }
+                do throws(TokenizationError) { body(try normalizer.lowercase(sentence)) } catch { failure = error }
+            }
+            if let failure { throw failure }
+            return
+        }
+        let text = try normalizer.normalize(utf16: utf16)
+        try split(text, body)
+    }
+
+    /// Splits a record into sentences (ICU sentence break) and then each sentence into tokens at
+    /// this tokenizer's level; `body` gets each token with the 0-based index of its sentence
+    /// (sentences without tokens are skipped but counted). Returns the number of sentences.
+    ///
+    /// ```swift
+    /// tokenizer.forEachTokenBySentence(utf8: record) { token, sentence in … }
+    /// ```
+    @discardableResult
+    public func forEachTokenBySentence(utf8: UnsafeBufferPointer<UInt8>, _ body: (_ token: UnsafeBufferPointer<UInt16>, _ sentence: Int) -> Void) throws(TokenizationError) -> Int {
+        let sentences: SentenceSegmenter
+        if let existing = sentenceSegmenter {
+            sentences = existing
+        } else {
+            sentences = try SentenceSegmenter(locale: configuration.breakLocale)
+            sentenceSegmenter = sentences
+        }
+        var sentenceIndex = 0
+        try forEachSentence(utf8: utf8, sentences) { (sentence) throws(TokenizationError) in
+            let index = sentenceIndex
+            sentenceIndex += 1
+            try split(sentence) { token in body(token, index) }
+        }
+        return sentenceIndex
+    }
+
+    /// Splits into sentences before lowercasing (ICU relies on case to find sentence starts), then
+    /// lowercases each sentence on its own.
+    private func forEachSentence(utf8: UnsafeBufferPointer<UInt8>, _ sentences: SentenceSegmenter,
+                                 _ body: (UnsafeBufferPointer<UInt16>) throws(TokenizationError) -> Void) throws(TokenizationError) {
+        let text = try normalizer.normalizeKeepingCase(utf8: utf8)
+        var failure: TokenizationError?
+        // The sentence iterator walks `text` while the word/character iterators (separate ICU
+        // objects) are re-targeted at each lowercased sentence, which lives in another buffer.
+        try sentences.forEachSegment(in: text) { sentence in
+            guard failure == nil else { return }
+            do throws(TokenizationError) {
+                try body(normalizer.lowercase(sentence))
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    @inline(__always)
+    private func split(_ text: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void) throws(TokenizationError) {
+        switch segmenter {
+        case .word(let words): try words.forEachSegment(in: text, body)
+        case .whitespace(let whitespace): whitespace.forEachSegment(in: text, body)
+        case .character(let characters): try characters.forEachSegment(in: text, body)
+        case .keras(let keras): keras.forEachSegment(in: text, body)
+        case .sentence:
+            // A sentence inside a sentence (forEachTokenBySentence at the sentence level) is itself.
+            body(text)
+        }
+    }
+
+    // MARK: Conveniences (allocate a String per token; not for the hot path)
+
+    /// The tokens of `text` as strings.
+    ///
+    /// ```swift
+    /// try TokenizerConfiguration(level: .whitespace).makeTokenizer()
+    ///     .tokens(of: "the <unk> company said N shares")  // ["the", "<unk>", "company", "said", "N", "shares"]
+    /// ```
+    public func tokens(of text: String) throws(TokenizationError) -> [String] {
+        var tokens: [String] = []
+        try Self.withUTF8(text) { (utf8) throws(TokenizationError) in
+            try forEachToken(utf8: utf8) { tokens.append(String(decoding: $0, as: UTF16.self)) }
+        }
+        return tokens
+    }
+
+    /// The tokens of each sentence of `text` (see `forEachTokenBySentence`); sentences without
+    /// tokens are omitted.
+    public func sentences(of text: String) throws(TokenizationError) -> [[String]] {
+        var sentences: [[String]] = []
+        try Self.withUTF8(text) { (utf8) throws(TokenizationError) in
+            var last = -1
+            try forEachTokenBySentence(utf8: utf8) { token, sentence in
+                if sentence != last {
+                    sentences.append([])
+                    last = sentence
+                }
+                sentences[sentences.count - 1].append(String(decoding: token, as: UTF16.self))
+            }
+        }
+        return sentences
+    }
+
+    /// `text` after normalization and lowercasing, before splitting.
+    public func normalize(_ text: String) throws(TokenizationError) -> String {
+        var result = ""
+        try Self.withUTF8(text) { (utf8) throws(TokenizationError) in
+            result = String(decoding: try normalizer.normalize(utf8: utf8), as: UTF16.self)
+        }
+        return result
+    }
+
+    /// Runs `body` over `text`'s contiguous UTF-8 (copying only if the string is bridged/lazy).
+    static func withUTF8(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) throws(TokenizationError) -> Void) throws(TokenizationError) {
+        var text = text
+        var failure: TokenizationError?
+        text.withUTF8 { utf8 in
+            do throws(TokenizationError) { try body(utf8) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+}
+
+/// A tokenizer owns mutable ICU state and buffers: share its configuration, not the instance.
+@available(*, unavailable, message: "Tokenizer is per worker; give each task its own via TokenizerConfiguration.makeTokenizer()")
+extension Tokenizer: Sendable {}
+
+extension TokenizationLevel {
+    /// What `Vocabulary.decode` puts between tokens: nothing at the character level (clusters
+    /// include their spaces), a space otherwise.
+    public var decodingSeparator: String { self == .character ? "" : " " }
+}

@@ -1,0 +1,159 @@
+import ArgumentParser
+import Corpus
+import Foundation
+import Tokenization
+
+extension VAEPipeline {
+    /// `vae-pipeline tokenize`: a corpus to shards of token ids that trainers (ours, or NumPy
+    /// and PyTorch code) read without holding the corpus.
+    struct Tokenize: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Tokenize a corpus into NumPy shards of token ids, with its vocabulary and a manifest.",
+            discussion: """
+                Writes, into --out: shard-NNNNN.ids.npy (int32 ids, flat) and shard-NNNNN.offsets.npy \
+                (int64, one more than the sequences), vocab.json, tokenizer.json (Hugging Face), and \
+                manifest.json last. A directory with a manifest is complete; a run stopped at any \
+                point leaves none. Without --vocab the corpus is read twice: once to count tokens, \
+                once to encode them; both passes stream and use every core.
+                """
+        )
+
+        @OptionGroup var corpus: CorpusOptions
+        @OptionGroup var tokenizer: TokenizerOptions
+        @OptionGroup var vocabulary: VocabularyOptions
+        @OptionGroup var workers: WorkerOptions
+
+        @Option(help: ArgumentHelp("The output directory.", valueName: "dir"))
+        var out: String
+
+        @Option(help: "Longest sequence kept, in ids (with <bos>/<eos> when added); 0: no limit.")
+        var maxLength: Int = 0
+
+        @Option(help: "Sequences longer than --max-length: truncate or drop.")
+        var overLength: OverLengthPolicy = .truncate
+
+        @Flag(name: .customLong("bos-eos"), help: "Wrap every sequence in <bos> … <eos>.")
+        var addBeginAndEnd = false
+
+        @Option(help: "Sequences per shard.")
+        var shardSequences: Int = 1_000_000
+
+        @Flag(help: "Replace a directory that already holds a complete run.")
+        var overwrite = false
+
+        @Flag(help: "Print the summary as JSON (the manifest) on standard output.")
+        var json = false
+
+        func validate() throws {
+            if maxLength < 0 { throw ValidationError("--max-length cannot be negative.") }
+            if maxLength > 0 && addBeginAndEnd && maxLength < 3 {
+                throw ValidationError("--max-length must leave room for <bos>, <eos> and one token (at least 3).")
+            }
+            if shardSequences < 1 { throw ValidationError("--shard-sequences must be at least 1.") }
+        }
+
+        func run() async throws {
+            let directory = URL(fileURLWithPath: out)
+            try prepare(directory)
+            var progressLine = ProgressLine()
+            let vocabulary: Vocabulary
+            if let file = self.vocabulary.vocabularyFile {
+                vocabulary = try Vocabulary.load(from: URL(fileURLWithPath: file))
+            } else {
+                let pass = VocabularyPass(
+                    configuration: tokenizer.configuration,
+                    maxSize: self.vocabulary.maxVocab == 0 ? nil : self.vocabulary.maxVocab,
+                    minCount: self.vocabulary.minCount, maxDistinctTokens: self.vocabulary.maxDistinctTokens,
+                    workers: workers.workers)
+                let outcome = try await pass.run(try corpus.makeReader()) { progress, records in
+                    progressLine.update(progress, records: records)
+                }
+                progressLine.finish()
+                vocabulary = outcome.vocabulary
+                if !json { printError("pass 1/2   counted \(Format.count(outcome.counter.totalOccurrences)) tokens; vocabulary of \(Format.count(vocabulary.count)) ids") }
+            }
+            let vocabularyURL = directory.appendingPathComponent("vocab.json")
+            let huggingFaceURL = directory.appendingPathComponent("tokenizer.json")
+            try vocabulary.save(to: vocabularyURL)
+            try vocabulary.exportHuggingFaceTokenizer(to: huggingFaceURL)
+
+            let options = EncodingOptions(
+                maxLength: maxLength == 0 ? nil : maxLength, overLength: overLength,
+                addBeginAndEnd: addBeginAndEnd, splitSentences: tokenizer.sentences)
+            let encoder = try ChunkEncoder(vocabulary: vocabulary, options: options, workers: workers.workers)
+            let reader = try corpus.makeReader()
+            let writer = TokenShardWriter(directory: directory, sequencesPerShard: shardSequences)
+            var statistics = EncodingStatistics()
+            var report = ReadReport()
+            var checksum = RecordsChecksum()
+            let encoded = reader.orderedConcurrentMap(maxConcurrency: workers.workers) { try encoder.encode($0) }
+            for try await chunk in encoded {
+                try writer.append(chunk)
+                statistics.add(chunk.statistics)
+                report.add(chunk.records)
+                checksum.add(chunk.records)
+                progressLine.update(chunk.records.progress, records: report.records)
+            }
+            try writer.finish()
+            progressLine.finish()
+
+            let manifest = ShardManifest(
+                inputs: corpus.corpusInputs.map { .init(path: $0.description, bytes: $0.fileSize) },
+                recordsChecksum: checksum.text, reader: .init(corpus.readerOptions), tokenizer: vocabulary.configuration,
+                encoding: options,
+                vocabulary: .init(file: vocabularyURL.lastPathComponent, huggingFaceFile: huggingFaceURL.lastPathComponent,
+                                  hash: vocabulary.hash, size: vocabulary.count),
+                counts: statistics, skippedRecords: report.skippedByKind, repairedRecords: report.repairedRecords,
+                shards: writer.shards)
+            try manifest.write(into: directory)
+            if json {
+                print(String(decoding: try Data(contentsOf: directory.appendingPathComponent(ShardManifest.fileName)), as: UTF8.self))
+            } else {
+                printSummary(statistics, report, writer.shards, directory)
+            }
+        }
+
+        /// Refuses to touch a complete run unless --overwrite; with it, removes the manifest
+        /// first (so an interrupted rewrite never looks complete) and the old shards.
+        private func prepare(_ directory: URL) throws {
+            let manager = FileManager.default
+            var isDirectory: ObjCBool = false
+            if manager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else {
+                    throw ValidationError("'\(directory.path)' exists and is not a directory.")
+                }
+                let manifest = directory.appendingPathComponent(ShardManifest.fileName)
+                if manager.fileExists(atPath: manifest.path) {
+                    guard overwrite else {
+                        throw ValidationError("'\(directory.path)' already holds a complete tokenization (manifest.json); pass --overwrite to replace it, or choose another --out.")
+                    }
+                    try manager.removeItem(at: manifest)
+                }
+                for name in try manager.contentsOfDirectory(atPath: directory.path)
+                where name.hasPrefix("shard-") && (name.hasSuffix(".npy") || name.hasSuffix(".npy.tmp")) {
+                    try manager.removeItem(at: directory.appendingPathComponent(name))
+                }
+            } else {
+                try manager.createDirectory(at: directory, withIntermediateDirectories: true)
+            }
+        }
+
+        private func printSummary(_ statistics: EncodingStatistics, _ report: ReadReport, _ shards: [TokenShardWriter.Shard], _ directory: URL) {
+            var lines: [String] = []
+            lines.append("records     \(Format.count(report.records)) (skipped \(Format.count(report.skipped)))")
+            lines.append("sequences   \(Format.count(statistics.sequences)) in \(shards.count) shard\(shards.count == 1 ? "" : "s"); \(Format.count(statistics.tokens)) ids")
+            let unknownRate = statistics.tokens == 0 ? 0 : Double(statistics.unknownTokens) / Double(statistics.tokens) * 100
+            lines.append("unknown     \(Format.count(statistics.unknownTokens)) ids (\(Format.decimal(unknownRate, digits: 2))%)")
+            lines.append("length      truncated \(Format.count(statistics.truncated)), dropped too long \(Format.count(statistics.droppedTooLong)), dropped empty \(Format.count(statistics.droppedEmpty))")
+            for line in report.issueSummary { lines.append("            \(line)") }
+            lines.append("wrote       \(directory.path)/ (manifest.json last)")
+            print(lines.joined(separator: "\n"))
+        }
+    }
+}
+
+extension OverLengthPolicy: ExpressibleByArgument {}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

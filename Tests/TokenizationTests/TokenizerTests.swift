@@ -1,0 +1,71 @@
+import Testing
+@testable import Tokenization
+
+@Suite struct TokenizerTests {
+    @Test func forEachTokenYieldsSlicesOfTheNormalizedRecord() throws {
+        let tokenizer = try TokenizerConfiguration(level: .word, lowercaseLocale: "en").makeTokenizer()
+        var tokens: [String] = []
+        try Array("Hello, World".utf8).withUnsafeBufferPointer { utf8 in
+            try tokenizer.forEachToken(utf8: utf8) { tokens.append(String(decoding: $0, as: UTF16.self)) }
+        }
+        #expect(tokens == ["hello", ",", "world"])
+    }
+
+    @Test func utf16InputIsTokenizedWithoutBeingModified() throws {
+        let tokenizer = try TokenizerConfiguration(level: .word, normalization: .nfc, lowercaseLocale: "en").makeTokenizer()
+        let input = Array("CAFE\u{301} Ok".utf16)
+        var tokens: [String] = []
+        try input.withUnsafeBufferPointer { utf16 in
+            try tokenizer.forEachToken(utf16: utf16) { tokens.append(String(decoding: $0, as: UTF16.self)) }
+        }
+        #expect(tokens == ["caf\u{E9}", "ok"])
+        #expect(input == Array("CAFE\u{301} Ok".utf16))
+    }
+
+    @Test func illFormedUTF8BecomesReplacementCharacters() throws {
+        let tokenizer = try TokenizerConfiguration(level: .whitespace).makeTokenizer()
+        var tokens: [String] = []
+        try [0x61, 0xC3, 0x20, 0x62].withUnsafeBufferPointer { (utf8: UnsafeBufferPointer<UInt8>) in
+            try tokenizer.forEachToken(utf8: utf8) { tokens.append(String(decoding: $0, as: UTF16.self)) }
+        }
+        #expect(tokens == ["a\u{FFFD}", "b"])
+    }
+
+    @Test func reusingOneTokenizerAcrossRecordsOfGrowingLength() throws {
+        let tokenizer = try TokenizerConfiguration(level: .word, normalization: .nfkc, lowercaseLocale: "en").makeTokenizer()
+        for length in [1, 10, 1_000, 10_000, 3] {
+            let text = Array(repeating: "Word", count: length).joined(separator: " ")
+            #expect(try tokenizer.tokens(of: text) == Array(repeating: "word", count: length))
+        }
+    }
+
+    @Test func realWebSentences() throws {
+        let lines = try TestSupport.gzippedLines("web_sentences.txt.gz", count: 200)
+        #expect(lines.count == 200)
+        let words = try TokenizerConfiguration(level: .word, normalization: .nfkc, lowercaseLocale: "en").makeTokenizer()
+        let whitespace = try TokenizerConfiguration(level: .whitespace).makeTokenizer()
+        let characters = try TokenizerConfiguration(level: .character).makeTokenizer()
+        var wordCount = 0
+        for line in lines {
+            let tokens = try words.tokens(of: line)
+            wordCount += tokens.count
+            #expect(tokens.allSatisfy { !$0.isEmpty && !$0.contains(" ") })
+            #expect(try characters.tokens(of: line).joined() == line)
+            #expect(try whitespace.tokens(of: line) == line.split(whereSeparator: \.isWhitespace).map(String.init))
+        }
+        #expect(wordCount == 3_904)
+        #expect(try words.tokens(of: lines[3]) == ["god", "said", ",", "“", "let", "there", "be", "light", ",", "”", "and", "there", "was", "light", "."])
+        #expect(try words.tokens(of: lines[2]).contains("god’s"))
+    }
+
+    @Test func convenienceNormalizeShowsTheTextBeforeSplitting() throws {
+        let tokenizer = try TokenizerConfiguration(level: .word, normalization: .nfkc, lowercaseLocale: "tr").makeTokenizer()
+        #expect(try tokenizer.normalize("ＩＳＴＡＮＢＵＬ") == "ıstanbul")
+    }
+
+    @Test func decodingSeparatorDependsOnLevel() {
+        #expect(TokenizationLevel.character.decodingSeparator == "")
+        #expect(TokenizationLevel.word.decodingSeparator == " ")
+        #expect(TokenizationLevel.whitespace.decodingSeparator == " ")
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+@Suite struct TokenizeCommandTests {
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tokenize-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func writesShardsVocabularyAndManifestThatNumPyReads() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("tokens").path
+        let penguins = corporaDirectory.appendingPathComponent("penguins_raw.csv").path
+        let result = try CommandRunner.run([
+            "tokenize", penguins, "--column", "Comments", "--lowercase", "--max-vocab", "50",
+            "--max-length", "8", "--bos-eos", "--out", out, "--shard-sequences", "100",
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("records     344"))
+        let manifestURL = URL(fileURLWithPath: out).appendingPathComponent("manifest.json")
+        let manifest = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as? [String: Any])
+        let counts = try #require(manifest["counts"] as? [String: Int])
+        #expect(counts["records"] == 344)
+        #expect((manifest["shards"] as? [Any])?.count == 4)  // 344 sequences, 100 per shard
+        // The Comments column has fewer distinct words than --max-vocab allows.
+        let size = try #require((manifest["vocabulary"] as? [String: Any])?["size"] as? Int)
+        #expect(size > 10 && size <= 50)
+        for name in ["vocab.json", "tokenizer.json", "shard-00000.ids.npy", "shard-00003.offsets.npy"] {
+            #expect(FileManager.default.fileExists(atPath: "\(out)/\(name)"), "\(name)")
+        }
+        guard (try? CommandRunner.runTool(["python3", "-c", "import numpy"])) != nil else { return }
+        let decoded = try CommandRunner.runTool(["python3", "-c", """
+            import json, numpy as np
+            v = json.load(open('vocab.json'))['tokens']
+            ids = np.load('shard-00000.ids.npy', mmap_mode='r'); o = np.load('shard-00000.offsets.npy')
+            print(ids.dtype, o.dtype, len(o) - 1, ' '.join(v[i][0] if isinstance(v[i], list) else v[i] for i in ids[o[0]:o[1]]))
+            """], in: URL(fileURLWithPath: out))
+        #expect(decoded.hasPrefix("int32 int64 100 <bos> not enough blood for"))
+    }
+
+    @Test func refusesToReplaceACompleteRunWithoutOverwrite() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("t.txt")
+        try "one two\nthree four five\n".write(to: input, atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("out").path
+        #expect(try CommandRunner.run(["tokenize", input.path, "--out", out]).status == 0)
+        let again = try CommandRunner.run(["tokenize", input.path, "--out", out])
+        #expect(again.status != 0)
+        #expect(again.standardError.contains("already holds a complete tokenization"))
+        let replaced = try CommandRunner.run(["tokenize", input.path, "--out", out, "--overwrite", "--max-length", "2", "--over-length", "drop"])
+        #expect(replaced.status == 0, "\(replaced.standardError)")
+        #expect(replaced.standardOutput.contains("dropped too long 1"))
+    }
+
+    @Test func vocabPrintsCoverageAndWritesBothFiles() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sentences = corporaDirectory.appendingPathComponent("web_sentences.txt.gz").path
+        let out = directory.appendingPathComponent("vocab.json").path
+        let result = try CommandRunner.run(["vocab", sentences, "--lowercase", "--max-vocab", "1000", "--out", out, "--top", "3"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("records     50,155"))
+        #expect(result.standardOutput.contains("vocabulary  1,000 ids"))
+        #expect(result.standardOutput.contains("top         , "))
+        #expect(result.standardOutput.contains("coverage    "))
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("tokenizer.json").path))
+    }
+}
