@@ -29,10 +29,8 @@ where Base.Element: Sendable {
         @usableFromInline var base: Base.AsyncIterator
         @usableFromInline let maxConcurrency: Int
         @usableFromInline let transform: @Sendable (Base.Element) async throws -> Output
-        @usableFromInline var inFlight: [Task<Output, any Error>] = []
-        @usableFromInline var head = 0
+        @usableFromInline let inFlight = InFlightTasks<Output>()
         @usableFromInline var baseFinished = false
-        @usableFromInline let cancelOnDeinit = TaskCanceller()
 
         @inlinable
         init(base: Base.AsyncIterator, maxConcurrency: Int, transform: @escaping @Sendable (Base.Element) async throws -> Output) {
@@ -43,48 +41,53 @@ where Base.Element: Sendable {
 
         @inlinable
         public mutating func next() async throws -> Output? {
-            while !baseFinished && inFlight.count - head < maxConcurrency {
+            while !baseFinished && inFlight.count < maxConcurrency {
                 guard let element = try await base.next() else {
                     baseFinished = true
                     break
                 }
                 let transform = self.transform
-                let task = Task { try await transform(element) }
-                inFlight.append(task)
-                cancelOnDeinit.track(task)
+                inFlight.append(Task { try await transform(element) })
             }
-            guard head < inFlight.count else { return nil }
-            let task = inFlight[head]
-            head += 1
-            if head > 64 {
-                inFlight.removeFirst(head)
-                head = 0
-            }
+            guard let task = inFlight.popFirst() else { return nil }
             do {
                 return try await task.value
             } catch {
-                cancelOnDeinit.cancelAll()
+                inFlight.cancelAll()
                 throw error
             }
         }
     }
 }
 
-/// Cancels the transforms still running when the consumer stops early.
-public final class TaskCanceller: @unchecked Sendable {
-    // @unchecked: `cancels` is only touched by the single iterator that owns this object.
-    @usableFromInline var cancels: [@Sendable () -> Void] = []
+/// The transforms started and not yet delivered, oldest first. Delivered tasks are released at
+/// once (a finished task keeps its result alive); the rest are cancelled when the consumer
+/// stops early and the iterator goes away.
+public final class InFlightTasks<Output: Sendable> {
+    @usableFromInline var tasks: [Task<Output, any Error>] = []
+    @usableFromInline var head = 0
 
     @usableFromInline init() {}
 
-    @usableFromInline func track<T>(_ task: Task<T, any Error>) {
-        if cancels.count > 256 { cancels.removeFirst(128) }  // finished long ago
-        cancels.append { task.cancel() }
+    @usableFromInline var count: Int { tasks.count - head }
+
+    @usableFromInline func append(_ task: Task<Output, any Error>) { tasks.append(task) }
+
+    @usableFromInline func popFirst() -> Task<Output, any Error>? {
+        guard head < tasks.count else { return nil }
+        let task = tasks[head]
+        head += 1
+        if head >= 32 {
+            tasks.removeFirst(head)
+            head = 0
+        }
+        return task
     }
 
     @usableFromInline func cancelAll() {
-        for cancel in cancels { cancel() }
-        cancels.removeAll()
+        for task in tasks[head...] { task.cancel() }
+        tasks.removeAll()
+        head = 0
     }
 
     deinit { cancelAll() }
