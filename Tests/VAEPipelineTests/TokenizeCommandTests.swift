@@ -69,3 +69,29 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("tokenizer.json").path))
     }
 }
+
+@Suite struct TokenizeSinglePassTests {
+    @Test func singlePassEqualsEncodingWithTheFinishedVocabulary() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("single-pass-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sentences = corporaDirectory.appendingPathComponent("web_sentences.txt.gz").path
+        let first = directory.appendingPathComponent("built").path
+        let second = directory.appendingPathComponent("loaded").path
+        let common = ["--lowercase", "--max-length", "12", "--bos-eos", "--shard-sequences", "20000"]
+        let built = try CommandRunner.run(["tokenize", sentences, "--max-vocab", "3000", "--out", first] + common)
+        #expect(built.status == 0, "\(built.standardError)")
+        let loaded = try CommandRunner.run(["tokenize", sentences, "--vocab", first + "/vocab.json", "--out", second] + common)
+        #expect(loaded.status == 0, "\(loaded.standardError)")
+        for shard in 0..<3 {
+            for kind in ["ids", "offsets"] {
+                let name = String(format: "shard-%05d.%@.npy", shard, kind)
+                let a = try Data(contentsOf: URL(fileURLWithPath: first + "/" + name))
+                let b = try Data(contentsOf: URL(fileURLWithPath: second + "/" + name))
+                #expect(a == b, "\(name) differs")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: first + "/.provisional"))
+        #expect(built.standardOutput.components(separatedBy: "\n").filter { $0.hasPrefix("unknown") }
+            == loaded.standardOutput.components(separatedBy: "\n").filter { $0.hasPrefix("unknown") })
+    }
+}

@@ -203,6 +203,16 @@ public final class NpyArray<Element: NpyElement>: @unchecked Sendable {
         try withExtendedLifetime(self) { try body(buffer) }
     }
 
+    /// Tells the kernel the values before `index` will not be read again, so their pages leave
+    /// this process's resident memory (a streaming reader of a large shard stays small).
+    public func releasePages(before index: Int) {
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = Int(bitPattern: mapping)
+        let end = Int(bitPattern: mapping + dataOffset) + index * MemoryLayout<Element>.stride
+        let length = (end - start) / pageSize * pageSize
+        if length > 0 { madvise(UnsafeMutableRawPointer(mutating: mapping), length, MADV_DONTNEED) }
+    }
+
     private var buffer: UnsafeBufferPointer<Element> {
         // .npy data starts at a 64-byte-aligned offset (a format rule), so the cast is aligned.
         UnsafeBufferPointer(start: (mapping + dataOffset).assumingMemoryBound(to: Element.self), count: count)

@@ -30,9 +30,14 @@ public final class TokenShardWriter {
 
     /// Appends every sequence of a chunk.
     public func append(_ chunk: SequenceChunk) throws(NpyError) {
+        try append(ids: chunk.ids, ends: chunk.ends)
+    }
+
+    /// Appends sequences stored flat: sequence `i` is `ids[ends[i-1]..<ends[i]]`.
+    public func append(ids flat: [Int32], ends: [Int]) throws(NpyError) {
         var start = 0
-        try chunk.ids.withUnsafeBufferPointer { (all) throws(NpyError) in
-            for end in chunk.ends {
+        try flat.withUnsafeBufferPointer { (all) throws(NpyError) in
+            for end in ends {
                 if ids == nil { try openShard() }
                 try ids!.append(contentsOf: UnsafeBufferPointer(rebasing: all[start..<end]))
                 tokensInShard += Int64(end - start)

@@ -89,28 +89,3 @@ public struct ChunkEncoder: Sendable {
     }
 }
 
-/// Counts tokens of record chunks for a vocabulary, one counter per chunk, merged in order so
-/// the result (pruning included) is the same whatever the number of cores. (Splitting records
-/// into sentences does not change which tokens occur, so counting ignores it.)
-public struct ChunkCounter: Sendable {
-    public let configuration: TokenizerConfiguration
-    private let pool: TokenizerPool
-
-    public init(configuration: TokenizerConfiguration, workers: Int) throws(TokenizationError) {
-        self.configuration = configuration
-        pool = try TokenizerPool(configuration: configuration, size: workers)
-    }
-
-    public func count(_ chunk: RecordChunk) throws -> TokenCounter {
-        var counter = TokenCounter()
-        try pool.withTokenizer { tokenizer in
-            try chunk.utf8.withUnsafeBufferPointer { all in
-                for index in 0..<chunk.count {
-                    let bytes = UnsafeBufferPointer(rebasing: all[chunk.range(of: index)])
-                    try counter.addTokens(utf8: bytes, using: tokenizer)
-                }
-            }
-        }
-        return counter
-    }
-}

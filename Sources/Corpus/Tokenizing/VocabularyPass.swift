@@ -23,23 +23,23 @@ public struct VocabularyPass: Sendable {
     public struct Outcome: Sendable {
         public var vocabulary: Vocabulary
         public var counter: TokenCounter
+        public var numbering: ProvisionalNumbering
         public var report: ReadReport
     }
 
     /// Reads `reader` once. `progress` is called after each chunk (for a progress line).
     public func run(_ reader: CorpusReader, progress: (ReadProgress, Int) -> Void = { _, _ in }) async throws -> Outcome {
-        let counter = try ChunkCounter(configuration: configuration, workers: workers)
-        let counted = reader.orderedConcurrentMap(maxConcurrency: workers) { chunk in
-            (chunk, try counter.count(chunk))
-        }
-        var total = TokenCounter(maxDistinctTokens: maxDistinctTokens)
+        let tokenizer = try ChunkTokenizer(configuration: configuration, options: EncodingOptions(), keepsSequences: false, workers: workers)
+        let tokenized = reader.orderedConcurrentMap(maxConcurrency: workers) { try tokenizer.tokenize($0) }
+        var numbering = ProvisionalNumbering(maxDistinctTokens: maxDistinctTokens)
         var report = ReadReport()
-        for try await (chunk, counts) in counted {
-            total.merge(counts)
-            report.add(chunk)
-            progress(chunk.progress, report.records)
+        for try await var chunk in tokenized {
+            numbering.absorb(&chunk)
+            report.add(chunk.records)
+            progress(chunk.records.progress, report.records)
         }
-        let vocabulary = try Vocabulary(counter: total, configuration: configuration, maxSize: maxSize, minCount: minCount)
-        return Outcome(vocabulary: vocabulary, counter: total, report: report)
+        let counter = numbering.counter()
+        let vocabulary = try Vocabulary(counter: counter, configuration: configuration, maxSize: maxSize, minCount: minCount)
+        return Outcome(vocabulary: vocabulary, counter: counter, numbering: numbering, report: report)
     }
 }

@@ -13,8 +13,8 @@ extension VAEPipeline {
                 Writes, into --out: shard-NNNNN.ids.npy (int32 ids, flat) and shard-NNNNN.offsets.npy \
                 (int64, one more than the sequences), vocab.json, tokenizer.json (Hugging Face), and \
                 manifest.json last. A directory with a manifest is complete; a run stopped at any \
-                point leaves none. Without --vocab the corpus is read twice: once to count tokens, \
-                once to encode them; both passes stream and use every core.
+                point leaves none. Without --vocab, the corpus is tokenized once, on every core: \
+                tokens are numbered as they come and counted, then renumbered as vocabulary ids.
                 """
         )
 
@@ -55,47 +55,67 @@ extension VAEPipeline {
         func run() async throws {
             let directory = URL(fileURLWithPath: out)
             try prepare(directory)
+            let options = EncodingOptions(
+                maxLength: maxLength == 0 ? nil : maxLength, overLength: overLength,
+                addBeginAndEnd: addBeginAndEnd, splitSentences: tokenizer.sentences)
+            let writer = TokenShardWriter(directory: directory, sequencesPerShard: shardSequences)
             var progressLine = ProgressLine()
+            var statistics = EncodingStatistics()
+            var report = ReadReport()
+            var checksum = RecordsChecksum()
             let vocabulary: Vocabulary
+
             if let file = self.vocabulary.vocabularyFile {
+                // The vocabulary is known: encode straight to ids.
                 vocabulary = try Vocabulary.load(from: URL(fileURLWithPath: file))
-            } else {
-                let pass = VocabularyPass(
-                    configuration: tokenizer.configuration,
-                    maxSize: self.vocabulary.maxVocab == 0 ? nil : self.vocabulary.maxVocab,
-                    minCount: self.vocabulary.minCount, maxDistinctTokens: self.vocabulary.maxDistinctTokens,
-                    workers: workers.workers)
-                let outcome = try await pass.run(try corpus.makeReader()) { progress, records in
-                    progressLine.update(progress, records: records)
+                let encoder = try ChunkEncoder(vocabulary: vocabulary, options: options, workers: workers.workers)
+                let encoded = try corpus.makeReader().orderedConcurrentMap(maxConcurrency: workers.workers) { try encoder.encode($0) }
+                for try await chunk in encoded {
+                    try writer.append(chunk)
+                    statistics.add(chunk.statistics)
+                    report.add(chunk.records)
+                    checksum.add(chunk.records)
+                    progressLine.update(chunk.records.progress, records: report.records)
                 }
-                progressLine.finish()
-                vocabulary = outcome.vocabulary
-                if !json { printError("pass 1/2   counted \(Format.count(outcome.counter.totalOccurrences)) tokens; vocabulary of \(Format.count(vocabulary.count)) ids") }
+                try writer.finish()
+            } else {
+                // One tokenizing pass: number tokens as they come, count them, write provisional
+                // shards; then build the vocabulary and remap the numbers to its ids.
+                let provisional = directory.appendingPathComponent(".provisional")
+                try? FileManager.default.removeItem(at: provisional)
+                try FileManager.default.createDirectory(at: provisional, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: provisional) }
+                let configuration = tokenizer.configuration
+                let chunkTokenizer = try ChunkTokenizer(configuration: configuration, options: options, workers: workers.workers)
+                let provisionalWriter = TokenShardWriter(directory: provisional, sequencesPerShard: shardSequences)
+                var numbering = ProvisionalNumbering(maxDistinctTokens: self.vocabulary.maxDistinctTokens)
+                let tokenized = try corpus.makeReader().orderedConcurrentMap(maxConcurrency: workers.workers) { try chunkTokenizer.tokenize($0) }
+                for try await var chunk in tokenized {
+                    numbering.absorb(&chunk)
+                    try provisionalWriter.append(ids: chunk.ids, ends: chunk.ends)
+                    statistics.add(chunk.statistics)
+                    report.add(chunk.records)
+                    checksum.add(chunk.records)
+                    progressLine.update(chunk.records.progress, records: report.records)
+                }
+                try provisionalWriter.finish()
+                vocabulary = try Vocabulary(
+                    counter: numbering.counter(), configuration: configuration,
+                    maxSize: self.vocabulary.maxVocab == 0 ? nil : self.vocabulary.maxVocab, minCount: self.vocabulary.minCount)
+                let remapper = ShardRemapper(map: numbering.finalIDs(for: vocabulary), addBeginAndEnd: options.addBeginAndEnd)
+                let (tokens, unknown) = try remapper.remap(provisionalWriter.shards, in: provisional.path, into: writer)
+                try writer.finish()
+                statistics.tokens = tokens
+                statistics.unknownTokens = unknown
+                if numbering.prunedDistinctTokens > 0 && !json {
+                    printError("pruned      \(Format.count(numbering.prunedDistinctTokens)) rare distinct tokens while counting (--max-distinct-tokens); they are <unk>")
+                }
             }
+            progressLine.finish()
             let vocabularyURL = directory.appendingPathComponent("vocab.json")
             let huggingFaceURL = directory.appendingPathComponent("tokenizer.json")
             try vocabulary.save(to: vocabularyURL)
             try vocabulary.exportHuggingFaceTokenizer(to: huggingFaceURL)
-
-            let options = EncodingOptions(
-                maxLength: maxLength == 0 ? nil : maxLength, overLength: overLength,
-                addBeginAndEnd: addBeginAndEnd, splitSentences: tokenizer.sentences)
-            let encoder = try ChunkEncoder(vocabulary: vocabulary, options: options, workers: workers.workers)
-            let reader = try corpus.makeReader()
-            let writer = TokenShardWriter(directory: directory, sequencesPerShard: shardSequences)
-            var statistics = EncodingStatistics()
-            var report = ReadReport()
-            var checksum = RecordsChecksum()
-            let encoded = reader.orderedConcurrentMap(maxConcurrency: workers.workers) { try encoder.encode($0) }
-            for try await chunk in encoded {
-                try writer.append(chunk)
-                statistics.add(chunk.statistics)
-                report.add(chunk.records)
-                checksum.add(chunk.records)
-                progressLine.update(chunk.records.progress, records: report.records)
-            }
-            try writer.finish()
-            progressLine.finish()
 
             let manifest = ShardManifest(
                 inputs: corpus.corpusInputs.map { .init(path: $0.description, bytes: $0.fileSize) },
