@@ -16,3 +16,11 @@ import Testing
     }
     #expect(c == [58, 64, 139, 154])
 }
+
+@Test func openBLASThreadCountIsReadable() {
+    // Tests run in parallel, so this only re-applies the current value instead of changing it.
+    let current = LinearAlgebra.threadCount
+    #expect(current >= 1)
+    LinearAlgebra.setThreadCount(current)
+    #expect(LinearAlgebra.threadCount == current)
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The result of `softmaxCrossEntropy`.
+public struct CrossEntropyResult: Sendable {
+    /// −log p(target) summed over the unmasked tokens of each sequence (`[batch]`).
+    public let perSequence: [Float]
+    /// Σ over all unmasked tokens (accumulated in Double).
+    public let total: Double
+    /// The number of unmasked tokens (Σ mask weights).
+    public let tokenCount: Double
+    /// `total / tokenCount` (0 when there are no tokens).
+    public var meanPerToken: Float { tokenCount > 0 ? Float(total / tokenCount) : 0 }
+}
+
+/// Fused, masked softmax cross-entropy over `logits [batch·time, vocab]`.
+///
+/// One row at a time (the row stays in cache): a max pass, a pass writing exp(x − max) in place
+/// and summing it, and a pass writing the gradient
+/// `(softmax − onehot(target)) · mask · gradientScale` over the logits. **The logits buffer is
+/// overwritten by the gradient** — no extra allocation for 1,500 × 12,001 floats.
+///
+/// - Parameters:
+///   - logits: `[rows, vocab]`, rows ordered `[batch, time]` (row r belongs to sequence r / time).
+///   - targets: `rows` class indices; entries of masked rows are ignored (may be any value).
+///   - mask: `rows` weights (1 real, 0 padding); nil means all 1.
+///   - time: steps per sequence, for `perSequence` (default: every row its own sequence).
+///   - gradientScale: multiplies the gradient, e.g. `1 / batch` for a per-sequence mean loss.
+/// - Returns: the per-sequence sums, total and token count. Masked rows get a zero gradient.
+@discardableResult
+public func softmaxCrossEntropy(
+    logits: Tensor, targets: [Int], mask: [Float]? = nil, time: Int = 1, gradientScale: Float = 1
+) -> CrossEntropyResult {
+    let rows = logits.rowCount, V = logits.lastDimension
+    precondition(targets.count == rows, "softmaxCrossEntropy: \(targets.count) targets for \(rows) rows.")
+    if let mask { precondition(mask.count == rows, "softmaxCrossEntropy: \(mask.count) mask entries for \(rows) rows.") }
+    precondition(time >= 1 && rows % time == 0, "softmaxCrossEntropy: \(rows) rows are not a multiple of time \(time).")
+    var perSequence = [Double](repeating: 0, count: rows / time)
+    var tokens = 0.0
+    let base = logits.data
+    for r in 0..<rows {
+        let x = base + r * V
+        let w = mask?[r] ?? 1
+        if w == 0 { x.update(repeating: 0, count: V); continue }
+        let target = targets[r]
+        precondition(target >= 0 && target < V, "softmaxCrossEntropy: target \(target) outside 0..<\(V).")
+        let m = fastMax(x, V)
+        let targetLogit = x[target]
+        for j in 0..<V { x[j] = fastExp(x[j] - m) }
+        let s = fastSum(x, V)
+        // (m − x_target) first: subtracting two large logits is exact where m + log s is not.
+        let loss = Double(m - targetLogit) + Double(Foundation.log(s))
+        perSequence[r / time] += Double(w) * loss
+        tokens += Double(w)
+        let k = w * gradientScale / s
+        for j in 0..<V { x[j] *= k }
+        x[target] -= w * gradientScale
+    }
+    let total = perSequence.reduce(0, +)
+    return CrossEntropyResult(perSequence: perSequence.map { Float($0) }, total: total, tokenCount: tokens)
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Errors reported by NeuralCore, each with a full-sentence description.
+public enum NeuralCoreError: Error, LocalizedError, Equatable {
+    /// Training produced a NaN or infinity.
+    case nonFinite(quantity: String, step: Int)
+    /// A file is not a valid safetensors file.
+    case malformedFile(path: String, reason: String)
+    /// A tensor in a file has a data type NeuralCore cannot read.
+    case unsupportedDataType(name: String, dtype: String, path: String)
+    /// Expected tensors are absent from a file.
+    case missingTensors(names: [String], path: String)
+    /// A file holds tensors the model does not have.
+    case unexpectedTensors(names: [String], path: String)
+    /// A tensor's shape in a file differs from the model's.
+    case shapeMismatch(name: String, expected: [Int], found: [Int], path: String)
+    /// Reading or writing a file failed.
+    case io(path: String, reason: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case let .nonFinite(quantity, step):
+            return "The \(quantity) became NaN or infinite at step \(step); training stopped."
+        case let .malformedFile(path, reason):
+            return "The file \(path) is not a valid safetensors file: \(reason)."
+        case let .unsupportedDataType(name, dtype, path):
+            return "The tensor \"\(name)\" in \(path) has data type \(dtype), but only F32 is supported."
+        case let .missingTensors(names, path):
+            return "The file \(path) lacks \(names.count) expected tensor\(names.count == 1 ? "" : "s"): \(names.joined(separator: ", "))."
+        case let .unexpectedTensors(names, path):
+            return "The file \(path) holds \(names.count) tensor\(names.count == 1 ? "" : "s") the model does not have: \(names.joined(separator: ", "))."
+        case let .shapeMismatch(name, expected, found, path):
+            return "The tensor \"\(name)\" in \(path) has shape \(found), but the model expects \(expected)."
+        case let .io(path, reason):
+            return "Could not access \(path): \(reason)."
+        }
+    }
+}

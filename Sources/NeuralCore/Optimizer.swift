@@ -1,0 +1,175 @@
+import Foundation
+
+/// An optimiser updating parameters from their accumulated gradients.
+///
+/// Optimisers keep explicit per-parameter state keyed by the parameter's name (MLXOptimizers
+/// style), so the state can be saved and restored with `stateTensors` / `loadState`.
+/// Frozen parameters (`isTrainable == false`) are skipped. Sparse parameters (embeddings) update
+/// only their touched rows ("lazy" updates: untouched rows and their moments stay as they are).
+public protocol Optimizer {
+    var learningRate: Float { get set }
+    /// The number of `update` calls so far.
+    var step: Int { get }
+    /// Applies one update to every parameter from its gradient (does not zero the gradients).
+    mutating func update(_ parameters: [NamedParameter])
+    /// The state as named tensors (`adam.m.<name>`, …) and metadata (`step`, …).
+    func stateTensors() -> (tensors: [String: Tensor], metadata: [String: String])
+    /// Restores state written by `stateTensors`.
+    mutating func loadState(tensors: [String: Tensor], metadata: [String: String]) throws
+}
+
+/// Rows of a parameter the optimiser must update: all rows, or the touched rows of a sparse one.
+@inline(__always) func forEachActiveRange(_ p: Parameter, _ body: (Int, Int) -> Void) {
+    if p.isSparse {
+        p.sortTouchedRows()
+        let w = p.rowWidth
+        for r in p.touchedRows { body(r * w, w) }
+    } else {
+        body(0, p.value.count)
+    }
+}
+
+/// Adam (Kingma & Ba) with bias correction and optional decoupled weight decay (AdamW if > 0).
+public struct Adam: Optimizer {
+    public var learningRate: Float
+    public var beta1: Float
+    public var beta2: Float
+    public var epsilon: Float
+    public var weightDecay: Float
+    public private(set) var step: Int = 0
+    /// First and second moments by parameter name.
+    public private(set) var moments: [String: (m: Tensor, v: Tensor)] = [:]
+
+    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0) {
+        self.learningRate = learningRate; self.beta1 = beta1; self.beta2 = beta2
+        self.epsilon = epsilon; self.weightDecay = weightDecay
+    }
+
+    public mutating func update(_ parameters: [NamedParameter]) {
+        step += 1
+        let bc1 = 1 - Foundation.pow(Double(beta1), Double(step))
+        let bc2 = 1 - Foundation.pow(Double(beta2), Double(step))
+        let stepSize = Float(Double(learningRate) / bc1)
+        let invSqrtBC2 = Float(1 / bc2.squareRoot())
+        let (b1, b2, eps, lr, wd) = (beta1, beta2, epsilon, learningRate, weightDecay)
+        for np in parameters where np.parameter.isTrainable {
+            let p = np.parameter
+            if moments[np.name] == nil { moments[np.name] = (Tensor(zeros: p.value.shape), Tensor(zeros: p.value.shape)) }
+            let (mt, vt) = moments[np.name]!
+            precondition(mt.count == p.value.count && vt.count == p.value.count,
+                         "Adam state for \(np.name) has shape \(mt.shape), the parameter \(p.value.shape).")
+            let x = p.value.data, g = p.gradient.data, m = mt.data, v = vt.data
+            forEachActiveRange(p) { start, n in
+                for i in start..<(start + n) {
+                    let gi = g[i]
+                    m[i] = b1 * m[i] + (1 - b1) * gi
+                    v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                    if wd != 0 { x[i] -= lr * wd * x[i] }
+                    x[i] -= stepSize * m[i] / (v[i].squareRoot() * invSqrtBC2 + eps)
+                }
+            }
+        }
+    }
+
+    public func stateTensors() -> (tensors: [String: Tensor], metadata: [String: String]) {
+        var t: [String: Tensor] = [:]
+        for (name, mv) in moments { t["adam.m." + name] = mv.m; t["adam.v." + name] = mv.v }
+        return (t, ["optimizer": "adam", "step": String(step)])
+    }
+
+    public mutating func loadState(tensors: [String: Tensor], metadata: [String: String]) throws {
+        guard metadata["optimizer"] == "adam", let s = metadata["step"].flatMap(Int.init) else {
+            throw NeuralCoreError.malformedFile(path: "optimizer state", reason: "the metadata does not describe Adam state with a step count")
+        }
+        var loaded: [String: (m: Tensor, v: Tensor)] = [:]
+        for (key, m) in tensors where key.hasPrefix("adam.m.") {
+            let name = String(key.dropFirst("adam.m.".count))
+            guard let v = tensors["adam.v." + name] else { throw NeuralCoreError.missingTensors(names: ["adam.v." + name], path: "optimizer state") }
+            loaded[name] = (m, v)
+        }
+        moments = loaded
+        step = s
+    }
+}
+
+/// Stochastic gradient descent with optional (heavy-ball, PyTorch-style) momentum:
+/// b ← μ b + g; x ← x − lr · b.
+public struct SGD: Optimizer {
+    public var learningRate: Float
+    public var momentum: Float
+    public private(set) var step: Int = 0
+    public private(set) var buffers: [String: Tensor] = [:]
+
+    public init(learningRate: Float, momentum: Float = 0) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+    }
+
+    public mutating func update(_ parameters: [NamedParameter]) {
+        step += 1
+        let (lr, mu) = (learningRate, momentum)
+        for np in parameters where np.parameter.isTrainable {
+            let p = np.parameter
+            let x = p.value.data, g = p.gradient.data
+            if mu == 0 {
+                forEachActiveRange(p) { start, n in for i in start..<(start + n) { x[i] -= lr * g[i] } }
+                continue
+            }
+            if buffers[np.name] == nil { buffers[np.name] = Tensor(zeros: p.value.shape) }
+            let buffer = buffers[np.name]!
+            precondition(buffer.count == p.value.count, "SGD momentum for \(np.name) has shape \(buffer.shape), the parameter \(p.value.shape).")
+            let b = buffer.data
+            forEachActiveRange(p) { start, n in
+                for i in start..<(start + n) { b[i] = mu * b[i] + g[i]; x[i] -= lr * b[i] }
+            }
+        }
+    }
+
+    public func stateTensors() -> (tensors: [String: Tensor], metadata: [String: String]) {
+        var t: [String: Tensor] = [:]
+        for (name, b) in buffers { t["sgd.momentum." + name] = b }
+        return (t, ["optimizer": "sgd", "step": String(step)])
+    }
+
+    public mutating func loadState(tensors: [String: Tensor], metadata: [String: String]) throws {
+        guard metadata["optimizer"] == "sgd", let s = metadata["step"].flatMap(Int.init) else {
+            throw NeuralCoreError.malformedFile(path: "optimizer state", reason: "the metadata does not describe SGD state with a step count")
+        }
+        var loaded: [String: Tensor] = [:]
+        for (key, b) in tensors where key.hasPrefix("sgd.momentum.") { loaded[String(key.dropFirst("sgd.momentum.".count))] = b }
+        buffers = loaded
+        step = s
+    }
+}
+
+/// The global L2 norm of all trainable gradients (touched rows only for sparse parameters).
+public func gradientNorm(_ parameters: [NamedParameter]) -> Float {
+    var s = 0.0
+    for np in parameters where np.parameter.isTrainable {
+        let g = np.parameter.gradient.data
+        forEachActiveRange(np.parameter) { start, n in
+            for i in start..<(start + n) { let x = Double(g[i]); s += x * x }
+        }
+    }
+    return Float(s.squareRoot())
+}
+
+/// Scales all gradients so that their global norm is at most `maxNorm`; call before the optimiser
+/// step. Returns the norm before clipping (NaN/∞ gradients are left untouched; check the result).
+@discardableResult
+public func clipGradientNorm(_ parameters: [NamedParameter], maxNorm: Float) -> Float {
+    let norm = gradientNorm(parameters)
+    guard norm.isFinite, norm > maxNorm, norm > 0 else { return norm }
+    let k = maxNorm / norm
+    for np in parameters where np.parameter.isTrainable {
+        let g = np.parameter.gradient.data
+        forEachActiveRange(np.parameter) { start, n in for i in start..<(start + n) { g[i] *= k } }
+    }
+    return norm
+}
+
+/// Throws `NeuralCoreError.nonFinite` naming the step when the loss or gradient norm is NaN or infinite.
+public func checkFinite(loss: Float, gradientNorm: Float? = nil, step: Int) throws {
+    if !loss.isFinite { throw NeuralCoreError.nonFinite(quantity: "loss", step: step) }
+    if let g = gradientNorm, !g.isFinite { throw NeuralCoreError.nonFinite(quantity: "gradient norm", step: step) }
+}

@@ -1,0 +1,80 @@
+/// A trainable tensor: its value and the gradient accumulated by `backward` calls.
+///
+/// Gradients accumulate (`+=`) across backward calls until `zeroGradient()`. A parameter with
+/// `sparseRows` enabled (embeddings) records which rows of the first dimension received a gradient;
+/// zeroing, clipping and the optimisers then touch only those rows.
+public final class Parameter: @unchecked Sendable {
+    /// The current value.
+    public let value: Tensor
+    /// The accumulated gradient (same shape as `value`).
+    public let gradient: Tensor
+    /// False for frozen parameters: layers then skip gradient accumulation and optimisers skip them.
+    public var isTrainable: Bool
+    /// Whether gradient rows are tracked sparsely (see `touchedRows`).
+    public let isSparse: Bool
+    /// For sparse parameters, the sorted rows that currently hold a gradient.
+    public private(set) var touchedRows: [Int] = []
+    private var touchedFlags: [Bool]
+
+    /// Wraps `value`; the gradient starts at zero.
+    public init(_ value: Tensor, trainable: Bool = true, sparse: Bool = false) {
+        self.value = value
+        gradient = Tensor(zeros: value.shape)
+        isTrainable = trainable
+        isSparse = sparse
+        touchedFlags = sparse ? [Bool](repeating: false, count: value.shape.first ?? 0) : []
+    }
+
+    /// The row width for sparse bookkeeping (elements per first-dimension index).
+    public var rowWidth: Int { value.shape.count <= 1 ? 1 : value.count / value.shape[0] }
+
+    /// Records that `row` received gradient (sparse parameters only).
+    @inline(__always) public func markTouched(_ row: Int) {
+        if !touchedFlags[row] { touchedFlags[row] = true; touchedRows.append(row) }
+    }
+
+    /// Sorts `touchedRows` (deterministic order for optimisers).
+    func sortTouchedRows() { touchedRows.sort() }
+
+    /// Sets the gradient to zero (only the touched rows for sparse parameters).
+    public func zeroGradient() {
+        if isSparse {
+            let w = rowWidth, g = gradient.data
+            for r in touchedRows { (g + r * w).update(repeating: 0, count: w); touchedFlags[r] = false }
+            touchedRows.removeAll(keepingCapacity: true)
+        } else {
+            gradient.zero()
+        }
+    }
+}
+
+/// A parameter with its dotted name, e.g. `encoder.lstm.weight_ih_l0`.
+public struct NamedParameter {
+    public let name: String
+    public let parameter: Parameter
+    public init(_ name: String, _ parameter: Parameter) { self.name = name; self.parameter = parameter }
+}
+
+/// Anything that owns parameters. Names are local (`weight`, `bias`, `weight_ih_l0`);
+/// `parameters(prefix:)` joins them with a prefix using dots, so models compose listings:
+///
+///     encoder.parameters(prefix: "encoder.lstm") + projection.parameters(prefix: "decoder.out")
+public protocol Module: AnyObject {
+    /// The parameters with names local to this module, in a stable order.
+    var namedParameters: [NamedParameter] { get }
+}
+
+extension Module {
+    /// The parameters with names prefixed by `prefix` and a dot (no dot if `prefix` is empty).
+    public func parameters(prefix: String = "") -> [NamedParameter] {
+        namedParameters.map { NamedParameter(prefix.isEmpty ? $0.name : prefix + "." + $0.name, $0.parameter) }
+    }
+
+    /// Zeroes every gradient of this module.
+    public func zeroGradients() { for p in namedParameters { p.parameter.zeroGradient() } }
+}
+
+extension Array where Element == NamedParameter {
+    /// Zeroes every gradient in the list.
+    public func zeroGradients() { for p in self { p.parameter.zeroGradient() } }
+}
