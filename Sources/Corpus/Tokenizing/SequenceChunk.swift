@@ -1,3 +1,5 @@
+import Tokenization
+
 /// The id sequences made from one ``RecordChunk``, in order, stored flat: sequence `i` is
 /// `ids[ends[i-1]..<ends[i]]`. Carries the record chunk it came from, for reports.
 public struct SequenceChunk: Sendable {
@@ -14,6 +16,35 @@ public struct SequenceChunk: Sendable {
     /// The range of sequence `index` in ``ids``.
     public func range(of index: Int) -> Range<Int> {
         (index == 0 ? 0 : ends[index - 1])..<ends[index]
+    }
+}
+
+extension LocallyNumberedChunk {
+    /// The chunk's sequences as ids of a known vocabulary: each of the chunk's distinct tokens is
+    /// looked up once, then every position maps through that small table; `<bos>`/`<eos>` are
+    /// added when the options say so.
+    public func encoded(with vocabulary: Vocabulary, addingBeginAndEnd: Bool) -> SequenceChunk {
+        var output = SequenceChunk(records: records)
+        output.statistics = statistics
+        let idOfLocal = (0..<tokens.count).map { local in tokens.withUnits(at: local) { vocabulary.id(for: $0) } }
+        output.ids.reserveCapacity(ids.count + (addingBeginAndEnd ? 2 * ends.count : 0))
+        output.ends.reserveCapacity(ends.count)
+        var start = 0
+        var unknown = 0
+        for end in ends {
+            if addingBeginAndEnd { output.ids.append(Vocabulary.beginID) }
+            for position in start..<end {
+                let id = idOfLocal[Int(ids[position])]
+                if id == Vocabulary.unknownID { unknown += 1 }
+                output.ids.append(id)
+            }
+            if addingBeginAndEnd { output.ids.append(Vocabulary.endID) }
+            output.ends.append(output.ids.count)
+            start = end
+        }
+        output.statistics.tokens = output.ids.count
+        output.statistics.unknownTokens = unknown
+        return output
     }
 }
 

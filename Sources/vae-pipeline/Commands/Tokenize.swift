@@ -68,8 +68,10 @@ extension VAEPipeline {
             if let file = self.vocabulary.vocabularyFile {
                 // The vocabulary is known: encode straight to ids.
                 vocabulary = try Vocabulary.load(from: URL(fileURLWithPath: file))
-                let encoder = try ChunkEncoder(vocabulary: vocabulary, options: options, workers: workers.workers)
-                let encoded = try corpus.makeReader().orderedConcurrentMap(maxConcurrency: workers.workers) { try encoder.encode($0) }
+                let chunkTokenizer = try ChunkTokenizer(configuration: vocabulary.configuration, options: options, workers: workers.workers)
+                let encoded = try corpus.makeReader().orderedConcurrentMap(maxConcurrency: workers.workers) {
+                    try chunkTokenizer.tokenize($0).encoded(with: vocabulary, addingBeginAndEnd: options.addBeginAndEnd)
+                }
                 for try await chunk in encoded {
                     try writer.append(chunk)
                     statistics.add(chunk.statistics)

@@ -3,7 +3,7 @@ import Testing
 import Tokenization
 @testable import Corpus
 
-@Suite struct ChunkEncoderTests {
+@Suite struct ChunkTokenizerTests {
     let configuration = TokenizerConfiguration(level: .word, normalization: .nfc, lowercaseLocale: "")
 
     func records(_ lines: [String]) async throws -> [RecordChunk] {
@@ -20,11 +20,11 @@ import Tokenization
     }
 
     func encode(_ lines: [String], vocabulary: Vocabulary, _ options: EncodingOptions) async throws -> (sequences: [[String]], statistics: EncodingStatistics) {
-        let encoder = try ChunkEncoder(vocabulary: vocabulary, options: options, workers: 1)
+        let tokenizer = try ChunkTokenizer(configuration: vocabulary.configuration, options: options, workers: 1)
         var sequences: [[String]] = []
         var statistics = EncodingStatistics()
         for chunk in try await records(lines) {
-            let encoded = try encoder.encode(chunk)
+            let encoded = try tokenizer.tokenize(chunk).encoded(with: vocabulary, addingBeginAndEnd: options.addBeginAndEnd)
             statistics.add(encoded.statistics)
             for index in 0..<encoded.count {
                 sequences.append(encoded.ids[encoded.range(of: index)].map { vocabulary.token(for: $0) ?? "?" })
@@ -72,9 +72,12 @@ import Tokenization
             let reader = try CorpusReader(inputs: [.file(path)], options: options)
             let vocabulary = try await VocabularyPass(configuration: configuration, maxSize: 2000, maxDistinctTokens: 5000, workers: workers).run(reader).vocabulary
             hashes.append(vocabulary.hash)
-            let encoder = try ChunkEncoder(vocabulary: vocabulary, options: EncodingOptions(maxLength: 20), workers: workers)
+            let tokenizer = try ChunkTokenizer(configuration: configuration, options: EncodingOptions(maxLength: 20), workers: workers)
             var ids: [Int32] = []
-            for try await chunk in try CorpusReader(inputs: [.file(path)], options: options).orderedConcurrentMap(maxConcurrency: workers, { try encoder.encode($0) }) {
+            let encoded = try CorpusReader(inputs: [.file(path)], options: options).orderedConcurrentMap(maxConcurrency: workers) {
+                try tokenizer.tokenize($0).encoded(with: vocabulary, addingBeginAndEnd: false)
+            }
+            for try await chunk in encoded {
                 ids += chunk.ids
             }
             results.append(ids)
