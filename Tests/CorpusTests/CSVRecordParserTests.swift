@@ -96,6 +96,15 @@ import Testing
         #expect(other.records == ["a;b"])
     }
 
+    @Test func aByteOrderMarkDoesNotBecomePartOfTheFirstColumnName() async throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("bom.csv", "\u{FEFF}text,label\r\n\"héllo, wörld\",1\r\n")
+        let outcome = try await readAll([path]) { $0.columns = [.name("text")] }
+        #expect(outcome.error == nil)
+        #expect(outcome.records == ["héllo, wörld"])
+        #expect(outcome.report.headers.first?.fields == ["text", "label"])
+    }
+
     @Test func aColumnNameWithoutAHeaderIsRejectedUpFront() throws {
         var options = ReaderOptions()
         options.hasHeader = false
