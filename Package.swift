@@ -55,7 +55,7 @@ let package = Package(
 
         // Tests mirror the modules.
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenization"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], exclude: ["Resources"]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
         .testTarget(name: "VAEPipelineTests", dependencies: ["vae-pipeline"]),
     ]

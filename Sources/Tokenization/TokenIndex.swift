@@ -5,6 +5,7 @@
 public struct TokenIndex: Sendable {
     private var table: TokenTable
 
+    /// An empty index sized for about `minimumCapacity` tokens before it first grows.
     public init(minimumCapacity: Int = 1024) {
         table = TokenTable(minimumCapacity: minimumCapacity)
     }

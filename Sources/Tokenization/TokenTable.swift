@@ -5,17 +5,19 @@
 /// `String`. Entries get dense indices 0, 1, 2… in insertion order; removal happens only by
 /// rebuilding (see `TokenCounter`'s pruning).
 ///
-/// Layout, chosen because lookups are dominated by cache misses: linear probing over a
-/// power-of-two array of 16-byte slots, at most 3/4 full (a denser table misses the cache less,
-/// which matters more than the longer probe runs, which mostly stay in one cache line). A slot holds the token's first four
-/// UTF-16 units, its length, 16 bits of hash and its entry index, so most tokens (≤ 4 units) are
-/// found or rejected by touching one slot; longer ones then compare the rest in the arena. The
-/// hash is unseeded (deterministic), which is fine for corpus statistics.
+/// Layout, chosen because a lookup's cost is mostly branch mispredictions on the (random) token
+/// length and cache misses: linear probing over a power-of-two array of 24-byte slots, at most
+/// 3/4 full. A slot holds the token's first and last four UTF-16 units, its length, 16 bits of
+/// hash and its entry index, so tokens of up to 8 units — nearly all words — are found or rejected
+/// by touching one slot with branch-free key arithmetic; longer ones then compare in the arena.
+/// The hash is unseeded (deterministic), which is fine for corpus statistics.
 struct TokenTable: Sendable {
     /// One probe position. `meta == 0` marks an empty slot.
     struct Slot: Sendable {
-        /// The first min(4, length) units, little-endian, zero-padded.
+        /// The first four units, little-endian; for 1–3 units the first, middle and last unit.
         var prefix: UInt64
+        /// The last four units (overlapping `prefix` for 4–7 units); 0 for 1–3 units.
+        var last: UInt64
         /// length (16 bits, 0xFFFF = "look in starts") << 48 | hash tag (16 bits) << 32 | (entry + 1).
         var meta: UInt64
     }
@@ -28,7 +30,7 @@ struct TokenTable: Sendable {
     /// Number of entries.
     private(set) var count = 0
 
-    private static let emptySlot = Slot(prefix: 0, meta: 0)
+    private static let emptySlot = Slot(prefix: 0, last: 0, meta: 0)
     private static let keyMask: UInt64 = 0xFFFF_FFFF_0000_0000
 
     init(minimumCapacity: Int = 64) {
@@ -53,48 +55,60 @@ struct TokenTable: Sendable {
 
     // MARK: Keys
 
-    /// What a lookup compares: the packed prefix, the length/tag half of `Slot.meta`, and the
-    /// full hash (whose low bits pick the first slot).
+    /// What a lookup compares: the packed ends (`prefix`, `last`), the length/tag half of
+    /// `Slot.meta`, and the full hash (whose low bits pick the first slot; the tag is its top 16).
     struct Key {
         var prefix: UInt64
+        var last: UInt64
         var lengthAndTag: UInt64
         var hash: UInt64
     }
 
-    /// Packs the prefix and hashes the token: 4 units per multiply, then a final avalanche.
+    /// Packs the token's ends and hashes them. For 1–8 units this is branch-free (selects
+    /// compile to conditional moves): 1–3 units are read as first, middle and last unit (with the
+    /// length, that identifies them), 4–8 units as first and last four units (overlapping). Only
+    /// longer tokens loop over their middle. The hash is one 64×64→128-bit multiply, folded (as in
+    /// wyhash), so the slot address is ready soon.
     @inline(__always)
     static func key(_ token: UnsafeBufferPointer<UInt16>) -> Key {
         let count = token.count
-        var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ (UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15)
-        var prefix: UInt64 = 0
-        if let base = token.baseAddress {
+        guard let base = token.baseAddress, count > 0 else {
+            return Key(prefix: 0, last: 0, lengthAndTag: 0, hash: 0)
+        }
+        var seed: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(truncatingIfNeeded: count)
+        // 1–3 units: first, middle, last unit. Reads stay inside the token.
+        let small = UInt64(base[0]) | UInt64(base[count >> 1]) << 16 | UInt64(base[count - 1]) << 32
+        // 4+ units: first and last four. Short tokens read 16 zero bytes instead (the address, not
+        // the value, is selected, and masks replace selects, so the compiler keeps it branch-free).
+        let shortMask = UInt64(bitPattern: Int64(count - 4) >> 63)  // all ones when count < 4
+        var zeros: (UInt64, UInt64) = (0, 0)
+        let (first, end) = withUnsafeBytes(of: &zeros) { zeroBytes in
+            let zeroAddress = UInt(bitPattern: zeroBytes.baseAddress!)
+            let tokenAddress = UInt(bitPattern: UnsafeRawPointer(base))
+            let mask = UInt(truncatingIfNeeded: shortMask)
+            let raw = UnsafeRawPointer(bitPattern: (zeroAddress & mask) | (tokenAddress & ~mask))!
+            let lastOffset = (count - 4) & ~Int(truncatingIfNeeded: shortMask)
+            return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: lastOffset * 2, as: UInt64.self))
+        }
+        let prefix = first | (small & shortMask)
+        if count > 8 {
             let raw = UnsafeRawPointer(base)
-            var index = 0
-            while index + 4 <= count {
-                let word = raw.loadUnaligned(fromByteOffset: index * 2, as: UInt64.self)
-                if index == 0 { prefix = word }
-                h = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
-                h ^= h >> 29
+            var index = 4
+            while index + 4 < count {
+                seed = fold(seed ^ raw.loadUnaligned(fromByteOffset: index * 2, as: UInt64.self), 0x9E37_79B9_7F4A_7C15)
                 index += 4
             }
-            if index < count {
-                var word: UInt64 = 0
-                var shift: UInt64 = 0
-                while index < count {
-                    word |= UInt64(base[index]) << shift
-                    shift += 16
-                    index += 1
-                }
-                if count < 4 { prefix = word }
-                h = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
-                h ^= h >> 29
-            }
         }
-        h ^= h >> 32
-        h = h &* 0xD6E8_FEB8_6659_FD93
-        h ^= h >> 32
+        let h = fold(prefix ^ seed ^ 0xA076_1D64_78BD_642F, end ^ 0xE703_7ED1_A0B4_28DB)
         let length = UInt64(min(count, 0xFFFF))
-        return Key(prefix: prefix, lengthAndTag: length << 48 | (h >> 48) << 32, hash: h)
+        return Key(prefix: prefix, last: end, lengthAndTag: length << 48 | (h >> 48) << 32, hash: h)
+    }
+
+    /// The 128-bit product of `a` and `b`, high half xor low half.
+    @inline(__always)
+    private static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let product = a.multipliedFullWidth(by: b)
+        return product.high ^ product.low
     }
 
     // MARK: Lookup and insertion
@@ -113,17 +127,18 @@ struct TokenTable: Sendable {
             while true {
                 let slot = slots[position]
                 if slot.meta == 0 { return nil }
-                if slot.prefix == key.prefix, slot.meta & Self.keyMask == key.lengthAndTag {
+                let difference = (slot.prefix ^ key.prefix) | (slot.last ^ key.last) | ((slot.meta & Self.keyMask) ^ key.lengthAndTag)
+                if difference == 0 {
                     let entry = Int(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1
-                    // Prefix and length equal: a token of ≤ 4 units matches outright.
-                    if token.count <= 4 || restMatches(entry, token) { return entry }
+                    // Ends and length equal: a token of ≤ 8 units matches outright.
+                    if token.count <= 8 || restMatches(entry, token) { return entry }
                 }
                 position = (position + 1) & mask
             }
         }
     }
 
-    /// Compares units 4... of entry `entry` with `token` (whose prefix already matched).
+    /// Compares entry `entry` with `token` (whose ends already matched) unit by unit.
     @inline(never)
     private func restMatches(_ entry: Int, _ token: UnsafeBufferPointer<UInt16>) -> Bool {
         starts.withUnsafeBufferPointer { starts in
@@ -132,7 +147,7 @@ struct TokenTable: Sendable {
                 guard starts[entry + 1] - start == token.count else { return false }
                 let stored = arena.baseAddress! + start
                 let probe = token.baseAddress!
-                for index in 4 ..< token.count where stored[index] != probe[index] { return false }
+                for index in 4 ..< token.count - 4 where stored[index] != probe[index] { return false }
                 return true
             }
         }
@@ -166,7 +181,7 @@ struct TokenTable: Sendable {
             let mask = slots.count - 1
             var position = Int(truncatingIfNeeded: key.hash) & mask
             while slots[position].meta != 0 { position = (position + 1) & mask }
-            slots[position] = Slot(prefix: key.prefix, meta: key.lengthAndTag | UInt64(entry + 1))
+            slots[position] = Slot(prefix: key.prefix, last: key.last, meta: key.lengthAndTag | UInt64(entry + 1))
         }
     }
 

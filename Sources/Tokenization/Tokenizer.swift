@@ -32,6 +32,8 @@ public final class Tokenizer {
     private let segmenter: Segmenter
     /// Opened on first use of `forEachTokenBySentence` (most pipelines never need it).
     private var sentenceSegmenter: SentenceSegmenter?
+    /// Per-record id scratch for `appendTokenIDs` (see there).
+    private let idScratch = ReusableBuffer<Int32>(capacity: 1024)
 
     /// Opens the ICU objects the configuration needs. Throws `TokenizationError.invalidLocale`
     /// for an unknown locale and `.icuFailure` when ICU cannot open a break iterator.
@@ -123,6 +125,35 @@ public final class Tokenizer {
             }
         }
         if let failure { throw failure }
+    }
+
+    /// Tokenizes one UTF-8 record, maps each token to an id with `id`, and appends the ids to
+    /// `ids` — the fastest way to encode (e.g. `Vocabulary.encode` uses it with its lookup, a
+    /// streaming pipeline might use a `TokenIndex`).
+    ///
+    /// Faster than appending from `forEachToken`: tokens are non-empty, disjoint slices of the
+    /// normalized text, so there are at most as many as it has units; ids go into a scratch buffer
+    /// of that size with a plain store each, then into `ids` with one copy per record. `id` must
+    /// not call back into this tokenizer.
+    ///
+    /// ```swift
+    /// try tokenizer.appendTokenIDs(utf8: record, to: &ids) { vocabulary.id(for: $0) }
+    /// ```
+    public func appendTokenIDs(utf8: UnsafeBufferPointer<UInt8>, to ids: inout [Int32], _ id: (UnsafeBufferPointer<UInt16>) -> Int32) throws(TokenizationError) {
+        if case .sentence = segmenter {
+            // Sentences are lowercased one by one (possibly growing), so there is no bound upfront.
+            try forEachToken(utf8: utf8) { ids.append(id($0)) }
+            return
+        }
+        let text = try normalizer.normalize(utf8: utf8)
+        idScratch.reserve(text.count)
+        let output = idScratch.base
+        var count = 0
+        try split(text) { token in
+            output[count] = id(token)
+            count += 1
+        }
+        ids.append(contentsOf: idScratch.prefix(count))
     }
 
     @inline(__always)

@@ -1,9 +1,12 @@
 /// A growable, reusable block of UTF-16 code units owned by one tokenizer.
+typealias UTF16Buffer = ReusableBuffer<UInt16>
+
+/// A growable, reusable block of trivial values (UTF-16 units, token ids) owned by one tokenizer.
 ///
 /// Records are converted and transformed into these buffers so that the hot path allocates only
 /// when a record is longer than any seen before. Not thread-safe: one per tokenizer instance.
-final class UTF16Buffer {
-    private(set) var base: UnsafeMutablePointer<UInt16>
+final class ReusableBuffer<Element: BitwiseCopyable> {
+    private(set) var base: UnsafeMutablePointer<Element>
     private(set) var capacity: Int
 
     init(capacity: Int = 4096) {
@@ -29,7 +32,7 @@ final class UTF16Buffer {
 
     /// The first `count` units as a buffer pointer (valid until the next `reserve`).
     @inline(__always)
-    func prefix(_ count: Int) -> UnsafeBufferPointer<UInt16> {
+    func prefix(_ count: Int) -> UnsafeBufferPointer<Element> {
         UnsafeBufferPointer(start: base, count: count)
     }
 }

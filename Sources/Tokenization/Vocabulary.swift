@@ -156,8 +156,8 @@ public struct Vocabulary: Sendable {
     public func encode(utf8: UnsafeBufferPointer<UInt8>, using tokenizer: Tokenizer, addingBeginAndEnd: Bool = false, into ids: inout [Int32]) throws(TokenizationError) {
         if addingBeginAndEnd { ids.append(Self.beginID) }
         let table = storage.table
-        try tokenizer.forEachToken(utf8: utf8) { token in
-            ids.append(table.index(of: token).map { Int32(truncatingIfNeeded: $0) } ?? Self.unknownID)
+        try tokenizer.appendTokenIDs(utf8: utf8, to: &ids) { token in
+            table.index(of: token).map { Int32(truncatingIfNeeded: $0) } ?? Self.unknownID
         }
         if addingBeginAndEnd { ids.append(Self.endID) }
     }

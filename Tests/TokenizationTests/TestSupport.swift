@@ -14,17 +14,21 @@ enum TestSupport {
 
     /// The first `count` lines of a gzipped corpus, decompressed by /bin/zcat.
     static func gzippedLines(_ name: String, count: Int) throws -> [String] {
+        let path = corpora.appendingPathComponent(name).path
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+        }
         let process = Process()
         // zcat | head: decompress only the beginning of the file.
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "/bin/zcat \"$0\" | head -n \"$1\"", corpora.appendingPathComponent(name).path, String(count)]
+        process.arguments = ["-c", "/bin/zcat \"$0\" | head -n \"$1\"", path, String(count)]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: corpora.appendingPathComponent(name).path])
+            throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path])
         }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").prefix(count).map(String.init)
     }

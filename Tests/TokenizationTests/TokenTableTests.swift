@@ -25,6 +25,37 @@ import Testing
         #expect(table.index(of: "abcdef") == nil)
     }
 
+    @Test func behavesLikeASetForEveryLengthAndNearMiss() {
+        // Small alphabet (with NUL) and lengths 0...13 exercise every key path: 1–3 units,
+        // overlapping first/last four, and longer tokens that differ only in the middle.
+        var generator = SplitMix64(seed: 42)  // deterministic, so a failure reproduces
+        let alphabet: [UInt16] = [0x61, 0x62, 0x00]
+        var table = TokenTable(minimumCapacity: 4)
+        var reference: [[UInt16]: Int] = [:]
+        for _ in 0..<2_000 {
+            let length = Int.random(in: 0...13, using: &generator)
+            let token = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+            let (index, inserted) = token.withUnsafeBufferPointer { table.insert($0) }
+            if let known = reference[token] {
+                #expect(!inserted && index == known)
+            } else {
+                #expect(inserted && index == reference.count)
+                reference[token] = index
+            }
+        }
+        #expect(table.count == reference.count)
+        for (token, index) in reference {
+            #expect(token.withUnsafeBufferPointer { table.index(of: $0) } == index)
+            #expect(Array(table.units(at: index)) == token)
+        }
+        let long = [UInt16](repeating: 0x61, count: 70_000)
+        var longer = long
+        longer.append(0x61)
+        let longIndex = long.withUnsafeBufferPointer { table.insert($0).index }
+        #expect(longer.withUnsafeBufferPointer { table.index(of: $0) } == nil)
+        #expect(long.withUnsafeBufferPointer { table.index(of: $0) } == longIndex)
+    }
+
     @Test func codePointOrderPutsSupplementaryCharactersLast() {
         func less(_ a: String, _ b: String) -> Bool {
             Array(a.utf16).withUnsafeBufferPointer { x in Array(b.utf16).withUnsafeBufferPointer { y in CodePointOrder.isLess(x, y) } }
@@ -36,5 +67,18 @@ import Testing
         #expect(less("\u{FF21}", "😀"))
         #expect(!less("😀", "\u{FF21}"))
         #expect(Array("\u{FF21}".utf8).lexicographicallyPrecedes(Array("😀".utf8)))
+    }
+}
+
+/// A tiny seeded generator (SplitMix64) for reproducible randomized tests.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
