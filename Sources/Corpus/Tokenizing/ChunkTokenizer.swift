@@ -17,6 +17,14 @@ public struct LocallyNumberedChunk: Sendable {
     public internal(set) var statistics = EncodingStatistics()
 
     init(records: RecordChunk) { self.records = records }
+
+    /// The chunk-local number of `token`, counting this occurrence.
+    @inline(__always)
+    mutating func number(_ token: UnsafeBufferPointer<UInt16>) -> Int32 {
+        let (index, inserted) = tokens.insert(token)
+        if inserted { counts.append(1) } else { counts[index] += 1 }
+        return Int32(truncatingIfNeeded: index)
+    }
 }
 
 /// Tokenizes record chunks into ``LocallyNumberedChunk``s, one worker per chunk.
@@ -36,7 +44,10 @@ public struct ChunkTokenizer: Sendable {
 
     public func tokenize(_ chunk: RecordChunk) throws -> LocallyNumberedChunk {
         var output = LocallyNumberedChunk(records: chunk)
-        output.ids.reserveCapacity(chunk.utf8.count / 4)
+        // Kept apart from `output` so the numbering closure (which updates `output.tokens`)
+        // and the id buffer (passed `inout`) never overlap.
+        var ids: [Int32] = []
+        ids.reserveCapacity(chunk.utf8.count / 4)
         output.ends.reserveCapacity(chunk.count)
         let options = self.options
         let keepsSequences = self.keepsSequences
@@ -50,42 +61,37 @@ public struct ChunkTokenizer: Sendable {
                         var current = -1
                         _ = try tokenizer.forEachTokenBySentence(utf8: bytes) { token, sentence in
                             if sentence != current {
-                                if current >= 0 { Self.endSequence(from: &sequenceStart, options: options, in: &output) }
+                                if current >= 0 { Self.endSequence(from: &sequenceStart, ids: &ids, options: options, in: &output) }
                                 current = sentence
                             }
-                            Self.add(token, to: &output)
+                            ids.append(output.number(token))
                         }
                         if current >= 0 {
-                            Self.endSequence(from: &sequenceStart, options: options, in: &output)
+                            Self.endSequence(from: &sequenceStart, ids: &ids, options: options, in: &output)
                         } else {
                             output.statistics.droppedEmpty += 1
                         }
                     } else {
-                        try tokenizer.forEachToken(utf8: bytes) { token in Self.add(token, to: &output) }
-                        Self.endSequence(from: &sequenceStart, options: options, in: &output)
+                        // The tokenizer's id path fills its scratch buffer and appends once per record.
+                        try tokenizer.appendTokenIDs(utf8: bytes, to: &ids) { output.number($0) }
+                        Self.endSequence(from: &sequenceStart, ids: &ids, options: options, in: &output)
                     }
                     if !keepsSequences {
-                        output.ids.removeAll(keepingCapacity: true)
+                        ids.removeAll(keepingCapacity: true)
                         output.ends.removeAll(keepingCapacity: true)
                         sequenceStart = 0
                     }
                 }
             }
         }
+        output.ids = ids
         return output
     }
 
-    @inline(__always)
-    private static func add(_ token: UnsafeBufferPointer<UInt16>, to output: inout LocallyNumberedChunk) {
-        let (index, inserted) = output.tokens.insert(token)
-        if inserted { output.counts.append(1) } else { output.counts[index] += 1 }
-        output.ids.append(Int32(truncatingIfNeeded: index))
-    }
-
     /// Closes the sequence that began at `start`: drops or truncates it by the length policy.
-    private static func endSequence(from start: inout Int, options: EncodingOptions, in output: inout LocallyNumberedChunk) {
-        defer { start = output.ids.count }
-        let length = output.ids.count - start
+    private static func endSequence(from start: inout Int, ids: inout [Int32], options: EncodingOptions, in output: inout LocallyNumberedChunk) {
+        defer { start = ids.count }
+        let length = ids.count - start
         guard length > 0 else {
             output.statistics.droppedEmpty += 1
             return
@@ -93,14 +99,14 @@ public struct ChunkTokenizer: Sendable {
         let extra = options.addBeginAndEnd ? 2 : 0
         if let maxLength = options.maxLength, length + extra > maxLength {
             if options.overLength == .drop {
-                output.ids.removeSubrange(start...)
+                ids.removeSubrange(start...)
                 output.statistics.droppedTooLong += 1
                 return
             }
-            output.ids.removeSubrange((start + max(0, maxLength - extra))...)
+            ids.removeSubrange((start + max(0, maxLength - extra))...)
             output.statistics.truncated += 1
         }
-        output.ends.append(output.ids.count)
+        output.ends.append(ids.count)
         output.statistics.sequences += 1
     }
 }
