@@ -9,6 +9,6 @@ struct VAEPipeline: AsyncParsableCommand {
             Inputs may be plain, gzip, bzip2, xz, zstd or lz4 files, or zip and tar archives \
             (compression is detected from the bytes); '-' reads standard input.
             """,
-        subcommands: [Inspect.self, Vocab.self, Tokenize.self]
+        subcommands: [Inspect.self, Vocab.self, Tokenize.self, Embeddings.self]
     )
 }

@@ -57,8 +57,8 @@ public struct CorpusReader: AsyncSequence, Sendable {
         private var lifetime: ChannelLifetime?
         private var parser: (any RecordParser)?
         private var member: MemberInfo?
-        /// The running CRC-32 and length of a gzip member, checked at its end.
-        private var gzipCheck: (crc: CRC32, length: Int64)?
+        /// The running CRC-32 and length of a gzip file, checked at its end.
+        private var gzipCheck: GzipIntegrityCheck?
         private var progress = ReadProgress()
         private var pendingError: CorpusError?
         private var isDone = false
@@ -97,7 +97,7 @@ public struct CorpusReader: AsyncSequence, Sendable {
                 case let .memberStarted(info):
                     member = info
                     parser = makeParser(for: info)
-                    gzipCheck = info.container == "raw" && info.compression == ["gzip"] ? (CRC32(), 0) : nil
+                    gzipCheck = GzipIntegrityCheck(for: info)
                     // Every earlier member's records were delivered at its end (.memberEnded), so
                     // the builder is empty here and each chunk holds one member's records.
                     builder = RecordChunkBuilder(member: info, firstRecordIndex: report.records, invalidUTF8: options.invalidUTF8)
@@ -106,10 +106,7 @@ public struct CorpusReader: AsyncSequence, Sendable {
                     progress.uncompressedBytes += Int64(chunk.count)
                     progress.compressedBytes = chunk.totalCompressedOffset
                     builder.reserve(forInputBytes: chunk.count)
-                    if gzipCheck != nil {
-                        gzipCheck!.crc.update(chunk.bytes)
-                        gzipCheck!.length += Int64(chunk.count)
-                    }
+                    gzipCheck?.update(chunk.bytes)
                     do {
                         try parser?.parse(chunk.bytes, into: &builder)
                     } catch {
@@ -145,37 +142,15 @@ public struct CorpusReader: AsyncSequence, Sendable {
             return channel
         }
 
-        /// Compares a gzip file's data with the CRC-32 in its trailer. A trailer recording more
-        /// data than was read means damage (an error). One recording less means either several
-        /// gzip members (concatenated files, BGZF: only the last member's trailer is at the end)
-        /// or damage; that cannot be told apart here, so it is a warning.
+        /// Checks a gzip file against its trailer at its end (see ``GzipIntegrityCheck``).
         private mutating func checkGzip(against trailer: GzipTrailer?, into builder: inout RecordChunkBuilder) throws(CorpusError) {
             defer { gzipCheck = nil }
             guard let check = gzipCheck, let member else { return }
-            guard let trailer else {
-                if member.input != CorpusInput.standardInput.description {
-                    builder.record(.warning("\(member.input): the gzip trailer could not be read, so the data was not checked."))
-                }
-                return
+            if trailer == nil && member.input == CorpusInput.standardInput.description { return }
+            switch try check.verify(against: trailer, path: member.input, member: member.name, compressedOffset: progress.compressedBytes) {
+            case .verified: builder.record(.checksumVerified(member))
+            case let .unverifiable(warning): builder.record(.warning(warning))
             }
-            if UInt32(truncatingIfNeeded: check.length) != trailer.length {
-                // The last member cannot be longer than everything read: then data was lost.
-                if check.length < Int64(UInt32.max) && Int64(trailer.length) > check.length {
-                    throw .corruptInput(
-                        path: member.input, member: member.name, uncompressedOffset: check.length,
-                        compressedOffset: progress.compressedBytes,
-                        reason: "the gzip trailer records \(trailer.length) bytes of data, but only \(check.length) could be read")
-                }
-                builder.record(.warning("\(member.input): holds several gzip members (or is damaged); only single-member gzip files are checked against their CRC-32."))
-                return
-            }
-            guard check.crc.value == trailer.crc else {
-                throw .corruptInput(
-                    path: member.input, member: member.name, uncompressedOffset: check.length,
-                    compressedOffset: progress.compressedBytes,
-                    reason: String(format: "the gzip CRC-32 check failed (stored %08x, computed %08x)", trailer.crc, check.crc.value))
-            }
-            builder.record(.checksumVerified(member))
         }
 
         private func makeParser(for info: MemberInfo) -> any RecordParser {

@@ -14,21 +14,24 @@ struct ProgressLine {
     }
 
     mutating func update(_ progress: ReadProgress, records: Int) {
+        update(bytes: progress.compressedBytes, of: progress.totalInputBytes, count: records, noun: "records")
+    }
+
+    /// `bytes` of the input files read out of `total`, and how many `noun`s so far.
+    mutating func update(bytes: Int64, of total: Int64?, count: Int? = nil, noun: String = "") {
         guard enabled else { return }
         let now = ContinuousClock.now
         guard now - lastDraw > .milliseconds(250) else { return }
         lastDraw = now
         let seconds = max(0.001, (now - start).seconds)
-        let rate = Double(progress.compressedBytes) / seconds
-        var text = "read \(Format.bytes(progress.compressedBytes))"
-        if let total = progress.totalInputBytes, let fraction = progress.fraction {
-            text += " of \(Format.bytes(total)) (\(Int(fraction * 100))%)"
-            if rate > 0 {
-                let remaining = Double(total - progress.compressedBytes) / rate
-                text += " · ETA \(Format.duration(remaining))"
-            }
+        let rate = Double(bytes) / seconds
+        var text = "read \(Format.bytes(bytes))"
+        if let total, total > 0 {
+            text += " of \(Format.bytes(total)) (\(Int(min(1, Double(bytes) / Double(total)) * 100))%)"
+            if rate > 0 { text += " · ETA \(Format.duration(Double(max(0, total - bytes)) / rate))" }
         }
-        text += " · \(Format.bytes(Int64(rate)))/s · \(Format.count(records)) records"
+        text += " · \(Format.bytes(Int64(rate)))/s"
+        if let count { text += " · \(Format.count(count)) \(noun)" }
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
         drewSomething = true
     }

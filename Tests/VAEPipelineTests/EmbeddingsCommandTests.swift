@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+@Suite struct EmbeddingsCommandTests {
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("embeddings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func writesAMatrixThatNumPyLoadsWithTheFilesRows() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sentences = corporaDirectory.appendingPathComponent("web_sentences.txt.gz").path
+        let glove = corporaDirectory.appendingPathComponent("glove.6B.50d.top50k.txt.gz").path
+        let vocab = directory.appendingPathComponent("vocab.json").path
+        let made = try CommandRunner.run(["vocab", sentences, "--lowercase", "--max-vocab", "5000", "--out", vocab])
+        #expect(made.status == 0, "\(made.standardError)")
+        let out = directory.appendingPathComponent("M.npy").path
+
+        let result = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", glove, "--out", out, "--oov", "zero"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("glove, dimension 50"))
+        #expect(result.standardOutput.contains("read        50,000 lines"))
+        #expect(result.standardOutput.contains("coverage    "))
+        #expect(result.standardOutput.contains("no vector   yahweh"))
+        #expect(result.standardOutput.contains("skipped     none"))
+        #expect(result.standardOutput.contains("wrote       \(out) (5,000 × 50 float32)"))
+
+        let json = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", glove, "--out", out, "--json", "--seed", "3"])
+        #expect(json.status == 0, "\(json.standardError)")
+        let report = try #require(JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        #expect(report["dimension"] as? Int == 50)
+        #expect(report["rows"] as? Int == 5000)
+        #expect(report["format"] as? String == "glove")
+        #expect(report["linesRead"] as? Int == 50_000)
+        #expect((report["typeCoverage"] as? Double ?? 0) > 0.8)
+        #expect((report["oovExamples"] as? [Any])?.count == 10)
+        #expect(report["oovPolicy"] as? String == "random")
+
+        guard (try? CommandRunner.runTool(["python3", "-c", "import numpy"])) != nil else { return }
+        let check = try CommandRunner.runTool(["python3", "-c", """
+            import gzip, json, numpy as np
+            m = np.load('M.npy')
+            tokens = [t[0] for t in json.load(open('vocab.json'))['tokens']]
+            rows = {}
+            for line in gzip.open('\(glove)', 'rt', encoding='utf-8'):
+                token, rest = line.rstrip('\\n').split(' ', 1)
+                rows.setdefault(token, rest)
+            found = [i for i, t in enumerate(tokens) if i > 0 and t in rows]
+            exact = all(np.array_equal(m[i], np.array(rows[tokens[i]].split(), dtype=np.float32)) for i in found)
+            print(m.dtype, m.shape, m.flags['C_CONTIGUOUS'], exact, not m[0].any(), m[tokens.index('the')][:2].tolist())
+            """], in: directory)
+        #expect(check.hasPrefix("float32 (5000, 50) True True True [0.4180000126361847, 0.24967999756336212]"), "\(check)")
+    }
+
+    @Test func membersStrictErrorsAndAMissingVocabularyAreSentences() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sentences = directory.appendingPathComponent("s.txt")
+        try "the cat sat on the mat\n".write(to: sentences, atomically: true, encoding: .utf8)
+        let vocab = directory.appendingPathComponent("vocab.json").path
+        #expect(try CommandRunner.run(["vocab", sentences.path, "--out", vocab]).status == 0)
+        try CommandRunner.runTool(["python3", "-c", """
+            import zipfile
+            with zipfile.ZipFile('g.zip', 'w') as z:
+                z.writestr('g.50d.txt', 'the 1 2\\ncat 3 4\\n')
+                z.writestr('g.100d.txt', 'the 1 2 3\\ncat 3 4\\n')
+            """], in: directory)
+        let zip = directory.appendingPathComponent("g.zip").path
+        let out = directory.appendingPathComponent("m.npy").path
+
+        let ambiguous = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", zip, "--out", out])
+        #expect(ambiguous.status != 0)
+        #expect(ambiguous.standardError.contains("holds 2 members to read ('g.50d.txt', 'g.100d.txt')"))
+        #expect(ambiguous.standardError.contains("--member"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+
+        let chosen = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", zip, "--member", "*.50d.txt", "--out", out, "--oov", "unk"])
+        #expect(chosen.status == 0, "\(chosen.standardError)")
+        #expect(chosen.standardOutput.contains("member 'g.50d.txt'"))
+        #expect(chosen.standardOutput.contains("<unk>: the mean of the matched vectors"))
+
+        let strict = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", zip, "--member", "*.100d.txt", "--strict", "--out", out])
+        #expect(strict.status != 0)
+        #expect(strict.standardError.contains("'\(zip)', member 'g.100d.txt', line 2:"), "\(strict.standardError)")
+
+        let lenient = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", zip, "--member", "*.100d.txt", "--out", out])
+        #expect(lenient.standardOutput.contains("skipped     1 line: wrong dimension 1 (line 2)"), "\(lenient.standardOutput)")
+
+        let piped = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", "-", "--out", out, "--json"],
+                                          standardInput: Data("cat 1 2 3\nthe 4 5 6\n".utf8))
+        #expect(piped.status == 0, "\(piped.standardError)")
+        #expect(piped.standardOutput.contains("\"dimension\":3"))
+
+        let missing = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", directory.appendingPathComponent("nope.txt").path, "--out", out])
+        #expect(missing.status != 0)
+        #expect(missing.standardError.contains("nope.txt': no such file."))
+    }
+}
