@@ -47,7 +47,9 @@ where Base.Element: Sendable {
                     break
                 }
                 let transform = self.transform
-                inFlight.append(Task { try await transform(element) })
+                // Detached: the transforms must not inherit the caller's actor (a command's
+                // main actor would run them one at a time).
+                inFlight.append(Task.detached { try await transform(element) })
             }
             guard let task = inFlight.popFirst() else { return nil }
             do {
