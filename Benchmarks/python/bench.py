@@ -1,0 +1,554 @@
+#!/usr/bin/env python3
+"""Benchmark orchestrator (standard library only, so `--no-python` runs need no venv).
+
+Called by run.sh after it installed tools, built vae-pipeline and (unless --no-python) the venv:
+
+  bench.py --suites read,memory --reps 3 [--quick] [--vae PATH] [--venv-python PATH]
+           [--icu-loop PATH] [--size 20m] [--train-seconds S] [--command "…"]
+
+Every suite lists its tasks (vae-pipeline and its peers on the same input), then runs them in
+alternation, A B C A B C …, so drifts of a shared machine hit every tool alike. Each process runs
+under `/usr/bin/time -v` for its peak RSS; wall time is taken around it with a monotonic clock.
+Raw runs go to results/runs/<stamp>.json and results/latest.json, the table to results/latest.md.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH = os.path.dirname(HERE)
+ROOT = os.path.dirname(BENCH)
+DATA = os.path.join(BENCH, "data")
+RESULTS = os.path.join(BENCH, "results")
+sys.path.insert(0, HERE)
+
+import report  # noqa: E402
+
+ALL_SUITES = ["read", "memory", "tokenize", "vocab", "embeddings", "train"]
+MIB = 1024 * 1024
+
+
+def say(msg: str = "") -> None:
+    print(msg, flush=True)
+
+
+def warn(msg: str) -> None:
+    print(f"!! {msg}", flush=True)
+
+
+class Task:
+    """One command of one work item. role: 'vae' (the subject), 'peer' or 'info' (context only)."""
+
+    def __init__(self, suite, work, tool, argv, role="peer", amount=None, unit="MB/s",
+                 throughput_from=None, check=None, capture=False, tmpdir=False, env=None):
+        self.suite, self.work, self.tool, self.argv = suite, work, tool, argv
+        self.role, self.amount, self.unit = role, amount, unit
+        self.throughput_from = throughput_from  # fn(result_json, stdout) → (value, extra) or None
+        self.check = check  # fn(stdout, result) → list of problems
+        self.capture, self.tmpdir, self.env = capture, tmpdir, env
+
+
+def parse_time_v(path: str) -> dict:
+    out = {}
+    try:
+        text = open(path).read()
+    except OSError:
+        return out
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    if m:
+        out["max_rss_kib"] = int(m.group(1))
+    m = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", text)
+    if m:
+        secs = 0.0
+        for part in m.group(1).split(":"):
+            secs = secs * 60 + float(part)
+        out["time_v_elapsed_s"] = secs
+    for key, label in (("user_s", "User time (seconds)"), ("sys_s", "System time (seconds)")):
+        m = re.search(re.escape(label) + r": ([\d.]+)", text)
+        if m:
+            out[key] = float(m.group(1))
+    return out
+
+
+def run_task(t: Task, rep: int) -> dict:
+    work_dir = tempfile.mkdtemp(prefix="vaebench.")
+    try:
+        subst = {"{TMP}": work_dir, "{RESULT}": os.path.join(work_dir, "result.json")}
+        argv = [subst.get(a, a) if isinstance(a, str) else a for a in t.argv]
+        argv = [a.replace("{TMP}", work_dir) for a in argv]
+        time_file = os.path.join(work_dir, "time.txt")
+        err_file = os.path.join(work_dir, "stderr.txt")
+        env = dict(os.environ)
+        for k, v in (t.env or {}).items():  # None removes an inherited variable
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
+        load0 = os.getloadavg()[0]
+        t0 = time.perf_counter()
+        with open(err_file, "wb") as err:
+            p = subprocess.run(["/usr/bin/time", "-v", "-o", time_file] + argv,
+                               stdout=subprocess.PIPE if t.capture else subprocess.DEVNULL,
+                               stderr=err, env=env, cwd=HERE)
+        wall = time.perf_counter() - t0
+        rec = {"suite": t.suite, "work": t.work, "tool": t.tool, "role": t.role, "rep": rep,
+               "argv": argv, "exit_code": p.returncode, "wall_s": wall, "loadavg_1m_before": load0,
+               "loadavg_1m_after": os.getloadavg()[0], "amount": t.amount, "unit": t.unit}
+        rec.update(parse_time_v(time_file))
+        stdout = p.stdout.decode("utf-8", "replace") if t.capture else ""
+        result = None
+        rpath = subst["{RESULT}"]
+        if os.path.exists(rpath):
+            try:
+                result = json.load(open(rpath))
+            except ValueError:
+                result = None
+        if result is not None:
+            rec["result"] = result
+        if t.capture:
+            rec["stdout_head"] = stdout[:2000]
+        if p.returncode != 0:
+            tail = open(err_file, "rb").read()[-1500:].decode("utf-8", "replace")
+            rec["stderr_tail"] = tail
+            warn(f"{t.tool} on {t.work} exited {p.returncode}:\n    " + tail.strip().replace("\n", "\n    "))
+            return rec
+        if t.throughput_from:
+            got = t.throughput_from(result, stdout)
+            if got is not None:
+                rec["throughput"], extra = got
+                rec.update(extra or {})
+        elif t.amount is not None:
+            rec["throughput"] = t.amount / 1e6 / wall
+        if t.check:
+            problems = t.check(stdout, result)
+            if problems:
+                rec["problems"] = problems
+                for pr in problems:
+                    warn(f"MISMATCH {t.tool} on {t.work}: {pr}")
+        return rec
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def fmt_run(rec: dict) -> str:
+    thr = rec.get("throughput")
+    rss = rec.get("max_rss_kib")
+    parts = [f"{rec['wall_s']:8.2f} s"]
+    if thr is not None:
+        parts.append(f"{report.fmt_num(thr)} {rec['unit']}")
+    if rss is not None:
+        parts.append(f"{rss / 1024:.0f} MiB")
+    if rec["exit_code"] != 0:
+        parts.append(f"EXIT {rec['exit_code']}")
+    return ", ".join(parts)
+
+
+# --------------------------------------------------------------------------------------------
+
+class Context:
+    def __init__(self, a):
+        self.a = a
+        self.quick = a.quick
+        self.vae = a.vae if a.vae and os.access(a.vae, os.X_OK) else None
+        self.py = a.venv_python if a.venv_python and os.access(a.venv_python, os.X_OK) else None
+        self.gen_py = self.py or sys.executable
+        self._has_sub: dict[str, bool] = {}
+        self._has_mod: dict[str, bool] = {}
+        self.notes: list[str] = []
+
+    def note(self, msg: str) -> None:
+        say(f"-- {msg}")
+        self.notes.append(msg)
+
+    def vae_has(self, sub: str) -> bool:
+        if not self.vae:
+            return False
+        if sub not in self._has_sub:
+            # ArgumentParser answers `help UNKNOWN` with the root help and exit 0, so the
+            # subcommand's own usage line must be there too.
+            r = subprocess.run([self.vae, "help", sub], capture_output=True, text=True)
+            self._has_sub[sub] = r.returncode == 0 and f"vae-pipeline {sub}" in r.stdout.split("OPTIONS:")[0]
+        return self._has_sub[sub]
+
+    def py_has(self, *mods: str) -> bool:
+        if not self.py:
+            return False
+        key = ",".join(mods)
+        if key not in self._has_mod:
+            r = subprocess.run([self.py, "-c", "import " + key], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+            self._has_mod[key] = r.returncode == 0
+            if r.returncode != 0:
+                self.note(f"Python peer modules {key} not importable from {self.py}; those peers are skipped")
+        return self._has_mod[key]
+
+    def generate(self, *args: str) -> None:
+        r = subprocess.run([self.gen_py, os.path.join(HERE, "generate.py"), *args])
+        if r.returncode != 0:
+            sys.exit(f"!! data generation failed: generate.py {' '.join(args)}")
+
+    def csv(self, size: str, text: bool = False) -> dict:
+        self.generate("csv", "--size", size, *(["--text"] if text else []))
+        return json.load(open(os.path.join(DATA, f"quora_{size}.json")))
+
+    def csv_size(self) -> str:
+        return self.a.size or ("2m" if self.quick else "1g")
+
+
+def data_path(meta: dict, key: str) -> str:
+    return os.path.join(DATA, meta["files"][key]["name"])
+
+
+def missing_vae(ctx: Context, sub: str) -> str:
+    if not ctx.vae:
+        return "vae-pipeline not built: peer figures only"
+    return f"vae-pipeline side not implemented yet (`vae-pipeline help {sub}` fails): peer figures only"
+
+
+def inspect_check(meta):
+    def fn(stdout, result):
+        try:
+            obj = json.loads(stdout)
+        except ValueError:
+            return [f"stdout is not one JSON object: {stdout[:200]!r}"]
+        # inspect prints {"records": N, …}; tokenize --json prints its manifest {"counts": {"records": N}}.
+        got = obj.get("records", obj.get("counts", {}).get("records") if isinstance(obj.get("counts"), dict) else None)
+        if got != meta["records"]:
+            return [f"records = {got}, generator recorded {meta['records']} (2 × {meta['rows']} rows)"]
+        return []
+    return fn
+
+
+def pandas_check(meta):
+    def fn(stdout, result):
+        if result and result.get("records") != meta["records"]:
+            return [f"pandas counted {result.get('records')} non-null questions, expected {meta['records']}"]
+        return []
+    return fn
+
+
+def inspect_argv(vae, path):
+    return [vae, "inspect", path, "--format", "csv", "--column", "question1", "--column", "question2",
+            "--samples", "0", "--json"]
+
+
+def suite_read(ctx: Context) -> list[Task]:
+    size = ctx.csv_size()
+    meta = ctx.csv(size)
+    tasks = []
+    have_vae = ctx.vae_has("inspect")
+    if not have_vae:
+        ctx.note("read: " + missing_vae(ctx, "inspect"))
+    amount = meta["csv_bytes"]
+    for comp in ("gz", "zst"):
+        f = data_path(meta, comp)
+        work = f"read quora_{size}.csv.{comp}"
+        if have_vae:
+            tasks.append(Task("read", work, "vae-pipeline inspect", inspect_argv(ctx.vae, f), role="vae",
+                              amount=amount, capture=True, check=inspect_check(meta)))
+        if comp == "gz":
+            tasks.append(Task("read", work, "zcat", ["zcat", f], amount=amount))
+            tasks.append(Task("read", work, "pigz -dc", ["pigz", "-dc", f], role="info", amount=amount))
+        else:
+            tasks.append(Task("read", work, "zstd -dc", ["zstd", "-dc", f], amount=amount))
+        if ctx.py_has("pandas", "zstandard"):
+            tasks.append(Task("read", work, "pandas read_csv", [ctx.py, "peers_read.py", f, "--result", "{RESULT}"],
+                              amount=amount, check=pandas_check(meta)))
+    return tasks
+
+
+def suite_memory(ctx: Context) -> list[Task]:
+    sizes = ["2m", "20m"] if ctx.quick else ["1g", "2g"]
+    if not ctx.vae_has("inspect"):
+        ctx.note("memory: " + missing_vae(ctx, "inspect") + " — nothing to measure")
+        return []
+    tasks = []
+    for size in sizes:
+        meta = ctx.csv(size)
+        f = data_path(meta, "gz")
+        tasks.append(Task("memory", f"memory quora_{size}.csv.gz", "vae-pipeline inspect", inspect_argv(ctx.vae, f),
+                          role="vae", amount=meta["csv_bytes"], capture=True, check=inspect_check(meta)))
+    return tasks
+
+
+def suite_tokenize(ctx: Context) -> list[Task]:
+    size = ctx.csv_size()
+    meta = ctx.csv(size)
+    text_size = "2m" if ctx.quick else "20m"
+    tmeta = ctx.csv(text_size, text=True)
+    f = data_path(meta, "gz")
+    work = f"tokenize quora_{size}.csv.gz"
+    amount = meta["question_text_bytes"]
+    tasks = []
+    if ctx.vae_has("tokenize"):
+        tasks.append(Task("tokenize", work, "vae-pipeline tokenize",
+                          [ctx.vae, "tokenize", f, "--format", "csv", "--column", "question1", "--column", "question2",
+                           "--level", "word", "--lowercase", "--max-vocab", "12000", "--max-length", "15",
+                           "--out", "{TMP}/out", "--overwrite", "--json"], role="vae", amount=amount,
+                          capture=True, check=inspect_check(meta)))
+    else:
+        ctx.note("tokenize: " + missing_vae(ctx, "tokenize"))
+    if ctx.py_has("pandas", "icu", "numpy"):
+        tasks.append(Task("tokenize", work, "PyICU BreakIterator loop",
+                          [ctx.py, "peers_tokenize.py", "icu", f, "--out", "{TMP}/out", "--result", "{RESULT}"],
+                          amount=amount))
+    if ctx.py_has("pandas", "tokenizers", "numpy"):
+        tasks.append(Task("tokenize", work, "HF tokenizers WordLevel",
+                          [ctx.py, "peers_tokenize.py", "hf", f, "--out", "{TMP}/out", "--result", "{RESULT}"],
+                          amount=amount))
+    if ctx.py_has("pandas", "numpy"):
+        tasks.append(Task("tokenize", work, "Keras-style Python",
+                          [ctx.py, "peers_tokenize.py", "keras", f, "--out", "{TMP}/out", "--result", "{RESULT}"],
+                          amount=amount))
+    if ctx.a.icu_loop and os.access(ctx.a.icu_loop, os.X_OK):
+        txt = data_path(tmeta, "txt")
+
+        def icu_rate(result, stdout):
+            obj = json.loads(stdout)
+            return 2 * obj["mb_per_s"], {"single_core_mb_per_s": obj["mb_per_s"], "icu_loop": obj}
+
+        tasks.append(Task("tokenize", work, "ICU C loop, 2 × one-core rate (ceiling)",
+                          [ctx.a.icu_loop, txt, "0.5" if ctx.quick else "3"], amount=None,
+                          throughput_from=icu_rate, capture=True))
+    else:
+        ctx.note("tokenize: ICU C loop not compiled (needs cc, libicu-dev, pkg-config): ceiling skipped")
+    return tasks
+
+
+def suite_vocab(ctx: Context) -> list[Task]:
+    size = ctx.csv_size()
+    meta = ctx.csv(size)
+    f = data_path(meta, "gz")
+    work = f"vocab quora_{size}.csv.gz"
+    amount = meta["question_text_bytes"]
+    tasks = []
+    if ctx.vae_has("vocab"):
+        tasks.append(Task("vocab", work, "vae-pipeline vocab",
+                          [ctx.vae, "vocab", f, "--format", "csv", "--column", "question1", "--column", "question2",
+                           "--level", "word", "--lowercase", "--max-vocab", "12000", "--out", "{TMP}/vocab.json"],
+                          role="vae", amount=amount))
+    else:
+        ctx.note("vocab: " + missing_vae(ctx, "vocab"))
+    if ctx.py_has("pandas"):
+        tasks.append(Task("vocab", work, "Python Counter (pandas chunks)",
+                          [ctx.py, "peers_vocab.py", "counter", f, "--out", "{TMP}/vocab.json", "--result", "{RESULT}"],
+                          amount=amount))
+    if ctx.py_has("pandas", "tokenizers"):
+        tasks.append(Task("vocab", work, "HF tokenizers trainer",
+                          [ctx.py, "peers_vocab.py", "hf", f, "--out", "{TMP}/vocab.json", "--result", "{RESULT}"],
+                          amount=amount))
+    return tasks
+
+
+def vae_vocab_json(ctx: Context) -> str | None:
+    """The vae embeddings command takes the vocabulary JSON its own vocab command writes."""
+    env = os.environ.get("VAE_VOCAB_JSON")
+    if env:
+        return env if os.path.exists(env) else None
+    path = os.path.join(DATA, "vocab12k.vae.json")
+    if os.path.exists(path):
+        return path
+    if not ctx.vae_has("vocab"):
+        return None
+    meta = ctx.csv("20m")
+    r = subprocess.run([ctx.vae, "vocab", data_path(meta, "gz"), "--format", "csv", "--column", "question1",
+                        "--column", "question2", "--level", "word", "--lowercase", "--max-vocab", "12000",
+                        "--out", path])
+    return path if r.returncode == 0 and os.path.exists(path) else None
+
+
+def suite_embeddings(ctx: Context) -> list[Task]:
+    rows = 20_000 if ctx.quick else 400_000
+    if not ctx.py_has("numpy"):
+        ctx.note("embeddings: the GloVe-format generator needs numpy (venv); suite skipped")
+        return []
+    ctx.generate("vocab")
+    ctx.generate("glove", "--rows", str(rows))
+    name = "glove.gen" if rows == 400_000 else f"glove.gen{rows // 1000}k"
+    gmeta = json.load(open(os.path.join(DATA, f"{name}.300d.json")))
+    txt, zpath = data_path(gmeta, "txt"), data_path(gmeta, "zip")
+    vocab = os.path.join(DATA, "vocab12k.txt")
+    amount = gmeta["files"]["txt"]["bytes"]
+    tasks = []
+    wt, wz = f"embeddings {name}.300d.txt", f"embeddings {name}.300d.zip"
+    if ctx.vae_has("embeddings"):
+        vj = vae_vocab_json(ctx)
+        if vj:
+            for work, path in ((wt, txt), (wz, zpath)):
+                tasks.append(Task("embeddings", work, "vae-pipeline embeddings",
+                                  [ctx.vae, "embeddings", "--vocab", vj, "--vectors", path, "--out", "{TMP}/M.npy"],
+                                  role="vae", amount=amount))
+        else:
+            ctx.note("embeddings: no vocabulary JSON for vae-pipeline (set VAE_VOCAB_JSON or provide "
+                     "`vae-pipeline vocab`): vae side skipped")
+    else:
+        ctx.note("embeddings: " + missing_vae(ctx, "embeddings"))
+    if ctx.py_has("gensim", "numpy"):
+        tasks.append(Task("embeddings", wt, "gensim load_word2vec_format",
+                          [ctx.py, "peers_embeddings.py", "gensim", txt, "--vocab", vocab, "--out", "{TMP}/M.npy",
+                           "--result", "{RESULT}"], amount=amount))
+    tasks.append(Task("embeddings", wt, "Python streaming filter",
+                      [ctx.py, "peers_embeddings.py", "stream", txt, "--vocab", vocab, "--out", "{TMP}/M.npy",
+                       "--result", "{RESULT}"], amount=amount))
+    tasks.append(Task("embeddings", wz, "Python zipfile + filter",
+                      [ctx.py, "peers_embeddings.py", "zip", zpath, "--vocab", vocab, "--out", "{TMP}/M.npy",
+                       "--result", "{RESULT}"], amount=amount))
+    return tasks
+
+
+def suite_train(ctx: Context) -> list[Task]:
+    ctx.note("train: vae-pipeline side not implemented yet: PyTorch figures only")
+    if not ctx.py_has("torch"):
+        ctx.note("train: torch not importable from the venv: suite skipped")
+        return []
+    ctx.csv("2m", text=True)
+    ctx.generate("vocab")
+    ctx.generate("chars")
+    seconds = ctx.a.train_seconds or (3.0 if ctx.quick else 20.0)
+    tasks = []
+    # PyTorch runs in two OpenMP wait policies, alternated like any two peers: libgomp's default
+    # spin-waiting is fastest on a quiet machine, but 5–30× slower as soon as anything else runs on
+    # the 2 cores (measured VRNN: 37,500 chars/s default vs 16,100 passive at load 1.2; 4,200
+    # default vs 28,000 passive at load 4). Compare vae-pipeline with the faster of the two.
+    ctx.note("train: PyTorch runs with 2 threads in both OpenMP wait policies (libgomp default = spin, "
+             "and OMP_WAIT_POLICY=PASSIVE); the faster one is PyTorch's figure for that moment")
+
+    def rate(result, stdout):
+        if not result:
+            return None
+        return result["tokens_per_s"], {"positions_per_s": result["positions_per_s"], "steps": result["steps"]}
+
+    for model, label in (("sentence_vae", "tokens/s"), ("bowman", "tokens/s"), ("vrnn", "chars/s"),
+                         ("char_rvae", "chars/s")):
+        for tool, policy in (("PyTorch CPU", None), ("PyTorch CPU, OMP passive", "PASSIVE")):
+            env = {"PYTHONWARNINGS": "ignore", "OMP_WAIT_POLICY": policy}
+            tasks.append(Task("train", f"train {model}", tool,
+                              [ctx.py, "torch_models.py", "bench", model, "--seconds", str(seconds),
+                               "--warmup", "1" if ctx.quick else "3", "--result", "{RESULT}"],
+                              unit=label, throughput_from=rate, env=env))
+    return tasks
+
+
+SUITES = {"read": suite_read, "memory": suite_memory, "tokenize": suite_tokenize, "vocab": suite_vocab,
+          "embeddings": suite_embeddings, "train": suite_train}
+
+
+def git_info() -> str:
+    try:
+        head = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True).stdout.strip() or "unknown"
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain"], capture_output=True, text=True).stdout
+        return head + (" dirty" if dirty.strip() else "")
+    except OSError:
+        return "unknown"
+
+
+def machine_info() -> dict:
+    cpu = "unknown"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = 0
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                mem = int(line.split()[1]) // 1024 // 1024
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu": cpu, "mem_gib": mem, "kernel": os.uname().release}
+
+
+def peer_versions(ctx: Context) -> dict:
+    out = {}
+    for tool, cmd in (("gzip", ["gzip", "--version"]), ("zstd", ["zstd", "--version"]),
+                      ("pigz", ["pigz", "--version"])):
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            first = (r.stdout or r.stderr).splitlines()[0]
+            m = re.search(r"v?(\d+\.\d+(\.\d+)?)", first)
+            out[tool] = m.group(1) if m else first.strip()
+        except (OSError, IndexError):
+            pass
+    if ctx.py:
+        code = ("import importlib.metadata as m, json\nv={}\n"
+                "for p in ['numpy','pandas','PyICU','tokenizers','gensim','torch','zstandard']:\n"
+                "    try: v[p]=m.version(p)\n    except Exception: pass\nprint(json.dumps(v))")
+        r = subprocess.run([ctx.py, "-c", code], capture_output=True, text=True)
+        if r.returncode == 0:
+            out.update(json.loads(r.stdout))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--suites", default=",".join(ALL_SUITES))
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--vae")
+    ap.add_argument("--vae-note", default="")
+    ap.add_argument("--venv-python")
+    ap.add_argument("--icu-loop")
+    ap.add_argument("--size", choices=["2m", "20m", "1g", "2g"], help="CSV size for read/tokenize/vocab")
+    ap.add_argument("--train-seconds", type=float)
+    ap.add_argument("--command", default=" ".join(sys.argv))
+    a = ap.parse_args()
+    suites = [s for s in a.suites.split(",") if s]
+    bad = [s for s in suites if s not in SUITES]
+    if bad:
+        sys.exit(f"!! unknown suite(s): {', '.join(bad)} (known: {', '.join(ALL_SUITES)})")
+    ctx = Context(a)
+    if a.vae_note:
+        ctx.note(a.vae_note)
+    started = dt.datetime.now(dt.timezone.utc)
+    runs = []
+    for suite in suites:
+        say(f"\n=== {suite} ===")
+        tasks = SUITES[suite](ctx)
+        if not tasks:
+            continue
+        for rep in range(a.reps):
+            for t in tasks:  # alternation: A B C A B C …
+                rec = run_task(t, rep)
+                runs.append(rec)
+                say(f"  [{rep + 1}/{a.reps}] {t.work:38s} {t.tool:40s} {fmt_run(rec)}")
+    meta = {
+        "date_utc": started.strftime("%Y-%m-%d %H:%M UTC"),
+        "finished_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "git": git_info(), "command": a.command, "machine": machine_info(), "quick": a.quick,
+        "reps": a.reps, "suites": suites, "vae": ctx.vae, "notes": ctx.notes, "versions": peer_versions(ctx),
+        "loadavg_at_end": os.getloadavg(),
+    }
+    doc = {"meta": meta, "runs": runs}
+    os.makedirs(os.path.join(RESULTS, "runs"), exist_ok=True)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    for path in (os.path.join(RESULTS, "runs", f"{stamp}.json"), os.path.join(RESULTS, "latest.json")):
+        with open(path, "w") as f:
+            json.dump(doc, f, indent=1)
+    md = report.render(doc)
+    with open(os.path.join(RESULTS, "latest.md"), "w") as f:
+        f.write(md)
+    say("")
+    say(report.render_terminal(doc))
+    say(f"\nwritten: {os.path.relpath(os.path.join(RESULTS, 'latest.md'), ROOT)}, "
+        f"{os.path.relpath(os.path.join(RESULTS, 'latest.json'), ROOT)}, "
+        f"{os.path.relpath(os.path.join(RESULTS, 'runs', stamp + '.json'), ROOT)}")
+    if any(r.get("problems") for r in runs):
+        say("!! some runs reported MISMATCHES (see above and the table)")
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()
