@@ -13,26 +13,20 @@ import Foundation
 public final class LSTMLayer: RecurrentLayer, @unchecked Sendable {
     public let inputSize: Int
     public let hiddenSize: Int
-    public let weightIH: Parameter
-    public let weightHH: Parameter
-    public let biasIH: Parameter
-    public let biasHH: Parameter
+    /// The fused gate weights and biases (`weight_ih [GH, I]`, `weight_hh [GH, H]`, biases `[GH]`).
+    public let weights: FusedGateWeights
+    public var weightIH: Parameter { weights.weightIH }
+    public var weightHH: Parameter { weights.weightHH }
+    public var biasIH: Parameter { weights.biasIH }
+    public var biasHH: Parameter { weights.biasHH }
 
-    /// Initialisation: uniform(−1/√H, 1/√H) for every weight and bias, as PyTorch.
     public init(inputSize: Int, hiddenSize: Int, rng: inout RandomGenerator) {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
-        let k = 1 / Float(hiddenSize).squareRoot(), g = 4 * hiddenSize
-        weightIH = Parameter(.uniform([g, inputSize], low: -k, high: k, rng: &rng))
-        weightHH = Parameter(.uniform([g, hiddenSize], low: -k, high: k, rng: &rng))
-        biasIH = Parameter(.uniform([g], low: -k, high: k, rng: &rng))
-        biasHH = Parameter(.uniform([g], low: -k, high: k, rng: &rng))
+        weights = FusedGateWeights(gates: 4, inputSize: inputSize, hiddenSize: hiddenSize, rng: &rng)
     }
 
-    public var namedParameters: [NamedParameter] {
-        [NamedParameter("weight_ih", weightIH), NamedParameter("weight_hh", weightHH),
-         NamedParameter("bias_ih", biasIH), NamedParameter("bias_hh", biasHH)]
-    }
+    public var namedParameters: [NamedParameter] { weights.namedParameters }
 
     /// Activations kept from `forward` for `backward`.
     public final class Cache {
