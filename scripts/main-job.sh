@@ -18,6 +18,6 @@ echo
 echo "== inspect: tiny Shakespeare as one character stream (for character models)" >&2
 "$bin" inspect corpora/tiny_shakespeare.txt.gz --format text --samples 1
 echo
-echo "== tokenize: the sentences at word level into NumPy shards (two streaming passes)" >&2
+echo "== tokenize: the sentences at word level into NumPy shards (one streaming pass on every core)" >&2
 "$bin" tokenize corpora/web_sentences.txt.gz --lowercase --max-vocab 12000 --max-length 40 --bos-eos \
   --out runs/web-sentences-tokens --overwrite
