@@ -35,6 +35,18 @@ import Testing
         #expect(samples.map { $0["text"] as? String } == ["What, exactly?", "Why \"not\"?", "short", "two\nlines"])
     }
 
+    @Test func detectsCompressionOnStandardInput() throws {
+        // The shipped gzip file piped in: no name to go by, and the stream cannot seek.
+        let gzipped = try Data(contentsOf: corporaDirectory.appendingPathComponent("web_sentences.txt.gz"))
+        let result = try CommandRunner.run(["inspect", "-", "--json", "--samples", "0"], standardInput: gzipped)
+        #expect(result.status == 0, "\(result.standardError)")
+        let report = try json(result.standardOutput)
+        #expect(report["records"] as? Int == 50_155)
+        let members = try #require(report["members"] as? [[String: Any]])
+        #expect(members.first?["compression"] as? [String] == ["gzip"])
+        #expect(members.first?["input"] as? String == "-")
+    }
+
     @Test func humanReportShowsColumnsSkipsAndSamples() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inspect-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
