@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages vae-pipeline builds against, when any is missing.
 # Idempotent and quiet when everything is present; safe to run before every build.
+#   bash scripts/setup.sh          what building needs
+#   bash scripts/setup.sh tests    also the compressors and python3 the tests generate data with
 set -euo pipefail
 
 required=(libarchive-dev libicu-dev libopenblas-dev pkg-config)
+if [ "${1:-}" = "tests" ]; then
+  required+=(gzip bzip2 xz-utils zstd lz4 python3)
+fi
 missing=()
 for package in "${required[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
