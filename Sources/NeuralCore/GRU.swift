@@ -7,23 +7,17 @@ import Foundation
 ///   `weight_ih [3H, I]`, `weight_hh [3H, H]`, `bias_ih [3H]`, `bias_hh [3H]`.
 /// - Equations (PyTorch): r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
 ///   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h′ = (1 − z) ⊙ n + z ⊙ h.
-public final class GRULayer: RecurrentLayer, @unchecked Sendable {
+public final class GRULayer: FusedGateRecurrentLayer, @unchecked Sendable {
     public let inputSize: Int
     public let hiddenSize: Int
     /// The fused gate weights and biases (`weight_ih [GH, I]`, `weight_hh [GH, H]`, biases `[GH]`).
     public let weights: FusedGateWeights
-    public var weightIH: Parameter { weights.weightIH }
-    public var weightHH: Parameter { weights.weightHH }
-    public var biasIH: Parameter { weights.biasIH }
-    public var biasHH: Parameter { weights.biasHH }
 
     public init(inputSize: Int, hiddenSize: Int, rng: inout RandomGenerator) {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         weights = FusedGateWeights(gates: 3, inputSize: inputSize, hiddenSize: hiddenSize, rng: &rng)
     }
-
-    public var namedParameters: [NamedParameter] { weights.namedParameters }
 
     public final class Cache {
         let batch: Int, time: Int, lengths: [Int], reverse: Bool

@@ -10,23 +10,17 @@ import Foundation
 /// loop; each step adds `h·W_hhᵀ` (one GEMM `[B, H]×[H, 4H]`) and applies the four gate
 /// nonlinearities and the cell update in one fused pass. Backward is hand-written BPTT: one GEMM
 /// per step for dh, then the weight gradients of all steps in one GEMM each.
-public final class LSTMLayer: RecurrentLayer, @unchecked Sendable {
+public final class LSTMLayer: FusedGateRecurrentLayer, @unchecked Sendable {
     public let inputSize: Int
     public let hiddenSize: Int
     /// The fused gate weights and biases (`weight_ih [GH, I]`, `weight_hh [GH, H]`, biases `[GH]`).
     public let weights: FusedGateWeights
-    public var weightIH: Parameter { weights.weightIH }
-    public var weightHH: Parameter { weights.weightHH }
-    public var biasIH: Parameter { weights.biasIH }
-    public var biasHH: Parameter { weights.biasHH }
 
     public init(inputSize: Int, hiddenSize: Int, rng: inout RandomGenerator) {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         weights = FusedGateWeights(gates: 4, inputSize: inputSize, hiddenSize: hiddenSize, rng: &rng)
     }
-
-    public var namedParameters: [NamedParameter] { weights.namedParameters }
 
     /// Activations kept from `forward` for `backward`.
     public final class Cache {

@@ -9,12 +9,6 @@ final class CharacterSegmenter {
     }
 
     func forEachSegment(in text: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void) throws(TokenizationError) {
-        guard let base = text.baseAddress, !text.isEmpty else { return }
-        try iterator.setText(text)
-        var start = 0
-        while let end = iterator.next() {
-            body(UnsafeBufferPointer(start: base + start, count: end - start))
-            start = end
-        }
+        try iterator.forEachSpan(in: text, body)
     }
 }

@@ -132,6 +132,18 @@ final class ICUBreakIterator {
         return boundary < 0 ? nil : Int(boundary)
     }
 
+    /// Calls `body` with each span of `text` between consecutive boundaries, in order.
+    @inline(__always)
+    func forEachSpan(in text: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void) throws(TokenizationError) {
+        guard let base = text.baseAddress, !text.isEmpty else { return }
+        try setText(text)
+        var start = 0
+        while let end = next() {
+            body(UnsafeBufferPointer(start: base + start, count: end - start))
+            start = end
+        }
+    }
+
     /// The rule status of the boundary `next()` returned last.
     @inline(__always)
     var ruleStatus: Int32 { cicu_break_rule_status(handle) }

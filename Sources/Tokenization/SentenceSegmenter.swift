@@ -8,13 +8,9 @@ final class SentenceSegmenter {
     }
 
     func forEachSegment(in text: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void) throws(TokenizationError) {
-        guard let base = text.baseAddress, !text.isEmpty else { return }
-        try iterator.setText(text)
-        var start = 0
-        while let end = iterator.next() {
-            let sentence = UnicodeWhitespace.trimmed(UnsafeBufferPointer(start: base + start, count: end - start))
+        try iterator.forEachSpan(in: text) { span in
+            let sentence = UnicodeWhitespace.trimmed(span)
             if !sentence.isEmpty { body(sentence) }
-            start = end
         }
     }
 }
