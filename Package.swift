@@ -5,6 +5,10 @@ import PackageDescription
 //
 //   vae-pipeline (executable: argument parsing, progress, printing)
 //       │
+//   Training (loop, checkpoints, metrics, reports, pipeline files)
+//       │                          │
+//   Batching                     Models (sentence VAE, …)
+//       │                          │
 //   Corpus ──► Tokenization      NeuralCore
 //       │          │                 │
 //   CArchive   CICUShim          COpenBLAS
@@ -17,9 +21,13 @@ let package = Package(
         .library(name: "Corpus", targets: ["Corpus"]),
         .library(name: "Tokenization", targets: ["Tokenization"]),
         .library(name: "NeuralCore", targets: ["NeuralCore"]),
+        .library(name: "Batching", targets: ["Batching"]),
+        .library(name: "Models", targets: ["Models"]),
+        .library(name: "Training", targets: ["Training"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C libraries.
@@ -44,11 +52,21 @@ let package = Package(
         .target(name: "Corpus", dependencies: ["CArchive", "Tokenization"]),
         .target(name: "Tokenization", dependencies: ["CICUShim"]),
         .target(name: "NeuralCore", dependencies: ["COpenBLAS"]),
+        .target(name: "Batching", dependencies: ["Corpus", "Tokenization"]),
+        .target(name: "Models", dependencies: ["NeuralCore"]),
+        .target(
+            name: "Training",
+            dependencies: ["Batching", "Models", "NeuralCore", "Corpus", "Tokenization", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "vae-pipeline",
             dependencies: [
                 "Corpus",
                 "Tokenization",
+                "Batching",
+                "Models",
+                "NeuralCore",
+                "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +75,9 @@ let package = Package(
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenization"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], exclude: ["Resources"]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
+        .testTarget(name: "BatchingTests", dependencies: ["Batching", "Corpus", "Tokenization"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Batching", "Models", "NeuralCore"]),
         .testTarget(name: "VAEPipelineTests", dependencies: ["vae-pipeline"]),
     ]
 )

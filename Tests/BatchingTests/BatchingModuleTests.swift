@@ -1,0 +1,6 @@
+import Testing
+@testable import Batching
+
+@Test func moduleVersionIsSet() {
+    #expect(!Batching.version.isEmpty)
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import Models
+
+@Test func moduleVersionIsSet() {
+    #expect(!Models.version.isEmpty)
+}

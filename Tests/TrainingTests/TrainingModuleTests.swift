@@ -1,0 +1,6 @@
+import Testing
+@testable import Training
+
+@Test func moduleVersionIsSet() {
+    #expect(!Training.version.isEmpty)
+}
