@@ -71,6 +71,9 @@ let package = Package(
             ]
         ),
 
+        // Train-step throughput of the models on the benchmark suite's shapes (Benchmarks/run.sh train).
+        .executableTarget(name: "model-benchmark", dependencies: ["Models", "NeuralCore"]),
+
         // Tests mirror the modules.
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenization"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], exclude: ["Resources"]),
