@@ -1,0 +1,69 @@
+import Foundation
+
+/// Everything besides the weights and optimiser moments that a resumed run needs to continue
+/// exactly: the step, where in the data stream it was, and the best validation so far.
+///
+/// Per-step randomness (word dropout, reparameterisation noise, dropout) comes from a generator
+/// seeded by `(seed, step)`, so the step number *is* the random state: nothing else is saved.
+public struct TrainingState: Codable, Sendable, Equatable {
+    public var step: Int
+    public var epoch: Int
+    /// Batches of `epoch` already trained on; a resumed run skips exactly these.
+    public var batchesConsumed: Int
+    public var seed: UInt64
+    public var tokensSeen: Int
+    public var sentencesSeen: Int
+    /// Wall time spent training before this checkpoint (resumed runs add to it).
+    public var elapsedSeconds: Double
+    public var bestValidationLoss: Double?
+    public var bestStep: Int?
+    /// The validation figures at this checkpoint, when it was taken right after a validation.
+    public var validation: ValidationSummary?
+    /// True when the run had finished all its epochs/steps at this checkpoint.
+    public var finished: Bool
+
+    public init(step: Int = 0, epoch: Int = 0, batchesConsumed: Int = 0, seed: UInt64, tokensSeen: Int = 0,
+                sentencesSeen: Int = 0, elapsedSeconds: Double = 0, bestValidationLoss: Double? = nil,
+                bestStep: Int? = nil, validation: ValidationSummary? = nil, finished: Bool = false) {
+        self.step = step
+        self.epoch = epoch
+        self.batchesConsumed = batchesConsumed
+        self.seed = seed
+        self.tokensSeen = tokensSeen
+        self.sentencesSeen = sentencesSeen
+        self.elapsedSeconds = elapsedSeconds
+        self.bestValidationLoss = bestValidationLoss
+        self.bestStep = bestStep
+        self.validation = validation
+        self.finished = finished
+    }
+}
+
+/// The figures of one validation pass.
+public struct ValidationSummary: Codable, Sendable, Equatable {
+    public var sentences: Int
+    /// Target tokens, `<eos>` included.
+    public var tokens: Int
+    /// Mean per sentence of reconstruction NLL + KL (the negative ELBO).
+    public var loss: Double
+    public var reconstruction: Double
+    public var kl: Double
+    /// exp(negative ELBO per token): an upper bound of the true perplexity.
+    public var perplexity: Double
+    public var activeUnits: Int
+    public var latent: Int
+    public var mutualInformation: Double?
+
+    public init(sentences: Int, tokens: Int, loss: Double, reconstruction: Double, kl: Double, perplexity: Double,
+                activeUnits: Int, latent: Int, mutualInformation: Double?) {
+        self.sentences = sentences
+        self.tokens = tokens
+        self.loss = loss
+        self.reconstruction = reconstruction
+        self.kl = kl
+        self.perplexity = perplexity
+        self.activeUnits = activeUnits
+        self.latent = latent
+        self.mutualInformation = mutualInformation
+    }
+}

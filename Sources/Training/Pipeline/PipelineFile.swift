@@ -1,0 +1,248 @@
+import Foundation
+
+/// A declarative training run, as written in `pipelines/*.yaml`: where the corpus is, how it is
+/// tokenized and batched, the model, and the training schedule.
+///
+/// Every field is optional except `data.inputs` (or `data.shards`); ``ResolvedPipeline`` fills in
+/// the defaults, and command-line flags override the file. Keys are snake_case; unknown keys are
+/// errors (a misspelt `lerning_rate` must not silently train with the default).
+public struct PipelineFile: Codable, Sendable, Equatable {
+    public var name: String?
+    public var data: DataSection
+    public var tokenizer: TokenizerSection?
+    public var vocabulary: VocabularySection?
+    public var batching: BatchingSection?
+    public var embeddings: EmbeddingsSection?
+    public var model: ModelSection?
+    public var training: TrainingSection?
+    /// The run directory (relative paths are relative to the working directory, like `--out`).
+    public var output: String?
+
+    public init(data: DataSection) { self.data = data }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, data, tokenizer, vocabulary, batching, embeddings, model, training, output
+    }
+}
+
+/// Where the corpus is and how its records are read (the reader's options).
+public struct DataSection: Codable, Sendable, Equatable {
+    /// Corpus files; relative paths are relative to the pipeline file.
+    public var inputs: [String]?
+    /// A directory written by `vae-pipeline tokenize` to train from instead of the live corpus.
+    public var shards: String?
+    public var format: String?
+    public var columns: [String]?
+    public var fields: [String]?
+    public var delimiter: String?
+    public var header: Bool?
+    public var members: [String]?
+    public var maxRecordBytes: Int?
+    public var invalidUtf8: String?
+    public var strict: Bool?
+    /// The share of records held out for validation, chosen by a stable hash of their position.
+    public var validationFraction: Double?
+    /// Separate validation files (instead of a fraction of the training stream).
+    public var validation: [String]?
+    /// At most this many validation sentences are scored at each validation (keeps it quick).
+    public var validationMaxSentences: Int?
+
+    public init(inputs: [String]? = nil) { self.inputs = inputs }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case inputs, shards, format, columns, fields, delimiter, header, members, strict, validation
+        case maxRecordBytes = "max_record_bytes"
+        case invalidUtf8 = "invalid_utf8"
+        case validationFraction = "validation_fraction"
+        case validationMaxSentences = "validation_max_sentences"
+    }
+}
+
+public struct TokenizerSection: Codable, Sendable, Equatable {
+    public var level: String?
+    public var normalization: String?
+    public var lowercase: Bool?
+    public var lowercaseLocale: String?
+    public var dropPunctuation: Bool?
+    public var sentences: Bool?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case level, normalization, lowercase, sentences
+        case lowercaseLocale = "lowercase_locale"
+        case dropPunctuation = "drop_punctuation"
+    }
+}
+
+public struct VocabularySection: Codable, Sendable, Equatable {
+    /// A finished vocabulary (vocab.json) to use instead of building one.
+    public var file: String?
+    /// Size including the four special tokens.
+    public var maxSize: Int?
+    public var minCount: Int?
+    public var maxDistinctTokens: Int?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case file
+        case maxSize = "max_size"
+        case minCount = "min_count"
+        case maxDistinctTokens = "max_distinct_tokens"
+    }
+}
+
+public struct BatchingSection: Codable, Sendable, Equatable {
+    public var batchSize: Int?
+    public var maxLength: Int?
+    /// `truncate` or `drop`.
+    public var overLength: String?
+    /// `post` or `pre`.
+    public var padding: String?
+    public var bucketBoundaries: [Int]?
+    /// `longest`, `edge` or `exact`.
+    public var bucketMode: String?
+    public var shuffleBuffer: Int?
+    public var seed: UInt64?
+    public var dropRemainder: Bool?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case padding, seed
+        case batchSize = "batch_size"
+        case maxLength = "max_length"
+        case overLength = "over_length"
+        case bucketBoundaries = "bucket_boundaries"
+        case bucketMode = "bucket_mode"
+        case shuffleBuffer = "shuffle_buffer"
+        case dropRemainder = "drop_remainder"
+    }
+}
+
+public struct EmbeddingsSection: Codable, Sendable, Equatable {
+    /// GloVe / word2vec / fastText vectors (plain, compressed or in an archive).
+    public var vectors: String
+    public var member: String?
+    public var format: String?
+    /// `random`, `zero` or `unk`: vectors for vocabulary words the file lacks.
+    public var oov: String?
+    public var caseInsensitive: Bool?
+    /// Keep the loaded vectors fixed during training.
+    public var freeze: Bool?
+
+    public init(vectors: String) { self.vectors = vectors }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case vectors, member, format, oov, freeze
+        case caseInsensitive = "case_insensitive"
+    }
+}
+
+public struct ModelSection: Codable, Sendable, Equatable {
+    /// The model family; only `sentence_vae` so far.
+    public var type: String?
+    /// Word-embedding size (must match the vectors when `embeddings` is given).
+    public var embedding: Int?
+    public var embeddingDropout: Float?
+    public var encoder: EncoderSection?
+    public var latent: Int?
+    public var decoder: DecoderSection?
+    public var wordDropout: Float?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, embedding, encoder, latent, decoder
+        case embeddingDropout = "embedding_dropout"
+        case wordDropout = "word_dropout"
+    }
+
+    public struct EncoderSection: Codable, Sendable, Equatable {
+        public var cell: String?
+        public var hidden: Int?
+        public var layers: Int?
+        public var bidirectional: Bool?
+        /// A dense layer with ELU between the encoder and μ / log σ² (the Keras model).
+        public var dense: Int?
+        public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable { case cell, hidden, layers, bidirectional, dense }
+    }
+
+    public struct DecoderSection: Codable, Sendable, Equatable {
+        public var cell: String?
+        public var hidden: Int?
+        public var layers: Int?
+        public var zToInitialState: Bool?
+        public var zAtEveryStep: Bool?
+        public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case cell, hidden, layers
+            case zToInitialState = "z_to_initial_state"
+            case zAtEveryStep = "z_at_every_step"
+        }
+    }
+}
+
+public struct TrainingSection: Codable, Sendable, Equatable {
+    public var epochs: Int?
+    public var maxSteps: Int?
+    /// Stop (with a final checkpoint) after this much wall time.
+    public var maxMinutes: Double?
+    public var optimizer: OptimizerSection?
+    public var clipNorm: Float?
+    public var klAnnealing: KLAnnealingSection?
+    /// Per-dimension KL floor in nats (Kingma et al. 2016); 0 turns it off.
+    public var freeBits: Float?
+    public var validateEvery: Int?
+    public var checkpointEvery: Int?
+    public var keepLast: Int?
+    public var logEvery: Int?
+    public var seed: UInt64?
+    /// Reconstructions and prior samples printed at each validation.
+    public var samples: Int?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case epochs, optimizer, seed, samples
+        case maxSteps = "max_steps"
+        case maxMinutes = "max_minutes"
+        case clipNorm = "clip_norm"
+        case klAnnealing = "kl_annealing"
+        case freeBits = "free_bits"
+        case validateEvery = "validate_every"
+        case checkpointEvery = "checkpoint_every"
+        case keepLast = "keep_last"
+        case logEvery = "log_every"
+    }
+
+    public struct OptimizerSection: Codable, Sendable, Equatable {
+        /// `adam` or `sgd`.
+        public var name: String?
+        public var learningRate: Float?
+        public var momentum: Float?
+        public var weightDecay: Float?
+        public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, momentum
+            case learningRate = "learning_rate"
+            case weightDecay = "weight_decay"
+        }
+    }
+
+    public struct KLAnnealingSection: Codable, Sendable, Equatable {
+        /// `constant`, `linear`, `logistic` or `cyclical`.
+        public var schedule: String
+        public var beta: Float?
+        public var steps: Int?
+        public var k: Float?
+        public var x0: Int?
+        public var period: Int?
+        public var ratio: Float?
+        public var cycles: Int?
+        public init(schedule: String) { self.schedule = schedule }
+        enum CodingKeys: String, CodingKey, CaseIterable { case schedule, beta, steps, k, x0, period, ratio, cycles }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Why training (or a command using a trained run) cannot go on, as full sentences.
+public enum TrainingError: LocalizedError, Sendable, Equatable {
+    case notACheckpoint(String)
+    case corruptCheckpoint(String, reason: String)
+    case notARun(String)
+    case runExists(String)
+    case nonFinite(step: Int, detail: String, lastCheckpoint: String?)
+    case noTrainingData(String)
+    case noValidationData(String)
+    case invalidSetting(String)
+    case incompatibleResume(String)
+    case emptyInput(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .notACheckpoint(let path):
+            return "\(path) is not a checkpoint (it has no \(CheckpointStore.stateFile)); give a run directory or one of its checkpoints/step-… directories."
+        case .corruptCheckpoint(let path, let reason):
+            return "The checkpoint \(path) cannot be read: \(reason)."
+        case .notARun(let path):
+            return "\(path) is not a training run directory (no run.json and no complete checkpoint in it)."
+        case .runExists(let path):
+            return "The run directory \(path) already holds a run; continue it with --resume \(path), or pass --overwrite to start over."
+        case .nonFinite(let step, let detail, let lastCheckpoint):
+            let kept = lastCheckpoint.map { " The last good checkpoint is kept: \($0)." } ?? " No checkpoint had been written yet."
+            return "Training stopped at step \(step): \(detail).\(kept) Try a lower learning rate or a smaller --clip-norm."
+        case .noTrainingData(let detail):
+            return "There is no training data: \(detail)."
+        case .noValidationData(let detail):
+            return "There is no validation data: \(detail)."
+        case .invalidSetting(let message):
+            return message
+        case .incompatibleResume(let message):
+            return "Cannot resume: \(message)."
+        case .emptyInput(let message):
+            return message
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+@testable import Training
+
+@Suite struct PipelineFileTests {
+    @Test func parsesEverySection() throws {
+        let file = try PipelineFile.parse("""
+        name: demo
+        data:
+          inputs: [a.txt.gz]
+          validation_fraction: 0.05
+        tokenizer: {level: word, lowercase: true}
+        vocabulary: {max_size: 5000, min_count: 2}
+        batching: {batch_size: 16, max_length: 20, bucket_boundaries: [8, 12], shuffle_buffer: 100, seed: 3}
+        embeddings: {vectors: g.txt.gz, freeze: true, oov: unk}
+        model:
+          embedding: 50
+          encoder: {cell: gru, hidden: 64, bidirectional: true, dense: 32}
+          latent: 8
+          decoder: {cell: lstm, hidden: 64, z_at_every_step: true}
+          word_dropout: 0.25
+        training:
+          epochs: 2
+          optimizer: {name: adam, learning_rate: 0.002}
+          kl_annealing: {schedule: logistic, k: 0.0025, x0: 2500}
+          free_bits: 0.1
+        """)
+        #expect(file.name == "demo")
+        #expect(file.data.inputs == ["a.txt.gz"])
+        #expect(file.data.validationFraction == 0.05)
+        #expect(file.tokenizer?.lowercase == true)
+        #expect(file.vocabulary?.maxSize == 5000)
+        #expect(file.batching?.bucketBoundaries == [8, 12])
+        #expect(file.embeddings?.freeze == true)
+        #expect(file.model?.encoder?.cell == "gru")
+        #expect(file.model?.decoder?.zAtEveryStep == true)
+        #expect(file.training?.optimizer?.learningRate == 0.002)
+        #expect(file.training?.klAnnealing?.x0 == 2500)
+        #expect(file.training?.freeBits == 0.1)
+    }
+
+    @Test func unknownKeysAreErrorsNamingTheKey() {
+        #expect {
+            _ = try PipelineFile.parse("data: {inputs: [a]}\ntraining:\n  optimizer: {lerning_rate: 0.1}\n", file: "p.yaml")
+        } throws: { error in
+            let message = (error as? LocalizedError)?.errorDescription ?? ""
+            return message.contains("p.yaml") && message.contains("training.optimizer.lerning_rate") && message.contains("learning_rate")
+        }
+    }
+
+    @Test func wrongTypesNameTheKey() {
+        #expect {
+            _ = try PipelineFile.parse("data: {inputs: [a]}\ntraining: {epochs: many}\n", file: "p.yaml")
+        } throws: { error in
+            let message = (error as? LocalizedError)?.errorDescription ?? ""
+            return message.contains("training.epochs") && message.contains("whole number")
+        }
+    }
+
+    @Test func invalidYAMLIsReported() {
+        #expect(throws: PipelineError.self) { _ = try PipelineFile.parse("data: [unclosed\n") }
+        #expect(throws: PipelineError.self) { _ = try PipelineFile.parse("- just\n- a list\n") }
+    }
+
+    @Test func relativePathsAreResolvedAgainstTheFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("p.yaml").path
+        try "data: {inputs: [../corpora/x.txt, /abs/y.txt]}\nembeddings: {vectors: v.txt}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let file = try PipelineFile.load(from: path)
+        #expect(file.data.inputs == [directory.deletingLastPathComponent().appendingPathComponent("corpora/x.txt").path, "/abs/y.txt"])
+        #expect(file.embeddings?.vectors == directory.appendingPathComponent("v.txt").path)
+    }
+
+    @Test func shippedPipelinesParse() throws {
+        let pipelines = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("pipelines")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: pipelines.path))?.filter { $0.hasSuffix(".yaml") } ?? []
+        for name in names {
+            let file = try PipelineFile.load(from: pipelines.appendingPathComponent(name).path)
+            #expect(file.data.inputs != nil || file.data.shards != nil, "\(name)")
+        }
+    }
+}
