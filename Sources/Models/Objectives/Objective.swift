@@ -1,0 +1,88 @@
+import Foundation
+import NeuralCore
+
+/// How the ELBO loss of one batch is weighted.
+public struct ObjectiveSettings: Sendable, Hashable {
+    /// The KL weight β (see ``KLAnnealing``).
+    public var beta: Float
+    /// Free bits (Kingma et al. 2016): a per-dimension KL floor in nats; 0 turns it off.
+    public var freeBits: Float = 0
+
+    public init(beta: Float, freeBits: Float = 0) {
+        self.beta = beta
+        self.freeBits = freeBits
+    }
+}
+
+/// What one training step measured (means are per sentence).
+public struct StepMetrics: Sendable, Hashable {
+    /// The optimised loss: reconstruction + β · (KL, or its free-bits floor), per sentence.
+    public var loss: Double
+    /// The summed NLL of a sentence's targets (its tokens and `<eos>`), averaged over sentences.
+    public var reconstruction: Double
+    /// KL(q(z|x) ‖ N(0, I)) per sentence (without the free-bits floor).
+    public var kl: Double
+    /// The number of targets (tokens + one `<eos>` per sentence).
+    public var tokens: Int
+    public var sentences: Int
+
+    public init(loss: Double, reconstruction: Double, kl: Double, tokens: Int, sentences: Int) {
+        self.loss = loss; self.reconstruction = reconstruction; self.kl = kl
+        self.tokens = tokens; self.sentences = sentences
+    }
+}
+
+/// KL(N(μ, σ²) ‖ N(0, I)) for a batch, with optional free bits.
+///
+/// Per row b and dimension d: kl_bd = ½ (σ² + μ² − 1 − log σ²). The loss term is
+/// `Σ_d K_d` with `K_d = mean_b kl_bd`, or with free bits `Σ_d max(freeBits, K_d)`: dimensions
+/// whose batch-mean KL is under the floor contribute the constant and get no gradient, so the
+/// model is not pushed to collapse them further (Kingma et al. 2016, per-dimension variant).
+/// Log-variances are clamped to NeuralCore's range, as in `Gaussian`.
+struct KLTerm {
+    /// kl summed over dimensions, per row `[B]`.
+    var perRow: [Double]
+    /// K_d, `[Z]`.
+    var perDimension: [Double]
+    /// The loss term: Σ_d K_d, or Σ_d max(freeBits, K_d).
+    var lossTerm: Double
+    /// d(scale · lossTerm)/dμ and /d log σ², `[B, Z]` (nil when not requested).
+    var gradMean: Tensor?
+    var gradLogVariance: Tensor?
+
+    init(mean: Tensor, logVariance: Tensor, freeBits: Float, gradientScale: Float?) {
+        let B = mean.rowCount, Z = mean.lastDimension
+        let range = Gaussian.logVarianceRange
+        let m = mean.data, lv = logVariance.data
+        var rows = [Double](repeating: 0, count: B), dims = [Double](repeating: 0, count: Z)
+        for b in 0..<B {
+            for d in 0..<Z {
+                let v = min(max(lv[b * Z + d], range.lowerBound), range.upperBound)
+                let mu = m[b * Z + d]
+                let k = 0.5 * Double(Foundation.exp(v) + mu * mu - 1 - v)
+                rows[b] += k
+                dims[d] += k
+            }
+        }
+        for d in 0..<Z { dims[d] /= Double(max(B, 1)) }
+        perRow = rows
+        perDimension = dims
+        let active = dims.map { freeBits <= 0 || $0 > Double(freeBits) }
+        lossTerm = zip(dims, active).reduce(0.0) { $0 + ($1.1 ? $1.0 : Double(freeBits)) }
+        guard let scale = gradientScale else { return }
+        let gm = Tensor(zeros: mean.shape), gl = Tensor(zeros: mean.shape)
+        let gmp = gm.data, glp = gl.data
+        for b in 0..<B {
+            for d in 0..<Z where active[d] {
+                let i = b * Z + d
+                let raw = lv[i]
+                let inside = raw >= range.lowerBound && raw <= range.upperBound
+                let v = min(max(raw, range.lowerBound), range.upperBound)
+                gmp[i] = scale * m[i]
+                glp[i] = inside ? scale * 0.5 * (Foundation.exp(v) - 1) : 0
+            }
+        }
+        gradMean = gm
+        gradLogVariance = gl
+    }
+}
