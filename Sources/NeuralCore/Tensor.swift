@@ -7,10 +7,15 @@ import Synchronization
 final class TensorStorage: @unchecked Sendable {
     @usableFromInline let pointer: UnsafeMutablePointer<Float>
     @usableFromInline let count: Int
+    /// The allocated element count (`count` rounded up to the pool's size class).
+    let capacity: Int
 
     init(count: Int, zeroed: Bool = true) {
         self.count = count
-        let n = max(count, 1)  // at least one element so that `pointer` is always valid
+        // At least one element so that `pointer` is always valid; large buffers are rounded up to
+        // a size class so that batches of varying shape (packed logits) reuse each other's buffers.
+        let n = BufferPool.sizeClass(max(count, 1))
+        capacity = n
         if let reused = BufferPool.take(count: n) {
             pointer = reused
         } else {
@@ -18,15 +23,15 @@ final class TensorStorage: @unchecked Sendable {
             let raw = UnsafeMutableRawPointer.allocate(byteCount: n * 4, alignment: 64)
             pointer = raw.bindMemory(to: Float.self, capacity: n)
         }
-        if zeroed { pointer.update(repeating: 0, count: n) }
+        if zeroed { pointer.update(repeating: 0, count: max(count, 1)) }
     }
 
     deinit {
-        if !BufferPool.give(pointer, count: max(count, 1)) { UnsafeMutableRawPointer(pointer).deallocate() }
+        if !BufferPool.give(pointer, count: capacity) { UnsafeMutableRawPointer(pointer).deallocate() }
     }
 }
 
-/// A process-wide cache of large Float buffers, keyed by exact element count.
+/// A process-wide cache of large Float buffers, keyed by size class.
 ///
 /// Training allocates the same large shapes every batch (logits of 1,500 × 12,001 floats, gate
 /// caches). Fresh large allocations are mmapped by the C allocator and page-faulted on first touch
@@ -38,6 +43,16 @@ public enum BufferPool {
     public static let minimumCount = 1 << 18
     /// The most memory kept in the pool.
     public static let capacityBytes = 1 << 30
+
+    /// The allocation size for `count` floats: counts of at least `minimumCount` are rounded up
+    /// to the next multiple of 1/8 of their power of two (at most 12.5 % more), so that buffers
+    /// whose size varies a little between batches (e.g. logits of the real tokens only) are
+    /// reused instead of page-faulted afresh.
+    public static func sizeClass(_ count: Int) -> Int {
+        guard count >= minimumCount else { return count }
+        let step = 1 << (Int.bitWidth - count.leadingZeroBitCount - 1 - 3)
+        return (count + step - 1) / step * step
+    }
 
     private struct State {
         var free: [Int: [UInt]] = [:]
