@@ -1,0 +1,75 @@
+import Corpus
+import Foundation
+
+/// A checked token-shard directory: its manifest and, per shard, the files, counts and the
+/// position of its first sequence in the whole stream.
+struct ShardLayout: Sendable {
+    struct Shard: Sendable {
+        var ids: URL
+        var offsets: URL
+        var sequences: Int
+        var tokens: Int
+        var firstPosition: Int64
+        var bytes: Int64
+    }
+
+    let directory: URL
+    let manifest: ShardManifest
+    let shards: [Shard]
+    var totalBytes: Int64 { shards.reduce(0) { $0 + $1.bytes } }
+
+    /// Reads the manifest and checks every shard's files against it (headers and end offsets;
+    /// each offset is checked as it is read).
+    init(directory: URL) throws(BatchingError) {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .missingShardDirectory(path: directory.path)
+        }
+        let manifestURL = directory.appendingPathComponent(ShardManifest.fileName)
+        guard manager.fileExists(atPath: manifestURL.path) else { throw .incompleteShardDirectory(path: directory.path) }
+        do {
+            manifest = try ShardManifest.read(from: directory)
+        } catch {
+            throw .unreadableManifest(path: manifestURL.path, reason: Self.describe(error))
+        }
+        self.directory = directory
+        var shards: [Shard] = []
+        var position: Int64 = 0
+        for entry in manifest.shards {
+            let idsURL = directory.appendingPathComponent(entry.ids)
+            let offsetsURL = directory.appendingPathComponent(entry.offsets)
+            for url in [idsURL, offsetsURL] where !manager.fileExists(atPath: url.path) {
+                throw .missingShardFile(path: url.path)
+            }
+            let (ids, offsets) = try Self.open(idsURL, offsetsURL)
+            guard ids.count == entry.tokens else {
+                throw .inconsistentShard(path: idsURL.path, reason: "it holds \(ids.count) ids, but the manifest says \(entry.tokens).")
+            }
+            guard offsets.count == entry.sequences + 1 else {
+                throw .inconsistentShard(path: offsetsURL.path, reason: "it holds \(offsets.count) offsets, but the manifest's \(entry.sequences) sequences need \(entry.sequences + 1).")
+            }
+            guard offsets[0] == 0, offsets[entry.sequences] == Int64(ids.count) else {
+                throw .inconsistentShard(path: offsetsURL.path, reason: "its offsets run from \(offsets[0]) to \(offsets[entry.sequences]), but they must run from 0 to \(ids.count), the ids in '\(entry.ids)'.")
+            }
+            let bytes = Int64(entry.tokens * 4 + (entry.sequences + 1) * 8)
+            shards.append(Shard(ids: idsURL, offsets: offsetsURL, sequences: entry.sequences, tokens: entry.tokens, firstPosition: position, bytes: bytes))
+            position += Int64(entry.sequences)
+        }
+        self.shards = shards
+    }
+
+    /// Maps one shard's two files.
+    static func open(_ ids: URL, _ offsets: URL) throws(BatchingError) -> (NpyArray<Int32>, NpyArray<Int64>) {
+        let idsArray: NpyArray<Int32>
+        let offsetsArray: NpyArray<Int64>
+        do { idsArray = try NpyArray<Int32>(path: ids.path) } catch { throw .unreadableShardFile(path: ids.path, reason: describe(error)) }
+        do { offsetsArray = try NpyArray<Int64>(path: offsets.path) } catch { throw .unreadableShardFile(path: offsets.path, reason: describe(error)) }
+        return (idsArray, offsetsArray)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        let text = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+        return text.hasSuffix(".") ? text : text + "."
+    }
+}
