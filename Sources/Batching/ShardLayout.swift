@@ -29,7 +29,9 @@ struct ShardLayout: Sendable {
         let manifestURL = directory.appendingPathComponent(ShardManifest.fileName)
         guard manager.fileExists(atPath: manifestURL.path) else { throw .incompleteShardDirectory(path: directory.path) }
         do {
-            manifest = try ShardManifest.read(from: directory)
+            manifest = try Self.readManifest(from: directory)
+        } catch let error as BatchingError {
+            throw error
         } catch {
             throw .unreadableManifest(path: manifestURL.path, reason: Self.describe(error))
         }

@@ -1,6 +1,0 @@
-import Testing
-@testable import Batching
-
-@Test func moduleVersionIsSet() {
-    #expect(!Batching.version.isEmpty)
-}

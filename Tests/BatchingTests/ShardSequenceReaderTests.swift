@@ -1,0 +1,39 @@
+import Corpus
+import Foundation
+import Testing
+import Tokenization
+@testable import Batching
+
+@Suite struct ShardSequenceReaderTests {
+    @Test func readsEveryShardInOrderWithGlobalPositions() async throws {
+        let sequences = generatedSequences(count: 2_500).filter { !$0.isEmpty }
+        let stream = try shardStream(sequences, sequencesPerShard: 700, options: BatchingOptions(batchSize: 100))
+        #expect(stream.manifest?.shards.count == 4)
+        let (batches, report) = try await collect(stream)
+        let read = rows(batches)
+        #expect(read.map(\.position) == (0..<Int64(sequences.count)).map { $0 })
+        #expect(read.map(\.ids) == sequences)
+        #expect(report.sequences == sequences.count)
+        #expect(report.records == sequences.count)
+        #expect(report.bytesRead == report.totalBytes)
+    }
+
+    @Test func stripsBeginAndEndWrittenByTokenizeAndAddsThemOnlyWhenAsked() async throws {
+        let sequences = generatedSequences(count: 300).filter { !$0.isEmpty }
+        let directory = try makeShards(sequences, sequencesPerShard: 128, addBeginAndEnd: true)
+        let bare = try await collect(BatchStream(source: .shards(directory: directory), options: BatchingOptions(batchSize: 7)))
+        #expect(rows(bare.batches).map(\.ids) == sequences)
+        let wrapped = try await collect(BatchStream(source: .shards(directory: directory), options: BatchingOptions(batchSize: 7, addBeginAndEnd: true)))
+        #expect(rows(wrapped.batches).map(\.ids) == sequences.map { [Vocabulary.beginID] + $0 + [Vocabulary.endID] })
+    }
+
+    @Test func shuffledEpochsVisitShardsInSeededOrders() throws {
+        let stream = try shardStream(generatedSequences(count: 1_000), sequencesPerShard: 100, options: BatchingOptions(shuffleBuffer: 10, shuffleSeed: 9))
+        let first = stream.shardOrder(epoch: 0)
+        #expect(first.sorted() == Array(0..<10))
+        #expect(first == stream.shardOrder(epoch: 0))
+        #expect(first != stream.shardOrder(epoch: 1))
+        let unshuffled = try shardStream(generatedSequences(count: 1_000), sequencesPerShard: 100, options: BatchingOptions())
+        #expect(unshuffled.shardOrder(epoch: 3) == Array(0..<10))
+    }
+}
