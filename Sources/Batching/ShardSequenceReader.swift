@@ -50,8 +50,7 @@ struct ShardSequenceReader {
 
     private mutating func read(_ shard: ShardLayout.Shard, _ ids: NpyArray<Int32>, _ offsets: NpyArray<Int64>, into block: inout SequenceBlock) throws(BatchingError) {
         let strip = self.strip
-        let first = nextSequence
-        var sequence = first
+        var sequence = nextSequence
         let failure: BatchingError? = ids.withUnsafeBufferPointer { ids in
             offsets.withUnsafeBufferPointer { offsets in
                 var start = Int(offsets[sequence])
@@ -76,6 +75,5 @@ struct ShardSequenceReader {
         nextSequence = sequence
         ids.releasePages(before: Int(offsets[sequence]))
         offsets.releasePages(before: sequence)
-        _ = first
     }
 }
