@@ -96,6 +96,7 @@ else
   if swift build -c release --product vae-pipeline --scratch-path "$ROOT/.build-release" \
        >"$BENCH/data/build.log" 2>&1; then
     VAE="$VAE_BIN"
+    swift build -c release --product model-benchmark --scratch-path "$ROOT/.build-release" >>"$BENCH/data/build.log" 2>&1 || echo "!! model-benchmark release build FAILED (log: Benchmarks/data/build.log): train suite runs PyTorch only"
   else
     VAE_NOTE="vae-pipeline release build FAILED (log: Benchmarks/data/build.log): running peers only"
     echo "!! $VAE_NOTE"; tail -n 15 "$BENCH/data/build.log" | sed 's/^/   /'

@@ -419,15 +419,40 @@ def suite_embeddings(ctx: Context) -> list[Task]:
     return tasks
 
 
+def model_benchmark_path(ctx: Context) -> str | None:
+    """vae-pipeline's model-benchmark: next to the vae-pipeline binary (run.sh builds both into
+    .build-release), else in the repository's .build-release."""
+    candidates = []
+    if ctx.vae:
+        candidates.append(os.path.join(os.path.dirname(ctx.vae), "model-benchmark"))
+    candidates.append(os.path.join(os.path.dirname(os.path.dirname(HERE)), ".build-release", "release", "model-benchmark"))
+    for c in candidates:
+        if os.access(c, os.X_OK):
+            return c
+    return None
+
+
+# Models that vae-pipeline's model-benchmark implements; the others are timed in PyTorch only.
+VAE_TRAIN_MODELS = ("sentence_vae", "bowman")
+
+
 def suite_train(ctx: Context) -> list[Task]:
-    ctx.note("train: vae-pipeline side not implemented yet: PyTorch figures only")
     if not ctx.py_has("torch"):
         ctx.note("train: torch not importable from the venv: suite skipped")
         return []
+    mb = model_benchmark_path(ctx)
+    if mb:
+        ctx.note("train: vae-pipeline (model-benchmark, random Zipf batches with lengths 5–15, forward + backward + "
+                 "clip + Adam, 2 OpenBLAS threads) vs PyTorch for " + ", ".join(VAE_TRAIN_MODELS)
+                 + "; PyTorch only for vrnn, char_rvae (not built yet); ratio = ours / PyTorch")
+    else:
+        ctx.note("train: model-benchmark not built (swift build -c release --product model-benchmark "
+                 "--scratch-path .build-release): PyTorch figures only")
     ctx.csv("2m", text=True)
     ctx.generate("vocab")
     ctx.generate("chars")
     seconds = ctx.a.train_seconds or (3.0 if ctx.quick else 20.0)
+    warmup = "1" if ctx.quick else "3"
     tasks = []
     # PyTorch runs in two OpenMP wait policies, alternated like any two peers: libgomp's default
     # spin-waiting is fastest on a quiet machine, but 5–30× slower as soon as anything else runs on
@@ -439,15 +464,23 @@ def suite_train(ctx: Context) -> list[Task]:
     def rate(result, stdout):
         if not result:
             return None
-        return result["tokens_per_s"], {"positions_per_s": result["positions_per_s"], "steps": result["steps"]}
+        extra = {"positions_per_s": result["positions_per_s"], "steps": result["steps"]}
+        if "seconds_per_step" in result:
+            extra["seconds_per_step"] = result["seconds_per_step"]
+        return result["tokens_per_s"], extra
 
     for model, label in (("sentence_vae", "tokens/s"), ("bowman", "tokens/s"), ("vrnn", "chars/s"),
                          ("char_rvae", "chars/s")):
+        if mb and model in VAE_TRAIN_MODELS:
+            tasks.append(Task("train", f"train {model}", "vae-pipeline model-benchmark",
+                              [mb, model, "--seconds", str(seconds), "--threads", "2", "--warmup", warmup,
+                               "--result", "{RESULT}"],
+                              role="vae", unit=label, throughput_from=rate))
         for tool, policy in (("PyTorch CPU", None), ("PyTorch CPU, OMP passive", "PASSIVE")):
             env = {"PYTHONWARNINGS": "ignore", "OMP_WAIT_POLICY": policy}
             tasks.append(Task("train", f"train {model}", tool,
                               [ctx.py, "torch_models.py", "bench", model, "--seconds", str(seconds),
-                               "--warmup", "1" if ctx.quick else "3", "--result", "{RESULT}"],
+                               "--warmup", warmup, "--result", "{RESULT}"],
                               unit=label, throughput_from=rate, env=env))
     return tasks
 
