@@ -15,6 +15,8 @@ import NeuralCore
     static let variants: [(String, SentenceVAEConfiguration)] = [
         ("lstm", tiny { _ in }),
         ("gru", tiny { $0.encoderCell = .gru; $0.decoderCell = .gru }),
+        // Hidden sizes over 8 exercise the eight-lane SIMD gate kernels and their scalar remainder.
+        ("gru, hidden 10/11", tiny { $0.encoderCell = .gru; $0.decoderCell = .gru; $0.encoderHidden = 10; $0.decoderHidden = 11 }),
         ("bidirectional + dense", tiny { $0.bidirectional = true; $0.encoderDense = 6 }),
         ("latent at every step only", tiny { $0.latentAtEveryStep = true; $0.latentToInitialState = false }),
         ("latent both ways, 2 layers, gru decoder", tiny { $0.latentAtEveryStep = true; $0.decoderLayers = 2; $0.encoderLayers = 2; $0.decoderCell = .gru }),
