@@ -49,7 +49,10 @@
 // - **Speed** (`FastMath.swift`, `Tensor.swift`): branch-free polynomial exp/tanh/sigmoid that
 //   auto-vectorise (exp ≤ 1e−7 relative error; tanh, sigmoid ≤ 2e−7 absolute), SIMD sums and
 //   maxima for softmax rows, and a `BufferPool` that recycles large buffers between batches
-//   (a fresh 72 MB logits buffer otherwise costs ~40 ms of page faults per batch).
+//   (a fresh 72 MB logits buffer otherwise costs ~40 ms of page faults per batch); sizes are
+//   rounded up to size classes (≤ 12.5 % more) so that buffers whose size varies by batch (logits
+//   of the real tokens only) are reused too. Adam and the GRU backward gate loop use explicit
+//   SIMD8 (the compiler does not vectorise loops over possibly aliasing pointers).
 // - **Optimisers** (`Optimizer.swift`): `Adam`, `SGD` (momentum) with explicit, named state;
 //   `clipGradientNorm`, `checkFinite`; schedules in `Schedule.swift`.
 // - **Checkpoints** (`SafeTensors.swift`): safetensors read/write, atomic writes, strict loading;
