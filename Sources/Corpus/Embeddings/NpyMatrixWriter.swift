@@ -5,8 +5,8 @@ import Foundation
 ///
 /// The data goes to a hidden temporary file in the same directory, is flushed, and is renamed
 /// over `path`, so the final name only ever holds a complete matrix.
-enum NpyMatrixWriter {
-    static func write(_ values: [Float], rows: Int, columns: Int, to path: String) throws(NpyError) {
+public enum NpyMatrixWriter {
+    public static func write(_ values: [Float], rows: Int, columns: Int, to path: String) throws(NpyError) {
         precondition(values.count == rows * columns)
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()

@@ -38,6 +38,13 @@ public struct ShardManifest: Codable, Sendable {
             maxRecordBytes = options.maxRecordBytes
             invalidUTF8 = options.invalidUTF8.rawValue
         }
+
+        // The file says `invalid_utf8`; snake-case decoding turns that into `invalidUtf8`, never
+        // back into `invalidUTF8`, so the key is spelled the way the round trip produces it.
+        enum CodingKeys: String, CodingKey {
+            case format, columns, fields, members, header, maxRecordBytes
+            case invalidUTF8 = "invalidUtf8"
+        }
     }
 
     public struct VocabularyInfo: Codable, Sendable, Hashable {

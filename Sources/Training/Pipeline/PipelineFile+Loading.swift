@@ -2,8 +2,8 @@ import Foundation
 import Yams
 
 extension PipelineFile {
-    /// Reads and checks a pipeline file. Relative corpus, vocabulary and vector paths in it are made
-    /// relative to the file's directory, so a pipeline runs the same from any working directory.
+    /// Reads and checks a pipeline file. Relative corpus, vocabulary, vector and output paths in it
+    /// are relative to the file's directory, so a pipeline runs the same from any working directory.
     public static func load(from path: String) throws -> PipelineFile {
         let url = URL(fileURLWithPath: path)
         let text: String
@@ -105,5 +105,6 @@ extension PipelineFile {
         data.shards = data.shards.map(resolve)
         if let file = vocabulary?.file { vocabulary?.file = resolve(file) }
         if let vectors = embeddings?.vectors { embeddings?.vectors = resolve(vectors) }
+        output = output.map(resolve)
     }
 }

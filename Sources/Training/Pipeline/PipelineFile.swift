@@ -15,7 +15,8 @@ public struct PipelineFile: Codable, Sendable, Equatable {
     public var embeddings: EmbeddingsSection?
     public var model: ModelSection?
     public var training: TrainingSection?
-    /// The run directory (relative paths are relative to the working directory, like `--out`).
+    /// The run directory (relative to the pipeline file; `--out` on the command line is relative to
+    /// the working directory).
     public var output: String?
 
     public init(data: DataSection) { self.data = data }

@@ -1,0 +1,141 @@
+import Batching
+import Corpus
+import Foundation
+import Models
+import NeuralCore
+import Tokenization
+
+/// Everything before the first step: the run directory, the vocabulary (built by a streaming
+/// pass or loaded), the embedding matrix, the model, and the sources — for a new run or a
+/// resumed one.
+public enum RunSetup {
+    /// Files a run directory holds; `--overwrite` removes only these.
+    static let runFiles = [RunManifest.fileName, RunManifest.vocabularyFile, MetricsLog.fileName, RunSummary.fileName,
+                           ReportWriter.fileName, "checkpoints"]
+
+    /// Prepares a new run from `file` (already overridden by flags) into `runDirectory`.
+    public static func start(file: PipelineFile, path: String, runDirectory: URL, overwrite: Bool, workers: Int,
+                             events: @escaping (TrainerEvent) -> Void) async throws -> Trainer {
+        let pipeline = try ResolvedPipeline(file, path: path)
+        let fileManager = FileManager.default
+        if fileManager.fileExists(atPath: runDirectory.appendingPathComponent(RunManifest.fileName).path)
+            || fileManager.fileExists(atPath: runDirectory.appendingPathComponent("checkpoints").path) {
+            guard overwrite else { throw TrainingError.runExists(runDirectory.path) }
+            for name in runFiles { try? fileManager.removeItem(at: runDirectory.appendingPathComponent(name)) }
+        }
+        try fileManager.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+
+        let (vocabulary, source, tokenizer) = try await vocabularyAndSource(pipeline, workers: workers, events: events)
+        try vocabulary.save(to: runDirectory.appendingPathComponent(RunManifest.vocabularyFile))
+
+        var embeddingMatrix: Tensor? = nil
+        var dimension = pipeline.model.embedding ?? 300
+        if let settings = pipeline.embeddings {
+            events(.note("Loading vectors from \(settings.vectors) for \(vocabulary.count) vocabulary entries…"))
+            var options = settings.options
+            options.seed = pipeline.training.seed
+            let matrix = try await EmbeddingLoader(vocabulary: vocabulary, options: options).load(from: CorpusInput(argument: settings.vectors))
+            if let wanted = pipeline.model.embedding, wanted != matrix.dimension {
+                throw TrainingError.invalidSetting("model.embedding is \(wanted) but the vectors in \(settings.vectors) have \(matrix.dimension) dimensions; set model.embedding to \(matrix.dimension) or leave it out.")
+            }
+            dimension = matrix.dimension
+            let report = matrix.report
+            events(.note(String(format: "Vectors: %d × %d; %.1f%% of vocabulary types and %.1f%% of corpus tokens covered; %d lines skipped.",
+                                matrix.rows, matrix.dimension, report.typeCoverage * 100, report.tokenCoverage * 100, report.skippedTotal)))
+            embeddingMatrix = Tensor(shape: [matrix.rows, matrix.dimension], matrix.values)
+        }
+        let configuration = pipeline.model.configuration(vocabularySize: vocabulary.count, embeddingDimension: dimension,
+                                                         freeze: pipeline.embeddings?.freeze ?? false)
+        var rng = RandomGenerator(seed: pipeline.training.seed)
+        let model = SentenceVAE(configuration: configuration, embeddings: embeddingMatrix, rng: &rng)
+        try RunManifest(pipelineFile: path, pipeline: file, model: configuration, tokenizer: tokenizer, vocabularyHash: vocabulary.hash)
+            .write(into: runDirectory)
+        let validationSource = try validationSource(pipeline, vocabulary: vocabulary, tokenizer: tokenizer, workers: workers)
+        return try Trainer(pipeline: pipeline, runDirectory: runDirectory, model: model, vocabulary: vocabulary, source: source,
+                           validationSource: validationSource, resume: nil, events: events)
+    }
+
+    /// Prepares to continue the run in `runDirectory` from its latest checkpoint (or `checkpoint`),
+    /// with the pipeline it was started with; `adjust` may change only the limits (epochs,
+    /// steps, minutes), which do not affect what an uninterrupted run would have done.
+    public static func resume(runDirectory: URL, checkpoint: URL? = nil, workers: Int,
+                              adjust: (inout PipelineFile) -> Void = { _ in },
+                              events: @escaping (TrainerEvent) -> Void) async throws -> Trainer {
+        let manifest = try RunManifest.read(from: runDirectory)
+        let chosen: CheckpointStore.Checkpoint
+        if let checkpoint {
+            chosen = try CheckpointStore.read(checkpoint)
+        } else {
+            guard let latest = try CheckpointStore(runDirectory: runDirectory).latest() else {
+                throw TrainingError.incompatibleResume("\(runDirectory.path) has no complete checkpoint yet")
+            }
+            chosen = latest
+        }
+        var file = manifest.pipeline
+        adjust(&file)
+        let pipeline = try ResolvedPipeline(file, path: manifest.pipelineFile)
+        let vocabulary: Vocabulary
+        do {
+            vocabulary = try Vocabulary.load(from: runDirectory.appendingPathComponent(RunManifest.vocabularyFile))
+        } catch {
+            throw TrainingError.incompatibleResume("the run's vocabulary cannot be read: \(error.localizedDescription)")
+        }
+        guard vocabulary.hash == manifest.vocabularyHash else {
+            throw TrainingError.incompatibleResume("\(RunManifest.vocabularyFile) was changed since the run started")
+        }
+        let source = try sequenceSource(pipeline, vocabulary: vocabulary, tokenizer: manifest.tokenizer, workers: workers)
+        var rng = RandomGenerator(seed: pipeline.training.seed)
+        let model = SentenceVAE(configuration: manifest.model, rng: &rng)
+        let validationSource = try validationSource(pipeline, vocabulary: vocabulary, tokenizer: manifest.tokenizer, workers: workers)
+        events(.note("Resuming \(runDirectory.path) at step \(chosen.state.step) (epoch \(chosen.state.epoch + 1), batch \(chosen.state.batchesConsumed))."))
+        return try Trainer(pipeline: pipeline, runDirectory: runDirectory, model: model, vocabulary: vocabulary, source: source,
+                           validationSource: validationSource, resume: chosen, events: events)
+    }
+
+    static func encodingOptions(_ pipeline: ResolvedPipeline) -> EncodingOptions {
+        EncodingOptions(maxLength: nil, overLength: pipeline.batching.overLength, addBeginAndEnd: false, splitSentences: pipeline.splitSentences)
+    }
+
+    static func sequenceSource(_ pipeline: ResolvedPipeline, vocabulary: Vocabulary, tokenizer: TokenizerConfiguration, workers: Int) throws -> SequenceSource {
+        if let shards = pipeline.shardDirectory { return .shards(directory: shards) }
+        return .live(inputs: pipeline.inputs, reader: pipeline.reader, tokenizer: tokenizer, vocabulary: vocabulary,
+                     encoding: encodingOptions(pipeline), workers: workers)
+    }
+
+    static func validationSource(_ pipeline: ResolvedPipeline, vocabulary: Vocabulary, tokenizer: TokenizerConfiguration, workers: Int) throws -> SequenceSource? {
+        guard !pipeline.validationInputs.isEmpty else { return nil }
+        return .live(inputs: pipeline.validationInputs, reader: pipeline.reader, tokenizer: tokenizer, vocabulary: vocabulary,
+                     encoding: encodingOptions(pipeline), workers: workers)
+    }
+
+    /// The vocabulary (from the shards, a file, or a streaming counting pass) and the training source.
+    static func vocabularyAndSource(_ pipeline: ResolvedPipeline, workers: Int, events: (TrainerEvent) -> Void) async throws
+        -> (Vocabulary, SequenceSource, TokenizerConfiguration) {
+        if let shards = pipeline.shardDirectory {
+            let manifest = try ShardManifest.read(from: shards)
+            let vocabulary = try Vocabulary.load(from: shards.appendingPathComponent(manifest.vocabulary.file))
+            events(.note("Training from the token shards in \(shards.path): \(manifest.counts.sequences) sequences, vocabulary of \(vocabulary.count)."))
+            return (vocabulary, .shards(directory: shards), manifest.tokenizer)
+        }
+        let tokenizer = pipeline.tokenizer
+        let vocabulary: Vocabulary
+        if let file = pipeline.vocabularyFile {
+            vocabulary = try Vocabulary.load(from: URL(fileURLWithPath: file))
+            guard vocabulary.configuration == tokenizer else {
+                throw TrainingError.invalidSetting("The vocabulary \(file) was built with different tokenizer settings (\(vocabulary.configuration.level.rawValue), \(vocabulary.configuration.normalization.rawValue)) than the pipeline's; use the same tokenizer section or rebuild it.")
+            }
+            events(.note("Vocabulary: \(vocabulary.count) entries from \(file)."))
+        } else {
+            events(.note("Building the vocabulary (one streaming pass over \(pipeline.inputs.map(\.description).joined(separator: ", ")))…"))
+            let reader = try CorpusReader(inputs: pipeline.inputs, options: pipeline.reader)
+            let pass = VocabularyPass(configuration: tokenizer, maxSize: pipeline.vocabularyMaxSize, minCount: pipeline.vocabularyMinCount,
+                                      maxDistinctTokens: pipeline.maxDistinctTokens, workers: workers)
+            let outcome = try await pass.run(reader)
+            vocabulary = outcome.vocabulary
+            let skipped = outcome.report.skipped
+            events(.note("Vocabulary: \(vocabulary.count) entries (4 special) from \(outcome.counter.totalOccurrences) tokens in \(outcome.report.records) records\(skipped > 0 ? "; \(skipped) records skipped" : "")."))
+        }
+        let source = try sequenceSource(pipeline, vocabulary: vocabulary, tokenizer: tokenizer, workers: workers)
+        return (vocabulary, source, tokenizer)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Models
+import NeuralCore
+import Tokenization
+
+/// A trained sentence VAE loaded from a run directory (its best or latest checkpoint) or from one
+/// checkpoint directory, with the vocabulary and tokenizer it was trained with: what `sample`,
+/// `reconstruct`, `encode`, `interpolate`, `neighbors` and `eval` use.
+public final class TrainedModel {
+    public let runDirectory: URL
+    public let manifest: RunManifest
+    public let checkpoint: CheckpointStore.Checkpoint
+    public let model: SentenceVAE
+    public let vocabulary: Vocabulary
+    public let maxLength: Int?
+    private let tokenizer: Tokenizer
+
+    public enum Choice: String, Sendable, CaseIterable { case best, latest }
+
+    /// Loads `path`: a run directory (then `choice` picks its best or latest checkpoint; best falls
+    /// back to latest when no validation has run) or a checkpoint directory inside one.
+    public init(path: String, choice: Choice = .best) throws {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw TrainingError.notARun(path)
+        }
+        if fileManager.fileExists(atPath: url.appendingPathComponent(CheckpointStore.stateFile).path) {
+            checkpoint = try CheckpointStore.read(url)
+            runDirectory = url.deletingLastPathComponent().deletingLastPathComponent()
+        } else {
+            runDirectory = url
+            let store = CheckpointStore(runDirectory: url)
+            let chosen = choice == .best ? (try store.best() ?? store.latest()) : try store.latest()
+            guard let chosen else { throw TrainingError.notARun(path) }
+            checkpoint = chosen
+        }
+        manifest = try RunManifest.read(from: runDirectory)
+        do {
+            vocabulary = try Vocabulary.load(from: runDirectory.appendingPathComponent(RunManifest.vocabularyFile))
+        } catch {
+            throw TrainingError.corruptCheckpoint(runDirectory.appendingPathComponent(RunManifest.vocabularyFile).path, reason: error.localizedDescription)
+        }
+        var rng = RandomGenerator(seed: 0)
+        model = SentenceVAE(configuration: manifest.model, rng: &rng)
+        _ = try SafeTensors.load(into: model.namedParameters, from: checkpoint.modelURL)
+        tokenizer = try manifest.tokenizer.makeTokenizer()
+        maxLength = manifest.pipeline.batching?.maxLength ?? 50
+    }
+
+    /// Token ids of `text` (truncated to the run's maximum length); empty when it has no tokens.
+    public func ids(of text: String) throws -> [Int32] {
+        var ids = try vocabulary.encode(text, using: tokenizer)
+        if let maxLength, ids.count > maxLength { ids.removeLast(ids.count - maxLength) }
+        return ids
+    }
+
+    /// The text of ids (without `<bos>`/`<eos>`/`<pad>`; `<unk>` shown as such).
+    public func text(of ids: [Int32]) -> String {
+        vocabulary.decode(ids.filter { $0 != Vocabulary.paddingID && $0 != Vocabulary.beginID && $0 != Vocabulary.endID }, skippingSpecialTokens: false)
+    }
+
+    /// Encodes sentences to latent means and log-variances, `batchSize` at a time.
+    /// Sentences without a single token cannot be encoded and are an error naming them.
+    public func encode(_ texts: [String], batchSize: Int = 256) throws -> (means: [[Float]], logVariances: [[Float]]) {
+        var means: [[Float]] = []
+        var logVariances: [[Float]] = []
+        var start = 0
+        while start < texts.count {
+            let slice = texts[start..<min(texts.count, start + batchSize)]
+            let sequences = try slice.enumerated().map { offset, text in
+                let ids = try self.ids(of: text)
+                if ids.isEmpty { throw TrainingError.emptyInput("Sentence \(start + offset + 1) (\"\(text.prefix(60))\") has no tokens to encode.") }
+                return ids
+            }
+            let (mean, logVariance) = model.encode(TokenBatch(sequences: sequences))
+            let latent = manifest.model.latent
+            for row in 0..<sequences.count {
+                means.append(Array(UnsafeBufferPointer(start: mean.data + row * latent, count: latent)))
+                logVariances.append(Array(UnsafeBufferPointer(start: logVariance.data + row * latent, count: latent)))
+            }
+            start += batchSize
+        }
+        return (means, logVariances)
+    }
+
+    /// Decodes latent vectors (rows) to sentences.
+    public func decode(_ latents: [[Float]], strategy: DecodingStrategy, maxLength: Int? = nil, rng: inout RandomGenerator) -> [String] {
+        guard !latents.isEmpty else { return [] }
+        let latent = manifest.model.latent
+        let tensor = Tensor(shape: [latents.count, latent], latents.flatMap { $0 })
+        let limit = maxLength ?? (self.maxLength ?? 50) + 10
+        return model.decode(tensor, strategy: strategy, maxLength: limit, rng: &rng).map { text(of: $0) }
+    }
+}

@@ -1,0 +1,392 @@
+import Batching
+import Corpus
+import Foundation
+import Models
+import NeuralCore
+import Tokenization
+
+/// What the trainer tells the command line as it goes.
+public enum TrainerEvent: Sendable {
+    case note(String)
+    case progress(TrainingProgress)
+    case validation(step: Int, summary: ValidationSummary, reconstructions: [RunSummary.Reconstruction], samples: [String])
+    case checkpoint(path: String, best: Bool)
+    case epochFinished(epoch: Int, report: BatchingReport)
+}
+
+/// A progress snapshot: figures over the last logging window.
+public struct TrainingProgress: Sendable {
+    public var epoch: Int
+    public var epochs: Int
+    public var step: Int
+    public var maxSteps: Int?
+    public var tokensPerSecond: Double
+    public var loss: Double
+    public var reconstruction: Double
+    public var kl: Double
+    public var beta: Double
+    /// Share of the current epoch read, from input bytes (nil when unknown, e.g. standard input).
+    public var epochFraction: Double?
+    public var etaSeconds: Double?
+}
+
+/// The training loop of the sentence VAE: streams each epoch's batches, steps the optimiser,
+/// validates, checkpoints and writes metrics; resumes exactly from any checkpoint.
+///
+/// Per-step randomness comes from a generator seeded by `(seed, step)`, and each epoch's batch
+/// order is fixed by `(shuffle seed, epoch)`: a checkpoint's step and batch count are the whole
+/// random state, so a resumed run sees the same batches and draws the same noise as an
+/// uninterrupted one.
+public final class Trainer {
+    public let pipeline: ResolvedPipeline
+    public let runDirectory: URL
+    public let model: SentenceVAE
+    public let vocabulary: Vocabulary
+    public private(set) var state: TrainingState
+    private var optimizer: TrainingOptimizer
+    private let trainStream: BatchStream
+    private let trainSplit: DataSplit
+    private let validationStream: BatchStream?
+    private let validationSplit: DataSplit
+    private let store: CheckpointStore
+    private let metrics: MetricsLog
+    private let events: (TrainerEvent) -> Void
+    private let parameters: [NamedParameter]
+    private var lastCheckpoint: CheckpointStore.Checkpoint?
+    private var lastValidation: (step: Int, summary: ValidationSummary)?
+
+    /// - Parameters:
+    ///   - resume: a checkpoint to continue from (weights and optimiser are loaded from it).
+    public init(pipeline: ResolvedPipeline, runDirectory: URL, model: SentenceVAE, vocabulary: Vocabulary,
+                source: SequenceSource, validationSource: SequenceSource?, resume: CheckpointStore.Checkpoint?,
+                events: @escaping (TrainerEvent) -> Void) throws {
+        self.pipeline = pipeline
+        self.runDirectory = runDirectory
+        self.model = model
+        self.vocabulary = vocabulary
+        self.events = events
+        parameters = model.namedParameters
+        store = CheckpointStore(runDirectory: runDirectory)
+        optimizer = TrainingOptimizer(pipeline.training)
+        trainStream = try BatchStream(source: source, options: pipeline.batching)
+        trainSplit = validationSource == nil && pipeline.batching.validationFraction > 0 ? .train : .all
+        // Validation reads in stream order (no shuffle), so every validation scores the same sentences.
+        var validationOptions = pipeline.batching
+        validationOptions.shuffleBuffer = 0
+        validationOptions.dropRemainder = false
+        if let validationSource {
+            validationOptions.validationFraction = 0
+            validationStream = try BatchStream(source: validationSource, options: validationOptions)
+            validationSplit = .all
+        } else if pipeline.batching.validationFraction > 0 {
+            validationStream = try BatchStream(source: source, options: validationOptions)
+            validationSplit = .validation
+        } else {
+            validationStream = nil
+            validationSplit = .all
+        }
+        if let resume {
+            _ = try SafeTensors.load(into: parameters, from: resume.modelURL)
+            try optimizer.load(from: resume.optimizerURL, parameters: parameters)
+            state = resume.state
+            state.finished = false
+            lastCheckpoint = resume
+            metrics = try MetricsLog(runDirectory: runDirectory, truncatingAfter: resume.state.step)
+        } else {
+            state = TrainingState(seed: pipeline.training.seed)
+            metrics = try MetricsLog(runDirectory: runDirectory)
+        }
+        store.removePartials()
+    }
+
+    /// Why training stopped.
+    public enum StopReason: String, Sendable {
+        case epochs = "all epochs done"
+        case maxSteps = "step limit reached"
+        case timeLimit = "time limit reached"
+    }
+
+    static func stepGenerator(seed: UInt64, step: Int) -> RandomGenerator {
+        RandomGenerator(seed: seed ^ (UInt64(truncatingIfNeeded: step) &* 0x9E37_79B9_7F4A_7C15))
+    }
+
+    /// Trains until the epochs, step limit or time limit run out; writes the final checkpoint,
+    /// summary and report. Throws `TrainingError.nonFinite` (after keeping the last good checkpoint).
+    public func run() async throws -> StopReason {
+        let settings = pipeline.training
+        let sessionStart = ContinuousClock.now
+        let priorSeconds = state.elapsedSeconds
+        func elapsed() -> Double { priorSeconds + (ContinuousClock.now - sessionStart).timeInSeconds }
+        if let maxSteps = settings.maxSteps, state.step >= maxSteps { return .maxSteps }
+        sessionStartStep = state.step
+        sessionStartEpoch = state.epoch
+
+        var window = Window()
+        var windowStart = ContinuousClock.now
+        var stopReason = StopReason.epochs
+        var batchesPerEpoch: Int? = nil
+        var bytesFraction: Double? = nil
+
+        epochs: while state.epoch < settings.epochs {
+            let skipping = state.batchesConsumed
+            let batches = trainStream.batches(epoch: state.epoch, split: trainSplit, skippingBatches: skipping)
+            var iterator = batches.makeAsyncIterator()
+            var sawBatch = false
+            while let batch = try await iterator.next() {
+                sawBatch = true
+                let tokenBatch = TokenBatch(batch)
+                let beta = settings.annealing.beta(at: state.step)
+                var rng = Self.stepGenerator(seed: state.seed, step: state.step)
+                model.zeroGradients()
+                let step = model.trainStep(tokenBatch, objective: ObjectiveSettings(beta: beta, freeBits: settings.freeBits), rng: &rng)
+                let norm = settings.clipNorm > 0 ? clipGradientNorm(parameters, maxNorm: settings.clipNorm) : gradientNorm(parameters)
+                do {
+                    try checkFinite(loss: Float(step.loss), gradientNorm: norm, step: state.step + 1)
+                } catch {
+                    throw TrainingError.nonFinite(step: state.step + 1, detail: error.localizedDescription, lastCheckpoint: lastCheckpoint?.url.path)
+                }
+                optimizer.update(parameters)
+                state.step += 1
+                state.batchesConsumed += 1
+                state.tokensSeen += step.tokens
+                state.sentencesSeen += step.sentences
+                window.add(step, beta: beta, norm: norm)
+
+                let report = iterator.report
+                if let total = report.totalBytes, total > 0 { bytesFraction = min(1, Double(report.bytesRead) / Double(total)) }
+                if state.step % settings.logEvery == 0 || state.step == 1 {
+                    let seconds = max(1e-9, (ContinuousClock.now - windowStart).timeInSeconds)
+                    let tokensPerSecond = Double(window.tokens) / seconds
+                    try metrics.append(MetricsRecord(
+                        kind: .train, step: state.step, epoch: state.epoch, seconds: elapsed(), loss: window.mean(\.loss),
+                        reconstruction: window.mean(\.reconstruction), kl: window.mean(\.kl), beta: Double(beta),
+                        tokensPerSecond: tokensPerSecond, gradientNorm: window.meanNorm, learningRate: Double(optimizer.learningRate)))
+                    let fraction = batchesPerEpoch.map { min(1, Double(state.batchesConsumed) / Double(max(1, $0))) } ?? bytesFraction
+                    events(.progress(TrainingProgress(
+                        epoch: state.epoch, epochs: settings.epochs, step: state.step, maxSteps: settings.maxSteps,
+                        tokensPerSecond: tokensPerSecond, loss: window.mean(\.loss), reconstruction: window.mean(\.reconstruction),
+                        kl: window.mean(\.kl), beta: Double(beta), epochFraction: fraction,
+                        etaSeconds: eta(fraction: fraction, elapsed: elapsed(), sessionSeconds: (ContinuousClock.now - sessionStart).timeInSeconds))))
+                    window = Window()
+                    windowStart = ContinuousClock.now
+                }
+                if state.step % settings.validateEvery == 0, validationStream != nil {
+                    try await validateAndKeepBest(elapsed: elapsed())
+                }
+                if state.step % settings.checkpointEvery == 0, lastCheckpoint?.state.step != state.step {
+                    try writeCheckpoint(elapsed: elapsed())
+                }
+                if let maxSteps = settings.maxSteps, state.step >= maxSteps { stopReason = .maxSteps; break epochs }
+                if let minutes = settings.maxMinutes, elapsed() >= minutes * 60 { stopReason = .timeLimit; break epochs }
+            }
+            if !sawBatch && skipping == 0 {
+                throw TrainingError.noTrainingData("epoch \(state.epoch + 1) produced no batch (every record was empty, too long with over_length: drop, or held out for validation)")
+            }
+            events(.epochFinished(epoch: state.epoch, report: iterator.report))
+            if skipping == 0 { batchesPerEpoch = state.batchesConsumed }
+            state.epoch += 1
+            state.batchesConsumed = 0
+        }
+        state.finished = stopReason == .epochs || stopReason == .maxSteps
+        if validationStream != nil && lastValidation?.step != state.step {
+            try await validateAndKeepBest(elapsed: elapsed())
+        }
+        if lastCheckpoint?.state.step != state.step || lastCheckpoint?.state.finished != state.finished {
+            try writeCheckpoint(elapsed: elapsed())
+        }
+        try await writeSummary(stopReason: stopReason, elapsed: elapsed())
+        return stopReason
+    }
+
+    /// Remaining time: the nearest of the time limit, the step limit at this session's step
+    /// rate, and the remaining epochs at this session's rate through the data.
+    private func eta(fraction: Double?, elapsed: Double, sessionSeconds: Double) -> Double? {
+        let settings = pipeline.training
+        var candidates: [Double] = []
+        if let minutes = settings.maxMinutes { candidates.append(max(0, minutes * 60 - elapsed)) }
+        let sessionSteps = state.step - sessionStartStep
+        if let maxSteps = settings.maxSteps, sessionSteps > 0, sessionSeconds > 0 {
+            candidates.append(Double(maxSteps - state.step) * sessionSeconds / Double(sessionSteps))
+        }
+        if let fraction, fraction > 0.01, sessionSeconds > 0 {
+            let epochsDone = fraction + Double(state.epoch - sessionStartEpoch)
+            let remaining = (1 - fraction) + Double(settings.epochs - state.epoch - 1)
+            candidates.append(remaining * sessionSeconds / max(1e-6, epochsDone))
+        }
+        return candidates.min()
+    }
+
+    private var sessionStartStep = 0
+    private var sessionStartEpoch = 0
+
+    // MARK: - Validation
+
+    /// Scores the validation sentences, logs the figures, prints a few reconstructions and prior
+    /// samples, and keeps a `best` checkpoint when the negative ELBO improved.
+    private func validateAndKeepBest(elapsed: Double) async throws {
+        let (summary, firstSequences) = try await validate()
+        lastValidation = (state.step, summary)
+        try metrics.append(MetricsRecord(
+            kind: .validation, step: state.step, epoch: state.epoch, seconds: elapsed, loss: summary.loss,
+            reconstruction: summary.reconstruction, kl: summary.kl, perplexity: summary.perplexity,
+            activeUnits: summary.activeUnits, mutualInformation: summary.mutualInformation))
+        var rng = RandomGenerator(seed: state.seed ^ 0x5EED_5A3D)
+        let count = pipeline.training.samples
+        let reconstructions = reconstruct(Array(firstSequences.prefix(count)), rng: &rng)
+        let samples = samplePrior(count: count, rng: &rng)
+        events(.validation(step: state.step, summary: summary, reconstructions: reconstructions, samples: samples))
+        if summary.loss.isFinite && summary.loss < (state.bestValidationLoss ?? .infinity) {
+            state.bestValidationLoss = summary.loss
+            state.bestStep = state.step
+            state.validation = summary
+            let checkpoint = lastCheckpoint?.state.step == state.step ? lastCheckpoint! : try writeCheckpoint(elapsed: elapsed, announce: false)
+            try store.promoteToBest(checkpoint)
+            events(.checkpoint(path: store.directory.appendingPathComponent(CheckpointStore.bestName).path, best: true))
+        }
+    }
+
+    /// The validation figures, and the first validation sentences (for reconstructions).
+    func validate(collectingMeans: Int = 0) async throws -> (ValidationSummary, [[Int32]]) {
+        guard let validationStream else { throw TrainingError.noValidationData("no validation split or files are configured") }
+        let limit = pipeline.validationMaxSentences
+        var rng = RandomGenerator(seed: state.seed ^ 0x7A11_DA7E)
+        var sentences = 0, tokens = 0
+        var reconstruction = 0.0, kl = 0.0, mutualInformation = 0.0
+        var activeUnits = ActiveUnitsAccumulator(latent: model.configuration.latent)
+        var first: [[Int32]] = []
+        for try await batch in validationStream.batches(epoch: 0, split: validationSplit) {
+            var tokenBatch = TokenBatch(batch)
+            if sentences + tokenBatch.batchSize > limit {
+                let keep = limit - sentences
+                tokenBatch = TokenBatch(sequences: (0..<keep).map { tokenBatch.sequence($0) })
+            }
+            let result = model.evaluate(tokenBatch, rng: &rng)
+            reconstruction += result.perSentenceReconstruction.reduce(0, +)
+            kl += result.perSentenceKL.reduce(0, +)
+            tokens += result.tokens
+            activeUnits.add(means: result.means)
+            mutualInformation += MutualInformation.estimate(means: result.means, logVariances: result.logVariances, rng: &rng) * Double(tokenBatch.batchSize)
+            if first.count < max(collectingMeans, 16) {
+                for row in 0..<tokenBatch.batchSize where first.count < max(collectingMeans, 16) { first.append(tokenBatch.sequence(row)) }
+            }
+            sentences += tokenBatch.batchSize
+            if sentences >= limit { break }
+        }
+        guard sentences > 0 else {
+            throw TrainingError.noValidationData("the validation split is empty; raise data.validation_fraction or give data.validation files")
+        }
+        let n = Double(sentences)
+        let summary = ValidationSummary(
+            sentences: sentences, tokens: tokens, loss: (reconstruction + kl) / n, reconstruction: reconstruction / n, kl: kl / n,
+            perplexity: exp((reconstruction + kl) / Double(max(1, tokens))), activeUnits: activeUnits.activeCount(),
+            latent: model.configuration.latent, mutualInformation: mutualInformation / n)
+        return (summary, first)
+    }
+
+    func reconstruct(_ sequences: [[Int32]], rng: inout RandomGenerator) -> [RunSummary.Reconstruction] {
+        guard !sequences.isEmpty else { return [] }
+        let (mean, _) = model.encode(TokenBatch(sequences: sequences))
+        let decoded = model.decode(mean, strategy: .greedy, maxLength: decodeLimit, rng: &rng)
+        return zip(sequences, decoded).map { RunSummary.Reconstruction(input: text($0), output: text($1)) }
+    }
+
+    func samplePrior(count: Int, rng: inout RandomGenerator) -> [String] {
+        guard count > 0 else { return [] }
+        let z = Tensor.normal([count, model.configuration.latent], rng: &rng)
+        return model.decode(z, strategy: .greedy, maxLength: decodeLimit, rng: &rng).map(text)
+    }
+
+    private var decodeLimit: Int { (pipeline.batching.maxLength ?? 50) + 10 }
+
+    func text(_ ids: [Int32]) -> String {
+        vocabulary.decode(ids.filter { $0 != Vocabulary.paddingID && $0 != Vocabulary.beginID && $0 != Vocabulary.endID }, skippingSpecialTokens: false)
+    }
+
+    // MARK: - Checkpoints and summary
+
+    @discardableResult
+    private func writeCheckpoint(elapsed: Double, announce: Bool = true) throws -> CheckpointStore.Checkpoint {
+        state.elapsedSeconds = elapsed
+        let parameters = self.parameters
+        let optimizer = self.optimizer
+        let metadata = ["step": "\(state.step)", "format": "vae-pipeline sentence VAE"]
+        let checkpoint = try store.write(state: state) { directory in
+            try SafeTensors.save(parameters, metadata: metadata, to: directory.appendingPathComponent(CheckpointStore.modelFile))
+            try optimizer.save(to: directory.appendingPathComponent(CheckpointStore.optimizerFile))
+        }
+        lastCheckpoint = checkpoint
+        try store.prune(keepLast: pipeline.training.keepLast)
+        if announce { events(.checkpoint(path: checkpoint.url.path, best: false)) }
+        return checkpoint
+    }
+
+    private func writeSummary(stopReason: StopReason, elapsed: Double) async throws {
+        var rng = RandomGenerator(seed: state.seed ^ 0x5A3D_1E55)
+        var samples: [String] = []
+        var reconstructions: [RunSummary.Reconstruction] = []
+        var interpolation: [String] = []
+        var points: [[Double]] = []
+        var labels: [String] = []
+        var explained: [Double] = []
+        samples = samplePrior(count: 10, rng: &rng)
+        if validationStream != nil {
+            let (_, sequences) = try await validate(collectingMeans: 500)
+            reconstructions = reconstruct(Array(sequences.prefix(8)), rng: &rng)
+            if sequences.count >= 2 {
+                let pair = [sequences[0], sequences[sequences.count / 2]]
+                let (mean, _) = model.encode(TokenBatch(sequences: pair))
+                let latent = model.configuration.latent
+                let steps = 7
+                let path = Tensor(zeros: [steps, latent])
+                for s in 0..<steps {
+                    let t = Float(s) / Float(steps - 1)
+                    for d in 0..<latent { path.data[s * latent + d] = (1 - t) * mean.data[d] + t * mean.data[latent + d] }
+                }
+                interpolation = model.decode(path, strategy: .greedy, maxLength: decodeLimit, rng: &rng).map(text)
+                interpolation[0] = "[\(text(pair[0]))] → " + interpolation[0]
+                interpolation[steps - 1] = interpolation[steps - 1] + " ← [\(text(pair[1]))]"
+            }
+            let (means, _) = model.encode(TokenBatch(sequences: sequences.isEmpty ? [[Vocabulary.unknownID]] : sequences))
+            let latent = model.configuration.latent
+            let rows = (0..<(sequences.isEmpty ? 0 : sequences.count)).map { Array(UnsafeBufferPointer(start: means.data + $0 * latent, count: latent)) }
+            let projection = PrincipalComponents.project(rows)
+            points = projection.projected
+            explained = projection.explained
+            labels = sequences.map(text)
+        }
+        let rate = state.elapsedSeconds > 0 ? Double(state.tokensSeen) / state.elapsedSeconds : nil
+        let summary = RunSummary(
+            name: pipeline.name, step: state.step, epoch: state.epoch, seconds: elapsed, tokensPerSecond: rate,
+            stoppedBecause: stopReason.rawValue, settings: pipeline.summaryTable, validation: lastValidation?.summary,
+            samples: samples, reconstructions: reconstructions, interpolation: interpolation,
+            latentPoints: points, latentPointLabels: labels, explainedVariance: explained)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(summary).write(to: runDirectory.appendingPathComponent(RunSummary.fileName), options: .atomic)
+        try ReportWriter.write(runDirectory: runDirectory)
+    }
+
+    /// Running means over a logging window.
+    private struct Window {
+        var steps = 0
+        var tokens = 0
+        var loss = 0.0, reconstruction = 0.0, kl = 0.0, norm = 0.0
+        mutating func add(_ metrics: StepMetrics, beta: Float, norm: Float) {
+            steps += 1
+            tokens += metrics.tokens
+            loss += Double(metrics.loss)
+            reconstruction += Double(metrics.reconstruction)
+            kl += Double(metrics.kl)
+            self.norm += Double(norm)
+        }
+        func mean(_ keyPath: KeyPath<Window, Double>) -> Double { steps == 0 ? 0 : self[keyPath: keyPath] / Double(steps) }
+        var meanNorm: Double { steps == 0 ? 0 : norm / Double(steps) }
+    }
+}
+
+extension Duration {
+    var timeInSeconds: Double {
+        let (whole, fraction) = components
+        return Double(whole) + Double(fraction) / 1e18
+    }
+}

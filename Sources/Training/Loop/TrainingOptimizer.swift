@@ -1,0 +1,43 @@
+import Foundation
+import NeuralCore
+
+/// The optimiser a run uses, as one concrete type so it can be saved and restored in place.
+public enum TrainingOptimizer {
+    case adam(Adam)
+    case sgd(SGD)
+
+    public init(_ settings: ResolvedPipeline.TrainingSettings) {
+        switch settings.optimizer {
+        case .adam: self = .adam(Adam(learningRate: settings.learningRate, weightDecay: settings.weightDecay))
+        case .sgd: self = .sgd(SGD(learningRate: settings.learningRate, momentum: settings.momentum))
+        }
+    }
+
+    public var learningRate: Float {
+        switch self {
+        case .adam(let adam): adam.learningRate
+        case .sgd(let sgd): sgd.learningRate
+        }
+    }
+
+    public mutating func update(_ parameters: [NamedParameter]) {
+        switch self {
+        case .adam(var adam): adam.update(parameters); self = .adam(adam)
+        case .sgd(var sgd): sgd.update(parameters); self = .sgd(sgd)
+        }
+    }
+
+    public func save(to url: URL) throws {
+        switch self {
+        case .adam(let adam): try SafeTensors.saveOptimizer(adam, to: url)
+        case .sgd(let sgd): try SafeTensors.saveOptimizer(sgd, to: url)
+        }
+    }
+
+    public mutating func load(from url: URL, parameters: [NamedParameter]) throws {
+        switch self {
+        case .adam(var adam): try SafeTensors.loadOptimizer(&adam, from: url, parameters: parameters); self = .adam(adam)
+        case .sgd(var sgd): try SafeTensors.loadOptimizer(&sgd, from: url, parameters: parameters); self = .sgd(sgd)
+        }
+    }
+}

@@ -1,0 +1,327 @@
+import Batching
+import Corpus
+import Foundation
+import Models
+import NeuralCore
+import Tokenization
+
+/// A pipeline file with every default filled in and every value checked: what a run actually
+/// uses. Built once at the start of `train` (and stored in the run directory as the file it came
+/// from, so `--resume` and the after-training commands rebuild exactly the same settings).
+public struct ResolvedPipeline: Sendable {
+    public var name: String
+    public var file: String
+    public var inputs: [CorpusInput]
+    public var shardDirectory: URL?
+    public var validationInputs: [CorpusInput]
+    public var reader: ReaderOptions
+    public var tokenizer: TokenizerConfiguration
+    public var splitSentences: Bool
+    public var vocabularyFile: String?
+    public var vocabularyMaxSize: Int?
+    public var vocabularyMinCount: Int
+    public var maxDistinctTokens: Int
+    public var batching: BatchingOptions
+    public var validationMaxSentences: Int
+    public var embeddings: EmbeddingSettings?
+    public var model: ModelSettings
+    public var training: TrainingSettings
+    public var output: String
+
+    public struct EmbeddingSettings: Sendable {
+        public var vectors: String
+        public var options: EmbeddingOptions
+        public var freeze: Bool
+    }
+
+    /// The model's shape before the vocabulary size is known.
+    public struct ModelSettings: Sendable, Equatable {
+        public var embedding: Int?
+        public var embeddingDropout: Float
+        public var encoderCell: RecurrentCellKind
+        public var encoderHidden: Int
+        public var encoderLayers: Int
+        public var bidirectional: Bool
+        public var encoderDense: Int?
+        public var latent: Int
+        public var decoderCell: RecurrentCellKind
+        public var decoderHidden: Int
+        public var decoderLayers: Int
+        public var latentToInitialState: Bool
+        public var latentAtEveryStep: Bool
+        public var wordDropout: Float
+
+        /// The model configuration for a vocabulary of `vocabularySize` ids and vectors of `dimension`.
+        public func configuration(vocabularySize: Int, embeddingDimension: Int, freeze: Bool) -> SentenceVAEConfiguration {
+            var c = SentenceVAEConfiguration(vocabularySize: vocabularySize)
+            c.embeddingDimension = embeddingDimension
+            c.freezeEmbeddings = freeze
+            c.embeddingDropout = embeddingDropout
+            c.encoderCell = encoderCell
+            c.encoderHidden = encoderHidden
+            c.encoderLayers = encoderLayers
+            c.bidirectional = bidirectional
+            c.encoderDense = encoderDense
+            c.latent = latent
+            c.decoderCell = decoderCell
+            c.decoderHidden = decoderHidden
+            c.decoderLayers = decoderLayers
+            c.latentToInitialState = latentToInitialState
+            c.latentAtEveryStep = latentAtEveryStep
+            c.wordDropout = wordDropout
+            return c
+        }
+    }
+
+    public enum OptimizerKind: String, Sendable, Codable { case adam, sgd }
+
+    public struct TrainingSettings: Sendable, Equatable {
+        public var epochs: Int
+        public var maxSteps: Int?
+        public var maxMinutes: Double?
+        public var optimizer: OptimizerKind
+        public var learningRate: Float
+        public var momentum: Float
+        public var weightDecay: Float
+        public var clipNorm: Float
+        public var annealing: KLAnnealing
+        public var freeBits: Float
+        public var validateEvery: Int
+        public var checkpointEvery: Int
+        public var keepLast: Int
+        public var logEvery: Int
+        public var seed: UInt64
+        public var samples: Int
+    }
+
+    public init(_ file: PipelineFile, path: String) throws {
+        func invalid(_ key: String, _ reason: String) -> PipelineError { .invalidValue(file: path, key: key, reason: reason) }
+        self.file = path
+        name = file.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let data = file.data
+
+        // Data.
+        if let shards = data.shards {
+            if data.inputs != nil { throw invalid("data.shards", "cannot be combined with data.inputs; give one source") }
+            shardDirectory = URL(fileURLWithPath: shards)
+            inputs = []
+        } else {
+            guard let list = data.inputs, !list.isEmpty else {
+                throw PipelineError.missing(file: path, key: "data.inputs", reason: "name at least one corpus file (or data.shards)")
+            }
+            inputs = list.map(CorpusInput.init(argument:))
+            shardDirectory = nil
+        }
+        validationInputs = (data.validation ?? []).map(CorpusInput.init(argument:))
+        var reader = ReaderOptions()
+        if let format = data.format {
+            guard let value = RecordFormat(rawValue: format) else {
+                throw invalid("data.format", "must be one of \(RecordFormat.allCases.map(\.rawValue).joined(separator: ", ")); '\(format)' was given")
+            }
+            reader.format = value
+        }
+        reader.columns = (data.columns ?? []).map(ColumnSelector.init(parsing:))
+        if let fields = data.fields, !fields.isEmpty { reader.jsonFields = fields }
+        if let delimiter = data.delimiter {
+            guard delimiter.utf8.count == 1 || delimiter == "\\t" else { throw invalid("data.delimiter", "must be one ASCII character") }
+            reader.delimiter = delimiter == "\\t" ? UInt8(ascii: "\t") : delimiter.utf8.first
+        }
+        reader.hasHeader = data.header ?? true
+        reader.memberPatterns = data.members ?? []
+        reader.maxRecordBytes = data.maxRecordBytes ?? (1 << 20)
+        if let policy = data.invalidUtf8 {
+            guard let value = InvalidUTF8Policy(rawValue: policy) else { throw invalid("data.invalid_utf8", "must be replace or skip") }
+            reader.invalidUTF8 = value
+        }
+        reader.strict = data.strict ?? false
+        self.reader = reader
+        let validationFraction = data.validationFraction ?? (validationInputs.isEmpty ? 0.05 : 0)
+        guard (0..<1).contains(validationFraction) else { throw invalid("data.validation_fraction", "must be at least 0 and below 1") }
+        validationMaxSentences = data.validationMaxSentences ?? 2_000
+        guard validationMaxSentences > 0 else { throw invalid("data.validation_max_sentences", "must be positive") }
+
+        // Tokenizer and vocabulary.
+        let t = file.tokenizer ?? TokenizerSection()
+        let level: TokenizationLevel
+        if let name = t.level {
+            guard let value = TokenizationLevel(rawValue: name), value != .sentence else {
+                throw invalid("tokenizer.level", "must be word, character, whitespace or keras; '\(name)' was given")
+            }
+            level = value
+        } else {
+            level = .word
+        }
+        var normalization = Normalization.nfc
+        if let name = t.normalization {
+            guard let value = Normalization(rawValue: name) else {
+                throw invalid("tokenizer.normalization", "must be one of \(Normalization.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            normalization = value
+        }
+        let lowercase = t.lowercase ?? false
+        if level == .keras {
+            var keras = TokenizerConfiguration.keras(lowercase: lowercase || t.lowercaseLocale != nil)
+            keras.normalization = normalization
+            if let locale = t.lowercaseLocale { keras.lowercaseLocale = locale }
+            tokenizer = keras
+        } else {
+            tokenizer = TokenizerConfiguration(level: level, normalization: normalization,
+                                               lowercaseLocale: t.lowercaseLocale ?? (lowercase ? "" : nil),
+                                               keepsPunctuation: !(t.dropPunctuation ?? false))
+        }
+        splitSentences = t.sentences ?? false
+        let v = file.vocabulary ?? VocabularySection()
+        vocabularyFile = v.file
+        if let size = v.maxSize, size != 0, size < 5 { throw invalid("vocabulary.max_size", "counts the 4 special tokens and must be at least 5") }
+        vocabularyMaxSize = v.maxSize.flatMap { $0 == 0 ? nil : $0 } ?? 20_000
+        vocabularyMinCount = v.minCount ?? 1
+        maxDistinctTokens = v.maxDistinctTokens ?? 5_000_000
+        if vocabularyMinCount < 1 { throw invalid("vocabulary.min_count", "must be at least 1") }
+
+        // Batching.
+        let b = file.batching ?? BatchingSection()
+        var batching = BatchingOptions()
+        batching.batchSize = b.batchSize ?? 32
+        guard batching.batchSize >= 1 else { throw invalid("batching.batch_size", "must be at least 1") }
+        batching.maxLength = b.maxLength ?? 50
+        if let maxLength = batching.maxLength, maxLength < 1 { throw invalid("batching.max_length", "must be at least 1") }
+        if let policy = b.overLength {
+            guard let value = OverLengthPolicy(rawValue: policy) else { throw invalid("batching.over_length", "must be truncate or drop") }
+            batching.overLength = value
+        }
+        if let padding = b.padding {
+            guard let value = PaddingSide(rawValue: padding) else { throw invalid("batching.padding", "must be post or pre") }
+            batching.padding = value
+        }
+        if let boundaries = b.bucketBoundaries {
+            guard zip(boundaries, boundaries.dropFirst()).allSatisfy({ $0 < $1 }), (boundaries.first ?? 1) >= 1 else {
+                throw invalid("batching.bucket_boundaries", "must be increasing positive lengths")
+            }
+            batching.bucketBoundaries = boundaries
+        }
+        if let mode = b.bucketMode {
+            guard let value = BucketMode(rawValue: mode) else { throw invalid("batching.bucket_mode", "must be longest, edge or exact") }
+            batching.bucketMode = value
+        }
+        batching.shuffleBuffer = b.shuffleBuffer ?? 10_000
+        guard batching.shuffleBuffer >= 0 else { throw invalid("batching.shuffle_buffer", "must be 0 or more") }
+        batching.dropRemainder = b.dropRemainder ?? false
+        batching.validationFraction = validationFraction
+
+        // Embeddings.
+        if let e = file.embeddings {
+            var options = EmbeddingOptions()
+            if let format = e.format {
+                guard let value = EmbeddingFormat(rawValue: format) else {
+                    throw invalid("embeddings.format", "must be one of \(EmbeddingFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                options.format = value
+            }
+            if let member = e.member { options.memberPatterns = [member] }
+            if let oov = e.oov {
+                guard let value = OOVPolicy(rawValue: oov) else { throw invalid("embeddings.oov", "must be random, zero or unk") }
+                options.oovPolicy = value
+            }
+            options.caseInsensitive = e.caseInsensitive ?? false
+            embeddings = EmbeddingSettings(vectors: e.vectors, options: options, freeze: e.freeze ?? false)
+        } else {
+            embeddings = nil
+        }
+
+        // Model.
+        let m = file.model ?? ModelSection()
+        if let type = m.type, type != "sentence_vae" {
+            throw invalid("model.type", "must be sentence_vae (the character models are not available yet); '\(type)' was given")
+        }
+        func cell(_ name: String?, _ key: String) throws -> RecurrentCellKind {
+            guard let name else { return .lstm }
+            guard let value = RecurrentCellKind(rawValue: name) else { throw invalid(key, "must be lstm or gru; '\(name)' was given") }
+            return value
+        }
+        let encoder = m.encoder ?? .init()
+        let decoder = m.decoder ?? .init()
+        model = ModelSettings(
+            embedding: m.embedding, embeddingDropout: m.embeddingDropout ?? 0,
+            encoderCell: try cell(encoder.cell, "model.encoder.cell"), encoderHidden: encoder.hidden ?? 256,
+            encoderLayers: encoder.layers ?? 1, bidirectional: encoder.bidirectional ?? false, encoderDense: encoder.dense,
+            latent: m.latent ?? 32,
+            decoderCell: try cell(decoder.cell, "model.decoder.cell"), decoderHidden: decoder.hidden ?? 256,
+            decoderLayers: decoder.layers ?? 1, latentToInitialState: decoder.zToInitialState ?? true,
+            latentAtEveryStep: decoder.zAtEveryStep ?? false, wordDropout: m.wordDropout ?? 0)
+        for (key, value) in [("model.encoder.hidden", model.encoderHidden), ("model.decoder.hidden", model.decoderHidden),
+                             ("model.latent", model.latent), ("model.encoder.layers", model.encoderLayers),
+                             ("model.decoder.layers", model.decoderLayers)] where value < 1 {
+            throw invalid(key, "must be at least 1")
+        }
+        if let embedding = model.embedding, embedding < 1 { throw invalid("model.embedding", "must be at least 1") }
+        if !model.latentToInitialState && !model.latentAtEveryStep {
+            throw invalid("model.decoder", "must use z somewhere: set z_to_initial_state or z_at_every_step")
+        }
+        for (key, value) in [("model.word_dropout", model.wordDropout), ("model.embedding_dropout", model.embeddingDropout)] where !(0..<1).contains(value) {
+            throw invalid(key, "must be at least 0 and below 1")
+        }
+
+        // Training.
+        let tr = file.training ?? TrainingSection()
+        let optimizerSection = tr.optimizer ?? .init()
+        let optimizer: OptimizerKind
+        if let name = optimizerSection.name {
+            guard let value = OptimizerKind(rawValue: name) else { throw invalid("training.optimizer.name", "must be adam or sgd") }
+            optimizer = value
+        } else {
+            optimizer = .adam
+        }
+        let annealing: KLAnnealing
+        if let a = tr.klAnnealing {
+            switch a.schedule {
+            case "constant": annealing = .constant(a.beta ?? 1)
+            case "linear": annealing = .linear(steps: a.steps ?? 10_000)
+            case "logistic": annealing = .logistic(k: a.k ?? 0.0025, x0: a.x0 ?? 2_500)
+            case "cyclical": annealing = .cyclical(period: a.period ?? 10_000, ratio: a.ratio ?? 0.5, cycles: a.cycles)
+            default: throw invalid("training.kl_annealing.schedule", "must be constant, linear, logistic or cyclical; '\(a.schedule)' was given")
+            }
+        } else {
+            annealing = .logistic(k: 0.0025, x0: 2_500)
+        }
+        training = TrainingSettings(
+            epochs: tr.epochs ?? 10, maxSteps: tr.maxSteps, maxMinutes: tr.maxMinutes, optimizer: optimizer,
+            learningRate: optimizerSection.learningRate ?? (optimizer == .adam ? 1e-3 : 0.1),
+            momentum: optimizerSection.momentum ?? 0, weightDecay: optimizerSection.weightDecay ?? 0,
+            clipNorm: tr.clipNorm ?? 5, annealing: annealing, freeBits: tr.freeBits ?? 0,
+            validateEvery: tr.validateEvery ?? 1_000, checkpointEvery: tr.checkpointEvery ?? 1_000,
+            keepLast: tr.keepLast ?? 3, logEvery: tr.logEvery ?? 50, seed: tr.seed ?? 1, samples: tr.samples ?? 5)
+        if training.epochs < 1 { throw invalid("training.epochs", "must be at least 1") }
+        if let steps = training.maxSteps, steps < 1 { throw invalid("training.max_steps", "must be at least 1") }
+        if let minutes = training.maxMinutes, minutes <= 0 { throw invalid("training.max_minutes", "must be positive") }
+        if !(training.learningRate > 0) { throw invalid("training.optimizer.learning_rate", "must be positive") }
+        if training.clipNorm < 0 { throw invalid("training.clip_norm", "must be 0 (off) or positive") }
+        if training.freeBits < 0 { throw invalid("training.free_bits", "must be 0 (off) or positive") }
+        for (key, value) in [("training.validate_every", training.validateEvery), ("training.checkpoint_every", training.checkpointEvery),
+                             ("training.log_every", training.logEvery)] where value < 1 {
+            throw invalid(key, "must be at least 1")
+        }
+        batching.shuffleSeed = b.seed ?? training.seed
+        self.batching = batching
+        output = file.output ?? "runs/\(name)"
+    }
+
+    /// Settings worth showing in a report, as text.
+    public var summaryTable: [String: String] {
+        var table: [String: String] = [
+            "corpus": inputs.map(\.description).joined(separator: ", ") + (shardDirectory.map { "shards \($0.path)" } ?? ""),
+            "tokenizer": "\(tokenizer.level.rawValue), \(tokenizer.normalization.rawValue)\(tokenizer.lowercaseLocale != nil ? ", lowercase" : "")",
+            "batch size": "\(batching.batchSize)",
+            "max length": batching.maxLength.map(String.init) ?? "none",
+            "encoder": "\(model.encoderCell.rawValue) \(model.encoderHidden)\(model.bidirectional ? " ×2 (bidirectional)" : "") × \(model.encoderLayers) layer(s)\(model.encoderDense.map { ", dense \($0) + ELU" } ?? "")",
+            "decoder": "\(model.decoderCell.rawValue) \(model.decoderHidden) × \(model.decoderLayers) layer(s), z → \([model.latentToInitialState ? "initial state" : nil, model.latentAtEveryStep ? "every step" : nil].compactMap { $0 }.joined(separator: " and "))",
+            "latent": "\(model.latent)",
+            "word dropout": "\(model.wordDropout)",
+            "optimizer": "\(training.optimizer.rawValue), learning rate \(training.learningRate), clip \(training.clipNorm)",
+            "KL annealing": "\(training.annealing)",
+            "free bits": "\(training.freeBits)",
+            "seed": "\(training.seed)",
+        ]
+        if let embeddings { table["embeddings"] = "\(embeddings.vectors)\(embeddings.freeze ? " (frozen)" : "")" }
+        return table
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Corpus
+import Foundation
+import Training
+
+extension VAEPipeline {
+    /// `vae-pipeline encode`: sentences to latent means.
+    struct Encode: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Encode sentences to their latent means (posterior μ), as a float32 .npy matrix or JSON.")
+
+        @OptionGroup var model: RunOptions
+        @OptionGroup var input: SentenceInput
+
+        @Option(help: ArgumentHelp("Write the means as a float32 .npy of shape (sentences, latent), atomically.", valueName: "file"))
+        var out: String?
+
+        @Flag(help: "Also write log-variances to the JSON output.")
+        var withVariance = false
+
+        func run() throws {
+            let trained = try model.load()
+            let sentences = try input.read()
+            let (means, logVariances) = try trained.encode(sentences)
+            if let out {
+                try NpyMatrixWriter.write(means.flatMap { $0 }, rows: means.count, columns: trained.manifest.model.latent, to: out)
+                FileHandle.standardError.write(Data("Wrote \(means.count) × \(trained.manifest.model.latent) latent means to \(out).\n".utf8))
+                return
+            }
+            struct Row: Encodable { var sentence: String; var mean: [Float]; var logVariance: [Float]? }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            for (index, sentence) in sentences.enumerated() {
+                let row = Row(sentence: sentence, mean: means[index], logVariance: withVariance ? logVariances[index] : nil)
+                print(String(decoding: try encoder.encode(row), as: UTF8.self))
+            }
+        }
+    }
+}

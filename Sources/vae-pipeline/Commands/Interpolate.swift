@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import NeuralCore
+import Training
+
+extension VAEPipeline {
+    /// `vae-pipeline interpolate`: a path between two sentences in latent space.
+    struct Interpolate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decode points on the straight line between two sentences' latent means (Bowman et al.'s homotopy).")
+
+        @OptionGroup var model: RunOptions
+
+        @Argument(help: "The first sentence.")
+        var from: String
+
+        @Argument(help: "The second sentence.")
+        var to: String
+
+        @Option(help: "Points on the path, both ends included.")
+        var steps: Int = 7
+
+        @OptionGroup var decoding: DecodingOptions
+
+        func validate() throws {
+            if steps < 2 { throw ValidationError("--steps must be at least 2 (the two ends); \(steps) was given.") }
+        }
+
+        func run() throws {
+            let trained = try model.load()
+            let (means, _) = try trained.encode([from, to])
+            let path = (0..<steps).map { step -> [Float] in
+                let t = Float(step) / Float(steps - 1)
+                return zip(means[0], means[1]).map { (1 - t) * $0 + t * $1 }
+            }
+            var rng = RandomGenerator(seed: decoding.seed)
+            let sentences = trained.decode(path, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
+            for (step, sentence) in sentences.enumerated() {
+                print(String(format: "%.2f  ", Double(step) / Double(steps - 1)) + sentence)
+            }
+        }
+    }
+}

@@ -1,0 +1,258 @@
+import ArgumentParser
+import Foundation
+import Training
+
+extension VAEPipeline {
+    /// `vae-pipeline train`: trains the sentence VAE from a pipeline file, streaming the corpus.
+    struct Train: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train the sentence VAE (Bowman et al. 2016), streaming the corpus every epoch.",
+            discussion: """
+                Settings come from a pipeline file (see pipelines/); flags override it. With \
+                --stream (the default) each epoch reads, tokenizes and batches the corpus on the \
+                fly — memory does not grow with the corpus; with data.shards (or --shards) it reads \
+                the token shards written by 'vae-pipeline tokenize'.
+                The run directory receives run.json, vocabulary.json, metrics.jsonl, \
+                checkpoints/ (atomic; keep-last-K and best by validation), summary.json and \
+                report.html. --resume RUN continues a stopped run exactly where it was.
+                """
+        )
+
+        @Argument(help: ArgumentHelp("A pipeline file (e.g. pipelines/web-sentences.yaml).", valueName: "pipeline.yaml"))
+        var pipeline: String?
+
+        @Flag(help: "Stream batches from the corpus each epoch (read → tokenize → batch, never holding the corpus). The default.")
+        var stream = false
+
+        @Option(help: ArgumentHelp("Train from token shards written by 'vae-pipeline tokenize' instead of the live corpus.", valueName: "dir"))
+        var shards: String?
+
+        @Option(name: .customLong("input"), help: ArgumentHelp("A corpus file (repeatable): replaces the pipeline's data.inputs, or trains without a pipeline file.", valueName: "file"))
+        var inputs: [String] = []
+
+        @Option(help: ArgumentHelp("The run directory (default: the pipeline's output, else runs/<pipeline name>).", valueName: "dir"))
+        var out: String?
+
+        @Option(help: ArgumentHelp("Continue the run in this directory from its latest checkpoint (or give a checkpoints/step-… directory).", valueName: "run"))
+        var resume: String?
+
+        @Flag(help: "Start over in a run directory that already holds a run.")
+        var overwrite = false
+
+        @Option(help: "Number of passes over the corpus.")
+        var epochs: Int?
+
+        @Option(help: "Stop after this many optimiser steps in total.")
+        var maxSteps: Int?
+
+        @Option(help: "Stop after this many minutes of training (a final checkpoint, validation and report follow).")
+        var maxMinutes: Double?
+
+        @Option(help: "Sentences per batch.")
+        var batchSize: Int?
+
+        @Option(help: "The optimiser's learning rate.")
+        var learningRate: Float?
+
+        @Option(help: "Size of the latent code z.")
+        var latent: Int?
+
+        @Option(help: "Seed of initialisation, shuffling and sampling.")
+        var seed: UInt64?
+
+        @Option(help: "Validate every this many steps.")
+        var validateEvery: Int?
+
+        @Option(help: "Checkpoint every this many steps.")
+        var checkpointEvery: Int?
+
+        @Option(help: ArgumentHelp("Initialise word embeddings from these vectors (GloVe/word2vec/fastText).", valueName: "file"))
+        var vectors: String?
+
+        @OptionGroup var workers: WorkerOptions
+
+        @Flag(help: "Print only the final figures.")
+        var quiet = false
+
+        func validate() throws {
+            if pipeline == nil && inputs.isEmpty && shards == nil && resume == nil {
+                throw ValidationError("Name a pipeline file (e.g. pipelines/web-sentences.yaml), corpus files with --input, token shards with --shards, or a run to --resume.")
+            }
+            if stream && shards != nil {
+                throw ValidationError("--stream reads the corpus itself and --shards reads token shards; give one of them.")
+            }
+            if resume != nil && (pipeline != nil || !inputs.isEmpty || shards != nil || out != nil || overwrite) {
+                throw ValidationError("--resume continues a run with the settings it was started with; only --epochs, --max-steps and --max-minutes may change.")
+            }
+            for (name, value) in [("--epochs", epochs), ("--max-steps", maxSteps), ("--batch-size", batchSize), ("--latent", latent),
+                                  ("--validate-every", validateEvery), ("--checkpoint-every", checkpointEvery)] {
+                if let value, value < 1 { throw ValidationError("\(name) must be at least 1; \(value) was given.") }
+            }
+            if let maxMinutes, !(maxMinutes > 0) { throw ValidationError("--max-minutes must be positive.") }
+        }
+
+        /// The pipeline file with the flags applied.
+        func overridden(_ base: PipelineFile) -> PipelineFile {
+            var file = base
+            if !inputs.isEmpty { file.data.inputs = inputs.map { $0 == "-" || $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: $0).standardizedFileURL.path }; file.data.shards = nil }
+            if let shards { file.data.shards = URL(fileURLWithPath: shards).standardizedFileURL.path; file.data.inputs = nil }
+            if let out { file.output = out }
+            applyLimits(&file)
+            var batching = file.batching ?? BatchingSection()
+            if let batchSize { batching.batchSize = batchSize }
+            file.batching = batching
+            var model = file.model ?? ModelSection()
+            if let latent { model.latent = latent }
+            file.model = model
+            var training = file.training ?? TrainingSection()
+            if let learningRate {
+                var optimizer = training.optimizer ?? .init()
+                optimizer.learningRate = learningRate
+                training.optimizer = optimizer
+            }
+            if let seed { training.seed = seed }
+            if let validateEvery { training.validateEvery = validateEvery }
+            if let checkpointEvery { training.checkpointEvery = checkpointEvery }
+            file.training = training
+            if let vectors {
+                var embeddings = file.embeddings ?? EmbeddingsSection(vectors: vectors)
+                embeddings.vectors = URL(fileURLWithPath: vectors).standardizedFileURL.path
+                file.embeddings = embeddings
+            }
+            return file
+        }
+
+        func applyLimits(_ file: inout PipelineFile) {
+            var training = file.training ?? TrainingSection()
+            if let epochs { training.epochs = epochs }
+            if let maxSteps { training.maxSteps = maxSteps }
+            if let maxMinutes { training.maxMinutes = maxMinutes }
+            file.training = training
+        }
+
+        func run() async throws {
+            let printer = TrainingPrinter(quiet: quiet)
+            let trainer: Trainer
+            let started = ContinuousClock.now
+            if let resume {
+                let url = URL(fileURLWithPath: resume).standardizedFileURL
+                let isCheckpoint = FileManager.default.fileExists(atPath: url.appendingPathComponent(CheckpointStore.stateFile).path)
+                let runDirectory = isCheckpoint ? url.deletingLastPathComponent().deletingLastPathComponent() : url
+                trainer = try await RunSetup.resume(runDirectory: runDirectory, checkpoint: isCheckpoint ? url : nil, workers: workers.workers,
+                                                    adjust: applyLimits, events: printer.handle)
+            } else {
+                let path = pipeline ?? "<command line>"
+                let base = try pipeline.map { try PipelineFile.load(from: $0) } ?? PipelineFile(data: DataSection())
+                let file = overridden(base)
+                let resolved = try ResolvedPipeline(file, path: path)
+                let runDirectory = URL(fileURLWithPath: resolved.output).standardizedFileURL
+                printer.note("Run directory: \(runDirectory.path)")
+                trainer = try await RunSetup.start(file: file, path: path, runDirectory: runDirectory, overwrite: overwrite,
+                                                   workers: workers.workers, events: printer.handle)
+            }
+            let parameterCount = trainer.model.namedParameters.reduce(0) { $0 + $1.parameter.value.count }
+            let trainable = trainer.model.namedParameters.filter(\.parameter.isTrainable).reduce(0) { $0 + $1.parameter.value.count }
+            printer.note("Model: sentence VAE, \(Format.count(parameterCount)) parameters (\(Format.count(trainable)) trained), vocabulary \(Format.count(trainer.vocabulary.count)), latent \(trainer.model.configuration.latent).")
+            let reason = try await trainer.run()
+            printer.finishProgress()
+            let state = trainer.state
+            let seconds = started.duration(to: .now).seconds
+            print("Stopped: \(reason.rawValue) — step \(Format.count(state.step)), epoch \(state.epoch + (reason == .epochs ? 0 : 1)), \(Format.count(state.tokensSeen)) tokens in \(Format.duration(state.elapsedSeconds)) of training (\(Format.duration(seconds)) this session).")
+            let runDirectory = trainer.runDirectory
+            if let summary = try? JSONDecoder().decode(RunSummary.self, from: Data(contentsOf: runDirectory.appendingPathComponent(RunSummary.fileName))) {
+                printer.printSummary(summary)
+            }
+            print("Report: \(runDirectory.appendingPathComponent(ReportWriter.fileName).path)")
+            print("Try:    vae-pipeline sample \(runDirectory.path) --count 5")
+        }
+    }
+}
+
+/// Prints the trainer's events: a progress line on standard error, validation figures and text
+/// on standard output.
+final class TrainingPrinter: @unchecked Sendable {
+    // @unchecked: events arrive on the training task only.
+    private let quiet: Bool
+    private let interactive = isatty(2) != 0
+    private var drewProgress = false
+    private var lastLine = ContinuousClock.now - .seconds(60)
+
+    init(quiet: Bool) { self.quiet = quiet }
+
+    func note(_ text: String) {
+        guard !quiet else { return }
+        finishProgress()
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    func finishProgress() {
+        if drewProgress && interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        drewProgress = false
+    }
+
+    var handle: (TrainerEvent) -> Void { { [self] event in self.receive(event) } }
+
+    private func receive(_ event: TrainerEvent) {
+        switch event {
+        case .note(let text):
+            note(text)
+        case .progress(let p):
+            guard !quiet else { return }
+            var text = "epoch \(p.epoch + 1)/\(p.epochs)"
+            if let fraction = p.epochFraction { text += " (\(Int(fraction * 100))%)" }
+            text += " · step \(Format.count(p.step))\(p.maxSteps.map { "/\(Format.count($0))" } ?? "")"
+            text += " · \(Format.count(Int(p.tokensPerSecond))) tok/s"
+            text += String(format: " · loss %.2f = rec %.2f + β %.3f × KL %.2f", p.loss, p.reconstruction, p.beta, p.kl)
+            if let eta = p.etaSeconds { text += " · ETA \(Format.duration(eta))" }
+            if interactive {
+                FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+                drewProgress = true
+            } else if ContinuousClock.now - lastLine > .seconds(10) {
+                // Logs (CI, nohup) get a line every ten seconds rather than a line per update.
+                lastLine = .now
+                FileHandle.standardError.write(Data((text + "\n").utf8))
+            }
+        case .validation(let step, let summary, let reconstructions, let samples):
+            guard !quiet else { return }
+            finishProgress()
+            print(String(format: "validation @ step %@: −ELBO %.2f (rec %.2f + KL %.2f) · perplexity ≤ %.1f · active units %d/%d · MI %.2f · %d sentences",
+                         Format.count(step), summary.loss, summary.reconstruction, summary.kl, summary.perplexity,
+                         summary.activeUnits, summary.latent, summary.mutualInformation ?? .nan, summary.sentences))
+            for item in reconstructions.prefix(3) {
+                print("  in:  \(Format.oneLine(item.input, limit: 100))\n  out: \(Format.oneLine(item.output, limit: 100))")
+            }
+            for sample in samples.prefix(3) { print("  sample: \(Format.oneLine(sample, limit: 100))") }
+        case .checkpoint(let path, let best):
+            if best { note("new best validation: \(path)") } else { note("checkpoint: \(path)") }
+        case .epochFinished(let epoch, let report):
+            var text = "epoch \(epoch + 1) done: \(Format.count(report.sequences)) sequences, \(Format.count(report.batches)) batches"
+            if report.droppedTooLong > 0 { text += ", \(Format.count(report.droppedTooLong)) too long (dropped)" }
+            if report.truncated > 0 { text += ", \(Format.count(report.truncated)) truncated" }
+            if report.droppedEmpty > 0 { text += ", \(Format.count(report.droppedEmpty)) empty" }
+            let skipped = report.skippedRecords.values.reduce(0, +)
+            if skipped > 0 {
+                text += ", \(Format.count(skipped)) records skipped (" + report.skippedRecords.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"
+            }
+            note(text)
+        }
+    }
+
+    func printSummary(_ summary: RunSummary) {
+        if let v = summary.validation {
+            print(String(format: "Validation: −ELBO %.2f per sentence (reconstruction %.2f, KL %.2f), perplexity ≤ %.1f, active units %d of %d.",
+                         v.loss, v.reconstruction, v.kl, v.perplexity, v.activeUnits, v.latent))
+        }
+        if !summary.samples.isEmpty {
+            print("Samples from the prior (greedy):")
+            for sample in summary.samples.prefix(6) { print("  • \(sample)") }
+        }
+        if !summary.reconstructions.isEmpty {
+            print("Reconstructions of validation sentences:")
+            for item in summary.reconstructions.prefix(4) { print("  \(item.input)\n    → \(item.output)") }
+        }
+        if !summary.interpolation.isEmpty {
+            print("Interpolation:")
+            for line in summary.interpolation { print("  \(line)") }
+        }
+    }
+}

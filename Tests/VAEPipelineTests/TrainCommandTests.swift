@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+
+/// `vae-pipeline train` and the commands that use a trained run, end to end on a slice of the
+/// shipped web sentences with a tiny model (seconds, not minutes).
+@Suite(.serialized) struct TrainCommandTests {
+    /// A temporary directory with a 3,000-sentence corpus and a tiny pipeline file.
+    struct Fixture {
+        let directory: URL
+        var corpus: URL { directory.appendingPathComponent("sentences.txt") }
+        var pipeline: URL { directory.appendingPathComponent("tiny.yaml") }
+
+        init(maxSteps: Int = 40, extra: String = "") throws {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("train-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let lines = try CommandRunner.runTool(["gzip", "-dc", corporaDirectory.appendingPathComponent("web_sentences.txt.gz").path])
+                .split(separator: "\n").prefix(3000)
+            try (lines.joined(separator: "\n") + "\n").write(to: corpus, atomically: true, encoding: .utf8)
+            try """
+            name: tiny
+            data: {inputs: [sentences.txt], validation_fraction: 0.1, validation_max_sentences: 64}
+            tokenizer: {level: word, lowercase: true}
+            vocabulary: {max_size: 600, min_count: 2}
+            batching: {batch_size: 16, max_length: 12, over_length: drop, bucket_boundaries: [6, 9], shuffle_buffer: 200}
+            model:
+              embedding: 16
+              encoder: {cell: lstm, hidden: 24}
+              latent: 4
+              decoder: {cell: gru, hidden: 24}
+              word_dropout: 0.2
+            training:
+              epochs: 50
+              max_steps: \(maxSteps)
+              optimizer: {learning_rate: 0.005}
+              kl_annealing: {schedule: linear, steps: 30}
+              validate_every: 20
+              checkpoint_every: 20
+              log_every: 5
+              keep_last: 5
+              seed: 3
+              samples: 2
+            \(extra)
+            output: run
+            """.write(to: pipeline, atomically: true, encoding: .utf8)
+        }
+
+        var run: URL { directory.appendingPathComponent("run") }
+        func remove() { try? FileManager.default.removeItem(at: directory) }
+    }
+
+    @Test func trainsWritesARunAndTheAfterTrainingCommandsUseIt() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let result = try CommandRunner.run(["train", "--stream", fixture.pipeline.path, "--workers", "2"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("Stopped: step limit reached — step 40"))
+        #expect(result.standardOutput.contains("validation @ step 20"))
+        for file in ["run.json", "vocabulary.json", "metrics.jsonl", "summary.json", "report.html",
+                     "checkpoints/step-00000040/model.safetensors", "checkpoints/step-00000040/optimizer.safetensors",
+                     "checkpoints/best/state.json"] {
+            #expect(FileManager.default.fileExists(atPath: fixture.run.appendingPathComponent(file).path), "\(file)")
+        }
+        let metrics = try String(contentsOf: fixture.run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        #expect(metrics.contains("\"kind\":\"validation\""))
+        #expect(metrics.contains("\"tokens_per_second\""))
+        let report = try String(contentsOf: fixture.run.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(report.contains("<svg"))
+
+        let run = fixture.run.path
+        let sample = try CommandRunner.run(["sample", run, "--count", "3", "--decoding", "sample", "--top-k", "5"])
+        #expect(sample.status == 0, "\(sample.standardError)")
+        #expect(sample.standardOutput.split(separator: "\n").count == 3)
+
+        let reconstruct = try CommandRunner.run(["reconstruct", run, "god saw the light.", "and there was light."])
+        #expect(reconstruct.status == 0, "\(reconstruct.standardError)")
+        #expect(reconstruct.standardOutput.components(separatedBy: "→").count == 3)
+
+        let npy = fixture.directory.appendingPathComponent("z.npy")
+        let encode = try CommandRunner.run(["encode", run, "--out", npy.path], standardInput: Data("god saw the light.\nthe earth was empty.\n".utf8))
+        #expect(encode.status == 0, "\(encode.standardError)")
+        let bytes = try Data(contentsOf: npy)
+        #expect(bytes.count == 128 + 2 * 4 * 4, "2 sentences × latent 4 float32 after a 128-byte header")
+
+        let interpolate = try CommandRunner.run(["interpolate", run, "god saw the light.", "the earth was empty.", "--steps", "4"])
+        #expect(interpolate.status == 0, "\(interpolate.standardError)")
+        #expect(interpolate.standardOutput.split(separator: "\n").count == 4)
+
+        let neighbors = try CommandRunner.run(["neighbors", run, "god saw the light.", "--corpus", fixture.corpus.path, "--top", "3"])
+        #expect(neighbors.status == 0, "\(neighbors.standardError)")
+        #expect(neighbors.standardOutput.split(separator: "\n").count == 3)
+        #expect(neighbors.standardError.contains("Scored 3,000 sentences"))
+
+        let eval = try CommandRunner.run(["eval", run, "--corpus", fixture.corpus.path, "--samples", "5", "--max-sentences", "50", "--json"])
+        #expect(eval.status == 0, "\(eval.standardError)")
+        let figures = try JSONSerialization.jsonObject(with: Data(eval.standardOutput.utf8)) as? [String: Any]
+        let elbo = try #require(figures?["negative_elbo"] as? Double)
+        let iw = try #require(figures?["iw_nll"] as? Double)
+        #expect(figures?["sentences"] as? Int == 50)
+        #expect(iw <= elbo + 1e-6, "the importance-weighted bound is tighter than the ELBO")
+
+        let again = try CommandRunner.run(["train", fixture.pipeline.path])
+        #expect(again.status != 0)
+        #expect(again.standardError.contains("already holds a run"))
+
+        let reportCommand = try CommandRunner.run(["report", run])
+        #expect(reportCommand.status == 0)
+    }
+
+    /// A run stopped at step 20 and resumed to 40 ends with exactly the weights of an
+    /// uninterrupted 40-step run: same batches (shuffled, bucketed), same noise, same optimiser state.
+    @Test func resumingGivesTheSameModelAsAnUninterruptedRun() throws {
+        let whole = try Fixture(maxSteps: 40)
+        let parts = try Fixture(maxSteps: 20)
+        defer { whole.remove(); parts.remove() }
+        let a = try CommandRunner.run(["train", whole.pipeline.path, "--workers", "2"])
+        #expect(a.status == 0, "\(a.standardError)")
+        let b1 = try CommandRunner.run(["train", parts.pipeline.path, "--workers", "1"])
+        #expect(b1.status == 0, "\(b1.standardError)")
+        let b2 = try CommandRunner.run(["train", "--resume", parts.run.path, "--max-steps", "40", "--workers", "2"])
+        #expect(b2.status == 0, "\(b2.standardError)")
+        #expect(b2.standardError.contains("Resuming"))
+        let final = "checkpoints/step-00000040/model.safetensors"
+        let wholeWeights = try Data(contentsOf: whole.run.appendingPathComponent(final))
+        let resumedWeights = try Data(contentsOf: parts.run.appendingPathComponent(final))
+        #expect(wholeWeights == resumedWeights)
+        let wholeOptimizer = try Data(contentsOf: whole.run.appendingPathComponent("checkpoints/step-00000040/optimizer.safetensors"))
+        let resumedOptimizer = try Data(contentsOf: parts.run.appendingPathComponent("checkpoints/step-00000040/optimizer.safetensors"))
+        #expect(wholeOptimizer == resumedOptimizer)
+    }
+
+    @Test func trainsFromTokenShards() throws {
+        let fixture = try Fixture(maxSteps: 10)
+        defer { fixture.remove() }
+        let shards = fixture.directory.appendingPathComponent("tokens")
+        let tokenize = try CommandRunner.run(["tokenize", fixture.corpus.path, "--lowercase", "--max-vocab", "600", "--bos-eos", "--out", shards.path])
+        #expect(tokenize.status == 0, "\(tokenize.standardError)")
+        let result = try CommandRunner.run(["train", fixture.pipeline.path, "--shards", shards.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("Training from the token shards"))
+        #expect(result.standardOutput.contains("step 10"))
+    }
+
+    @Test func badSettingsAreClearErrors() throws {
+        let fixture = try Fixture(extra: "")
+        defer { fixture.remove() }
+        let typo = fixture.directory.appendingPathComponent("typo.yaml")
+        try "data: {inputs: [sentences.txt]}\ntraining: {lerning_rate: 1}\n".write(to: typo, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["train", typo.path])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("unknown key 'training.lerning_rate'"))
+
+        let missing = try CommandRunner.run(["train", "--resume", fixture.directory.appendingPathComponent("nothing").path])
+        #expect(missing.status != 0)
+        #expect(missing.standardError.contains("not a training run directory"))
+
+        let sampleMissing = try CommandRunner.run(["sample", fixture.directory.path])
+        #expect(sampleMissing.status != 0)
+        #expect(sampleMissing.standardError.contains("not a training run directory"))
+    }
+
+    @Test func aDivergingRunStopsWithTheStepAndKeepsTheLastCheckpoint() throws {
+        let fixture = try Fixture(maxSteps: 400)
+        defer { fixture.remove() }
+        // A learning rate of 1e30 without clipping overflows within a few steps.
+        let result = try CommandRunner.run(["train", fixture.pipeline.path, "--learning-rate", "1e30", "--checkpoint-every", "1"])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("Training stopped at step"), "\(result.standardError)")
+    }
+}
