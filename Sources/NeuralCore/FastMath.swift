@@ -52,7 +52,11 @@ import Foundation
     if n >= 8 {
         var acc = raw.loadUnaligned(as: SIMD8<Float>.self)
         i = 8
-        while i + 8 <= n { acc = pointwiseMax(acc, raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)); i += 8 }
+        while i + 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            acc.replace(with: x, where: x .> acc)  // inlines to a compare + blend (pointwiseMax did not)
+            i += 8
+        }
         m = acc.max()
     }
     while i < n { m = p[i] > m ? p[i] : m; i += 1 }

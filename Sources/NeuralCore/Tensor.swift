@@ -264,8 +264,16 @@ public final class Tensor: CustomStringConvertible, @unchecked Sendable {
     public func accumulateColumnSums(into vector: Tensor) {
         let n = lastDimension
         precondition(vector.count == n, "accumulateColumnSums: \(vector.shape) vs rows of \(shape)")
-        let p = data, v = vector.data
-        for r in 0..<rowCount { let row = p + r * n; for j in 0..<n { v[j] += row[j] } }
+        let p = data, v = vector.data, rows = rowCount
+        if rows >= 64 && n >= 64 {
+            // A GEMV-shaped GEMM (1ᵀ · self) runs at BLAS speed on all threads; the scalar loop
+            // below does not vectorise (v and the rows may alias as far as the compiler knows).
+            let ones = Tensor(shape: [1, rows], repeating: 1)
+            BLAS.sgemm(transposeA: false, transposeB: false, m: 1, n: n, k: rows, alpha: 1,
+                       a: ones.data, lda: rows, b: p, ldb: n, beta: 1, c: v, ldc: n)
+            return
+        }
+        for r in 0..<rows { let row = p + r * n; for j in 0..<n { v[j] += row[j] } }
     }
 
     // MARK: Reductions (accumulated in Double)

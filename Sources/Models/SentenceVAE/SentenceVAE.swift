@@ -305,7 +305,7 @@ public final class SentenceVAE: Module, @unchecked Sendable {
 }
 
 /// What ``SentenceVAE/evaluate(_:rng:)`` returns for one batch.
-public struct EvaluationResult {
+public struct EvaluationResult: Sendable {
     /// Σ −log p(target | z) over each sentence's tokens and `<eos>`, one z ~ q(z|x), `[B]`.
     public var perSentenceReconstruction: [Double]
     /// KL(q(z|x) ‖ N(0, I)) per sentence, `[B]`.
