@@ -421,8 +421,8 @@ def suite_embeddings(ctx: Context) -> list[Task]:
 
 def model_benchmark_path(ctx: Context) -> str | None:
     """vae-pipeline's model-benchmark: next to the vae-pipeline binary (run.sh builds both into
-    .build-release), else in the repository's .build-release."""
-    candidates = []
+    .build-release), else in the repository's .build-release; VAE_MODEL_BENCHMARK overrides both."""
+    candidates = [os.environ["VAE_MODEL_BENCHMARK"]] if os.environ.get("VAE_MODEL_BENCHMARK") else []
     if ctx.vae:
         candidates.append(os.path.join(os.path.dirname(ctx.vae), "model-benchmark"))
     candidates.append(os.path.join(os.path.dirname(os.path.dirname(HERE)), ".build-release", "release", "model-benchmark"))
