@@ -57,7 +57,7 @@ public struct Evaluator {
     /// Scores one batch of sentences (ids without `<bos>`/`<eos>`, none empty).
     public mutating func add(_ sequences: [[Int32]]) {
         guard !sequences.isEmpty else { return }
-        let batch = TokenBatch(sequences: sequences)
+        let batch = TokenBatch(sentences: sequences)
         let result = model.evaluate(batch, rng: &rng)
         reconstructionSum += result.perSentenceReconstruction.reduce(0, +)
         klSum += result.perSentenceKL.reduce(0, +)

@@ -18,19 +18,4 @@ extension TokenBatch {
         }
         self.init(ids: ids, batchSize: batch.batchSize, time: batch.time, lengths: batch.lengths)
     }
-
-    /// A batch of id sequences (no `<bos>`/`<eos>`), post-padded to the longest.
-    public init(sequences: [[Int32]]) {
-        let time = max(1, sequences.map(\.count).max() ?? 1)
-        var ids = [Int32](repeating: 0, count: sequences.count * time)
-        for (row, sequence) in sequences.enumerated() {
-            for (t, id) in sequence.enumerated() { ids[row * time + t] = id }
-        }
-        self.init(ids: ids, batchSize: sequences.count, time: time, lengths: sequences.map(\.count))
-    }
-
-    /// Row `row`'s ids without padding.
-    public func sequence(_ row: Int) -> [Int32] {
-        Array(ids[(row * time)..<(row * time + lengths[row])])
-    }
 }

@@ -74,7 +74,7 @@ public final class TrainedModel {
                 if ids.isEmpty { throw TrainingError.emptyInput("Sentence \(start + offset + 1) (\"\(text.prefix(60))\") has no tokens to encode.") }
                 return ids
             }
-            let (mean, logVariance) = model.encode(TokenBatch(sequences: sequences))
+            let (mean, logVariance) = model.encode(TokenBatch(sentences: sequences))
             let latent = manifest.model.latent
             for row in 0..<sequences.count {
                 means.append(Array(UnsafeBufferPointer(start: mean.data + row * latent, count: latent)))

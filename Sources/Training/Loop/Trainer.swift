@@ -258,7 +258,7 @@ public final class Trainer {
             var tokenBatch = TokenBatch(batch)
             if sentences + tokenBatch.batchSize > limit {
                 let keep = limit - sentences
-                tokenBatch = TokenBatch(sequences: (0..<keep).map { tokenBatch.sequence($0) })
+                tokenBatch = TokenBatch(sentences: (0..<keep).map { tokenBatch.sentence($0) })
             }
             let result = model.evaluate(tokenBatch, rng: &rng)
             reconstruction += result.perSentenceReconstruction.reduce(0, +)
@@ -267,7 +267,7 @@ public final class Trainer {
             activeUnits.add(means: result.means)
             mutualInformation += MutualInformation.estimate(means: result.means, logVariances: result.logVariances, rng: &rng) * Double(tokenBatch.batchSize)
             if first.count < max(collectingMeans, 16) {
-                for row in 0..<tokenBatch.batchSize where first.count < max(collectingMeans, 16) { first.append(tokenBatch.sequence(row)) }
+                for row in 0..<tokenBatch.batchSize where first.count < max(collectingMeans, 16) { first.append(tokenBatch.sentence(row)) }
             }
             sentences += tokenBatch.batchSize
             if sentences >= limit { break }
@@ -285,7 +285,7 @@ public final class Trainer {
 
     func reconstruct(_ sequences: [[Int32]], rng: inout RandomGenerator) -> [RunSummary.Reconstruction] {
         guard !sequences.isEmpty else { return [] }
-        let (mean, _) = model.encode(TokenBatch(sequences: sequences))
+        let (mean, _) = model.encode(TokenBatch(sentences: sequences))
         let decoded = model.decode(mean, strategy: .greedy, maxLength: decodeLimit, rng: &rng)
         return zip(sequences, decoded).map { RunSummary.Reconstruction(input: text($0), output: text($1)) }
     }
@@ -334,7 +334,7 @@ public final class Trainer {
             reconstructions = reconstruct(Array(sequences.prefix(8)), rng: &rng)
             if sequences.count >= 2 {
                 let pair = [sequences[0], sequences[sequences.count / 2]]
-                let (mean, _) = model.encode(TokenBatch(sequences: pair))
+                let (mean, _) = model.encode(TokenBatch(sentences: pair))
                 let latent = model.configuration.latent
                 let steps = 7
                 let path = Tensor(zeros: [steps, latent])
@@ -346,7 +346,7 @@ public final class Trainer {
                 interpolation[0] = "[\(text(pair[0]))] → " + interpolation[0]
                 interpolation[steps - 1] = interpolation[steps - 1] + " ← [\(text(pair[1]))]"
             }
-            let (means, _) = model.encode(TokenBatch(sequences: sequences.isEmpty ? [[Vocabulary.unknownID]] : sequences))
+            let (means, _) = model.encode(TokenBatch(sentences: sequences.isEmpty ? [[Vocabulary.unknownID]] : sequences))
             let latent = model.configuration.latent
             let rows = (0..<(sequences.isEmpty ? 0 : sequences.count)).map { Array(UnsafeBufferPointer(start: means.data + $0 * latent, count: latent)) }
             let projection = PrincipalComponents.project(rows)

@@ -33,7 +33,7 @@ extension VAEPipeline {
             let latent = trained.manifest.model.latent
             func flush() {
                 guard !pending.isEmpty else { return }
-                let (means, _) = trained.model.encode(TokenBatch(sequences: pending.map(\.ids)))
+                let (means, _) = trained.model.encode(TokenBatch(sentences: pending.map(\.ids)))
                 for (row, item) in pending.enumerated() {
                     let vector = Array(UnsafeBufferPointer(start: means.data + row * latent, count: latent))
                     neighbors.consider(vector, text: item.text, location: item.location)
