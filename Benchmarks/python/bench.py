@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -291,7 +292,37 @@ def suite_memory(ctx: Context) -> list[Task]:
         f = data_path(meta, "gz")
         tasks.append(Task("memory", f"memory quora_{size}.csv.gz", "vae-pipeline inspect", inspect_argv(ctx.vae, f),
                           role="vae", amount=meta["csv_bytes"], capture=True, check=inspect_check(meta)))
+    if ctx.vae_has("train"):
+        # train --stream: a full streaming vocabulary pass over the file, GloVe 50d, then training
+        # steps streamed from it; the peak must not grow with the file.
+        steps = "20" if ctx.quick else "200"
+        for size in sizes:
+            f = data_path(ctx.csv(size), "gz")
+            tasks.append(Task("memory", f"memory train --stream quora_{size}.csv.gz", "vae-pipeline train --stream",
+                              train_stream_argv(ctx, f, ["--max-steps", steps]), role="vae", unit="tokens/s",
+                              throughput_from=train_stream_rate))
     return tasks
+
+
+def train_stream_argv(ctx: Context, csv_path: str, limits: list[str]) -> list[str]:
+    """`vae-pipeline train --stream pipelines/quora-style-csv.yaml` on `csv_path` into {TMP}/run,
+    then the steady-state training rate from its metrics.jsonl into {RESULT}."""
+    pipeline = os.path.join(ROOT, "pipelines", "quora-style-csv.yaml")
+    train = " ".join(shlex.quote(a) for a in [ctx.vae, "train", "--stream", pipeline, "--input", csv_path,
+                                               "--out", "$1/run", "--quiet", *limits])
+    summarise = ("import json,statistics,sys; r=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]; "
+                 "t=[x for x in r if x['kind']=='train' and x['step']>=20 and x.get('tokens_per_second')]; "
+                 "json.dump({'tokens_per_s': statistics.median(x['tokens_per_second'] for x in t) if t else None, "
+                 "'steps': max((x['step'] for x in r), default=0)}, open(sys.argv[2],'w'))")
+    script = (train.replace("'$1/run'", '"$1/run"') + f' && {shlex.quote(sys.executable)} -c {shlex.quote(summarise)} '
+              '"$1/run/metrics.jsonl" "$1/result.json"')
+    return ["sh", "-c", script, "sh", "{TMP}"]
+
+
+def train_stream_rate(result, stdout):
+    if not result or result.get("tokens_per_s") is None:
+        return None
+    return result["tokens_per_s"], {"steps": result["steps"]}
 
 
 def suite_tokenize(ctx: Context) -> list[Task]:
@@ -469,6 +500,13 @@ def suite_train(ctx: Context) -> list[Task]:
             extra["seconds_per_step"] = result["seconds_per_step"]
         return result["tokens_per_s"], extra
 
+    if ctx.vae_has("train"):
+        # The whole pipeline (read gzip CSV → ICU tokenize → batch → train) against PyTorch's
+        # sentence_vae on prepared tensors: seed 004's configuration in pipelines/quora-style-csv.yaml.
+        f = data_path(ctx.csv("2m" if ctx.quick else "20m"), "gz")
+        tasks.append(Task("train", "train sentence_vae", "vae-pipeline train --stream (pipeline included)",
+                          train_stream_argv(ctx, f, ["--max-minutes", f"{seconds / 60:.3f}"]), role="vae",
+                          unit="tokens/s", throughput_from=train_stream_rate))
     for model, label in (("sentence_vae", "tokens/s"), ("bowman", "tokens/s"), ("vrnn", "chars/s"),
                          ("char_rvae", "chars/s")):
         if mb and model in VAE_TRAIN_MODELS:

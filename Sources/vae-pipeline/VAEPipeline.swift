@@ -9,7 +9,7 @@ struct VAEPipeline: AsyncParsableCommand {
             Inputs may be plain, gzip, bzip2, xz, zstd or lz4 files, or zip and tar archives \
             (compression is detected from the bytes); '-' reads standard input.
             """,
-        subcommands: [Inspect.self, Vocab.self, Tokenize.self, Embeddings.self, Train.self, Sample.self, Reconstruct.self,
+        subcommands: [Inspect.self, Vocab.self, Tokenize.self, Embeddings.self, Batches.self, Train.self, Sample.self, Reconstruct.self,
                       Encode.self, Interpolate.self, Neighbors.self, Eval.self, Report.self]
     )
 }

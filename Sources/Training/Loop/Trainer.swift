@@ -132,6 +132,7 @@ public final class Trainer {
             let batches = trainStream.batches(epoch: state.epoch, split: trainSplit, skippingBatches: skipping)
             var iterator = batches.makeAsyncIterator()
             var sawBatch = false
+            var epochSentences = 0
             while let batch = try await iterator.next() {
                 sawBatch = true
                 let tokenBatch = TokenBatch(batch)
@@ -153,7 +154,14 @@ public final class Trainer {
                 window.add(step, beta: beta, norm: norm)
 
                 let report = iterator.report
-                if let total = report.totalBytes, total > 0 { bytesFraction = min(1, Double(report.bytesRead) / Double(total)) }
+                epochSentences += tokenBatch.batchSize
+                // The reader runs ahead of training by the shuffle buffer and the chunks in flight,
+                // so bytes read overstate progress: estimate the epoch's sentences from the share
+                // of bytes read, and compare the sentences trained on with that.
+                if let read = report.fraction, read > 0, report.sequencesKept > 0 {
+                    let estimatedTotal = Double(report.sequencesKept) / read
+                    bytesFraction = min(1, Double(epochSentences + report.skippedBatches * pipeline.batching.batchSize) / estimatedTotal)
+                }
                 if state.step % settings.logEvery == 0 || state.step == 1 {
                     let seconds = max(1e-9, (ContinuousClock.now - windowStart).timeInSeconds)
                     let tokensPerSecond = Double(window.tokens) / seconds
