@@ -507,6 +507,28 @@ def suite_train(ctx: Context) -> list[Task]:
         tasks.append(Task("train", "train sentence_vae", "vae-pipeline train --stream (pipeline included)",
                           train_stream_argv(ctx, f, ["--max-minutes", f"{seconds / 60:.3f}"]), role="vae",
                           unit="tokens/s", throughput_from=train_stream_rate))
+    if ctx.vae_has("batches"):
+        # Batching overhead: the stages alone (shards → split → shuffle 10k → buckets → padded
+        # batches of 100) must run at ≥ 20× the trainer's sequences/s. Shards are made once here.
+        meta = ctx.csv("2m" if ctx.quick else "20m")
+        shards = os.path.join(DATA, f"shards_{meta.get('size', 'csv')}_{os.path.basename(data_path(meta, 'gz'))}")
+        if not os.path.exists(os.path.join(shards, "manifest.json")):
+            subprocess.run([ctx.vae, "tokenize", data_path(meta, "gz"), "--format", "csv", "--column", "question1",
+                            "--column", "question2", "--lowercase", "--max-vocab", "12000", "--out", shards, "--overwrite"],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        def batch_rate(result, stdout):
+            try:
+                got = json.loads(stdout)
+            except ValueError:
+                return None
+            return got["rowsPerSecond"], {"padding_efficiency": got["paddingEfficiency"], "batches": got["report"]["batches"]}
+
+        tasks.append(Task("train", "batching overhead (sequences/s; trainer ≈ 500–1,000)", "vae-pipeline batches",
+                          [ctx.vae, "batches", "--shards", shards, "--batch-size", "100", "--max-length", "15",
+                           "--over-length", "drop", "--buckets", "6,9,12", "--shuffle-buffer", "10000",
+                           "--split", "train", "--validation-fraction", "0.02", "--epochs", "3", "--json"],
+                          role="vae", unit="sequences/s", throughput_from=batch_rate, capture=True))
     for model, label in (("sentence_vae", "tokens/s"), ("bowman", "tokens/s"), ("vrnn", "chars/s"),
                          ("char_rvae", "chars/s")):
         if mb and model in VAE_TRAIN_MODELS:

@@ -131,6 +131,9 @@ extension VAEPipeline {
         }
 
         func run() async throws {
+            // Validation figures go to standard output: line-buffer it so a log file (nohup, CI)
+            // shows them as they happen, not when the run ends.
+            setvbuf(stdout, nil, _IOLBF, 0)
             let printer = TrainingPrinter(quiet: quiet)
             let trainer: Trainer
             let started = ContinuousClock.now
