@@ -131,9 +131,6 @@ extension VAEPipeline {
         }
 
         func run() async throws {
-            // Validation figures go to standard output: line-buffer it so a log file (nohup, CI)
-            // shows them as they happen, not when the run ends.
-            setvbuf(stdout, nil, _IOLBF, 0)
             let printer = TrainingPrinter(quiet: quiet)
             let trainer: Trainer
             let started = ContinuousClock.now
@@ -160,13 +157,13 @@ extension VAEPipeline {
             printer.finishProgress()
             let state = trainer.state
             let seconds = started.duration(to: .now).seconds
-            print("Stopped: \(reason.rawValue) — step \(Format.count(state.step)), epoch \(state.epoch + (reason == .epochs ? 0 : 1)), \(Format.count(state.tokensSeen)) tokens in \(Format.duration(state.elapsedSeconds)) of training (\(Format.duration(seconds)) this session).")
+            printer.say("Stopped: \(reason.rawValue) — step \(Format.count(state.step)), epoch \(state.epoch + (reason == .epochs ? 0 : 1)), \(Format.count(state.tokensSeen)) tokens in \(Format.duration(state.elapsedSeconds)) of training (\(Format.duration(seconds)) this session).")
             let runDirectory = trainer.runDirectory
             if let summary = try? JSONDecoder().decode(RunSummary.self, from: Data(contentsOf: runDirectory.appendingPathComponent(RunSummary.fileName))) {
                 printer.printSummary(summary)
             }
-            print("Report: \(runDirectory.appendingPathComponent(ReportWriter.fileName).path)")
-            print("Try:    vae-pipeline sample \(runDirectory.path) --count 5")
+            printer.say("Report: \(runDirectory.appendingPathComponent(ReportWriter.fileName).path)")
+            printer.say("Try:    vae-pipeline sample \(runDirectory.path) --count 5")
         }
     }
 }
@@ -181,6 +178,12 @@ final class TrainingPrinter: @unchecked Sendable {
     private var lastLine = ContinuousClock.now - .seconds(60)
 
     init(quiet: Bool) { self.quiet = quiet }
+
+    /// A line on standard output, written at once (not held in stdio's buffer), so a log file
+    /// (nohup, CI) shows validations as they happen.
+    func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
 
     func note(_ text: String) {
         guard !quiet else { return }
@@ -218,13 +221,13 @@ final class TrainingPrinter: @unchecked Sendable {
         case .validation(let step, let summary, let reconstructions, let samples):
             guard !quiet else { return }
             finishProgress()
-            print(String(format: "validation @ step %@: −ELBO %.2f (rec %.2f + KL %.2f) · perplexity ≤ %.1f · active units %d/%d · MI %.2f · %d sentences",
+            say(String(format: "validation @ step %@: −ELBO %.2f (rec %.2f + KL %.2f) · perplexity ≤ %.1f · active units %d/%d · MI %.2f · %d sentences",
                          Format.count(step), summary.loss, summary.reconstruction, summary.kl, summary.perplexity,
                          summary.activeUnits, summary.latent, summary.mutualInformation ?? .nan, summary.sentences))
             for item in reconstructions.prefix(3) {
-                print("  in:  \(Format.oneLine(item.input, limit: 100))\n  out: \(Format.oneLine(item.output, limit: 100))")
+                say("  in:  \(Format.oneLine(item.input, limit: 100))\n  out: \(Format.oneLine(item.output, limit: 100))")
             }
-            for sample in samples.prefix(3) { print("  sample: \(Format.oneLine(sample, limit: 100))") }
+            for sample in samples.prefix(3) { say("  sample: \(Format.oneLine(sample, limit: 100))") }
         case .checkpoint(let path, let best):
             if best { note("new best validation: \(path)") } else { note("checkpoint: \(path)") }
         case .epochFinished(let epoch, let report):
@@ -242,20 +245,20 @@ final class TrainingPrinter: @unchecked Sendable {
 
     func printSummary(_ summary: RunSummary) {
         if let v = summary.validation {
-            print(String(format: "Validation: −ELBO %.2f per sentence (reconstruction %.2f, KL %.2f), perplexity ≤ %.1f, active units %d of %d.",
+            say(String(format: "Validation: −ELBO %.2f per sentence (reconstruction %.2f, KL %.2f), perplexity ≤ %.1f, active units %d of %d.",
                          v.loss, v.reconstruction, v.kl, v.perplexity, v.activeUnits, v.latent))
         }
         if !summary.samples.isEmpty {
-            print("Samples from the prior (greedy):")
-            for sample in summary.samples.prefix(6) { print("  • \(sample)") }
+            say("Samples from the prior (greedy):")
+            for sample in summary.samples.prefix(6) { say("  • \(sample)") }
         }
         if !summary.reconstructions.isEmpty {
-            print("Reconstructions of validation sentences:")
-            for item in summary.reconstructions.prefix(4) { print("  \(item.input)\n    → \(item.output)") }
+            say("Reconstructions of validation sentences:")
+            for item in summary.reconstructions.prefix(4) { say("  \(item.input)\n    → \(item.output)") }
         }
         if !summary.interpolation.isEmpty {
-            print("Interpolation:")
-            for line in summary.interpolation { print("  \(line)") }
+            say("Interpolation:")
+            for line in summary.interpolation { say("  \(line)") }
         }
     }
 }
