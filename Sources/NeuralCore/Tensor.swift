@@ -15,10 +15,11 @@ final class TensorStorage: @unchecked Sendable {
         // At least one element so that `pointer` is always valid; large buffers are rounded up to
         // a size class so that batches of varying shape (packed logits) reuse each other's buffers.
         let n = BufferPool.sizeClass(max(count, 1))
-        capacity = n
-        if let reused = BufferPool.take(count: n) {
+        if let (reused, size) = BufferPool.take(count: n) {
             pointer = reused
+            capacity = size
         } else {
+            capacity = n
             // 64-byte alignment suits AVX-512 loads and OpenBLAS.
             let raw = UnsafeMutableRawPointer.allocate(byteCount: n * 4, alignment: 64)
             pointer = raw.bindMemory(to: Float.self, capacity: n)
@@ -41,8 +42,10 @@ final class TensorStorage: @unchecked Sendable {
 public enum BufferPool {
     /// Buffers smaller than this many floats (1 MiB) are not pooled.
     public static let minimumCount = 1 << 18
-    /// The most memory kept in the pool.
-    public static let capacityBytes = 1 << 30
+    /// The most memory kept in the pool. When a returned buffer would exceed it, buffers of other
+    /// size classes are freed first (the shapes in use change, e.g. from training to validation),
+    /// so the pool holds the current working set rather than every shape ever seen.
+    public static let capacityBytes = 256 << 20
 
     /// The allocation size for `count` floats: counts of at least `minimumCount` are rounded up
     /// to the next multiple of 1/8 of their power of two (at most 12.5 % more), so that buffers
@@ -60,25 +63,48 @@ public enum BufferPool {
     }
     private static let state = Mutex(State())
 
-    static func take(count: Int) -> UnsafeMutablePointer<Float>? {
+    /// A pooled buffer of `count` floats or a little more (up to 1.5×, the smallest such), so that
+    /// a batch slightly shorter than the last one reuses its buffer instead of keeping another.
+    static func take(count: Int) -> (UnsafeMutablePointer<Float>, capacity: Int)? {
         guard count >= minimumCount else { return nil }
-        let address: UInt? = state.withLock { s in
-            guard let a = s.free[count]?.popLast() else { return nil }
-            s.bytes -= count * 4
-            return a
+        let found: (UInt, Int)? = state.withLock { s in
+            let size: Int
+            if s.free[count]?.isEmpty == false {
+                size = count
+            } else if let larger = s.free.keys.filter({ $0 > count && $0 <= count + count / 2 && s.free[$0]?.isEmpty == false }).min() {
+                size = larger
+            } else {
+                return nil
+            }
+            guard let a = s.free[size]?.popLast() else { return nil }
+            if s.free[size]?.isEmpty == true { s.free[size] = nil }
+            s.bytes -= size * 4
+            return (a, size)
         }
-        return address.flatMap { UnsafeMutablePointer<Float>(bitPattern: $0) }
+        return found.flatMap { address, size in UnsafeMutablePointer<Float>(bitPattern: address).map { ($0, size) } }
     }
 
     static func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) -> Bool {
         guard count >= minimumCount else { return false }
         let address = UInt(bitPattern: pointer)
-        return state.withLock { s in
-            guard s.bytes + count * 4 <= capacityBytes else { return false }
+        guard count * 4 <= capacityBytes else { return false }
+        var evicted: [UInt] = []
+        let kept = state.withLock { s in
+            // Free buffers of the size class holding the most memory (never this one) until it fits.
+            while s.bytes + count * 4 > capacityBytes {
+                guard let (victim, _) = s.free.filter({ $0.key != count && !$0.value.isEmpty })
+                        .max(by: { $0.key * $0.value.count < $1.key * $1.value.count }),
+                      let a = s.free[victim]?.popLast() else { return false }
+                if s.free[victim]?.isEmpty == true { s.free[victim] = nil }
+                s.bytes -= victim * 4
+                evicted.append(a)
+            }
             s.free[count, default: []].append(address)
             s.bytes += count * 4
             return true
         }
+        for a in evicted { UnsafeMutableRawPointer(bitPattern: a)!.deallocate() }
+        return kept
     }
 
     /// The bytes currently held by the pool.

@@ -81,6 +81,24 @@ import Testing
         #expect(u.scalars.allSatisfy { $0 >= -2 && $0 < 3 })
     }
 
+    @Test func poolStaysWithinItsCapacityWhateverTheShapes() {
+        // Many distinct large shapes (as validation after training brings): the pool evicts
+        // other size classes instead of growing past its cap.
+        for step in 0..<40 {
+            let n = BufferPool.minimumCount * 8 + step * BufferPool.minimumCount
+            _ = Tensor(zeros: [n])
+            #expect(BufferPool.pooledBytes <= BufferPool.capacityBytes)
+        }
+    }
+
+    @Test func aSlightlySmallerBufferReusesAPooledLargerOne() {
+        let large = BufferPool.minimumCount * 20 + 7
+        do { _ = Tensor(zeros: [large]) }
+        let smaller = Tensor(zeros: [large - BufferPool.minimumCount])  // within 1.5×: taken from the pool
+        #expect(smaller.storage.capacity == BufferPool.sizeClass(large))
+        #expect(smaller.sumOfSquares() == 0)
+    }
+
     @Test func pooledBuffersAreClearedWhenZeroed() {
         let n = BufferPool.minimumCount + 3  // an unusual size, so no other test shares it
         do {
