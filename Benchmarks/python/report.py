@@ -84,7 +84,9 @@ def summarize(doc: dict) -> list[dict]:
     for r in rows:
         r["ratio"] = r["goal"] = r["verdict"] = None
         if r["role"] == "vae":
-            if r["suite"] == "memory":
+            if r["suite"] == "memory" and "train" in r["tool"]:
+                r["goal"] = "flat (see below)"
+            elif r["suite"] == "memory":
                 r["goal"] = f"RSS ≤ {MEMORY_RSS_GOAL_MIB} MiB"
                 if r["rss_mib"] is not None:
                     r["verdict"] = "ok" if r["rss_mib"] <= MEMORY_RSS_GOAL_MIB else "MISSED"
@@ -108,14 +110,22 @@ def summarize(doc: dict) -> list[dict]:
 
 
 def memory_summary(rows: list[dict]) -> str | None:
-    mem = [r for r in rows if r["suite"] == "memory" and r["rss_mib"]]
-    if len(mem) < 2:
-        return None
-    small, large = mem[0], mem[-1]
-    ratio = large["rss_mib"] / small["rss_mib"]
-    verdict = "ok" if ratio <= MEMORY_FLAT_GOAL and max(small["rss_mib"], large["rss_mib"]) <= MEMORY_RSS_GOAL_MIB else "MISSED"
-    return (f"memory: peak RSS {small['rss_mib']:.1f} MiB ({small['work'].split()[-1]}) → {large['rss_mib']:.1f} MiB "
-            f"({large['work'].split()[-1]}), ratio {ratio:.2f} (goal ≤ {MEMORY_FLAT_GOAL} and ≤ {MEMORY_RSS_GOAL_MIB} MiB): {verdict}")
+    """One line per tool: peak RSS on the smallest and the largest file and their ratio. `inspect`
+    must also stay under MEMORY_RSS_GOAL_MIB; `train --stream` holds a model, so only flatness counts."""
+    lines = []
+    for tool in dict.fromkeys(r["tool"] for r in rows if r["suite"] == "memory"):
+        mem = [r for r in rows if r["suite"] == "memory" and r["tool"] == tool and r["rss_mib"]]
+        if len(mem) < 2:
+            continue
+        small, large = mem[0], mem[-1]
+        ratio = large["rss_mib"] / small["rss_mib"]
+        cap = "train" not in tool
+        ok = ratio <= MEMORY_FLAT_GOAL and (not cap or max(small["rss_mib"], large["rss_mib"]) <= MEMORY_RSS_GOAL_MIB)
+        goal = f"≤ {MEMORY_FLAT_GOAL}" + (f" and ≤ {MEMORY_RSS_GOAL_MIB} MiB" if cap else "")
+        lines.append(f"memory ({tool}): peak RSS {small['rss_mib']:.1f} MiB ({small['work'].split()[-1]}) → "
+                     f"{large['rss_mib']:.1f} MiB ({large['work'].split()[-1]}), ratio {ratio:.2f} (goal {goal}): "
+                     + ("ok" if ok else "MISSED"))
+    return "\n".join(lines) or None
 
 
 HEAD = ["suite", "work", "tool", "runs ok", "median s", "throughput", "peak RSS MiB", "vae ÷ peer", "goal", "verdict",
