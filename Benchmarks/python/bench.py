@@ -504,7 +504,7 @@ def suite_train(ctx: Context) -> list[Task]:
         # The whole pipeline (read gzip CSV → ICU tokenize → batch → train) against PyTorch's
         # sentence_vae on prepared tensors: seed 004's configuration in pipelines/quora-style-csv.yaml.
         f = data_path(ctx.csv("2m" if ctx.quick else "20m"), "gz")
-        tasks.append(Task("train", "train sentence_vae", "vae-pipeline train --stream (pipeline included)",
+        tasks.append(Task("train", "whole pipeline, seed-004 sentence VAE (compare with train sentence_vae)", "vae-pipeline train --stream",
                           train_stream_argv(ctx, f, ["--max-minutes", f"{seconds / 60:.3f}"]), role="vae",
                           unit="tokens/s", throughput_from=train_stream_rate))
     if ctx.vae_has("batches"):

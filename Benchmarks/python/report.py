@@ -32,6 +32,8 @@ GOALS = [
     ("vocab", "", "Python Counter", 4.0), ("vocab", "", "HF tokenizers", 4.0),
     ("embeddings", ".txt", "gensim", 50.0), ("embeddings", ".txt", "Python streaming", 1.0),
     ("embeddings", ".zip", "Python zipfile", 1.0),
+    ("train", "sentence_vae", "PyTorch", 1.5), ("train", "bowman", "PyTorch", 1.2),
+    ("train", "vrnn", "PyTorch", 3.0), ("train", "char_rvae", "PyTorch", 1.2),
 ]
 MEMORY_RSS_GOAL_MIB = 64
 MEMORY_FLAT_GOAL = 1.1
