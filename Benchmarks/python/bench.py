@@ -295,8 +295,10 @@ def suite_memory(ctx: Context) -> list[Task]:
     if ctx.vae_has("train"):
         # train --stream: a full streaming vocabulary pass over the file, GloVe 50d, then training
         # steps streamed from it; the peak must not grow with the file.
+        # Quick mode runs it once, as a smoke test: on 2 MB and 20 MB files the validation cap
+        # (2,000 sentences) is not reached alike, so their peaks say nothing about flatness.
         steps = "20" if ctx.quick else "200"
-        for size in sizes:
+        for size in sizes[-1:] if ctx.quick else sizes:
             f = data_path(ctx.csv(size), "gz")
             tasks.append(Task("memory", f"memory train --stream quora_{size}.csv.gz", "vae-pipeline train --stream",
                               train_stream_argv(ctx, f, ["--max-steps", steps]), role="vae", unit="tokens/s",

@@ -57,6 +57,25 @@ import Testing
         }
     }
 
+    @Test func linearAnnealingStartsWhereAsked() throws {
+        let file = try PipelineFile.parse("data: {inputs: [a]}\ntraining: {kl_annealing: {schedule: linear, start: 0.1, steps: 100}}\n")
+        let resolved = try ResolvedPipeline(file, path: "p.yaml")
+        #expect(resolved.training.annealing.beta(at: 0) == 0.1)
+        #expect(abs(resolved.training.annealing.beta(at: 50) - 0.55) < 1e-6)
+        #expect(resolved.training.annealing.beta(at: 100) == 1)
+        #expect(throws: PipelineError.self) {
+            _ = try ResolvedPipeline(try PipelineFile.parse("data: {inputs: [a]}\ntraining: {kl_annealing: {schedule: linear, start: 2}}\n"), path: "p.yaml")
+        }
+    }
+
+    @Test func standardInputCannotBeTrainedOn() throws {
+        #expect {
+            _ = try ResolvedPipeline(try PipelineFile.parse("data: {inputs: ['-']}\n"), path: "p.yaml")
+        } throws: { error in
+            (error as? LocalizedError)?.errorDescription?.contains("standard input can be read only once") == true
+        }
+    }
+
     @Test func invalidYAMLIsReported() {
         #expect(throws: PipelineError.self) { _ = try PipelineFile.parse("data: [unclosed\n") }
         #expect(throws: PipelineError.self) { _ = try PipelineFile.parse("- just\n- a list\n") }

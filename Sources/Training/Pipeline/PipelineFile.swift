@@ -237,6 +237,8 @@ public struct TrainingSection: Codable, Sendable, Equatable {
         /// `constant`, `linear`, `logistic` or `cyclical`.
         public var schedule: String
         public var beta: Float?
+        /// β at step 0 of a linear schedule (texar starts at 0.1).
+        public var start: Float?
         public var steps: Int?
         public var k: Float?
         public var x0: Int?
@@ -244,6 +246,6 @@ public struct TrainingSection: Codable, Sendable, Equatable {
         public var ratio: Float?
         public var cycles: Int?
         public init(schedule: String) { self.schedule = schedule }
-        enum CodingKeys: String, CodingKey, CaseIterable { case schedule, beta, steps, k, x0, period, ratio, cycles }
+        enum CodingKeys: String, CodingKey, CaseIterable { case schedule, beta, start, steps, k, x0, period, ratio, cycles }
     }
 }

@@ -109,6 +109,9 @@ public struct ResolvedPipeline: Sendable {
             guard let list = data.inputs, !list.isEmpty else {
                 throw PipelineError.missing(file: path, key: "data.inputs", reason: "name at least one corpus file (or data.shards)")
             }
+            if list.contains("-") {
+                throw invalid("data.inputs", "cannot be standard input ('-'): training reads the corpus several times (vocabulary, every epoch, validation), and standard input can be read only once; save it to a file first")
+            }
             inputs = list.map(CorpusInput.init(argument:))
             shardDirectory = nil
         }
@@ -275,7 +278,10 @@ public struct ResolvedPipeline: Sendable {
         if let a = tr.klAnnealing {
             switch a.schedule {
             case "constant": annealing = .constant(a.beta ?? 1)
-            case "linear": annealing = .linear(steps: a.steps ?? 10_000)
+            case "linear":
+                let start = a.start ?? 0
+                guard (0...1).contains(start) else { throw invalid("training.kl_annealing.start", "must be between 0 and 1") }
+                annealing = .linear(steps: a.steps ?? 10_000, from: start)
             case "logistic": annealing = .logistic(k: a.k ?? 0.0025, x0: a.x0 ?? 2_500)
             case "cyclical": annealing = .cyclical(period: a.period ?? 10_000, ratio: a.ratio ?? 0.5, cycles: a.cycles)
             default: throw invalid("training.kl_annealing.schedule", "must be constant, linear, logistic or cyclical; '\(a.schedule)' was given")
