@@ -54,6 +54,10 @@ public final class Trainer {
     private let parameters: [NamedParameter]
     private var lastCheckpoint: CheckpointStore.Checkpoint?
     private var lastValidation: (step: Int, summary: ValidationSummary)?
+    /// The first validation sentences of the last validation (for the summary's pictures).
+    private var lastValidationSentences: (requested: Int, sentences: [[Int32]]) = (0, [])
+    /// Validation sentences behind the summary's latent PCA and reconstructions.
+    static let summarySentences = 500
 
     /// - Parameters:
     ///   - resume: a checkpoint to continue from (weights and optimiser are loaded from it).
@@ -197,7 +201,7 @@ public final class Trainer {
         }
         state.finished = stopReason == .epochs || stopReason == .maxSteps
         if validationStream != nil && lastValidation?.step != state.step {
-            try await validateAndKeepBest(elapsed: elapsed())
+            try await validateAndKeepBest(elapsed: elapsed(), collecting: Self.summarySentences)
         }
         if lastCheckpoint?.state.step != state.step || lastCheckpoint?.state.finished != state.finished {
             try writeCheckpoint(elapsed: elapsed())
@@ -231,9 +235,10 @@ public final class Trainer {
 
     /// Scores the validation sentences, logs the figures, prints a few reconstructions and prior
     /// samples, and keeps a `best` checkpoint when the negative ELBO improved.
-    private func validateAndKeepBest(elapsed: Double) async throws {
-        let (summary, firstSequences) = try await validate()
+    private func validateAndKeepBest(elapsed: Double, collecting: Int = 0) async throws {
+        let (summary, firstSequences) = try await validate(collectingMeans: collecting)
         lastValidation = (state.step, summary)
+        lastValidationSentences = (collecting, firstSequences)
         try metrics.append(MetricsRecord(
             kind: .validation, step: state.step, epoch: state.epoch, seconds: elapsed, loss: summary.loss,
             reconstruction: summary.reconstruction, kl: summary.kl, perplexity: summary.perplexity,
@@ -338,7 +343,12 @@ public final class Trainer {
         var explained: [Double] = []
         samples = samplePrior(count: 10, rng: &rng)
         if validationStream != nil {
-            let (_, sequences) = try await validate(collectingMeans: 500)
+            // The final validation has just collected these, unless the last step was validated
+            // on schedule (collecting fewer); validate again only then.
+            var sequences = lastValidationSentences.sentences
+            if lastValidation?.step != state.step || lastValidationSentences.requested < Self.summarySentences {
+                sequences = try await validate(collectingMeans: Self.summarySentences).1
+            }
             reconstructions = reconstruct(Array(sequences.prefix(8)), rng: &rng)
             if sequences.count >= 2 {
                 let pair = [sequences[0], sequences[sequences.count / 2]]
