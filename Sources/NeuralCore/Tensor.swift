@@ -68,20 +68,23 @@ public enum BufferPool {
     static func take(count: Int) -> (UnsafeMutablePointer<Float>, capacity: Int)? {
         guard count >= minimumCount else { return nil }
         let found: (UInt, Int)? = state.withLock { s in
-            let size: Int
-            if s.free[count]?.isEmpty == false {
-                size = count
-            } else if let larger = s.free.keys.filter({ $0 > count && $0 <= count + count / 2 && s.free[$0]?.isEmpty == false }).min() {
-                size = larger
-            } else {
-                return nil
-            }
+            guard let size = reusableSize(for: count, among: s.free.filter { !$0.value.isEmpty }.keys) else { return nil }
             guard let a = s.free[size]?.popLast() else { return nil }
             if s.free[size]?.isEmpty == true { s.free[size] = nil }
             s.bytes -= size * 4
             return (a, size)
         }
         return found.flatMap { address, size in UnsafeMutablePointer<Float>(bitPattern: address).map { ($0, size) } }
+    }
+
+    /// The pooled size to hand out for `count` floats: `count` itself if present, else the
+    /// smallest pooled size above it up to 1.5 × `count`.
+    static func reusableSize<Sizes: Sequence<Int>>(for count: Int, among sizes: Sizes) -> Int? {
+        var best: Int?
+        for size in sizes where size >= count && size <= count + count / 2 {
+            if size < best ?? .max { best = size }
+        }
+        return best
     }
 
     static func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) -> Bool {
