@@ -4,8 +4,9 @@
 /// `sparseRows` enabled (embeddings) records which rows of the first dimension received a gradient;
 /// zeroing, clipping and the optimisers then touch only those rows.
 public final class Parameter: @unchecked Sendable {
-    /// The current value.
-    public let value: Tensor
+    /// The current value. Replicas of a model (data-parallel training) share it: see
+    /// `shareValue(of:)`.
+    public private(set) var value: Tensor
     /// The accumulated gradient (same shape as `value`).
     public let gradient: Tensor
     /// False for frozen parameters: layers then skip gradient accumulation and optimisers skip them.
@@ -23,6 +24,34 @@ public final class Parameter: @unchecked Sendable {
         isTrainable = trainable
         isSparse = sparse
         touchedFlags = sparse ? [Bool](repeating: false, count: value.shape.first ?? 0) : []
+    }
+
+    /// Makes this parameter use `other`'s value tensor (same storage, so updates to one are seen
+    /// by both) while keeping its own gradient. This is how a model replica on another thread
+    /// reads the primary's weights without copying them each step.
+    public func shareValue(of other: Parameter) {
+        precondition(other.value.shape == value.shape, "Parameter.shareValue: shape \(other.value.shape) for \(value.shape).")
+        value = other.value
+    }
+
+    /// Adds `other`'s accumulated gradient to this one (only its touched rows when sparse, which
+    /// become touched here too). Data-parallel training sums replicas' gradients this way.
+    public func accumulateGradient(from other: Parameter) {
+        precondition(other.gradient.shape == gradient.shape, "Parameter.accumulateGradient: shape \(other.gradient.shape) for \(gradient.shape).")
+        let g = gradient.data, o = other.gradient.data
+        if isSparse && other.isSparse {
+            let w = rowWidth
+            for r in other.touchedRows {
+                markTouched(r)
+                let dst = g + r * w, src = o + r * w
+                for j in 0..<w { dst[j] += src[j] }
+            }
+        } else {
+            parallelChunks(gradient.count) { offset, count in
+                let dst = g + offset, src = o + offset
+                for j in 0..<count { dst[j] += src[j] }
+            }
+        }
     }
 
     /// The row width for sparse bookkeeping (elements per first-dimension index).

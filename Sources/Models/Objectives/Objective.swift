@@ -50,21 +50,19 @@ struct KLTerm {
     var gradMean: Tensor?
     var gradLogVariance: Tensor?
 
-    init(mean: Tensor, logVariance: Tensor, freeBits: Float, gradientScale: Float?) {
+    /// - Parameter batchDimensionMeans: K_d of the whole batch when `mean` holds only a slice of
+    ///   it (data-parallel training); the free-bits decision and the loss term then use them.
+    init(mean: Tensor, logVariance: Tensor, freeBits: Float, gradientScale: Float?, batchDimensionMeans: [Double]? = nil) {
         let B = mean.rowCount, Z = mean.lastDimension
-        let range = Gaussian.logVarianceRange
         let m = mean.data, lv = logVariance.data
-        var rows = [Double](repeating: 0, count: B), dims = [Double](repeating: 0, count: Z)
-        for b in 0..<B {
-            for d in 0..<Z {
-                let v = min(max(lv[b * Z + d], range.lowerBound), range.upperBound)
-                let mu = m[b * Z + d]
-                let k = 0.5 * Double(Foundation.exp(v) + mu * mu - 1 - v)
-                rows[b] += k
-                dims[d] += k
-            }
-        }
+        let (rows, sums) = Self.sums(mean: mean, logVariance: logVariance)
+        var dims = sums
         for d in 0..<Z { dims[d] /= Double(max(B, 1)) }
+        if let batchDimensionMeans {
+            precondition(batchDimensionMeans.count == Z, "KLTerm: \(batchDimensionMeans.count) batch means for \(Z) dimensions.")
+            dims = batchDimensionMeans
+        }
+        let range = Gaussian.logVarianceRange
         perRow = rows
         perDimension = dims
         let active = dims.map { freeBits <= 0 || $0 > Double(freeBits) }
@@ -84,5 +82,23 @@ struct KLTerm {
         }
         gradMean = gm
         gradLogVariance = gl
+    }
+
+    /// Σ_d kl_bd per row `[B]` and Σ_b kl_bd per dimension `[Z]`.
+    static func sums(mean: Tensor, logVariance: Tensor) -> (perRow: [Double], perDimension: [Double]) {
+        let B = mean.rowCount, Z = mean.lastDimension
+        let range = Gaussian.logVarianceRange
+        let m = mean.data, lv = logVariance.data
+        var rows = [Double](repeating: 0, count: B), dims = [Double](repeating: 0, count: Z)
+        for b in 0..<B {
+            for d in 0..<Z {
+                let v = min(max(lv[b * Z + d], range.lowerBound), range.upperBound)
+                let mu = m[b * Z + d]
+                let k = 0.5 * Double(Foundation.exp(v) + mu * mu - 1 - v)
+                rows[b] += k
+                dims[d] += k
+            }
+        }
+        return (rows, dims)
     }
 }

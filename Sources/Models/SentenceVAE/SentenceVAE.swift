@@ -277,9 +277,23 @@ public final class SentenceVAE: Module, @unchecked Sendable {
 
     func run(_ batch: TokenBatch, objective: ObjectiveSettings, training: Bool, gradients: Bool,
              rng: inout RandomGenerator) -> Outcome {
-        let B = batch.batchSize
-        let scale = 1 / Float(B)
         let enc = encodeForward(batch, training: training, rng: &rng)
+        return finish(batch, encoded: enc, objective: objective, training: training, gradients: gradients,
+                      normalizer: batch.batchSize, klDimensionMeans: nil, rng: &rng)
+    }
+
+    /// Everything after the encoder's forward pass: z, the decoder, the loss and (if `gradients`)
+    /// the whole backward pass.
+    ///
+    /// Data-parallel training runs this on slices of a batch (``DataParallelSentenceVAE``), so the
+    /// per-batch quantities come from outside: `normalizer` is the whole batch's size (losses
+    /// and gradients are sums over this slice divided by it, so slices add up to the batch mean)
+    /// and `klDimensionMeans` the whole batch's per-dimension KL means, which decide the free-bits
+    /// floor (nil: this slice is the whole batch). The metrics are this slice's share.
+    func finish(_ batch: TokenBatch, encoded enc: EncoderPass, objective: ObjectiveSettings, training: Bool,
+                gradients: Bool, normalizer: Int, klDimensionMeans: [Double]?, rng: inout RandomGenerator) -> Outcome {
+        let B = batch.batchSize
+        let scale = 1 / Float(normalizer)
         let (z, eps) = Gaussian.reparameterize(mean: enc.mean, logVariance: enc.logVariance, rng: &rng)
         let dec = decodeForward(batch, z: z, training: training, rng: &rng)
         let logits = output.forward(dec.packed)
@@ -287,9 +301,9 @@ public final class SentenceVAE: Module, @unchecked Sendable {
         var reconstruction = [Double](repeating: 0, count: B)
         for (i, b) in dec.rowSentence.enumerated() { reconstruction[b] += Double(ce.perSequence[i]) }
         let kl = KLTerm(mean: enc.mean, logVariance: enc.logVariance, freeBits: objective.freeBits,
-                        gradientScale: gradients ? objective.beta * scale : nil)
-        let meanRec = ce.total / Double(B)
-        let meanKL = kl.perRow.reduce(0, +) / Double(B)
+                        gradientScale: gradients ? objective.beta * scale : nil, batchDimensionMeans: klDimensionMeans)
+        let meanRec = ce.total / Double(normalizer)
+        let meanKL = kl.perRow.reduce(0, +) / Double(normalizer)
         let metrics = StepMetrics(loss: meanRec + Double(objective.beta) * kl.lossTerm, reconstruction: meanRec,
                                   kl: meanKL, tokens: dec.targets.count, sentences: B)
         if gradients {

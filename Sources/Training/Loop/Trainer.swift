@@ -41,6 +41,8 @@ public final class Trainer {
     public let pipeline: ResolvedPipeline
     public let runDirectory: URL
     public let model: SentenceVAE
+    /// Runs each step's batch as `training.batch_shards` slices on replicas of `model`.
+    private let parallel: DataParallelSentenceVAE
     public let vocabulary: Vocabulary
     public private(set) var state: TrainingState
     private var optimizer: TrainingOptimizer
@@ -70,6 +72,7 @@ public final class Trainer {
         self.vocabulary = vocabulary
         self.events = events
         parameters = model.namedParameters
+        parallel = DataParallelSentenceVAE(model: model, shards: pipeline.training.batchShards)
         store = CheckpointStore(runDirectory: runDirectory)
         optimizer = TrainingOptimizer(pipeline.training)
         trainStream = try BatchStream(source: source, options: pipeline.batching)
@@ -143,7 +146,7 @@ public final class Trainer {
                 let beta = settings.annealing.beta(at: state.step)
                 var rng = Self.stepGenerator(seed: state.seed, step: state.step)
                 model.zeroGradients()
-                let step = model.trainStep(tokenBatch, objective: ObjectiveSettings(beta: beta, freeBits: settings.freeBits), rng: &rng)
+                let step = parallel.trainStep(tokenBatch, objective: ObjectiveSettings(beta: beta, freeBits: settings.freeBits), rng: &rng)
                 let norm = settings.clipNorm > 0 ? clipGradientNorm(parameters, maxNorm: settings.clipNorm) : gradientNorm(parameters)
                 do {
                     try checkFinite(loss: Float(step.loss), gradientNorm: norm, step: state.step + 1)
@@ -273,7 +276,7 @@ public final class Trainer {
                 let keep = limit - sentences
                 tokenBatch = TokenBatch(sentences: (0..<keep).map { tokenBatch.sentence($0) })
             }
-            let result = model.evaluate(tokenBatch, rng: &rng)
+            let result = parallel.evaluate(tokenBatch, rng: &rng)
             reconstruction += result.perSentenceReconstruction.reduce(0, +)
             kl += result.perSentenceKL.reduce(0, +)
             tokens += result.tokens

@@ -203,6 +203,8 @@ public struct TrainingSection: Codable, Sendable, Equatable {
     public var seed: UInt64?
     /// Reconstructions and prior samples printed at each validation.
     public var samples: Int?
+    /// Slices each batch is cut into, run concurrently on model replicas (data parallelism).
+    public var batchShards: Int?
 
     public init() {}
 
@@ -217,6 +219,7 @@ public struct TrainingSection: Codable, Sendable, Equatable {
         case checkpointEvery = "checkpoint_every"
         case keepLast = "keep_last"
         case logEvery = "log_every"
+        case batchShards = "batch_shards"
     }
 
     public struct OptimizerSection: Codable, Sendable, Equatable {

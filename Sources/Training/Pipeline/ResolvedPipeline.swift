@@ -92,6 +92,10 @@ public struct ResolvedPipeline: Sendable {
         public var logEvery: Int
         public var seed: UInt64
         public var samples: Int
+        /// Slices per batch, each run on its own model replica and thread (see
+        /// `DataParallelSentenceVAE`). Part of the recipe, not of the machine: results depend on
+        /// it, never on the number of cores.
+        public var batchShards: Int
     }
 
     public init(_ file: PipelineFile, path: String) throws {
@@ -295,13 +299,15 @@ public struct ResolvedPipeline: Sendable {
             momentum: optimizerSection.momentum ?? 0, weightDecay: optimizerSection.weightDecay ?? 0,
             clipNorm: tr.clipNorm ?? 5, annealing: annealing, freeBits: tr.freeBits ?? 0,
             validateEvery: tr.validateEvery ?? 1_000, checkpointEvery: tr.checkpointEvery ?? 1_000,
-            keepLast: tr.keepLast ?? 3, logEvery: tr.logEvery ?? 50, seed: tr.seed ?? 1, samples: tr.samples ?? 5)
+            keepLast: tr.keepLast ?? 3, logEvery: tr.logEvery ?? 50, seed: tr.seed ?? 1, samples: tr.samples ?? 5,
+            batchShards: tr.batchShards ?? 2)
         if training.epochs < 1 { throw invalid("training.epochs", "must be at least 1") }
         if let steps = training.maxSteps, steps < 1 { throw invalid("training.max_steps", "must be at least 1") }
         if let minutes = training.maxMinutes, minutes <= 0 { throw invalid("training.max_minutes", "must be positive") }
         if !(training.learningRate > 0) { throw invalid("training.optimizer.learning_rate", "must be positive") }
         if training.clipNorm < 0 { throw invalid("training.clip_norm", "must be 0 (off) or positive") }
         if training.freeBits < 0 { throw invalid("training.free_bits", "must be 0 (off) or positive") }
+        if !(1...64).contains(training.batchShards) { throw invalid("training.batch_shards", "must be between 1 and 64") }
         for (key, value) in [("training.validate_every", training.validateEvery), ("training.checkpoint_every", training.checkpointEvery),
                              ("training.log_every", training.logEvery)] where value < 1 {
             throw invalid(key, "must be at least 1")
