@@ -306,10 +306,10 @@ def suite_memory(ctx: Context) -> list[Task]:
     return tasks
 
 
-def train_stream_argv(ctx: Context, csv_path: str, limits: list[str]) -> list[str]:
-    """`vae-pipeline train --stream pipelines/quora-style-csv.yaml` on `csv_path` into {TMP}/run,
+def train_stream_argv(ctx: Context, csv_path: str, limits: list[str], pipeline_name: str = "quora-style-csv") -> list[str]:
+    """`vae-pipeline train --stream pipelines/<pipeline_name>.yaml` on `csv_path` into {TMP}/run,
     then the steady-state training rate from its metrics.jsonl into {RESULT}."""
-    pipeline = os.path.join(ROOT, "pipelines", "quora-style-csv.yaml")
+    pipeline = os.path.join(ROOT, "pipelines", pipeline_name + ".yaml")
     train = " ".join(shlex.quote(a) for a in [ctx.vae, "train", "--stream", pipeline, "--input", csv_path,
                                                "--out", "$1/run", "--quiet", *limits])
     summarise = ("import json,statistics,sys; r=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]; "
@@ -508,6 +508,11 @@ def suite_train(ctx: Context) -> list[Task]:
         f = data_path(ctx.csv("2m" if ctx.quick else "20m"), "gz")
         tasks.append(Task("train", "whole pipeline, seed-004 sentence VAE (compare with train sentence_vae)", "vae-pipeline train --stream",
                           train_stream_argv(ctx, f, ["--max-minutes", f"{seconds / 60:.3f}"]), role="vae",
+                          unit="tokens/s", throughput_from=train_stream_rate))
+        # The same for Bowman et al.'s configuration (pipelines/bowman-quora-csv.yaml) against
+        # PyTorch's bowman.
+        tasks.append(Task("train", "whole pipeline, Bowman sentence VAE (compare with train bowman)", "vae-pipeline train --stream",
+                          train_stream_argv(ctx, f, ["--max-minutes", f"{seconds / 60:.3f}"], "bowman-quora-csv"), role="vae",
                           unit="tokens/s", throughput_from=train_stream_rate))
     if ctx.vae_has("batches"):
         # Batching overhead: the stages alone (shards → split → shuffle 10k → buckets → padded

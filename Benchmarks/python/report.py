@@ -9,6 +9,7 @@ Ratios: on each peer row, "vae ÷ peer" = median throughput of vae-pipeline on t
 from __future__ import annotations
 
 import json
+import re
 import os
 import statistics
 import sys
@@ -130,6 +131,27 @@ def memory_summary(rows: list[dict]) -> str | None:
     return "\n".join(lines) or None
 
 
+def whole_pipeline_summary(rows: list[dict]) -> str | None:
+    """A `train --stream` row (work "… (compare with train MODEL)") against PyTorch on MODEL in
+    the same run: the faster of PyTorch's two OpenMP policies, and MODEL's train goal."""
+    lines = []
+    for r in rows:
+        m = re.search(r"\(compare with (train \w+)\)", r["work"])
+        if r["suite"] != "train" or r["role"] != "vae" or not m or not r["throughput"]:
+            continue
+        peers = [p for p in rows if p["suite"] == "train" and p["work"] == m.group(1)
+                 and p["tool"].startswith("PyTorch") and p["throughput"]]
+        if not peers:
+            continue
+        best = max(peers, key=lambda p: p["throughput"])
+        ratio = r["throughput"] / best["throughput"]
+        g = goal_for("train", m.group(1), "PyTorch")
+        verdict = "" if g is None else f" (goal ≥ {g:g}×): " + ("ok" if ratio >= g else "MISSED")
+        lines.append(f"{r['work'].split(' (')[0]}: {fmt_num(r['throughput'])} {r['unit']} ÷ {best['tool']} on "
+                     f"{m.group(1)} {fmt_num(best['throughput'])} = {ratio:.2f}×{verdict}")
+    return "\n".join(lines) or None
+
+
 HEAD = ["suite", "work", "tool", "runs ok", "median s", "throughput", "peak RSS MiB", "vae ÷ peer", "goal", "verdict",
         "load"]
 
@@ -184,6 +206,10 @@ def render(doc: dict) -> str:
             ms = memory_summary(rows)
             if ms:
                 lines += ["", ms]
+        if suite == "train":
+            ws = whole_pipeline_summary(rows)
+            if ws:
+                lines += ["", ws]
         for r in srows:
             if r["positions_per_s"]:
                 lines.append(f"\n{r['work']}: {fmt_num(r['positions_per_s'])} positions/s (batch × length)")
@@ -203,9 +229,9 @@ def render_terminal(doc: dict) -> str:
     fmt = "  ".join("{:<%d}" % w for w in widths)
     out = [fmt.format(*HEAD), fmt.format(*("-" * w for w in widths))]
     out += [fmt.format(*r) for r in body]
-    ms = memory_summary(rows)
-    if ms:
-        out += ["", ms]
+    for summary in (memory_summary(rows), whole_pipeline_summary(rows)):
+        if summary:
+            out += ["", summary]
     for r in rows:
         for p in r["problems"]:
             out.append(f"!! MISMATCH {r['tool']} on {r['work']}: {p}")

@@ -63,6 +63,9 @@ extension VAEPipeline {
         @Option(help: "Validate every this many steps.")
         var validateEvery: Int?
 
+        @Option(help: "Cut each batch into this many slices trained concurrently on model replicas (results depend on it, not on the cores).")
+        var batchShards: Int?
+
         @Option(help: "Checkpoint every this many steps.")
         var checkpointEvery: Int?
 
@@ -85,7 +88,8 @@ extension VAEPipeline {
                 throw ValidationError("--resume continues a run with the settings it was started with; only --epochs, --max-steps and --max-minutes may change.")
             }
             for (name, value) in [("--epochs", epochs), ("--max-steps", maxSteps), ("--batch-size", batchSize), ("--latent", latent),
-                                  ("--validate-every", validateEvery), ("--checkpoint-every", checkpointEvery)] {
+                                  ("--validate-every", validateEvery), ("--checkpoint-every", checkpointEvery),
+                                  ("--batch-shards", batchShards)] {
                 if let value, value < 1 { throw ValidationError("\(name) must be at least 1; \(value) was given.") }
             }
             if let maxMinutes, !(maxMinutes > 0) { throw ValidationError("--max-minutes must be positive.") }
@@ -112,6 +116,7 @@ extension VAEPipeline {
             }
             if let seed { training.seed = seed }
             if let validateEvery { training.validateEvery = validateEvery }
+            if let batchShards { training.batchShards = batchShards }
             if let checkpointEvery { training.checkpointEvery = checkpointEvery }
             file.training = training
             if let vectors {
