@@ -34,27 +34,59 @@ public func softmaxCrossEntropy(
     precondition(targets.count == rows, "softmaxCrossEntropy: \(targets.count) targets for \(rows) rows.")
     if let mask { precondition(mask.count == rows, "softmaxCrossEntropy: \(mask.count) mask entries for \(rows) rows.") }
     precondition(time >= 1 && rows % time == 0, "softmaxCrossEntropy: \(rows) rows are not a multiple of time \(time).")
+    for r in 0..<rows where (mask?[r] ?? 1) != 0 {
+        precondition(targets[r] >= 0 && targets[r] < V, "softmaxCrossEntropy: target \(targets[r]) outside 0..<\(V).")
+    }
+    // Rows are independent, so large inputs are split in two halves on two threads (when GEMMs
+    // may use two: data-parallel training already runs one of these per core). Losses are kept
+    // per row and summed in order afterwards, so the split changes no result.
+    var rowLoss = [Double](repeating: 0, count: rows)
+    let base = logits.data
+    rowLoss.withUnsafeMutableBufferPointer { losses in
+        let lossBase = losses.baseAddress!
+        targets.withUnsafeBufferPointer { targetBuffer in
+            let targetBase = targetBuffer.baseAddress!
+            let work = { (first: Int, count: Int) in
+                for r in first..<(first + count) {
+                    let x = base + r * V
+                    let w = mask?[r] ?? 1
+                    if w == 0 { x.update(repeating: 0, count: V); continue }
+                    let target = targetBase[r]
+                    let m = fastMax(x, V)
+                    let targetLogit = x[target]
+                    for j in 0..<V { x[j] = fastExp(x[j] - m) }
+                    let s = fastSum(x, V)
+                    // (m − x_target) first: subtracting two large logits is exact where m + log s is not.
+                    lossBase[r] = Double(w) * (Double(m - targetLogit) + Double(Foundation.log(s)))
+                    let k = w * gradientScale / s
+                    for j in 0..<V { x[j] *= k }
+                    x[target] -= w * gradientScale
+                }
+            }
+            if rows >= 2 && rows * V >= 1 << 20 && LinearAlgebra.threadCount > 1 {
+                let half = rows / 2
+                withoutActuallyEscaping(work) { escapable in
+                    let box = RowWork(run: escapable)
+                    DispatchQueue.concurrentPerform(iterations: 2) { i in
+                        if i == 0 { box.run(0, half) } else { box.run(half, rows - half) }
+                    }
+                }
+            } else {
+                work(0, rows)
+            }
+        }
+    }
     var perSequence = [Double](repeating: 0, count: rows / time)
     var tokens = 0.0
-    let base = logits.data
     for r in 0..<rows {
-        let x = base + r * V
         let w = mask?[r] ?? 1
-        if w == 0 { x.update(repeating: 0, count: V); continue }
-        let target = targets[r]
-        precondition(target >= 0 && target < V, "softmaxCrossEntropy: target \(target) outside 0..<\(V).")
-        let m = fastMax(x, V)
-        let targetLogit = x[target]
-        for j in 0..<V { x[j] = fastExp(x[j] - m) }
-        let s = fastSum(x, V)
-        // (m − x_target) first: subtracting two large logits is exact where m + log s is not.
-        let loss = Double(m - targetLogit) + Double(Foundation.log(s))
-        perSequence[r / time] += Double(w) * loss
+        guard w != 0 else { continue }
+        perSequence[r / time] += rowLoss[r]
         tokens += Double(w)
-        let k = w * gradientScale / s
-        for j in 0..<V { x[j] *= k }
-        x[target] -= w * gradientScale
     }
     let total = perSequence.reduce(0, +)
     return CrossEntropyResult(perSequence: perSequence.map { Float($0) }, total: total, tokenCount: tokens)
 }
+
+/// Rows of logits processed by one thread; each thread touches its own rows only.
+private struct RowWork: @unchecked Sendable { let run: (Int, Int) -> Void }

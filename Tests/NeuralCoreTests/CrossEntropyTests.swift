@@ -54,4 +54,30 @@ import Testing
         let r = softmaxCrossEntropy(logits: logits, targets: [1, -1], mask: [1, 0], time: 2)
         #expect(r.perSequence.count == 1 && r.tokenCount == 1)
     }
+
+    /// Inputs of a million logits or more are split over two threads when GEMMs may use two; the
+    /// split must change nothing: same per-row losses (in the same order of summation), same
+    /// gradient bits, and losses that match the Double reference.
+    @Test func twoThreadSplitChangesNothing() {
+        var rng = RandomGenerator(seed: 4)
+        let (rows, V, T) = (300, 4001, 3)
+        let original = Tensor.normal([rows, V], std: 3, rng: &rng)
+        let targets = (0..<rows).map { _ in rng.nextInt(below: V) }
+        let mask = (0..<rows).map { $0 % 7 == 3 ? Float(0) : 1 }
+        let saved = LinearAlgebra.threadCount
+        defer { LinearAlgebra.setThreadCount(saved) }
+        LinearAlgebra.setThreadCount(1)
+        let one = original.copy()
+        let r1 = softmaxCrossEntropy(logits: one, targets: targets, mask: mask, time: T, gradientScale: 0.25)
+        LinearAlgebra.setThreadCount(2)
+        let two = original.copy()
+        let r2 = softmaxCrossEntropy(logits: two, targets: targets, mask: mask, time: T, gradientScale: 0.25)
+        #expect(r1.perSequence == r2.perSequence && r1.total == r2.total && r1.tokenCount == r2.tokenCount)
+        #expect(one.scalars == two.scalars)
+        var reference = 0.0
+        for row in 0..<rows where mask[row] != 0 {
+            reference += referenceLoss(Array(original.scalars[(row * V)..<((row + 1) * V)]), targets[row])
+        }
+        #expect(abs(r2.total - reference) < 1e-6 * reference)
+    }
 }
