@@ -476,7 +476,7 @@ def suite_train(ctx: Context) -> list[Task]:
     mb = model_benchmark_path(ctx)
     if mb:
         ctx.note("train: vae-pipeline (model-benchmark, random Zipf batches with lengths 5–15, forward + backward + "
-                 "clip + Adam, 2 OpenBLAS threads) vs PyTorch for " + ", ".join(VAE_TRAIN_MODELS)
+                 "clip + Adam; sentence models as 2 data-parallel slices on 2 cores, as train does) vs PyTorch for " + ", ".join(VAE_TRAIN_MODELS)
                  + "; PyTorch only for vrnn, char_rvae (not built yet); ratio = ours / PyTorch")
     else:
         ctx.note("train: model-benchmark not built (swift build -c release --product model-benchmark "

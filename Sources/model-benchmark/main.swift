@@ -1,17 +1,35 @@
 // model-benchmark: train-step throughput (forward + backward + clip + Adam) of the models on the
 // shapes of Benchmarks/python/torch_models.py, for side-by-side comparison with PyTorch.
 //
-//     model-benchmark MODEL --seconds S [--threads 2] [--warmup 3] [--json] [--result FILE]
+//     model-benchmark MODEL --seconds S [--threads 2] [--shards 2] [--warmup 3] [--data FILE]
+//                           [--json] [--result FILE]
 //
-// Batches are random but realistic: Zipf-distributed word ids (rank r has weight 1/r, as word
-// frequencies), lengths uniform in 5…15, post-padded to 15, prepared before timing. Tokens are
-// the non-padding input tokens (what torch_models.py counts); positions are batch × length.
+// MODEL: sentence_vae (seed 004), bowman (timbmg), char_rvae (seed 000), vrnn (seed 001).
+//
+// `--shards N` (sentence and character VAEs; default 2 as in training): each batch runs as N
+// slices on model replicas, one thread each, with single-threaded GEMMs
+// (DataParallelSentenceVAE); `--shards 1` runs the whole batch at once with `--threads` OpenBLAS
+// threads inside each GEMM. The VRNN runs one batch with `--threads` OpenBLAS threads.
+//
+// Word batches are random but realistic: Zipf-distributed word ids (rank r has weight 1/r, as
+// word frequencies), lengths uniform in 5…15, post-padded to 15. Character batches are
+// non-overlapping windows of `--data` (tiny Shakespeare, bytes clamped below 128, as the Python
+// side; default Benchmarks/data/tiny_shakespeare.txt). All are prepared before timing. Tokens are
+// the non-padding input tokens (what torch_models.py counts: batch × length for characters).
 import Foundation
 import Models
 import NeuralCore
 
+enum Network {
+    case sentence(SentenceVAEConfiguration)
+    case vrnn(VRNNConfiguration)
+}
+
+enum BatchData { case words, characters }
+
 struct Spec {
-    var configuration: SentenceVAEConfiguration
+    var network: Network
+    var data: BatchData
     var batch: Int
     var length: Int
     var learningRate: Float
@@ -20,18 +38,28 @@ struct Spec {
 let specs: [String: Spec] = [
     // seed-004: frozen embedding 50, biLSTM 96, dense 96 + ELU, latent 32, LSTM decoder 96 fed z
     // at every step (no initial state from z), batch 100, length 15.
-    "sentence_vae": Spec(configuration: SentenceVAEConfiguration(
+    "sentence_vae": Spec(network: .sentence(SentenceVAEConfiguration(
         vocabularySize: 12_001, embeddingDimension: 50, freezeEmbeddings: true, encoderCell: .lstm, encoderHidden: 96,
         bidirectional: true, encoderDense: 96, latent: 32, decoderCell: .lstm, decoderHidden: 96,
-        latentToInitialState: false, latentAtEveryStep: true), batch: 100, length: 15, learningRate: 1e-3),
+        latentToInitialState: false, latentAtEveryStep: true)), data: .words, batch: 100, length: 15, learningRate: 1e-3),
     // Bowman et al. as timbmg/Sentence-VAE: trainable embedding 300, GRU 256, latent 16, decoder
     // initialised from z, word dropout 0.5, batch 32, length 15.
-    "bowman": Spec(configuration: SentenceVAEConfiguration(
+    "bowman": Spec(network: .sentence(SentenceVAEConfiguration(
         vocabularySize: 12_003, embeddingDimension: 300, encoderCell: .gru, encoderHidden: 256, latent: 16,
-        decoderCell: .gru, decoderHidden: 256, latentToInitialState: true, wordDropout: 0.5),
-        batch: 32, length: 15, learningRate: 1e-3),
+        decoderCell: .gru, decoderHidden: 256, latentToInitialState: true, wordDropout: 0.5)),
+        data: .words, batch: 32, length: 15, learningRate: 1e-3),
+    // seed-000 character RVAE: the sentence VAE at the character level — embedding 64 over 128
+    // symbols, LSTM 256 encoder and decoder, latent 32 fed at every decoder step, length 50,
+    // batch 64. (Ours also predicts an end symbol after the 50 characters: 51 decoder steps to
+    // PyTorch's 50, counted as 50 tokens.)
+    "char_rvae": Spec(network: .sentence(SentenceVAEConfiguration(
+        vocabularySize: 128, embeddingDimension: 64, encoderCell: .lstm, encoderHidden: 256, latent: 32,
+        decoderCell: .lstm, decoderHidden: 256, latentToInitialState: false, latentAtEveryStep: true)),
+        data: .characters, batch: 64, length: 50, learningRate: 1e-3),
+    // seed-001 VRNN: GRU cell 64, embedding 64, latent 64, 128 symbols, length 300, batch 64.
+    "vrnn": Spec(network: .vrnn(VRNNConfiguration(vocabularySize: 128, embeddingDimension: 64, hidden: 64, latent: 64)),
+                 data: .characters, batch: 64, length: 300, learningRate: 1e-3),
 ]
-let notBuilt = ["vrnn", "char_rvae"]
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("model-benchmark: \(message)\n".utf8))
@@ -43,11 +71,11 @@ guard let model = arguments.first, !model.hasPrefix("-") else {
     fail("usage: model-benchmark MODEL --seconds S [--threads 2] [--warmup 3] [--json] [--result FILE]; MODEL: \(specs.keys.sorted().joined(separator: ", "))")
 }
 arguments.removeFirst()
-if notBuilt.contains(model) { fail("\(model): model not built yet in vae-pipeline (only \(specs.keys.sorted().joined(separator: ", ")))") }
 guard let spec = specs[model] else { fail("unknown model \(model); known: \(specs.keys.sorted().joined(separator: ", "))") }
 
-var seconds = 20.0, threads = 2, warmup = 3, json = false
+var seconds = 20.0, threads = 2, warmup = 3, json = false, shards = 2
 var resultPath: String? = nil
+var dataPath = "Benchmarks/data/tiny_shakespeare.txt"
 while !arguments.isEmpty {
     let flag = arguments.removeFirst()
     func value() -> String {
@@ -58,51 +86,91 @@ while !arguments.isEmpty {
     case "--seconds": guard let v = Double(value()) else { fail("--seconds needs a number") }; seconds = v
     case "--threads": guard let v = Int(value()) else { fail("--threads needs an integer") }; threads = v
     case "--warmup": guard let v = Int(value()) else { fail("--warmup needs an integer") }; warmup = v
+    case "--shards": guard let v = Int(value()), v >= 1 else { fail("--shards needs a positive integer") }; shards = v
     case "--json": json = true
     case "--result": resultPath = value()
+    case "--data": dataPath = value()
     default: fail("unknown option \(flag)")
     }
 }
 
 LinearAlgebra.setThreadCount(threads)
 var rng = RandomGenerator(seed: 0)
-let c = spec.configuration
-let vae = SentenceVAE(configuration: c, rng: &rng)
-let params = vae.namedParameters
-var adam = Adam(learningRate: spec.learningRate)
 
-// Zipf over the word ids 4..<V: inverse CDF by binary search.
-let words = c.vocabularySize - 4
-var cumulative = [Double](repeating: 0, count: words)
-var total = 0.0
-for r in 0..<words { total += 1 / Double(r + 1); cumulative[r] = total }
-@MainActor func zipf(_ rng: inout RandomGenerator) -> Int32 {
-    let u = Double(rng.nextUniform()) * total
-    var lo = 0, hi = words - 1
-    while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] < u { lo = mid + 1 } else { hi = mid } }
-    return Int32(4 + lo)
+/// One training step on a batch; returns the loss.
+var step: (TokenBatch) -> Double
+let params: [NamedParameter]
+var adam = Adam(learningRate: spec.learningRate)
+switch spec.network {
+case .sentence(let c):
+    let vae = SentenceVAE(configuration: c, rng: &rng)
+    let parallel = DataParallelSentenceVAE(model: vae, shards: shards)
+    params = vae.namedParameters
+    step = { b in
+        params.zeroGradients()
+        let m = parallel.trainStep(b, objective: ObjectiveSettings(beta: 1), rng: &rng)
+        clipGradientNorm(params, maxNorm: 5)
+        adam.update(params)
+        return m.loss
+    }
+case .vrnn(let c):
+    let vrnn = VRNN(configuration: c, rng: &rng)
+    params = vrnn.namedParameters
+    step = { b in
+        params.zeroGradients()
+        let m = vrnn.trainStep(b, objective: ObjectiveSettings(beta: 1), rng: &rng)
+        clipGradientNorm(params, maxNorm: 5)
+        adam.update(params)
+        return m.loss
+    }
 }
-let batches: [TokenBatch] = (0..<64).map { _ in
-    let sentences = (0..<spec.batch).map { _ in (0..<(5 + rng.nextInt(below: 11))).map { _ in zipf(&rng) } }
-    return TokenBatch(sentences: sentences, time: spec.length)
+
+let batches: [TokenBatch]
+switch spec.data {
+case .words:
+    guard case .sentence(let c) = spec.network else { fail("word batches need a sentence model") }
+    // Zipf over the word ids 4..<V: inverse CDF by binary search.
+    let words = c.vocabularySize - 4
+    var cumulative = [Double](repeating: 0, count: words)
+    var total = 0.0
+    for r in 0..<words { total += 1 / Double(r + 1); cumulative[r] = total }
+    func zipf(_ rng: inout RandomGenerator) -> Int32 {
+        let u = Double(rng.nextUniform()) * total
+        var lo = 0, hi = words - 1
+        while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] < u { lo = mid + 1 } else { hi = mid } }
+        return Int32(4 + lo)
+    }
+    batches = (0..<64).map { _ in
+        let sentences = (0..<spec.batch).map { _ in (0..<(5 + rng.nextInt(below: 11))).map { _ in zipf(&rng) } }
+        return TokenBatch(sentences: sentences, time: spec.length)
+    }
+case .characters:
+    guard let text = FileManager.default.contents(atPath: dataPath) else {
+        fail("cannot read \(dataPath) (character data; Benchmarks/run.sh makes it with `python3 generate.py chars`)")
+    }
+    let symbols = text.map { Int32(min($0, 127)) }
+    let windows = symbols.count / spec.length
+    guard windows >= spec.batch else { fail("\(dataPath): \(symbols.count) bytes make fewer than \(spec.batch) windows of \(spec.length)") }
+    // Windows in a seeded random order, cut into batches (at most 64, as the word batches).
+    var order = Array(0..<windows)
+    for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) }
+    batches = (0..<min(64, windows / spec.batch)).map { k in
+        let sentences = (0..<spec.batch).map { j -> [Int32] in
+            let w = order[k * spec.batch + j]
+            return Array(symbols[(w * spec.length)..<((w + 1) * spec.length)])
+        }
+        return TokenBatch(sentences: sentences, time: spec.length)
+    }
 }
 
 var lastLoss = 0.0
-@MainActor func step(_ b: TokenBatch) {
-    params.zeroGradients()
-    let m = vae.trainStep(b, objective: ObjectiveSettings(beta: 1), rng: &rng)
-    clipGradientNorm(params, maxNorm: 5)
-    adam.update(params)
-    lastLoss = m.loss
-}
-
-for i in 0..<warmup { step(batches[i % batches.count]) }
+for i in 0..<warmup { lastLoss = step(batches[i % batches.count]) }
 var steps = 0, tokens = 0
 let start = DispatchTime.now().uptimeNanoseconds
 var elapsed = 0.0
 repeat {
     let b = batches[steps % batches.count]
-    step(b)
+    lastLoss = step(b)
     steps += 1
     tokens += b.lengths.reduce(0, +)
     elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -110,16 +178,19 @@ repeat {
 
 let positions = steps * spec.batch * spec.length
 let trainable = params.filter(\.parameter.isTrainable).reduce(0) { $0 + $1.parameter.value.count }
+let usesShards: Bool
+if case .sentence = spec.network { usesShards = true } else { usesShards = false }
 let result: [String: Any] = [
     "model": model, "tool": "vae-pipeline", "steps": steps, "seconds": elapsed, "tokens": tokens, "positions": positions,
     "tokens_per_s": Double(tokens) / elapsed, "positions_per_s": Double(positions) / elapsed,
-    "seconds_per_step": elapsed / Double(steps), "final_loss": lastLoss, "threads": threads, "params": trainable,
+    "seconds_per_step": elapsed / Double(steps), "final_loss": lastLoss, "threads": threads, "shards": usesShards ? shards : 1,
+    "params": trainable,
 ]
 let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .prettyPrinted])
 if let resultPath { try data.write(to: URL(fileURLWithPath: resultPath)) }
 if json {
     print(String(decoding: data, as: UTF8.self))
 } else {
-    print(String(format: "%@: %d steps in %.2f s — %.0f tokens/s, %.0f positions/s, %.4f s/step (threads %d, loss %.3f)",
-                 model, steps, elapsed, Double(tokens) / elapsed, Double(positions) / elapsed, elapsed / Double(steps), threads, lastLoss))
+    print(String(format: "%@: %d steps in %.2f s — %.0f tokens/s, %.0f positions/s, %.4f s/step (threads %d, shards %d, loss %.3f)",
+                 model, steps, elapsed, Double(tokens) / elapsed, Double(positions) / elapsed, elapsed / Double(steps), threads, shards, lastLoss))
 }

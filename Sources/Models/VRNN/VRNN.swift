@@ -1,0 +1,241 @@
+import Foundation
+import NeuralCore
+
+/// The variational recurrent neural network of Chung et al. 2015 with a categorical output: one
+/// latent variable per time step, with a learned prior that depends on the recurrent state.
+///
+/// At step t, with h = h_{t−1} (zero at t = 0) and x_t the symbol of the step:
+/// - φ_x = ReLU(Linear(embed(x_t)))                              `[B, H]`
+/// - encoder q(z_t | x_≤t, z_<t) = N(μ, σ²) from Linear(ReLU(Linear([φ_x, h])))   `[B, 2Z]`
+/// - prior p(z_t | x_<t, z_<t) = N(μ_p, σ_p²) from Linear(ReLU(Linear(h)))        `[B, 2Z]`
+/// - z_t = μ + σ ⊙ ε,  φ_z = ReLU(Linear(z_t))                   `[B, H]`
+/// - decoder p(x_t | z_≤t, x_<t): logits = Linear(ReLU(Linear([φ_z, h])))        `[B, V]`
+/// - recurrence h_t = GRUCell([φ_x, φ_z], h)
+///
+/// Loss per sequence: Σ_t −log p(x_t | …) + β Σ_t KL(q_t ‖ p_t), averaged over the batch.
+///
+/// Only the encoder's h-dependent half, the sampling of z, φ_z and the GRU cell run step by step;
+/// everything else (embedding, φ_x, the encoder's x-half, the prior, the decoder, the losses and
+/// every weight gradient but the cell's) is one GEMM over all `T · B` positions. A Linear on a
+/// concatenation [a, b] is W_a a + W_b b, so the split encoder layer (`enc_x` with the bias,
+/// `enc_h` without) is the same model. Parameter names are those of the PyTorch reference in
+/// `Benchmarks/python/torch_models.py` (`emb.weight`, `phi_x.0.weight`, `enc_h.weight`,
+/// `dec.2.bias`, `cell.weight_ih`, …), so a checkpoint loads into it with `strict=True`.
+///
+/// Input: ``TokenBatch`` of full windows (every length equal to `time`), ids in 0..<V.
+public final class VRNN: Module, @unchecked Sendable {
+    public let configuration: VRNNConfiguration
+    public let embedding: Embedding
+    public let phiX: Linear
+    public let phiZ: Linear
+    public let encoderX: Linear
+    public let encoderH: Linear
+    public let encoderStats: Linear
+    public let prior: Linear
+    public let priorStats: Linear
+    public let decoderHidden: Linear
+    public let decoderOutput: Linear
+    public let cell: GRUCell
+
+    public init(configuration: VRNNConfiguration, rng: inout RandomGenerator) {
+        configuration.validate()
+        let c = configuration, E = c.embeddingDimension, H = c.hidden, Z = c.latent
+        self.configuration = c
+        embedding = Embedding(vocabularySize: c.vocabularySize, dimension: E, rng: &rng)
+        phiX = Linear(E, H, rng: &rng)
+        phiZ = Linear(Z, H, rng: &rng)
+        encoderX = Linear(H, H, rng: &rng)
+        encoderH = Linear(H, H, bias: false, rng: &rng)
+        encoderStats = Linear(H, 2 * Z, rng: &rng)
+        prior = Linear(H, H, rng: &rng)
+        priorStats = Linear(H, 2 * Z, rng: &rng)
+        decoderHidden = Linear(2 * H, H, rng: &rng)
+        decoderOutput = Linear(H, c.vocabularySize, rng: &rng)
+        cell = GRUCell(inputSize: 2 * H, hiddenSize: H, rng: &rng)
+    }
+
+    public var namedParameters: [NamedParameter] {
+        embedding.parameters(prefix: "emb") + phiX.parameters(prefix: "phi_x.0") + phiZ.parameters(prefix: "phi_z.0")
+            + encoderX.parameters(prefix: "enc_x") + encoderH.parameters(prefix: "enc_h")
+            + encoderStats.parameters(prefix: "enc_stats") + prior.parameters(prefix: "prior.0")
+            + priorStats.parameters(prefix: "prior_stats") + decoderHidden.parameters(prefix: "dec.0")
+            + decoderOutput.parameters(prefix: "dec.2") + cell.parameters(prefix: "cell")
+    }
+
+    /// Forward + backward with ε drawn from `rng`; **accumulates** gradients (the caller zeroes,
+    /// clips and steps). `reconstruction` and `kl` are sums over a sequence's steps, averaged
+    /// over the batch; tokens are `B · T`.
+    public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics {
+        run(batch, beta: objective.beta, gradients: true, rng: &rng)
+    }
+
+    /// The same terms without gradients (one ε sample): the negative ELBO per sequence is
+    /// `reconstruction + kl`.
+    public func evaluate(_ batch: TokenBatch, rng: inout RandomGenerator) -> StepMetrics {
+        run(batch, beta: 1, gradients: false, rng: &rng)
+    }
+
+    // MARK: The step
+
+    func run(_ batch: TokenBatch, beta: Float, gradients: Bool, rng: inout RandomGenerator) -> StepMetrics {
+        let c = configuration, B = batch.batchSize, T = batch.time, H = c.hidden, Z = c.latent, N = B * T
+        precondition(batch.lengths.allSatisfy { $0 == T }, "VRNN: every sequence must fill the window of \(T) steps.")
+        // Time-major ids: row t·B + b is sequence b at step t.
+        var ids = [Int](repeating: 0, count: N)
+        for b in 0..<B {
+            for t in 0..<T {
+                let id = Int(batch.ids[b * T + t])
+                precondition(id >= 0 && id < c.vocabularySize, "VRNN: symbol \(id) outside 0..<\(c.vocabularySize).")
+                ids[t * B + b] = id
+            }
+        }
+        let scale = 1 / Float(B)
+
+        // Everything that does not depend on the recurrence, for all positions at once.
+        let embedded = embedding.forward(ids, shape: [N])
+        let fx = phiX.forward(embedded)                 // [N, H]
+        Activation.relu.apply(inPlace: fx)
+        let ex = encoderX.forward(fx)                   // [N, H]: the x-half of the encoder layer, with its bias
+        let epsilon = Tensor.normal([N, Z], rng: &rng)
+
+        // The recurrence. Saved per step (row block t): h_{t−1}, the encoder hidden layer, the
+        // posterior statistics, z, φ_z and the cell's cache.
+        let hs = Tensor(zeros: [N, H]), hidden = Tensor(uninitialized: [N, H])
+        let stats = Tensor(uninitialized: [N, 2 * Z]), z = Tensor(uninitialized: [N, Z])
+        let fz = Tensor(uninitialized: [N, H])
+        let cellInput = Tensor(uninitialized: [B, 2 * H])
+        var caches: [GRULayer.Cache] = []
+        caches.reserveCapacity(T)
+        var h = Tensor(zeros: [B, H])
+        let range = Gaussian.logVarianceRange
+        for t in 0..<T {
+            let rows = (t * B)..<((t + 1) * B)
+            let hPrev = hs.rows(rows), a = hidden.rows(rows), st = stats.rows(rows)
+            hPrev.assign(h)
+            a.assign(ex.rows(rows))
+            Tensor.gemm(h, encoderH.weight.value, transposeB: true, into: a, beta: 1)
+            Self.relu(a)
+            Self.affine(a, encoderStats, into: st)
+            // z = μ + exp(½ log σ²) ε, then φ_z.
+            let zt = z.rows(rows), sp = st.data, ep = epsilon.data + t * B * Z, zp = zt.data
+            for b in 0..<B {
+                for j in 0..<Z {
+                    let lv = min(max(sp[b * 2 * Z + Z + j], range.lowerBound), range.upperBound)
+                    zp[b * Z + j] = sp[b * 2 * Z + j] + Foundation.exp(0.5 * lv) * ep[b * Z + j]
+                }
+            }
+            let fzt = fz.rows(rows)
+            Self.affine(zt, phiZ, into: fzt)
+            Self.relu(fzt)
+            // Cell input [φ_x, φ_z].
+            let ip = cellInput.data, fxp = fx.data + t * B * H, fzp = fzt.data
+            for b in 0..<B {
+                (ip + b * 2 * H).update(from: fxp + b * H, count: H)
+                (ip + b * 2 * H + H).update(from: fzp + b * H, count: H)
+            }
+            let step = cell.forward(cellInput, state: RNNState(h: h))
+            h = step.state.h
+            caches.append(step.cache)
+        }
+
+        // Prior and decoder on h_{t−1} of every step, then the losses.
+        let priorHidden = prior.forward(hs)
+        Activation.relu.apply(inPlace: priorHidden)
+        let priorOut = priorStats.forward(priorHidden)  // [N, 2Z]
+        let decoderInput = Tensor.concatenateLast([fz, hs])
+        let decoderHiddenOut = decoderHidden.forward(decoderInput)
+        Activation.relu.apply(inPlace: decoderHiddenOut)
+        let logits = decoderOutput.forward(decoderHiddenOut)
+        let ce = softmaxCrossEntropy(logits: logits, targets: ids, gradientScale: scale)
+        let posterior = stats.splitLast([Z, Z]), priorParts = priorOut.splitLast([Z, Z])
+        let kl = Gaussian.kl(meanQ: posterior[0], logVarianceQ: posterior[1], meanP: priorParts[0],
+                             logVarianceP: priorParts[1], gradientScale: beta * scale)
+        let reconstruction = ce.total / Double(B)
+        let klMean = kl.perRow.reduce(0.0) { $0 + Double($1) } / Double(B)
+        let metrics = StepMetrics(loss: reconstruction + Double(beta) * klMean, reconstruction: reconstruction,
+                                  kl: klMean, tokens: N, sentences: B)
+        guard gradients else { return metrics }
+
+        // Decoder and prior backward (logits now hold dL/dlogits).
+        let dDecoderHidden = decoderOutput.backward(input: decoderHiddenOut, gradOutput: logits)!
+        let dDecoderInput = decoderHidden.backward(input: decoderInput,
+                                                   gradOutput: Activation.relu.backward(output: decoderHiddenOut, gradOutput: dDecoderHidden))!
+        let decoderParts = dDecoderInput.splitLast([H, H])
+        let dfzDecoder = decoderParts[0], dhs = decoderParts[1]
+        let dPriorHidden = priorStats.backward(input: priorHidden,
+                                               gradOutput: Tensor.concatenateLast([kl.gradMeanP, kl.gradLogVarianceP]))!
+        dhs.add(prior.backward(input: hs, gradOutput: Activation.relu.backward(output: priorHidden, gradOutput: dPriorHidden))!)
+
+        // Back through the recurrence. `carry` is dL/dh_t, the state the cell wrote at step t.
+        let dStats = Tensor(uninitialized: [N, 2 * Z])     // d(μ, log σ²) of every step
+        let dHiddenPre = Tensor(uninitialized: [N, H])     // d(encoder pre-activation)
+        let dfzPre = Tensor(uninitialized: [N, H])         // d(φ_z pre-activation)
+        let dfxCell = Tensor(uninitialized: [N, H])        // dφ_x from the cell input
+        let dz = Tensor(uninitialized: [B, Z]), dHidden = Tensor(uninitialized: [B, H])
+        var carry = Tensor(zeros: [B, H])
+        let gmq = kl.gradMeanQ.data, glq = kl.gradLogVarianceQ.data
+        for t in stride(from: T - 1, through: 0, by: -1) {
+            let rows = (t * B)..<((t + 1) * B)
+            let back = cell.backward(caches[t], gradState: RNNState(h: carry))
+            let dIn = back.gradInput.data
+            let dfzp = dfzPre.data + t * B * H, dfxp = dfxCell.data + t * B * H
+            let fzp = fz.data + t * B * H, dfzd = dfzDecoder.data + t * B * H
+            for b in 0..<B {
+                (dfxp + b * H).update(from: dIn + b * 2 * H, count: H)
+                for j in 0..<H {
+                    let i = b * H + j
+                    dfzp[i] = fzp[i] > 0 ? dIn[b * 2 * H + H + j] + dfzd[i] : 0
+                }
+            }
+            Tensor.gemm(dfzPre.rows(rows), phiZ.weight.value, into: dz)
+            // Reparameterisation and the KL's own gradient into d(μ, log σ²).
+            let sp = stats.data + t * B * 2 * Z, ep = epsilon.data + t * B * Z, dzp = dz.data
+            let dsp = dStats.data + t * B * 2 * Z
+            for b in 0..<B {
+                for j in 0..<Z {
+                    let i = t * B * Z + b * Z + j
+                    let raw = sp[b * 2 * Z + Z + j]
+                    let inside = raw >= range.lowerBound && raw <= range.upperBound
+                    let lv = min(max(raw, range.lowerBound), range.upperBound)
+                    let g = dzp[b * Z + j]
+                    dsp[b * 2 * Z + j] = g + gmq[i]
+                    dsp[b * 2 * Z + Z + j] = (inside ? g * ep[b * Z + j] * 0.5 * Foundation.exp(0.5 * lv) : 0) + glq[i]
+                }
+            }
+            Tensor.gemm(dStats.rows(rows), encoderStats.weight.value, into: dHidden)
+            let dhp = dHiddenPre.data + t * B * H, ap = hidden.data + t * B * H, dh = dHidden.data
+            for i in 0..<(B * H) { dhp[i] = ap[i] > 0 ? dh[i] : 0 }
+            // dL/dh_{t−1}: through the cell, the encoder's h-half, and the prior and decoder.
+            let next = back.gradState.h
+            Tensor.gemm(dHiddenPre.rows(rows), encoderH.weight.value, into: next, beta: 1)
+            next.add(dhs.rows(rows))
+            carry = next
+        }
+
+        // Weight gradients of the per-step layers, one GEMM each over all steps.
+        encoderStats.backward(input: hidden, gradOutput: dStats, needInputGradient: false)
+        phiZ.backward(input: z, gradOutput: dfzPre, needInputGradient: false)
+        encoderH.backward(input: hs, gradOutput: dHiddenPre, needInputGradient: false)
+        let dfx = encoderX.backward(input: fx, gradOutput: dHiddenPre)!
+        dfx.add(dfxCell)
+        let dEmbedded = phiX.backward(input: embedded, gradOutput: Activation.relu.backward(output: fx, gradOutput: dfx))!
+        if embedding.weight.isTrainable { embedding.backward(ids: ids, gradOutput: dEmbedded) }
+        return metrics
+    }
+
+    /// y = x·Wᵀ + b into a preallocated `y` (a row block of a larger tensor).
+    @inline(__always) static func affine(_ x: Tensor, _ layer: Linear, into y: Tensor) {
+        if let bias = layer.bias {
+            let n = layer.outputSize, yp = y.data, bp = bias.value.data
+            for r in 0..<y.rowCount { (yp + r * n).update(from: bp, count: n) }
+            Tensor.gemm(x, layer.weight.value, transposeB: true, into: y, beta: 1)
+        } else {
+            Tensor.gemm(x, layer.weight.value, transposeB: true, into: y, beta: 0)
+        }
+    }
+
+    @inline(__always) static func relu(_ x: Tensor) {
+        let p = x.data
+        for i in 0..<x.count where p[i] < 0 { p[i] = 0 }
+    }
+}
