@@ -9,7 +9,7 @@
 // `--shards N` (sentence and character VAEs; default 2 as in training): each batch runs as N
 // slices on model replicas, one thread each, with single-threaded GEMMs
 // (DataParallelSentenceVAE); `--shards 1` runs the whole batch at once with `--threads` OpenBLAS
-// threads inside each GEMM. The VRNN runs one batch with `--threads` OpenBLAS threads.
+// threads inside each GEMM. The VRNN is split the same way (DataParallelVRNN).
 //
 // Word batches are random but realistic: Zipf-distributed word ids (rank r has weight 1/r, as
 // word frequencies), lengths uniform in 5…15, post-padded to 15. Character batches are
@@ -115,10 +115,11 @@ case .sentence(let c):
     }
 case .vrnn(let c):
     let vrnn = VRNN(configuration: c, rng: &rng)
+    let parallel = DataParallelVRNN(model: vrnn, shards: shards)
     params = vrnn.namedParameters
     step = { b in
         params.zeroGradients()
-        let m = vrnn.trainStep(b, objective: ObjectiveSettings(beta: 1), rng: &rng)
+        let m = parallel.trainStep(b, objective: ObjectiveSettings(beta: 1), rng: &rng)
         clipGradientNorm(params, maxNorm: 5)
         adam.update(params)
         return m.loss
@@ -178,12 +179,10 @@ repeat {
 
 let positions = steps * spec.batch * spec.length
 let trainable = params.filter(\.parameter.isTrainable).reduce(0) { $0 + $1.parameter.value.count }
-let usesShards: Bool
-if case .sentence = spec.network { usesShards = true } else { usesShards = false }
 let result: [String: Any] = [
     "model": model, "tool": "vae-pipeline", "steps": steps, "seconds": elapsed, "tokens": tokens, "positions": positions,
     "tokens_per_s": Double(tokens) / elapsed, "positions_per_s": Double(positions) / elapsed,
-    "seconds_per_step": elapsed / Double(steps), "final_loss": lastLoss, "threads": threads, "shards": usesShards ? shards : 1,
+    "seconds_per_step": elapsed / Double(steps), "final_loss": lastLoss, "threads": threads, "shards": shards,
     "params": trainable,
 ]
 let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .prettyPrinted])

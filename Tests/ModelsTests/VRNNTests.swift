@@ -25,7 +25,7 @@ import NeuralCore
         let batch = TokenBatch(sentences: ids, time: 5)
         func loss(gradients: Bool) -> Double {
             var noise = RandomGenerator(seed: 77)
-            return model.run(batch, beta: 0.7, gradients: gradients, rng: &noise).loss
+            return model.run(batch, beta: 0.7, gradients: gradients, normalizer: 3, rng: &noise).loss
         }
         let params = model.namedParameters
         params.zeroGradients()
@@ -34,6 +34,28 @@ import NeuralCore
         for p in params where p.parameter.isTrainable {
             checked += expectGradient("vrnn: \(p.name)", of: p.parameter.value, analytic: p.parameter.gradient, eps: 3e-4,
                                       rtol: 3e-2, atol: 3e-3) { loss(gradients: false) }
+        }
+        #expect(checked > 80)
+    }
+
+    /// Two slices on replicas (DataParallelVRNN): the merged gradient is the whole batch's.
+    @Test func dataParallelGradient() {
+        var rng = RandomGenerator(seed: 21)
+        let model = VRNN(configuration: Self.tiny, rng: &rng)
+        let parallel = DataParallelVRNN(model: model, shards: 2)
+        let batch = TokenBatch(sentences: [[1, 4, 6, 0], [3, 3, 5, 1], [0, 2, 4, 6]], time: 4)
+        func loss() -> Double {
+            var noise = RandomGenerator(seed: 5)
+            return parallel.trainStep(batch, objective: ObjectiveSettings(beta: 0.5), rng: &noise).loss
+        }
+        let params = model.namedParameters
+        params.zeroGradients()
+        _ = loss()
+        let analytic = params.map { $0.parameter.gradient.copy() }
+        var checked = 0
+        for (p, g) in zip(params, analytic) where p.parameter.isTrainable {
+            checked += expectGradient("parallel vrnn: \(p.name)", of: p.parameter.value, analytic: g, eps: 3e-4,
+                                      rtol: 3e-2, atol: 3e-3) { loss() }
         }
         #expect(checked > 80)
     }

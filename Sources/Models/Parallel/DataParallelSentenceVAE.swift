@@ -33,50 +33,31 @@ public final class DataParallelSentenceVAE: @unchecked Sendable {
     public let model: SentenceVAE
     /// The number of slices per batch (at most the batch size is used).
     public let shards: Int
-    private let replicas: [SentenceVAE]
-    /// `namedParameters` of each replica, computed once.
-    private let parameterLists: [[NamedParameter]]
+    private let replicas: ModelReplicas<SentenceVAE>
 
     public init(model: SentenceVAE, shards: Int) {
         precondition(shards >= 1, "DataParallelSentenceVAE: shards must be at least 1, got \(shards).")
         self.model = model
         self.shards = shards
-        // A replica's own initial weights are dropped at once for the shared ones.
-        var unused = RandomGenerator(seed: 0)
-        var all = [model]
-        let primary = model.namedParameters
-        for _ in 1..<shards {
-            let replica = SentenceVAE(configuration: model.configuration, rng: &unused)
-            for (mine, theirs) in zip(replica.namedParameters, primary) {
-                precondition(mine.name == theirs.name, "DataParallelSentenceVAE: parameter \(mine.name) vs \(theirs.name).")
-                mine.parameter.shareValue(of: theirs.parameter)
-            }
-            all.append(replica)
+        replicas = ModelReplicas(primary: model, count: shards) {
+            var unused = RandomGenerator(seed: 0)
+            return SentenceVAE(configuration: model.configuration, rng: &unused)
         }
-        replicas = all
-        parameterLists = all.map(\.namedParameters)
-        if shards > 1 { LinearAlgebra.setThreadCount(1) }
-    }
-
-    /// The sentence ranges of the slices of a batch of `batchSize`.
-    func slices(_ batchSize: Int) -> [Range<Int>] {
-        let n = min(shards, batchSize)
-        return (0..<n).map { i in (i * batchSize / n)..<((i + 1) * batchSize / n) }
     }
 
     /// Forward + backward on `batch`, split across the replicas; **accumulates** the batch's
     /// gradient into the primary model's parameters (the caller zeroes, clips and steps), exactly
     /// like ``SentenceVAE/trainStep(_:objective:rng:)``.
     public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics {
-        let parts = slices(batch.batchSize)
+        let parts = replicas.slices(batch.batchSize)
         if parts.count == 1 { return model.trainStep(batch, objective: objective, rng: &rng) }
         let n = parts.count, B = batch.batchSize
         let generators = parts.map { _ in rng.split() }
         let batches = parts.map { batch.rows($0) }
-        let replicas = self.replicas
+        let replicas = self.replicas.models
 
         // Phase 1: the encoders, to know the whole batch's per-dimension KL before any gradient.
-        let encoded = Self.concurrentMap(n) { i -> (SentenceVAE.EncoderPass, RandomGenerator) in
+        let encoded = ModelReplicas<SentenceVAE>.concurrentMap(n) { i -> (SentenceVAE.EncoderPass, RandomGenerator) in
             var r = generators[i]
             let e = replicas[i].encodeForward(batches[i], training: true, rng: &r)
             return (e, r)
@@ -91,12 +72,12 @@ public final class DataParallelSentenceVAE: @unchecked Sendable {
             klMeans = sums.map { $0 / Double(B) }
         }
         // Phase 2: decoders, losses and the backward passes.
-        let outcomes = Self.concurrentMap(n) { i -> SentenceVAE.Outcome in
+        let outcomes = ModelReplicas<SentenceVAE>.concurrentMap(n) { i -> SentenceVAE.Outcome in
             var r = encoded[i].1
             return replicas[i].finish(batches[i], encoded: encoded[i].0, objective: objective, training: true,
                                       gradients: true, normalizer: B, klDimensionMeans: klMeans, rng: &r)
         }
-        mergeGradients()
+        self.replicas.mergeGradients()
 
         var reconstruction = 0.0, kl = 0.0, tokens = 0
         for o in outcomes {
@@ -113,12 +94,12 @@ public final class DataParallelSentenceVAE: @unchecked Sendable {
     /// ``SentenceVAE/evaluate(_:rng:)`` with the slices evaluated concurrently; the per-sentence
     /// results are in the batch's order.
     public func evaluate(_ batch: TokenBatch, rng: inout RandomGenerator) -> EvaluationResult {
-        let parts = slices(batch.batchSize)
+        let parts = replicas.slices(batch.batchSize)
         if parts.count == 1 { return model.evaluate(batch, rng: &rng) }
         let generators = parts.map { _ in rng.split() }
         let batches = parts.map { batch.rows($0) }
-        let replicas = self.replicas
-        let results = Self.concurrentMap(parts.count) { i -> EvaluationResult in
+        let replicas = self.replicas.models
+        let results = ModelReplicas<SentenceVAE>.concurrentMap(parts.count) { i -> EvaluationResult in
             var r = generators[i]
             return replicas[i].evaluate(batches[i], rng: &r)
         }
@@ -127,17 +108,6 @@ public final class DataParallelSentenceVAE: @unchecked Sendable {
                                 tokens: results.reduce(0) { $0 + $1.tokens },
                                 means: Self.stackRows(results.map(\.means)),
                                 logVariances: Self.stackRows(results.map(\.logVariances)))
-    }
-
-    /// Adds every replica's gradients into the primary's and clears the replica's.
-    private func mergeGradients() {
-        let primary = parameterLists[0]
-        for list in parameterLists.dropFirst() {
-            for (p, q) in zip(primary, list) where p.parameter.isTrainable {
-                p.parameter.accumulateGradient(from: q.parameter)
-                q.parameter.zeroGradient()
-            }
-        }
     }
 
     /// `[b_i, Z]` tensors → `[Σ b_i, Z]`.
@@ -151,21 +121,4 @@ public final class DataParallelSentenceVAE: @unchecked Sendable {
         }
         return out
     }
-
-    /// `body(i)` for every i in 0..<n on concurrent threads; the results in order of i.
-    static func concurrentMap<T>(_ n: Int, _ body: (Int) -> T) -> [T] {
-        let results = UnsafeMutablePointer<T>.allocate(capacity: n)
-        defer { results.deallocate() }
-        // Each iteration initialises its own element; the box only tells the compiler so.
-        withoutActuallyEscaping({ (i: Int) in (results + i).initialize(to: body(i)) }) { escapable in
-            let box = ConcurrentWork(run: escapable)
-            DispatchQueue.concurrentPerform(iterations: n) { box.run($0) }
-        }
-        let array = Array(UnsafeBufferPointer(start: results, count: n))
-        results.deinitialize(count: n)
-        return array
-    }
 }
-
-/// A closure run by several threads at once on disjoint data (see `concurrentMap`).
-private struct ConcurrentWork: @unchecked Sendable { let run: (Int) -> Void }

@@ -66,18 +66,20 @@ public final class VRNN: Module, @unchecked Sendable {
     /// clips and steps). `reconstruction` and `kl` are sums over a sequence's steps, averaged
     /// over the batch; tokens are `B · T`.
     public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics {
-        run(batch, beta: objective.beta, gradients: true, rng: &rng)
+        run(batch, beta: objective.beta, gradients: true, normalizer: batch.batchSize, rng: &rng)
     }
 
     /// The same terms without gradients (one ε sample): the negative ELBO per sequence is
     /// `reconstruction + kl`.
     public func evaluate(_ batch: TokenBatch, rng: inout RandomGenerator) -> StepMetrics {
-        run(batch, beta: 1, gradients: false, rng: &rng)
+        run(batch, beta: 1, gradients: false, normalizer: batch.batchSize, rng: &rng)
     }
 
     // MARK: The step
 
-    func run(_ batch: TokenBatch, beta: Float, gradients: Bool, rng: inout RandomGenerator) -> StepMetrics {
+    /// - Parameter normalizer: the batch size losses and gradients are averaged over — the whole
+    ///   batch's when `batch` is one slice of it (``DataParallelVRNN``), so slices add up.
+    func run(_ batch: TokenBatch, beta: Float, gradients: Bool, normalizer: Int, rng: inout RandomGenerator) -> StepMetrics {
         let c = configuration, B = batch.batchSize, T = batch.time, H = c.hidden, Z = c.latent, N = B * T
         precondition(batch.lengths.allSatisfy { $0 == T }, "VRNN: every sequence must fill the window of \(T) steps.")
         // Time-major ids: row t·B + b is sequence b at step t.
@@ -89,7 +91,7 @@ public final class VRNN: Module, @unchecked Sendable {
                 ids[t * B + b] = id
             }
         }
-        let scale = 1 / Float(B)
+        let scale = 1 / Float(normalizer)
 
         // Everything that does not depend on the recurrence, for all positions at once.
         let embedded = embedding.forward(ids, shape: [N])
@@ -150,8 +152,8 @@ public final class VRNN: Module, @unchecked Sendable {
         let posterior = stats.splitLast([Z, Z]), priorParts = priorOut.splitLast([Z, Z])
         let kl = Gaussian.kl(meanQ: posterior[0], logVarianceQ: posterior[1], meanP: priorParts[0],
                              logVarianceP: priorParts[1], gradientScale: beta * scale)
-        let reconstruction = ce.total / Double(B)
-        let klMean = kl.perRow.reduce(0.0) { $0 + Double($1) } / Double(B)
+        let reconstruction = ce.total / Double(normalizer)
+        let klMean = kl.perRow.reduce(0.0) { $0 + Double($1) } / Double(normalizer)
         let metrics = StepMetrics(loss: reconstruction + Double(beta) * klMean, reconstruction: reconstruction,
                                   kl: klMean, tokens: N, sentences: B)
         guard gradients else { return metrics }

@@ -1,0 +1,68 @@
+import Foundation
+import NeuralCore
+
+/// A model and replicas of it that share its weights but own their gradients — the machinery of
+/// data-parallel training (``DataParallelSentenceVAE``, ``DataParallelVRNN``).
+///
+/// Replica 0 is the primary model itself. Every other replica is built by `make` (its own initial
+/// weights are dropped at once) and then reads the primary's weight tensors through
+/// ``Parameter/shareValue(of:)``, so an optimiser step on the primary is seen by all of them with
+/// no copy. GEMMs run single-threaded while replicas exist (`LinearAlgebra.threadCount` is set to
+/// 1): the replicas' threads are the parallelism.
+final class ModelReplicas<Model: Module>: @unchecked Sendable {
+    let models: [Model]
+    /// `namedParameters` of each replica, computed once.
+    private let parameterLists: [[NamedParameter]]
+
+    init(primary: Model, count: Int, make: () -> Model) {
+        precondition(count >= 1, "ModelReplicas: count must be at least 1, got \(count).")
+        var all = [primary]
+        let shared = primary.namedParameters
+        for _ in 1..<count {
+            let replica = make()
+            for (mine, theirs) in zip(replica.namedParameters, shared) {
+                precondition(mine.name == theirs.name, "ModelReplicas: parameter \(mine.name) vs \(theirs.name).")
+                mine.parameter.shareValue(of: theirs.parameter)
+            }
+            all.append(replica)
+        }
+        models = all
+        parameterLists = all.map(\.namedParameters)
+        if count > 1 { LinearAlgebra.setThreadCount(1) }
+    }
+
+    /// The sentence ranges of the slices of a batch of `batchSize` (at most one per replica, none
+    /// empty).
+    func slices(_ batchSize: Int) -> [Range<Int>] {
+        let n = min(models.count, batchSize)
+        return (0..<n).map { i in (i * batchSize / n)..<((i + 1) * batchSize / n) }
+    }
+
+    /// Adds every replica's gradients into the primary's and clears the replica's.
+    func mergeGradients() {
+        let primary = parameterLists[0]
+        for list in parameterLists.dropFirst() {
+            for (p, q) in zip(primary, list) where p.parameter.isTrainable {
+                p.parameter.accumulateGradient(from: q.parameter)
+                q.parameter.zeroGradient()
+            }
+        }
+    }
+
+    /// `body(i)` for every i in 0..<n on concurrent threads; the results in order of i.
+    static func concurrentMap<T>(_ n: Int, _ body: (Int) -> T) -> [T] {
+        let results = UnsafeMutablePointer<T>.allocate(capacity: n)
+        defer { results.deallocate() }
+        // Each iteration initialises its own element; the box only tells the compiler so.
+        withoutActuallyEscaping({ (i: Int) in (results + i).initialize(to: body(i)) }) { escapable in
+            let box = ConcurrentWork(run: escapable)
+            DispatchQueue.concurrentPerform(iterations: n) { box.run($0) }
+        }
+        let array = Array(UnsafeBufferPointer(start: results, count: n))
+        results.deinitialize(count: n)
+        return array
+    }
+}
+
+/// A closure run by several threads at once on disjoint data (see `concurrentMap`).
+private struct ConcurrentWork: @unchecked Sendable { let run: (Int) -> Void }
