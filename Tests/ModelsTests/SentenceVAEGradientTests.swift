@@ -21,6 +21,7 @@ import NeuralCore
         ("latent at every step only", tiny { $0.latentAtEveryStep = true; $0.latentToInitialState = false }),
         ("latent both ways, 2 layers, gru decoder", tiny { $0.latentAtEveryStep = true; $0.decoderLayers = 2; $0.encoderLayers = 2; $0.decoderCell = .gru }),
         ("word + embedding dropout (fixed rng)", tiny { $0.wordDropout = 0.4; $0.embeddingDropout = 0.2 }),
+        ("output dropout (fixed rng)", tiny { $0.outputDropout = 0.3 }),
     ]
 
     static func check(_ configuration: SentenceVAEConfiguration, label: String, objective: ObjectiveSettings) {

@@ -155,7 +155,8 @@ public final class SentenceVAE: Module, @unchecked Sendable {
         var embeddedMask: Tensor?
         var cache: RecurrentNetwork.Cache
         var initialStatePre: Tensor?  // latent_to_state output [B, stateWidth]
-        var packed: Tensor          // [N, H] hidden states of the real steps
+        var packed: Tensor          // [N, H] hidden states of the real steps (after output dropout)
+        var outputMask: Tensor?     // the output dropout's scaled mask, [N, H]
         var rows: [Int]             // packed row → b·(T+1) + t
         var targets: [Int]          // [N]
         var rowSentence: [Int]      // [N]
@@ -226,15 +227,18 @@ public final class SentenceVAE: Module, @unchecked Sendable {
                 rowSentence.append(b)
             }
         }
+        let outputDrop = Dropout(rate: c.outputDropout ?? 0).forward(packed, training: training, rng: &rng)
         return DecoderPass(inputIds: inputIds, embeddedMask: drop.mask, cache: dec.cache, initialStatePre: pre,
-                           packed: packed, rows: rows, targets: targets, rowSentence: rowSentence)
+                           packed: outputDrop.output, outputMask: outputDrop.mask, rows: rows, targets: targets,
+                           rowSentence: rowSentence)
     }
 
     /// Given dL/d(packed hidden states) `[N, H]`, back-propagates through the decoder and returns dL/dz.
     func decodeBackward(_ d: DecoderPass, batch: TokenBatch, z: Tensor, gradPacked: Tensor) -> Tensor {
         let c = configuration, B = batch.batchSize, TD = batch.time + 1, H = c.decoderHidden, Z = c.latent
         let dOut = Tensor(zeros: [B, TD, H])
-        let g = gradPacked.data, o = dOut.data
+        let dPacked = Dropout(rate: c.outputDropout ?? 0).backward(mask: d.outputMask, gradOutput: gradPacked)
+        let g = dPacked.data, o = dOut.data
         for (i, row) in d.rows.enumerated() { (o + row * H).update(from: g + i * H, count: H) }
         let back = decoder.backward(d.cache, gradOutput: dOut, gradFinalStates: nil)
         let dz = Tensor(zeros: [B, Z])

@@ -35,6 +35,10 @@ public struct SentenceVAEConfiguration: Codable, Sendable, Hashable {
     /// Probability of replacing a decoder input token by `<unk>` during training (never `<bos>`
     /// or padding); Bowman et al.'s word dropout, which forces the decoder to use z.
     public var wordDropout: Float = 0
+    /// Inverted dropout on the decoder's hidden states before the output projection during
+    /// training (texar's `dec_dropout_out`). Optional so that configurations saved before it
+    /// existed still decode; nil means 0.
+    public var outputDropout: Float? = nil
 
     public init(vocabularySize: Int, embeddingDimension: Int = 300, freezeEmbeddings: Bool = false,
                 embeddingDropout: Float = 0, encoderCell: RecurrentCellKind = .lstm, encoderHidden: Int = 256,
@@ -74,6 +78,7 @@ public struct SentenceVAEConfiguration: Codable, Sendable, Hashable {
         precondition(latentToInitialState || latentAtEveryStep,
                      "The decoder must see z: enable latentToInitialState and/or latentAtEveryStep.")
         precondition(wordDropout >= 0 && wordDropout <= 1 && embeddingDropout >= 0 && embeddingDropout < 1)
+        precondition((0..<1).contains(outputDropout ?? 0), "outputDropout must be at least 0 and below 1.")
     }
 }
 

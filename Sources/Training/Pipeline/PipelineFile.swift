@@ -151,6 +151,8 @@ public struct ModelSection: Codable, Sendable, Equatable {
     public var latent: Int?
     public var decoder: DecoderSection?
     public var wordDropout: Float?
+    /// Dropout on the decoder's hidden states before the output projection.
+    public var outputDropout: Float?
 
     public init() {}
 
@@ -158,6 +160,7 @@ public struct ModelSection: Codable, Sendable, Equatable {
         case type, embedding, encoder, latent, decoder
         case embeddingDropout = "embedding_dropout"
         case wordDropout = "word_dropout"
+        case outputDropout = "output_dropout"
     }
 
     public struct EncoderSection: Codable, Sendable, Equatable {

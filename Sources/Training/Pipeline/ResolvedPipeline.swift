@@ -50,6 +50,7 @@ public struct ResolvedPipeline: Sendable {
         public var latentToInitialState: Bool
         public var latentAtEveryStep: Bool
         public var wordDropout: Float
+        public var outputDropout: Float
 
         /// The model configuration for a vocabulary of `vocabularySize` ids and vectors of `dimension`.
         public func configuration(vocabularySize: Int, embeddingDimension: Int, freeze: Bool) -> SentenceVAEConfiguration {
@@ -57,6 +58,7 @@ public struct ResolvedPipeline: Sendable {
             c.embeddingDimension = embeddingDimension
             c.freezeEmbeddings = freeze
             c.embeddingDropout = embeddingDropout
+            c.outputDropout = outputDropout > 0 ? outputDropout : nil
             c.encoderCell = encoderCell
             c.encoderHidden = encoderHidden
             c.encoderLayers = encoderLayers
@@ -254,7 +256,8 @@ public struct ResolvedPipeline: Sendable {
             latent: m.latent ?? 32,
             decoderCell: try cell(decoder.cell, "model.decoder.cell"), decoderHidden: decoder.hidden ?? 256,
             decoderLayers: decoder.layers ?? 1, latentToInitialState: decoder.zToInitialState ?? true,
-            latentAtEveryStep: decoder.zAtEveryStep ?? false, wordDropout: m.wordDropout ?? 0)
+            latentAtEveryStep: decoder.zAtEveryStep ?? false, wordDropout: m.wordDropout ?? 0,
+            outputDropout: m.outputDropout ?? 0)
         for (key, value) in [("model.encoder.hidden", model.encoderHidden), ("model.decoder.hidden", model.decoderHidden),
                              ("model.latent", model.latent), ("model.encoder.layers", model.encoderLayers),
                              ("model.decoder.layers", model.decoderLayers)] where value < 1 {
@@ -264,7 +267,8 @@ public struct ResolvedPipeline: Sendable {
         if !model.latentToInitialState && !model.latentAtEveryStep {
             throw invalid("model.decoder", "must use z somewhere: set z_to_initial_state or z_at_every_step")
         }
-        for (key, value) in [("model.word_dropout", model.wordDropout), ("model.embedding_dropout", model.embeddingDropout)] where !(0..<1).contains(value) {
+        for (key, value) in [("model.word_dropout", model.wordDropout), ("model.embedding_dropout", model.embeddingDropout),
+                             ("model.output_dropout", model.outputDropout)] where !(0..<1).contains(value) {
             throw invalid(key, "must be at least 0 and below 1")
         }
 
@@ -328,6 +332,8 @@ public struct ResolvedPipeline: Sendable {
             "decoder": "\(model.decoderCell.rawValue) \(model.decoderHidden) × \(model.decoderLayers) layer(s), z → \([model.latentToInitialState ? "initial state" : nil, model.latentAtEveryStep ? "every step" : nil].compactMap { $0 }.joined(separator: " and "))",
             "latent": "\(model.latent)",
             "word dropout": "\(model.wordDropout)",
+            "embedding dropout": "\(model.embeddingDropout)",
+            "output dropout": "\(model.outputDropout)",
             "optimizer": "\(training.optimizer.rawValue), learning rate \(training.learningRate), clip \(training.clipNorm)",
             "KL annealing": "\(training.annealing)",
             "free bits": "\(training.freeBits)",
