@@ -80,6 +80,15 @@ int32_t cicu_break_next_batch(cicu_break_iterator *iterator, int32_t *boundaries
     return count;
 }
 
+int32_t cicu_break_binary_rules(cicu_break_iterator *iterator, uint8_t *buffer, int32_t capacity,
+                                int32_t *status) {
+    UErrorCode code = (UErrorCode)*status;
+    int32_t length = ubrk_getBinaryRules((UBreakIterator *)iterator, capacity > 0 ? buffer : NULL,
+                                         capacity, &code);
+    *status = (int32_t)code;
+    return length;
+}
+
 const cicu_normalizer *cicu_normalizer_instance(int32_t form, int32_t *status) {
     UErrorCode code = (UErrorCode)*status;
     const UNormalizer2 *normalizer = NULL;

@@ -153,6 +153,19 @@ final class ICUBreakIterator {
     func nextBatch(boundaries: UnsafeMutablePointer<Int32>, ruleStatuses: UnsafeMutablePointer<Int32>, capacity: Int) -> Int {
         Int(cicu_break_next_batch(handle, boundaries, ruleStatuses, Int32(capacity)))
     }
+
+    /// The compiled rules this iterator runs (ICU's state tables and character classes, without
+    /// dictionaries): equal bytes mean equal boundaries and statuses outside dictionary scripts.
+    func binaryRules() throws(TokenizationError) -> [UInt8] {
+        var status: Int32 = 0
+        let length = cicu_break_binary_rules(handle, nil, 0, &status)
+        if status != ICUSystemCalls.bufferOverflowStatus { try ICUSystemCalls.check(status, "ubrk_getBinaryRules") }
+        var rules = [UInt8](repeating: 0, count: Int(length))
+        status = 0
+        _ = rules.withUnsafeMutableBufferPointer { cicu_break_binary_rules(handle, $0.baseAddress, length, &status) }
+        try ICUSystemCalls.check(status, "ubrk_getBinaryRules")
+        return rules
+    }
 }
 
 /// An ICU Normalizer2 instance. ICU owns these singletons (never freed) and they are immutable

@@ -8,7 +8,7 @@ final class Normalizer {
     private let lowercaseLocale: String?
     /// ASCII text may be lowercased without ICU unless the locale changes ASCII letters
     /// (Turkish and Azeri map "I" to dotless "ı").
-    private let asciiLowercaseIsPlain: Bool
+    let asciiLowercaseIsPlain: Bool
 
     private let converted = UTF16Buffer()
     private let normalized = UTF16Buffer()

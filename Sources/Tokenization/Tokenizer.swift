@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns records into tokens: normalize (UTF-8 → UTF-16, Unicode normalization, lowercasing),
 /// then split at the configured `TokenizationLevel`.
 ///
@@ -35,9 +37,30 @@ public final class Tokenizer {
     /// Per-record id scratch for `appendTokenIDs` (see there).
     private let idScratch = ReusableBuffer<Int32>(capacity: 1024)
 
+    /// The word level's fast path for plain-text records (see `PlainText` and
+    /// `PlainTextWordBreak`): whether it is on, and whether it maps A–Z to a–z.
+    private let plainTextWords: Bool
+    private let plainTextLowercases: Bool
+    private let plainTextBuffer = UTF16Buffer()
+
+    /// Whether the fast path for plain text is on. It gives the very tokens ICU gives and is
+    /// turned off only to compare the two: tests do it through
+    /// `init(configuration:plainTextFastPath:)`, a whole run with the environment variable
+    /// `VAE_PIPELINE_PLAIN_TEXT_FAST_PATH=0`.
+    var usesPlainTextFastPath: Bool { plainTextWords }
+
+    static let plainTextFastPathByDefault = ProcessInfo.processInfo.environment["VAE_PIPELINE_PLAIN_TEXT_FAST_PATH"] != "0"
+
     /// Opens the ICU objects the configuration needs. Throws `TokenizationError.invalidLocale`
     /// for an unknown locale and `.icuFailure` when ICU cannot open a break iterator.
-    public init(configuration: TokenizerConfiguration) throws(TokenizationError) {
+    public convenience init(configuration: TokenizerConfiguration) throws(TokenizationError) {
+        try self.init(configuration: configuration, plainTextFastPath: Self.plainTextFastPathByDefault)
+    }
+
+    /// Like `init(configuration:)`, with the plain-text fast path on or off (off: every record
+    /// goes through ICU). For tests that prove the two paths agree.
+    @_spi(Testing)
+    public init(configuration: TokenizerConfiguration, plainTextFastPath: Bool) throws(TokenizationError) {
         try configuration.validate()
         self.configuration = configuration
         normalizer = try Normalizer(normalization: configuration.normalization, lowercaseLocale: configuration.lowercaseLocale)
@@ -51,6 +74,15 @@ public final class Tokenizer {
         case .whitespace: segmenter = .whitespace(WhitespaceSegmenter())
         case .keras: segmenter = .keras(KerasSegmenter(filters: configuration.kerasFilters))
         }
+        // Exact only for the rules it reproduces, and when lowercasing plain text is A–Z → a–z
+        // (every normalization leaves plain text alone, except NFKC_Casefold's same mapping).
+        if plainTextFastPath, case .word(let words) = segmenter, words.plainTextIsExact,
+           configuration.lowercaseLocale == nil || normalizer.asciiLowercaseIsPlain {
+            plainTextWords = true
+        } else {
+            plainTextWords = false
+        }
+        plainTextLowercases = configuration.lowercaseLocale != nil || configuration.normalization == .nfkcCasefold
     }
 
     // MARK: Hot path
@@ -61,6 +93,10 @@ public final class Tokenizer {
     public func forEachToken(utf8: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt16>) -> Void) throws(TokenizationError) {
         if case .sentence(let sentences) = segmenter {
             try forEachSentence(utf8: utf8, sentences) { sentence in body(sentence) }
+            return
+        }
+        if plainTextWords, let count = PlainText.convert(utf8, into: plainTextBuffer, lowercasing: plainTextLowercases) {
+            PlainTextWordBreak.forEachToken(in: plainTextBuffer.prefix(count), keepsPunctuation: configuration.keepsPunctuation, body)
             return
         }
         let text = try normalizer.normalize(utf8: utf8)
@@ -145,13 +181,22 @@ public final class Tokenizer {
             try forEachToken(utf8: utf8) { ids.append(id($0)) }
             return
         }
-        let text = try normalizer.normalize(utf8: utf8)
-        idScratch.reserve(text.count)
-        let output = idScratch.base
         var count = 0
-        try split(text) { token in
-            output[count] = id(token)
-            count += 1
+        if plainTextWords, let units = PlainText.convert(utf8, into: plainTextBuffer, lowercasing: plainTextLowercases) {
+            idScratch.reserve(units)
+            let output = idScratch.base
+            PlainTextWordBreak.forEachToken(in: plainTextBuffer.prefix(units), keepsPunctuation: configuration.keepsPunctuation) { token in
+                output[count] = id(token)
+                count += 1
+            }
+        } else {
+            let text = try normalizer.normalize(utf8: utf8)
+            idScratch.reserve(text.count)
+            let output = idScratch.base
+            try split(text) { token in
+                output[count] = id(token)
+                count += 1
+            }
         }
         ids.append(contentsOf: idScratch.prefix(count))
     }

@@ -16,9 +16,14 @@ final class WordSegmenter {
     /// ICU's UBRK_WORD_NONE_LIMIT: statuses at or above it are words.
     private static let firstWordStatus: Int32 = 100
 
+    /// Whether the iterator runs the rules `PlainTextWordBreak` reproduces, so that plain text
+    /// may skip ICU (see there).
+    let plainTextIsExact: Bool
+
     init(locale: String, keepsPunctuation: Bool) throws(TokenizationError) {
         iterator = try ICUBreakIterator(.word, locale: locale)
         self.keepsPunctuation = keepsPunctuation
+        plainTextIsExact = PlainTextWordBreak.isExact(forRules: try iterator.binaryRules())
         boundaries = .allocate(capacity: Self.batchCapacity)
         ruleStatuses = .allocate(capacity: Self.batchCapacity)
     }

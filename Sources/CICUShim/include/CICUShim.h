@@ -52,6 +52,11 @@ int32_t cicu_break_rule_status(cicu_break_iterator *iterator);
 /// (0 when the text is exhausted). One C call per batch instead of two per token.
 int32_t cicu_break_next_batch(cicu_break_iterator *iterator, int32_t *boundaries,
                               int32_t *rule_statuses, int32_t capacity);
+/// Copies the iterator's compiled rules (ubrk_getBinaryRules: state tables and character
+/// classes) into `buffer`; returns their length, which may exceed `capacity` (then nothing is
+/// copied). Two iterators with equal binary rules find the same boundaries outside dictionaries.
+int32_t cicu_break_binary_rules(cicu_break_iterator *iterator, uint8_t *buffer, int32_t capacity,
+                                int32_t *status);
 
 // MARK: Normalization
 
