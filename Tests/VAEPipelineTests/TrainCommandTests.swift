@@ -140,6 +140,38 @@ import Testing
         #expect(result.standardOutput.contains("step 10"))
     }
 
+    /// The character-level recurrent VAE: characters as tokens, z at every decoder step; samples
+    /// are strings of the corpus's characters (joined without separators).
+    @Test func trainsACharacterLevelModel() throws {
+        let fixture = try Fixture(maxSteps: 10)
+        defer { fixture.remove() }
+        let pipeline = fixture.directory.appendingPathComponent("chars.yaml")
+        try """
+        name: chars
+        data: {inputs: [sentences.txt], validation_fraction: 0.1, validation_max_sentences: 32}
+        tokenizer: {level: character}
+        vocabulary: {max_size: 120}
+        batching: {batch_size: 16, max_length: 40, over_length: truncate}
+        model:
+          embedding: 8
+          encoder: {cell: lstm, hidden: 16}
+          latent: 4
+          decoder: {cell: lstm, hidden: 16, z_to_initial_state: false, z_at_every_step: true}
+        training: {max_steps: 10, validate_every: 10, checkpoint_every: 10, seed: 1, samples: 1}
+        output: chars-run
+        """.write(to: pipeline, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["train", "--stream", pipeline.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("Stopped: step limit reached — step 10"))
+        let run = fixture.directory.appendingPathComponent("chars-run")
+        let vocabulary = try String(contentsOf: run.appendingPathComponent("vocabulary.json"), encoding: .utf8)
+        #expect(vocabulary.contains("\"character\""))
+        let sample = try CommandRunner.run(["sample", run.path, "--count", "3", "--decoding", "sample", "--seed", "2"])
+        #expect(sample.status == 0, "\(sample.standardError)")
+        let lines = sample.standardOutput.split(separator: "\n")
+        #expect(lines.count == 3)
+    }
+
     @Test func badSettingsAreClearErrors() throws {
         let fixture = try Fixture(extra: "")
         defer { fixture.remove() }
