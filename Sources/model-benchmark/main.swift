@@ -6,10 +6,10 @@
 //
 // MODEL: sentence_vae (seed 004), bowman (timbmg), char_rvae (seed 000), vrnn (seed 001).
 //
-// `--shards N` (sentence and character VAEs; default 2 as in training): each batch runs as N
-// slices on model replicas, one thread each, with single-threaded GEMMs
-// (DataParallelSentenceVAE); `--shards 1` runs the whole batch at once with `--threads` OpenBLAS
-// threads inside each GEMM. The VRNN is split the same way (DataParallelVRNN).
+// `--shards N` (every model; default 2 as in training): each batch runs as N slices on model
+// replicas, one thread each, with single-threaded GEMMs (DataParallelSentenceVAE,
+// DataParallelCharacterVAE, DataParallelVRNN); `--shards 1` runs the whole batch at once with
+// `--threads` OpenBLAS threads inside each GEMM.
 //
 // Word batches are random but realistic: Zipf-distributed word ids (rank r has weight 1/r, as
 // word frequencies), lengths uniform in 5…15, post-padded to 15. Character batches are
@@ -23,6 +23,7 @@ import NeuralCore
 enum Network {
     case sentence(SentenceVAEConfiguration)
     case vrnn(VRNNConfiguration)
+    case character(CharacterVAEConfiguration)
 }
 
 enum BatchData { case words, characters }
@@ -48,13 +49,10 @@ let specs: [String: Spec] = [
         vocabularySize: 12_003, embeddingDimension: 300, encoderCell: .gru, encoderHidden: 256, latent: 16,
         decoderCell: .gru, decoderHidden: 256, latentToInitialState: true, wordDropout: 0.5)),
         data: .words, batch: 32, length: 15, learningRate: 1e-3),
-    // seed-000 character RVAE: the sentence VAE at the character level — embedding 64 over 128
-    // symbols, LSTM 256 encoder and decoder, latent 32 fed at every decoder step, length 50,
-    // batch 64. (Ours also predicts an end symbol after the 50 characters: 51 decoder steps to
-    // PyTorch's 50, counted as 50 tokens.)
-    "char_rvae": Spec(network: .sentence(SentenceVAEConfiguration(
-        vocabularySize: 128, embeddingDimension: 64, encoderCell: .lstm, encoderHidden: 256, latent: 32,
-        decoderCell: .lstm, decoderHidden: 256, latentToInitialState: false, latentAtEveryStep: true)),
+    // seed-000 character RVAE (CharacterVAE, the CharRVAE of torch_models.py): embedding 64 over 128
+    // symbols, LSTM 256 encoder and decoder, latent 32 fed at every decoder step, length 50, batch 64.
+    "char_rvae": Spec(network: .character(CharacterVAEConfiguration(
+        vocabularySize: 128, embeddingDimension: 64, encoderHidden: 256, latent: 32, decoderHidden: 256)),
         data: .characters, batch: 64, length: 50, learningRate: 1e-3),
     // seed-001 VRNN: GRU cell 64, embedding 64, latent 64, 128 symbols, length 300, batch 64.
     "vrnn": Spec(network: .vrnn(VRNNConfiguration(vocabularySize: 128, embeddingDimension: 64, hidden: 64, latent: 64)),
@@ -105,6 +103,17 @@ switch spec.network {
 case .sentence(let c):
     let vae = SentenceVAE(configuration: c, rng: &rng)
     let parallel = DataParallelSentenceVAE(model: vae, shards: shards)
+    params = vae.namedParameters
+    step = { b in
+        params.zeroGradients()
+        let m = parallel.trainStep(b, objective: ObjectiveSettings(beta: 1), rng: &rng)
+        clipGradientNorm(params, maxNorm: 5)
+        adam.update(params)
+        return m.loss
+    }
+case .character(let c):
+    let vae = CharacterVAE(configuration: c, rng: &rng)
+    let parallel = DataParallelCharacterVAE(model: vae, shards: shards)
     params = vae.namedParameters
     step = { b in
         params.zeroGradients()

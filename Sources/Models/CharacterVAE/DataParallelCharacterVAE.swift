@@ -1,0 +1,80 @@
+import Foundation
+import NeuralCore
+
+/// Data-parallel training of a ``CharacterVAE``: each batch is cut into `shards` slices that run
+/// forward and backward concurrently on replicas sharing the primary's weights (see
+/// ``DataParallelSentenceVAE`` for the design and why: the recurrent GEMMs `[B, H]·[H, 4H]` are
+/// too small for OpenBLAS's threads to help much, two halves of the batch on one core each do).
+///
+/// The objective is the whole batch's: each slice divides its sums by the whole batch's size,
+/// and free bits decide on the whole batch's per-dimension KL, gathered between the encoder and
+/// decoder phases. ε and character dropout of each slice come from a generator split off `rng`,
+/// so results depend on `shards`, never on the number of cores.
+public final class DataParallelCharacterVAE: @unchecked Sendable {
+    /// The primary model (replica 0): the one the optimiser updates and checkpoints save.
+    public let model: CharacterVAE
+    public let shards: Int
+    private let replicas: ModelReplicas<CharacterVAE>
+
+    public init(model: CharacterVAE, shards: Int) {
+        precondition(shards >= 1, "DataParallelCharacterVAE: shards must be at least 1, got \(shards).")
+        self.model = model
+        self.shards = shards
+        replicas = ModelReplicas(primary: model, count: shards) {
+            var unused = RandomGenerator(seed: 0)
+            return CharacterVAE(configuration: model.configuration, rng: &unused)
+        }
+    }
+
+    /// ``CharacterVAE/trainStep(_:objective:rng:)`` over the slices; **accumulates** the batch's
+    /// gradient into the primary model's parameters.
+    public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics {
+        let parts = replicas.slices(batch.batchSize)
+        if parts.count == 1 { return model.trainStep(batch, objective: objective, rng: &rng) }
+        let n = parts.count, B = batch.batchSize
+        let generators = parts.map { _ in rng.split() }
+        let batches = parts.map { batch.rows($0) }
+        let models = replicas.models
+        // Phase 1: the encoders, so that free bits see the whole batch's KL before any gradient.
+        let encoded = ModelReplicas<CharacterVAE>.concurrentMap(n) { models[$0].encodeForward(batches[$0]) }
+        var klMeans: [Double]? = nil
+        if objective.freeBits > 0 {
+            var sums = [Double](repeating: 0, count: model.configuration.latent)
+            for e in encoded {
+                let s = KLTerm.sums(mean: e.mean, logVariance: e.logVariance).perDimension
+                for d in sums.indices { sums[d] += s[d] }
+            }
+            klMeans = sums.map { $0 / Double(B) }
+        }
+        // Phase 2: decoders, losses and the backward passes.
+        let outcomes = ModelReplicas<CharacterVAE>.concurrentMap(n) { i -> CharacterVAE.Outcome in
+            var r = generators[i]
+            return models[i].finish(batches[i], encoded: encoded[i], objective: objective, training: true, gradients: true,
+                                    normalizer: B, klDimensionMeans: klMeans, rng: &r)
+        }
+        replicas.mergeGradients()
+        let reconstruction = outcomes.reduce(0) { $0 + $1.metrics.reconstruction }
+        let kl = outcomes.reduce(0) { $0 + $1.metrics.kl }
+        let klTerm = klMeans.map { $0.reduce(0.0) { $0 + max($1, Double(objective.freeBits)) } } ?? kl
+        return StepMetrics(loss: reconstruction + Double(objective.beta) * klTerm, reconstruction: reconstruction, kl: kl,
+                           tokens: outcomes.reduce(0) { $0 + $1.metrics.tokens }, sentences: B)
+    }
+
+    /// ``CharacterVAE/evaluate(_:rng:)`` with the slices evaluated concurrently; per-sequence
+    /// results in the batch's order.
+    public func evaluate(_ batch: TokenBatch, rng: inout RandomGenerator) -> EvaluationResult {
+        let parts = replicas.slices(batch.batchSize)
+        if parts.count == 1 { return model.evaluate(batch, rng: &rng) }
+        let generators = parts.map { _ in rng.split() }
+        let batches = parts.map { batch.rows($0) }
+        let models = replicas.models
+        let results = ModelReplicas<CharacterVAE>.concurrentMap(parts.count) { i -> EvaluationResult in
+            var r = generators[i]
+            return models[i].evaluate(batches[i], rng: &r)
+        }
+        return EvaluationResult(perSentenceReconstruction: results.flatMap(\.perSentenceReconstruction),
+                                perSentenceKL: results.flatMap(\.perSentenceKL), tokens: results.reduce(0) { $0 + $1.tokens },
+                                means: DataParallelSentenceVAE.stackRows(results.map(\.means)),
+                                logVariances: DataParallelSentenceVAE.stackRows(results.map(\.logVariances)))
+    }
+}
