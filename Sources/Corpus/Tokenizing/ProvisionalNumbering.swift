@@ -9,7 +9,8 @@ import Tokenization
 /// zero, as in any bounded counter), plus four bytes per number ever issued.
 public struct ProvisionalNumbering: Sendable {
     public let maxDistinctTokens: Int?
-    private var index = TokenIndex(minimumCapacity: 1 << 16)
+    /// Starts small and grows: a published snapshot is copied whole at the next insertion.
+    private var index = TokenIndex(minimumCapacity: 1 << 10)
     /// Per live entry of `index`: its count and its provisional number.
     private var counts: [Int] = []
     private var numbers: [Int32] = []
@@ -18,6 +19,16 @@ public struct ProvisionalNumbering: Sendable {
     public private(set) var totalOccurrences = 0
     public private(set) var prunedDistinctTokens = 0
     public private(set) var prunedOccurrences = 0
+    /// Identifies the current run of `index` between prunes (see ``NumberingSnapshot``); the
+    /// box is shared by copies of this value until one of them changes, which then takes a new
+    /// lineage so that the copies' snapshots are never confused.
+    private var lineage = Lineage()
+    /// Entries in the last snapshot published for this lineage (0: none yet).
+    private var publishedCount = 0
+
+    private final class Lineage: Sendable {
+        let value = NumberingSnapshot.newLineage()
+    }
 
     public init(maxDistinctTokens: Int?) {
         self.maxDistinctTokens = maxDistinctTokens
@@ -27,28 +38,84 @@ public struct ProvisionalNumbering: Sendable {
     public var distinctTokens: Int { index.count }
 
     /// Adds a chunk's counts and rewrites its local indices as provisional numbers.
+    ///
+    /// Numbers go to tokens new to the numbering in the order they first occur in the chunk, so
+    /// that they follow first appearance in the corpus. Tokens the worker found in a snapshot
+    /// of this lineage are entries of `index` already: only their counts are added.
     public mutating func absorb(_ chunk: inout LocallyNumberedChunk) {
+        if !isKnownUniquelyReferenced(&lineage) {
+            lineage = Lineage()
+            publishedCount = 0
+        }
+        let snapshot = chunk.snapshot
+        let snapshotIsCurrent = snapshot?.lineage == lineage.value
         var numberOfLocal = [Int32](repeating: 0, count: chunk.tokens.count)
-        for local in 0..<chunk.tokens.count {
-            let (entry, inserted) = chunk.tokens.withUnits(at: local) { index.insert($0) }
-            let count = chunk.counts[local]
-            if inserted {
-                counts.append(count)
-                numbers.append(Int32(truncatingIfNeeded: issued))
-                issued += 1
+        // Only for a snapshot of another lineage (after a prune): its entries by their text.
+        var numberOfStaleEntry: [Int32: Int32] = [:]
+        for id in chunk.firstOccurrences {
+            let count: Int
+            let entry: Int
+            if id >= 0 {
+                count = chunk.counts[Int(id)]
+                entry = add(chunk.tokens, Int(id), count: count)
+                numberOfLocal[Int(id)] = numbers[entry]
             } else {
-                counts[entry] += count
+                count = Int(chunk.snapshotCounts[Int(~id)])
+                if snapshotIsCurrent {
+                    entry = Int(~id)
+                    counts[entry] += count
+                } else {
+                    entry = add(snapshot!.index, Int(~id), count: count)
+                    numberOfStaleEntry[id] = numbers[entry]
+                }
             }
             totalOccurrences += count
-            numberOfLocal[local] = numbers[entry]
         }
-        numberOfLocal.withUnsafeBufferPointer { map in
-            chunk.ids.withUnsafeMutableBufferPointer { ids in
-                for position in ids.indices { ids[position] = map[Int(ids[position])] }
+        numberOfLocal.withUnsafeBufferPointer { local in
+            numbers.withUnsafeBufferPointer { numbers in
+                chunk.ids.withUnsafeMutableBufferPointer { ids in
+                    for position in ids.indices {
+                        let id = ids[position]
+                        if id >= 0 {
+                            ids[position] = local[Int(id)]
+                        } else {
+                            ids[position] = snapshotIsCurrent ? numbers[Int(~id)] : numberOfStaleEntry[id]!
+                        }
+                    }
+                }
             }
         }
         if let cap = maxDistinctTokens, index.count > cap { prune(keeping: max(1, cap * 3 / 4)) }
+        publish(to: chunk.exchange)
     }
+
+    /// Counts `count` occurrences of entry `entry` of `tokens`, numbering it if it is new;
+    /// returns its entry in `index`.
+    private mutating func add(_ tokens: TokenIndex, _ entry: Int, count: Int) -> Int {
+        let (found, inserted) = tokens.withUnits(at: entry) { index.insert($0) }
+        if inserted {
+            counts.append(count)
+            numbers.append(Int32(truncatingIfNeeded: issued))
+            issued += 1
+        } else {
+            counts[found] += count
+        }
+        return found
+    }
+
+    /// Leaves a snapshot for the workers when enough tokens were added since the last one:
+    /// every snapshot costs one copy of the index at the next insertion, while a token missing
+    /// from it costs a local and a corpus-wide insertion per chunk it occurs in.
+    private mutating func publish(to exchange: NumberingExchange?) {
+        guard let exchange, index.count > 0, index.count <= Self.maxSnapshotEntries,
+              publishedCount == 0 || index.count - publishedCount >= max(1024, publishedCount / 4) else { return }
+        exchange.publish(NumberingSnapshot(index: index, lineage: lineage.value))
+        publishedCount = index.count
+    }
+
+    /// Beyond this, chunks' per-entry counts (4 bytes per snapshot entry per chunk in flight)
+    /// would outweigh what snapshots save.
+    static let maxSnapshotEntries = 1 << 21
 
     /// The counts as a ``TokenCounter``, to build the ``Vocabulary`` from.
     public func counter() -> TokenCounter {
@@ -88,5 +155,8 @@ public struct ProvisionalNumbering: Sendable {
         index = newIndex
         counts = newCounts
         numbers = newNumbers
+        // Entries moved: snapshots taken so far describe another index.
+        lineage = Lineage()
+        publishedCount = 0
     }
 }

@@ -27,6 +27,9 @@ extension LocallyNumberedChunk {
         var output = SequenceChunk(records: records)
         output.statistics = statistics
         let idOfLocal = (0..<tokens.count).map { local in tokens.withUnits(at: local) { vocabulary.id(for: $0) } }
+        // Tokens numbered against a snapshot (only when a numbering absorbs this tokenizer's chunks).
+        var idOfSnapshotEntry: [Int32: Int32] = [:]
+        for id in firstOccurrences where id < 0 { idOfSnapshotEntry[id] = withUnits(of: id) { vocabulary.id(for: $0) } }
         output.ids.reserveCapacity(ids.count + (addingBeginAndEnd ? 2 * ends.count : 0))
         output.ends.reserveCapacity(ends.count)
         var start = 0
@@ -34,7 +37,8 @@ extension LocallyNumberedChunk {
         for end in ends {
             if addingBeginAndEnd { output.ids.append(Vocabulary.beginID) }
             for position in start..<end {
-                let id = idOfLocal[Int(ids[position])]
+                let local = ids[position]
+                let id = local >= 0 ? idOfLocal[Int(local)] : idOfSnapshotEntry[local]!
                 if id == Vocabulary.unknownID { unknown += 1 }
                 output.ids.append(id)
             }
