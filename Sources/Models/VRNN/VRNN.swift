@@ -14,9 +14,10 @@ import NeuralCore
 ///
 /// Loss per sequence: Σ_t −log p(x_t | …) + β Σ_t KL(q_t ‖ p_t), averaged over the batch.
 ///
-/// Only the encoder's h-dependent half, the sampling of z, φ_z and the GRU cell run step by step;
-/// everything else (embedding, φ_x, the encoder's x-half, the prior, the decoder, the losses and
-/// every weight gradient but the cell's) is one GEMM over all `T · B` positions. A Linear on a
+/// Only the encoder's h-dependent half, the sampling of z, φ_z and the GRU cell run step by step,
+/// as one fused loop (VRNN+Recurrence.swift); everything else (embedding, φ_x, the encoder's
+/// x-half, the cell's φ_x input projection, the prior, the decoder, the losses and every weight
+/// gradient) is one GEMM over all `T · B` positions. A Linear on a
 /// concatenation [a, b] is W_a a + W_b b, so the split encoder layer (`enc_x` with the bias,
 /// `enc_h` without) is the same model. Parameter names are those of the PyTorch reference in
 /// `Benchmarks/python/torch_models.py` (`emb.weight`, `phi_x.0.weight`, `enc_h.weight`,
@@ -100,45 +101,10 @@ public final class VRNN: Module, @unchecked Sendable {
         let ex = encoderX.forward(fx)                   // [N, H]: the x-half of the encoder layer, with its bias
         let epsilon = Tensor.normal([N, Z], rng: &rng)
 
-        // The recurrence. Saved per step (row block t): h_{t−1}, the encoder hidden layer, the
-        // posterior statistics, z, φ_z and the cell's cache.
-        let hs = Tensor(zeros: [N, H]), hidden = Tensor(uninitialized: [N, H])
-        let stats = Tensor(uninitialized: [N, 2 * Z]), z = Tensor(uninitialized: [N, Z])
-        let fz = Tensor(uninitialized: [N, H])
-        let cellInput = Tensor(uninitialized: [B, 2 * H])
-        var caches: [GRULayer.Cache] = []
-        caches.reserveCapacity(T)
-        var h = Tensor(zeros: [B, H])
-        let range = Gaussian.logVarianceRange
-        for t in 0..<T {
-            let rows = (t * B)..<((t + 1) * B)
-            let hPrev = hs.rows(rows), a = hidden.rows(rows), st = stats.rows(rows)
-            hPrev.assign(h)
-            a.assign(ex.rows(rows))
-            Tensor.gemm(h, encoderH.weight.value, transposeB: true, into: a, beta: 1)
-            Self.relu(a)
-            Self.affine(a, encoderStats, into: st)
-            // z = μ + exp(½ log σ²) ε, then φ_z.
-            let zt = z.rows(rows), sp = st.data, ep = epsilon.data + t * B * Z, zp = zt.data
-            for b in 0..<B {
-                for j in 0..<Z {
-                    let lv = min(max(sp[b * 2 * Z + Z + j], range.lowerBound), range.upperBound)
-                    zp[b * Z + j] = sp[b * 2 * Z + j] + Foundation.exp(0.5 * lv) * ep[b * Z + j]
-                }
-            }
-            let fzt = fz.rows(rows)
-            Self.affine(zt, phiZ, into: fzt)
-            Self.relu(fzt)
-            // Cell input [φ_x, φ_z].
-            let ip = cellInput.data, fxp = fx.data + t * B * H, fzp = fzt.data
-            for b in 0..<B {
-                (ip + b * 2 * H).update(from: fxp + b * H, count: H)
-                (ip + b * 2 * H + H).update(from: fzp + b * H, count: H)
-            }
-            let step = cell.forward(cellInput, state: RNNState(h: h))
-            h = step.state.h
-            caches.append(step.cache)
-        }
+        // The recurrence (VRNN+Recurrence.swift): h_{t−1}, the encoder's hidden layer, the
+        // posterior statistics, z, φ_z and the cell's gates of every step.
+        let pass = recurrenceForward(fx: fx, ex: ex, epsilon: epsilon, batch: B, time: T)
+        let hs = pass.previousStates, stats = pass.stats, fz = pass.fz
 
         // Prior and decoder on h_{t−1} of every step, then the losses.
         let priorHidden = prior.forward(hs)
@@ -168,58 +134,11 @@ public final class VRNN: Module, @unchecked Sendable {
                                                gradOutput: Tensor.concatenateLast([kl.gradMeanP, kl.gradLogVarianceP]))!
         dhs.add(prior.backward(input: hs, gradOutput: Activation.relu.backward(output: priorHidden, gradOutput: dPriorHidden))!)
 
-        // Back through the recurrence. `carry` is dL/dh_t, the state the cell wrote at step t.
-        let dStats = Tensor(uninitialized: [N, 2 * Z])     // d(μ, log σ²) of every step
-        let dHiddenPre = Tensor(uninitialized: [N, H])     // d(encoder pre-activation)
-        let dfzPre = Tensor(uninitialized: [N, H])         // d(φ_z pre-activation)
-        let dfxCell = Tensor(uninitialized: [N, H])        // dφ_x from the cell input
-        let dz = Tensor(uninitialized: [B, Z]), dHidden = Tensor(uninitialized: [B, H])
-        var carry = Tensor(zeros: [B, H])
-        let gmq = kl.gradMeanQ.data, glq = kl.gradLogVarianceQ.data
-        for t in stride(from: T - 1, through: 0, by: -1) {
-            let rows = (t * B)..<((t + 1) * B)
-            let back = cell.backward(caches[t], gradState: RNNState(h: carry))
-            let dIn = back.gradInput.data
-            let dfzp = dfzPre.data + t * B * H, dfxp = dfxCell.data + t * B * H
-            let fzp = fz.data + t * B * H, dfzd = dfzDecoder.data + t * B * H
-            for b in 0..<B {
-                (dfxp + b * H).update(from: dIn + b * 2 * H, count: H)
-                for j in 0..<H {
-                    let i = b * H + j
-                    dfzp[i] = fzp[i] > 0 ? dIn[b * 2 * H + H + j] + dfzd[i] : 0
-                }
-            }
-            Tensor.gemm(dfzPre.rows(rows), phiZ.weight.value, into: dz)
-            // Reparameterisation and the KL's own gradient into d(μ, log σ²).
-            let sp = stats.data + t * B * 2 * Z, ep = epsilon.data + t * B * Z, dzp = dz.data
-            let dsp = dStats.data + t * B * 2 * Z
-            for b in 0..<B {
-                for j in 0..<Z {
-                    let i = t * B * Z + b * Z + j
-                    let raw = sp[b * 2 * Z + Z + j]
-                    let inside = raw >= range.lowerBound && raw <= range.upperBound
-                    let lv = min(max(raw, range.lowerBound), range.upperBound)
-                    let g = dzp[b * Z + j]
-                    dsp[b * 2 * Z + j] = g + gmq[i]
-                    dsp[b * 2 * Z + Z + j] = (inside ? g * ep[b * Z + j] * 0.5 * Foundation.exp(0.5 * lv) : 0) + glq[i]
-                }
-            }
-            Tensor.gemm(dStats.rows(rows), encoderStats.weight.value, into: dHidden)
-            let dhp = dHiddenPre.data + t * B * H, ap = hidden.data + t * B * H, dh = dHidden.data
-            for i in 0..<(B * H) { dhp[i] = ap[i] > 0 ? dh[i] : 0 }
-            // dL/dh_{t−1}: through the cell, the encoder's h-half, and the prior and decoder.
-            let next = back.gradState.h
-            Tensor.gemm(dHiddenPre.rows(rows), encoderH.weight.value, into: next, beta: 1)
-            next.add(dhs.rows(rows))
-            carry = next
-        }
-
-        // Weight gradients of the per-step layers, one GEMM each over all steps.
-        encoderStats.backward(input: hidden, gradOutput: dStats, needInputGradient: false)
-        phiZ.backward(input: z, gradOutput: dfzPre, needInputGradient: false)
-        encoderH.backward(input: hs, gradOutput: dHiddenPre, needInputGradient: false)
-        let dfx = encoderX.backward(input: fx, gradOutput: dHiddenPre)!
-        dfx.add(dfxCell)
+        // Back through the recurrence; then φ_x's gradient from the encoder and the cell.
+        let back = recurrenceBackward(pass, fx: fx, epsilon: epsilon, gradients: RecurrenceGradients(
+            previousStates: dhs, fz: dfzDecoder, meanQ: kl.gradMeanQ, logVarianceQ: kl.gradLogVarianceQ))
+        let dfx = encoderX.backward(input: fx, gradOutput: back.hiddenPre)!
+        dfx.add(back.fxFromCell)
         let dEmbedded = phiX.backward(input: embedded, gradOutput: Activation.relu.backward(output: fx, gradOutput: dfx))!
         if embedding.weight.isTrainable { embedding.backward(ids: ids, gradOutput: dEmbedded) }
         return metrics

@@ -1,0 +1,87 @@
+import Foundation
+
+/// Elementwise kernels of the VRNN's fused recurrence (``VRNN/recurrenceForward``).
+///
+/// Why here and not NeuralCore's: NeuralCore's fast transcendental functions are internal to that
+/// module, and Foundation's `exp` is a library call per element that does not vectorise — at 300
+/// steps × B × 3H gate values per batch it would cost as much as the step's GEMMs. `exp` is the
+/// same Cephes-style approximation as NeuralCore's `fastExp` (relative error ≤ 1e−7 over the
+/// clamped range [−87, 88]), branch-free so loops over it auto-vectorise.
+enum VRNNKernels {
+    @inline(__always) static func exp(_ x: Float) -> Float {
+        var x = x
+        x = x < -87 ? -87 : x
+        x = x > 88 ? 88 : x
+        let t = x * 1.442_695_04 + 12_582_912  // round(x / ln 2) by the 1.5·2²³ trick
+        let n = t - 12_582_912
+        let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
+        var p: Float = 1.987_569_15e-4
+        p = p * r + 1.398_199_95e-3
+        p = p * r + 8.333_451_9e-3
+        p = p * r + 4.166_579_59e-2
+        p = p * r + 0.166_666_655
+        p = p * r + 0.500_000_01
+        p = p * r * r + r + 1
+        return p * Float(bitPattern: (t.bitPattern &- 0x4B40_0000 &+ 127) << 23)
+    }
+
+    @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
+
+    @inline(__always) static func tanh(_ x: Float) -> Float { 1 - 2 / (exp(2 * x) + 1) }
+}
+
+/// Eight lanes at a time: the recurrence's rows are separate pointers the compiler cannot prove
+/// disjoint, so its loops do not auto-vectorise; these do (two SSE or one AVX register).
+extension VRNNKernels {
+    typealias V8 = SIMD8<Float>
+
+    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> V8 { UnsafeRawPointer(p).loadUnaligned(as: V8.self) }
+
+    @inline(__always) static func store(_ v: V8, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: V8.self)
+    }
+
+    /// `exp` lane-wise (the same polynomial).
+    @inline(__always) static func exp(_ x: V8) -> V8 {
+        var x = x
+        x.replace(with: V8(repeating: -87), where: x .< -87)
+        x.replace(with: V8(repeating: 88), where: x .> 88)
+        let t = x * 1.442_695_04 + 12_582_912
+        let n = t - 12_582_912
+        let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
+        var p = V8(repeating: 1.987_569_15e-4)
+        p = p * r + 1.398_199_95e-3
+        p = p * r + 8.333_451_9e-3
+        p = p * r + 4.166_579_59e-2
+        p = p * r + 0.166_666_655
+        p = p * r + 0.500_000_01
+        p = p * r * r + r + 1
+        let bits = (unsafeBitCast(t, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
+        return p * unsafeBitCast(bits, to: V8.self)
+    }
+
+    @inline(__always) static func sigmoid(_ x: V8) -> V8 { 1 / (1 + exp(-x)) }
+
+    @inline(__always) static func tanh(_ x: V8) -> V8 { 1 - 2 / (exp(2 * x) + 1) }
+
+    /// max(x, 0) lane-wise.
+    @inline(__always) static func relu(_ x: V8) -> V8 {
+        var y = x
+        y.replace(with: V8(), where: x .< 0)
+        return y
+    }
+
+    /// `value` where `gate > 0`, else 0 (the ReLU's backward, given its output).
+    @inline(__always) static func passWherePositive(_ value: V8, _ gate: V8) -> V8 {
+        var y = value
+        y.replace(with: V8(), where: gate .<= 0)
+        return y
+    }
+
+    @inline(__always) static func clamp(_ x: V8, _ lo: Float, _ hi: Float) -> V8 {
+        var y = x
+        y.replace(with: V8(repeating: lo), where: x .< lo)
+        y.replace(with: V8(repeating: hi), where: x .> hi)
+        return y
+    }
+}
