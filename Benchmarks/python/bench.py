@@ -475,9 +475,10 @@ def suite_train(ctx: Context) -> list[Task]:
         return []
     mb = model_benchmark_path(ctx)
     if mb:
-        ctx.note("train: vae-pipeline (model-benchmark, random Zipf batches with lengths 5–15, forward + backward + "
-                 "clip + Adam; sentence and character VAEs as 2 data-parallel slices on 2 cores, as train does; the VRNN "
-                 "with 2 OpenBLAS threads) vs PyTorch for " + ", ".join(VAE_TRAIN_MODELS) + "; ratio = ours / PyTorch")
+        ctx.note("train: vae-pipeline (model-benchmark, forward + backward + clip + Adam; word models on random Zipf "
+                 "batches with lengths 5–15, vrnn and char_rvae on tiny Shakespeare windows as torch_models.py; every "
+                 "model as 2 data-parallel slices on 2 cores, as train does) vs PyTorch for "
+                 + ", ".join(VAE_TRAIN_MODELS) + "; ratio = ours / PyTorch")
     else:
         ctx.note("train: model-benchmark not built (swift build -c release --product model-benchmark "
                  "--scratch-path .build-release): PyTorch figures only")
