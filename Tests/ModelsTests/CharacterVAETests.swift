@@ -42,6 +42,14 @@ import NeuralCore
         Self.check(Self.tiny, batch: Self.ragged, objective: ObjectiveSettings(beta: 0.7), label: "ragged")
     }
 
+    /// Hidden 10 and 11 (gate widths 40 and 44): SymbolLSTM's eight-lane kernels and scalar tails.
+    @Test func wholeModelGradientVectorKernels() {
+        var c = Self.tiny
+        c.encoderHidden = 10
+        c.decoderHidden = 11
+        Self.check(c, batch: Self.ragged, objective: ObjectiveSettings(beta: 0.7), label: "hidden 10/11")
+    }
+
     @Test func wholeModelGradientCharacterDropout() {
         var c = Self.tiny
         c.characterDropout = 0.4
@@ -174,24 +182,49 @@ import NeuralCore
         #expect(ga.map(\.count) == [5, 2, 3])
     }
 
-    /// Step-wise decoding is the teacher-forced model: greedy decoding from z, then the
-    /// log-likelihood of that output under teacher forcing from the same z, agree step by step
-    /// (checked through the decoder's per-step log-probabilities); and a stop symbol ends rows.
+    /// Step-wise decoding (the decoder `LSTMLayer` as a cell) is the teacher-forced model (the
+    /// table-driven `SymbolLSTM`): greedy decoding from z, then the teacher-forced pass over that
+    /// output from the same z, pick the same character at every step; a stop symbol ends rows.
     @Test func stepwiseDecodingMatchesTeacherForcing() {
         var rng = RandomGenerator(seed: 13)
         let model = CharacterVAE(configuration: Self.tiny, rng: &rng)
         let z = Tensor.normal([2, 3], rng: &rng)
         let decoded = model.decode(z, length: 6, strategy: .greedy, rng: &rng)
-        // Teacher forcing on the decoded rows: the LSTM over the whole window.
-        let ids = decoded.flatMap { $0.map(Int.init) }
-        var inputs = [Int](repeating: 0, count: 12)
-        for b in 0..<2 { for t in 1..<6 { inputs[b * 6 + t] = ids[b * 6 + t - 1] } }
-        let x = model.decoderInput(ids: inputs, z: z, batch: 2, time: 6)
-        let logits = model.output.forward(model.decoder.forward(x, lengths: nil, initialState: nil, reverse: false).output).reshaped([12, 7])
-        for b in 0..<2 {
-            for t in 0..<6 { #expect(Sampling.argmax(logits.rows(b * 6 + t..<(b * 6 + t + 1))) == [ids[b * 6 + t]]) }
-        }
+        let batch = TokenBatch(sentences: decoded, time: 6)
+        let dec = model.decodeForward(batch, ids: batch.ids.map(Int.init), z: z, training: false, rng: &rng)
+        let choices = Sampling.argmax(model.output.forward(dec.hidden))  // time-major rows t·B + b
+        for b in 0..<2 { for t in 0..<6 { #expect(choices[t * 2 + b] == Int(decoded[b][t])) } }
         let stopped = model.decode(z, length: 6, strategy: .greedy, stopSymbol: decoded[0][2], rng: &rng)
         #expect(stopped[0] == Array(decoded[0].prefix(while: { $0 != decoded[0][2] })))
+    }
+
+    /// `SymbolLSTM` gives `LSTMLayer`'s outputs and final states on ragged lengths (hidden 10:
+    /// one eight-lane block and a scalar tail).
+    @Test func symbolLSTMMatchesLSTMLayer() {
+        var rng = RandomGenerator(seed: 2)
+        let layer = LSTMLayer(inputSize: 4, hiddenSize: 10, rng: &rng)
+        let B = 3, T = 5, lengths = [5, 2, 3]
+        let x = Tensor.normal([B, T, 4], rng: &rng)
+        let reference = layer.forward(x, lengths: lengths, initialState: nil, reverse: false)
+        // Gate inputs x W_ihᵀ + b_ih + b_hh, time-major.
+        let gates = Tensor(zeros: [T * B, 40])
+        for t in 0..<T {
+            for b in 0..<B {
+                let row = gates.rows((t * B + b)..<(t * B + b + 1))
+                row.assign(layer.biasIH.value); row.add(layer.biasHH.value)
+                Tensor.gemm(x.reshaped([B * T, 4]).rows((b * T + t)..<(b * T + t + 1)), layer.weightIH.value, transposeB: true,
+                            into: row, beta: 1)
+            }
+        }
+        let pass = SymbolLSTM(layer: layer).forward(inputGates: gates, lengths: lengths, batch: B, time: T)
+        var worst = pass.finalState.maxAbsDifference(reference.finalState.h)
+        for b in 0..<B {
+            for t in 0..<lengths[b] {
+                let ours = pass.outputs.rows((t * B + b)..<(t * B + b + 1))
+                let theirs = reference.output.reshaped([B * T, 10]).rows((b * T + t)..<(b * T + t + 1))
+                worst = max(worst, ours.maxAbsDifference(theirs))
+            }
+        }
+        #expect(worst < 1e-5, "largest difference \(worst)")
     }
 }

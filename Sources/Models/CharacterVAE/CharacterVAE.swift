@@ -17,6 +17,9 @@ import NeuralCore
 /// reference's (`emb.weight`, `enc.weight_ih_l0`, `mu.weight`, `logvar.weight`,
 /// `dec.weight_hh_l0`, `out.bias`, …), so a PyTorch state dict loads 1:1.
 ///
+/// Both LSTMs run as ``SymbolLSTM``: their input projections are per-symbol table rows (plus z's
+/// projection once per sequence) instead of GEMMs over every position — the same arithmetic.
+///
 /// Variable lengths: `TokenBatch.lengths` are honoured everywhere — the LSTMs carry their state
 /// over padded steps (so the encoder summary is the state after the last real character),
 /// padded targets are masked out of the loss, and padded positions send no gradient to the
@@ -82,63 +85,100 @@ public final class CharacterVAE: Module, @unchecked Sendable {
 
     struct EncoderPass {
         var ids: [Int]              // [B·T], batch-major
-        var cache: LSTMLayer.Cache
+        var pass: SymbolLSTM.Pass
         var summary: Tensor         // [B, He]: the state after each sequence's last character
         var mean: Tensor, logVariance: Tensor
     }
 
+    /// `[V, 4H]` per-symbol gate inputs `embed(v) W_symbolᵀ + b_ih + b_hh` of an LSTM whose input
+    /// starts with the embedding (`W_symbol` = the first E columns of its `weight_ih`, `[4H, E]`).
+    func symbolTable(_ layer: LSTMLayer, symbolWeights: Tensor) -> Tensor {
+        let table = Tensor(uninitialized: [configuration.vocabularySize, 4 * layer.hiddenSize])
+        let bias = layer.biasIH.value.copy()
+        bias.add(layer.biasHH.value)
+        for r in 0..<table.rowCount { (table.data + r * table.lastDimension).update(from: bias.data, count: bias.count) }
+        Tensor.gemm(embedding.weight.value, symbolWeights, transposeB: true, into: table, beta: 1)
+        return table
+    }
+
+    /// Columns `range` of `weight_ih` `[4H, I]` as a contiguous `[4H, range.count]` tensor.
+    static func columns(_ w: Tensor, _ range: Range<Int>) -> Tensor {
+        let rows = w.rowCount, width = w.lastDimension
+        let out = Tensor(uninitialized: [rows, range.count])
+        for r in 0..<rows { (out.data + r * range.count).update(from: w.data + r * width + range.lowerBound, count: range.count) }
+        return out
+    }
+
     func encodeForward(_ batch: TokenBatch) -> EncoderPass {
-        let c = configuration, B = batch.batchSize, T = batch.time
+        let c = configuration, B = batch.batchSize, T = batch.time, G = 4 * c.encoderHidden
         let ids = batch.ids.map { id -> Int in
             precondition(id >= 0 && Int(id) < c.vocabularySize, "CharacterVAE: symbol \(id) outside 0..<\(c.vocabularySize).")
             return Int(id)
         }
-        let x = embedding.forward(ids, shape: [B, T])
-        let r = encoder.forward(x, lengths: batch.lengths, initialState: nil, reverse: false)
-        return EncoderPass(ids: ids, cache: r.cache, summary: r.finalState.h,
-                           mean: toMean.forward(r.finalState.h), logVariance: toLogVariance.forward(r.finalState.h))
+        let table = symbolTable(encoder, symbolWeights: encoder.weightIH.value)
+        let gates = Tensor(uninitialized: [T * B, G])
+        for t in 0..<T {
+            for b in 0..<B { (gates.data + (t * B + b) * G).update(from: table.data + ids[b * T + t] * G, count: G) }
+        }
+        let pass = SymbolLSTM(layer: encoder).forward(inputGates: gates, lengths: batch.lengths, batch: B, time: T)
+        let summary = pass.finalState
+        return EncoderPass(ids: ids, pass: pass, summary: summary, mean: toMean.forward(summary),
+                           logVariance: toLogVariance.forward(summary))
     }
 
     /// Back-propagates dμ, d log σ² through the encoder (accumulating parameter gradients).
     func encodeBackward(_ e: EncoderPass, batch: TokenBatch, gradMean: Tensor, gradLogVariance: Tensor) {
         let dSummary = toMean.backward(input: e.summary, gradOutput: gradMean)!
         dSummary.add(toLogVariance.backward(input: e.summary, gradOutput: gradLogVariance)!)
-        let dx = encoder.backward(e.cache, gradOutput: nil, gradFinalState: RNNState(h: dSummary)).gradInput
-        scatterEmbeddingGradient(ids: e.ids, gradient: dx, batch: batch)
+        let dG = SymbolLSTM(layer: encoder).backward(e.pass, gradOutput: nil, gradFinalState: dSummary)
+        let perSymbol = gradientPerSymbol(dG, ids: e.ids, batch: batch)
+        Tensor.gemm(perSymbol.sums, transposeA: true, embedding.weight.value, into: encoder.weightIH.gradient, beta: 1)
+        accumulateEmbeddingGradient(perSymbol, symbolWeights: encoder.weightIH.value)
     }
 
-    /// `embedding.backward` over the real positions of `[B, T, ≥E]` gradients (the first E
-    /// columns of each row): padded positions must not touch their ids' rows, or Adam would move
-    /// those rows on a zero gradient.
-    func scatterEmbeddingGradient(ids: [Int], gradient: Tensor, batch: TokenBatch) {
-        let B = batch.batchSize, T = batch.time, E = configuration.embeddingDimension, W = gradient.lastDimension
-        if W == E && batch.lengths.allSatisfy({ $0 == T }) {
-            embedding.backward(ids: ids, gradOutput: gradient)
-            return
-        }
-        let n = batch.lengths.reduce(0, +)
-        var real = [Int]()
-        real.reserveCapacity(n)
-        let packed = Tensor(uninitialized: [n, E])
-        let src = gradient.data, dst = packed.data
+    /// Gate gradients `[T·B, 4H]` (time-major) summed per symbol: `[V, 4H]`, and which symbols
+    /// occur at real positions (only those embedding rows get a gradient).
+    func gradientPerSymbol(_ dG: Tensor, ids: [Int], batch: TokenBatch) -> (sums: Tensor, present: [Bool]) {
+        let B = batch.batchSize, T = batch.time, G = dG.lastDimension
+        let sums = Tensor(zeros: [configuration.vocabularySize, G])
+        var present = [Bool](repeating: false, count: configuration.vocabularySize)
+        let sp = sums.data, gp = dG.data
         for b in 0..<B {
             for t in 0..<batch.lengths[b] {
-                (dst + real.count * E).update(from: src + (b * T + t) * W, count: E)
-                real.append(ids[b * T + t])
+                let id = ids[b * T + t], dst = sp + id * G, src = gp + (t * B + b) * G
+                present[id] = true
+                var j = 0
+                while j + 8 <= G { VRNNKernels.store(VRNNKernels.load(dst + j) + VRNNKernels.load(src + j), dst + j); j += 8 }
+                for j in j..<G { dst[j] += src[j] }
             }
         }
-        embedding.backward(ids: real, gradOutput: packed)
+        return (sums, present)
+    }
+
+    /// dL/d(embedding rows) = (per-symbol gate gradients) · W_symbol, for the symbols present.
+    func accumulateEmbeddingGradient(_ perSymbol: (sums: Tensor, present: [Bool]), symbolWeights: Tensor) {
+        guard embedding.weight.isTrainable else { return }
+        let E = configuration.embeddingDimension
+        let rows = Tensor(uninitialized: [configuration.vocabularySize, E])
+        Tensor.gemm(perSymbol.sums, symbolWeights, into: rows)
+        let g = embedding.weight.gradient.data
+        for (id, here) in perSymbol.present.enumerated() where here {
+            embedding.weight.markTouched(id)
+            let dst = g + id * E, src = rows.data + id * E
+            for j in 0..<E { dst[j] += src[j] }
+        }
     }
 
     // MARK: Decoder (teacher forcing)
 
     struct DecoderPass {
         var inputIds: [Int]         // [B·T]: the batch shifted right (after character dropout)
-        var cache: LSTMLayer.Cache
-        var hidden: Tensor          // [B·T, Hd], zero on padded steps
+        var pass: SymbolLSTM.Pass
+        /// `[T·B, Hd]` time-major decoder outputs (carried states on padded rows).
+        var hidden: Tensor
     }
 
-    /// Decoder input `[B, T, E + Z]`: each row is [embed(id), z_b].
+    /// Decoder input `[B, T, E + Z]`: each row is [embed(id), z_b] (step-wise decoding).
     func decoderInput(ids: [Int], z: Tensor, batch B: Int, time T: Int) -> Tensor {
         let E = configuration.embeddingDimension, Z = configuration.latent, W = E + Z
         let x = Tensor(uninitialized: [B, T, W])
@@ -154,7 +194,7 @@ public final class CharacterVAE: Module, @unchecked Sendable {
     }
 
     func decodeForward(_ batch: TokenBatch, ids: [Int], z: Tensor, training: Bool, rng: inout RandomGenerator) -> DecoderPass {
-        let c = configuration, B = batch.batchSize, T = batch.time
+        let c = configuration, B = batch.batchSize, T = batch.time, E = c.embeddingDimension, G = 4 * c.decoderHidden
         // Shift right: step 0 reads the start symbol, step t the character t − 1. Character
         // dropout is drawn for the real shifted characters only, so the draws do not depend on
         // the padded width.
@@ -167,26 +207,56 @@ public final class CharacterVAE: Module, @unchecked Sendable {
                 inputIds[b * T + t] = id
             }
         }
-        let x = decoderInput(ids: inputIds, z: z, batch: B, time: T)
-        let r = decoder.forward(x, lengths: batch.lengths, initialState: nil, reverse: false)
-        return DecoderPass(inputIds: inputIds, cache: r.cache, hidden: r.output.reshaped([B * T, c.decoderHidden]))
-    }
-
-    /// Given dL/d(decoder outputs) `[B·T, Hd]`, back-propagates through the decoder and the
-    /// embedding; returns dL/dz `[B, Z]` (Σ over steps of the z half of the input gradient).
-    func decodeBackward(_ d: DecoderPass, batch: TokenBatch, gradHidden: Tensor) -> Tensor {
-        let c = configuration, B = batch.batchSize, T = batch.time, E = c.embeddingDimension, Z = c.latent, W = E + Z
-        let dx = decoder.backward(d.cache, gradOutput: gradHidden.reshaped([B, T, c.decoderHidden]), gradFinalState: nil).gradInput
-        let dz = Tensor(zeros: [B, Z])
-        let src = dx.data, zp = dz.data
-        for b in 0..<B {
-            let out = zp + b * Z
-            for t in 0..<batch.lengths[b] {
-                let row = src + (b * T + t) * W + E
-                for j in 0..<Z { out[j] += row[j] }
+        // Gate inputs: the symbol's row of the table plus z's projection, one per sequence.
+        let w = decoder.weightIH.value
+        let table = symbolTable(decoder, symbolWeights: Self.columns(w, 0..<E))
+        let fromZ = Tensor(uninitialized: [B, G])
+        Tensor.gemm(z, Self.columns(w, E..<(E + c.latent)), transposeB: true, into: fromZ)
+        let gates = Tensor(uninitialized: [T * B, G])
+        for t in 0..<T {
+            for b in 0..<B {
+                let dst = gates.data + (t * B + b) * G, sym = table.data + inputIds[b * T + t] * G, zr = fromZ.data + b * G
+                var j = 0
+                while j + 8 <= G { VRNNKernels.store(VRNNKernels.load(sym + j) + VRNNKernels.load(zr + j), dst + j); j += 8 }
+                for j in j..<G { dst[j] = sym[j] + zr[j] }
             }
         }
-        scatterEmbeddingGradient(ids: d.inputIds, gradient: dx, batch: batch)
+        let pass = SymbolLSTM(layer: decoder).forward(inputGates: gates, lengths: batch.lengths, batch: B, time: T)
+        return DecoderPass(inputIds: inputIds, pass: pass, hidden: pass.outputs)
+    }
+
+    /// Given dL/d(decoder outputs) `[T·B, Hd]` (time-major, zero on padded rows), back-propagates
+    /// through the decoder and the embedding; returns dL/dz `[B, Z]`.
+    func decodeBackward(_ d: DecoderPass, batch: TokenBatch, z: Tensor, gradHidden: Tensor) -> Tensor {
+        let c = configuration, B = batch.batchSize, E = c.embeddingDimension, Z = c.latent, G = 4 * c.decoderHidden
+        let dG = SymbolLSTM(layer: decoder).backward(d.pass, gradOutput: gradHidden, gradFinalState: nil)
+        // The symbol half of weight_ih and the embedding: per-symbol sums.
+        let perSymbol = gradientPerSymbol(dG, ids: d.inputIds, batch: batch)
+        let gradSymbol = Tensor(zeros: [G, E])
+        Tensor.gemm(perSymbol.sums, transposeA: true, embedding.weight.value, into: gradSymbol)
+        // The z half: z is the same at every step, so per-sequence sums of the gate gradients.
+        let perSequence = Tensor(zeros: [B, G])
+        let sp = perSequence.data, gp = dG.data
+        for t in 0..<batch.time {
+            for b in 0..<B where t < batch.lengths[b] {
+                let dst = sp + b * G, src = gp + (t * B + b) * G
+                var j = 0
+                while j + 8 <= G { VRNNKernels.store(VRNNKernels.load(dst + j) + VRNNKernels.load(src + j), dst + j); j += 8 }
+                for j in j..<G { dst[j] += src[j] }
+            }
+        }
+        let gradLatent = Tensor(zeros: [G, Z])
+        Tensor.gemm(perSequence, transposeA: true, z, into: gradLatent)
+        let wg = decoder.weightIH.gradient.data, W = E + Z
+        for r in 0..<G {
+            let row = wg + r * W, a = gradSymbol.data + r * E, l = gradLatent.data + r * Z
+            for j in 0..<E { row[j] += a[j] }
+            for j in 0..<Z { row[E + j] += l[j] }
+        }
+        let w = decoder.weightIH.value
+        accumulateEmbeddingGradient(perSymbol, symbolWeights: Self.columns(w, 0..<E))
+        let dz = Tensor(uninitialized: [B, Z])
+        Tensor.gemm(perSequence, Self.columns(w, E..<W), into: dz)
         return dz
     }
 
@@ -219,15 +289,19 @@ public final class CharacterVAE: Module, @unchecked Sendable {
         let scale = 1 / Float(normalizer)
         let (z, eps) = Gaussian.reparameterize(mean: enc.mean, logVariance: enc.logVariance, rng: &rng)
         let dec = decodeForward(batch, ids: enc.ids, z: z, training: training, rng: &rng)
-        let logits = output.forward(dec.hidden)  // [B·T, V]
+        let logits = output.forward(dec.hidden)  // [T·B, V], time-major
+        // Targets and mask in the same order; padded targets are masked (their id does not matter).
+        var targets = [Int](repeating: 0, count: T * B)
         var mask: [Float]? = nil
+        for b in 0..<B { for t in 0..<T { targets[t * B + b] = enc.ids[b * T + t] } }
         if batch.lengths.contains(where: { $0 < T }) {
-            var m = [Float](repeating: 0, count: B * T)
-            for b in 0..<B { for t in 0..<batch.lengths[b] { m[b * T + t] = 1 } }
+            var m = [Float](repeating: 0, count: T * B)
+            for b in 0..<B { for t in 0..<batch.lengths[b] { m[t * B + b] = 1 } }
             mask = m
         }
-        // Padded targets are masked, so any valid id will do for them (the ids are 0 there).
-        let ce = softmaxCrossEntropy(logits: logits, targets: enc.ids, mask: mask, time: T, gradientScale: scale)
+        let ce = softmaxCrossEntropy(logits: logits, targets: targets, mask: mask, gradientScale: scale)
+        var reconstruction = [Double](repeating: 0, count: B)
+        for (r, loss) in ce.perSequence.enumerated() { reconstruction[r % B] += Double(loss) }
         let kl = KLTerm(mean: enc.mean, logVariance: enc.logVariance, freeBits: objective.freeBits,
                         gradientScale: gradients ? objective.beta * scale : nil, batchDimensionMeans: klDimensionMeans)
         let meanRec = ce.total / Double(normalizer)
@@ -236,12 +310,12 @@ public final class CharacterVAE: Module, @unchecked Sendable {
                                   kl: meanKL, tokens: batch.lengths.reduce(0, +), sentences: B)
         if gradients {
             let dHidden = output.backward(input: dec.hidden, gradOutput: logits)!  // logits hold dL/dlogits
-            let dz = decodeBackward(dec, batch: batch, gradHidden: dHidden)
+            let dz = decodeBackward(dec, batch: batch, z: z, gradHidden: dHidden)
             let (dMean, dLogVariance) = Gaussian.reparameterizeBackward(gradZ: dz, epsilon: eps, logVariance: enc.logVariance)
             dMean.add(kl.gradMean!)
             dLogVariance.add(kl.gradLogVariance!)
             encodeBackward(enc, batch: batch, gradMean: dMean, gradLogVariance: dLogVariance)
         }
-        return Outcome(metrics: metrics, reconstruction: ce.perSequence.map(Double.init), kl: kl, encoded: enc)
+        return Outcome(metrics: metrics, reconstruction: reconstruction, kl: kl, encoded: enc)
     }
 }
