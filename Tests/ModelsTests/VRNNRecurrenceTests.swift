@@ -48,4 +48,24 @@ import NeuralCore
         }
         #expect(worst < 1e-5, "largest state difference \(worst)")
     }
+
+    /// The fused KL equals NeuralCore's `Gaussian.kl` (values and all four gradients), also
+    /// where log-variances fall outside the clamp range (no gradient there).
+    @Test func fusedKLMatchesGaussianKL() {
+        var rng = RandomGenerator(seed: 8)
+        let model = VRNN(configuration: Self.odd, rng: &rng)
+        let N = 6, Z = 9
+        let q = Tensor.normal([N, 2 * Z], std: 2, rng: &rng), p = Tensor.normal([N, 2 * Z], std: 2, rng: &rng)
+        q.data[Z + 1] = 25; p.data[2 * Z + Z + 3] = -24; q.data[3 * 2 * Z + Z + 8] = -30
+        let fused = model.klToPrior(posterior: q, prior: p, gradientScale: 0.3)
+        let qs = q.splitLast([Z, Z]), ps = p.splitLast([Z, Z])
+        let reference = Gaussian.kl(meanQ: qs[0], logVarianceQ: qs[1], meanP: ps[0], logVarianceP: ps[1], gradientScale: 0.3)
+        let total = reference.perRow.reduce(0.0) { $0 + Double($1) }
+        #expect(abs(fused.total - total) <= 1e-5 * abs(total))
+        let gq = Tensor.concatenateLast([reference.gradMeanQ, reference.gradLogVarianceQ])
+        let gp = Tensor.concatenateLast([reference.gradMeanP, reference.gradLogVarianceP])
+        #expect(fused.gradQ.maxAbsDifference(gq) <= 1e-4 * max(1, Float(gq.sumOfSquares().squareRoot())))
+        #expect(fused.gradP.maxAbsDifference(gp) <= 1e-4 * max(1, Float(gp.sumOfSquares().squareRoot())))
+        #expect(fused.gradQ.data[Z + 1] == 0 && fused.gradP.data[2 * Z + Z + 3] == 0)
+    }
 }

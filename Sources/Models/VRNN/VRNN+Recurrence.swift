@@ -133,8 +133,8 @@ extension VRNN {
         var previousStates: Tensor
         /// dL/dφ_z from the decoder, `[N, H]`.
         var fz: Tensor
-        /// The KL's own dL/dμ and dL/d log σ² of q, `[N, Z]` each.
-        var meanQ: Tensor, logVarianceQ: Tensor
+        /// The KL's own dL/d(μ, log σ²) of q, `[N, 2Z]`.
+        var statsQ: Tensor
     }
 
     /// Back through the recurrence: accumulates the gradients of `enc_h`, `enc_stats`, `phi_z` and
@@ -192,23 +192,23 @@ extension VRNN {
             Tensor.gemm(dfzPre.rows(rows), phiZ.weight.value, into: dz)
             // Reparameterisation and the KL's own gradient into d(μ, log σ²).
             let stp = pass.stats.data + first * 2 * Z, ep = epsilon.data + first * Z, dzp = dz.data
-            let gmq = d.meanQ.data + first * Z, glq = d.logVarianceQ.data + first * Z, dsp = dStats.data + first * 2 * Z
+            let gmq = d.statsQ.data + first * 2 * Z, dsp = dStats.data + first * 2 * Z
             for b in 0..<B {
                 var j = 0
                 while j + 8 <= Z {
                     let i = b * Z + j, raw = K.load(stp + b * 2 * Z + Z + j), g = K.load(dzp + i)
-                    K.store(g + K.load(gmq + i), dsp + b * 2 * Z + j)
+                    K.store(g + K.load(gmq + b * 2 * Z + j), dsp + b * 2 * Z + j)
                     let through = K.passWherePositive(g * K.load(ep + i) * 0.5 * K.exp(0.5 * K.clamp(raw, lo, hi)),
                                                       K.V8(repeating: 1).replacing(with: 0, where: (raw .< lo) .| (raw .> hi)))
-                    K.store(through + K.load(glq + i), dsp + b * 2 * Z + Z + j)
+                    K.store(through + K.load(gmq + b * 2 * Z + Z + j), dsp + b * 2 * Z + Z + j)
                     j += 8
                 }
                 for j in j..<Z {
                     let i = b * Z + j, raw = stp[b * 2 * Z + Z + j]
                     let inside = raw >= lo && raw <= hi
                     let lv = raw < lo ? lo : (raw > hi ? hi : raw)
-                    dsp[b * 2 * Z + j] = dzp[i] + gmq[i]
-                    dsp[b * 2 * Z + Z + j] = (inside ? dzp[i] * ep[i] * 0.5 * VRNNKernels.exp(0.5 * lv) : 0) + glq[i]
+                    dsp[b * 2 * Z + j] = dzp[i] + gmq[b * 2 * Z + j]
+                    dsp[b * 2 * Z + Z + j] = (inside ? dzp[i] * ep[i] * 0.5 * VRNNKernels.exp(0.5 * lv) : 0) + gmq[b * 2 * Z + Z + j]
                 }
             }
             // The encoder's hidden layer, through its ReLU.

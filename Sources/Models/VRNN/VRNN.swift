@@ -115,11 +115,9 @@ public final class VRNN: Module, @unchecked Sendable {
         Activation.relu.apply(inPlace: decoderHiddenOut)
         let logits = decoderOutput.forward(decoderHiddenOut)
         let ce = softmaxCrossEntropy(logits: logits, targets: ids, gradientScale: scale)
-        let posterior = stats.splitLast([Z, Z]), priorParts = priorOut.splitLast([Z, Z])
-        let kl = Gaussian.kl(meanQ: posterior[0], logVarianceQ: posterior[1], meanP: priorParts[0],
-                             logVarianceP: priorParts[1], gradientScale: beta * scale)
+        let kl = klToPrior(posterior: stats, prior: priorOut, gradientScale: beta * scale)
         let reconstruction = ce.total / Double(normalizer)
-        let klMean = kl.perRow.reduce(0.0) { $0 + Double($1) } / Double(normalizer)
+        let klMean = kl.total / Double(normalizer)
         let metrics = StepMetrics(loss: reconstruction + Double(beta) * klMean, reconstruction: reconstruction,
                                   kl: klMean, tokens: N, sentences: B)
         guard gradients else { return metrics }
@@ -130,13 +128,12 @@ public final class VRNN: Module, @unchecked Sendable {
                                                    gradOutput: Activation.relu.backward(output: decoderHiddenOut, gradOutput: dDecoderHidden))!
         let decoderParts = dDecoderInput.splitLast([H, H])
         let dfzDecoder = decoderParts[0], dhs = decoderParts[1]
-        let dPriorHidden = priorStats.backward(input: priorHidden,
-                                               gradOutput: Tensor.concatenateLast([kl.gradMeanP, kl.gradLogVarianceP]))!
+        let dPriorHidden = priorStats.backward(input: priorHidden, gradOutput: kl.gradP)!
         dhs.add(prior.backward(input: hs, gradOutput: Activation.relu.backward(output: priorHidden, gradOutput: dPriorHidden))!)
 
         // Back through the recurrence; then φ_x's gradient from the encoder and the cell.
         let back = recurrenceBackward(pass, fx: fx, epsilon: epsilon, gradients: RecurrenceGradients(
-            previousStates: dhs, fz: dfzDecoder, meanQ: kl.gradMeanQ, logVarianceQ: kl.gradLogVarianceQ))
+            previousStates: dhs, fz: dfzDecoder, statsQ: kl.gradQ))
         let dfx = encoderX.backward(input: fx, gradOutput: back.hiddenPre)!
         dfx.add(back.fxFromCell)
         let dEmbedded = phiX.backward(input: embedded, gradOutput: Activation.relu.backward(output: fx, gradOutput: dfx))!
