@@ -125,8 +125,10 @@ import Testing
         #expect(failures.isEmpty, "\(failures)")
     }
 
+    /// The shipped corpora, and PTB when `scripts/fetch-ptb.sh` has fetched it (it is not shipped).
     @Test(arguments: ["web_sentences.txt.gz", "tiny_shakespeare.txt.gz", "ptb/ptb.train.txt", "penguins_raw.csv", "csv-spectrum"])
     func corpusRecordsMatchICU(_ name: String) throws {
+        if name.hasPrefix("ptb/"), !FileManager.default.fileExists(atPath: TestSupport.corpora.appendingPathComponent(name).path) { return }
         let records = try Self.lines(of: name)
         let icu = try ICUReference()
         var expected: [Int64] = []
