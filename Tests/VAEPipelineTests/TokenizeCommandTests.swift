@@ -71,13 +71,16 @@ import Testing
 }
 
 @Suite struct TokenizeSinglePassTests {
-    @Test func singlePassEqualsEncodingWithTheFinishedVocabulary() throws {
+    /// With `<bos>`/`<eos>` the provisional shards are written anew; without them they are
+    /// remapped in place and moved: both must equal encoding with the finished vocabulary.
+    @Test(arguments: [true, false])
+    func singlePassEqualsEncodingWithTheFinishedVocabulary(beginAndEnd: Bool) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("single-pass-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let sentences = corporaDirectory.appendingPathComponent("web_sentences.txt.gz").path
         let first = directory.appendingPathComponent("built").path
         let second = directory.appendingPathComponent("loaded").path
-        let common = ["--lowercase", "--max-length", "12", "--bos-eos", "--shard-sequences", "20000"]
+        let common = ["--lowercase", "--max-length", "12", "--shard-sequences", "20000"] + (beginAndEnd ? ["--bos-eos"] : [])
         let built = try CommandRunner.run(["tokenize", sentences, "--max-vocab", "3000", "--out", first] + common)
         #expect(built.status == 0, "\(built.standardError)")
         let loaded = try CommandRunner.run(["tokenize", sentences, "--vocab", first + "/vocab.json", "--out", second] + common)
@@ -91,6 +94,8 @@ import Testing
             }
         }
         #expect(!FileManager.default.fileExists(atPath: first + "/.provisional"))
+        let names = try FileManager.default.contentsOfDirectory(atPath: first).filter { $0.hasPrefix("shard-") }
+        #expect(names.count == 6 && !names.contains { $0.hasSuffix(".tmp") }, "\(names)")
         #expect(built.standardOutput.components(separatedBy: "\n").filter { $0.hasPrefix("unknown") }
             == loaded.standardOutput.components(separatedBy: "\n").filter { $0.hasPrefix("unknown") })
     }

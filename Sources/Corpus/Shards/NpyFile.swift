@@ -36,6 +36,8 @@ public final class NpyWriter<Element: NpyElement> {
     public let path: String
     private let temporaryPath: String
     private let handle: FileHandle
+    /// Whether ``finish()`` forces the file to disk before renaming it (temporary files skip it).
+    private let synchronizes: Bool
     private var buffer: [UInt8] = []
     private let flushBytes = 1 << 20
     public private(set) var count = 0
@@ -44,8 +46,11 @@ public final class NpyWriter<Element: NpyElement> {
     /// The header is padded to a fixed 128 bytes so that rewriting it never moves the data.
     static var headerLength: Int { 128 }
 
-    public init(path: String) throws(NpyError) {
+    /// `synchronizes: false` skips the `fsync` in ``finish()``: for files that are rewritten or
+    /// removed before the run ends, whose durability would only cost a write to disk.
+    public init(path: String, synchronizes: Bool = true) throws(NpyError) {
         self.path = path
+        self.synchronizes = synchronizes
         temporaryPath = path + ".tmp"
         guard FileManager.default.createFile(atPath: temporaryPath, contents: nil) else {
             throw .cannotCreate(path: temporaryPath, reason: String(cString: strerror(errno)))
@@ -88,7 +93,7 @@ public final class NpyWriter<Element: NpyElement> {
         do {
             try handle.seek(toOffset: 0)
             try handle.write(contentsOf: Self.header(count: count))
-            try handle.synchronize()
+            if synchronizes { try handle.synchronize() }
             try handle.close()
             if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
             try FileManager.default.moveItem(atPath: temporaryPath, toPath: path)
@@ -129,7 +134,8 @@ public final class NpyArray<Element: NpyElement>: @unchecked Sendable {
     public let count: Int
     private let mapping: UnsafeRawPointer
     private let mappingLength: Int
-    private let dataOffset: Int
+    /// Where the values start in the file (after the header), in bytes.
+    public let dataOffset: Int
 
     public init(path: String) throws(NpyError) {
         self.path = path

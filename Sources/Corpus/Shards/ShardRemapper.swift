@@ -1,3 +1,4 @@
+import Foundation
 import Tokenization
 
 /// Rewrites shards of provisional token numbers as vocabulary ids — mapping every number
@@ -55,5 +56,142 @@ public struct ShardRemapper {
             }
         }
         return (tokens, unknown)
+    }
+
+    /// Rewrites the ids of `shards` (in `directory`) through the map in their own files, then
+    /// moves both files of every shard into `destination` under the same names; returns the ids
+    /// and how many became `<unk>`. Only without `<bos>`/`<eos>` (which change the lengths).
+    ///
+    /// Why in place: the provisional files are still in the page cache, so rewriting them costs
+    /// a read and a write of memory, while writing new shards allocates and fills fresh page
+    /// cache (measured on a 1 GB corpus: 2.0 s for 118 M ids, against about 0.4 s in place).
+    /// Blocks go through a small buffer with `pread`/`pwrite` (a mapping of the whole file
+    /// would count its pages in this process's resident memory), on `threads` threads, each
+    /// over its own part of the file. Files are forced to disk before they are moved.
+    public func remapInPlace(_ shards: [TokenShardWriter.Shard], in directory: String, into destination: URL,
+                             threads: Int) throws -> (tokens: Int, unknown: Int) {
+        precondition(!addBeginAndEnd, "remapInPlace cannot add <bos>/<eos>")
+        var tokens = 0
+        var unknown = 0
+        for shard in shards {
+            let idsPath = directory + "/" + shard.ids
+            let offsetsPath = directory + "/" + shard.offsets
+            let (count, dataOffset): (Int, Int) = try {
+                let ids = try NpyArray<Int32>(path: idsPath)
+                let offsets = try NpyArray<Int64>(path: offsetsPath)
+                guard offsets.count == shard.sequences + 1, Int(offsets[offsets.count - 1]) == ids.count else {
+                    throw NpyError.notNpy(path: offsetsPath, reason: "its offsets do not match \(shard.ids)")
+                }
+                return (ids.count, ids.dataOffset)
+            }()
+            let descriptor = open(idsPath, O_RDWR)
+            guard descriptor >= 0 else { throw NpyError.writeFailed(path: idsPath, reason: String(cString: strerror(errno))) }
+            defer { close(descriptor) }
+            let parts = max(1, min(threads, count / (1 << 16)))
+            // Each part writes only its own element; the map is only read.
+            nonisolated(unsafe) let results = UnsafeMutableBufferPointer<PartResult>.allocate(capacity: parts)
+            results.initialize(repeating: PartResult())
+            defer { results.deallocate() }
+            map.withUnsafeBufferPointer { map in
+                nonisolated(unsafe) let map = map
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    let start = count * part / parts
+                    let end = count * (part + 1) / parts
+                    results[part] = Self.remapPart(descriptor: descriptor, dataOffset: dataOffset, range: start ..< end, map: map)
+                }
+            }
+            for result in results {
+                if let failure = result.failure { throw NpyError.writeFailed(path: idsPath, reason: failure) }
+                unknown += result.unknown
+            }
+            tokens += count
+            guard fsync(descriptor) == 0 else { throw NpyError.writeFailed(path: idsPath, reason: String(cString: strerror(errno))) }
+            for (name, path) in [(shard.ids, idsPath), (shard.offsets, offsetsPath)] {
+                let target = destination.appendingPathComponent(name).path
+                if path == offsetsPath {
+                    // Written without fsync while it was provisional.
+                    let handle = open(path, O_RDONLY)
+                    guard handle >= 0, fsync(handle) == 0 else {
+                        if handle >= 0 { close(handle) }
+                        throw NpyError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+                    }
+                    close(handle)
+                }
+                guard rename(path, target) == 0 else {
+                    throw NpyError.writeFailed(path: target, reason: "cannot move \(path) there: \(String(cString: strerror(errno)))")
+                }
+            }
+        }
+        return (tokens, unknown)
+    }
+
+    private struct PartResult {
+        var unknown = 0
+        var failure: String?
+    }
+
+    /// Remaps ids `range` of the file block by block; a number outside the map (a damaged
+    /// provisional file) is reported, not trapped on.
+    private static func remapPart(descriptor: Int32, dataOffset: Int, range: Range<Int>,
+                                  map: UnsafeBufferPointer<Int32>) -> PartResult {
+        var result = PartResult()
+        let blockLength = 1 << 20
+        let buffer = UnsafeMutableBufferPointer<Int32>.allocate(capacity: blockLength)
+        defer { buffer.deallocate() }
+        let stride = MemoryLayout<Int32>.stride
+        var position = range.lowerBound
+        let limit = UInt32(truncatingIfNeeded: map.count)
+        while position < range.upperBound {
+            let length = min(blockLength, range.upperBound - position)
+            let bytes = length * stride
+            let fileOffset = off_t(dataOffset + position * stride)
+            guard readFully(descriptor, UnsafeMutableRawPointer(buffer.baseAddress!), bytes, fileOffset) else {
+                result.failure = "reading ids \(position)..<\(position + length) failed: \(String(cString: strerror(errno)))"
+                return result
+            }
+            var unknown = 0
+            for index in 0 ..< length {
+                let number = buffer[index]
+                guard UInt32(bitPattern: number) < limit else {
+                    result.failure = "id \(position + index) holds \(number), outside the \(map.count) provisional numbers"
+                    return result
+                }
+                let id = map[Int(number)]
+                unknown &+= id == Vocabulary.unknownID ? 1 : 0
+                buffer[index] = id
+            }
+            result.unknown += unknown
+            guard writeFully(descriptor, UnsafeRawPointer(buffer.baseAddress!), bytes, fileOffset) else {
+                result.failure = "writing ids \(position)..<\(position + length) failed: \(String(cString: strerror(errno)))"
+                return result
+            }
+            position += length
+        }
+        return result
+    }
+
+    private static func readFully(_ descriptor: Int32, _ pointer: UnsafeMutableRawPointer, _ count: Int, _ offset: off_t) -> Bool {
+        var done = 0
+        while done < count {
+            let got = pread(descriptor, pointer + done, count - done, offset + off_t(done))
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else {
+                if got == 0 { errno = EIO }
+                return false
+            }
+            done += got
+        }
+        return true
+    }
+
+    private static func writeFully(_ descriptor: Int32, _ pointer: UnsafeRawPointer, _ count: Int, _ offset: off_t) -> Bool {
+        var done = 0
+        while done < count {
+            let wrote = pwrite(descriptor, pointer + done, count - done, offset + off_t(done))
+            if wrote < 0 && errno == EINTR { continue }
+            guard wrote > 0 else { return false }
+            done += wrote
+        }
+        return true
     }
 }

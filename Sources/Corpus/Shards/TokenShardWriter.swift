@@ -17,6 +17,8 @@ public final class TokenShardWriter {
 
     public let directory: URL
     public let sequencesPerShard: Int
+    /// Whether finished shards are forced to disk (see ``NpyWriter/init(path:synchronizes:)``).
+    public let synchronizes: Bool
     public private(set) var shards: [Shard] = []
     private var ids: NpyWriter<Int32>?
     private var offsets: NpyWriter<Int64>?
@@ -24,9 +26,10 @@ public final class TokenShardWriter {
     private var tokensInShard: Int64 = 0
     private var offsetScratch: [Int64] = []
 
-    public init(directory: URL, sequencesPerShard: Int) {
+    public init(directory: URL, sequencesPerShard: Int, synchronizes: Bool = true) {
         self.directory = directory
         self.sequencesPerShard = sequencesPerShard
+        self.synchronizes = synchronizes
     }
 
     /// Appends every sequence of a chunk.
@@ -66,8 +69,8 @@ public final class TokenShardWriter {
 
     private func openShard() throws(NpyError) {
         let name = String(format: "shard-%05d", shards.count)
-        ids = try NpyWriter<Int32>(path: directory.appendingPathComponent("\(name).ids.npy").path)
-        offsets = try NpyWriter<Int64>(path: directory.appendingPathComponent("\(name).offsets.npy").path)
+        ids = try NpyWriter<Int32>(path: directory.appendingPathComponent("\(name).ids.npy").path, synchronizes: synchronizes)
+        offsets = try NpyWriter<Int64>(path: directory.appendingPathComponent("\(name).offsets.npy").path, synchronizes: synchronizes)
         try offsets!.append(0)
         sequencesInShard = 0
         tokensInShard = 0

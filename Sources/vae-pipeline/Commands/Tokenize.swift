@@ -64,6 +64,7 @@ extension VAEPipeline {
             var report = ReadReport()
             var checksum = RecordsChecksum()
             let vocabulary: Vocabulary
+            let shards: [TokenShardWriter.Shard]
 
             if let file = self.vocabulary.vocabularyFile {
                 // The vocabulary is known: encode straight to ids.
@@ -80,6 +81,7 @@ extension VAEPipeline {
                     progressLine.update(chunk.records.progress, records: report.records)
                 }
                 try writer.finish()
+                shards = writer.shards
             } else {
                 // One tokenizing pass: number tokens as they come, count them, write provisional
                 // shards; then build the vocabulary and remap the numbers to its ids.
@@ -89,7 +91,8 @@ extension VAEPipeline {
                 defer { try? FileManager.default.removeItem(at: provisional) }
                 let configuration = tokenizer.configuration
                 let chunkTokenizer = try ChunkTokenizer(configuration: configuration, options: options, workers: workers.workers)
-                let provisionalWriter = TokenShardWriter(directory: provisional, sequencesPerShard: shardSequences)
+                // Not forced to disk: they are rewritten (or copied) before the run ends.
+                let provisionalWriter = TokenShardWriter(directory: provisional, sequencesPerShard: shardSequences, synchronizes: false)
                 var numbering = ProvisionalNumbering(maxDistinctTokens: self.vocabulary.maxDistinctTokens)
                 let tokenized = try corpus.makeReader().orderedConcurrentMap(maxConcurrency: workers.workers) { try chunkTokenizer.tokenize($0) }
                 for try await var chunk in tokenized {
@@ -105,8 +108,18 @@ extension VAEPipeline {
                     counter: numbering.counter(), configuration: configuration,
                     maxSize: self.vocabulary.maxVocab == 0 ? nil : self.vocabulary.maxVocab, minCount: self.vocabulary.minCount)
                 let remapper = ShardRemapper(map: numbering.finalIDs(for: vocabulary), addBeginAndEnd: options.addBeginAndEnd)
-                let (tokens, unknown) = try remapper.remap(provisionalWriter.shards, in: provisional.path, into: writer)
-                try writer.finish()
+                let tokens: Int
+                let unknown: Int
+                if options.addBeginAndEnd {
+                    // Sequences grow by two ids: written anew.
+                    (tokens, unknown) = try remapper.remap(provisionalWriter.shards, in: provisional.path, into: writer)
+                    try writer.finish()
+                    shards = writer.shards
+                } else {
+                    (tokens, unknown) = try remapper.remapInPlace(provisionalWriter.shards, in: provisional.path, into: directory,
+                                                                  threads: workers.workers)
+                    shards = provisionalWriter.shards
+                }
                 statistics.tokens = tokens
                 statistics.unknownTokens = unknown
                 if numbering.prunedDistinctTokens > 0 && !json {
@@ -126,12 +139,12 @@ extension VAEPipeline {
                 vocabulary: .init(file: vocabularyURL.lastPathComponent, huggingFaceFile: huggingFaceURL.lastPathComponent,
                                   hash: vocabulary.hash, size: vocabulary.count),
                 counts: statistics, skippedRecords: report.skippedByKind, repairedRecords: report.repairedRecords,
-                shards: writer.shards)
+                shards: shards)
             try manifest.write(into: directory)
             if json {
                 print(String(decoding: try Data(contentsOf: directory.appendingPathComponent(ShardManifest.fileName)), as: UTF8.self))
             } else {
-                printSummary(statistics, report, writer.shards, directory)
+                printSummary(statistics, report, shards, directory)
             }
         }
 
