@@ -12,6 +12,7 @@ import PackageDescription
 //   Corpus ──► Tokenization      NeuralCore
 //       │          │                 │
 //   CArchive   CICUShim          COpenBLAS
+//   CDeflate
 //
 // C is isolated in the C* targets; each Swift module imports its C target in one file.
 let package = Package(
@@ -36,6 +37,12 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        // libdeflate's CRC-32 checks every gzip stream and fingerprints every corpus read.
+        .systemLibrary(
+            name: "CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
         .systemLibrary(
             name: "COpenBLAS",
             pkgConfig: "openblas",
@@ -49,7 +56,7 @@ let package = Package(
         ),
 
         // Swift modules.
-        .target(name: "Corpus", dependencies: ["CArchive", "Tokenization"]),
+        .target(name: "Corpus", dependencies: ["CArchive", "CDeflate", "Tokenization"]),
         .target(name: "Tokenization", dependencies: ["CICUShim"]),
         .target(name: "NeuralCore", dependencies: ["COpenBLAS"]),
         .target(name: "Batching", dependencies: ["Corpus", "Tokenization"]),
