@@ -501,6 +501,8 @@ def suite_train(ctx: Context) -> list[Task]:
         extra = {"positions_per_s": result["positions_per_s"], "steps": result["steps"]}
         if "seconds_per_step" in result:
             extra["seconds_per_step"] = result["seconds_per_step"]
+        if "effective_flops_per_position" in result:
+            extra["flops_per_position"] = result["effective_flops_per_position"]
         return result["tokens_per_s"], extra
 
     if ctx.vae_has("train"):
@@ -537,6 +539,15 @@ def suite_train(ctx: Context) -> list[Task]:
                            "--over-length", "drop", "--buckets", "6,9,12", "--shuffle-buffer", "10000",
                            "--split", "train", "--validation-fraction", "0.02", "--epochs", "3", "--json"],
                           role="vae", unit="sequences/s", throughput_from=batch_rate, capture=True))
+    if mb:
+        # The GEMM ceiling the models' effective GFLOP/s are read against (#6: "next to
+        # cblas_sgemm's peak measured on the same machine").
+        def gflops(result, stdout):
+            return (result["gflops"], {}) if result else None
+
+        tasks.append(Task("train", "train cblas_sgemm 512³ (the GEMM peak)", "vae-pipeline model-benchmark gemm-peak",
+                          [mb, "gemm-peak", "--seconds", "1" if ctx.quick else "3", "--threads", "2", "--result", "{RESULT}"],
+                          role="info", unit="GFLOP/s", throughput_from=gflops))
     for model, label in (("sentence_vae", "tokens/s"), ("bowman", "tokens/s"), ("vrnn", "chars/s"),
                          ("char_rvae", "chars/s")):
         if mb and model in VAE_TRAIN_MODELS:

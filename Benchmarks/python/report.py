@@ -82,6 +82,7 @@ def summarize(doc: dict) -> list[dict]:
             "load": median([r.get("loadavg_1m_before") for r in rs]),
             "positions_per_s": median([r.get("positions_per_s") for r in ok]),
             "single_core_mb_per_s": median([r.get("single_core_mb_per_s") for r in ok]),
+            "flops_per_position": median([r.get("flops_per_position") for r in ok]),
         })
     vae = {(r["suite"], r["work"]): r for r in rows if r["role"] == "vae"}
     for r in rows:
@@ -210,9 +211,15 @@ def render(doc: dict) -> str:
             ws = whole_pipeline_summary(rows)
             if ws:
                 lines += ["", ws]
+        # Effective GFLOP/s: positions/s × the model's multiply-add work per position
+        # (model-benchmark's effective_flops_per_position), the same formula for every tool.
+        flops = {r["work"]: r["flops_per_position"] for r in srows if r.get("flops_per_position")}
         for r in srows:
             if r["positions_per_s"]:
-                lines.append(f"\n{r['work']}: {fmt_num(r['positions_per_s'])} positions/s (batch × length)")
+                line = f"\n{r['work']}, {r['tool']}: {fmt_num(r['positions_per_s'])} positions/s (batch × length)"
+                if r["work"] in flops:
+                    line += f", {r['positions_per_s'] * flops[r['work']] / 1e9:.1f} effective GFLOP/s"
+                lines.append(line)
             if r["single_core_mb_per_s"]:
                 lines.append(f"\nICU C loop on one core: {fmt_num(r['single_core_mb_per_s'])} MB/s of question text "
                              "(the row shows twice that: the two-core ceiling)")

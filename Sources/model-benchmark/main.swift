@@ -3,6 +3,10 @@
 //
 //     model-benchmark MODEL --seconds S [--threads 2] [--shards 2] [--warmup 3] [--data FILE]
 //                           [--json] [--result FILE]
+//     model-benchmark gemm-peak [--seconds S] [--threads 2] [--json] [--result FILE]
+//
+// `gemm-peak` times cblas_sgemm at 512³ through NeuralCore (the ceiling the model figures'
+// effective GFLOP/s are read against).
 //
 // MODEL: sentence_vae (seed 004), bowman (timbmg), char_rvae (seed 000), vrnn (seed 001).
 //
@@ -69,6 +73,7 @@ guard let model = arguments.first, !model.hasPrefix("-") else {
     fail("usage: model-benchmark MODEL --seconds S [--threads 2] [--warmup 3] [--json] [--result FILE]; MODEL: \(specs.keys.sorted().joined(separator: ", "))")
 }
 arguments.removeFirst()
+if model == "gemm-peak" { runGEMMPeak(arguments) }
 guard let spec = specs[model] else { fail("unknown model \(model); known: \(specs.keys.sorted().joined(separator: ", "))") }
 
 var seconds = 20.0, threads = 2, warmup = 3, json = false, shards = 2
@@ -188,17 +193,82 @@ repeat {
 
 let positions = steps * spec.batch * spec.length
 let trainable = params.filter(\.parameter.isTrainable).reduce(0) { $0 + $1.parameter.value.count }
+let flopsPerPosition = effectiveFLOPsPerPosition(params, length: spec.length)
 let result: [String: Any] = [
     "model": model, "tool": "vae-pipeline", "steps": steps, "seconds": elapsed, "tokens": tokens, "positions": positions,
     "tokens_per_s": Double(tokens) / elapsed, "positions_per_s": Double(positions) / elapsed,
     "seconds_per_step": elapsed / Double(steps), "final_loss": lastLoss, "threads": threads, "shards": shards,
-    "params": trainable,
+    "params": trainable, "effective_flops_per_position": flopsPerPosition,
+    "effective_gflops": Double(positions) * flopsPerPosition / elapsed / 1e9,
 ]
 let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .prettyPrinted])
 if let resultPath { try data.write(to: URL(fileURLWithPath: resultPath)) }
 if json {
     print(String(decoding: data, as: UTF8.self))
 } else {
-    print(String(format: "%@: %d steps in %.2f s — %.0f tokens/s, %.0f positions/s, %.4f s/step (threads %d, shards %d, loss %.3f)",
-                 model, steps, elapsed, Double(tokens) / elapsed, Double(positions) / elapsed, elapsed / Double(steps), threads, shards, lastLoss))
+    print(String(format: "%@: %d steps in %.2f s — %.0f tokens/s, %.0f positions/s, %.1f effective GFLOP/s, %.4f s/step (threads %d, shards %d, loss %.3f)",
+                 model, steps, elapsed, Double(tokens) / elapsed, Double(positions) / elapsed,
+                 Double(positions) * flopsPerPosition / elapsed / 1e9, elapsed / Double(steps), threads, shards, lastLoss))
+}
+
+/// The model's multiply-add work per position (batch × length, padding included), as a dense
+/// implementation does it: 2 FLOPs per weight entry for the forward product and twice that for
+/// the backward ones (input and weight gradients). Weights applied at every position count
+/// whole; the per-sequence heads (dense, μ, log σ², latent → state) count once per sequence;
+/// embedding tables are lookups and count nothing. Elementwise work is left out, so this is a
+/// lower bound of the arithmetic and the same formula applies to PyTorch's positions/s.
+func effectiveFLOPsPerPosition(_ params: [NamedParameter], length: Int) -> Double {
+    let perSequence = ["encoder_dense.", "to_mean.", "to_log_variance.", "latent_to_state.", "mu.", "logvar."]
+    var flops = 0.0
+    for named in params where named.parameter.value.shape.count == 2 {
+        if named.name.hasPrefix("emb") { continue }  // embedding.weight, emb.weight
+        let entries = Double(named.parameter.value.count)
+        flops += perSequence.contains { named.name.hasPrefix($0) } ? 6 * entries / Double(length) : 6 * entries
+    }
+    return flops
+}
+
+/// cblas_sgemm at 512³ (C = A·B, row-major), repeated for `--seconds` after one warm-up call.
+func runGEMMPeak(_ arguments: [String]) -> Never {
+    var arguments = arguments
+    var seconds = 3.0, threads = 2, json = false
+    var resultPath: String?
+    while !arguments.isEmpty {
+        let flag = arguments.removeFirst()
+        func value() -> String {
+            guard !arguments.isEmpty else { fail("\(flag) needs a value") }
+            return arguments.removeFirst()
+        }
+        switch flag {
+        case "--seconds": guard let v = Double(value()) else { fail("--seconds needs a number") }; seconds = v
+        case "--threads": guard let v = Int(value()) else { fail("--threads needs an integer") }; threads = v
+        case "--json": json = true
+        case "--result": resultPath = value()
+        default: fail("unknown option \(flag)")
+        }
+    }
+    LinearAlgebra.setThreadCount(threads)
+    let size = 512
+    var rng = RandomGenerator(seed: 1)
+    let a = Tensor.uniform([size, size], low: -1, high: 1, rng: &rng)
+    let b = Tensor.uniform([size, size], low: -1, high: 1, rng: &rng)
+    let c = Tensor(zeros: [size, size])
+    Tensor.gemm(a, b, into: c)
+    var calls = 0
+    let start = DispatchTime.now().uptimeNanoseconds
+    var elapsed = 0.0
+    repeat {
+        Tensor.gemm(a, b, into: c)
+        calls += 1
+        elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    } while elapsed < seconds
+    let gflops = 2 * Double(size * size * size) * Double(calls) / elapsed / 1e9
+    let result: [String: Any] = ["model": "gemm-peak", "tool": "vae-pipeline", "size": size, "calls": calls, "seconds": elapsed,
+                                 "threads": threads, "gflops": gflops]
+    if let data = try? JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .prettyPrinted]) {
+        if let resultPath { try? data.write(to: URL(fileURLWithPath: resultPath)) }
+        if json { print(String(decoding: data, as: UTF8.self)); exit(0) }
+    }
+    print(String(format: "cblas_sgemm %d³, %d thread(s): %.1f GFLOP/s (%d calls in %.2f s)", size, threads, gflops, calls, elapsed))
+    exit(0)
 }
