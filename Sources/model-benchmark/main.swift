@@ -100,44 +100,36 @@ while !arguments.isEmpty {
 LinearAlgebra.setThreadCount(threads)
 var rng = RandomGenerator(seed: 0)
 
-/// One training step on a batch; returns the loss.
-var step: (TokenBatch) -> Double
+/// What the three data-parallel wrappers have in common here: one training step on a batch.
+protocol BatchTrainer {
+    func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics
+}
+extension DataParallelSentenceVAE: BatchTrainer {}
+extension DataParallelCharacterVAE: BatchTrainer {}
+extension DataParallelVRNN: BatchTrainer {}
+
+let trainer: any BatchTrainer
 let params: [NamedParameter]
-var adam = Adam(learningRate: spec.learningRate)
 switch spec.network {
 case .sentence(let c):
     let vae = SentenceVAE(configuration: c, rng: &rng)
-    let parallel = DataParallelSentenceVAE(model: vae, shards: shards)
-    params = vae.namedParameters
-    step = { b in
-        params.zeroGradients()
-        let m = parallel.trainStep(b, objective: ObjectiveSettings(beta: 1), rng: &rng)
-        clipGradientNorm(params, maxNorm: 5)
-        adam.update(params)
-        return m.loss
-    }
+    (trainer, params) = (DataParallelSentenceVAE(model: vae, shards: shards), vae.namedParameters)
 case .character(let c):
     let vae = CharacterVAE(configuration: c, rng: &rng)
-    let parallel = DataParallelCharacterVAE(model: vae, shards: shards)
-    params = vae.namedParameters
-    step = { b in
-        params.zeroGradients()
-        let m = parallel.trainStep(b, objective: ObjectiveSettings(beta: 1), rng: &rng)
-        clipGradientNorm(params, maxNorm: 5)
-        adam.update(params)
-        return m.loss
-    }
+    (trainer, params) = (DataParallelCharacterVAE(model: vae, shards: shards), vae.namedParameters)
 case .vrnn(let c):
     let vrnn = VRNN(configuration: c, rng: &rng)
-    let parallel = DataParallelVRNN(model: vrnn, shards: shards)
-    params = vrnn.namedParameters
-    step = { b in
-        params.zeroGradients()
-        let m = parallel.trainStep(b, objective: ObjectiveSettings(beta: 1), rng: &rng)
-        clipGradientNorm(params, maxNorm: 5)
-        adam.update(params)
-        return m.loss
-    }
+    (trainer, params) = (DataParallelVRNN(model: vrnn, shards: shards), vrnn.namedParameters)
+}
+var adam = Adam(learningRate: spec.learningRate)
+
+/// One training step on a batch (forward + backward + clip + Adam); returns the loss.
+@MainActor func step(_ batch: TokenBatch) -> Double {
+    params.zeroGradients()
+    let metrics = trainer.trainStep(batch, objective: ObjectiveSettings(beta: 1), rng: &rng)
+    clipGradientNorm(params, maxNorm: 5)
+    adam.update(params)
+    return metrics.loss
 }
 
 let batches: [TokenBatch]
