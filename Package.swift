@@ -12,7 +12,7 @@ import PackageDescription
 //   Corpus ──► Tokenization      NeuralCore
 //       │          │                 │
 //   CArchive   CICUShim          COpenBLAS
-//   CDeflate
+//   CDeflate                     CKernels
 //
 // C is isolated in the C* targets; each Swift module imports its C target in one file.
 let package = Package(
@@ -48,6 +48,10 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // NeuralCore's own kernels (`ck_*`): GEMMs against a weight packed once per pass for the
+        // small per-step recurrent products, and LSTM step kernels, with AVX2/AVX-512 paths chosen
+        // at run time (Swift itself is compiled for baseline x86-64).
+        .target(name: "CKernels"),
         // ICU's headers rename every function per version (ubrk_open → ubrk_open_72), which the
         // Swift importer cannot follow, so Swift reaches ICU only through this shim.
         .target(
@@ -58,7 +62,7 @@ let package = Package(
         // Swift modules.
         .target(name: "Corpus", dependencies: ["CArchive", "CDeflate", "Tokenization"]),
         .target(name: "Tokenization", dependencies: ["CICUShim"]),
-        .target(name: "NeuralCore", dependencies: ["COpenBLAS"]),
+        .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "Batching", dependencies: ["Corpus", "Tokenization"]),
         .target(name: "Models", dependencies: ["NeuralCore"]),
         .target(

@@ -7,9 +7,10 @@ import Foundation
 ///   `weight_ih [4H, I]`, `weight_hh [4H, H]`, `bias_ih [4H]`, `bias_hh [4H]`.
 ///
 /// Forward: the input projection of all time steps is one GEMM `[T·B, I]·W_ihᵀ` before the time
-/// loop; each step adds `h·W_hhᵀ` (one GEMM `[B, H]×[H, 4H]`) and applies the four gate
-/// nonlinearities and the cell update in one fused pass. Backward is hand-written BPTT: one GEMM
-/// per step for dh, then the weight gradients of all steps in one GEMM each.
+/// loop; each step adds `h·W_hhᵀ` (one GEMM `[B, H]×[H, 4H]` against W_hh packed once per pass)
+/// and applies the four gate nonlinearities and the cell update in one fused kernel (see
+/// `LSTM+Recurrence.swift`). Backward is hand-written BPTT: one GEMM per step for dh, then the
+/// weight gradients of all steps in one GEMM each.
 public final class LSTMLayer: FusedGateRecurrentLayer, @unchecked Sendable {
     public let inputSize: Int
     public let hiddenSize: Int
@@ -41,7 +42,6 @@ public final class LSTMLayer: FusedGateRecurrentLayer, @unchecked Sendable {
         precondition(x.rank == 3 && x.shape[2] == inputSize, "LSTM expects [B, T, \(inputSize)], got \(x.shape).")
         let B = x.shape[0], T = x.shape[1], H = hiddenSize, G = 4 * H
         let lens = resolveLengths(lengths, batch: B, time: T)
-        let maxLen = lens.max() ?? 0
         let xtm = toTimeMajor(x, lengths: lens, reverse: reverse)
 
         // Gate pre-activations of every step: (b_ih + b_hh) + x·W_ihᵀ in one GEMM.
@@ -60,36 +60,7 @@ public final class LSTMLayer: FusedGateRecurrentLayer, @unchecked Sendable {
                 cs.data.update(from: c.data, count: B * H)
             }
         }
-        let gp = gates.data, hp = hs.data, cp = cs.data, tp = tanhC.data, whh = weightHH.value.data
-        let BH = B * H
-        for t in 0..<T {
-            if t >= maxLen {  // every row is padding: carry the state.
-                (hp + (t + 1) * BH).update(from: hp + t * BH, count: BH)
-                (cp + (t + 1) * BH).update(from: cp + t * BH, count: BH)
-                continue
-            }
-            let gt = gp + t * B * G
-            BLAS.sgemm(transposeA: false, transposeB: true, m: B, n: G, k: H, alpha: 1,
-                       a: hp + t * BH, lda: H, b: whh, ldb: H, beta: 1, c: gt, ldc: G)
-            for b in 0..<B {
-                let hPrev = hp + t * BH + b * H, cPrev = cp + t * BH + b * H
-                let hNext = hp + (t + 1) * BH + b * H, cNext = cp + (t + 1) * BH + b * H
-                if t < lens[b] {
-                    let g = gt + b * G, tc = tp + t * BH + b * H
-                    // Separate simple loops so each auto-vectorises.
-                    for j in 0..<(2 * H) { g[j] = fastSigmoid(g[j]) }
-                    for j in (2 * H)..<(3 * H) { g[j] = fastTanh(g[j]) }
-                    for j in (3 * H)..<G { g[j] = fastSigmoid(g[j]) }
-                    let ig = g, fg = g + H, cg = g + 2 * H, og = g + 3 * H
-                    for j in 0..<H { cNext[j] = fg[j] * cPrev[j] + ig[j] * cg[j] }
-                    for j in 0..<H { tc[j] = fastTanh(cNext[j]) }
-                    for j in 0..<H { hNext[j] = og[j] * tc[j] }
-                } else {
-                    hNext.update(from: hPrev, count: H)
-                    cNext.update(from: cPrev, count: H)
-                }
-            }
-        }
+        recurrenceForward(gates: gates, hs: hs, cs: cs, tanhC: tanhC, lengths: lens, batch: B, time: T)
         let output = fromTimeMajor(hs.rows(1..<(T + 1)), lengths: lens, reverse: reverse)
         let final = RNNState(h: hs.rows(T..<(T + 1)).copy().reshaped([B, H]), c: cs.rows(T..<(T + 1)).copy().reshaped([B, H]))
         let cache = Cache(batch: B, time: T, lengths: lens, reverse: reverse, xtm: xtm, gates: gates, hs: hs, cs: cs, tanhC: tanhC)
@@ -98,9 +69,8 @@ public final class LSTMLayer: FusedGateRecurrentLayer, @unchecked Sendable {
 
     public func backward(_ cache: Cache, gradOutput: Tensor?, gradFinalState: RNNState?)
         -> (gradInput: Tensor, gradInitialState: RNNState) {
-        let B = cache.batch, T = cache.time, H = hiddenSize, G = 4 * H, BH = B * H
+        let B = cache.batch, T = cache.time, H = hiddenSize, G = 4 * H
         let lens = cache.lengths
-        let maxLen = lens.max() ?? 0
         let dOut = gradOutput.map { g -> Tensor in
             precondition(g.count == B * T * H, "LSTM gradOutput must be [\(B), \(T), \(H)], got \(g.shape).")
             return toTimeMajor(g.reshaped([B, T, H]), lengths: lens, reverse: cache.reverse)
@@ -110,31 +80,8 @@ public final class LSTMLayer: FusedGateRecurrentLayer, @unchecked Sendable {
             dh.assign(s.h)
             if let c = s.c { dc.assign(c) }
         }
-        let dG = Tensor(zeros: [T, B, G])
-        let gp = cache.gates.data, cp = cache.cs.data, tp = cache.tanhC.data
-        let dgp = dG.data, dhp = dh.data, dcp = dc.data, whh = weightHH.value.data
-        let dop = dOut?.data
-        for t in stride(from: maxLen - 1, through: 0, by: -1) {
-            for b in 0..<B where t < lens[b] {
-                let g = gp + (t * B + b) * G, cPrev = cp + t * BH + b * H, tc = tp + t * BH + b * H
-                let dg = dgp + (t * B + b) * G, dhRow = dhp + b * H, dcRow = dcp + b * H
-                if let dop { let src = dop + t * BH + b * H; for j in 0..<H { dhRow[j] += src[j] } }
-                for j in 0..<H {
-                    let i = g[j], f = g[H + j], c̃ = g[2 * H + j], o = g[3 * H + j]
-                    let dhj = dhRow[j], th = tc[j]
-                    let dct = dcRow[j] + dhj * o * (1 - th * th)
-                    dg[j] = dct * c̃ * i * (1 - i)
-                    dg[H + j] = dct * cPrev[j] * f * (1 - f)
-                    dg[2 * H + j] = dct * i * (1 - c̃ * c̃)
-                    dg[3 * H + j] = dhj * th * o * (1 - o)
-                    dcRow[j] = dct * f
-                    dhRow[j] = 0
-                }
-            }
-            // dh_{t-1} = dG_t · W_hh (rows of padded steps have dG = 0 and keep their carried dh).
-            BLAS.sgemm(transposeA: false, transposeB: false, m: B, n: H, k: G, alpha: 1,
-                       a: dgp + t * B * G, lda: G, b: whh, ldb: H, beta: 1, c: dhp, ldc: H)
-        }
+        let dG = recurrenceBackward(gates: cache.gates, cs: cache.cs, tanhC: cache.tanhC, lengths: lens, batch: B, time: T,
+                                    gradOutput: dOut, dh: dh, dc: dc).reshaped([T, B, G])
         if weightIH.isTrainable { Tensor.gemm(dG, transposeA: true, cache.xtm, into: weightIH.gradient, beta: 1) }
         if weightHH.isTrainable { Tensor.gemm(dG, transposeA: true, cache.hs.rows(0..<T), into: weightHH.gradient, beta: 1) }
         if biasIH.isTrainable { dG.accumulateColumnSums(into: biasIH.gradient) }

@@ -11,6 +11,13 @@
 //   inner loops). Matrix products go through `Tensor.gemm` → `BLAS.sgemm` (`cblas_sgemm`).
 //   `BLAS.swift` is the only file that imports COpenBLAS; `LinearAlgebra.threadCount` reads and
 //   sets the OpenBLAS thread count.
+// - **Own kernels** (`Kernels.swift`, the only file that imports CKernels): for the recurrent
+//   layers' per-step work, where OpenBLAS repacks the same weight on every small GEMM.
+//   `PackedMatrix` packs a right-hand side once (W_hh per forward or backward pass) and
+//   multiplies by it with register-tiled C kernels; the LSTM step kernels fuse the gate
+//   nonlinearities and cell update (and their derivatives). Paths for AVX-512, AVX2 + FMA and
+//   portable C are chosen at run time (`CK_ISA=portable|avx2` caps the choice; tests bind
+//   `Kernels.instructionSet` per task to run every path).
 // - **Randomness** (`Random.swift`): `RandomGenerator` is xoshiro256** seeded via splitmix64, a
 //   value type passed down as `inout`; no global state. Same seed → bit-identical runs.
 // - **Differentiation: explicit forward/backward, no tape.** Every layer has `forward`, which
@@ -37,8 +44,8 @@
 //   PyTorch `nn.LSTM` names, optional inter-layer dropout), `LSTMCell` / `GRUCell` (one step, with
 //   a per-row `active` mask). Recurrent layers compute the
 //   input projection of all steps in one GEMM before the time loop, one GEMM per step for
-//   h·W_hhᵀ, one fused elementwise pass per step, and the weight gradients of all steps in one
-//   GEMM each. Padded steps (t ≥ length) carry the state through unchanged and output zero.
+//   h·W_hhᵀ (for LSTMs against W_hh packed once, `LSTM+Recurrence.swift`), one fused
+//   elementwise pass per step, and the weight gradients of all steps in one GEMM each. Padded steps (t ≥ length) carry the state through unchanged and output zero.
 // - **Losses**: `softmaxCrossEntropy` is fused (log-sum-exp, loss and gradient in one sweep per
 //   row, gradient written over the logits); `SampledSoftmax` (importance-sampled softmax for
 //   large vocabularies, training only); `Gaussian` (reparameterisation, KL to N(0, I), KL between

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import NeuralCore
+@testable import NeuralCore
 @testable import Models
 
 /// The character-level recurrent VAE: the whole model's gradient against central differences
@@ -42,12 +42,25 @@ import NeuralCore
         Self.check(Self.tiny, batch: Self.ragged, objective: ObjectiveSettings(beta: 0.7), label: "ragged")
     }
 
-    /// Hidden 10 and 11 (gate widths 40 and 44): SymbolLSTM's eight-lane kernels and scalar tails.
+    /// Hidden 10 and 11 (gate widths 40 and 44): the LSTM step kernels' vector blocks and tails.
     @Test func wholeModelGradientVectorKernels() {
         var c = Self.tiny
         c.encoderHidden = 10
         c.decoderHidden = 11
         Self.check(c, batch: Self.ragged, objective: ObjectiveSettings(beta: 0.7), label: "hidden 10/11")
+    }
+
+    /// The whole model on every kernel path this machine supports (portable C, AVX2, AVX-512;
+    /// bound per task, so other tests are unaffected): hidden 17 and 9 reach the step kernels'
+    /// 16- and 8-lane blocks and tails and the packed GEMM's partial panels and row tiles.
+    @Test(arguments: Kernels.InstructionSet.allCases) func wholeModelGradientOnEveryKernelPath(isa: Kernels.InstructionSet) {
+        guard isa.isSupported else { print("CharacterVAETests: \(isa) is not supported here; skipped"); return }
+        var c = Self.tiny
+        c.encoderHidden = 17
+        c.decoderHidden = 9
+        Kernels.$instructionSet.withValue(isa) {
+            Self.check(c, batch: Self.ragged, objective: ObjectiveSettings(beta: 0.7), label: "\(isa)")
+        }
     }
 
     @Test func wholeModelGradientCharacterDropout() {

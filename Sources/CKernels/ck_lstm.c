@@ -1,0 +1,317 @@
+// The elementwise part of an LSTM step, forward and backward (see CKernels.h).
+//
+// σ(x) = 1 / (1 + e^−x) and tanh(x) = 1 − 2 / (e^2x + 1) on a Cephes-style exp: x = n·ln2 + r
+// (two-part ln2), a degree-6 polynomial for e^r, 2^n built in the exponent bits; inputs are
+// clamped to [−87, 88], so there are no branches and no infinities (the same function as
+// NeuralCore's FastMath.swift, here sixteen or eight lanes wide).
+
+#include "CKernels.h"
+
+#include <string.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define CK_X86 1
+#endif
+
+#define CK_INLINE static inline __attribute__((always_inline))
+
+// exp polynomial and reduction constants.
+#define CK_EXP_LO (-87.0f)
+#define CK_EXP_HI 88.0f
+#define CK_LOG2E 1.44269504f
+#define CK_ROUND 12582912.0f  // 1.5 · 2²³: adding it rounds to an integer kept in the low bits
+#define CK_LN2_HI 0.693359375f
+#define CK_LN2_LO (-2.12194440e-4f)
+#define CK_P0 1.98756915e-4f
+#define CK_P1 1.39819995e-3f
+#define CK_P2 8.3334519e-3f
+#define CK_P3 4.16657959e-2f
+#define CK_P4 0.166666655f
+#define CK_P5 0.50000001f
+
+static inline int row_active(const int32_t *lengths, int b, int t) { return lengths == NULL || lengths[b] > t; }
+
+// MARK: Portable (also the scalar tails of the AVX2 path)
+
+CK_INLINE float exp_scalar(float x) {
+    x = x < CK_EXP_LO ? CK_EXP_LO : x;
+    x = x > CK_EXP_HI ? CK_EXP_HI : x;
+    const float t = x * CK_LOG2E + CK_ROUND;
+    const float n = t - CK_ROUND;
+    const float r = x - n * CK_LN2_HI - n * CK_LN2_LO;
+    float p = CK_P0;
+    p = p * r + CK_P1;
+    p = p * r + CK_P2;
+    p = p * r + CK_P3;
+    p = p * r + CK_P4;
+    p = p * r + CK_P5;
+    p = p * r * r + r + 1;
+    uint32_t bits;
+    memcpy(&bits, &t, 4);
+    const uint32_t scale_bits = (bits - 0x4B400000u + 127u) << 23;
+    float scale;
+    memcpy(&scale, &scale_bits, 4);
+    return p * scale;
+}
+
+CK_INLINE float sigmoid_scalar(float x) { return 1.0f / (1.0f + exp_scalar(-x)); }
+CK_INLINE float tanh_scalar(float x) { return 1.0f - 2.0f / (exp_scalar(2.0f * x) + 1.0f); }
+
+/// Forward for hidden units j0 ..< H of one row (g: the row's gates; states: the row's).
+CK_INLINE void forward_scalar(int j0, int H, float *g, const float *cp, float *cn, float *tc, float *hn) {
+    for (int j = j0; j < H; j++) {
+        const float i = sigmoid_scalar(g[j]), f = sigmoid_scalar(g[H + j]);
+        const float gg = tanh_scalar(g[2 * H + j]), o = sigmoid_scalar(g[3 * H + j]);
+        g[j] = i; g[H + j] = f; g[2 * H + j] = gg; g[3 * H + j] = o;
+        const float c = f * cp[j] + i * gg, th = tanh_scalar(c);
+        cn[j] = c; tc[j] = th; hn[j] = o * th;
+    }
+}
+
+/// Backward for hidden units j0 ..< H of one row.
+CK_INLINE void backward_scalar(int j0, int H, const float *g, const float *cp, const float *tc, const float *gh,
+                               float *dh, float *dc, float *dg) {
+    for (int j = j0; j < H; j++) {
+        const float i = g[j], f = g[H + j], gg = g[2 * H + j], o = g[3 * H + j];
+        const float dhj = dh[j] + (gh ? gh[j] : 0), th = tc[j];
+        const float dct = dc[j] + dhj * o * (1 - th * th);
+        dg[j] = dct * gg * i * (1 - i);
+        dg[H + j] = dct * cp[j] * f * (1 - f);
+        dg[2 * H + j] = dct * i * (1 - gg * gg);
+        dg[3 * H + j] = dhj * th * o * (1 - o);
+        dc[j] = dct * f;
+        dh[j] = 0;
+    }
+}
+
+#if CK_X86
+
+// MARK: AVX2 + FMA
+
+#define CK_AVX2 __attribute__((target("avx2,fma")))
+
+CK_AVX2 CK_INLINE __m256 exp8(__m256 x) {
+    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(CK_EXP_LO)), _mm256_set1_ps(CK_EXP_HI));
+    const __m256 t = _mm256_fmadd_ps(x, _mm256_set1_ps(CK_LOG2E), _mm256_set1_ps(CK_ROUND));
+    const __m256 n = _mm256_sub_ps(t, _mm256_set1_ps(CK_ROUND));
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(CK_LN2_HI), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(CK_LN2_LO), r);
+    __m256 p = _mm256_set1_ps(CK_P0);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(CK_P1));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(CK_P2));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(CK_P3));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(CK_P4));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(CK_P5));
+    p = _mm256_fmadd_ps(_mm256_mul_ps(p, r), r, _mm256_add_ps(r, _mm256_set1_ps(1)));
+    const __m256i e = _mm256_slli_epi32(
+        _mm256_add_epi32(_mm256_sub_epi32(_mm256_castps_si256(t), _mm256_set1_epi32(0x4B400000)), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+CK_AVX2 CK_INLINE __m256 sigmoid8(__m256 x) {
+    const __m256 one = _mm256_set1_ps(1);
+    return _mm256_div_ps(one, _mm256_add_ps(one, exp8(_mm256_sub_ps(_mm256_setzero_ps(), x))));
+}
+
+CK_AVX2 CK_INLINE __m256 tanh8(__m256 x) {
+    const __m256 one = _mm256_set1_ps(1);
+    return _mm256_sub_ps(one, _mm256_div_ps(_mm256_set1_ps(2), _mm256_add_ps(exp8(_mm256_add_ps(x, x)), one)));
+}
+
+CK_AVX2 static void forward_avx2(int rows, int H, const int32_t *lengths, int t, float *gates, const float *h_prev,
+                                 const float *c_prev, float *h_next, float *c_next, float *tanh_c) {
+    for (int b = 0; b < rows; b++) {
+        const float *cp = c_prev + (size_t)b * H;
+        float *cn = c_next + (size_t)b * H, *hn = h_next + (size_t)b * H;
+        if (!row_active(lengths, b, t)) {
+            memcpy(hn, h_prev + (size_t)b * H, (size_t)H * sizeof(float));
+            memcpy(cn, cp, (size_t)H * sizeof(float));
+            continue;
+        }
+        float *g = gates + (size_t)b * 4 * H, *tc = tanh_c + (size_t)b * H;
+        int j = 0;
+        for (; j + 8 <= H; j += 8) {
+            const __m256 i = sigmoid8(_mm256_loadu_ps(g + j)), f = sigmoid8(_mm256_loadu_ps(g + H + j));
+            const __m256 gg = tanh8(_mm256_loadu_ps(g + 2 * H + j)), o = sigmoid8(_mm256_loadu_ps(g + 3 * H + j));
+            _mm256_storeu_ps(g + j, i); _mm256_storeu_ps(g + H + j, f);
+            _mm256_storeu_ps(g + 2 * H + j, gg); _mm256_storeu_ps(g + 3 * H + j, o);
+            const __m256 c = _mm256_fmadd_ps(f, _mm256_loadu_ps(cp + j), _mm256_mul_ps(i, gg)), th = tanh8(c);
+            _mm256_storeu_ps(cn + j, c); _mm256_storeu_ps(tc + j, th); _mm256_storeu_ps(hn + j, _mm256_mul_ps(o, th));
+        }
+        forward_scalar(j, H, g, cp, cn, tc, hn);
+    }
+}
+
+CK_AVX2 static void backward_avx2(int rows, int H, const int32_t *lengths, int t, const float *gates, const float *c_prev,
+                                  const float *tanh_c, const float *grad_h, float *dh, float *dc, float *dgates) {
+    const __m256 one = _mm256_set1_ps(1);
+    for (int b = 0; b < rows; b++) {
+        float *dg = dgates + (size_t)b * 4 * H;
+        if (!row_active(lengths, b, t)) { memset(dg, 0, (size_t)4 * H * sizeof(float)); continue; }
+        const float *g = gates + (size_t)b * 4 * H, *cp = c_prev + (size_t)b * H, *tc = tanh_c + (size_t)b * H;
+        const float *gh = grad_h ? grad_h + (size_t)b * H : NULL;
+        float *dhr = dh + (size_t)b * H, *dcr = dc + (size_t)b * H;
+        int j = 0;
+        for (; j + 8 <= H; j += 8) {
+            const __m256 i = _mm256_loadu_ps(g + j), f = _mm256_loadu_ps(g + H + j);
+            const __m256 gg = _mm256_loadu_ps(g + 2 * H + j), o = _mm256_loadu_ps(g + 3 * H + j);
+            __m256 dhj = _mm256_loadu_ps(dhr + j);
+            if (gh) dhj = _mm256_add_ps(dhj, _mm256_loadu_ps(gh + j));
+            const __m256 th = _mm256_loadu_ps(tc + j);
+            const __m256 dct = _mm256_fmadd_ps(_mm256_mul_ps(dhj, o), _mm256_fnmadd_ps(th, th, one), _mm256_loadu_ps(dcr + j));
+            _mm256_storeu_ps(dg + j, _mm256_mul_ps(_mm256_mul_ps(dct, gg), _mm256_mul_ps(i, _mm256_sub_ps(one, i))));
+            _mm256_storeu_ps(dg + H + j, _mm256_mul_ps(_mm256_mul_ps(dct, _mm256_loadu_ps(cp + j)), _mm256_mul_ps(f, _mm256_sub_ps(one, f))));
+            _mm256_storeu_ps(dg + 2 * H + j, _mm256_mul_ps(_mm256_mul_ps(dct, i), _mm256_fnmadd_ps(gg, gg, one)));
+            _mm256_storeu_ps(dg + 3 * H + j, _mm256_mul_ps(_mm256_mul_ps(dhj, th), _mm256_mul_ps(o, _mm256_sub_ps(one, o))));
+            _mm256_storeu_ps(dcr + j, _mm256_mul_ps(dct, f));
+            _mm256_storeu_ps(dhr + j, _mm256_setzero_ps());
+        }
+        backward_scalar(j, H, g, cp, tc, gh, dhr, dcr, dg);
+    }
+}
+
+// MARK: AVX-512
+
+#define CK_AVX512 __attribute__((target("avx512f,avx2,fma")))
+
+CK_AVX512 CK_INLINE __m512 exp16(__m512 x) {
+    x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(CK_EXP_LO)), _mm512_set1_ps(CK_EXP_HI));
+    const __m512 t = _mm512_fmadd_ps(x, _mm512_set1_ps(CK_LOG2E), _mm512_set1_ps(CK_ROUND));
+    const __m512 n = _mm512_sub_ps(t, _mm512_set1_ps(CK_ROUND));
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(CK_LN2_HI), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(CK_LN2_LO), r);
+    __m512 p = _mm512_set1_ps(CK_P0);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(CK_P1));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(CK_P2));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(CK_P3));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(CK_P4));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(CK_P5));
+    p = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, _mm512_add_ps(r, _mm512_set1_ps(1)));
+    const __m512i e = _mm512_slli_epi32(
+        _mm512_add_epi32(_mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(0x4B400000)), _mm512_set1_epi32(127)), 23);
+    return _mm512_mul_ps(p, _mm512_castsi512_ps(e));
+}
+
+CK_AVX512 CK_INLINE __m512 sigmoid16(__m512 x) {
+    const __m512 one = _mm512_set1_ps(1);
+    return _mm512_div_ps(one, _mm512_add_ps(one, exp16(_mm512_sub_ps(_mm512_setzero_ps(), x))));
+}
+
+CK_AVX512 CK_INLINE __m512 tanh16(__m512 x) {
+    const __m512 one = _mm512_set1_ps(1);
+    return _mm512_sub_ps(one, _mm512_div_ps(_mm512_set1_ps(2), _mm512_add_ps(exp16(_mm512_add_ps(x, x)), one)));
+}
+
+/// Lanes j ..< min(j + 16, H).
+CK_AVX512 CK_INLINE __mmask16 lanes(int j, int H) { return H - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (H - j)) - 1); }
+
+CK_AVX512 static void forward_avx512(int rows, int H, const int32_t *lengths, int t, float *gates, const float *h_prev,
+                                     const float *c_prev, float *h_next, float *c_next, float *tanh_c) {
+    for (int b = 0; b < rows; b++) {
+        const float *cp = c_prev + (size_t)b * H;
+        float *cn = c_next + (size_t)b * H, *hn = h_next + (size_t)b * H;
+        if (!row_active(lengths, b, t)) {
+            memcpy(hn, h_prev + (size_t)b * H, (size_t)H * sizeof(float));
+            memcpy(cn, cp, (size_t)H * sizeof(float));
+            continue;
+        }
+        float *g = gates + (size_t)b * 4 * H, *tc = tanh_c + (size_t)b * H;
+        for (int j = 0; j < H; j += 16) {
+            const __mmask16 m = lanes(j, H);
+            const __m512 i = sigmoid16(_mm512_maskz_loadu_ps(m, g + j)), f = sigmoid16(_mm512_maskz_loadu_ps(m, g + H + j));
+            const __m512 gg = tanh16(_mm512_maskz_loadu_ps(m, g + 2 * H + j)), o = sigmoid16(_mm512_maskz_loadu_ps(m, g + 3 * H + j));
+            _mm512_mask_storeu_ps(g + j, m, i); _mm512_mask_storeu_ps(g + H + j, m, f);
+            _mm512_mask_storeu_ps(g + 2 * H + j, m, gg); _mm512_mask_storeu_ps(g + 3 * H + j, m, o);
+            const __m512 c = _mm512_fmadd_ps(f, _mm512_maskz_loadu_ps(m, cp + j), _mm512_mul_ps(i, gg)), th = tanh16(c);
+            _mm512_mask_storeu_ps(cn + j, m, c); _mm512_mask_storeu_ps(tc + j, m, th);
+            _mm512_mask_storeu_ps(hn + j, m, _mm512_mul_ps(o, th));
+        }
+    }
+}
+
+CK_AVX512 static void backward_avx512(int rows, int H, const int32_t *lengths, int t, const float *gates, const float *c_prev,
+                                      const float *tanh_c, const float *grad_h, float *dh, float *dc, float *dgates) {
+    const __m512 one = _mm512_set1_ps(1);
+    for (int b = 0; b < rows; b++) {
+        float *dg = dgates + (size_t)b * 4 * H;
+        if (!row_active(lengths, b, t)) { memset(dg, 0, (size_t)4 * H * sizeof(float)); continue; }
+        const float *g = gates + (size_t)b * 4 * H, *cp = c_prev + (size_t)b * H, *tc = tanh_c + (size_t)b * H;
+        const float *gh = grad_h ? grad_h + (size_t)b * H : NULL;
+        float *dhr = dh + (size_t)b * H, *dcr = dc + (size_t)b * H;
+        for (int j = 0; j < H; j += 16) {
+            const __mmask16 m = lanes(j, H);
+            const __m512 i = _mm512_maskz_loadu_ps(m, g + j), f = _mm512_maskz_loadu_ps(m, g + H + j);
+            const __m512 gg = _mm512_maskz_loadu_ps(m, g + 2 * H + j), o = _mm512_maskz_loadu_ps(m, g + 3 * H + j);
+            __m512 dhj = _mm512_maskz_loadu_ps(m, dhr + j);
+            if (gh) dhj = _mm512_add_ps(dhj, _mm512_maskz_loadu_ps(m, gh + j));
+            const __m512 th = _mm512_maskz_loadu_ps(m, tc + j);
+            const __m512 dct = _mm512_fmadd_ps(_mm512_mul_ps(dhj, o), _mm512_fnmadd_ps(th, th, one), _mm512_maskz_loadu_ps(m, dcr + j));
+            _mm512_mask_storeu_ps(dg + j, m, _mm512_mul_ps(_mm512_mul_ps(dct, gg), _mm512_mul_ps(i, _mm512_sub_ps(one, i))));
+            _mm512_mask_storeu_ps(dg + H + j, m,
+                                  _mm512_mul_ps(_mm512_mul_ps(dct, _mm512_maskz_loadu_ps(m, cp + j)), _mm512_mul_ps(f, _mm512_sub_ps(one, f))));
+            _mm512_mask_storeu_ps(dg + 2 * H + j, m, _mm512_mul_ps(_mm512_mul_ps(dct, i), _mm512_fnmadd_ps(gg, gg, one)));
+            _mm512_mask_storeu_ps(dg + 3 * H + j, m, _mm512_mul_ps(_mm512_mul_ps(dhj, th), _mm512_mul_ps(o, _mm512_sub_ps(one, o))));
+            _mm512_mask_storeu_ps(dcr + j, m, _mm512_mul_ps(dct, f));
+            _mm512_mask_storeu_ps(dhr + j, m, _mm512_setzero_ps());
+        }
+    }
+}
+
+#endif  // CK_X86
+
+// MARK: Dispatch
+
+static void forward_portable(int rows, int H, const int32_t *lengths, int t, float *gates, const float *h_prev,
+                             const float *c_prev, float *h_next, float *c_next, float *tanh_c) {
+    for (int b = 0; b < rows; b++) {
+        const float *cp = c_prev + (size_t)b * H;
+        float *cn = c_next + (size_t)b * H, *hn = h_next + (size_t)b * H;
+        if (!row_active(lengths, b, t)) {
+            memcpy(hn, h_prev + (size_t)b * H, (size_t)H * sizeof(float));
+            memcpy(cn, cp, (size_t)H * sizeof(float));
+            continue;
+        }
+        forward_scalar(0, H, gates + (size_t)b * 4 * H, cp, cn, tanh_c + (size_t)b * H, hn);
+    }
+}
+
+static void backward_portable(int rows, int H, const int32_t *lengths, int t, const float *gates, const float *c_prev,
+                              const float *tanh_c, const float *grad_h, float *dh, float *dc, float *dgates) {
+    for (int b = 0; b < rows; b++) {
+        float *dg = dgates + (size_t)b * 4 * H;
+        if (!row_active(lengths, b, t)) { memset(dg, 0, (size_t)4 * H * sizeof(float)); continue; }
+        backward_scalar(0, H, gates + (size_t)b * 4 * H, c_prev + (size_t)b * H, tanh_c + (size_t)b * H,
+                        grad_h ? grad_h + (size_t)b * H : NULL, dh + (size_t)b * H, dc + (size_t)b * H, dg);
+    }
+}
+
+void ck_lstm_forward_step(int isa, int rows, int hidden, const int32_t *lengths, int t, float *gates,
+                          const float *h_prev, const float *c_prev, float *h_next, float *c_next, float *tanh_c) {
+#if CK_X86
+    if (isa == CK_ISA_AVX512 && ck_isa_supported(CK_ISA_AVX512)) {
+        forward_avx512(rows, hidden, lengths, t, gates, h_prev, c_prev, h_next, c_next, tanh_c);
+        return;
+    }
+    if (isa >= CK_ISA_AVX2 && ck_isa_supported(CK_ISA_AVX2)) {
+        forward_avx2(rows, hidden, lengths, t, gates, h_prev, c_prev, h_next, c_next, tanh_c);
+        return;
+    }
+#endif
+    forward_portable(rows, hidden, lengths, t, gates, h_prev, c_prev, h_next, c_next, tanh_c);
+}
+
+void ck_lstm_backward_step(int isa, int rows, int hidden, const int32_t *lengths, int t, const float *gates,
+                           const float *c_prev, const float *tanh_c, const float *grad_h, float *dh, float *dc,
+                           float *dgates) {
+#if CK_X86
+    if (isa == CK_ISA_AVX512 && ck_isa_supported(CK_ISA_AVX512)) {
+        backward_avx512(rows, hidden, lengths, t, gates, c_prev, tanh_c, grad_h, dh, dc, dgates);
+        return;
+    }
+    if (isa >= CK_ISA_AVX2 && ck_isa_supported(CK_ISA_AVX2)) {
+        backward_avx2(rows, hidden, lengths, t, gates, c_prev, tanh_c, grad_h, dh, dc, dgates);
+        return;
+    }
+#endif
+    backward_portable(rows, hidden, lengths, t, gates, c_prev, tanh_c, grad_h, dh, dc, dgates);
+}

@@ -1,0 +1,81 @@
+import CKernels
+
+/// The one place where NeuralCore calls its own C kernels (CKernels, `ck_*`): GEMMs against a
+/// right-hand side packed once (``PackedMatrix``) and the LSTM step kernels (`LSTMLayer`'s
+/// recurrence). Every C call of those goes through here.
+///
+/// Why C: Swift is compiled for baseline x86-64 (SSE2); the kernels reach AVX2 and AVX-512
+/// through per-function target attributes and pick the path at run time.
+enum Kernels {
+    /// The instruction sets the kernels can run on (`CK_ISA_*`).
+    enum InstructionSet: Int32, CaseIterable, Sendable, CustomStringConvertible {
+        case portable = 0, avx2 = 1, avx512 = 2
+
+        /// Whether this CPU and OS can run this path.
+        var isSupported: Bool { ck_isa_supported(rawValue) != 0 }
+
+        var description: String {
+            switch self {
+            case .portable: "portable"
+            case .avx2: "AVX2"
+            case .avx512: "AVX-512"
+            }
+        }
+    }
+
+    /// The best supported path, capped by the environment variable `CK_ISA` (`portable`, `avx2`,
+    /// `avx512`) to run a whole program on a slower path.
+    static let best = InstructionSet(rawValue: ck_isa_best()) ?? .portable
+
+    /// The path the kernels run on in the current task: ``best`` unless a test bound another
+    /// (`Kernels.$instructionSet.withValue(.portable) { … }`). Task-local, so tests running in
+    /// parallel never see each other's choice. Threads outside Swift tasks see ``best``.
+    @TaskLocal static var instructionSet: InstructionSet = best
+
+    // MARK: Packed GEMM
+
+    /// The floats `pack` writes for op(B) of k×n (whole 32-column panels).
+    static func packedCount(k: Int, n: Int) -> Int { ck_packed_count(Int32(k), Int32(n)) }
+
+    /// Packs op(B) (k×n): B itself stored k×n, or (`transposed`) Bᵀ with B stored n×k.
+    static func pack(_ b: UnsafePointer<Float>, ldb: Int, transposed: Bool, k: Int, n: Int,
+                     into packed: UnsafeMutablePointer<Float>) {
+        ck_pack_b(b, Int32(ldb), transposed ? 1 : 0, Int32(k), Int32(n), packed)
+    }
+
+    /// C = op(A) · op(B) + beta · C with op(B) from `pack`; C is not read when beta = 0.
+    /// - Parameters: op(A) is m×k (A stored m×k, or k×m when `transposeA`), C is m×n.
+    static func gemmPacked(
+        transposeA: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+        packed: UnsafePointer<Float>, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        ck_gemm_packed(instructionSet.rawValue, transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, Int32(lda),
+                       packed, beta, c, Int32(ldc))
+    }
+
+    // MARK: LSTM step
+
+    /// One LSTM step's gates and cell update for `rows` sequences (see `ck_lstm_forward_step`):
+    /// gates `[rows, 4H]` pre-activations in, activations out; states `[rows, H]`. Rows with
+    /// `lengths[b] ≤ t` carry h and c.
+    static func lstmForwardStep(
+        rows: Int, hidden: Int, lengths: UnsafePointer<Int32>?, t: Int, gates: UnsafeMutablePointer<Float>,
+        hPrev: UnsafePointer<Float>, cPrev: UnsafePointer<Float>, hNext: UnsafeMutablePointer<Float>,
+        cNext: UnsafeMutablePointer<Float>, tanhC: UnsafeMutablePointer<Float>
+    ) {
+        ck_lstm_forward_step(instructionSet.rawValue, Int32(rows), Int32(hidden), lengths, Int32(t), gates, hPrev, cPrev,
+                             hNext, cNext, tanhC)
+    }
+
+    /// Back-propagation through one step's gates and cell update (see `ck_lstm_backward_step`):
+    /// `dh`, `dc` `[rows, H]` in and out, `gradH` (optional) added to `dh`, gate gradients
+    /// `[rows, 4H]` out (zero on rows with `lengths[b] ≤ t`).
+    static func lstmBackwardStep(
+        rows: Int, hidden: Int, lengths: UnsafePointer<Int32>?, t: Int, gates: UnsafePointer<Float>,
+        cPrev: UnsafePointer<Float>, tanhC: UnsafePointer<Float>, gradH: UnsafePointer<Float>?,
+        dh: UnsafeMutablePointer<Float>, dc: UnsafeMutablePointer<Float>, dGates: UnsafeMutablePointer<Float>
+    ) {
+        ck_lstm_backward_step(instructionSet.rawValue, Int32(rows), Int32(hidden), lengths, Int32(t), gates, cPrev, tanhC,
+                              gradH, dh, dc, dGates)
+    }
+}
