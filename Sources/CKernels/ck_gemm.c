@@ -39,15 +39,23 @@ void ck_pack_b(const float *b, int ldb, int transposed, int k, int n, float *pac
                 if (w < W) memset(d + w, 0, (size_t)(W - w) * sizeof(float));
             }
         } else {
-            // Column j of the panel is row n0 + j of B: read it contiguously, write with stride W
-            // (the panel, K·W floats, stays in cache while it fills).
-            for (int j = 0; j < W; j++) {
-                if (j < w) {
-                    const float *src = b + (size_t)(n0 + j) * ldb;
-                    for (int kk = 0; kk < k; kk++) dst[(size_t)kk * W + j] = src[kk];
-                } else {
-                    for (int kk = 0; kk < k; kk++) dst[(size_t)kk * W + j] = 0;
+            // Column j of the panel is row n0 + j of B. Blocks of 8 k: each of the w source rows
+            // gives 8 contiguous floats (its cache lines are reused by the next block), and the
+            // 8 panel rows written are contiguous (one pass per column wrote 128-byte strides:
+            // 1.5× slower).
+            int kk = 0;
+            for (; kk + 8 <= k; kk += 8) {
+                float *d = dst + (size_t)kk * W;
+                for (int j = 0; j < w; j++) {
+                    const float *src = b + (size_t)(n0 + j) * ldb + kk;
+                    for (int q = 0; q < 8; q++) d[q * W + j] = src[q];
                 }
+                for (int j = w; j < W; j++)
+                    for (int q = 0; q < 8; q++) d[q * W + j] = 0;
+            }
+            for (; kk < k; kk++) {
+                float *d = dst + (size_t)kk * W;
+                for (int j = 0; j < W; j++) d[j] = j < w ? b[(size_t)(n0 + j) * ldb + kk] : 0;
             }
         }
     }

@@ -4,7 +4,7 @@
 ///
 /// Layout: row `t·B + b` is sequence b at step t. A step is one GEMM `h_{t−1} · W_hhᵀ`
 /// (`[B, H] × [H, 4H]`) against W_hh packed once per pass (``PackedMatrix``; the weight does not
-/// change within a pass) and one kernel for the gate nonlinearities and the cell update
+/// change within a pass; see `StepWeight` for when it is not worth it) and one kernel for the gate nonlinearities and the cell update
 /// (`Kernels.lstmForwardStep`, AVX-512 or AVX2 when available). Backward mirrors it: one kernel
 /// for the gate gradients, then one GEMM `dG_t · W_hh` against W_hh packed once. Rows of steps
 /// t ≥ `lengths[b]` are padding: the state (and its gradient) is carried through them.
@@ -25,14 +25,14 @@ extension LSTMLayer {
                      "LSTM recurrence: buffers \(gates.shape), \(hs.shape), \(cs.shape), \(tanhC.shape) for B \(B), T \(T), H \(H).")
         precondition(lengths.count == B, "LSTM recurrence: \(lengths.count) lengths for a batch of \(B).")
         let maxLength = lengths.max() ?? 0
-        let weights = PackedMatrix(weightHH.value, transposed: true)  // op(B) = W_hhᵀ [H, 4H]
+        let weights = StepWeight(weightHH.value, transposed: true, steps: maxLength, rows: B)  // h · W_hhᵀ
         let lens = lengths.map { Int32($0) }
         let gp = gates.data, hp = hs.data, cp = cs.data, tp = tanhC.data
         lens.withUnsafeBufferPointer { lens in
             for t in 0..<T {
                 let h = hp + t * BH, c = cp + t * BH
                 if t < maxLength {
-                    weights.multiply(m: B, a: h, lda: H, into: gp + t * B * G, ldc: G, beta: 1)
+                    weights.accumulate(m: B, a: h, lda: H, into: gp + t * B * G, ldc: G)
                 }
                 Kernels.lstmForwardStep(rows: B, hidden: H, lengths: lens.baseAddress, t: t, gates: gp + t * B * G,
                                         hPrev: h, cPrev: c, hNext: h + BH, cNext: c + BH, tanhC: tp + t * BH)
@@ -58,7 +58,7 @@ extension LSTMLayer {
         let dG = Tensor(uninitialized: [T * B, G])
         if maxLength < T { dG.rows((maxLength * B)..<(T * B)).zero() }
         guard maxLength > 0 else { return dG }
-        let weights = PackedMatrix(weightHH.value, transposed: false)  // op(B) = W_hh [4H, H]
+        let weights = StepWeight(weightHH.value, transposed: false, steps: maxLength, rows: B)  // dG · W_hh
         let lens = lengths.map { Int32($0) }
         let gp = gates.data, cp = cs.data, tp = tanhC.data, dgp = dG.data, dhp = dh.data, dcp = dc.data
         let dop = gradOutput?.data
@@ -68,9 +68,43 @@ extension LSTMLayer {
                                          cPrev: cp + t * BH, tanhC: tp + t * BH, gradH: dop.map { $0 + t * BH },
                                          dh: dhp, dc: dcp, dGates: dgp + t * B * G)
                 // dh_{t−1} = dG_t W_hh (padded rows have dG = 0 and keep their carried dh).
-                weights.multiply(m: B, a: dgp + t * B * G, lda: G, into: dhp, ldc: H, beta: 1)
+                weights.accumulate(m: B, a: dgp + t * B * G, lda: G, into: dhp, ldc: H)
             }
         }
         return dG
+    }
+}
+
+/// The recurrent weight of one pass, multiplied into every step: packed once (``PackedMatrix``)
+/// when the pass has enough steps and rows to repay the packing, else through OpenBLAS per call.
+///
+/// Why both: packing `[1024, 256]` costs ≈ 0.1 ms (a 1 MB copy), while a packed
+/// `[B, 256] · [256, 1024]` saves ≈ 55 µs per call at B = 4 and more at larger B (OpenBLAS repacks
+/// per call) but nothing at B = 1, where OpenBLAS takes a matrix–vector path. A step-wise caller
+/// (`LSTMCell` in decoding: one step per pass) would pay the packing at every step.
+struct StepWeight {
+    /// Passes with fewer steps or rows go through OpenBLAS.
+    static let minimumSteps = 4, minimumRows = 2
+
+    private let packed: PackedMatrix?
+    private let weight: Tensor
+    private let transposed: Bool
+
+    /// op(W) = Wᵀ (`transposed`, for `h · W_hhᵀ`) or W, for `steps` products of `rows` rows each.
+    init(_ weight: Tensor, transposed: Bool, steps: Int, rows: Int) {
+        self.weight = weight
+        self.transposed = transposed
+        packed = steps >= Self.minimumSteps && rows >= Self.minimumRows ? PackedMatrix(weight, transposed: transposed) : nil
+    }
+
+    /// c += a · op(W) for `m` rows of a (row stride `lda`) into c (row stride `ldc`).
+    func accumulate(m: Int, a: UnsafePointer<Float>, lda: Int, into c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if let packed {
+            packed.multiply(m: m, a: a, lda: lda, into: c, ldc: ldc, beta: 1)
+        } else {
+            let k = transposed ? weight.lastDimension : weight.rowCount, n = transposed ? weight.rowCount : weight.lastDimension
+            BLAS.sgemm(transposeA: false, transposeB: transposed, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
+                       b: weight.data, ldb: weight.lastDimension, beta: 1, c: c, ldc: ldc)
+        }
     }
 }

@@ -96,6 +96,27 @@ import Testing
         }
     }
 
+    /// `StepWeight` packs only for passes long and wide enough to repay it; both ways give the
+    /// same product (to rounding), for `h · Wᵀ` and `dG · W`.
+    @Test func stepWeightPacksOnlyWhenItPaysAndAgrees() {
+        var rng = RandomGenerator(seed: 10)
+        let w = Tensor.uniform([44, 11], low: -1, high: 1, rng: &rng)  // [4H, H], H = 11
+        for transposed in [true, false] {
+            let (k, n) = transposed ? (11, 44) : (44, 11)
+            let a = Tensor.uniform([5, k], low: -1, high: 1, rng: &rng)
+            let c0 = Tensor.uniform([5, n], low: -1, high: 1, rng: &rng)
+            var results: [Tensor] = []
+            for (steps, rows) in [(StepWeight.minimumSteps, StepWeight.minimumRows), (1, 5), (50, 1)] {
+                let c = c0.copy()
+                StepWeight(w, transposed: transposed, steps: steps, rows: rows).accumulate(m: 5, a: a.data, lda: k, into: c.data, ldc: n)
+                results.append(c)
+            }
+            let expected = c0.copy()
+            Tensor.gemm(a, w, transposeB: transposed, into: expected, beta: 1)
+            for c in results { #expect(c.maxAbsDifference(expected) < 1e-5, "transposed \(transposed)") }
+        }
+    }
+
     // MARK: LSTM step kernels
 
     /// Forward and backward step kernels against the equations in Double, for hidden sizes
