@@ -81,7 +81,9 @@ extension LSTMLayer {
 /// Why both: packing `[1024, 256]` costs ≈ 0.1 ms (a 1 MB copy), while a packed
 /// `[B, 256] · [256, 1024]` saves ≈ 55 µs per call at B = 4 and more at larger B (OpenBLAS repacks
 /// per call) but nothing at B = 1, where OpenBLAS takes a matrix–vector path. A step-wise caller
-/// (`LSTMCell` in decoding: one step per pass) would pay the packing at every step.
+/// (`LSTMCell` in decoding: one step per pass) would pay the packing at every step. Without AVX2
+/// the packed kernel is portable C, 2.5× slower than OpenBLAS's own kernels for the CPU, so it is
+/// not used there either.
 struct StepWeight {
     /// Passes with fewer steps or rows go through OpenBLAS.
     static let minimumSteps = 4, minimumRows = 2
@@ -94,7 +96,8 @@ struct StepWeight {
     init(_ weight: Tensor, transposed: Bool, steps: Int, rows: Int) {
         self.weight = weight
         self.transposed = transposed
-        packed = steps >= Self.minimumSteps && rows >= Self.minimumRows ? PackedMatrix(weight, transposed: transposed) : nil
+        let pays = steps >= Self.minimumSteps && rows >= Self.minimumRows && Kernels.instructionSet != .portable
+        packed = pays ? PackedMatrix(weight, transposed: transposed) : nil
     }
 
     /// c += a · op(W) for `m` rows of a (row stride `lda`) into c (row stride `ldc`).
