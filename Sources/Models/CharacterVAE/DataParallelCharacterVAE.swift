@@ -37,15 +37,8 @@ public final class DataParallelCharacterVAE: @unchecked Sendable {
         let models = replicas.models
         // Phase 1: the encoders, so that free bits see the whole batch's KL before any gradient.
         let encoded = ModelReplicas<CharacterVAE>.concurrentMap(n) { models[$0].encodeForward(batches[$0]) }
-        var klMeans: [Double]? = nil
-        if objective.freeBits > 0 {
-            var sums = [Double](repeating: 0, count: model.configuration.latent)
-            for e in encoded {
-                let s = KLTerm.sums(mean: e.mean, logVariance: e.logVariance).perDimension
-                for d in sums.indices { sums[d] += s[d] }
-            }
-            klMeans = sums.map { $0 / Double(B) }
-        }
+        let klMeans = KLTerm.batchDimensionMeans(ofSlices: encoded.map { ($0.mean, $0.logVariance) },
+                                                 latent: model.configuration.latent, batchSize: B, objective: objective)
         // Phase 2: decoders, losses and the backward passes.
         let outcomes = ModelReplicas<CharacterVAE>.concurrentMap(n) { i -> CharacterVAE.Outcome in
             var r = generators[i]
@@ -53,28 +46,12 @@ public final class DataParallelCharacterVAE: @unchecked Sendable {
                                     normalizer: B, klDimensionMeans: klMeans, rng: &r)
         }
         replicas.mergeGradients()
-        let reconstruction = outcomes.reduce(0) { $0 + $1.metrics.reconstruction }
-        let kl = outcomes.reduce(0) { $0 + $1.metrics.kl }
-        let klTerm = klMeans.map { $0.reduce(0.0) { $0 + max($1, Double(objective.freeBits)) } } ?? kl
-        return StepMetrics(loss: reconstruction + Double(objective.beta) * klTerm, reconstruction: reconstruction, kl: kl,
-                           tokens: outcomes.reduce(0) { $0 + $1.metrics.tokens }, sentences: B)
+        return KLTerm.mergedMetrics(outcomes.map(\.metrics), batchDimensionMeans: klMeans, objective: objective, batchSize: B)
     }
 
     /// ``CharacterVAE/evaluate(_:rng:)`` with the slices evaluated concurrently; per-sequence
     /// results in the batch's order.
     public func evaluate(_ batch: TokenBatch, rng: inout RandomGenerator) -> EvaluationResult {
-        let parts = replicas.slices(batch.batchSize)
-        if parts.count == 1 { return model.evaluate(batch, rng: &rng) }
-        let generators = parts.map { _ in rng.split() }
-        let batches = parts.map { batch.rows($0) }
-        let models = replicas.models
-        let results = ModelReplicas<CharacterVAE>.concurrentMap(parts.count) { i -> EvaluationResult in
-            var r = generators[i]
-            return models[i].evaluate(batches[i], rng: &r)
-        }
-        return EvaluationResult(perSentenceReconstruction: results.flatMap(\.perSentenceReconstruction),
-                                perSentenceKL: results.flatMap(\.perSentenceKL), tokens: results.reduce(0) { $0 + $1.tokens },
-                                means: DataParallelSentenceVAE.stackRows(results.map(\.means)),
-                                logVariances: DataParallelSentenceVAE.stackRows(results.map(\.logVariances)))
+        replicas.evaluateSlices(batch, rng: &rng) { $0.evaluate($1, rng: &$2) }
     }
 }

@@ -101,4 +101,29 @@ struct KLTerm {
         }
         return (rows, dims)
     }
+
+    /// K_d of a whole batch from the posteriors of its slices (`[b_i, Z]` each): what free bits
+    /// decide on when the batch runs in slices. Nil without free bits (nothing needs it).
+    static func batchDimensionMeans(ofSlices slices: [(mean: Tensor, logVariance: Tensor)], latent: Int,
+                                    batchSize: Int, objective: ObjectiveSettings) -> [Double]? {
+        guard objective.freeBits > 0 else { return nil }
+        var sums = [Double](repeating: 0, count: latent)
+        for slice in slices {
+            let s = Self.sums(mean: slice.mean, logVariance: slice.logVariance).perDimension
+            for d in sums.indices { sums[d] += s[d] }
+        }
+        return sums.map { $0 / Double(batchSize) }
+    }
+
+    /// The metrics of a batch run in slices: sums of the slices' (each already divided by the
+    /// whole batch's size); with free bits the optimised KL term is Σ_d max(floor, K_d) of the
+    /// whole batch (`batchDimensionMeans`), not the slices' sum.
+    static func mergedMetrics(_ slices: [StepMetrics], batchDimensionMeans: [Double]?, objective: ObjectiveSettings,
+                              batchSize: Int) -> StepMetrics {
+        let reconstruction = slices.reduce(0) { $0 + $1.reconstruction }
+        let kl = slices.reduce(0) { $0 + $1.kl }
+        let klTerm = batchDimensionMeans.map { $0.reduce(0.0) { $0 + max($1, Double(objective.freeBits)) } } ?? kl
+        return StepMetrics(loss: reconstruction + Double(objective.beta) * klTerm, reconstruction: reconstruction, kl: kl,
+                           tokens: slices.reduce(0) { $0 + $1.tokens }, sentences: batchSize)
+    }
 }

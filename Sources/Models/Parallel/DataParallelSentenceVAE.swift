@@ -62,15 +62,8 @@ public final class DataParallelSentenceVAE: @unchecked Sendable {
             let e = replicas[i].encodeForward(batches[i], training: true, rng: &r)
             return (e, r)
         }
-        var klMeans: [Double]? = nil
-        if objective.freeBits > 0 {
-            var sums = [Double](repeating: 0, count: model.configuration.latent)
-            for (e, _) in encoded {
-                let s = KLTerm.sums(mean: e.mean, logVariance: e.logVariance).perDimension
-                for d in sums.indices { sums[d] += s[d] }
-            }
-            klMeans = sums.map { $0 / Double(B) }
-        }
+        let klMeans = KLTerm.batchDimensionMeans(ofSlices: encoded.map { ($0.0.mean, $0.0.logVariance) },
+                                                 latent: model.configuration.latent, batchSize: B, objective: objective)
         // Phase 2: decoders, losses and the backward passes.
         let outcomes = ModelReplicas<SentenceVAE>.concurrentMap(n) { i -> SentenceVAE.Outcome in
             var r = encoded[i].1
@@ -78,47 +71,12 @@ public final class DataParallelSentenceVAE: @unchecked Sendable {
                                       gradients: true, normalizer: B, klDimensionMeans: klMeans, rng: &r)
         }
         self.replicas.mergeGradients()
-
-        var reconstruction = 0.0, kl = 0.0, tokens = 0
-        for o in outcomes {
-            reconstruction += o.metrics.reconstruction
-            kl += o.metrics.kl
-            tokens += o.metrics.tokens
-        }
-        // With free bits the optimised KL term is Σ_d max(floor, K_d) of the whole batch.
-        let klTerm = klMeans.map { means in means.reduce(0.0) { $0 + max($1, Double(objective.freeBits)) } } ?? kl
-        return StepMetrics(loss: reconstruction + Double(objective.beta) * klTerm, reconstruction: reconstruction,
-                           kl: kl, tokens: tokens, sentences: B)
+        return KLTerm.mergedMetrics(outcomes.map(\.metrics), batchDimensionMeans: klMeans, objective: objective, batchSize: B)
     }
 
     /// ``SentenceVAE/evaluate(_:rng:)`` with the slices evaluated concurrently; the per-sentence
     /// results are in the batch's order.
     public func evaluate(_ batch: TokenBatch, rng: inout RandomGenerator) -> EvaluationResult {
-        let parts = replicas.slices(batch.batchSize)
-        if parts.count == 1 { return model.evaluate(batch, rng: &rng) }
-        let generators = parts.map { _ in rng.split() }
-        let batches = parts.map { batch.rows($0) }
-        let replicas = self.replicas.models
-        let results = ModelReplicas<SentenceVAE>.concurrentMap(parts.count) { i -> EvaluationResult in
-            var r = generators[i]
-            return replicas[i].evaluate(batches[i], rng: &r)
-        }
-        return EvaluationResult(perSentenceReconstruction: results.flatMap(\.perSentenceReconstruction),
-                                perSentenceKL: results.flatMap(\.perSentenceKL),
-                                tokens: results.reduce(0) { $0 + $1.tokens },
-                                means: Self.stackRows(results.map(\.means)),
-                                logVariances: Self.stackRows(results.map(\.logVariances)))
-    }
-
-    /// `[b_i, Z]` tensors → `[Σ b_i, Z]`.
-    static func stackRows(_ parts: [Tensor]) -> Tensor {
-        let width = parts[0].lastDimension
-        let out = Tensor(uninitialized: [parts.reduce(0) { $0 + $1.rowCount }, width])
-        var offset = 0
-        for p in parts {
-            (out.data + offset).update(from: p.data, count: p.count)
-            offset += p.count
-        }
-        return out
+        replicas.evaluateSlices(batch, rng: &rng) { $0.evaluate($1, rng: &$2) }
     }
 }

@@ -49,6 +49,36 @@ final class ModelReplicas<Model: Module>: @unchecked Sendable {
         }
     }
 
+    /// `evaluate` on every slice of `batch` concurrently, each with a generator split off `rng`;
+    /// the per-sequence results joined in the batch's order.
+    func evaluateSlices(_ batch: TokenBatch, rng: inout RandomGenerator,
+                        _ evaluate: (Model, TokenBatch, inout RandomGenerator) -> EvaluationResult) -> EvaluationResult {
+        let parts = slices(batch.batchSize)
+        if parts.count == 1 { return evaluate(models[0], batch, &rng) }
+        let generators = parts.map { _ in rng.split() }
+        let batches = parts.map { batch.rows($0) }
+        let models = self.models
+        let results = Self.concurrentMap(parts.count) { i -> EvaluationResult in
+            var r = generators[i]
+            return evaluate(models[i], batches[i], &r)
+        }
+        return EvaluationResult(perSentenceReconstruction: results.flatMap(\.perSentenceReconstruction),
+                                perSentenceKL: results.flatMap(\.perSentenceKL), tokens: results.reduce(0) { $0 + $1.tokens },
+                                means: Self.stackRows(results.map(\.means)), logVariances: Self.stackRows(results.map(\.logVariances)))
+    }
+
+    /// `[b_i, Z]` tensors → `[Σ b_i, Z]`.
+    static func stackRows(_ parts: [Tensor]) -> Tensor {
+        let width = parts[0].lastDimension
+        let out = Tensor(uninitialized: [parts.reduce(0) { $0 + $1.rowCount }, width])
+        var offset = 0
+        for p in parts {
+            (out.data + offset).update(from: p.data, count: p.count)
+            offset += p.count
+        }
+        return out
+    }
+
     /// `body(i)` for every i in 0..<n on concurrent threads; the results in order of i.
     static func concurrentMap<T>(_ n: Int, _ body: (Int) -> T) -> [T] {
         let results = UnsafeMutablePointer<T>.allocate(capacity: n)
