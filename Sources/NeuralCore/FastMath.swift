@@ -10,7 +10,9 @@ import Foundation
 // `fastTanh` and `fastSigmoid` are built on it: absolute error ≤ 2e−7 (relative error grows for
 // |x| < 1e−3, which is irrelevant for activations).
 
-@inline(__always) func fastExp(_ x: Float) -> Float {
+// Public and inlinable so that models' own fused loops (the VRNN's recurrence) inline the same
+// code instead of keeping a copy.
+@inlinable @inline(__always) public func fastExp(_ x: Float) -> Float {
     var x = x
     x = x < -87 ? -87 : x
     x = x > 88 ? 88 : x
@@ -29,9 +31,9 @@ import Foundation
     return p * scale
 }
 
-@inline(__always) func fastSigmoid(_ x: Float) -> Float { 1 / (1 + fastExp(-x)) }
+@inlinable @inline(__always) public func fastSigmoid(_ x: Float) -> Float { 1 / (1 + fastExp(-x)) }
 
-@inline(__always) func fastTanh(_ x: Float) -> Float { 1 - 2 / (fastExp(2 * x) + 1) }
+@inlinable @inline(__always) public func fastTanh(_ x: Float) -> Float { 1 - 2 / (fastExp(2 * x) + 1) }
 
 /// Σ p[0..<n] with eight partial sums (vectorisable; summation order is fixed, so deterministic).
 @inline(__always) func fastSum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {

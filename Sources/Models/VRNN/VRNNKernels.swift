@@ -1,33 +1,18 @@
 import Foundation
+import NeuralCore
 
 /// Elementwise kernels of the VRNN's fused recurrence (``VRNN/recurrenceForward``).
 ///
-/// Why here and not NeuralCore's: NeuralCore's fast transcendental functions are internal to that
-/// module, and Foundation's `exp` is a library call per element that does not vectorise — at 300
-/// steps × B × 3H gate values per batch it would cost as much as the step's GEMMs. `exp` is the
-/// same Cephes-style approximation as NeuralCore's `fastExp` (relative error ≤ 1e−7 over the
-/// clamped range [−87, 88]), branch-free so loops over it auto-vectorise.
+/// Scalar lanes use NeuralCore's `fastExp`, `fastSigmoid` and `fastTanh` (inlined: Foundation's
+/// `exp` is a library call per element that does not vectorise — at 300 steps × B × 3H gate
+/// values per batch it would cost as much as the step's GEMMs); the eight-lane versions below
+/// are the same polynomial on `SIMD8`.
 enum VRNNKernels {
-    @inline(__always) static func exp(_ x: Float) -> Float {
-        var x = x
-        x = x < -87 ? -87 : x
-        x = x > 88 ? 88 : x
-        let t = x * 1.442_695_04 + 12_582_912  // round(x / ln 2) by the 1.5·2²³ trick
-        let n = t - 12_582_912
-        let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
-        var p: Float = 1.987_569_15e-4
-        p = p * r + 1.398_199_95e-3
-        p = p * r + 8.333_451_9e-3
-        p = p * r + 4.166_579_59e-2
-        p = p * r + 0.166_666_655
-        p = p * r + 0.500_000_01
-        p = p * r * r + r + 1
-        return p * Float(bitPattern: (t.bitPattern &- 0x4B40_0000 &+ 127) << 23)
-    }
+    @inline(__always) static func exp(_ x: Float) -> Float { fastExp(x) }
 
-    @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
+    @inline(__always) static func sigmoid(_ x: Float) -> Float { fastSigmoid(x) }
 
-    @inline(__always) static func tanh(_ x: Float) -> Float { 1 - 2 / (exp(2 * x) + 1) }
+    @inline(__always) static func tanh(_ x: Float) -> Float { fastTanh(x) }
 }
 
 /// Eight lanes at a time: the recurrence's rows are separate pointers the compiler cannot prove
@@ -41,7 +26,7 @@ extension VRNNKernels {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V8.self)
     }
 
-    /// `exp` lane-wise (the same polynomial).
+    /// `exp` lane-wise (NeuralCore's `fastExp` polynomial, eight lanes at once).
     @inline(__always) static func exp(_ x: V8) -> V8 {
         var x = x
         x.replace(with: V8(repeating: -87), where: x .< -87)
