@@ -68,35 +68,51 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
+/// The command line's options after MODEL (both modes); `seconds` is nil when not given.
+struct Options {
+    var seconds: Double?
+    var threads = 2, warmup = 3, shards = 2
+    var json = false
+    var resultPath: String?
+    var dataPath = "Benchmarks/data/tiny_shakespeare.txt"
+
+    /// Parses `arguments`; a flag outside `allowed` is an error (gemm-peak takes fewer).
+    init(_ arguments: [String], allowed: Set<String>) {
+        var arguments = arguments
+        while !arguments.isEmpty {
+            let flag = arguments.removeFirst()
+            guard allowed.contains(flag) else { fail("unknown option \(flag)") }
+            func value() -> String {
+                guard !arguments.isEmpty else { fail("\(flag) needs a value") }
+                return arguments.removeFirst()
+            }
+            switch flag {
+            case "--seconds": guard let v = Double(value()) else { fail("--seconds needs a number") }; seconds = v
+            case "--threads": guard let v = Int(value()) else { fail("--threads needs an integer") }; threads = v
+            case "--warmup": guard let v = Int(value()) else { fail("--warmup needs an integer") }; warmup = v
+            case "--shards": guard let v = Int(value()), v >= 1 else { fail("--shards needs a positive integer") }; shards = v
+            case "--json": json = true
+            case "--result": resultPath = value()
+            case "--data": dataPath = value()
+            default: fail("unknown option \(flag)")
+            }
+        }
+    }
+}
+
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let model = arguments.first, !model.hasPrefix("-") else {
     fail("usage: model-benchmark MODEL --seconds S [--threads 2] [--warmup 3] [--json] [--result FILE]; MODEL: \(specs.keys.sorted().joined(separator: ", "))")
 }
 arguments.removeFirst()
-if model == "gemm-peak" { runGEMMPeak(arguments) }
+if model == "gemm-peak" {
+    runGEMMPeak(Options(arguments, allowed: ["--seconds", "--threads", "--json", "--result"]))
+}
 guard let spec = specs[model] else { fail("unknown model \(model); known: \(specs.keys.sorted().joined(separator: ", "))") }
 
-var seconds = 20.0, threads = 2, warmup = 3, json = false, shards = 2
-var resultPath: String? = nil
-var dataPath = "Benchmarks/data/tiny_shakespeare.txt"
-while !arguments.isEmpty {
-    let flag = arguments.removeFirst()
-    func value() -> String {
-        guard !arguments.isEmpty else { fail("\(flag) needs a value") }
-        return arguments.removeFirst()
-    }
-    switch flag {
-    case "--seconds": guard let v = Double(value()) else { fail("--seconds needs a number") }; seconds = v
-    case "--threads": guard let v = Int(value()) else { fail("--threads needs an integer") }; threads = v
-    case "--warmup": guard let v = Int(value()) else { fail("--warmup needs an integer") }; warmup = v
-    case "--shards": guard let v = Int(value()), v >= 1 else { fail("--shards needs a positive integer") }; shards = v
-    case "--json": json = true
-    case "--result": resultPath = value()
-    case "--data": dataPath = value()
-    default: fail("unknown option \(flag)")
-    }
-}
-
+let options = Options(arguments, allowed: ["--seconds", "--threads", "--warmup", "--shards", "--json", "--result", "--data"])
+let seconds = options.seconds ?? 20, threads = options.threads, warmup = options.warmup, json = options.json
+let shards = options.shards, resultPath = options.resultPath, dataPath = options.dataPath
 LinearAlgebra.setThreadCount(threads)
 var rng = RandomGenerator(seed: 0)
 
@@ -221,24 +237,8 @@ func effectiveFLOPsPerPosition(_ params: [NamedParameter], length: Int) -> Doubl
 }
 
 /// cblas_sgemm at 512³ (C = A·B, row-major), repeated for `--seconds` after one warm-up call.
-func runGEMMPeak(_ arguments: [String]) -> Never {
-    var arguments = arguments
-    var seconds = 3.0, threads = 2, json = false
-    var resultPath: String?
-    while !arguments.isEmpty {
-        let flag = arguments.removeFirst()
-        func value() -> String {
-            guard !arguments.isEmpty else { fail("\(flag) needs a value") }
-            return arguments.removeFirst()
-        }
-        switch flag {
-        case "--seconds": guard let v = Double(value()) else { fail("--seconds needs a number") }; seconds = v
-        case "--threads": guard let v = Int(value()) else { fail("--threads needs an integer") }; threads = v
-        case "--json": json = true
-        case "--result": resultPath = value()
-        default: fail("unknown option \(flag)")
-        }
-    }
+func runGEMMPeak(_ options: Options) -> Never {
+    let seconds = options.seconds ?? 3, threads = options.threads, json = options.json, resultPath = options.resultPath
     LinearAlgebra.setThreadCount(threads)
     let size = 512
     var rng = RandomGenerator(seed: 1)
