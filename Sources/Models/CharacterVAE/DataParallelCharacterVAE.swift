@@ -20,20 +20,16 @@ public final class DataParallelCharacterVAE: @unchecked Sendable {
         precondition(shards >= 1, "DataParallelCharacterVAE: shards must be at least 1, got \(shards).")
         self.model = model
         self.shards = shards
-        replicas = ModelReplicas(primary: model, count: shards) {
-            var unused = RandomGenerator(seed: 0)
-            return CharacterVAE(configuration: model.configuration, rng: &unused)
-        }
+        replicas = ModelReplicas(primary: model, count: shards) { CharacterVAE(configuration: model.configuration, rng: &$0) }
     }
 
     /// ``CharacterVAE/trainStep(_:objective:rng:)`` over the slices; **accumulates** the batch's
     /// gradient into the primary model's parameters.
     public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics {
-        let parts = replicas.slices(batch.batchSize)
-        if parts.count == 1 { return model.trainStep(batch, objective: objective, rng: &rng) }
-        let n = parts.count, B = batch.batchSize
-        let generators = parts.map { _ in rng.split() }
-        let batches = parts.map { batch.rows($0) }
+        guard let (batches, generators) = replicas.split(batch, rng: &rng) else {
+            return model.trainStep(batch, objective: objective, rng: &rng)
+        }
+        let n = batches.count, B = batch.batchSize
         let models = replicas.models
         // Phase 1: the encoders, so that free bits see the whole batch's KL before any gradient.
         let encoded = ModelReplicas<CharacterVAE>.concurrentMap(n) { models[$0].encodeForward(batches[$0]) }

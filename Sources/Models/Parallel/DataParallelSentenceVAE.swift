@@ -39,21 +39,17 @@ public final class DataParallelSentenceVAE: @unchecked Sendable {
         precondition(shards >= 1, "DataParallelSentenceVAE: shards must be at least 1, got \(shards).")
         self.model = model
         self.shards = shards
-        replicas = ModelReplicas(primary: model, count: shards) {
-            var unused = RandomGenerator(seed: 0)
-            return SentenceVAE(configuration: model.configuration, rng: &unused)
-        }
+        replicas = ModelReplicas(primary: model, count: shards) { SentenceVAE(configuration: model.configuration, rng: &$0) }
     }
 
     /// Forward + backward on `batch`, split across the replicas; **accumulates** the batch's
     /// gradient into the primary model's parameters (the caller zeroes, clips and steps), exactly
     /// like ``SentenceVAE/trainStep(_:objective:rng:)``.
     public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics {
-        let parts = replicas.slices(batch.batchSize)
-        if parts.count == 1 { return model.trainStep(batch, objective: objective, rng: &rng) }
-        let n = parts.count, B = batch.batchSize
-        let generators = parts.map { _ in rng.split() }
-        let batches = parts.map { batch.rows($0) }
+        guard let (batches, generators) = replicas.split(batch, rng: &rng) else {
+            return model.trainStep(batch, objective: objective, rng: &rng)
+        }
+        let n = batches.count, B = batch.batchSize
         let replicas = self.replicas.models
 
         // Phase 1: the encoders, to know the whole batch's per-dimension KL before any gradient.

@@ -16,21 +16,17 @@ public final class DataParallelVRNN: @unchecked Sendable {
         precondition(shards >= 1, "DataParallelVRNN: shards must be at least 1, got \(shards).")
         self.model = model
         self.shards = shards
-        replicas = ModelReplicas(primary: model, count: shards) {
-            var unused = RandomGenerator(seed: 0)
-            return VRNN(configuration: model.configuration, rng: &unused)
-        }
+        replicas = ModelReplicas(primary: model, count: shards) { VRNN(configuration: model.configuration, rng: &$0) }
     }
 
     /// ``VRNN/trainStep(_:objective:rng:)`` over the slices; **accumulates** the batch's gradient
     /// into the primary model's parameters.
     public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics {
-        let parts = replicas.slices(batch.batchSize)
-        if parts.count == 1 { return model.trainStep(batch, objective: objective, rng: &rng) }
-        let generators = parts.map { _ in rng.split() }
-        let batches = parts.map { batch.rows($0) }
+        guard let (batches, generators) = replicas.split(batch, rng: &rng) else {
+            return model.trainStep(batch, objective: objective, rng: &rng)
+        }
         let models = replicas.models, B = batch.batchSize
-        let metrics = ModelReplicas<VRNN>.concurrentMap(parts.count) { i -> StepMetrics in
+        let metrics = ModelReplicas<VRNN>.concurrentMap(batches.count) { i -> StepMetrics in
             var r = generators[i]
             return models[i].run(batches[i], beta: objective.beta, gradients: true, normalizer: B, rng: &r)
         }

@@ -14,12 +14,14 @@ final class ModelReplicas<Model: Module>: @unchecked Sendable {
     /// `namedParameters` of each replica, computed once.
     private let parameterLists: [[NamedParameter]]
 
-    init(primary: Model, count: Int, make: () -> Model) {
+    /// `make` builds one replica from a throwaway generator (its initial weights are replaced).
+    init(primary: Model, count: Int, make: (inout RandomGenerator) -> Model) {
         precondition(count >= 1, "ModelReplicas: count must be at least 1, got \(count).")
         var all = [primary]
         let shared = primary.namedParameters
+        var unused = RandomGenerator(seed: 0)
         for _ in 1..<count {
-            let replica = make()
+            let replica = make(&unused)
             for (mine, theirs) in zip(replica.namedParameters, shared) {
                 precondition(mine.name == theirs.name, "ModelReplicas: parameter \(mine.name) vs \(theirs.name).")
                 mine.parameter.shareValue(of: theirs.parameter)
@@ -49,16 +51,22 @@ final class ModelReplicas<Model: Module>: @unchecked Sendable {
         }
     }
 
+    /// The slices of `batch` with a generator for each, split off `rng` in slice order; nil (and
+    /// `rng` untouched) when the batch runs whole, as one slice.
+    func split(_ batch: TokenBatch, rng: inout RandomGenerator) -> (batches: [TokenBatch], generators: [RandomGenerator])? {
+        let parts = slices(batch.batchSize)
+        guard parts.count > 1 else { return nil }
+        let generators = parts.map { _ in rng.split() }
+        return (parts.map { batch.rows($0) }, generators)
+    }
+
     /// `evaluate` on every slice of `batch` concurrently, each with a generator split off `rng`;
     /// the per-sequence results joined in the batch's order.
     func evaluateSlices(_ batch: TokenBatch, rng: inout RandomGenerator,
                         _ evaluate: (Model, TokenBatch, inout RandomGenerator) -> EvaluationResult) -> EvaluationResult {
-        let parts = slices(batch.batchSize)
-        if parts.count == 1 { return evaluate(models[0], batch, &rng) }
-        let generators = parts.map { _ in rng.split() }
-        let batches = parts.map { batch.rows($0) }
+        guard let (batches, generators) = split(batch, rng: &rng) else { return evaluate(models[0], batch, &rng) }
         let models = self.models
-        let results = Self.concurrentMap(parts.count) { i -> EvaluationResult in
+        let results = Self.concurrentMap(batches.count) { i -> EvaluationResult in
             var r = generators[i]
             return evaluate(models[i], batches[i], &r)
         }
