@@ -171,26 +171,25 @@ public struct ShardRemapper {
     }
 
     private static func readFully(_ descriptor: Int32, _ pointer: UnsafeMutableRawPointer, _ count: Int, _ offset: off_t) -> Bool {
-        var done = 0
-        while done < count {
-            let got = pread(descriptor, pointer + done, count - done, offset + off_t(done))
-            if got < 0 && errno == EINTR { continue }
-            guard got > 0 else {
-                if got == 0 { errno = EIO }
-                return false
-            }
-            done += got
-        }
-        return true
+        transferFully(count) { done in pread(descriptor, pointer + done, count - done, offset + off_t(done)) }
     }
 
     private static func writeFully(_ descriptor: Int32, _ pointer: UnsafeRawPointer, _ count: Int, _ offset: off_t) -> Bool {
+        transferFully(count) { done in pwrite(descriptor, pointer + done, count - done, offset + off_t(done)) }
+    }
+
+    /// Repeats `transfer(bytesDoneSoFar)` (a `pread` or `pwrite`) until `count` bytes moved;
+    /// retries on EINTR; false on an error or an early end of file (errno EIO).
+    private static func transferFully(_ count: Int, _ transfer: (Int) -> Int) -> Bool {
         var done = 0
         while done < count {
-            let wrote = pwrite(descriptor, pointer + done, count - done, offset + off_t(done))
-            if wrote < 0 && errno == EINTR { continue }
-            guard wrote > 0 else { return false }
-            done += wrote
+            let moved = transfer(done)
+            if moved < 0 && errno == EINTR { continue }
+            guard moved > 0 else {
+                if moved == 0 { errno = EIO }
+                return false
+            }
+            done += moved
         }
         return true
     }
