@@ -85,12 +85,13 @@ let package = Package(
         // Train-step throughput of the models on the benchmark suite's shapes (Benchmarks/run.sh train).
         .executableTarget(name: "model-benchmark", dependencies: ["Models", "NeuralCore"]),
 
-        // Tests mirror the modules.
+        // Tests mirror the modules; NumericTestSupport holds tolerances derived from float32 arithmetic.
+        .target(name: "NumericTestSupport", path: "Tests/NumericTestSupport"),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenization"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], exclude: ["Resources"]),
-        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore"]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "NumericTestSupport"]),
         .testTarget(name: "BatchingTests", dependencies: ["Batching", "Corpus", "Tokenization"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "NumericTestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Batching", "Models", "NeuralCore"]),
         .testTarget(name: "VAEPipelineTests", dependencies: ["vae-pipeline"]),
     ]

@@ -63,7 +63,7 @@ public func softmaxCrossEntropy(
                     x[target] -= w * gradientScale
                 }
             }
-            if rows >= 2 && rows * V >= 1 << 20 && LinearAlgebra.threadCount > 1 {
+            if rows >= 2 && rows * V >= 1 << 20 && Parallelism.width > 1 {
                 let half = rows / 2
                 withoutActuallyEscaping(work) { escapable in
                     let box = RowWork(run: escapable)

@@ -1,4 +1,5 @@
 import CKernels
+import Foundation
 
 /// The one place where NeuralCore calls its own C kernels (CKernels, `ck_*`): GEMMs against a
 /// right-hand side packed once (``PackedMatrix``) and the LSTM step kernels (`LSTMLayer`'s
@@ -31,6 +32,19 @@ enum Kernels {
     /// (`Kernels.$instructionSet.withValue(.portable) { … }`). Task-local, so tests running in
     /// parallel never see each other's choice. Threads outside Swift tasks see ``best``.
     @TaskLocal static var instructionSet: InstructionSet = best
+
+    // MARK: CPU identity
+
+    /// The processor's brand, family, model and GEMM-relevant features (``CPUInfo/current``).
+    static func cpuInfo() -> CPUInfo {
+        var brand = [CChar](repeating: 0, count: 64)
+        var family: Int32 = 0, model: Int32 = 0
+        let hasBrand = ck_cpu_identity(&brand, Int32(brand.count), &family, &model) != 0
+        let name = hasBrand ? String(decoding: brand.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            .trimmingCharacters(in: .whitespaces) : ""
+        return CPUInfo(brand: name.isEmpty ? "unknown CPU" : name, family: Int(family), model: Int(model),
+                       features: CPUInfo.Features(rawValue: ck_cpu_features()))
+    }
 
     // MARK: Packed GEMM
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NeuralCore
 
@@ -17,10 +18,16 @@ import Testing
     #expect(c == [58, 64, 139, 154])
 }
 
-@Test func openBLASThreadCountIsReadable() {
-    // Tests run in parallel, so this only re-applies the current value instead of changing it.
-    let current = LinearAlgebra.threadCount
-    #expect(current >= 1)
-    LinearAlgebra.setThreadCount(current)
-    #expect(LinearAlgebra.threadCount == current)
+/// Products run on one OpenBLAS thread (no test changes it): results never depend on the
+/// machine's cores, and the kernels in use are named.
+@Test func productsRunOnOneThreadWithNamedKernels() {
+    #expect(LinearAlgebra.threadCount == 1)
+    let backend = LinearAlgebra.backend
+    #expect(backend.library.hasPrefix("OpenBLAS"))
+    #expect(!backend.core.isEmpty && backend.problem == nil, "\(backend)")
+    // The kernels run at least the tier this CPU's best core type has, unless forced lower.
+    if ProcessInfo.processInfo.environment["VAE_PIPELINE_BLAS_CORE"] == nil,
+       let best = BLASCore.best(for: CPUInfo.current.features), let running = BLASCore.tier(ofCore: backend.core) {
+        #expect(running >= BLASCore.tier(ofCore: best)!, "\(backend) on \(CPUInfo.current)")
+    }
 }

@@ -39,6 +39,31 @@ int ck_isa_supported(int isa);
 /// whole program. Detected once.
 int ck_isa_best(void);
 
+// MARK: CPU identity (for choosing and reporting the BLAS kernels)
+
+/// Bits of `ck_cpu_features`: vendor and the instruction sets that matter for GEMM kernels, each
+/// only when the OS also saves the registers it needs.
+enum {
+    CK_CPU_INTEL = 1u << 0,
+    CK_CPU_AMD = 1u << 1,
+    CK_CPU_SSE42 = 1u << 2,
+    CK_CPU_AVX = 1u << 3,
+    CK_CPU_AVX2 = 1u << 4,
+    CK_CPU_FMA = 1u << 5,
+    CK_CPU_AVX512F = 1u << 6,
+    CK_CPU_AVX512BW = 1u << 7,
+    CK_CPU_AVX512DQ = 1u << 8,
+    CK_CPU_AVX512VL = 1u << 9,
+    CK_CPU_AVX512BF16 = 1u << 10,
+};
+
+/// The `CK_CPU_*` bits of this CPU (0 off x86).
+unsigned ck_cpu_features(void);
+
+/// The CPU's brand string (cpuid leaves 0x80000002–4, 48 characters, NUL-terminated into `brand`
+/// of at least 49 bytes) and its display family and model. Returns 0 when there is no brand string.
+int ck_cpu_identity(char *brand, int capacity, int *family, int *model);
+
 // MARK: GEMM against a packed right-hand side
 
 /// Width of a packed panel: op(B) is stored as ⌈N / 32⌉ panels, each K rows of 32 floats.

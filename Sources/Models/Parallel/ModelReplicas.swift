@@ -7,8 +7,8 @@ import NeuralCore
 /// Replica 0 is the primary model itself. Every other replica is built by `make` (its own initial
 /// weights are dropped at once) and then reads the primary's weight tensors through
 /// ``Parameter/shareValue(of:)``, so an optimiser step on the primary is seen by all of them with
-/// no copy. GEMMs run single-threaded while replicas exist (`LinearAlgebra.threadCount` is set to
-/// 1): the replicas' threads are the parallelism.
+/// no copy. The replicas' threads are the parallelism: each slice runs inside
+/// `Parallelism.serially` (GEMMs are single-threaded anyway; see `LinearAlgebra.backend`).
 final class ModelReplicas<Model: Module>: @unchecked Sendable {
     let models: [Model]
     /// `namedParameters` of each replica, computed once.
@@ -30,7 +30,6 @@ final class ModelReplicas<Model: Module>: @unchecked Sendable {
         }
         models = all
         parameterLists = all.map(\.namedParameters)
-        if count > 1 { LinearAlgebra.setThreadCount(1) }
     }
 
     /// The sentence ranges of the slices of a batch of `batchSize` (at most one per replica, none
@@ -92,7 +91,7 @@ final class ModelReplicas<Model: Module>: @unchecked Sendable {
         let results = UnsafeMutablePointer<T>.allocate(capacity: n)
         defer { results.deallocate() }
         // Each iteration initialises its own element; the box only tells the compiler so.
-        withoutActuallyEscaping({ (i: Int) in (results + i).initialize(to: body(i)) }) { escapable in
+        withoutActuallyEscaping({ (i: Int) in (results + i).initialize(to: Parallelism.serially { body(i) }) }) { escapable in
             let box = ConcurrentWork(run: escapable)
             DispatchQueue.concurrentPerform(iterations: n) { box.run($0) }
         }

@@ -12,18 +12,30 @@ extension SentenceVAE {
     public func decodeScored(_ latents: Tensor, strategy: DecodingStrategy, maxLength: Int,
                              rng: inout RandomGenerator) -> [ScoredSequence] {
         precondition(latents.lastDimension == configuration.latent, "decode: latents \(latents.shape), latent \(configuration.latent).")
-        switch strategy {
-        case .greedy:
-            var unused = RandomGenerator(seed: 0)
-            return stepwise(latents, maxLength: maxLength, rng: &unused) { logp, _ in TokenChooser.argmax(logp) }
-        case let .sample(temperature, topK):
-            return stepwise(latents, maxLength: maxLength, rng: &rng) { logp, r in
-                TokenChooser.sample(logp, temperature: temperature, topK: topK, rng: &r)
+        // Latents are decoded in groups whose log-probabilities (rows × V doubles) stay near 32 MB,
+        // whatever the count. The grouping depends on the vocabulary and beam width only, so
+        // greedy decoding and beam search of width 1 group alike.
+        let rowsPerLatent: Int
+        if case let .beam(width) = strategy { precondition(width >= 1, "Beam width must be at least 1."); rowsPerLatent = width }
+        else { rowsPerLatent = 1 }
+        let group = max(1, (4 << 20) / max(1, configuration.vocabularySize * rowsPerLatent))
+        var out: [ScoredSequence] = []
+        out.reserveCapacity(latents.rowCount)
+        for start in stride(from: 0, to: latents.rowCount, by: group) {
+            let z = latents.rows(start..<min(latents.rowCount, start + group))
+            switch strategy {
+            case .greedy:
+                var unused = RandomGenerator(seed: 0)
+                out += stepwise(z, maxLength: maxLength, rng: &unused) { logp, _ in TokenChooser.argmax(logp) }
+            case let .sample(temperature, topK):
+                out += stepwise(z, maxLength: maxLength, rng: &rng) { logp, r in
+                    TokenChooser.sample(logp, temperature: temperature, topK: topK, rng: &r)
+                }
+            case let .beam(width):
+                out += beamSearch(z, width: width, maxLength: maxLength)
             }
-        case let .beam(width):
-            precondition(width >= 1, "Beam width must be at least 1.")
-            return (0..<latents.rowCount).map { beamSearch(latents.rows($0..<($0 + 1)), width: width, maxLength: maxLength) }
         }
+        return out
     }
 
     /// One decoder step for N rows: previous tokens `[N]`, latents `[N, Z]`, states (nil at the
@@ -69,56 +81,75 @@ extension SentenceVAE {
         return out
     }
 
-    /// Beam search for one latent `[1, Z]`. Each step ranks every extension of the alive
-    /// hypotheses; an `<eos>` extension ranked within the top `width` becomes a finished
-    /// hypothesis, the best `width` other extensions stay alive. Search stops when `width`
-    /// hypotheses have finished and none alive can still beat the best (scores only decrease),
-    /// or at `maxLength`. With width 1 this is exactly greedy decoding.
-    func beamSearch(_ latent: Tensor, width: Int, maxLength: Int) -> ScoredSequence {
+    /// Beam search for every latent of `[N, Z]` at once. Each step ranks every extension of a
+    /// latent's alive hypotheses; an `<eos>` extension ranked within the top `width` becomes a
+    /// finished hypothesis, the best `width` other extensions stay alive. A latent's search stops
+    /// when `width` hypotheses have finished and none alive can still beat the best (scores only
+    /// decrease), or at `maxLength`.
+    ///
+    /// Every step is one decoder call over N·width rows: latent n owns rows n·width ..< (n+1)·width,
+    /// its alive hypotheses first, the rest copies of its first one (computed, never read), and a
+    /// finished latent's rows keep running. So with width 1 each call is greedy decoding's call,
+    /// row for row, and beam search of width 1 returns greedy decoding's sentences and scores
+    /// exactly, whatever the kernels (a product's rows may round differently when the number of
+    /// rows changes, but never when the calls are the same).
+    func beamSearch(_ latents: Tensor, width: Int, maxLength: Int) -> [ScoredSequence] {
         struct Hypothesis { var tokens: [Int32]; var score: Double }
-        var alive = [Hypothesis(tokens: [], score: 0)]
-        var finished: [Hypothesis] = []
+        let N = latents.rowCount, Z = configuration.latent, rows = N * width
+        var alive = [[Hypothesis]](repeating: [Hypothesis(tokens: [], score: 0)], count: N)
+        var finished = [[Hypothesis]](repeating: [], count: N)
+        var done = [Bool](repeating: false, count: N)
+        var last = [Int](repeating: SpecialTokens.bos, count: rows)
+        let z = Tensor(uninitialized: [rows, Z])
+        for r in 0..<rows { (z.data + r * Z).update(from: latents.data + (r / width) * Z, count: Z) }
         var states: [RNNState]? = nil
-        let Z = configuration.latent
-        for _ in 0..<(maxLength + 1) {
-            let n = alive.count
-            let z = Tensor(uninitialized: [n, Z])
-            for i in 0..<n { (z.data + i * Z).update(from: latent.data, count: Z) }
-            let last = alive.map { $0.tokens.last.map(Int.init) ?? SpecialTokens.bos }
+        for _ in 0..<(maxLength + 1) where done.contains(false) {
             let step = decoderStep(tokens: last, latents: z, states: states)
-            // Candidates: the top 2·width extensions of every hypothesis (enough to fill `width`
-            // alive slots even if `width` of them are <eos>).
-            var candidates: [(parent: Int, token: Int, score: Double)] = []
-            for i in 0..<n {
-                for t in TokenChooser.top(step.logProbabilities[i], 2 * width) {
-                    candidates.append((i, t, alive[i].score + step.logProbabilities[i][t]))
+            var sources = Array(0..<rows)  // the row each row's state comes from next step
+            for n in 0..<N where !done[n] {
+                let base = n * width
+                // Candidates: the top 2·width extensions of every hypothesis (enough to fill `width`
+                // alive slots even if `width` of them are <eos>).
+                var candidates: [(parent: Int, token: Int, score: Double)] = []
+                for (i, h) in alive[n].enumerated() {
+                    for t in TokenChooser.top(step.logProbabilities[base + i], 2 * width) {
+                        candidates.append((i, t, h.score + step.logProbabilities[base + i][t]))
+                    }
+                }
+                candidates.sort { $0.score != $1.score ? $0.score > $1.score : ($0.parent, $0.token) < ($1.parent, $1.token) }
+                var next: [Hypothesis] = [], parents: [Int] = []
+                let atLimit = alive[n][0].tokens.count == maxLength
+                for (rank, c) in candidates.enumerated() {
+                    if c.token == SpecialTokens.eos {
+                        if rank < width { finished[n].append(Hypothesis(tokens: alive[n][c.parent].tokens, score: c.score)) }
+                    } else if next.count < width && !atLimit {
+                        next.append(Hypothesis(tokens: alive[n][c.parent].tokens + [Int32(c.token)], score: c.score))
+                        parents.append(c.parent)
+                    }
+                }
+                let bestFinished = finished[n].map(\.score).max() ?? -.infinity
+                let bestAlive = next.map(\.score).max() ?? -.infinity
+                // At the length limit `next` is empty: the cut hypotheses stay as a fallback.
+                if next.isEmpty || (finished[n].count >= width && bestFinished >= bestAlive) {
+                    done[n] = true
+                    continue
+                }
+                alive[n] = next
+                for j in 0..<width {
+                    let slot = j < next.count ? j : 0
+                    sources[base + j] = base + parents[slot]
+                    last[base + j] = Int(next[slot].tokens.last!)
                 }
             }
-            candidates.sort { $0.score != $1.score ? $0.score > $1.score : ($0.parent, $0.token) < ($1.parent, $1.token) }
-            var next: [Hypothesis] = [], parents: [Int] = []
-            let atLimit = alive[0].tokens.count == maxLength
-            for (rank, c) in candidates.enumerated() {
-                if c.token == SpecialTokens.eos {
-                    if rank < width { finished.append(Hypothesis(tokens: alive[c.parent].tokens, score: c.score)) }
-                } else if next.count < width && !atLimit {
-                    next.append(Hypothesis(tokens: alive[c.parent].tokens + [Int32(c.token)], score: c.score))
-                    parents.append(c.parent)
-                }
-            }
-            let bestFinished = finished.map(\.score).max() ?? -.infinity
-            let bestAlive = next.map(\.score).max() ?? -.infinity
-            if next.isEmpty { break }  // at the length limit: keep the cut hypotheses as a fallback
-            if finished.count >= width && bestFinished >= bestAlive { break }
-            states = step.states.map { s in
-                RNNState(h: Self.gatherRows(s.h, parents), c: s.c.map { Self.gatherRows($0, parents) })
-            }
-            alive = next
+            states = step.states.map { s in RNNState(h: Self.gatherRows(s.h, sources), c: s.c.map { Self.gatherRows($0, sources) }) }
         }
-        if let best = finished.max(by: { $0.score < $1.score }) {
-            return ScoredSequence(tokens: best.tokens, logProbability: best.score, finished: true)
+        return (0..<N).map { n in
+            if let best = finished[n].max(by: { $0.score < $1.score }) {
+                return ScoredSequence(tokens: best.tokens, logProbability: best.score, finished: true)
+            }
+            let best = alive[n].max(by: { $0.score < $1.score })!
+            return ScoredSequence(tokens: best.tokens, logProbability: best.score, finished: false)
         }
-        let best = alive.max(by: { $0.score < $1.score })!
-        return ScoredSequence(tokens: best.tokens, logProbability: best.score, finished: false)
     }
 
     static func gatherRows(_ t: Tensor, _ rows: [Int]) -> Tensor {
