@@ -578,7 +578,24 @@ def git_info() -> str:
         return "unknown"
 
 
-def machine_info() -> dict:
+def numeric_paths(vae: str | None) -> dict:
+    """What the numbers depend on, as vae-pipeline reports it: the CPU (family, model, vector
+    instruction sets), the instruction set of NeuralCore's own kernels and the OpenBLAS core."""
+    if not vae:
+        return {}
+    try:
+        out = subprocess.run([vae, "--version"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    info = {}
+    for line in out.splitlines():
+        key, _, value = line.partition(": ")
+        if key in ("CPU", "Kernels", "BLAS") and value:
+            info[key.lower()] = value.strip()
+    return info
+
+
+def machine_info(vae: str | None = None) -> dict:
     cpu = "unknown"
     try:
         for line in open("/proc/cpuinfo"):
@@ -594,7 +611,8 @@ def machine_info() -> dict:
                 mem = int(line.split()[1]) // 1024 // 1024
     except OSError:
         pass
-    return {"nproc": os.cpu_count(), "cpu": cpu, "mem_gib": mem, "kernel": os.uname().release}
+    return {"nproc": os.cpu_count(), "cpu": cpu, "mem_gib": mem, "kernel": os.uname().release,
+            "numeric_paths": numeric_paths(vae)}
 
 
 def peer_versions(ctx: Context) -> dict:
@@ -654,7 +672,7 @@ def main() -> None:
     meta = {
         "date_utc": started.strftime("%Y-%m-%d %H:%M UTC"),
         "finished_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "git": git_info(), "command": a.command, "machine": machine_info(), "quick": a.quick,
+        "git": git_info(), "command": a.command, "machine": machine_info(ctx.vae), "quick": a.quick,
         "reps": a.reps, "suites": suites, "vae": ctx.vae, "notes": ctx.notes, "versions": peer_versions(ctx),
         "loadavg_at_end": os.getloadavg(),
     }

@@ -177,6 +177,7 @@ def render(doc: dict) -> str:
         "# vae-pipeline benchmarks — latest run", "",
         f"- date: {m['date_utc']} (finished {m.get('finished_utc', '?')})",
         f"- machine: {mc['nproc']} cores, {mc['cpu']}, {mc.get('mem_gib', '?')} GiB, kernel {mc.get('kernel', '?')}",
+        *[f"- {k}: {v}" for k, v in mc.get("numeric_paths", {}).items()],
         f"- git: {m['git']}",
         f"- command: `{m['command']}`",
         f"- mode: {'quick' if m['quick'] else 'full'}, {m['reps']} repetition(s) per tool, tools alternated",

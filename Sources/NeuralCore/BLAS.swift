@@ -52,9 +52,11 @@ enum BLAS {
                 let forced = request.map { !$0.isEmpty && $0.lowercased() != "auto" } ?? false
                 backend.how = forced ? "VAE_PIPELINE_BLAS_CORE=\(request!); OpenBLAS had \(chosenByOpenBLAS)"
                     : "chosen for this CPU in place of \(chosenByOpenBLAS), \(guess)"
+            } else if let request, !request.isEmpty, request.lowercased() != "auto" {
+                backend.problem = "VAE_PIPELINE_BLAS_CORE=\(request) cannot be applied: \(backend.library) has no \(name) "
+                    + "kernels or cannot change its kernels at run time (not a DYNAMIC_ARCH build)."
             } else {
-                backend.problem = "\(backend.library) cannot change its kernels at run time (it is not a DYNAMIC_ARCH build): "
-                    + "it runs \(chosenByOpenBLAS) where \(name) would be faster."
+                backend.how += "; \(name) would be faster, but this build cannot switch"
             }
         }
         // One thread per product: OpenBLAS's results depend on how a product is split between
@@ -116,6 +118,20 @@ public enum LinearAlgebra {
     /// openblas|NAME` overrides (`openblas` keeps OpenBLAS's choice, including one forced by
     /// `OPENBLAS_CORETYPE`; NAME forces a core type).
     public static var backend: Backend { BLAS.configured }
+
+    /// NeuralCore's own kernels (recurrent steps, packed GEMMs): the instruction set they run on
+    /// and what chose it.
+    public static var ownKernels: String {
+        let isa = Kernels.best
+        let capped = ProcessInfo.processInfo.environment["CK_ISA"].map { "capped by CK_ISA=\($0)" } ?? "the best this CPU runs"
+        return "\(isa) (\(capped))"
+    }
+
+    /// One line per part of the machine the numbers depend on: the CPU, NeuralCore's kernels and
+    /// the BLAS.
+    public static var machineDescription: String {
+        "CPU: \(CPUInfo.current)\nKernels: \(ownKernels)\nBLAS: \(backend), \(threadCount) thread per product"
+    }
 
     /// The number of threads OpenBLAS uses for one GEMM: 1 unless a program sets it.
     public static var threadCount: Int { BLAS.threadCount }

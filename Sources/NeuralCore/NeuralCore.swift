@@ -9,8 +9,10 @@
 //   Float32 storage; shapes are `[Int]`. Reshapes and leading-dimension row ranges are views
 //   sharing storage. Kernels loop over `UnsafeMutablePointer<Float>` (no ARC or bounds checks in
 //   inner loops). Matrix products go through `Tensor.gemm` → `BLAS.sgemm` (`cblas_sgemm`).
-//   `BLAS.swift` is the only file that imports COpenBLAS; `LinearAlgebra.threadCount` reads and
-//   sets the OpenBLAS thread count.
+//   `BLAS.swift` is the only file that imports COpenBLAS. Before the first product it checks
+//   OpenBLAS's kernel choice against the CPU's instruction sets (`BLASCore`, `CPUInfo`) and sets
+//   one OpenBLAS thread per product, so results do not depend on the machine's cores
+//   (`LinearAlgebra.backend` says what runs).
 // - **Own kernels** (`Kernels.swift`, the only file that imports CKernels): for the recurrent
 //   layers' per-step work, where OpenBLAS repacks the same weight on every small GEMM.
 //   `PackedMatrix` packs a right-hand side once (W_hh per forward or backward pass) and
@@ -86,8 +88,8 @@
 //
 // Concurrency: tensors, parameters and layers are reference types marked `@unchecked Sendable`
 // so a model can be handed to another task, but they are not synchronised: use each from one task
-// at a time. Parallelism comes from OpenBLAS threads inside GEMM (`LinearAlgebra.threadCount`)
-// and, in training, from model replicas on separate threads that share weights
+// at a time. Parallelism comes from NeuralCore's own row splits (`Parallelism`) and, in
+// training, from model replicas on separate threads that share weights
 // (`Parameter.shareValue(of:)`) and sum gradients (`Parameter.accumulateGradient(from:)`).
 // Caches returned by `forward` are not Sendable.
 

@@ -256,7 +256,8 @@ func runGEMMPeak(_ options: Options) -> Never {
     } while elapsed < seconds
     let gflops = 2 * Double(size * size * size) * Double(calls) / elapsed / 1e9
     let result: [String: Any] = ["model": "gemm-peak", "tool": "vae-pipeline", "size": size, "calls": calls, "seconds": elapsed,
-                                 "threads": threads, "gflops": gflops]
+                                 "threads": threads, "gflops": gflops, "blas_core": LinearAlgebra.backend.core,
+                                 "blas": LinearAlgebra.backend.description]
     if let data = try? JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .prettyPrinted]) {
         if let resultPath { try? data.write(to: URL(fileURLWithPath: resultPath)) }
         if json { print(String(decoding: data, as: UTF8.self)); exit(0) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NeuralCore
 import Training
 
 extension VAEPipeline {
@@ -137,6 +138,7 @@ extension VAEPipeline {
 
         func run() async throws {
             let printer = TrainingPrinter(quiet: quiet)
+            for line in LinearAlgebra.machineDescription.split(separator: "\n") { printer.note(String(line)) }
             let trainer: Trainer
             let started = ContinuousClock.now
             if let resume {

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Is the OpenBLAS kernel choice right on this CPU? Times `model-benchmark gemm-peak` (sgemm 512³ on
+# 2 threads) with the core type vae-pipeline chooses by itself ("auto") and with every core type
+# this CPU can run, alternated round by round so that machine drift hits all alike, and writes
+# the medians and auto ÷ best to Benchmarks/results/blas-cores.md. Goal: auto within 10 % of best.
+#
+#   Benchmarks/blas-cores.sh [--rounds N] [--seconds S] [--no-build]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=3 seconds=2 build=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds="$2"; shift ;;
+    --seconds) seconds="$2"; shift ;;
+    --no-build) build=0 ;;
+    *) echo "usage: $0 [--rounds N] [--seconds S] [--no-build]" >&2; exit 2 ;;
+  esac
+  shift
+done
+bash scripts/setup.sh
+if [ $build = 1 ]; then swift build -c release --product model-benchmark --product vae-pipeline 2>&1 | grep -E "error|Compiling|Build" || true; fi
+bin="$(swift build -c release --show-bin-path)"
+flags="$(grep -m1 '^flags' /proc/cpuinfo || true)"
+has() { [[ " $flags " == *" $1 "* ]]; }
+cores=(Prescott Nehalem)
+if has avx; then cores+=(Sandybridge); fi
+if has avx2 && has fma; then cores+=(Haswell Zen); fi
+if has avx512f && has avx512bw && has avx512dq && has avx512vl; then cores+=(SkylakeX); fi
+if has avx512_bf16; then cores+=(Cooperlake); fi
+out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
+for r in $(seq "$rounds"); do
+  for core in auto "${cores[@]}"; do
+    VAE_PIPELINE_BLAS_CORE="$core" "$bin/model-benchmark" gemm-peak --seconds "$seconds" --threads 2 --json >"$out/$core.$r.json"
+    echo "round $r $core: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(f"{d[\"gflops\"]:.1f} GFLOP/s ({d[\"blas_core\"]})")' "$out/$core.$r.json")"
+  done
+done
+python3 - "$out" "$rounds" "$bin/vae-pipeline" "${cores[@]}" <<'PY'
+import json, os, statistics, subprocess, sys, datetime
+out, rounds, vae, cores = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+def med(core):
+    return statistics.median(json.load(open(f"{out}/{core}.{r}.json"))["gflops"] for r in range(1, rounds + 1))
+auto_core = json.load(open(f"{out}/auto.1.json"))["blas_core"]
+medians = {c: med(c) for c in cores}
+best = max(medians, key=medians.get)
+auto = med("auto")
+version = subprocess.run([vae, "--version"], capture_output=True, text=True).stdout.strip().splitlines()
+lines = ["# OpenBLAS kernel choice: gemm-peak per core type", "",
+         f"- date: {datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M UTC')}, load at end {os.getloadavg()[0]:.2f}",
+         *[f"- {l}" for l in version],
+         f"- command: `Benchmarks/blas-cores.sh --rounds {rounds}` (sgemm 512³, 2 threads, medians of {rounds} alternated rounds)", "",
+         "| core type | GFLOP/s |", "|---|---|",
+         f"| **auto** (runs {auto_core}) | **{auto:.1f}** |",
+         *[f"| {c} | {medians[c]:.1f} |" for c in cores], "",
+         f"auto ÷ best ({best}): **{auto / medians[best]:.2f}×** (goal ≥ 0.90)", ""]
+os.makedirs("Benchmarks/results", exist_ok=True)
+open("Benchmarks/results/blas-cores.md", "w").write("\n".join(lines))
+print("\n".join(lines))
+PY
