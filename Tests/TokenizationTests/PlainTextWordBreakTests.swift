@@ -10,7 +10,7 @@ import Testing
 ///   (1.1 M), and of up to 5 units over those plus the non-ASCII classes (MidLetter, Extend);
 ///   `PLAIN_TEXT_EXHAUSTIVE_LENGTH=8` (or more) extends both, for a run by hand;
 /// - every plain-text character (ASCII, Latin, Greek, Cyrillic, punctuation, …) in strings of
-///   up to 3 units with the representatives (`PlainTextCharactersTests`);
+///   up to 3 units with the representatives (conversion itself: `PlainTextTests`);
 /// - random strings over all plain-text characters;
 /// - every plain-text record of the repository's corpora, tokens with and without punctuation.
 @Suite struct PlainTextWordBreakTests {
