@@ -211,9 +211,9 @@ class Context:
         if r.returncode != 0:
             sys.exit(f"!! data generation failed: generate.py {' '.join(args)}")
 
-    def csv(self, size: str, text: bool = False) -> dict:
-        self.generate("csv", "--size", size, *(["--text"] if text else []))
-        return json.load(open(os.path.join(DATA, f"quora_{size}.json")))
+    def csv(self, size: str, text: bool = False, accented: bool = False) -> dict:
+        self.generate("csv", "--size", size, *(["--text"] if text else []), *(["--accented"] if accented else []))
+        return json.load(open(os.path.join(DATA, f"quora_{size}{'_accented' if accented else ''}.json")))
 
     def csv_size(self) -> str:
         return self.a.size or ("2m" if self.quick else "1g")
@@ -329,45 +329,49 @@ def train_stream_rate(result, stdout):
 
 def suite_tokenize(ctx: Context) -> list[Task]:
     size = ctx.csv_size()
-    meta = ctx.csv(size)
     text_size = "2m" if ctx.quick else "20m"
-    tmeta = ctx.csv(text_size, text=True)
-    f = data_path(meta, "gz")
-    work = f"tokenize quora_{size}.csv.gz"
-    amount = meta["question_text_bytes"]
     tasks = []
-    if ctx.vae_has("tokenize"):
-        tasks.append(Task("tokenize", work, "vae-pipeline tokenize",
-                          [ctx.vae, "tokenize", f, "--format", "csv", "--column", "question1", "--column", "question2",
-                           "--level", "word", "--lowercase", "--max-vocab", "12000", "--max-length", "15",
-                           "--out", "{TMP}/out", "--overwrite", "--json"], role="vae", amount=amount,
-                          capture=True, check=inspect_check(meta)))
-    else:
-        ctx.note("tokenize: " + missing_vae(ctx, "tokenize"))
-    if ctx.py_has("pandas", "icu", "numpy"):
-        tasks.append(Task("tokenize", work, "PyICU BreakIterator loop",
-                          [ctx.py, "peers_tokenize.py", "icu", f, "--out", "{TMP}/out", "--result", "{RESULT}"],
-                          amount=amount))
-    if ctx.py_has("pandas", "tokenizers", "numpy"):
-        tasks.append(Task("tokenize", work, "HF tokenizers WordLevel",
-                          [ctx.py, "peers_tokenize.py", "hf", f, "--out", "{TMP}/out", "--result", "{RESULT}"],
-                          amount=amount))
-    if ctx.py_has("pandas", "numpy"):
-        tasks.append(Task("tokenize", work, "Keras-style Python",
-                          [ctx.py, "peers_tokenize.py", "keras", f, "--out", "{TMP}/out", "--result", "{RESULT}"],
-                          amount=amount))
-    if ctx.a.icu_loop and os.access(ctx.a.icu_loop, os.X_OK):
-        txt = data_path(tmeta, "txt")
+    # The plain stream, and its accented twin (every "e" → "é"): the same words with one letter
+    # in ten outside ASCII, to compare the cost per byte of non-ASCII text.
+    for accented in (False, True):
+        meta = ctx.csv(size, accented=accented)
+        tmeta = ctx.csv(text_size, text=True, accented=accented)
+        f = data_path(meta, "gz")
+        work = f"tokenize {os.path.basename(f)}"
+        amount = meta["question_text_bytes"]
+        if ctx.vae_has("tokenize"):
+            tasks.append(Task("tokenize", work, "vae-pipeline tokenize",
+                              [ctx.vae, "tokenize", f, "--format", "csv", "--column", "question1", "--column", "question2",
+                               "--level", "word", "--lowercase", "--max-vocab", "12000", "--max-length", "15",
+                               "--out", "{TMP}/out", "--overwrite", "--json"], role="vae", amount=amount,
+                              capture=True, check=inspect_check(meta)))
+        elif not accented:
+            ctx.note("tokenize: " + missing_vae(ctx, "tokenize"))
+        # The Python peers run on the plain stream only (their per-byte cost hardly depends on it).
+        if not accented and ctx.py_has("pandas", "icu", "numpy"):
+            tasks.append(Task("tokenize", work, "PyICU BreakIterator loop",
+                              [ctx.py, "peers_tokenize.py", "icu", f, "--out", "{TMP}/out", "--result", "{RESULT}"],
+                              amount=amount))
+        if not accented and ctx.py_has("pandas", "tokenizers", "numpy"):
+            tasks.append(Task("tokenize", work, "HF tokenizers WordLevel",
+                              [ctx.py, "peers_tokenize.py", "hf", f, "--out", "{TMP}/out", "--result", "{RESULT}"],
+                              amount=amount))
+        if not accented and ctx.py_has("pandas", "numpy"):
+            tasks.append(Task("tokenize", work, "Keras-style Python",
+                              [ctx.py, "peers_tokenize.py", "keras", f, "--out", "{TMP}/out", "--result", "{RESULT}"],
+                              amount=amount))
+        if ctx.a.icu_loop and os.access(ctx.a.icu_loop, os.X_OK):
+            txt = data_path(tmeta, "txt")
 
-        def icu_rate(result, stdout):
-            obj = json.loads(stdout)
-            return 2 * obj["mb_per_s"], {"single_core_mb_per_s": obj["mb_per_s"], "icu_loop": obj}
+            def icu_rate(result, stdout):
+                obj = json.loads(stdout)
+                return 2 * obj["mb_per_s"], {"single_core_mb_per_s": obj["mb_per_s"], "icu_loop": obj}
 
-        tasks.append(Task("tokenize", work, "ICU C loop, 2 × one-core rate (ceiling)",
-                          [ctx.a.icu_loop, txt, "0.5" if ctx.quick else "3"], amount=None,
-                          throughput_from=icu_rate, capture=True))
-    else:
-        ctx.note("tokenize: ICU C loop not compiled (needs cc, libicu-dev, pkg-config): ceiling skipped")
+            tasks.append(Task("tokenize", work, "ICU C loop, 2 × one-core rate (ceiling)",
+                              [ctx.a.icu_loop, txt, "0.5" if ctx.quick else "3"], amount=None,
+                              throughput_from=icu_rate, capture=True))
+        elif not accented:
+            ctx.note("tokenize: ICU C loop not compiled (needs cc, libicu-dev, pkg-config): ceiling skipped")
     return tasks
 
 

@@ -2,6 +2,7 @@
 """Deterministic benchmark inputs.
 
   python3 generate.py csv --size 1g       Quora-like CSV (.csv.gz, .csv.zst, question text .txt, meta .json)
+  python3 generate.py csv --size 1g --accented   the same with every "e" → "é" (quora_1g_accented.*)
   python3 generate.py vocab               the 12,000 most frequent question words (vocab12k.txt)
   python3 generate.py glove --rows 400000 GloVe-format vectors (.txt + .zip) containing that vocabulary
   python3 generate.py chars               tiny_shakespeare as plain text
@@ -157,7 +158,13 @@ def csv_quote(s: str) -> str:
     return '"' + s.replace('"', '""') + '"'
 
 
-def csv_rows(sentences: list[str]):
+def accent(text: str) -> str:
+    """The accented variant: every "e" becomes "é" (U+00E9), so about one letter in ten is
+    non-ASCII while words, lengths and vocabulary stay those of the plain stream."""
+    return text.replace("e", "\u00e9")
+
+
+def csv_rows(sentences: list[str], accented: bool = False):
     """Yields (csv_line, q1, q2) forever, deterministic for SEED."""
     rng = random.Random(SEED)
     qm = QuestionMaker(sentences, rng)
@@ -167,16 +174,18 @@ def csv_rows(sentences: list[str]):
         q1 = qm.question()
         dup = rng.random() < 0.37
         q2 = qm.duplicate_of(q1) if dup else qm.question()
+        if accented:
+            q1, q2 = accent(q1), accent(q2)
         line = f"{rid},{qid + 1},{qid + 2},{csv_quote(q1)},{csv_quote(q2)},{1 if dup else 0}\n"
         yield line, q1, q2
         rid += 1
         qid += 2
 
 
-def gen_csv(size: str, want_text: bool, force: bool = False) -> dict:
+def gen_csv(size: str, want_text: bool, force: bool = False, accented: bool = False) -> dict:
     os.makedirs(DATA, exist_ok=True)
     target = SIZES[size]
-    base = f"quora_{size}"
+    base = f"quora_{size}" + ("_accented" if accented else "")
     meta_path = os.path.join(DATA, base + ".json")
     meta = read_meta(meta_path)
     keys = ["gz", "zst"] + (["txt"] if want_text else [])
@@ -223,7 +232,7 @@ def gen_csv(size: str, want_text: bool, force: bool = False) -> dict:
             txt.write("\n".join(q.replace("\n", " ") for q in questions) + "\n")
         block, questions, blen = [], [], 0
 
-    for line, q1, q2 in csv_rows(sentences):
+    for line, q1, q2 in csv_rows(sentences, accented):
         block.append(line)
         questions.append(q1)
         questions.append(q2)
@@ -250,7 +259,7 @@ def gen_csv(size: str, want_text: bool, force: bool = False) -> dict:
     if want_text:
         files["txt"] = {"name": os.path.basename(txt_path), "bytes": os.path.getsize(txt_path)}
     meta = {
-        "version": GEN_VERSION, "seed": SEED, "size": size, "target_bytes": target,
+        "version": GEN_VERSION, "seed": SEED, "size": size, "target_bytes": target, "accented": accented,
         "rows": rows, "records": 2 * rows, "csv_bytes": written, "question_text_bytes": text_bytes,
         "fields_with_newline": newline_fields, "fields_with_quote": quote_fields,
         "files": files,
@@ -439,6 +448,7 @@ def main() -> None:
     c = sub.add_parser("csv")
     c.add_argument("--size", choices=sorted(SIZES), required=True)
     c.add_argument("--text", action="store_true", help="also write the question texts, one per line")
+    c.add_argument("--accented", action="store_true", help='every "e" in the questions becomes "é" (quora_SIZE_accented.*)')
     c.add_argument("--force", action="store_true")
     sub.add_parser("vocab").add_argument("--force", action="store_true")
     g = sub.add_parser("glove")
@@ -447,7 +457,7 @@ def main() -> None:
     sub.add_parser("chars")
     a = ap.parse_args()
     if a.what == "csv":
-        gen_csv(a.size, a.text, a.force)
+        gen_csv(a.size, a.text, a.force, a.accented)
     elif a.what == "vocab":
         gen_vocab(a.force)
     elif a.what == "glove":

@@ -6,6 +6,7 @@
 #include <unicode/ubrk.h>
 #include <unicode/unorm2.h>
 #include <unicode/uloc.h>
+#include <unicode/uscript.h>
 #include <string.h>
 
 int32_t cicu_unicode_version(char *buffer, int32_t capacity) {
@@ -157,4 +158,48 @@ int32_t cicu_locale_is_known(const char *locale) {
 
 int32_t cicu_is_white_space(uint32_t code_point) {
     return u_isUWhiteSpace((UChar32)code_point) ? 1 : 0;
+}
+
+int32_t cicu_word_break(uint32_t code_point) {
+    switch ((UWordBreakValues)u_getIntPropertyValue((UChar32)code_point, UCHAR_WORD_BREAK)) {
+    case U_WB_OTHER: return CICU_WB_OTHER;
+    case U_WB_ALETTER: return CICU_WB_ALETTER;
+    case U_WB_CR: return CICU_WB_CR;
+    case U_WB_DOUBLE_QUOTE: return CICU_WB_DOUBLE_QUOTE;
+    case U_WB_EXTEND: return CICU_WB_EXTEND;
+    case U_WB_EXTENDNUMLET: return CICU_WB_EXTENDNUMLET;
+    case U_WB_FORMAT: return CICU_WB_FORMAT;
+    case U_WB_HEBREW_LETTER: return CICU_WB_HEBREW_LETTER;
+    case U_WB_KATAKANA: return CICU_WB_KATAKANA;
+    case U_WB_LF: return CICU_WB_LF;
+    case U_WB_MIDLETTER: return CICU_WB_MIDLETTER;
+    case U_WB_MIDNUM: return CICU_WB_MIDNUM;
+    case U_WB_MIDNUMLET: return CICU_WB_MIDNUMLET;
+    case U_WB_NEWLINE: return CICU_WB_NEWLINE;
+    case U_WB_NUMERIC: return CICU_WB_NUMERIC;
+    case U_WB_REGIONAL_INDICATOR: return CICU_WB_REGIONAL_INDICATOR;
+    case U_WB_SINGLE_QUOTE: return CICU_WB_SINGLE_QUOTE;
+    case U_WB_WSEGSPACE: return CICU_WB_WSEGSPACE;
+    case U_WB_ZWJ: return CICU_WB_ZWJ;
+    default: return CICU_WB_UNKNOWN;
+    }
+}
+
+int32_t cicu_word_break_is_special(uint32_t code_point) {
+    UChar32 c = (UChar32)code_point;
+    if (u_getIntPropertyValue(c, UCHAR_LINE_BREAK) == U_LB_COMPLEX_CONTEXT) return 1;
+    if (u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC)) return 1;
+    if (u_getIntPropertyValue(c, UCHAR_HANGUL_SYLLABLE_TYPE) != U_HST_NOT_APPLICABLE) return 1;
+    UErrorCode code = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript(c, &code);
+    if (U_FAILURE(code)) return 1;
+    return script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA;
+}
+
+int32_t cicu_is_assigned(uint32_t code_point) {
+    return u_charType((UChar32)code_point) != U_UNASSIGNED ? 1 : 0;
+}
+
+int32_t cicu_normalizer_has_boundary_before(const cicu_normalizer *normalizer, uint32_t code_point) {
+    return unorm2_hasBoundaryBefore((const UNormalizer2 *)normalizer, (UChar32)code_point) ? 1 : 0;
 }

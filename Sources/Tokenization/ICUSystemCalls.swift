@@ -48,6 +48,45 @@ enum ICUSystemCalls {
         cicu_is_white_space(codePoint) == 1
     }
 
+    // MARK: Character properties (for tables derived from ICU's own data)
+
+    /// The Word_Break property (UAX #29) of `codePoint` in ICU's data.
+    static func wordBreak(_ codePoint: UInt32) -> ICUWordBreak {
+        switch cicu_word_break(codePoint) {
+        case Int32(CICU_WB_OTHER): .other
+        case Int32(CICU_WB_ALETTER): .aLetter
+        case Int32(CICU_WB_CR): .cr
+        case Int32(CICU_WB_DOUBLE_QUOTE): .doubleQuote
+        case Int32(CICU_WB_EXTEND): .extend
+        case Int32(CICU_WB_EXTENDNUMLET): .extendNumLet
+        case Int32(CICU_WB_FORMAT): .format
+        case Int32(CICU_WB_HEBREW_LETTER): .hebrewLetter
+        case Int32(CICU_WB_KATAKANA): .katakana
+        case Int32(CICU_WB_LF): .lf
+        case Int32(CICU_WB_MIDLETTER): .midLetter
+        case Int32(CICU_WB_MIDNUM): .midNum
+        case Int32(CICU_WB_MIDNUMLET): .midNumLet
+        case Int32(CICU_WB_NEWLINE): .newline
+        case Int32(CICU_WB_NUMERIC): .numeric
+        case Int32(CICU_WB_REGIONAL_INDICATOR): .regionalIndicator
+        case Int32(CICU_WB_SINGLE_QUOTE): .singleQuote
+        case Int32(CICU_WB_WSEGSPACE): .wSegSpace
+        case Int32(CICU_WB_ZWJ): .zwj
+        default: .unknown
+        }
+    }
+
+    /// Whether ICU's word rules treat `codePoint` apart from UAX #29's classes: dictionary scripts
+    /// (Thai, Lao, Khmer, Burmese, Han, kana, Hangul) and emoji (Extended_Pictographic).
+    static func wordBreakIsSpecial(_ codePoint: UInt32) -> Bool {
+        cicu_word_break_is_special(codePoint) == 1
+    }
+
+    /// Whether `codePoint` is assigned in ICU's Unicode version.
+    static func isAssigned(_ codePoint: UInt32) -> Bool {
+        cicu_is_assigned(codePoint) == 1
+    }
+
     // MARK: Transforms into reusable buffers
 
     /// Converts UTF-8 into `buffer` (replacing it), growing the buffer if needed. Ill-formed
@@ -189,6 +228,12 @@ struct ICUNormalizer: @unchecked Sendable {
         handle = instance
     }
 
+    /// Whether normalization never looks across the start of `codePoint` (ccc 0, no backward
+    /// composition): text made only of such characters normalizes one character at a time.
+    func hasBoundaryBefore(_ codePoint: UInt32) -> Bool {
+        cicu_normalizer_has_boundary_before(handle, codePoint) == 1
+    }
+
     /// Normalizes `source` into `destination`, or returns nil when `source` is already normalized
     /// (the common case for ASCII text: a quick check, no copy).
     func normalize(_ source: UnsafeBufferPointer<UInt16>, into destination: UTF16Buffer) throws(TokenizationError) -> Int? {
@@ -215,6 +260,14 @@ struct ICUNormalizer: @unchecked Sendable {
             return Int(length)
         }
     }
+}
+
+/// Word_Break property values (UAX #29), as ICU's data assigns them.
+enum ICUWordBreak {
+    case other, aLetter, cr, doubleQuote, extend, extendNumLet, format, hebrewLetter, katakana, lf
+    case midLetter, midNum, midNumLet, newline, numeric, regionalIndicator, singleQuote, wSegSpace, zwj
+    /// A value newer than this library.
+    case unknown
 }
 
 /// Facts about the ICU library Tokenization runs on.

@@ -1,45 +1,57 @@
-/// ICU's word boundaries and rule statuses, computed without ICU for *plain text*: ASCII plus
-/// the six typographic marks of English prose (‘ ’ “ ” – —, see ``PlainText``).
+/// ICU's word boundaries and rule statuses, computed without ICU for *plain text*: the
+/// alphabetic scripts and punctuation of ``PlainText`` (ASCII, Latin, Greek, Cyrillic, general
+/// punctuation).
 ///
 /// ICU's rule-based iterator costs about 25 ns per character (DFA over a code point trie, a
 /// boundary cache, a C call per boundary); over these few classes the same boundaries are a
 /// short hand-written loop. It reproduces ICU 72's root word rules (UAX #29 with ICU's
 /// tailoring and rule-status tags) *exactly*, and is used only when the break iterator runs
 /// those very rules (``isExact(for:)``); `PlainTextWordBreakTests` compares it with ICU on every
-/// string of up to 6 units over one representative of each class, and on real corpora.
+/// short string over one representative of each class, every covered character in its class's
+/// place, random text and real corpora.
 ///
-/// The classes, as ICU 72's root rules see these characters (derived from ICU itself, not only
-/// from UAX #29 — "@" is a letter and ":" is not MidLetter there):
+/// The classes, as ICU 72's root rules see these characters. ASCII's are fixed here (ICU tailors
+/// UAX #29 there: "@" is a letter and ":" is not MidLetter); every other character's comes from
+/// ICU's Word_Break property at run time (``classes``):
 ///
 /// | class | units | joins |
 /// |---|---|---|
-/// | letter | A–Z a–z @ | letters, digits, `_`; `letter mid letter` for mid = `.` `'` ‘ ’ |
-/// | numeric | 0–9 | letters, digits, `_`; `digit mid digit` for mid = `.` `'` ‘ ’ `,` `;` |
-/// | extendNumLet | `_` | letters, digits, `_` |
-/// | space | U+0020 | runs of spaces (WB3d) |
+/// | letter | A–Z a–z @, ALetter (é, ß, λ, ж, ʼ, ª, …) | letters, digits, `_`; `letter mid letter` for MidLetter (·) and MidNumLet |
+/// | numeric | 0–9 | letters, digits, `_`; `digit mid digit` for MidNum (`,` `;` ⁄) and MidNumLet (`.` `'` ‘ ’ ․) |
+/// | extendNumLet | `_`, U+202F, ‿ ⁀ ⁔ | letters, digits, `_` |
+/// | extend | Extend and Format (U+0300–036F, soft hyphen, U+200C, bidi marks) | attach to what precedes them (WB4), unless that is a line break |
+/// | space | U+0020, U+2000–200A but U+2007 (WSegSpace) | runs of spaces (WB3d) |
 /// | carriageReturn | CR | CR LF (WB3) |
-/// | other | the rest, LF and the other controls included | nothing |
+/// | newline | LF, VT, FF, U+0085, U+2028, U+2029 | nothing, not even extends |
+/// | other | the rest (controls, symbols, dashes, quotes, NBSP, « », …) | nothing |
 ///
-/// Statuses are ICU's tags: a word's status comes from its last unit — 200 (letter) after a
+/// Statuses are ICU's tags: a word's status comes from its last word unit — 200 (letter) after a
 /// letter, 100 (number) after a digit, and after `_` 100 if a digit precedes it, else 200 — and a
-/// lone `_`, spaces and everything else are 0 (none).
+/// lone `_`, spaces and everything else are 0 (none). Extends change no status, except after a
+/// final `_`: ICU tags "a_\u{301}" 0.
 enum PlainTextWordBreak {
     /// Word-break class of a plain-text unit (ordered so that word parts come last).
     typealias WordClass = UInt8
     static let other: WordClass = 0
     static let space: WordClass = 1
     static let carriageReturn: WordClass = 2
-    static let midNum: WordClass = 3
-    static let midNumLet: WordClass = 4
-    static let letter: WordClass = 5
-    static let numeric: WordClass = 6
-    static let extendNumLet: WordClass = 7
+    static let newline: WordClass = 3
+    static let extend: WordClass = 4
+    static let midNum: WordClass = 5
+    static let midLetter: WordClass = 6
+    static let midNumLet: WordClass = 7
+    static let letter: WordClass = 8
+    static let numeric: WordClass = 9
+    static let extendNumLet: WordClass = 10
+    /// Not plain text: ICU's rules treat it in ways this loop does not (Hebrew letters, kana,
+    /// dictionary scripts, emoji, ZWJ, regional indicators), or it lies outside ``PlainText``'s blocks.
+    static let uncovered: WordClass = 0xFF
 
     /// ICU's UBRK_WORD_NUMBER and UBRK_WORD_LETTER tags.
     static let numberStatus: Int32 = 100
     static let letterStatus: Int32 = 200
 
-    /// The class of each ASCII unit.
+    /// The class of each ASCII unit, as ICU's root rules have them.
     static let asciiClasses: [WordClass] = (0..<128).map { unit in
         switch UInt8(unit) {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "@"): letter
@@ -49,16 +61,36 @@ enum PlainTextWordBreak {
         case UInt8(ascii: ","), UInt8(ascii: ";"): midNum
         case UInt8(ascii: " "): space
         case 0x0D: carriageReturn
+        case 0x0A, 0x0B, 0x0C: newline
         default: other
         }
     }
 
-    /// The class of `unit`, which must be plain text (ASCII or one of ``PlainText``'s marks).
-    @inline(__always)
-    static func wordClass(_ unit: UInt16, _ table: UnsafePointer<WordClass>) -> WordClass {
-        if unit < 0x80 { return table[Int(unit)] }
-        // ‘ and ’ are MidNumLet like "." and "'"; the dashes and double quotes are Other.
-        return unit == 0x2018 || unit == 0x2019 ? midNumLet : other
+    /// The class of every code point below ``PlainText/limit``: ASCII's from ``asciiClasses``,
+    /// the rest from ICU's Word_Break property (``uncovered`` where the loop does not apply).
+    static let classes: [WordClass] = (0..<PlainText.limit).map { codePoint in
+        codePoint < 0x80 ? asciiClasses[Int(codePoint)] : wordClass(ofCodePoint: codePoint)
+    }
+
+    /// The class ICU's data gives a non-ASCII code point.
+    static func wordClass(ofCodePoint codePoint: UInt32) -> WordClass {
+        guard PlainText.isInBlocks(codePoint), ICUSystemCalls.isAssigned(codePoint),
+              !ICUSystemCalls.wordBreakIsSpecial(codePoint) else { return uncovered }
+        switch ICUSystemCalls.wordBreak(codePoint) {
+        case .other: return other
+        case .aLetter: return letter
+        case .numeric: return numeric
+        case .extendNumLet: return extendNumLet
+        case .midLetter: return midLetter
+        case .midNum: return midNum
+        case .midNumLet, .singleQuote: return midNumLet
+        case .extend, .format: return extend
+        case .wSegSpace: return space
+        case .cr: return carriageReturn
+        case .lf, .newline: return newline
+        // Hebrew letters, kana, quotes (Hebrew's WB7a–c), ZWJ (emoji), regional indicators.
+        case .doubleQuote, .hebrewLetter, .katakana, .zwj, .regionalIndicator, .unknown: return uncovered
+        }
     }
 
     /// Calls `body` with each segment of plain `text` — its end offset and ICU's rule status —
@@ -67,11 +99,18 @@ enum PlainTextWordBreak {
     static func forEachSegment(in text: UnsafeBufferPointer<UInt16>, _ body: (_ start: Int, _ end: Int, _ status: Int32) -> Void) {
         guard let units = text.baseAddress else { return }
         let count = text.count
-        asciiClasses.withUnsafeBufferPointer { classes in
+        classes.withUnsafeBufferPointer { classes in
             let table = classes.baseAddress!
+            @inline(__always) func wordClass(_ index: Int) -> WordClass { table[Int(units[index])] }
+            /// The first index at or after `index` that is not Extend or Format (WB4).
+            @inline(__always) func skippingExtends(_ index: Int) -> Int {
+                var index = index
+                while index < count && wordClass(index) == extend { index += 1 }
+                return index
+            }
             var start = 0
             while start < count {
-                let first = wordClass(units[start], table)
+                let first = wordClass(start)
                 var end = start + 1
                 var status: Int32 = 0
                 if first >= letter {
@@ -79,30 +118,43 @@ enum PlainTextWordBreak {
                     var last = first
                     status = first == letter ? letterStatus : first == numeric ? numberStatus : 0
                     while end < count {
-                        let next = wordClass(units[end], table)
+                        let next = wordClass(end)
                         if next >= letter {
                             status = next == letter || (next == extendNumLet && last != numeric) ? letterStatus : numberStatus
                             last = next
                             end += 1
                             continue
                         }
+                        if next == extend {
+                            // WB4: invisible inside words, but ICU tags a word that ends in "_"
+                            // and extends 0 (its WB13a/b rules, which carry the tags, end at "_").
+                            if last == extendNumLet { status = 0 }
+                            end += 1
+                            continue
+                        }
                         // WB6/7 (letter mid letter) and WB11/12 (digit mid digit) look one unit ahead.
-                        guard next == midNumLet || next == midNum, end + 1 < count else { break }
-                        let after = wordClass(units[end + 1], table)
-                        if last == numeric && after == numeric {
+                        guard next >= midNum else { break }
+                        let afterIndex = skippingExtends(end + 1)
+                        guard afterIndex < count else { break }
+                        let after = wordClass(afterIndex)
+                        if last == numeric && after == numeric && next != midLetter {
                             status = numberStatus
-                        } else if last == letter && after == letter && next == midNumLet {
+                        } else if last == letter && after == letter && next != midNum {
                             status = letterStatus
                         } else {
                             break
                         }
                         last = after
-                        end += 2
+                        end = afterIndex + 1
                     }
                 } else if first == space {
-                    while end < count && units[end] == 0x20 { end += 1 }  // WB3d
+                    while end < count && wordClass(end) == space { end += 1 }  // WB3d
+                    end = skippingExtends(end)
                 } else if first == carriageReturn {
                     if end < count && units[end] == 0x0A { end += 1 }  // WB3
+                } else if first != newline {
+                    // WB4: extends stay with what precedes them (or with one another at the start).
+                    end = skippingExtends(end)
                 }
                 body(start, end, status)
                 start = end

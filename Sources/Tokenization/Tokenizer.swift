@@ -38,16 +38,16 @@ public final class Tokenizer {
     private let idScratch = ReusableBuffer<Int32>(capacity: 1024)
 
     /// The word level's fast path for plain-text records (see `PlainText` and
-    /// `PlainTextWordBreak`): whether it is on, and whether it maps A–Z to a–z.
-    private let plainTextWords: Bool
-    private let plainTextLowercases: Bool
+    /// `PlainTextWordBreak`): nil when off, else what normalization and lowercasing do to
+    /// each plain-text character.
+    private let plainTextMapping: PlainTextMapping?
     private let plainTextBuffer = UTF16Buffer()
 
     /// Whether the fast path for plain text is on. It gives the very tokens ICU gives and is
     /// turned off only to compare the two: tests do it through
     /// `init(configuration:plainTextFastPath:)`, a whole run with the environment variable
     /// `VAE_PIPELINE_PLAIN_TEXT_FAST_PATH=0`.
-    var usesPlainTextFastPath: Bool { plainTextWords }
+    var usesPlainTextFastPath: Bool { plainTextMapping != nil }
 
     static let plainTextFastPathByDefault = ProcessInfo.processInfo.environment["VAE_PIPELINE_PLAIN_TEXT_FAST_PATH"] != "0"
 
@@ -74,15 +74,15 @@ public final class Tokenizer {
         case .whitespace: segmenter = .whitespace(WhitespaceSegmenter())
         case .keras: segmenter = .keras(KerasSegmenter(filters: configuration.kerasFilters))
         }
-        // Exact only for the rules it reproduces, and when lowercasing plain text is A–Z → a–z
-        // (every normalization leaves plain text alone, except NFKC_Casefold's same mapping).
+        // Exact only for the rules it reproduces, and when lowercasing ASCII is A–Z → a–z (the
+        // mapping checks that too, and takes every other character's mapping from ICU).
         if plainTextFastPath, case .word(let words) = segmenter, words.plainTextIsExact,
            configuration.lowercaseLocale == nil || normalizer.asciiLowercaseIsPlain {
-            plainTextWords = true
+            plainTextMapping = try PlainTextMapping.mapping(normalization: configuration.normalization,
+                                                            lowercaseLocale: configuration.lowercaseLocale)
         } else {
-            plainTextWords = false
+            plainTextMapping = nil
         }
-        plainTextLowercases = configuration.lowercaseLocale != nil || configuration.normalization == .nfkcCasefold
     }
 
     // MARK: Hot path
@@ -95,7 +95,7 @@ public final class Tokenizer {
             try forEachSentence(utf8: utf8, sentences) { sentence in body(sentence) }
             return
         }
-        if plainTextWords, let count = PlainText.convert(utf8, into: plainTextBuffer, lowercasing: plainTextLowercases) {
+        if let plainTextMapping, let count = PlainText.convert(utf8, into: plainTextBuffer, mapping: plainTextMapping) {
             PlainTextWordBreak.forEachToken(in: plainTextBuffer.prefix(count), keepsPunctuation: configuration.keepsPunctuation, body)
             return
         }
@@ -182,7 +182,7 @@ public final class Tokenizer {
             return
         }
         var count = 0
-        if plainTextWords, let units = PlainText.convert(utf8, into: plainTextBuffer, lowercasing: plainTextLowercases) {
+        if let plainTextMapping, let units = PlainText.convert(utf8, into: plainTextBuffer, mapping: plainTextMapping) {
             idScratch.reserve(units)
             let output = idScratch.base
             PlainTextWordBreak.forEachToken(in: plainTextBuffer.prefix(units), keepsPunctuation: configuration.keepsPunctuation) { token in

@@ -96,4 +96,43 @@ int32_t cicu_locale_language(const char *locale, char *buffer, int32_t capacity,
 /// 1 when `code_point` has the Unicode White_Space property (u_isUWhiteSpace).
 int32_t cicu_is_white_space(uint32_t code_point);
 
+/// Word_Break property values (UAX #29) as the shim names them, independent of ICU's enum.
+enum {
+    CICU_WB_OTHER = 0,
+    CICU_WB_ALETTER,
+    CICU_WB_CR,
+    CICU_WB_DOUBLE_QUOTE,
+    CICU_WB_EXTEND,
+    CICU_WB_EXTENDNUMLET,
+    CICU_WB_FORMAT,
+    CICU_WB_HEBREW_LETTER,
+    CICU_WB_KATAKANA,
+    CICU_WB_LF,
+    CICU_WB_MIDLETTER,
+    CICU_WB_MIDNUM,
+    CICU_WB_MIDNUMLET,
+    CICU_WB_NEWLINE,
+    CICU_WB_NUMERIC,
+    CICU_WB_REGIONAL_INDICATOR,
+    CICU_WB_SINGLE_QUOTE,
+    CICU_WB_WSEGSPACE,
+    CICU_WB_ZWJ,
+    CICU_WB_UNKNOWN  // a value this shim does not know (a newer ICU)
+};
+
+/// The Word_Break property of `code_point` in ICU's data (u_getIntPropertyValue, UCHAR_WORD_BREAK).
+int32_t cicu_word_break(uint32_t code_point);
+
+/// 1 when ICU's word rules may hand `code_point` to a dictionary or treat it apart from UAX #29's
+/// classes: Line_Break=Complex_Context (Thai, Lao, …), Han, Hiragana, Katakana, Hangul, and
+/// Extended_Pictographic (emoji rules).
+int32_t cicu_word_break_is_special(uint32_t code_point);
+
+/// 1 when `code_point` is assigned (General_Category is not Cn).
+int32_t cicu_is_assigned(uint32_t code_point);
+
+/// 1 when normalization never interacts across a boundary before `code_point`
+/// (unorm2_hasBoundaryBefore): text made only of such characters normalizes character by character.
+int32_t cicu_normalizer_has_boundary_before(const cicu_normalizer *normalizer, uint32_t code_point);
+
 #endif
