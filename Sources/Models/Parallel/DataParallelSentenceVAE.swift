@@ -10,9 +10,8 @@ import NeuralCore
 ///
 /// Why: the model's GEMMs are small (a recurrent step is `[32…100, H] · [H, 4H]`), and OpenBLAS's
 /// threads spend much of such a call waiting for each other, or spin while the other core has
-/// other work. Two independent halves of the batch with single-threaded GEMMs keep both cores
-/// busy with no synchronisation inside the step. GEMMs therefore run single-threaded while this
-/// type is in use: `init` sets `LinearAlgebra.threadCount` to 1 when `shards > 1`.
+/// other work. Two independent halves of the batch with single-threaded GEMMs (NeuralCore's
+/// default everywhere) keep both cores busy with no synchronisation inside the step.
 ///
 /// **The objective is the batch's**, not the slices': each slice's losses and gradients are its
 /// sums divided by the whole batch's size, so they add up to the batch mean, and free bits use
@@ -74,5 +73,18 @@ public final class DataParallelSentenceVAE: @unchecked Sendable {
     /// results are in the batch's order.
     public func evaluate(_ batch: TokenBatch, rng: inout RandomGenerator) -> EvaluationResult {
         replicas.evaluateSlices(batch, rng: &rng) { $0.evaluate($1, rng: &$2) }
+    }
+
+    /// ``SentenceVAE/importanceWeightedNLL(_:samples:rng:)`` with the batch's sentences split
+    /// across the replicas (each slice draws from a generator split off `rng`), in the batch's order.
+    public func importanceWeightedNLL(_ batch: TokenBatch, samples: Int, rng: inout RandomGenerator) -> [Double] {
+        guard let (batches, generators) = replicas.split(batch, rng: &rng) else {
+            return model.importanceWeightedNLL(batch, samples: samples, rng: &rng)
+        }
+        let models = replicas.models
+        return ModelReplicas<SentenceVAE>.concurrentMap(batches.count) { i -> [Double] in
+            var r = generators[i]
+            return models[i].importanceWeightedNLL(batches[i], samples: samples, rng: &r)
+        }.flatMap { $0 }
     }
 }

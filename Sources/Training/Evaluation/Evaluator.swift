@@ -38,6 +38,9 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
 
 public struct Evaluator {
     public let model: SentenceVAE
+    /// The model on two slices of each batch, one per core (`batch_shards`' default): fixed, so
+    /// figures never depend on the machine's cores.
+    private let parallel: DataParallelSentenceVAE
     /// Importance samples per sentence; 0 skips the IW estimate.
     public let importanceSamples: Int
     private var rng: RandomGenerator
@@ -49,6 +52,7 @@ public struct Evaluator {
 
     public init(model: SentenceVAE, importanceSamples: Int, seed: UInt64) {
         self.model = model
+        parallel = DataParallelSentenceVAE(model: model, shards: 2)
         self.importanceSamples = importanceSamples
         rng = RandomGenerator(seed: seed)
         activeUnits = ActiveUnitsAccumulator(latent: model.configuration.latent)
@@ -58,7 +62,7 @@ public struct Evaluator {
     public mutating func add(_ sequences: [[Int32]]) {
         guard !sequences.isEmpty else { return }
         let batch = TokenBatch(sentences: sequences)
-        let result = model.evaluate(batch, rng: &rng)
+        let result = parallel.evaluate(batch, rng: &rng)
         reconstructionSum += result.perSentenceReconstruction.reduce(0, +)
         klSum += result.perSentenceKL.reduce(0, +)
         tokens += result.tokens
@@ -66,7 +70,7 @@ public struct Evaluator {
         activeUnits.add(means: result.means)
         miSum += MutualInformation.estimate(means: result.means, logVariances: result.logVariances, rng: &rng) * Double(sequences.count)
         if importanceSamples > 0 {
-            iwSum += model.importanceWeightedNLL(batch, samples: importanceSamples, rng: &rng).reduce(0, +)
+            iwSum += parallel.importanceWeightedNLL(batch, samples: importanceSamples, rng: &rng).reduce(0, +)
         }
     }
 
