@@ -22,9 +22,10 @@ extension VAEPipeline {
                 encoder dense 1–16384, embedding 1–4096, layers 1–16, batch size 1–65536, max \
                 length 1–10000, vocabulary max_size 5–2000000, learning rate above 0 and at most \
                 10; the model and one batch must also fit the available memory (MemAvailable). \
-                A run whose loss or gradient norm climbs 100 times above its recent level, whose \
-                weights jump 100-fold in a step, or that produces NaN stops at once, keeping only \
-                the checkpoints written before the trouble.
+                A run whose loss or gradient norm climbs 100 times above its recent level (the \
+                loss per token 10 times above the first step's), whose weights jump 100-fold in a \
+                step, or that produces NaN stops at once, naming the step and the figure and \
+                keeping only the checkpoints that passed these checks.
                 """
         )
 
