@@ -37,8 +37,8 @@ public struct BatchStream: Sendable {
         self.source = source
         self.options = options
         switch source {
-        case let .shards(directory):
-            layout = try ShardLayout(directory: directory)
+        case let .shards(directory, vocabularySize):
+            layout = try ShardLayout(directory: directory, vocabularySize: vocabularySize)
             live = nil
         case let .live(inputs, readerOptions, configuration, vocabulary, encoding, workers):
             if workers < 1 { throw BatchingError.invalidOptions("The live source has \(workers) workers; it needs at least 1.") }

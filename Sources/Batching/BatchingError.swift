@@ -14,6 +14,9 @@ public enum BatchingError: LocalizedError, Sendable, Equatable {
     case unreadableShardFile(path: String, reason: String)
     /// A shard file disagrees with the manifest or its offsets are not a valid partition.
     case inconsistentShard(path: String, reason: String)
+    /// A shard holds an id outside the vocabulary (or a negative one): the shards were written
+    /// with another vocabulary, or the file was damaged.
+    case idOutOfVocabulary(path: String, element: Int, sequence: Int, value: Int32, vocabularySize: Int?)
     case invalidOptions(String)
 
     public var errorDescription: String? {
@@ -30,6 +33,10 @@ public enum BatchingError: LocalizedError, Sendable, Equatable {
             "The shard file '\(path)' cannot be read: \(reason)"
         case let .inconsistentShard(path, reason):
             "The shard file '\(path)' is inconsistent: \(reason) Tokenize the corpus again."
+        case let .idOutOfVocabulary(path, element, sequence, value, vocabularySize):
+            "The shard file '\(path)' holds the id \(value) at element \(element) (sequence \(sequence) of the shard), "
+                + (vocabularySize.map { "outside the vocabulary's ids 0…\($0 - 1)" } ?? "and ids cannot be negative")
+                + ": the shards were written with another vocabulary or the file is damaged. Tokenize the corpus again with the vocabulary the run uses."
         case let .invalidOptions(message):
             message
         }

@@ -9,8 +9,10 @@ import Tokenization
 /// Sequences leave a source without `<bos>`/`<eos>` — shards written with them are stripped —
 /// so that ``BatchingOptions/addBeginAndEnd`` alone decides whether batches have them.
 public enum SequenceSource: Sendable {
-    /// A directory written by `vae-pipeline tokenize` (memory-mapped, read in order).
-    case shards(directory: URL)
+    /// A directory written by `vae-pipeline tokenize` (memory-mapped, read in order). Every id
+    /// must lie in `0..<vocabularySize` (default: the manifest's vocabulary size), so a damaged
+    /// or foreign shard is an error naming the file and position rather than a crash in the model.
+    case shards(directory: URL, vocabularySize: Int? = nil)
     /// The corpus itself, tokenized on `workers` cores in order with a known vocabulary.
     /// `encoding` is the tokenizer's length policy (as for `tokenize`); its `addBeginAndEnd`
     /// only reserves room for the markers when truncating, like the shards.

@@ -16,11 +16,14 @@ struct ShardLayout: Sendable {
     let directory: URL
     let manifest: ShardManifest
     let shards: [Shard]
+    /// Ids must lie in `0..<vocabularySize` (nil: only negative ids are refused).
+    let vocabularySize: Int?
     var totalBytes: Int64 { shards.reduce(0) { $0 + $1.bytes } }
 
     /// Reads the manifest and checks every shard's files against it (headers and end offsets;
-    /// each offset is checked as it is read).
-    init(directory: URL) throws(BatchingError) {
+    /// each offset is checked as it is read). `vocabularySize` bounds the ids (default: the
+    /// manifest's vocabulary size, when it records one).
+    init(directory: URL, vocabularySize: Int? = nil) throws(BatchingError) {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -36,6 +39,10 @@ struct ShardLayout: Sendable {
             throw .unreadableManifest(path: manifestURL.path, reason: Self.describe(error))
         }
         self.directory = directory
+        if let vocabularySize, vocabularySize < 1 {
+            throw .invalidOptions("The vocabulary size for the shards in '\(directory.path)' is \(vocabularySize); it must be at least 1.")
+        }
+        self.vocabularySize = vocabularySize ?? (manifest.vocabulary.size > 0 ? manifest.vocabulary.size : nil)
         var shards: [Shard] = []
         var position: Int64 = 0
         for entry in manifest.shards {

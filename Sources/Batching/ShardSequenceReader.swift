@@ -50,6 +50,8 @@ struct ShardSequenceReader {
 
     private mutating func read(_ shard: ShardLayout.Shard, _ ids: NpyArray<Int32>, _ offsets: NpyArray<Int64>, into block: inout SequenceBlock) throws(BatchingError) {
         let strip = self.strip
+        let layout = self.layout
+        let nextSequence = self.nextSequence
         var sequence = nextSequence
         let failure: BatchingError? = ids.withUnsafeBufferPointer { ids in
             offsets.withUnsafeBufferPointer { offsets in
@@ -68,12 +70,39 @@ struct ShardSequenceReader {
                     start = end
                     sequence += 1
                 }
-                return nil
+                // Ids index the embedding table: one out of range would stop the process far
+                // from its cause, so each block's span is checked here (a min/max pass).
+                let first = Int(offsets[nextSequence])
+                return Self.checkRange(UnsafeBufferPointer(rebasing: ids[first..<start]), first: first, offsets: offsets,
+                                       vocabularySize: layout.vocabularySize, path: shard.ids.path)
             }
         }
         if let failure { throw failure }
-        nextSequence = sequence
+        self.nextSequence = sequence
         ids.releasePages(before: Int(offsets[sequence]))
         offsets.releasePages(before: sequence)
+    }
+
+    /// The error for the first id of `span` (elements `first…` of the shard) outside
+    /// `0..<vocabularySize`, or nil when every id is in range.
+    static func checkRange(_ span: UnsafeBufferPointer<Int32>, first: Int, offsets: UnsafeBufferPointer<Int64>,
+                           vocabularySize: Int?, path: String) -> BatchingError? {
+        guard !span.isEmpty else { return nil }
+        var low = Int32.max, high = Int32.min
+        for id in span {
+            low = min(low, id)
+            high = max(high, id)
+        }
+        let limit = vocabularySize.map { Int64($0) } ?? Int64(Int32.max) + 1
+        guard low < 0 || Int64(high) >= limit else { return nil }
+        let index = span.firstIndex { $0 < 0 || Int64($0) >= limit }!
+        let element = first + index
+        // The sequence holding the element: the last offset at or before it.
+        var lower = 0, upper = offsets.count - 1
+        while upper - lower > 1 {
+            let middle = (lower + upper) / 2
+            if offsets[middle] <= Int64(element) { lower = middle } else { upper = middle }
+        }
+        return .idOutOfVocabulary(path: path, element: element, sequence: lower, value: span[index], vocabularySize: vocabularySize)
     }
 }

@@ -16,6 +16,10 @@ public enum NeuralCoreError: Error, LocalizedError, Equatable {
     case shapeMismatch(name: String, expected: [Int], found: [Int], path: String)
     /// Reading or writing a file failed.
     case io(path: String, reason: String)
+    /// A tensor's bytes differ from the checksum written with them: the file was damaged.
+    case checksumMismatch(name: String, path: String)
+    /// A tensor in a file holds NaN or infinity, which no usable weights or optimiser state do.
+    case nonFiniteTensor(name: String, index: Int, path: String)
 
     public var errorDescription: String? {
         switch self {
@@ -33,6 +37,10 @@ public enum NeuralCoreError: Error, LocalizedError, Equatable {
             return "The tensor \"\(name)\" in \(path) has shape \(found), but the model expects \(expected)."
         case let .io(path, reason):
             return "Could not access \(path): \(reason)."
+        case let .checksumMismatch(name, path):
+            return "The tensor \"\(name)\" in \(path) does not match the checksum written with it: the file was damaged or changed after it was saved. Use another checkpoint."
+        case let .nonFiniteTensor(name, index, path):
+            return "The tensor \"\(name)\" in \(path) holds NaN or infinity (element \(index)): these weights are unusable. Use another checkpoint."
         }
     }
 }

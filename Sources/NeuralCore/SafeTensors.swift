@@ -9,10 +9,35 @@ import Foundation
 ///
 /// Writes are atomic: the file is written to a temporary file in the same directory, flushed,
 /// and renamed over the destination, so a crash never leaves a half-written checkpoint.
+///
+/// Every tensor's bytes carry a CRC-32 in the metadata (`crc32.<name>`: 8 hex digits), which
+/// reading verifies, and every value read must be finite: a damaged or poisoned file is an error
+/// naming it and the tensor, never weights that load. Files without checksums (written before
+/// they were added) still load; ``Contents/verified`` tells callers to say they are unverified.
 public enum SafeTensors {
+    /// The metadata key prefix of the per-tensor checksums.
+    public static let checksumPrefix = "crc32."
+
+    static func hasChecksums(_ metadata: [String: String]) -> Bool {
+        metadata.keys.contains { $0.hasPrefix(checksumPrefix) }
+    }
+
+    /// A file's tensors and metadata (checksums left out), and whether checksums were there
+    /// (and so verified) — false for files written before they were added.
+    public struct Contents {
+        public var tensors: [String: Tensor]
+        public var metadata: [String: String]
+        public var verified: Bool
+    }
+
     /// Writes `tensors` (and string metadata) to `url` atomically.
     public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws {
         let names = tensors.keys.sorted()
+        var metadata = metadata.filter { !$0.key.hasPrefix(checksumPrefix) }
+        for name in names {
+            let t = tensors[name]!
+            metadata[checksumPrefix + name] = CRC32.hex(littleEndianBytesOf: t)
+        }
         var entries: [String] = []
         var offset = 0
         for name in names {
@@ -41,8 +66,15 @@ public enum SafeTensors {
         try writeAtomically(data, to: url)
     }
 
-    /// Reads every tensor and the metadata of a safetensors file.
+    /// Reads every tensor and the metadata of a safetensors file (verified; see ``contents(of:)``).
     public static func read(from url: URL) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        let contents = try contents(of: url)
+        return (contents.tensors, contents.metadata)
+    }
+
+    /// Reads every tensor and the metadata of a safetensors file, verifying each tensor's
+    /// checksum when the file has them and that every value is finite.
+    public static func contents(of url: URL) throws -> Contents {
         let path = url.path
         let data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
@@ -67,6 +99,7 @@ public enum SafeTensors {
             }
         }
         let body = data.count - headerEnd
+        let checksummed = hasChecksums(metadata)
         var tensors: [String: Tensor] = [:]
         for (name, value) in header where name != "__metadata__" {
             guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
@@ -85,17 +118,30 @@ public enum SafeTensors {
                 throw NeuralCoreError.malformedFile(path: path, reason: "the data offsets [\(begin), \(end)] of \"\(name)\" do not fit its shape \(shape) or the file's \(body) data bytes")
             }
             let t = Tensor(zeros: shape)
-            data.withUnsafeBytes { raw in
+            let crc = data.withUnsafeBytes { raw in
                 let src = raw.baseAddress! + headerEnd + begin
                 if isLittleEndianHost {
                     UnsafeMutableRawPointer(t.data).copyMemory(from: src, byteCount: count * 4)
                 } else {
                     for i in 0..<count { t.data[i] = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
                 }
+                return checksummed ? CRC32.checksum(UnsafeRawBufferPointer(start: src, count: count * 4)) : 0
             }
+            if checksummed {
+                guard let expected = metadata[checksumPrefix + name] else {
+                    throw NeuralCoreError.malformedFile(path: path, reason: "the tensor \"\(name)\" has no checksum while the others have")
+                }
+                guard expected.lowercased() == String(format: "%08x", crc) else { throw NeuralCoreError.checksumMismatch(name: name, path: path) }
+            }
+            if let index = firstNonFinite(t) { throw NeuralCoreError.nonFiniteTensor(name: name, index: index, path: path) }
             tensors[name] = t
         }
-        return (tensors, metadata)
+        if checksummed {
+            for key in metadata.keys where key.hasPrefix(checksumPrefix) && tensors[String(key.dropFirst(checksumPrefix.count))] == nil {
+                throw NeuralCoreError.malformedFile(path: path, reason: "the checksum \"\(key)\" names a tensor the file does not hold")
+            }
+        }
+        return Contents(tensors: tensors, metadata: metadata.filter { !$0.key.hasPrefix(checksumPrefix) }, verified: checksummed)
     }
 
     /// Saves parameter values under their names.
@@ -110,7 +156,15 @@ public enum SafeTensors {
     /// check fails. Returns the file's metadata.
     @discardableResult
     public static func load(into parameters: [NamedParameter], from url: URL, allowUnexpected: Bool = false) throws -> [String: String] {
-        let (tensors, metadata) = try read(from: url)
+        try loadVerifying(into: parameters, from: url, allowUnexpected: allowUnexpected).metadata
+    }
+
+    /// `load(into:from:allowUnexpected:)`, also telling whether the file carried checksums
+    /// (false: it loaded, finite, but could not be verified).
+    public static func loadVerifying(into parameters: [NamedParameter], from url: URL, allowUnexpected: Bool = false) throws
+        -> (metadata: [String: String], verified: Bool) {
+        let contents = try contents(of: url)
+        let (tensors, metadata) = (contents.tensors, contents.metadata)
         let path = url.path
         let missing = parameters.map(\.name).filter { tensors[$0] == nil }.sorted()
         if !missing.isEmpty { throw NeuralCoreError.missingTensors(names: missing, path: path) }
@@ -123,7 +177,7 @@ public enum SafeTensors {
             throw NeuralCoreError.shapeMismatch(name: p.name, expected: p.parameter.value.shape, found: tensors[p.name]!.shape, path: path)
         }
         for p in parameters { p.parameter.value.assign(tensors[p.name]!) }
-        return metadata
+        return (metadata, contents.verified)
     }
 
     /// Saves an optimiser's state (`adam.m.<name>`, … with the step count in the metadata).
@@ -159,6 +213,16 @@ public enum SafeTensors {
     }
 
     private static let isLittleEndianHost = UInt16(1).littleEndian == 1
+
+    /// The index of the first NaN or infinity in `t`, if any (x·0 is 0 for finite x and NaN
+    /// otherwise, so one branch-free pass decides; elements are looked at only on failure).
+    private static func firstNonFinite(_ t: Tensor) -> Int? {
+        let buffer = UnsafeBufferPointer(start: t.data, count: t.count)
+        var sum: Float = 0
+        for x in buffer { sum += x * 0 }
+        if sum.isFinite { return nil }
+        return buffer.firstIndex { !$0.isFinite }
+    }
 
     private static func jsonString(_ s: String) -> String {
         var out = "\""
@@ -196,5 +260,59 @@ public enum SafeTensors {
             try? FileManager.default.removeItem(at: tmp)
             throw NeuralCoreError.io(path: url.path, reason: error.localizedDescription)
         }
+    }
+}
+
+/// CRC-32 (IEEE 802.3, as zlib and gzip), slicing by eight bytes.
+enum CRC32 {
+    /// Eight tables of 256 entries, one after another.
+    static let table: [UInt32] = {
+        var table = [UInt32](repeating: 0, count: 8 * 256)
+        for i in 0..<256 {
+            var c = UInt32(i)
+            for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+            table[i] = c
+        }
+        for k in 1..<8 {
+            for i in 0..<256 {
+                let previous = table[(k - 1) * 256 + i]
+                table[k * 256 + i] = (previous >> 8) ^ table[Int(previous & 0xFF)]
+            }
+        }
+        return table
+    }()
+
+    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        table.withUnsafeBufferPointer { t in
+            var i = 0
+            let n = bytes.count
+            while i + 8 <= n {
+                let lo = bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self).littleEndian ^ crc
+                let hi = bytes.loadUnaligned(fromByteOffset: i + 4, as: UInt32.self).littleEndian
+                crc = t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
+                    ^ t[5 * 256 + Int((lo >> 16) & 0xFF)] ^ t[4 * 256 + Int(lo >> 24)]
+                    ^ t[3 * 256 + Int(hi & 0xFF)] ^ t[2 * 256 + Int((hi >> 8) & 0xFF)]
+                    ^ t[1 * 256 + Int((hi >> 16) & 0xFF)] ^ t[Int(hi >> 24)]
+                i += 8
+            }
+            while i < n {
+                crc = t[Int((crc ^ UInt32(bytes[i])) & 0xFF)] ^ (crc >> 8)
+                i += 1
+            }
+        }
+        return crc ^ 0xFFFF_FFFF
+    }
+
+    /// The checksum of `t`'s values as written to a file (little-endian float32), in hex.
+    static func hex(littleEndianBytesOf t: Tensor) -> String {
+        var crc: UInt32
+        if UInt16(1).littleEndian == 1 {
+            crc = checksum(UnsafeRawBufferPointer(start: t.data, count: t.count * 4))
+        } else {
+            let bytes = (0..<t.count).map { t.data[$0].bitPattern.littleEndian }
+            crc = bytes.withUnsafeBytes { checksum($0) }
+        }
+        return String(format: "%08x", crc)
     }
 }

@@ -6,7 +6,9 @@ public enum TrainingError: LocalizedError, Sendable, Equatable {
     case corruptCheckpoint(String, reason: String)
     case notARun(String)
     case runExists(String)
-    case nonFinite(step: Int, detail: String, lastCheckpoint: String?)
+    /// A figure of the step blew up: NaN or infinite (`level` nil) or `DivergenceMonitor.factor`
+    /// times its running level.
+    case diverged(step: Int, quantity: String, value: Double, level: Double?, factor: Double, levelName: String, lastCheckpoint: String?)
     case noTrainingData(String)
     case noValidationData(String)
     case invalidSetting(String)
@@ -23,9 +25,11 @@ public enum TrainingError: LocalizedError, Sendable, Equatable {
             return "\(path) is not a training run directory (no run.json and no complete checkpoint in it)."
         case .runExists(let path):
             return "The run directory \(path) already holds a run; continue it with --resume \(path), or pass --overwrite to start over."
-        case .nonFinite(let step, let detail, let lastCheckpoint):
-            let kept = lastCheckpoint.map { " The last good checkpoint is kept: \($0)." } ?? " No checkpoint had been written yet."
-            return "Training stopped at step \(step): \(detail).\(kept) Try a lower learning rate or a smaller --clip-norm."
+        case .diverged(let step, let quantity, let value, let level, let factor, let levelName, let lastCheckpoint):
+            let figure = level.map { "the \(quantity) was \(String(format: "%.3g", value)), over \(Int(factor)) times \(levelName) of \(String(format: "%.3g", $0))" }
+                ?? "the \(quantity) became \(value.isNaN ? "NaN" : "infinite")"
+            let kept = lastCheckpoint.map { " The last good checkpoint is kept: \($0)." } ?? " No good checkpoint had been written."
+            return "Training diverged and stopped at step \(step): \(figure).\(kept) Lower the learning rate (--learning-rate) or clip gradients harder (--clip-norm)."
         case .noTrainingData(let detail):
             return "There is no training data: \(detail)."
         case .noValidationData(let detail):

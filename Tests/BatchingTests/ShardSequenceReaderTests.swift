@@ -36,4 +36,33 @@ import Tokenization
         let unshuffled = try shardStream(generatedSequences(count: 1_000), sequencesPerShard: 100, options: BatchingOptions())
         #expect(unshuffled.shardOrder(epoch: 3) == Array(0..<10))
     }
+
+    @Test func refusesIdsOutsideTheVocabularyNamingFileAndPosition() async throws {
+        var sequences = generatedSequences(count: 50).filter { !$0.isEmpty }
+        sequences[30] = [4, 5, 70_000]
+        let directory = try makeShards(sequences, sequencesPerShard: 1_000)
+        let stream = try BatchStream(source: .shards(directory: directory, vocabularySize: 1_000), options: BatchingOptions(batchSize: 8))
+        await #expect {
+            _ = try await collect(stream)
+        } throws: { error in
+            guard case let .idOutOfVocabulary(path, element, sequence, value, size) = error as? BatchingError else { return false }
+            let description = (error as? BatchingError)?.errorDescription ?? ""
+            return path.hasSuffix(".npy") && sequence == 30 && value == 70_000 && size == 1_000
+                && element == sequences.prefix(30).reduce(0) { $0 + $1.count } + 2
+                && description.contains(path) && description.contains("70000") && description.contains("0…999")
+        }
+    }
+
+    @Test func refusesNegativeIds() async throws {
+        var sequences = generatedSequences(count: 20).filter { !$0.isEmpty }
+        sequences[0] = [-3, 4]
+        let directory = try makeShards(sequences, sequencesPerShard: 1_000)
+        let stream = try BatchStream(source: .shards(directory: directory, vocabularySize: 1_000), options: BatchingOptions(batchSize: 8))
+        await #expect {
+            _ = try await collect(stream)
+        } throws: { error in
+            guard case let .idOutOfVocabulary(_, element, sequence, value, _) = error as? BatchingError else { return false }
+            return element == 0 && sequence == 0 && value == -3
+        }
+    }
 }

@@ -143,7 +143,7 @@ import Testing
         try SafeTensors.write(["encoder.w": Tensor(shape: [2, 2], [1, 2.5, -3, 4]), "b": Tensor(shape: [3], [7, 8, 9])],
                               metadata: ["step": "5"], to: url)
         let script = """
-        import json, struct, sys
+        import json, struct, sys, zlib
         try:
             import numpy as np
         except ImportError:
@@ -158,6 +158,8 @@ import Testing
                 continue
             b, e = info["data_offsets"]
             out[name] = np.frombuffer(raw[8 + n + b:8 + n + e], dtype="<f4").reshape(info["shape"]).tolist()
+            # Each tensor's checksum is zlib's CRC-32 of its bytes.
+            assert header["__metadata__"].pop("crc32." + name) == "%08x" % zlib.crc32(raw[8 + n + b:8 + n + e])
         try:  # the reference implementation too, where installed
             from safetensors.numpy import load_file
             ref = load_file(sys.argv[1])
@@ -182,5 +184,74 @@ import Testing
             return
         }
         print("SKIPPED pythonReadsTheFile: none of \(pythons) could import numpy")
+    }
+
+    /// A file as vae-pipeline wrote them before checksums: header, then little-endian floats.
+    func writeLegacy(_ tensors: [(String, [Int], [Float])], to url: URL) throws {
+        var offset = 0
+        var entries: [String] = ["\"__metadata__\":{\"step\":\"1\"}"]
+        for (name, shape, values) in tensors {
+            entries.append("\"\(name)\":{\"dtype\":\"F32\",\"shape\":\(shape),\"data_offsets\":[\(offset),\(offset + values.count * 4)]}")
+            offset += values.count * 4
+        }
+        var header = Array(("{" + entries.joined(separator: ",") + "}").utf8)
+        while header.count % 8 != 0 { header.append(0x20) }
+        var data = Data()
+        withUnsafeBytes(of: UInt64(header.count).littleEndian) { data.append(contentsOf: $0) }
+        data.append(contentsOf: header)
+        for (_, _, values) in tensors { for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } } }
+        try data.write(to: url)
+    }
+
+    @Test func flippedBytesAreCaughtByTheChecksumNamingFileAndTensor() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("model.safetensors")
+        try SafeTensors.write(["a": Tensor(shape: [2], [1, 2]), "b": Tensor(shape: [3], [3, 4, 5])], metadata: ["step": "4"], to: url)
+        let contents = try SafeTensors.contents(of: url)
+        #expect(contents.verified && contents.metadata == ["step": "4"])
+        var bytes = try Data(contentsOf: url)
+        // Flip one bit of b's second value (a finite float stays finite): only the checksum sees it.
+        bytes[bytes.count - 8] ^= 0x01
+        try bytes.write(to: url)
+        #expect(throws: NeuralCoreError.checksumMismatch(name: "b", path: url.path)) { try SafeTensors.read(from: url) }
+        let message = NeuralCoreError.checksumMismatch(name: "b", path: url.path).errorDescription!
+        #expect(message.contains(url.path) && message.contains("\"b\""))
+    }
+
+    @Test func nonFiniteWeightsAreRefusedEvenWithAValidChecksum() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("model.safetensors")
+        try SafeTensors.write(["w": Tensor(shape: [3], [1, .nan, 2])], to: url)
+        #expect(throws: NeuralCoreError.nonFiniteTensor(name: "w", index: 1, path: url.path)) { try SafeTensors.read(from: url) }
+        try SafeTensors.write(["w": Tensor(shape: [2], [-.infinity, 2])], to: url)
+        #expect(throws: NeuralCoreError.nonFiniteTensor(name: "w", index: 0, path: url.path)) { try SafeTensors.read(from: url) }
+    }
+
+    @Test func filesWithoutChecksumsStillLoadButAreReportedUnverified() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("old.safetensors")
+        try writeLegacy([("w", [2], [0.5, -1])], to: url)
+        let parameter = Parameter(Tensor(zeros: [2]))
+        let loaded = try SafeTensors.loadVerifying(into: [NamedParameter("w", parameter)], from: url)
+        #expect(!loaded.verified && loaded.metadata == ["step": "1"])
+        #expect(parameter.value.scalars == [0.5, -1])
+        // Finite values are still required of them.
+        try writeLegacy([("w", [2], [0.5, .nan])], to: url)
+        #expect(throws: NeuralCoreError.nonFiniteTensor(name: "w", index: 1, path: url.path)) { try SafeTensors.read(from: url) }
+    }
+
+    @Test func crc32MatchesTheStandardCheckValue() {
+        let bytes = Array("123456789".utf8)
+        #expect(bytes.withUnsafeBytes { CRC32.checksum($0) } == 0xCBF4_3926)
+        let long = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        var bitwise: UInt32 = 0xFFFF_FFFF
+        for byte in long {
+            bitwise ^= UInt32(byte)
+            for _ in 0..<8 { bitwise = bitwise & 1 != 0 ? 0xEDB8_8320 ^ (bitwise >> 1) : bitwise >> 1 }
+        }
+        #expect(long.withUnsafeBytes { CRC32.checksum($0) } == bitwise ^ 0xFFFF_FFFF)
     }
 }

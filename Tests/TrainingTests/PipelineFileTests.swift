@@ -48,6 +48,20 @@ import Testing
         }
     }
 
+    @Test func duplicatedKeysAreRefusedNamingTheKeyAndBothLines() {
+        #expect(throws: PipelineError.duplicateKey(file: "p.yaml", key: "training.epochs", firstLine: 3, secondLine: 5)) {
+            _ = try PipelineFile.parse("data: {inputs: [a]}\ntraining:\n  epochs: 2\n  seed: 4\n  epochs: 9\n", file: "p.yaml")
+        }
+        #expect(throws: PipelineError.duplicateKey(file: "p.yaml", key: "model", firstLine: 2, secondLine: 3)) {
+            _ = try PipelineFile.parse("data: {inputs: [a]}\nmodel: {latent: 8}\nmodel: {latent: 16}\n", file: "p.yaml")
+        }
+        #expect(throws: PipelineError.duplicateKey(file: "p.yaml", key: "training.optimizer.learning_rate", firstLine: 2, secondLine: 2)) {
+            _ = try PipelineFile.parse("data: {inputs: [a]}\ntraining: {optimizer: {learning_rate: 0.1, learning_rate: 1}}\n", file: "p.yaml")
+        }
+        let message = PipelineError.duplicateKey(file: "p.yaml", key: "training.epochs", firstLine: 3, secondLine: 5).errorDescription!
+        #expect(message.contains("lines 3 and 5") && message.contains("training.epochs"))
+    }
+
     @Test func wrongTypesNameTheKey() {
         #expect {
             _ = try PipelineFile.parse("data: {inputs: [a]}\ntraining: {epochs: many}\n", file: "p.yaml")

@@ -190,12 +190,72 @@ import Testing
         #expect(sampleMissing.standardError.contains("not a training run directory"))
     }
 
-    @Test func aDivergingRunStopsWithTheStepAndKeepsTheLastCheckpoint() throws {
+    @Test func aDivergingRunStopsWithTheStepAndKeepsOnlyGoodCheckpoints() throws {
         let fixture = try Fixture(maxSteps: 400)
         defer { fixture.remove() }
-        // A learning rate of 1e30 without clipping overflows within a few steps.
-        let result = try CommandRunner.run(["train", fixture.pipeline.path, "--learning-rate", "1e30", "--checkpoint-every", "1"])
+        // Adam at the largest learning rate allowed, without clipping, blows the weights up at once.
+        let result = try CommandRunner.run(["train", fixture.pipeline.path, "--learning-rate", "10", "--clip-norm", "0", "--checkpoint-every", "1"])
         #expect(result.status != 0)
-        #expect(result.standardError.contains("Training stopped at step"), "\(result.standardError)")
+        #expect(result.standardError.contains("Training diverged and stopped at step"), "\(result.standardError)")
+        #expect(result.standardError.contains("--clip-norm"))
+        // Whatever checkpoint is left loads and samples (its weights passed the checks).
+        let checkpoints = (try? FileManager.default.contentsOfDirectory(atPath: fixture.run.appendingPathComponent("checkpoints").path)) ?? []
+        if checkpoints.contains(where: { $0.hasPrefix("step-") }) {
+            let sample = try CommandRunner.run(["sample", fixture.run.path, "--checkpoint", "latest", "--count", "1"])
+            #expect(sample.status == 0, "\(sample.standardError)")
+        }
+    }
+
+    @Test func learningRatesAndSizesBeyondTheirBoundsAreRefusedBeforeTraining() throws {
+        let fixture = try Fixture(maxSteps: 5)
+        defer { fixture.remove() }
+        for (flags, words) in [(["--learning-rate", "1e6"], "'training.optimizer.learning_rate' must be positive and at most 10"),
+                               (["--latent", "1000000000"], "'model.latent' must be between 1 and 4096"),
+                               (["--batch-size", "1000000000"], "'batching.batch_size' must be between 1 and 65536"),
+                               (["--clip-norm=-1"], "--clip-norm must be 0")] {
+            let result = try CommandRunner.run(["train", fixture.pipeline.path] + flags)
+            #expect(result.status != 0)
+            #expect(result.standardError.contains(words), "\(flags): \(result.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: fixture.run.appendingPathComponent("checkpoints").path))
+        }
+        let wide = fixture.directory.appendingPathComponent("wide.yaml")
+        try "data: {inputs: [sentences.txt]}\nmodel: {encoder: {hidden: 100000}}\n".write(to: wide, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["train", wide.path])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("'model.encoder.hidden' must be between 1 and 16384; 100000 was given"), "\(result.standardError)")
+    }
+
+    @Test func clipNormIsHonouredAndSettingsAResumedRunCannotChangeAreRefused() throws {
+        let fixture = try Fixture(maxSteps: 5)
+        defer { fixture.remove() }
+        let result = try CommandRunner.run(["train", fixture.pipeline.path, "--clip-norm", "0.25"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let manifest = try String(contentsOf: fixture.run.appendingPathComponent("run.json"), encoding: .utf8)
+        #expect(manifest.contains("\"clip_norm\" : 0.25"), "\(manifest)")
+        for flags in [["--learning-rate", "0.1"], ["--batch-size", "8"], ["--latent", "8"], ["--seed", "9"], ["--clip-norm", "1"], ["--stream"]] {
+            let resumed = try CommandRunner.run(["train", "--resume", fixture.run.path, "--max-steps", "10"] + flags)
+            #expect(resumed.status != 0)
+            #expect(resumed.standardError.contains("\(flags[0]) cannot be given with it"), "\(flags): \(resumed.standardError)")
+        }
+        let allowed = try CommandRunner.run(["train", "--resume", fixture.run.path, "--max-steps", "8"])
+        #expect(allowed.status == 0, "\(allowed.standardError)")
+        #expect(allowed.standardOutput.contains("step 8"))
+    }
+
+    @Test func aDamagedCheckpointIsRefusedNamingFileAndTensor() throws {
+        let fixture = try Fixture(maxSteps: 5)
+        defer { fixture.remove() }
+        let result = try CommandRunner.run(["train", fixture.pipeline.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        let weights = fixture.run.appendingPathComponent("checkpoints/step-00000005/model.safetensors")
+        var bytes = try Data(contentsOf: weights)
+        bytes[bytes.count - 6] ^= 0x01  // a mantissa bit of the last tensor's next-to-last value: still finite
+        try bytes.write(to: weights)
+        let sample = try CommandRunner.run(["sample", fixture.run.path, "--checkpoint", "latest", "--count", "1"])
+        #expect(sample.status != 0)
+        #expect(sample.standardError.contains(weights.path) && sample.standardError.contains("checksum"), "\(sample.standardError)")
+        let resumed = try CommandRunner.run(["train", "--resume", fixture.run.path, "--max-steps", "6"])
+        #expect(resumed.status != 0)
+        #expect(resumed.standardError.contains("checksum"), "\(resumed.standardError)")
     }
 }

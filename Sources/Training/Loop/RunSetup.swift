@@ -35,6 +35,9 @@ public enum RunSetup {
             var options = settings.options
             options.seed = pipeline.training.seed
             let matrix = try await EmbeddingLoader(vocabulary: vocabulary, options: options).load(from: CorpusInput(argument: settings.vectors))
+            guard ResolvedPipeline.Limits.embedding.contains(matrix.dimension) else {
+                throw TrainingError.invalidSetting("The vectors in \(settings.vectors) have \(matrix.dimension) dimensions; embeddings are limited to \(ResolvedPipeline.Limits.embedding.upperBound).")
+            }
             if let wanted = pipeline.model.embedding, wanted != matrix.dimension {
                 throw TrainingError.invalidSetting("model.embedding is \(wanted) but the vectors in \(settings.vectors) have \(matrix.dimension) dimensions; set model.embedding to \(matrix.dimension) or leave it out.")
             }
@@ -46,6 +49,7 @@ public enum RunSetup {
         }
         let configuration = pipeline.model.configuration(vocabularySize: vocabulary.count, embeddingDimension: dimension,
                                                          freeze: pipeline.embeddings?.freeze ?? false)
+        try pipeline.checkMemory(configuration)
         var rng = RandomGenerator(seed: pipeline.training.seed)
         let model = SentenceVAE(configuration: configuration, embeddings: embeddingMatrix, rng: &rng)
         try RunManifest(pipelineFile: path, pipeline: file, model: configuration, tokenizer: tokenizer, vocabularyHash: vocabulary.hash)
@@ -84,6 +88,7 @@ public enum RunSetup {
             throw TrainingError.incompatibleResume("\(RunManifest.vocabularyFile) was changed since the run started")
         }
         let source = try sequenceSource(pipeline, vocabulary: vocabulary, tokenizer: manifest.tokenizer, workers: workers)
+        try pipeline.checkMemory(manifest.model)
         var rng = RandomGenerator(seed: pipeline.training.seed)
         let model = SentenceVAE(configuration: manifest.model, rng: &rng)
         let validationSource = try validationSource(pipeline, vocabulary: vocabulary, tokenizer: manifest.tokenizer, workers: workers)
@@ -97,7 +102,7 @@ public enum RunSetup {
     }
 
     static func sequenceSource(_ pipeline: ResolvedPipeline, vocabulary: Vocabulary, tokenizer: TokenizerConfiguration, workers: Int) throws -> SequenceSource {
-        if let shards = pipeline.shardDirectory { return .shards(directory: shards) }
+        if let shards = pipeline.shardDirectory { return .shards(directory: shards, vocabularySize: vocabulary.count) }
         return .live(inputs: pipeline.inputs, reader: pipeline.reader, tokenizer: tokenizer, vocabulary: vocabulary,
                      encoding: encodingOptions(pipeline), workers: workers)
     }
@@ -114,8 +119,11 @@ public enum RunSetup {
         if let shards = pipeline.shardDirectory {
             let manifest = try ShardManifest.read(from: shards)
             let vocabulary = try Vocabulary.load(from: shards.appendingPathComponent(manifest.vocabulary.file))
+            guard manifest.vocabulary.size == vocabulary.count else {
+                throw TrainingError.invalidSetting("The shard manifest in \(shards.path) records a vocabulary of \(manifest.vocabulary.size) ids, but \(manifest.vocabulary.file) holds \(vocabulary.count); the directory was changed after 'vae-pipeline tokenize'. Tokenize the corpus again.")
+            }
             events(.note("Training from the token shards in \(shards.path): \(manifest.counts.sequences) sequences, vocabulary of \(vocabulary.count)."))
-            return (vocabulary, .shards(directory: shards), manifest.tokenizer)
+            return (vocabulary, .shards(directory: shards, vocabularySize: vocabulary.count), manifest.tokenizer)
         }
         let tokenizer = pipeline.tokenizer
         let vocabulary: Vocabulary

@@ -13,7 +13,15 @@ public final class TrainedModel {
     public let model: SentenceVAE
     public let vocabulary: Vocabulary
     public let maxLength: Int?
+    /// False when the checkpoint's weights carry no checksums (written before checkpoints had
+    /// them): they loaded and are finite, but damage to the file could not be detected.
+    public let verified: Bool
     private let tokenizer: Tokenizer
+
+    /// A sentence for the user when the weights could not be verified, else nil.
+    public var unverifiedNote: String? {
+        verified ? nil : "Note: \(checkpoint.modelURL.path) was written without checksums (by an older vae-pipeline), so damage to it cannot be detected; its weights were checked to be finite."
+    }
 
     public enum Choice: String, Sendable, CaseIterable { case best, latest }
 
@@ -44,7 +52,7 @@ public final class TrainedModel {
         }
         var rng = RandomGenerator(seed: 0)
         model = SentenceVAE(configuration: manifest.model, rng: &rng)
-        _ = try SafeTensors.load(into: model.namedParameters, from: checkpoint.modelURL)
+        verified = try SafeTensors.loadVerifying(into: model.namedParameters, from: checkpoint.modelURL).verified
         tokenizer = try manifest.tokenizer.makeTokenizer()
         maxLength = manifest.pipeline.batching?.maxLength ?? 50
     }

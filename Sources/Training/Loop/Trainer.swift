@@ -93,7 +93,9 @@ public final class Trainer {
             validationSplit = .all
         }
         if let resume {
-            _ = try SafeTensors.load(into: parameters, from: resume.modelURL)
+            if !(try SafeTensors.loadVerifying(into: parameters, from: resume.modelURL).verified) {
+                events(.note("Note: \(resume.modelURL.path) was written without checksums (by an older vae-pipeline), so damage to it cannot be detected; its weights were checked to be finite. Checkpoints from now on carry checksums."))
+            }
             try optimizer.load(from: resume.optimizerURL, parameters: parameters)
             state = resume.state
             state.finished = false
@@ -118,7 +120,8 @@ public final class Trainer {
     }
 
     /// Trains until the epochs, step limit or time limit run out; writes the final checkpoint,
-    /// summary and report. Throws `TrainingError.nonFinite` (after keeping the last good checkpoint).
+    /// summary and report. Throws `TrainingError.diverged` when the loss, gradient norm or weights
+    /// blow up (see `DivergenceMonitor`), keeping only the checkpoints written before.
     public func run() async throws -> StopReason {
         let settings = pipeline.training
         let sessionStart = ContinuousClock.now
@@ -127,6 +130,7 @@ public final class Trainer {
         if let maxSteps = settings.maxSteps, state.step >= maxSteps { return .maxSteps }
         sessionStartStep = state.step
         sessionStartEpoch = state.epoch
+        var monitor = DivergenceMonitor(initialWeightNorm: DivergenceMonitor.weightNorm(parameters))
 
         var window = Window()
         var windowStart = ContinuousClock.now
@@ -149,11 +153,13 @@ public final class Trainer {
                 let step = parallel.trainStep(tokenBatch, objective: ObjectiveSettings(beta: beta, freeBits: settings.freeBits), rng: &rng)
                 let norm = settings.clipNorm > 0 ? clipGradientNorm(parameters, maxNorm: settings.clipNorm) : gradientNorm(parameters)
                 do {
-                    try checkFinite(loss: Float(step.loss), gradientNorm: norm, step: state.step + 1)
+                    try monitor.check(loss: Double(step.loss), lossPerToken: Double(step.loss) * Double(step.sentences) / Double(max(1, step.tokens)),
+                                      gradientNorm: Double(norm))
+                    optimizer.update(parameters)
+                    try monitor.check(weightNorm: DivergenceMonitor.weightNorm(parameters))
                 } catch {
-                    throw TrainingError.nonFinite(step: state.step + 1, detail: error.localizedDescription, lastCheckpoint: lastCheckpoint?.url.path)
+                    throw diverged(error, step: state.step + 1)
                 }
-                optimizer.update(parameters)
                 state.step += 1
                 state.batchesConsumed += 1
                 state.tokensSeen += step.tokens
@@ -213,6 +219,20 @@ public final class Trainer {
         return stopReason
     }
 
+    /// The error for a diverged step, after removing the checkpoints it puts in doubt: the
+    /// weights of the step before produced the bad loss or gradient, so a checkpoint of them is
+    /// not good either. What is left is the last good checkpoint.
+    private func diverged(_ divergence: DivergenceMonitor.Divergence, step: Int) -> TrainingError {
+        let doubtful = divergence.quantity == "weight norm" || divergence.quantity.hasPrefix("validation") ? step : step - 1
+        for checkpoint in (try? store.stepCheckpoints()) ?? [] where checkpoint.state.step >= doubtful {
+            try? FileManager.default.removeItem(at: checkpoint.url)
+        }
+        if let best = try? store.best(), best.state.step >= doubtful { try? FileManager.default.removeItem(at: best.url) }
+        let kept = (try? store.latest())?.url.path
+        return .diverged(step: step, quantity: divergence.quantity, value: divergence.value, level: divergence.level,
+                         factor: divergence.factor, levelName: divergence.levelName, lastCheckpoint: kept)
+    }
+
     /// Remaining time: the nearest of the time limit, the step limit at this session's step
     /// rate, and the remaining epochs at this session's rate through the data.
     private func eta(fraction: Double?, elapsed: Double, sessionSeconds: Double) -> Double? {
@@ -240,6 +260,12 @@ public final class Trainer {
     /// samples, and keeps a `best` checkpoint when the negative ELBO improved.
     private func validateAndKeepBest(elapsed: Double, collecting: Int = 0) async throws {
         let (summary, firstSequences) = try await validate(collectingMeans: collecting)
+        // Weights that score NaN or infinity on held-out sentences have diverged even when the
+        // training steps looked finite; nothing of them may be written.
+        for (quantity, value) in [("validation loss", summary.loss), ("validation perplexity", summary.perplexity),
+                                  ("validation mutual information", summary.mutualInformation ?? 0)] where !value.isFinite {
+            throw diverged(DivergenceMonitor.Divergence(quantity: quantity, value: value, level: nil), step: state.step)
+        }
         lastValidation = (state.step, summary)
         lastValidationSentences = (collecting, firstSequences)
         try metrics.append(MetricsRecord(

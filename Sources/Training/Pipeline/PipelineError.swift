@@ -7,6 +7,7 @@ public enum PipelineError: LocalizedError, Sendable, Equatable {
     case unknownKey(file: String, key: String, allowed: [String])
     case invalidValue(file: String, key: String, reason: String)
     case missing(file: String, key: String, reason: String)
+    case duplicateKey(file: String, key: String, firstLine: Int?, secondLine: Int?)
 
     public var errorDescription: String? {
         switch self {
@@ -20,6 +21,9 @@ public enum PipelineError: LocalizedError, Sendable, Equatable {
             return "\(file): '\(key)' \(reason)."
         case .missing(let file, let key, let reason):
             return "\(file): '\(key)' is missing; \(reason)."
+        case .duplicateKey(let file, let key, let firstLine, let secondLine):
+            let lines = [firstLine, secondLine].compactMap { $0 }.map(String.init)
+            return "\(file): '\(key)' is given twice\(lines.count == 2 ? " (lines \(lines[0]) and \(lines[1]))" : ""); keep one of them."
         }
     }
 }

@@ -53,7 +53,25 @@ extension PipelineFile {
     ]
 
     private static func checkKeys(_ node: Node, path: String, file: String) throws {
-        guard let mapping = node.mapping, let allowed = schema[path] else { return }
+        if let sequence = node.sequence {
+            for (index, item) in sequence.enumerated() { try checkKeys(item, path: "\(path)[\(index)]", file: file) }
+            return
+        }
+        guard let mapping = node.mapping else { return }
+        // YAML decoding keeps the last of two equal keys, so a setting written twice would be
+        // silently half-ignored: refuse it, naming both lines.
+        var seen: [String: Int?] = [:]
+        for (key, _) in mapping {
+            let name = key.string ?? "\(key)"
+            if let first = seen[name] {
+                throw PipelineError.duplicateKey(file: file, key: path.isEmpty ? name : "\(path).\(name)", firstLine: first, secondLine: key.mark?.line)
+            }
+            seen[name] = key.mark?.line
+        }
+        guard let allowed = schema[path] else {
+            for (key, value) in mapping { try checkKeys(value, path: "\(path).\(key.string ?? "\(key)")", file: file) }
+            return
+        }
         for (key, value) in mapping {
             let name = key.string ?? "\(key)"
             let full = path.isEmpty ? name : "\(path).\(name)"

@@ -77,6 +77,24 @@ public struct ResolvedPipeline: Sendable {
 
     public enum OptimizerKind: String, Sendable, Codable { case adam, sgd }
 
+    /// The bounds every size setting is checked against (README, training section, and
+    /// `train --help` list them): beyond them a run would not fit a machine or would stop in
+    /// the middle of allocating, so it is refused at the start with the setting's name.
+    public enum Limits {
+        public static let latent = 1...4_096
+        public static let hidden = 1...16_384
+        public static let embedding = 1...4_096
+        public static let layers = 1...16
+        public static let batchSize = 1...65_536
+        public static let maxLength = 1...10_000
+        public static let vocabulary = 5...2_000_000
+        public static let shuffleBuffer = 10_000_000
+        public static let validationSentences = 1...1_000_000
+        public static let samples = 1_000
+        public static let keepLast = 1_000
+        public static let learningRate: Float = 10
+    }
+
     public struct TrainingSettings: Sendable, Equatable {
         public var epochs: Int
         public var maxSteps: Int?
@@ -102,6 +120,9 @@ public struct ResolvedPipeline: Sendable {
 
     public init(_ file: PipelineFile, path: String) throws {
         func invalid(_ key: String, _ reason: String) -> PipelineError { .invalidValue(file: path, key: key, reason: reason) }
+        func bound(_ key: String, _ value: Int, _ range: ClosedRange<Int>) throws {
+            guard range.contains(value) else { throw invalid(key, "must be between \(range.lowerBound) and \(range.upperBound); \(value) was given") }
+        }
         self.file = path
         name = file.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let data = file.data
@@ -147,7 +168,7 @@ public struct ResolvedPipeline: Sendable {
         let validationFraction = data.validationFraction ?? (validationInputs.isEmpty ? 0.05 : 0)
         guard (0..<1).contains(validationFraction) else { throw invalid("data.validation_fraction", "must be at least 0 and below 1") }
         validationMaxSentences = data.validationMaxSentences ?? 2_000
-        guard validationMaxSentences > 0 else { throw invalid("data.validation_max_sentences", "must be positive") }
+        try bound("data.validation_max_sentences", validationMaxSentences, Limits.validationSentences)
 
         // Tokenizer and vocabulary.
         let t = file.tokenizer ?? TokenizerSection()
@@ -182,6 +203,7 @@ public struct ResolvedPipeline: Sendable {
         let v = file.vocabulary ?? VocabularySection()
         vocabularyFile = v.file
         if let size = v.maxSize, size != 0, size < 5 { throw invalid("vocabulary.max_size", "counts the 4 special tokens and must be at least 5") }
+        if let size = v.maxSize, size != 0 { try bound("vocabulary.max_size", size, Limits.vocabulary) }
         vocabularyMaxSize = v.maxSize.flatMap { $0 == 0 ? nil : $0 } ?? 20_000
         vocabularyMinCount = v.minCount ?? 1
         maxDistinctTokens = v.maxDistinctTokens ?? 5_000_000
@@ -191,15 +213,20 @@ public struct ResolvedPipeline: Sendable {
         let b = file.batching ?? BatchingSection()
         var batching = BatchingOptions()
         batching.batchSize = b.batchSize ?? 32
-        guard batching.batchSize >= 1 else { throw invalid("batching.batch_size", "must be at least 1") }
+        try bound("batching.batch_size", batching.batchSize, Limits.batchSize)
         batching.maxLength = b.maxLength ?? 50
-        if let maxLength = batching.maxLength, maxLength < 1 { throw invalid("batching.max_length", "must be at least 1") }
+        if let maxLength = batching.maxLength { try bound("batching.max_length", maxLength, Limits.maxLength) }
         if let policy = b.overLength {
             guard let value = OverLengthPolicy(rawValue: policy) else { throw invalid("batching.over_length", "must be truncate or drop") }
             batching.overLength = value
         }
         if let padding = b.padding {
             guard let value = PaddingSide(rawValue: padding) else { throw invalid("batching.padding", "must be post or pre") }
+            // The model masks padding and re-pads every batch at the end, so pre-padding would
+            // be accepted and change nothing: say so rather than ignore it.
+            guard value == .post else {
+                throw invalid("batching.padding", "cannot be pre for training: the model masks padding, so pre- and post-padded batches train identically; remove the key (pre-padding is for 'vae-pipeline batches' only)")
+            }
             batching.padding = value
         }
         if let boundaries = b.bucketBoundaries {
@@ -213,7 +240,7 @@ public struct ResolvedPipeline: Sendable {
             batching.bucketMode = value
         }
         batching.shuffleBuffer = b.shuffleBuffer ?? 10_000
-        guard batching.shuffleBuffer >= 0 else { throw invalid("batching.shuffle_buffer", "must be 0 or more") }
+        try bound("batching.shuffle_buffer", batching.shuffleBuffer, 0...Limits.shuffleBuffer)
         batching.dropRemainder = b.dropRemainder ?? false
         batching.validationFraction = validationFraction
 
@@ -258,12 +285,13 @@ public struct ResolvedPipeline: Sendable {
             decoderLayers: decoder.layers ?? 1, latentToInitialState: decoder.zToInitialState ?? true,
             latentAtEveryStep: decoder.zAtEveryStep ?? false, wordDropout: m.wordDropout ?? 0,
             outputDropout: m.outputDropout ?? 0)
-        for (key, value) in [("model.encoder.hidden", model.encoderHidden), ("model.decoder.hidden", model.decoderHidden),
-                             ("model.latent", model.latent), ("model.encoder.layers", model.encoderLayers),
-                             ("model.decoder.layers", model.decoderLayers)] where value < 1 {
-            throw invalid(key, "must be at least 1")
+        for (key, value, range) in [("model.encoder.hidden", model.encoderHidden, Limits.hidden), ("model.decoder.hidden", model.decoderHidden, Limits.hidden),
+                                    ("model.latent", model.latent, Limits.latent), ("model.encoder.layers", model.encoderLayers, Limits.layers),
+                                    ("model.decoder.layers", model.decoderLayers, Limits.layers)] {
+            try bound(key, value, range)
         }
-        if let embedding = model.embedding, embedding < 1 { throw invalid("model.embedding", "must be at least 1") }
+        if let embedding = model.embedding { try bound("model.embedding", embedding, Limits.embedding) }
+        if let dense = model.encoderDense { try bound("model.encoder.dense", dense, Limits.hidden) }
         if !model.latentToInitialState && !model.latentAtEveryStep {
             throw invalid("model.decoder", "must use z somewhere: set z_to_initial_state or z_at_every_step")
         }
@@ -308,8 +336,12 @@ public struct ResolvedPipeline: Sendable {
         if training.epochs < 1 { throw invalid("training.epochs", "must be at least 1") }
         if let steps = training.maxSteps, steps < 1 { throw invalid("training.max_steps", "must be at least 1") }
         if let minutes = training.maxMinutes, minutes <= 0 { throw invalid("training.max_minutes", "must be positive") }
-        if !(training.learningRate > 0) { throw invalid("training.optimizer.learning_rate", "must be positive") }
-        if training.clipNorm < 0 { throw invalid("training.clip_norm", "must be 0 (off) or positive") }
+        if !(training.learningRate > 0 && training.learningRate <= Limits.learningRate) {
+            throw invalid("training.optimizer.learning_rate", "must be positive and at most \(Limits.learningRate); \(training.learningRate) was given")
+        }
+        if !(training.clipNorm >= 0 && training.clipNorm.isFinite) { throw invalid("training.clip_norm", "must be 0 (off) or a positive number") }
+        try bound("training.samples", training.samples, 0...Limits.samples)
+        try bound("training.keep_last", training.keepLast, 0...Limits.keepLast)
         if training.freeBits < 0 { throw invalid("training.free_bits", "must be 0 (off) or positive") }
         if !(1...64).contains(training.batchShards) { throw invalid("training.batch_shards", "must be between 1 and 64") }
         for (key, value) in [("training.validate_every", training.validateEvery), ("training.checkpoint_every", training.checkpointEvery),

@@ -14,15 +14,25 @@ extension VAEPipeline {
                 fly — memory does not grow with the corpus; with data.shards (or --shards) it reads \
                 the token shards written by 'vae-pipeline tokenize'.
                 The run directory receives run.json, vocabulary.json, metrics.jsonl, \
-                checkpoints/ (atomic; keep-last-K and best by validation), summary.json and \
-                report.html. --resume RUN continues a stopped run exactly where it was.
+                checkpoints/ (atomic, with checksums verified on loading; keep-last-K and best by \
+                validation), summary.json and report.html. --resume RUN continues a stopped run \
+                exactly where it was; only --epochs, --max-steps and --max-minutes may change then.
+
+                Bounds (checked before anything is allocated): latent 1–4096, hidden sizes and \
+                encoder dense 1–16384, embedding 1–4096, layers 1–16, batch size 1–65536, max \
+                length 1–10000, vocabulary max_size 5–2000000, learning rate above 0 and at most \
+                10; the model and one batch must also fit the available memory (MemAvailable). \
+                A run whose loss or gradient norm climbs 100 times above its recent level (the \
+                loss per token 10 times above the first step's), whose weights jump 100-fold in a \
+                step, or that produces NaN stops at once, naming the step and the figure and \
+                keeping only the checkpoints that passed these checks.
                 """
         )
 
         @Argument(help: ArgumentHelp("A pipeline file (e.g. pipelines/web-sentences.yaml).", valueName: "pipeline.yaml"))
         var pipeline: String?
 
-        @Flag(help: "Stream batches from the corpus each epoch (read → tokenize → batch, never holding the corpus). The default.")
+        @Flag(help: "Stream batches from the corpus each epoch (read → tokenize → batch, never holding the corpus). This is the default mode; the flag only states it, and cannot be combined with --shards.")
         var stream = false
 
         @Option(help: ArgumentHelp("Train from token shards written by 'vae-pipeline tokenize' instead of the live corpus.", valueName: "dir"))
@@ -49,13 +59,16 @@ extension VAEPipeline {
         @Option(help: "Stop after this many minutes of training (a final checkpoint, validation and report follow).")
         var maxMinutes: Double?
 
-        @Option(help: "Sentences per batch.")
+        @Option(help: "Sentences per batch (1–65536).")
         var batchSize: Int?
 
-        @Option(help: "The optimiser's learning rate.")
+        @Option(help: "The optimiser's learning rate (above 0, at most 10).")
         var learningRate: Float?
 
-        @Option(help: "Size of the latent code z.")
+        @Option(help: "Clip the gradients' global L2 norm to this (0: no clipping); overrides training.clip_norm.")
+        var clipNorm: Float?
+
+        @Option(help: "Size of the latent code z (1–4096).")
         var latent: Int?
 
         @Option(help: "Seed of initialisation, shuffling and sampling.")
@@ -85,8 +98,20 @@ extension VAEPipeline {
             if stream && shards != nil {
                 throw ValidationError("--stream reads the corpus itself and --shards reads token shards; give one of them.")
             }
-            if resume != nil && (pipeline != nil || !inputs.isEmpty || shards != nil || out != nil || overwrite) {
-                throw ValidationError("--resume continues a run with the settings it was started with; only --epochs, --max-steps and --max-minutes may change.")
+            if resume != nil {
+                // A resumed run must go on exactly as the uninterrupted one would have, so every
+                // setting that shapes the model, the data or the steps is the run's own.
+                let fixed: [(String, Bool)] = [
+                    ("a pipeline file", pipeline != nil), ("--input", !inputs.isEmpty), ("--shards", shards != nil), ("--out", out != nil),
+                    ("--overwrite", overwrite), ("--stream", stream), ("--batch-size", batchSize != nil),
+                    ("--learning-rate", learningRate != nil), ("--clip-norm", clipNorm != nil), ("--latent", latent != nil),
+                    ("--seed", seed != nil), ("--validate-every", validateEvery != nil), ("--batch-shards", batchShards != nil),
+                    ("--checkpoint-every", checkpointEvery != nil), ("--vectors", vectors != nil),
+                ]
+                let given = fixed.filter(\.1).map(\.0)
+                if !given.isEmpty {
+                    throw ValidationError("--resume continues a run with the settings it was started with, so \(given.joined(separator: ", ")) cannot be given with it (changing \(given.count == 1 ? "it" : "them") would make the run differ from an uninterrupted one); only --epochs, --max-steps and --max-minutes may change. To train with other settings, start a new run.")
+                }
             }
             for (name, value) in [("--epochs", epochs), ("--max-steps", maxSteps), ("--batch-size", batchSize), ("--latent", latent),
                                   ("--validate-every", validateEvery), ("--checkpoint-every", checkpointEvery),
@@ -94,6 +119,8 @@ extension VAEPipeline {
                 if let value, value < 1 { throw ValidationError("\(name) must be at least 1; \(value) was given.") }
             }
             if let maxMinutes, !(maxMinutes > 0) { throw ValidationError("--max-minutes must be positive.") }
+            if let clipNorm, !(clipNorm >= 0 && clipNorm.isFinite) { throw ValidationError("--clip-norm must be 0 (no clipping) or a positive number; \(clipNorm) was given.") }
+            if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive; \(learningRate) was given.") }
         }
 
         /// The pipeline file with the flags applied.
@@ -115,6 +142,7 @@ extension VAEPipeline {
                 optimizer.learningRate = learningRate
                 training.optimizer = optimizer
             }
+            if let clipNorm { training.clipNorm = clipNorm }
             if let seed { training.seed = seed }
             if let validateEvery { training.validateEvery = validateEvery }
             if let batchShards { training.batchShards = batchShards }

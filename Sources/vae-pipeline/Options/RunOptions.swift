@@ -14,7 +14,11 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Which checkpoint of a run directory: best (by validation; latest if none) or latest.")
     var checkpoint: TrainedModel.Choice = .best
 
-    func load() throws -> TrainedModel { try TrainedModel(path: run, choice: checkpoint) }
+    func load() throws -> TrainedModel {
+        let model = try TrainedModel(path: run, choice: checkpoint)
+        if let note = model.unverifiedNote { FileHandle.standardError.write(Data((note + "\n").utf8)) }
+        return model
+    }
 }
 
 /// How sentences are generated from latent codes.
