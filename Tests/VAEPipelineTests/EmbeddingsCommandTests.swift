@@ -81,11 +81,18 @@ import Testing
         #expect(chosen.standardOutput.contains("member 'g.50d.txt'"))
         #expect(chosen.standardOutput.contains("<unk>: the mean of the matched vectors"))
 
-        let strict = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", zip, "--member", "*.100d.txt", "--strict", "--out", out])
+        // One line of 3 values, one of 2: no majority, so the dimension must be given.
+        let ambiguousDimension = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", zip, "--member", "*.100d.txt", "--out", out])
+        #expect(ambiguousDimension.status != 0)
+        #expect(ambiguousDimension.standardError.contains("disagree about the dimension (1 lines each have 2, 3 values); give the right one with --dimension"),
+                "\(ambiguousDimension.standardError)")
+
+        let strict = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", zip, "--member", "*.100d.txt", "--dimension", "3", "--strict", "--out", out])
         #expect(strict.status != 0)
         #expect(strict.standardError.contains("'\(zip)', member 'g.100d.txt', line 2:"), "\(strict.standardError)")
 
-        let lenient = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", zip, "--member", "*.100d.txt", "--out", out])
+        let lenient = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", zip, "--member", "*.100d.txt", "--dimension", "3", "--out", out])
+        #expect(lenient.standardOutput.contains("dimension 3 (set by --dimension)"), "\(lenient.standardOutput)")
         #expect(lenient.standardOutput.contains("skipped     1 line: wrong dimension 1 (line 2)"), "\(lenient.standardOutput)")
 
         let piped = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", "-", "--out", out, "--json"],
