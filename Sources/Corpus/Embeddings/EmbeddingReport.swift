@@ -14,7 +14,8 @@ public enum EmbeddingSkipReason: String, Sendable, CaseIterable, Comparable {
     /// A line longer than the line limit.
     case overlongLine = "overlong line"
     /// `nan` or `inf` (text), or a NaN or infinite float32 (binary): it would make the whole
-    /// matrix NaN through the random OOV vectors' mean.
+    /// matrix NaN through the random OOV vectors' mean. Like the other value checks, found in
+    /// text only on lines that would have been kept; every binary record is checked.
     case nonFinite = "non-finite value"
     /// A decimal number too large for a float32 (`1e40`).
     case outOfRange = "value out of Float32 range"
@@ -28,7 +29,7 @@ public enum EmbeddingSkipReason: String, Sendable, CaseIterable, Comparable {
         case .emptyLine: "the line is empty."
         case .tooFewFields: "the line has a token but no numbers."
         case .nonNumeric: "a value is not a number."
-        case .wrongDimension: "the line has a different number of values than the first vector line."
+        case .wrongDimension: "the line has a different number of values than the dimension read."
         case .overlongLine: "the line is longer than the line limit."
         case .nonFinite: "a value is not finite (nan or inf)."
         case .outOfRange: "a value is too large for a 32-bit float."
