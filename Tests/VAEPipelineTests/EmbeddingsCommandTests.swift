@@ -81,11 +81,18 @@ import Testing
         #expect(chosen.standardOutput.contains("member 'g.50d.txt'"))
         #expect(chosen.standardOutput.contains("<unk>: the mean of the matched vectors"))
 
-        let strict = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", zip, "--member", "*.100d.txt", "--strict", "--out", out])
+        // One line of 3 values, one of 2: no majority, so the dimension must be given.
+        let ambiguousDimension = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", zip, "--member", "*.100d.txt", "--out", out])
+        #expect(ambiguousDimension.status != 0)
+        #expect(ambiguousDimension.standardError.contains("disagree about the dimension (1 lines each have 2, 3 values); give the right one with --dimension"),
+                "\(ambiguousDimension.standardError)")
+
+        let strict = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", zip, "--member", "*.100d.txt", "--dimension", "3", "--strict", "--out", out])
         #expect(strict.status != 0)
         #expect(strict.standardError.contains("'\(zip)', member 'g.100d.txt', line 2:"), "\(strict.standardError)")
 
-        let lenient = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", zip, "--member", "*.100d.txt", "--out", out])
+        let lenient = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", zip, "--member", "*.100d.txt", "--dimension", "3", "--out", out])
+        #expect(lenient.standardOutput.contains("dimension 3 (set by --dimension)"), "\(lenient.standardOutput)")
         #expect(lenient.standardOutput.contains("skipped     1 line: wrong dimension 1 (line 2)"), "\(lenient.standardOutput)")
 
         let piped = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", "-", "--out", out, "--json"],
@@ -96,5 +103,56 @@ import Testing
         let missing = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", directory.appendingPathComponent("nope.txt").path, "--out", out])
         #expect(missing.status != 0)
         #expect(missing.standardError.contains("nope.txt': no such file."))
+    }
+
+    @Test func badValuesAreReportedByReasonAndLineAndTheWrittenMatrixIsFinite() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sentences = directory.appendingPathComponent("s.txt")
+        try "the cat sat on the mat\n".write(to: sentences, atomically: true, encoding: .utf8)
+        let vocab = directory.appendingPathComponent("vocab.json").path
+        #expect(try CommandRunner.run(["vocab", sentences.path, "--out", vocab]).status == 0)
+        let vectors = directory.appendingPathComponent("v.txt")
+        try "the 1 2 3\ncat nan 1 2\nsat 1e40 1 2\non 1 2\nmat 4 5 6\n".write(to: vectors, atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("m.npy").path
+
+        let result = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", vectors.path, "--out", out])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("dimension 3 (the most common in the first 5 vector lines (4 of them))"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("skipped     3 lines: wrong dimension 1 (line 4); non-finite value 1 (line 2); value out of Float32 range 1 (line 3)"),
+                "\(result.standardOutput)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: out))
+        let values = data.suffix(9 * 3 * 4).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }  // 9 vocabulary rows
+        #expect(values.count == 27 && values.allSatisfy { $0.isFinite })
+
+        let json = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", vectors.path, "--out", out, "--json"])
+        #expect(json.standardOutput.contains("\"reason\":\"non-finite value\""), "\(json.standardOutput)")
+        #expect(json.standardOutput.contains("\"dimensionSource\":\"the most common in the first 5 vector lines (4 of them)\""))
+
+        // A misaligned binary file: an error naming file and record, and nothing written.
+        try FileManager.default.removeItem(atPath: out)
+        var binary = Data("2 2\n".utf8)
+        for (token, vector) in [("the", [Float(1), 2]), ("new york", [3, 4])] {
+            binary.append(Data((token + " ").utf8))
+            for value in vector { withUnsafeBytes(of: value.bitPattern.littleEndian) { binary.append(contentsOf: $0) } }
+            binary.append(0x0A)
+        }
+        let binaryPath = directory.appendingPathComponent("v.bin").path
+        try binary.write(to: URL(fileURLWithPath: binaryPath))
+        let misaligned = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", binaryPath, "--out", out])
+        #expect(misaligned.status != 0)
+        #expect(misaligned.standardError.contains("'\(binaryPath)', record 2:"), "\(misaligned.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+
+        let tooWide = try CommandRunner.run(["embeddings", "--vocab", vocab, "--vectors", vectors.path, "--out", out, "--max-dimension", "2"])
+        #expect(tooWide.status != 0 && tooWide.standardError.contains("more than --max-dimension (2) allows"), "\(tooWide.standardError)")
+    }
+
+    @Test func helpStatesTheBounds() throws {
+        let help = try CommandRunner.run(["embeddings", "--help"])
+        let text = help.standardOutput + help.standardError
+        for phrase in ["--max-dimension", "10,000", "1,000,000", "--dimension", "--max-value", "available memory", "first 100"] {
+            #expect(text.contains(phrase), "\(phrase)")
+        }
     }
 }

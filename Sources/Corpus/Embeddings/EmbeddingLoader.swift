@@ -18,8 +18,16 @@ import Tokenization
 /// As in ``CorpusReader``, a dedicated thread decompresses into a bounded channel while the
 /// calling task scans, so memory is the matrix (vocabulary × dimension) plus a few chunks,
 /// whatever the size of the file. Only lines whose token is in the vocabulary have their numbers
-/// parsed. Malformed lines are skipped and counted in the ``EmbeddingReport`` (or, with
-/// `strict`, thrown as ``EmbeddingError/invalidLine(path:member:line:reason:)``).
+/// parsed. Malformed lines — wrong dimension, non-numeric, non-finite or implausibly large
+/// values — are skipped and counted in the ``EmbeddingReport`` (or, with `strict`, thrown as
+/// ``EmbeddingError/invalidLine(path:member:line:reason:)``); a word2vec binary record that
+/// breaks the layout, or a file cut inside a record, stops the load with its record number.
+///
+/// Bounds on what the file controls: the dimension is at most ``EmbeddingOptions/maxDimension``
+/// (10,000 unless raised, never above 1,000,000), the matrix must fit in the memory available
+/// (checked before allocating), a line at most ``EmbeddingOptions/maxLineBytes``; the header's
+/// row count is only compared, never allocated for. The first line of a vocabulary token wins;
+/// later ones are counted as duplicates.
 ///
 /// Row 0 (`<pad>`) is always zero. Vocabulary entries without a vector get the ``OOVPolicy``.
 public struct EmbeddingLoader: Sendable {
@@ -36,9 +44,7 @@ public struct EmbeddingLoader: Sendable {
     /// Reads `input` once and returns the matrix with its report. `progress` is called after
     /// each chunk with the compressed bytes read so far.
     public func load(from input: CorpusInput, progress: (Int64) -> Void = { _ in }) async throws -> EmbeddingMatrix {
-        if options.maxLineBytes < 1024 {
-            throw EmbeddingError.invalidOptions("The line limit must be at least 1024 bytes; \(options.maxLineBytes) was given.")
-        }
+        try options.validate()
         try input.checkReadable()
         if let members = ArchiveMemberListing.zipMembers(of: input, patterns: options.memberPatterns), members.count > 1 {
             throw EmbeddingError.severalMembers(path: input.description, members: members, complete: true)
@@ -99,13 +105,14 @@ public struct EmbeddingLoader: Sendable {
     /// Fills the rows without vectors by the OOV policy and completes the report.
     private func assemble(_ scanner: EmbeddingScanner, report: EmbeddingReport) throws -> EmbeddingMatrix {
         var report = report
-        guard var values = scanner.takeMatrix() else {
+        guard scanner.vectorLines > 0, var values = scanner.takeMatrix() else {
             throw EmbeddingError.noVectors(path: scanner.path, member: scanner.member)
         }
         let rows = vocabulary.count
         let dimension = scanner.dimension
         report.format = scanner.format
         report.dimension = dimension
+        report.dimensionSource = scanner.dimensionSource
         report.declaredRows = scanner.declaredRows
         report.linesRead = scanner.lineNumber
         report.skipped = scanner.skipped
@@ -117,7 +124,7 @@ public struct EmbeddingLoader: Sendable {
             report.warnings.append("The header declares \(declared) vectors, but \(scanner.lineNumber - 1) \(unit) followed it.")
         }
         if scanner.headerMismatch, let declared = scanner.declaredDimension {
-            report.warnings.append("The header says the vectors have \(declared) values, but the first vector line has \(dimension); lines were read with \(dimension).")
+            report.warnings.append("The header says the vectors have \(declared) values, but the lines have \(dimension) (\(scanner.dimensionSource.description)); lines were read with \(dimension).")
         }
 
         let special = Vocabulary.specialTokens.count
@@ -178,6 +185,11 @@ public struct EmbeddingLoader: Sendable {
                     values[id * dimension + index] = generator.next(mean: mean, standardDeviation: deviation)
                 }
             }
+        }
+        // Every value kept was checked; this guards the OOV arithmetic, so that no NaN or
+        // infinity ever reaches a model or an .npy file.
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw EmbeddingError.nonFiniteMatrix(path: scanner.path, row: bad / dimension)
         }
         return EmbeddingMatrix(values: values, rows: rows, dimension: dimension, report: report)
     }

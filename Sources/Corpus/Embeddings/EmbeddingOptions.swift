@@ -36,10 +36,47 @@ public struct EmbeddingOptions: Sendable {
     public var caseInsensitive = false
     /// Turn the first malformed line into an error naming the file and line.
     public var strict = false
-    /// Lines (or binary tokens) longer than this are skipped and counted; bounds memory.
+    /// Lines longer than this are skipped and counted (a binary token longer than this stops the
+    /// load: the record cannot be found); bounds memory.
     public var maxLineBytes = 16 << 20
+    /// The vector size to read. `nil`: the word2vec header's, or for GloVe text the most common
+    /// among the first ``dimensionSampleLines`` vector lines (a tie is an error asking for this).
+    /// Lines of other sizes are skipped and counted.
+    public var dimension: Int?
+    /// The largest vector size accepted from the file or ``dimension``, so that a corrupt header
+    /// cannot make the loader allocate gigabytes; at most ``dimensionHardCap``.
+    public var maxDimension = 10_000
+    /// Values whose magnitude is above this are skipped and counted as implausible: no trained
+    /// embedding has them, and they are what misread binary bytes look like.
+    public var maxAbsoluteValue: Float = 1e6
+    /// Upper bound of the matrix (vocabulary × dimension × 4 bytes). `nil`: the memory this
+    /// process can still use (MemAvailable, and the cgroup's limit when there is one).
+    public var maxMatrixBytes: Int?
+    /// How many vector lines decide the dimension of a GloVe text file.
+    public static let dimensionSampleLines = 100
+    /// The largest `maxDimension` accepted.
+    public static let dimensionHardCap = 1_000_000
     /// Size of the decompressed byte chunks moved from the decompressing thread to the scanner.
     public var chunkBytes = 512 << 10
 
     public init() {}
+
+    /// Rejects settings outside their documented bounds.
+    func validate() throws(EmbeddingError) {
+        if maxLineBytes < 1024 {
+            throw .invalidOptions("The line limit must be at least 1024 bytes; \(maxLineBytes) was given.")
+        }
+        guard (1...Self.dimensionHardCap).contains(maxDimension) else {
+            throw .invalidOptions("--max-dimension must be between 1 and \(Self.dimensionHardCap); \(maxDimension) was given.")
+        }
+        if let dimension, !(1...maxDimension).contains(dimension) {
+            throw .invalidOptions("--dimension must be between 1 and --max-dimension (\(maxDimension)); \(dimension) was given.")
+        }
+        guard maxAbsoluteValue.isFinite && maxAbsoluteValue > 0 else {
+            throw .invalidOptions("--max-value must be a positive finite number; \(maxAbsoluteValue) was given.")
+        }
+        if let maxMatrixBytes, maxMatrixBytes < 1 {
+            throw .invalidOptions("The matrix size limit must be positive; \(maxMatrixBytes) was given.")
+        }
+    }
 }

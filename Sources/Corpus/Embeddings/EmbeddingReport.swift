@@ -1,4 +1,4 @@
-/// Why a line (or binary row) of a vectors file was skipped.
+/// Why a line (or binary record) of a vectors file was skipped.
 public enum EmbeddingSkipReason: String, Sendable, CaseIterable, Comparable {
     /// A `count dim` line in a file read as GloVe (`--format glove`).
     case header
@@ -13,8 +13,14 @@ public enum EmbeddingSkipReason: String, Sendable, CaseIterable, Comparable {
     case wrongDimension = "wrong dimension"
     /// A line longer than the line limit.
     case overlongLine = "overlong line"
-    /// The file ended inside a binary row, or a line ended without its numbers.
-    case truncatedRow = "truncated row"
+    /// `nan` or `inf` (text), or a NaN or infinite float32 (binary): it would make the whole
+    /// matrix NaN through the random OOV vectors' mean. Like the other value checks, found in
+    /// text only on lines that would have been kept; every binary record is checked.
+    case nonFinite = "non-finite value"
+    /// A decimal number too large for a float32 (`1e40`).
+    case outOfRange = "value out of Float32 range"
+    /// A finite value above ``EmbeddingOptions/maxAbsoluteValue`` in magnitude.
+    case implausibleValue = "implausibly large value"
 
     /// The reason as the end of a sentence.
     public var sentence: String {
@@ -23,9 +29,11 @@ public enum EmbeddingSkipReason: String, Sendable, CaseIterable, Comparable {
         case .emptyLine: "the line is empty."
         case .tooFewFields: "the line has a token but no numbers."
         case .nonNumeric: "a value is not a number."
-        case .wrongDimension: "the line has a different number of values than the first vector line."
+        case .wrongDimension: "the line has a different number of values than the dimension read."
         case .overlongLine: "the line is longer than the line limit."
-        case .truncatedRow: "the file ends inside a row."
+        case .nonFinite: "a value is not finite (nan or inf)."
+        case .outOfRange: "a value is too large for a 32-bit float."
+        case .implausibleValue: "a value is larger in magnitude than --max-value allows."
         }
     }
 
@@ -53,6 +61,26 @@ public enum UnknownVectorSource: String, Sendable {
     case oovPolicy = "oov policy"
 }
 
+/// What decided the dimension of the matrix.
+public enum DimensionSource: Sendable, Equatable {
+    /// ``EmbeddingOptions/dimension`` (`--dimension`).
+    case option
+    /// The word2vec `count dimension` header.
+    case header
+    /// The most common number of values among the first vector lines.
+    case commonest(agreeing: Int, sampled: Int)
+
+    /// How the report says it.
+    public var description: String {
+        switch self {
+        case .option: "set by --dimension"
+        case .header: "from the header"
+        case let .commonest(agreeing, sampled):
+            sampled == 1 ? "from the first vector line" : "the most common in the first \(sampled) vector lines (\(agreeing) of them)"
+        }
+    }
+}
+
 /// What loading a vectors file met: the file, its lines, coverage of the vocabulary.
 public struct EmbeddingReport: Sendable {
     public var path: String
@@ -65,6 +93,7 @@ public struct EmbeddingReport: Sendable {
     /// The format the file was read as (never `auto`).
     public var format: EmbeddingFormat = .glove
     public var dimension = 0
+    public var dimensionSource: DimensionSource = .header
     /// The row count of a word2vec header.
     public var declaredRows: Int?
     /// Lines (text) or rows (binary) read, header included.
@@ -73,9 +102,10 @@ public struct EmbeddingReport: Sendable {
     public var bytesRead: Int64 = 0
     /// Bytes of the file read (compressed).
     public var compressedBytesRead: Int64 = 0
-    /// Skipped lines by reason.
+    /// Skipped lines (records, in a binary file) by reason.
     public var skipped: [EmbeddingSkipReason: Int] = [:]
-    /// The first few line numbers of each skip reason.
+    /// The first few line numbers of each skip reason (for word2vec binary, record numbers:
+    /// 1 is the first vector after the header).
     public var skippedLines: [EmbeddingSkipReason: [Int]] = [:]
     /// Later lines of a vocabulary token that already had a vector (the first one is kept).
     /// Duplicates are detected among vocabulary tokens only.

@@ -14,8 +14,17 @@ import Foundation
 /// `dimension` fields as the numbers and everything before them as the token. Non-breaking
 /// spaces are not separators here (the file is split on ASCII space and tab only), so tokens
 /// containing U+00A0 need no special case.
+///
+/// The dimension of a text file is the most common one among its first vector lines (so one
+/// bad first line cannot decide it), the header's when it is among the most common. A word2vec
+/// binary file has no line breaks to resynchronise on: every record is checked (a token of
+/// text, exactly `dimension` float32, the line break when the file uses them, finite and
+/// plausible values) and a record that breaks the layout stops the load with its number.
 final class EmbeddingScanner {
     private enum Mode { case detecting, text, binary }
+    private enum BinaryPhase { case token, vector, terminator }
+    /// What parsing a line's values found.
+    private enum Values { case ok, malformed, rejected(EmbeddingSkipReason) }
 
     private let table: UTF8TokenTable
     private let vocabularySize: Int
@@ -33,6 +42,12 @@ final class EmbeddingScanner {
     private var hasHeaderLine = false
     /// Lines (text) or header plus rows (binary) seen so far.
     private(set) var lineNumber = 0
+    private(set) var dimensionSource: DimensionSource = .header
+    /// Lines with a token and something after it (text), or complete records (binary).
+    private(set) var vectorLines = 0
+    /// Newlines counted so far in the detection buffer (the dimension sample), and up to where.
+    private var sampleNewlines = 0
+    private var sampleScanned = 0
 
     /// `vocabularySize × dimension` values, allocated once the dimension is known.
     private var matrix: [Float] = []
@@ -47,10 +62,18 @@ final class EmbeddingScanner {
     private var pendingCapacity: Int
     /// The pending line passed `maxLineBytes`; it is being skipped to its end.
     private var overflowing = false
-    /// Bytes of the current binary row's vector still to come, and the id it is kept for (-1: skipped).
-    private var vectorRemaining = 0
+    /// Where the current binary record is, how many of its vector bytes are in `scratch`, and
+    /// the id it is kept for (-1: not kept).
+    private var binaryPhase = BinaryPhase.token
+    private var vectorFilled = 0
     private var binaryKeep = -1
     private var binaryExact = true
+    /// Whether the records end with a line break (decided by the first record).
+    private var binaryNewlines: Bool?
+    /// Consecutive records with bad values: in a file without line breaks, how misalignment shows.
+    private var badValueRun = 0
+    /// The first bytes of the current binary token, for messages.
+    private var tokenPrefix: [UInt8] = []
     /// Buffer for the ASCII-lowercased token of the case-insensitive fallback.
     private var lowered: [UInt8] = []
 
@@ -100,11 +123,15 @@ final class EmbeddingScanner {
         case .text:
             if pendingCount > 0 || overflowing { try flushPendingLine() }
         case .binary:
-            if vectorRemaining > 0 || pendingCount > 0 {
-                if vectorRemaining == 0 { lineNumber += 1 }
-                vectorRemaining = 0
-                pendingCount = 0
-                try skip(.truncatedRow)
+            let rowBytes = dimension * MemoryLayout<Float>.size
+            if binaryPhase == .vector {
+                throw .truncatedRecord(path: path, member: member, record: lineNumber - 1, token: tokenText,
+                                       vectorBytes: vectorFilled, expectedBytes: rowBytes)
+            }
+            if binaryPhase == .token && pendingCount > 0 {
+                tokenPrefix = Array(UnsafeBufferPointer(start: pending, count: min(pendingCount, 80)))
+                throw .truncatedRecord(path: path, member: member, record: lineNumber, token: tokenText,
+                                       vectorBytes: 0, expectedBytes: rowBytes)
             }
         }
     }
@@ -125,7 +152,8 @@ final class EmbeddingScanner {
     // MARK: Format detection
 
     /// Decides the format from the first line (and, after a `count dim` header, whether the
-    /// bytes after the first token are text). Returns `false` while more bytes are needed.
+    /// bytes after the first token are text), and for text the dimension from the first vector
+    /// lines. Returns `false` while more bytes are needed.
     private func decideFormat(atEnd: Bool) throws(EmbeddingError) -> Bool {
         let data = pending
         let count = pendingCount
@@ -139,8 +167,6 @@ final class EmbeddingScanner {
         let header = Self.parseHeader(data + start, lineLength)
         var binary = false
         if let header {
-            declaredRows = header.rows
-            declaredDimension = header.dimension
             switch options.format {
             case .auto:
                 let bodyStart = lineEnd + 1
@@ -152,26 +178,92 @@ final class EmbeddingScanner {
         } else if options.format == .word2vecBinary {
             throw .missingBinaryHeader(path: path, member: member)
         }
+        // Text: gather the first vector lines, which decide the dimension.
+        let bodyStart = header != nil ? min(count, lineEnd + 1) : start
+        if !binary && options.dimension == nil && !atEnd && !sampleIsComplete(data, from: bodyStart, count) { return false }
+        declaredRows = header?.rows
+        declaredDimension = header?.dimension
         hasHeaderLine = header != nil
         switch options.format {
         case .auto: format = binary ? .word2vecBinary : (header != nil ? .word2vecText : .glove)
         case .glove, .word2vecText, .word2vecBinary: format = options.format
         }
         // The detection buffer becomes ordinary input; scanning gets a fresh carry buffer.
-        pending = .allocate(capacity: pendingCapacity)
+        pending = .allocate(capacity: 1 << 16)
+        pendingCapacity = 1 << 16
         pendingCount = 0
         defer { data.deallocate() }
         if binary, let header {
             guard header.dimension > 0 else { throw .noVectors(path: path, member: member) }
+            if let wanted = options.dimension, wanted != header.dimension {
+                throw .headerDimensionDiffers(path: path, member: member, header: header.dimension, option: wanted)
+            }
             mode = .binary
             lineNumber = 1
-            setDimension(header.dimension)
+            try setDimension(header.dimension, source: .header)
             if lineEnd + 1 < count { try consumeBinary(data + lineEnd + 1, count - lineEnd - 1) }
         } else {
             mode = .text
+            if let wanted = options.dimension {
+                try setDimension(wanted, source: .option)
+            } else {
+                try chooseDimension(data, from: bodyStart, count, atEnd: atEnd, header: header?.dimension)
+            }
             if count > start { try consumeText(data + start, count - start) }
         }
         return true
+    }
+
+    /// How much text to gather before deciding the dimension: enough for the sample's lines,
+    /// bounded so that a file of endless lines cannot fill memory.
+    private var sampleByteLimit: Int { max(32 << 20, 2 * options.maxLineBytes) }
+
+    /// Whether the buffer holds ``EmbeddingOptions/dimensionSampleLines`` lines after `from`, or
+    /// as many bytes as the sample may take. Counts newlines incrementally across calls.
+    private func sampleIsComplete(_ data: UnsafePointer<UInt8>, from: Int, _ count: Int) -> Bool {
+        if count >= sampleByteLimit { return true }
+        if sampleScanned < from { sampleScanned = from }
+        while sampleScanned < count, let newline = memchr(data + sampleScanned, 0x0A, count - sampleScanned) {
+            sampleNewlines += 1
+            sampleScanned = UnsafeRawPointer(newline) - UnsafeRawPointer(data) + 1
+            if sampleNewlines >= EmbeddingOptions.dimensionSampleLines { return true }
+        }
+        sampleScanned = count
+        return false
+    }
+
+    /// The most common number of values among the first vector lines; the header's dimension
+    /// wins a tie it is part of, and any other tie is an error asking for `--dimension`. With no
+    /// vector line in the sample the dimension stays unknown, and the first vector line after
+    /// it decides (``detectDimension(_:_:)``).
+    private func chooseDimension(_ data: UnsafePointer<UInt8>, from: Int, _ count: Int, atEnd: Bool, header: Int?) throws(EmbeddingError) {
+        var counts: [Int: Int] = [:]
+        var sampled = 0
+        var index = from
+        while index < count && sampled < EmbeddingOptions.dimensionSampleLines {
+            let newline = memchr(data + index, 0x0A, count - index)
+            guard newline != nil || atEnd else { break }
+            let end = newline.map { UnsafeRawPointer($0) - UnsafeRawPointer(data) } ?? count
+            var length = end - index
+            while length > 0 && Self.isBlank(data[index + length - 1]) { length -= 1 }
+            if length > 0 && length <= options.maxLineBytes {
+                let (numbers, tokenEnd) = Self.trailingNumbers(data + index, length)
+                if numbers > 0 && tokenEnd > 0 {
+                    counts[numbers, default: 0] += 1
+                    sampled += 1
+                }
+            }
+            index = end + 1
+        }
+        guard let most = counts.values.max() else { return }
+        let winners = counts.filter { $0.value == most }.keys.sorted()
+        if let header, counts[header] == most {
+            try setDimension(header, source: .header)
+        } else if winners.count == 1 {
+            try setDimension(winners[0], source: .commonest(agreeing: most, sampled: sampled))
+        } else {
+            throw .ambiguousDimension(path: path, member: member, dimensions: winners, agreeing: most, sampled: sampled)
+        }
     }
 
     /// `count dim`: exactly two unsigned integers.
@@ -218,16 +310,28 @@ final class EmbeddingScanner {
         return index < end && !sawDigit
     }
 
-    private func setDimension(_ value: Int) {
+    /// Allocates the matrix once the dimension is known, within `--max-dimension` and the
+    /// memory available (the header's row count is never trusted for an allocation).
+    private func setDimension(_ value: Int, source: DimensionSource) throws(EmbeddingError) {
+        guard value <= options.maxDimension else {
+            throw .dimensionTooLarge(path: path, member: member, dimension: value, source: source.description, limit: options.maxDimension)
+        }
+        let (elements, overflow) = vocabularySize.multipliedReportingOverflow(by: value)
+        let (bytes, overflowBytes) = elements.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
+        if let available = options.maxMatrixBytes ?? AvailableMemory.bytes(), overflow || overflowBytes || bytes > available {
+            throw .matrixTooLarge(path: path, member: member, rows: vocabularySize, dimension: value,
+                                  bytes: overflow || overflowBytes ? .max : bytes, available: available)
+        }
         dimension = value
-        matrix = [Float](repeating: 0, count: vocabularySize * value)
+        dimensionSource = source
+        matrix = [Float](repeating: 0, count: elements)
         scratch = .allocate(capacity: value)
         if let declaredDimension, declaredDimension != value, format != .word2vecBinary {
             headerMismatch = true
         }
     }
 
-    /// The header's dimension differs from the first vector line's (the lines win).
+    /// The header's dimension differs from the one the lines were read with.
     private(set) var headerMismatch = false
 
     // MARK: Text
@@ -248,7 +352,13 @@ final class EmbeddingScanner {
                 return
             }
             let end = UnsafeRawPointer(newline) - UnsafeRawPointer(base)
-            try processLine(base + index, end - index)
+            if end - index > options.maxLineBytes {
+                // The same limit whether or not the line straddles two chunks.
+                lineNumber += 1
+                try skip(.overlongLine)
+            } else {
+                try processLine(base + index, end - index)
+            }
             index = end + 1
         }
     }
@@ -313,6 +423,7 @@ final class EmbeddingScanner {
             try skip(.tooFewFields)
             return
         }
+        vectorLines += 1
         let (id, exact) = lookup(line, tokenEnd)
         if id < 0 || !wantsRow(id, exact: exact) {
             // Not kept (not in the vocabulary, <pad>, a duplicate): a well-formed line has one
@@ -323,10 +434,10 @@ final class EmbeddingScanner {
             }
             return
         }
-        if parseValues(line + tokenEnd, count - tokenEnd) {
-            store(id, exact: exact)
-        } else {
-            try irregularLine(line, count, candidate: true)
+        switch parseValues(line + tokenEnd, count - tokenEnd) {
+        case .ok: store(id, exact: exact)
+        case .malformed: try irregularLine(line, count, candidate: true)
+        case let .rejected(reason): try skip(reason)
         }
     }
 
@@ -363,47 +474,71 @@ final class EmbeddingScanner {
         return total
     }
 
-    /// The first vector line sets the dimension: the number of trailing fields that are
-    /// numbers (so a first token with spaces still counts right). Returns whether it did.
-    private func detectDimension(_ line: UnsafePointer<UInt8>, _ count: Int) throws(EmbeddingError) -> Bool {
+    /// The number of trailing fields of `line` that are numbers, and where the fields before
+    /// them (the token, which may contain spaces) end.
+    static func trailingNumbers(_ line: UnsafePointer<UInt8>, _ count: Int) -> (numbers: Int, tokenEnd: Int) {
         var end = count
         var numbers = 0
         while end > 0 {
             var start = end
-            while start > 0 && !Self.isSeparator(line[start - 1]) { start -= 1 }
+            while start > 0 && !isSeparator(line[start - 1]) { start -= 1 }
             if start == 0 { break }  // the first field is the token
             guard DecimalFloatParser.parse(line + start, end - start) != nil else { break }
             numbers += 1
             end = start
-            while end > 0 && Self.isSeparator(line[end - 1]) { end -= 1 }
+            while end > 0 && isSeparator(line[end - 1]) { end -= 1 }
         }
+        return (numbers, end)
+    }
+
+    /// When the first lines had no vector line to decide from: the first vector line sets the
+    /// dimension (a first token with spaces still counts right). Returns whether it did.
+    private func detectDimension(_ line: UnsafePointer<UInt8>, _ count: Int) throws(EmbeddingError) -> Bool {
+        let (numbers, end) = Self.trailingNumbers(line, count)
         guard numbers > 0, end > 0 else {
             let hasSeparator = (0..<count).contains { Self.isSeparator(line[$0]) }
             try skip(hasSeparator ? .nonNumeric : .tooFewFields)
             return false
         }
-        setDimension(numbers)
+        try setDimension(numbers, source: .commonest(agreeing: 1, sampled: 1))
         return true
     }
 
     /// Parses exactly `dimension` values from `rest` (which starts at the separator after the
-    /// token and has no trailing blanks) into `scratch`.
+    /// token and has no trailing blanks) into `scratch`. A line of numbers with one that is
+    /// not finite or too large is rejected: kept, it would poison the matrix.
     @inline(__always)
-    private func parseValues(_ rest: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        guard let scratch else { return false }
+    private func parseValues(_ rest: UnsafePointer<UInt8>, _ count: Int) -> Values {
+        guard let scratch else { return .malformed }
+        let limit = options.maxAbsoluteValue
+        var problem: EmbeddingSkipReason?
         var index = 0
         var parsed = 0
         while parsed < dimension {
             while index < count && Self.isSeparator(rest[index]) { index += 1 }
-            if index == count { return false }
+            if index == count { return .malformed }
             var end = index
             while end < count && !Self.isSeparator(rest[end]) { end += 1 }
-            guard let value = DecimalFloatParser.parse(rest + index, end - index) else { return false }
+            guard let value = DecimalFloatParser.parse(rest + index, end - index) else { return .malformed }
+            if !(abs(value) <= limit) && problem == nil {
+                problem = !value.isFinite ? Self.spelledNonFinite(rest + index, end - index) ? .nonFinite : .outOfRange : .implausibleValue
+            }
             scratch[parsed] = value
             parsed += 1
             index = end
         }
-        return index == count
+        guard index == count else { return .malformed }
+        return problem.map { .rejected($0) } ?? .ok
+    }
+
+    /// `nan`, `inf`, `infinity` (any case, signed): written as not finite, rather than a number
+    /// too large for a float32.
+    private static func spelledNonFinite(_ field: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var index = 0
+        if index < count && (field[index] == UInt8(ascii: "-") || field[index] == UInt8(ascii: "+")) { index += 1 }
+        guard index < count else { return false }
+        let letter = field[index] | 0x20
+        return letter == UInt8(ascii: "n") || letter == UInt8(ascii: "i")
     }
 
     /// A line that is not the common `token v1 … vD`: count its fields and decide. `candidate`:
@@ -444,62 +579,136 @@ final class EmbeddingScanner {
         }
         let (id, exact) = lookup(line, end)
         guard id >= 0, wantsRow(id, exact: exact) else { return }
-        if parseValues(line + end, count - end) {
-            store(id, exact: exact)
-        } else {
-            try skip(.nonNumeric)
+        switch parseValues(line + end, count - end) {
+        case .ok: store(id, exact: exact)
+        case .malformed: try skip(.nonNumeric)
+        case let .rejected(reason): try skip(reason)
         }
     }
 
     // MARK: Binary
 
+    /// Records are `token`, a space, `dimension` float32 and, when the file uses them, a line
+    /// break. Nothing in the bytes marks where a record starts, so a record that breaks this
+    /// layout (a token with a space, a wrong header dimension, damage) would turn every later
+    /// record into garbage: such a record stops the load instead.
     private func consumeBinary(_ base: UnsafePointer<UInt8>, _ count: Int) throws(EmbeddingError) {
         let rowBytes = dimension * MemoryLayout<Float>.size
         var index = 0
         while index < count {
-            if vectorRemaining > 0 {
-                let take = min(vectorRemaining, count - index)
-                if binaryKeep >= 0, let scratch {
-                    (UnsafeMutableRawPointer(scratch) + (rowBytes - vectorRemaining)).copyMemory(from: base + index, byteCount: take)
+            switch binaryPhase {
+            case .vector:
+                let take = min(rowBytes - vectorFilled, count - index)
+                if let scratch {
+                    (UnsafeMutableRawPointer(scratch) + vectorFilled).copyMemory(from: base + index, byteCount: take)
                 }
-                vectorRemaining -= take
+                vectorFilled += take
                 index += take
-                if vectorRemaining == 0 && binaryKeep >= 0 {
-                    store(binaryKeep, exact: binaryExact)
-                    binaryKeep = -1
+                if vectorFilled == rowBytes {
+                    try finishBinaryVector()
+                    binaryPhase = .terminator
                 }
-                continue
-            }
-            if pendingCount == 0 {
-                // The newline the C tool writes after each vector, if any.
-                while index < count && (base[index] == 0x0A || base[index] == 0x0D) { index += 1 }
-                if index == count { return }
-            }
-            var end = index
-            while end < count && base[end] != 0x20 { end += 1 }
-            if end == count {
-                appendPending(base + index, count - index)
-                if pendingCount > options.maxLineBytes {
-                    // Without a space there is no way to find the next row.
-                    lineNumber += 1
-                    throw .invalidLine(path: path, member: member, line: lineNumber, reason: .overlongLine)
+            case .terminator:
+                let byte = base[index]
+                if binaryNewlines == nil { binaryNewlines = byte == 0x0A }
+                if binaryNewlines == true {
+                    guard byte == 0x0A else {
+                        throw misaligned("its \(dimension) values (\(rowBytes) bytes after the token '\(tokenText)') are followed by byte 0x\(String(byte, radix: 16, uppercase: true)), not by the line break the records before it end with.")
+                    }
+                    index += 1
                 }
-                return
+                binaryPhase = .token
+            case .token:
+                if pendingCount == 0 {
+                    // Line breaks between records (the C tool writes one after each vector).
+                    while index < count && (base[index] == 0x0A || base[index] == 0x0D) { index += 1 }
+                    if index == count { return }
+                }
+                var end = index
+                while end < count && base[end] != 0x20 { end += 1 }
+                if end == count {
+                    appendPending(base + index, count - index)
+                    if pendingCount > options.maxLineBytes {
+                        lineNumber += 1
+                        tokenPrefix = Array(UnsafeBufferPointer(start: pending, count: 80))
+                        pendingCount = 0
+                        throw misaligned("its token '\(tokenText)…' runs for more than \(options.maxLineBytes) bytes without the space that ends a token.")
+                    }
+                    return
+                }
+                lineNumber += 1
+                let token: UnsafePointer<UInt8>
+                let length: Int
+                if pendingCount > 0 {
+                    appendPending(base + index, end - index)
+                    token = UnsafePointer(pending)
+                    length = pendingCount
+                    pendingCount = 0
+                } else {
+                    token = base + index
+                    length = end - index
+                }
+                tokenPrefix.removeAll(keepingCapacity: true)
+                tokenPrefix.append(contentsOf: UnsafeBufferPointer(start: token, count: min(length, 80)))
+                try checkToken(token, length)
+                let found = lookup(token, length)
+                binaryKeep = found.id >= 0 && wantsRow(found.id, exact: found.exact) ? found.id : -1
+                binaryExact = found.exact
+                vectorFilled = 0
+                binaryPhase = .vector
+                index = end + 1
             }
-            lineNumber += 1
-            let found: (id: Int, exact: Bool)
-            if pendingCount > 0 {
-                appendPending(base + index, end - index)
-                found = lookup(pending, pendingCount)
-                pendingCount = 0
-            } else {
-                found = lookup(base + index, end - index)
-            }
-            binaryKeep = found.id >= 0 && wantsRow(found.id, exact: found.exact) ? found.id : -1
-            binaryExact = found.exact
-            vectorRemaining = rowBytes
-            index = end + 1
         }
+    }
+
+    /// A token is text: not empty, no control bytes. Garbage from a misread vector has them.
+    private func checkToken(_ token: UnsafePointer<UInt8>, _ length: Int) throws(EmbeddingError) {
+        guard length > 0 else {
+            throw misaligned("it starts with a space, so its token is empty.")
+        }
+        for index in 0..<length {
+            let byte = token[index]
+            if (byte < 0x20 && byte != 0x09) || byte == 0x7F {
+                throw misaligned("its token '\(tokenText)' contains the control byte 0x\(String(byte, radix: 16, uppercase: true)), which no word has: the record before it was not exactly \(dimension) values long, or the file is damaged here.")
+            }
+        }
+    }
+
+    /// A whole vector is in `scratch`: keep it when its values are sane, else skip and count it.
+    /// Without line breaks to check, bad values are how a misaligned file shows, so a run of
+    /// bad records stops the load.
+    private func finishBinaryVector() throws(EmbeddingError) {
+        vectorLines += 1
+        guard let scratch else { return }
+        let limit = options.maxAbsoluteValue
+        var problem: EmbeddingSkipReason?
+        for index in 0..<dimension where !(abs(scratch[index]) <= limit) {
+            problem = scratch[index].isFinite ? .implausibleValue : .nonFinite
+            if problem == .nonFinite { break }
+        }
+        guard let problem else {
+            badValueRun = 0
+            if binaryKeep >= 0 { store(binaryKeep, exact: binaryExact) }
+            binaryKeep = -1
+            return
+        }
+        binaryKeep = -1
+        badValueRun += 1
+        if binaryNewlines != true && badValueRun >= 3 {
+            throw misaligned("it and the \(badValueRun - 1) records before it all have non-finite or implausibly large values (above --max-value \(options.maxAbsoluteValue)), which is what reading records at the wrong offset gives.")
+        }
+        try skip(problem)
+    }
+
+    private func misaligned(_ problem: String) -> EmbeddingError {
+        .misalignedRecord(path: path, member: member, record: lineNumber - 1, problem: problem)
+    }
+
+    /// The current binary token for messages, control bytes escaped.
+    private var tokenText: String {
+        String(decoding: tokenPrefix, as: UTF8.self).unicodeScalars.map { scalar in
+            scalar.value < 0x20 || scalar.value == 0x7F ? "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" : String(scalar)
+        }.joined()
     }
 
     // MARK: Rows
@@ -564,11 +773,15 @@ final class EmbeddingScanner {
         sources[id] = exact ? 1 : 2
     }
 
+    /// Counts a skipped line (binary: record, numbered from 1 after the header).
     private func skip(_ reason: EmbeddingSkipReason) throws(EmbeddingError) {
+        let place = mode == .binary ? lineNumber - 1 : lineNumber
         skipped[reason, default: 0] += 1
-        if skippedLines[reason, default: []].count < 5 { skippedLines[reason, default: []].append(lineNumber) }
+        if skippedLines[reason, default: []].count < 5 { skippedLines[reason, default: []].append(place) }
         if options.strict && reason.isMalformed {
-            throw .invalidLine(path: path, member: member, line: lineNumber, reason: reason)
+            throw mode == .binary
+                ? .invalidRecord(path: path, member: member, record: place, reason: reason)
+                : .invalidLine(path: path, member: member, line: place, reason: reason)
         }
     }
 }

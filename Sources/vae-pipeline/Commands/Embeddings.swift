@@ -18,6 +18,17 @@ extension VAEPipeline {
                 (vocabulary size, dimension); row i is token i of the vocabulary, row 0 (<pad>) is \
                 zero. Prints coverage of the vocabulary and of the corpus, the most frequent \
                 tokens without a vector, and skipped lines by reason.
+
+                Bad input is counted or stopped, never kept: lines with a wrong number of values, \
+                a non-number, nan/inf, a value too large for float32 or above --max-value are \
+                skipped and counted with their first line numbers (--strict stops at the first). \
+                The dimension is the word2vec header's, or for GloVe the most common among the \
+                first 100 vector lines (a tie needs --dimension). The first line of a word wins; \
+                later ones are counted as duplicates. A word2vec binary record that breaks the \
+                layout (e.g. a token with a space) or a file cut inside a record stops with the \
+                record number. Bounds: dimension ≤ --max-dimension (10,000; at most 1,000,000); \
+                the matrix (vocabulary × dimension × 4 bytes) must fit in available memory, \
+                checked before allocating; lines ≤ 16 MB. The .npy is written atomically.
                 """
         )
 
@@ -46,6 +57,15 @@ extension VAEPipeline {
         @Flag(help: "Stop at the first malformed line with its file and line number, instead of skipping and counting it.")
         var strict = false
 
+        @Option(help: "The vector dimension to read; lines of other dimensions are skipped. Default: the header's, or the most common in the first 100 lines.")
+        var dimension: Int?
+
+        @Option(help: "The largest dimension accepted from the file (at most 1,000,000).")
+        var maxDimension = 10_000
+
+        @Option(help: "Values larger in magnitude are skipped and counted as implausible.")
+        var maxValue: Float = 1e6
+
         @Option(help: ArgumentHelp("Where to write the matrix (.npy, float32, shape (vocabulary, dimension)).", valueName: "file"))
         var out: String
 
@@ -62,6 +82,9 @@ extension VAEPipeline {
             options.seed = seed
             options.caseInsensitive = caseInsensitive
             options.strict = strict
+            options.dimension = dimension
+            options.maxDimension = maxDimension
+            options.maxAbsoluteValue = maxValue
             let input = CorpusInput(argument: vectors)
             let total = input.fileSize
             var progressLine = ProgressLine()
@@ -85,7 +108,7 @@ extension VAEPipeline {
             var source = "'\(report.path)'"
             if let member = report.member { source += ", member '\(member)'" }
             let compression = report.compression.isEmpty ? "" : " (\(report.compression.joined(separator: "+")))"
-            lines.append("vectors     \(source)\(compression), \(report.format.rawValue), dimension \(report.dimension)")
+            lines.append("vectors     \(source)\(compression), \(report.format.rawValue), dimension \(report.dimension) (\(report.dimensionSource.description))")
             let declared = report.declaredRows.map { " (header: \(Format.count($0)) rows)" } ?? ""
             let rate = seconds > 0 ? " in \(Format.decimal(seconds, digits: 2)) s, \(Format.bytes(Int64(Double(report.bytesRead) / seconds)))/s" : ""
             lines.append("read        \(Format.count(report.linesRead)) lines\(declared), \(Format.bytes(report.bytesRead))\(rate)")
@@ -105,11 +128,12 @@ extension VAEPipeline {
             if report.skippedTotal == 0 {
                 lines.append("skipped     none")
             } else {
+                let unit = report.format == .word2vecBinary ? "record" : "line"
                 let reasons = report.skipped.sorted { $0.key < $1.key }.map { reason, count in
-                    let where_ = report.skippedLines[reason].map { " (line \($0.map(String.init).joined(separator: ", "))\(count > $0.count ? ", …" : ""))" } ?? ""
+                    let where_ = report.skippedLines[reason].map { " (\(unit) \($0.map(String.init).joined(separator: ", "))\(count > $0.count ? ", …" : ""))" } ?? ""
                     return "\(reason.rawValue) \(Format.count(count))\(where_)"
                 }
-                lines.append("skipped     \(Format.count(report.skippedTotal)) \(report.skippedTotal == 1 ? "line" : "lines"): " + reasons.joined(separator: "; "))
+                lines.append("skipped     \(Format.count(report.skippedTotal)) \(unit)\(report.skippedTotal == 1 ? "" : "s"): " + reasons.joined(separator: "; "))
             }
             if report.duplicates > 0 {
                 lines.append("duplicates  \(Format.count(report.duplicates)) later \(report.duplicates == 1 ? "line" : "lines") of vocabulary tokens ignored (the first one is kept)")
@@ -138,6 +162,7 @@ struct EmbeddingsJSON: Encodable {
     var container: String
     var format: String
     var dimension: Int
+    var dimensionSource: String
     var declaredRows: Int?
     var rows: Int
     var linesRead: Int
@@ -166,6 +191,7 @@ struct EmbeddingsJSON: Encodable {
         container = report.container
         format = report.format.rawValue
         dimension = report.dimension
+        dimensionSource = report.dimensionSource.description
         declaredRows = report.declaredRows
         self.rows = rows
         linesRead = report.linesRead
