@@ -18,7 +18,11 @@ while [ $# -gt 0 ]; do
   shift
 done
 bash scripts/setup.sh
-if [ $build = 1 ]; then swift build -c release --product model-benchmark --product vae-pipeline 2>&1 | grep -E "error|Compiling|Build" || true; fi
+if [ $build = 1 ]; then
+  for product in model-benchmark vae-pipeline; do
+    swift build -c release --product "$product" 2>&1 | grep -E "error|Build" || true
+  done
+fi
 bin="$(swift build -c release --show-bin-path)"
 flags="$(grep -m1 '^flags' /proc/cpuinfo || true)"
 has() { [[ " $flags " == *" $1 "* ]]; }
@@ -36,7 +40,7 @@ for r in $(seq "$rounds"); do
     else
       VAE_PIPELINE_BLAS_CORE="$core" "$bin/model-benchmark" gemm-peak --seconds "$seconds" --threads 2 --json >"$out/$core.$r.json"
     fi
-    echo "round $r $core: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(f"{d[\"gflops\"]:.1f} GFLOP/s ({d[\"blas_core\"]})")' "$out/$core.$r.json")"
+    echo "round $r $core: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%.1f GFLOP/s (%s)" % (d["gflops"], d["blas_core"]))' "$out/$core.$r.json")"
   done
 done
 python3 - "$out" "$rounds" "$bin/vae-pipeline" "${cores[@]}" <<'PY'
@@ -51,7 +55,8 @@ auto = med("auto")
 misguess, misguess_core = med("misguess"), json.load(open(f"{out}/misguess.1.json"))["blas_core"]
 version = subprocess.run([vae, "--version"], capture_output=True, text=True).stdout.strip().splitlines()
 lines = ["# OpenBLAS kernel choice: gemm-peak per core type", "",
-         f"- date: {datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M UTC')}, load at end {os.getloadavg()[0]:.2f}",
+         f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}, "
+         f"1-minute load at end {os.getloadavg()[0]:.2f} (above 2 on 2 cores: other work competed)",
          *[f"- {l}" for l in version],
          f"- command: `Benchmarks/blas-cores.sh --rounds {rounds}` (sgemm 512³, 2 threads, medians of {rounds} alternated rounds)", "",
          "| core type | GFLOP/s |", "|---|---|",
