@@ -169,13 +169,13 @@ extension Vocabulary {
             // tailoring and dictionaries aside, see huggingFaceDifferences); WhitespaceSplit then
             // drops the space segments and the spaces before a lone combining mark, like ICU's
             // caller. Without punctuation, segments without a letter or digit go too (ICU's "none"
-            // status: punctuation, symbols, emoji, lone "_").
+            // status: punctuation, symbols, emoji, a lone "_"; ICU counts "__" as a word).
             var steps = [
                 #"{"type": "Split", "pattern": {"Regex": "(?y{w})\\X"}, "behavior": "Isolated", "invert": false}"#,
                 #"{"type": "WhitespaceSplit"}"#,
             ]
             if !configuration.keepsPunctuation {
-                steps.append(#"{"type": "Split", "pattern": {"Regex": "\\A[^\\p{Alphabetic}\\p{Nd}@]+\\z"}, "behavior": "Removed", "invert": false}"#)
+                steps.append(#"{"type": "Split", "pattern": {"Regex": "\\A(?!\\p{Pc}\\p{Pc})[^\\p{Alphabetic}\\p{Nd}@]+\\z"}, "behavior": "Removed", "invert": false}"#)
             }
             return "{\"type\": \"Sequence\", \"pretokenizers\": [" + steps.joined(separator: ", ") + "]}"
         case .character:
