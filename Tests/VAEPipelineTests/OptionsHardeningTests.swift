@@ -74,6 +74,12 @@ import Testing
             (["reconstruct", missing, "x", "--beam-width", "3"], "--beam-width applies to --decoding beam only"),
             (["interpolate", missing, "a", "b", "--decoding", "sample", "--beam-width", "3"], "--beam-width applies to --decoding beam only"),
             (["sample", missing, "--decoding", "beam", "--beam-width", "100000"], "--beam-width must be between 1 and 1000"),
+            (["reconstruct", missing, "x", "--seed", "7"], "--seed changes nothing here"),
+            (["interpolate", missing, "a", "b", "--decoding", "beam", "--seed", "7"], "--seed changes nothing here"),
+            (["batches", "--shards", missing, "--seed", "7"], "--seed seeds the shuffle"),
+            (["batches", "--shards", missing, "--bucket-mode", "edge"], "--bucket-mode applies to buckets"),
+            (["batches", "--shards", missing, "--split", "validation"], "--split validation needs --validation-fraction"),
+            (["vocab", missing, "--out", "/tmp/v.json", "--top=-1"], "--top cannot be negative"),
         ]
         for (arguments, message) in cases {
             let result = try CommandRunner.run(arguments)

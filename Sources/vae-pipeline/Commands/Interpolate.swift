@@ -25,6 +25,7 @@ extension VAEPipeline {
 
         func validate() throws {
             if steps < 2 { throw ValidationError("--steps must be at least 2 (the two ends); \(steps) was given.") }
+            try decoding.checkSeed(drawsRandomly: false)
         }
 
         func run() throws {

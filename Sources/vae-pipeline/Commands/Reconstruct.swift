@@ -17,6 +17,10 @@ extension VAEPipeline {
         @Flag(help: "Decode a sample z ~ q(z|x) instead of the posterior mean.")
         var sampleLatent = false
 
+        func validate() throws {
+            try decoding.checkSeed(drawsRandomly: sampleLatent)
+        }
+
         func run() throws {
             let trained = try model.load()
             let sentences = try input.read()

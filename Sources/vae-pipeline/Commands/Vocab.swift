@@ -27,6 +27,7 @@ extension VAEPipeline {
         var top: Int = 20
 
         func validate() throws {
+            if top < 0 { throw ValidationError("--top cannot be negative; \(top) was given.") }
             if vocabulary.vocabularyFile != nil {
                 throw ValidationError("vocab builds a vocabulary; --vocab (load one) belongs to tokenize and train.")
             }

@@ -43,8 +43,17 @@ struct DecodingOptions: ParsableArguments {
     @Option(help: "Stop decoding a sentence after this many words (default: the run's max length + 10).")
     var maxWords: Int?
 
-    @Option(help: "Seed for the latent codes drawn and for sampling.")
-    var seed: UInt64 = 1
+    @Option(name: .customLong("seed"), help: "Seed of what is random: --decoding sample, sample's latent codes, reconstruct's --sample-latent (default 1).")
+    var givenSeed: UInt64?
+
+    var seed: UInt64 { givenSeed ?? 1 }
+
+    /// Refuses `--seed` where nothing is random (`drawsRandomly`: the command draws latents).
+    func checkSeed(drawsRandomly: Bool) throws {
+        if givenSeed != nil && decoding != .sample && !drawsRandomly {
+            throw ValidationError("--seed changes nothing here: --decoding \(decoding.rawValue) draws nothing at random. Add --decoding sample or drop --seed.")
+        }
+    }
 
     func validate() throws {
         if let temperature, !(temperature > 0 && temperature.isFinite) {
