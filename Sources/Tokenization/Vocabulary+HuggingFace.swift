@@ -9,21 +9,29 @@ import Foundation
 /// ```
 ///
 /// The file has a `WordLevel` model (vocab in id order, `unk_token` "<unk>"), the four special
-/// tokens as `added_tokens`, and the closest normalizer and pre-tokenizer:
+/// tokens as `added_tokens`, and a normalizer and pre-tokenizer that reproduce this library's:
 ///
 /// | This library                         | tokenizer.json                                        | Same ids?                     |
 /// |--------------------------------------|-------------------------------------------------------|-------------------------------|
 /// | `.whitespace`                        | `WhitespaceSplit`                                     | yes (both split on White_Space) |
-/// | `.word`, punctuation kept            | `Whitespace` (`\w+|[^\w\s]+`)                         | for simple English; not for contractions ("don't"), numbers with separators ("1,000.50"), "U.S.", runs of punctuation ("..."), or CJK/Thai |
+/// | `.word`                              | `Sequence`: `Split` on `(?y{w})\X` (Oniguruma's UAX #29 word segments), `WhitespaceSplit` (drops the space segments); without punctuation also `Split` removing segments with no letter or digit | yes on the shipped corpora (checked by `HuggingFaceParityTests`), except the inputs in ``huggingFaceDifferences`` |
 /// | `.character`                         | `Split` on regex `\X` (grapheme clusters), isolated   | yes, barring Unicode-version differences |
 /// | `.keras`                             | `Replace` filters → " ", then `Split` on " ", removed | yes                           |
 /// | `.nfc` / `.nfkc`                     | `NFC` / `NFKC` normalizer                             | yes                           |
 /// | lowercase, locale not tr/az/lt       | `Lowercase`                                           | yes except final sigma (HF maps Σ→σ everywhere) |
+/// | lowercase tr/az, with NFC or NFKC    | `Replace` İ→i and I→ı, then `Lowercase`               | yes (NFC has already joined I + U+0307 into İ) |
 ///
-/// Not exportable (throws `TokenizationError.unsupportedExport`): the `.sentence` level, word
-/// level without punctuation (HF would emit punctuation as `<unk>` instead of dropping it),
-/// `.nfkcCasefold` (HF has no case folding), and Turkish/Azeri/Lithuanian lowercasing (HF's
-/// `Lowercase` is locale-independent).
+/// Not exportable (`huggingFaceTokenizerJSON()` throws `TokenizationError.unsupportedExport`;
+/// ``exportHuggingFaceTokenizerIfExpressible(to:)`` skips the file and says why): the `.sentence`
+/// level, `.nfkcCasefold` (HF has no case folding), Lithuanian lowercasing, and Turkish/Azeri
+/// lowercasing without NFC/NFKC (the dot above after I is contextual).
+public enum HuggingFaceExport: Sendable, Equatable {
+    /// tokenizer.json was written; `differences` names inputs known to get other ids (nil: none).
+    case written(differences: String?)
+    /// No tokenizer.json can express the configuration; any old file at the URL was removed.
+    case skipped(reason: String)
+}
+
 extension Vocabulary {
     /// The `tokenizer.json` text (pretty-printed, deterministic; vocab in id order).
     public func huggingFaceTokenizerJSON() throws(TokenizationError) -> String {
@@ -73,6 +81,55 @@ extension Vocabulary {
         try writeAtomically(Data(huggingFaceTokenizerJSON().utf8), to: url)
     }
 
+    /// Writes tokenizer.json when the configuration can be expressed, and otherwise removes any
+    /// file left at `url` by an earlier run (it would describe another tokenizer) and says why.
+    /// Throws only when writing fails.
+    public func exportHuggingFaceTokenizerIfExpressible(to url: URL) throws(TokenizationError) -> HuggingFaceExport {
+        let text: String
+        do {
+            text = try huggingFaceTokenizerJSON()
+        } catch {
+            if case .unsupportedExport(let reason) = error {
+                try? FileManager.default.removeItem(at: url)
+                return .skipped(reason: reason)
+            }
+            throw error
+        }
+        try writeAtomically(Data(text.utf8), to: url)
+        return .written(differences: huggingFaceDifferences())
+    }
+
+    /// Inputs that this vocabulary's tokens show to be in the corpus and that the exported
+    /// tokenizer.json splits differently, as a sentence; nil when there are none.
+    public func huggingFaceDifferences() -> String? {
+        var differences: [String] = []
+        if configuration.level == .word {
+            if tokens.contains(where: { $0.unicodeScalars.contains(where: Self.isDictionaryScalar) }) {
+                differences.append("Chinese, Japanese, Thai, Lao, Khmer and Burmese text (ICU splits it into words with dictionaries, Hugging Face into single characters)")
+            }
+            if tokens.contains(where: { $0.count > 1 && $0.contains("@") }) {
+                differences.append("'@' next to letters or digits, as in e-mail addresses (a letter for ICU, which keeps \"a@b.com\" whole; a symbol for Hugging Face)")
+            }
+        }
+        if configuration.lowercaseLocale != nil, tokens.contains(where: { $0.contains("\u{3C2}") }) {
+            differences.append("Greek words ending in capital sigma (ICU lowercases it to final ς, Hugging Face to σ)")
+        }
+        guard !differences.isEmpty else { return nil }
+        return "tokenizer.json gives other ids for " + differences.joined(separator: "; ") + "."
+    }
+
+    /// Scripts ICU's word iterator segments by dictionary.
+    static func isDictionaryScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0E00...0x0EFF, 0x1000...0x109F, 0x1780...0x17FF, 0x19E0...0x19FF, 0x3040...0x30FF, 0x31F0...0x31FF,
+             0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA9E0...0xA9FF, 0xAA60...0xAA7F, 0xF900...0xFAFF, 0xFF66...0xFF9F,
+             0x20000...0x3FFFF:
+            true
+        default:
+            false
+        }
+    }
+
     private func huggingFaceNormalizers() throws(TokenizationError) -> [String] {
         var normalizers: [String] = []
         switch configuration.normalization {
@@ -84,8 +141,16 @@ extension Vocabulary {
         }
         if let locale = configuration.lowercaseLocale {
             let language = ICUSystemCalls.localeLanguage(locale)
-            if ["tr", "az", "lt"].contains(language) {
-                throw .unsupportedExport("lowercasing with the locale \"\(locale)\" is language-specific, but the Hugging Face Lowercase normalizer is not")
+            if language == "lt" {
+                throw .unsupportedExport("Lithuanian lowercasing (locale \"\(locale)\") keeps dots above i in context, which the Hugging Face Lowercase normalizer cannot")
+            }
+            if language == "tr" || language == "az" {
+                // After NFC/NFKC, I + U+0307 is already İ: the two replacements are then exact.
+                guard configuration.normalization == .nfc || configuration.normalization == .nfkc else {
+                    throw .unsupportedExport("lowercasing with the locale \"\(locale)\" drops a dot above after I in context, which Hugging Face can express only after NFC or NFKC normalization (use --normalization nfc)")
+                }
+                normalizers.append(#"{"type": "Replace", "pattern": {"String": "\u0130"}, "content": "i"}"#)
+                normalizers.append(#"{"type": "Replace", "pattern": {"String": "I"}, "content": "\u0131"}"#)
             }
             normalizers.append(#"{"type": "Lowercase"}"#)
         }
@@ -100,10 +165,19 @@ extension Vocabulary {
         case .whitespace:
             return #"{"type": "WhitespaceSplit"}"#
         case .word:
-            guard configuration.keepsPunctuation else {
-                throw .unsupportedExport("the word level drops punctuation here, while Hugging Face pre-tokenizers would keep it and map it to <unk>")
+            // Oniguruma's word mode makes \X one UAX #29 word segment, as ICU's rules do (ICU's
+            // tailoring and dictionaries aside, see huggingFaceDifferences); WhitespaceSplit then
+            // drops the space segments and the spaces before a lone combining mark, like ICU's
+            // caller. Without punctuation, segments without a letter or digit go too (ICU's "none"
+            // status: punctuation, symbols, emoji, a lone "_"; ICU counts "__" as a word).
+            var steps = [
+                #"{"type": "Split", "pattern": {"Regex": "(?y{w})\\X"}, "behavior": "Isolated", "invert": false}"#,
+                #"{"type": "WhitespaceSplit"}"#,
+            ]
+            if !configuration.keepsPunctuation {
+                steps.append(#"{"type": "Split", "pattern": {"Regex": "\\A(?!\\p{Pc}\\p{Pc})[^\\p{Alphabetic}\\p{Nd}@]+\\z"}, "behavior": "Removed", "invert": false}"#)
             }
-            return #"{"type": "Whitespace"}"#
+            return "{\"type\": \"Sequence\", \"pretokenizers\": [" + steps.joined(separator: ", ") + "]}"
         case .character:
             return #"{"type": "Split", "pattern": {"Regex": "\\X"}, "behavior": "Isolated", "invert": false}"#
         case .keras:

@@ -38,6 +38,15 @@ enum PythonTokenizers {
         "The dog and the cat are friends, mostly.",
     ]
 
+    /// Text the old `Whitespace` export split differently from ICU (2 of 5 agreed).
+    static let trickyLines = [
+        "Don't pay $1,000.50 to the U.S. government... ever!",
+        "It’s 3.14159 or 2,5 — who knows? “Quoted” text (with parens).",
+        "can't won't o'clock rock'n'roll 1990's 'quoted' 5'11\"",
+        "Emoji 👩‍👩‍👧 and flags 🇯🇵🇺🇸 and 👍🏽, ½ and ² and Café ﬁne Ａｂｃ １２３ foo_bar __init__ _x",
+        "Ελληνικά και שלום עולם and مرحبا بالعالم and हिन्दी भाषा",
+    ]
+
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
         var configuration: TokenizerConfiguration
@@ -53,6 +62,14 @@ enum PythonTokenizers {
              training: englishLines, probes: englishLines + ["THE CAT, the dog; and SAM!", "Unseen words are unknown here."]),
         Case(name: "character-nfc", configuration: TokenizerConfiguration(level: .character, normalization: .nfc),
              training: ["Héllo wörld 👩‍👩‍👧!", "cafe\u{301} 🇯🇵\r\n"], probes: ["Héllo 👩‍👩‍👧 🇯🇵 wörld!", "cafe\u{301}\r\nxyz"]),
+        // Where ICU's word break and the old `Whitespace` pre-tokenizer disagreed: contractions,
+        // numbers with separators, abbreviations, runs of punctuation, "_" joins, emoji.
+        Case(name: "word-icu-rules", configuration: TokenizerConfiguration(level: .word, normalization: .nfc),
+             training: trickyLines, probes: trickyLines + ["Don't say U.S. costs 2,000.75... ok?! foo_bar"]),
+        Case(name: "word-drop-punctuation", configuration: TokenizerConfiguration(level: .word, normalization: .nfc, keepsPunctuation: false),
+             training: trickyLines, probes: trickyLines + ["!!! ... __ 👍🏽", "(Hello), world_ _"]),
+        Case(name: "word-turkish-lowercase", configuration: TokenizerConfiguration(level: .word, normalization: .nfc, lowercaseLocale: "tr"),
+             training: ["İstanbul IRMAK ılık Iğdır", "KIŞ geldi. I\u{307}ki"], probes: ["İSTANBUL ırmak IĞDIR", "I\u{307}ki kış"]),
         Case(name: "keras", configuration: .keras(), training: englishLines,
              probes: englishLines + ["Hello, World! It's a test-case\twith\r\nstuff (ok).", "THE CAT sat--on the mat..."]),
     ]
@@ -92,14 +109,49 @@ enum PythonTokenizers {
     @Test func unsupportedConfigurationsAreRefused() throws {
         let refused: [TokenizerConfiguration] = [
             TokenizerConfiguration(level: .sentence),
-            TokenizerConfiguration(level: .word, keepsPunctuation: false),
             TokenizerConfiguration(level: .word, normalization: .nfkcCasefold),
             TokenizerConfiguration(level: .whitespace, lowercaseLocale: "tr"),
+            TokenizerConfiguration(level: .word, normalization: .nfc, lowercaseLocale: "lt"),
         ]
         for configuration in refused {
             let vocabulary = try Vocabulary(counter: TokenCounter(), configuration: configuration)
             #expect(throws: TokenizationError.self) { try vocabulary.huggingFaceTokenizerJSON() }
         }
+    }
+
+    /// The export never fails a command: an inexpressible configuration is skipped with a reason,
+    /// and a tokenizer.json left by an earlier run (describing another tokenizer) is removed.
+    @Test func inexpressibleExportIsSkippedAndRemovesAStaleFile() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("tokenizer.json")
+        try Data("stale".utf8).write(to: file)
+        for configuration in [TokenizerConfiguration(level: .word, normalization: .nfkcCasefold),
+                              TokenizerConfiguration(level: .word, lowercaseLocale: "tr")] {
+            let vocabulary = try Vocabulary(counter: TokenCounter(), configuration: configuration)
+            let outcome = try vocabulary.exportHuggingFaceTokenizerIfExpressible(to: file)
+            guard case .skipped(let reason) = outcome else { Issue.record("\(outcome)"); continue }
+            #expect(!reason.isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: file.path))
+        }
+        let punctuationDropped = try Vocabulary(counter: TokenCounter(), configuration: TokenizerConfiguration(level: .word, keepsPunctuation: false))
+        #expect(try punctuationDropped.exportHuggingFaceTokenizerIfExpressible(to: file) == .written(differences: nil))
+        #expect(FileManager.default.fileExists(atPath: file.path))
+    }
+
+    /// Inputs the exported word splitting cannot reproduce are named when the vocabulary shows
+    /// the corpus has them.
+    @Test func knownDifferencesAreNamedFromTheVocabulary() throws {
+        let configuration = TokenizerConfiguration(level: .word, normalization: .nfc, lowercaseLocale: "")
+        let tokenizer = try configuration.makeTokenizer()
+        var counter = TokenCounter()
+        try counter.addTokens(of: "plain english words only.", using: tokenizer)
+        #expect(try Vocabulary(counter: counter, configuration: configuration).huggingFaceDifferences() == nil)
+        try counter.addTokens(of: "中华人民共和国 mail a@b.com ΟΔΟΣ", using: tokenizer)
+        let differences = try #require(try Vocabulary(counter: counter, configuration: configuration).huggingFaceDifferences())
+        #expect(differences.contains("Chinese"))
+        #expect(differences.contains("'@'"))
+        #expect(differences.contains("sigma"))
     }
 
     @Test func kerasFiltersBecomeARegexCharacterClass() {

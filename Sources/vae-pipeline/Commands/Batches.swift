@@ -34,8 +34,8 @@ extension VAEPipeline {
         @Option(help: ArgumentHelp("Bucket boundaries, comma-separated increasing lengths (e.g. 8,12,16).", valueName: "list"))
         var buckets: String?
 
-        @Option(help: "longest (pad to the batch's longest), edge (to the bucket's edge) or exact (equal lengths only).")
-        var bucketMode: BucketMode = .longest
+        @Option(help: "With --buckets: longest (pad to the batch's longest; the default), edge (to the bucket's edge) or exact (equal lengths only).")
+        var bucketMode: BucketMode?
 
         @Option(help: "post or pre (Keras) padding.")
         var padding: PaddingSide = .post
@@ -43,13 +43,13 @@ extension VAEPipeline {
         @Option(help: "Shuffle buffer size in sequences (0: stream order).")
         var shuffleBuffer: Int = 0
 
-        @Option(help: "Shuffle seed.")
-        var seed: UInt64 = 0
+        @Option(help: "With --shuffle-buffer: shuffle seed (default 0).")
+        var seed: UInt64?
 
         @Option(help: "Share held out for validation by a stable hash of position.")
         var validationFraction: Double = 0
 
-        @Option(help: "Which split to batch: train, validation or all.")
+        @Option(help: "Which split to batch: train, validation (both need --validation-fraction) or all.")
         var split: DataSplit = .all
 
         @Option(help: "Character windows of this length (targets shifted by one) instead of sequences.")
@@ -76,10 +76,10 @@ extension VAEPipeline {
                 }
                 options.bucketBoundaries = values.compactMap { $0 }
             }
-            options.bucketMode = bucketMode
+            options.bucketMode = bucketMode ?? .longest
             options.padding = padding
             options.shuffleBuffer = shuffleBuffer
-            options.shuffleSeed = seed
+            options.shuffleSeed = seed ?? 0
             options.validationFraction = validationFraction
             options.window = window
             options.stride = stride ?? window
@@ -89,6 +89,12 @@ extension VAEPipeline {
 
         func validate() throws {
             if epochs < 1 { throw ValidationError("--epochs must be at least 1.") }
+            // Each of these is read only together with another option; alone it would do nothing.
+            if bucketMode != nil && buckets == nil { throw ValidationError("--bucket-mode applies to buckets; give --buckets too, or drop --bucket-mode.") }
+            if seed != nil && shuffleBuffer == 0 { throw ValidationError("--seed seeds the shuffle; give --shuffle-buffer too, or drop --seed.") }
+            if split != .all && validationFraction == 0 {
+                throw ValidationError("--split \(split.rawValue) needs --validation-fraction above 0; without it every sequence is in the train split.")
+            }
             _ = try options()
         }
 

@@ -15,8 +15,13 @@ extension VAEPipeline {
         @Option(help: ArgumentHelp("Write the means as a float32 .npy of shape (sentences, latent), atomically.", valueName: "file"))
         var out: String?
 
-        @Flag(help: "Also write log-variances to the JSON output.")
+        @Flag(help: "Also write the log-variances: a \"logVariance\" member in JSON output; with --out, a second .npy of the same shape named FILE with .npy replaced by .logvar.npy (z.npy → z.logvar.npy).")
         var withVariance = false
+
+        /// Where `--with-variance` puts the log-variances beside `--out`.
+        static func varianceFile(for out: String) -> String {
+            (out.hasSuffix(".npy") ? String(out.dropLast(4)) : out) + ".logvar.npy"
+        }
 
         func run() throws {
             let trained = try model.load()
@@ -25,6 +30,11 @@ extension VAEPipeline {
             if let out {
                 try NpyMatrixWriter.write(means.flatMap { $0 }, rows: means.count, columns: trained.manifest.model.latent, to: out)
                 FileHandle.standardError.write(Data("Wrote \(means.count) × \(trained.manifest.model.latent) latent means to \(out).\n".utf8))
+                if withVariance {
+                    let file = Self.varianceFile(for: out)
+                    try NpyMatrixWriter.write(logVariances.flatMap { $0 }, rows: logVariances.count, columns: trained.manifest.model.latent, to: file)
+                    FileHandle.standardError.write(Data("Wrote \(logVariances.count) × \(trained.manifest.model.latent) log-variances to \(file).\n".utf8))
+                }
                 return
             }
             struct Row: Encodable { var sentence: String; var mean: [Float]; var logVariance: [Float]? }

@@ -7,7 +7,8 @@ extension VAEPipeline {
     /// `vae-pipeline interpolate`: a path between two sentences in latent space.
     struct Interpolate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Decode points on the straight line between two sentences' latent means (Bowman et al.'s homotopy).")
+            abstract: "Decode points on the straight line between two sentences' latent means (Bowman et al.'s homotopy).",
+            discussion: "Points are decoded \(DecodingOptions.latentsPerGroup) at a time and printed as each group is done.")
 
         @OptionGroup var model: RunOptions
 
@@ -24,19 +25,24 @@ extension VAEPipeline {
 
         func validate() throws {
             if steps < 2 { throw ValidationError("--steps must be at least 2 (the two ends); \(steps) was given.") }
+            try decoding.checkSeed(drawsRandomly: false)
         }
 
         func run() throws {
             let trained = try model.load()
             let (means, _) = try trained.encode([from, to])
-            let path = (0..<steps).map { step -> [Float] in
-                let t = Float(step) / Float(steps - 1)
-                return zip(means[0], means[1]).map { (1 - t) * $0 + t * $1 }
-            }
             var rng = RandomGenerator(seed: decoding.seed)
-            let sentences = trained.decode(path, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
-            for (step, sentence) in sentences.enumerated() {
-                print(String(format: "%.2f  ", Double(step) / Double(steps - 1)) + sentence)
+            for start in stride(from: 0, to: steps, by: DecodingOptions.latentsPerGroup) {
+                let range = start..<min(steps, start + DecodingOptions.latentsPerGroup)
+                let path = range.map { step -> [Float] in
+                    let t = Float(step) / Float(steps - 1)
+                    return zip(means[0], means[1]).map { (1 - t) * $0 + t * $1 }
+                }
+                let sentences = trained.decode(path, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
+                for (step, sentence) in zip(range, sentences) {
+                    print(String(format: "%.2f  ", Double(step) / Double(steps - 1)) + sentence)
+                }
+                fflush(nil)
             }
         }
     }

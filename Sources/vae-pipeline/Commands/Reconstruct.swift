@@ -17,17 +17,27 @@ extension VAEPipeline {
         @Flag(help: "Decode a sample z ~ q(z|x) instead of the posterior mean.")
         var sampleLatent = false
 
+        func validate() throws {
+            try decoding.checkSeed(drawsRandomly: sampleLatent)
+        }
+
         func run() throws {
             let trained = try model.load()
             let sentences = try input.read()
             var rng = RandomGenerator(seed: decoding.seed)
+            // All at once, so that an error names the sentence's line among all of them.
             let (means, logVariances) = try trained.encode(sentences)
-            let latents = sampleLatent
-                ? zip(means, logVariances).map { mean, logVariance in zip(mean, logVariance).map { $0 + exp(0.5 * $1) * rng.nextNormal() } }
-                : means
-            let outputs = trained.decode(latents, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
-            for (sentence, output) in zip(sentences, outputs) {
-                print("\(sentence)\n  → \(output)")
+            // Decoded a group at a time and printed as it is done: outputs never pile up.
+            for start in stride(from: 0, to: sentences.count, by: DecodingOptions.latentsPerGroup) {
+                let range = start..<min(sentences.count, start + DecodingOptions.latentsPerGroup)
+                let latents = sampleLatent
+                    ? range.map { row in zip(means[row], logVariances[row]).map { $0 + exp(0.5 * $1) * rng.nextNormal() } }
+                    : Array(means[range])
+                let outputs = trained.decode(latents, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
+                for (sentence, output) in zip(sentences[range], outputs) {
+                    print("\(sentence)\n  → \(output)")
+                }
+                fflush(nil)
             }
         }
     }

@@ -7,12 +7,16 @@ extension VAEPipeline {
     /// `vae-pipeline sample`: sentences generated from the prior.
     struct Sample: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Generate sentences from the prior: z ~ N(0, I), decoded greedily, by sampling or by beam search.")
+            abstract: "Generate sentences from the prior: z ~ N(0, I), decoded greedily, by sampling or by beam search.",
+            discussion: """
+                Sentences are decoded \(DecodingOptions.latentsPerGroup) at a time and printed as each group is \
+                done, so any --count runs in the same memory. --beam-width is at most \(DecodingOptions.maxBeamWidth).
+                """)
 
         @OptionGroup var model: RunOptions
         @OptionGroup var decoding: DecodingOptions
 
-        @Option(help: "How many sentences.")
+        @Option(help: "How many sentences (streamed: memory does not grow with the count).")
         var count: Int = 10
 
         func validate() throws {
@@ -23,9 +27,15 @@ extension VAEPipeline {
             let trained = try model.load()
             var rng = RandomGenerator(seed: decoding.seed)
             let latent = trained.manifest.model.latent
-            let z = (0..<count).map { _ in (0..<latent).map { _ in rng.nextNormal() } }
-            for sentence in trained.decode(z, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng) {
-                print(sentence.isEmpty ? "(empty: <eos> first)" : sentence)
+            var remaining = count
+            while remaining > 0 {
+                let group = min(remaining, DecodingOptions.latentsPerGroup)
+                let z = (0..<group).map { _ in (0..<latent).map { _ in rng.nextNormal() } }
+                for sentence in trained.decode(z, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng) {
+                    print(sentence.isEmpty ? "(empty: <eos> first)" : sentence)
+                }
+                fflush(nil)
+                remaining -= group
             }
         }
     }

@@ -11,10 +11,13 @@ extension VAEPipeline {
             abstract: "Tokenize a corpus into NumPy shards of token ids, with its vocabulary and a manifest.",
             discussion: """
                 Writes, into --out: shard-NNNNN.ids.npy (int32 ids, flat) and shard-NNNNN.offsets.npy \
-                (int64, one more than the sequences), vocab.json, tokenizer.json (Hugging Face), and \
-                manifest.json last. A directory with a manifest is complete; a run stopped at any \
+                (int64, one more than the sequences), vocab.json, tokenizer.json (Hugging Face; \
+                skipped, with a line saying why, for settings it cannot express: nfkc_casefold, \
+                --lowercase-locale lt, tr/az without nfc or nfkc), and manifest.json last. A directory with a manifest is complete; a run stopped at any \
                 point leaves none. Without --vocab, the corpus is tokenized once, on every core: \
-                tokens are numbered as they come and counted, then renumbered as vocabulary ids.
+                tokens are numbered as they come and counted, then renumbered as vocabulary ids. \
+                With --vocab, the tokenizer settings are the vocabulary's: --level, --normalization, \
+                --lowercase, --lowercase-locale or --drop-punctuation that differ from them are refused.
                 """
         )
 
@@ -53,6 +56,16 @@ extension VAEPipeline {
         }
 
         func run() async throws {
+            // A loaded vocabulary fixes the tokenizer: options that disagree with it are refused
+            // before anything in --out is touched.
+            let loaded = try self.vocabulary.vocabularyFile.map { file in
+                let vocabulary = try Vocabulary.load(from: URL(fileURLWithPath: file))
+                let conflicts = tokenizer.conflicts(with: vocabulary.configuration)
+                if !conflicts.isEmpty {
+                    throw ValidationError(conflicts.joined(separator: " ") + " The vocabulary \(file) was built with its own tokenizer settings, which tokenize uses; drop the option or build a new vocabulary.")
+                }
+                return vocabulary
+            }
             let directory = URL(fileURLWithPath: out)
             try prepare(directory)
             let options = EncodingOptions(
@@ -66,9 +79,9 @@ extension VAEPipeline {
             let vocabulary: Vocabulary
             let shards: [TokenShardWriter.Shard]
 
-            if let file = self.vocabulary.vocabularyFile {
+            if let loaded {
                 // The vocabulary is known: encode straight to ids.
-                vocabulary = try Vocabulary.load(from: URL(fileURLWithPath: file))
+                vocabulary = loaded
                 let chunkTokenizer = try ChunkTokenizer(configuration: vocabulary.configuration, options: options, workers: workers.workers)
                 let encoded = try corpus.makeReader().orderedConcurrentMap(maxConcurrency: workers.workers) {
                     try chunkTokenizer.tokenize($0).encoded(with: vocabulary, addingBeginAndEnd: options.addBeginAndEnd)
@@ -130,13 +143,14 @@ extension VAEPipeline {
             let vocabularyURL = directory.appendingPathComponent("vocab.json")
             let huggingFaceURL = directory.appendingPathComponent("tokenizer.json")
             try vocabulary.save(to: vocabularyURL)
-            try vocabulary.exportHuggingFaceTokenizer(to: huggingFaceURL)
+            let export = try vocabulary.exportHuggingFaceTokenizerIfExpressible(to: huggingFaceURL)
+            export.report()
 
             let manifest = ShardManifest(
                 inputs: corpus.corpusInputs.map { .init(path: $0.description, bytes: $0.fileSize) },
                 recordsChecksum: checksum.text, reader: .init(corpus.readerOptions), tokenizer: vocabulary.configuration,
                 encoding: options,
-                vocabulary: .init(file: vocabularyURL.lastPathComponent, huggingFaceFile: huggingFaceURL.lastPathComponent,
+                vocabulary: .init(file: vocabularyURL.lastPathComponent, huggingFaceFile: export.isWritten ? huggingFaceURL.lastPathComponent : nil,
                                   hash: vocabulary.hash, size: vocabulary.count),
                 counts: statistics, skippedRecords: report.skippedByKind, repairedRecords: report.repairedRecords,
                 shards: shards)
@@ -188,6 +202,19 @@ extension VAEPipeline {
 }
 
 extension OverLengthPolicy: ExpressibleByArgument {}
+
+extension HuggingFaceExport {
+    var isWritten: Bool { if case .written = self { true } else { false } }
+
+    /// One line on standard error when tokenizer.json was skipped or differs on some inputs.
+    func report() {
+        switch self {
+        case .written(nil): break
+        case .written(let differences?): printError("note        \(differences)")
+        case .skipped(let reason): printError("note        tokenizer.json not written: \(reason).")
+        }
+    }
+}
 
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))

@@ -7,7 +7,7 @@ extension VAEPipeline {
     /// `vae-pipeline vocab`: count tokens over a corpus and write the vocabulary.
     struct Vocab: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Build a vocabulary from a corpus: vocab.json plus a Hugging Face tokenizer.json.",
+            abstract: "Build a vocabulary from a corpus: vocab.json plus a Hugging Face tokenizer.json where one can express the settings.",
             discussion: """
                 Reads the corpus once, tokenizing on all cores; counting memory is bounded by \
                 --max-distinct-tokens. Prints the most frequent tokens, how much of the corpus the \
@@ -27,6 +27,7 @@ extension VAEPipeline {
         var top: Int = 20
 
         func validate() throws {
+            if top < 0 { throw ValidationError("--top cannot be negative; \(top) was given.") }
             if vocabulary.vocabularyFile != nil {
                 throw ValidationError("vocab builds a vocabulary; --vocab (load one) belongs to tokenize and train.")
             }
@@ -43,9 +44,10 @@ extension VAEPipeline {
             let url = URL(fileURLWithPath: out)
             try outcome.vocabulary.save(to: url)
             let huggingFace = url.deletingLastPathComponent().appendingPathComponent("tokenizer.json")
-            try outcome.vocabulary.exportHuggingFaceTokenizer(to: huggingFace)
+            let export = try outcome.vocabulary.exportHuggingFaceTokenizerIfExpressible(to: huggingFace)
             print(VocabularySummary(outcome: outcome, top: top).text)
-            print("wrote       \(url.path) and \(huggingFace.path)")
+            print("wrote       \(url.path)" + (export.isWritten ? " and \(huggingFace.path)" : ""))
+            export.report()
         }
     }
 }

@@ -9,7 +9,7 @@ struct CorpusOptions: ParsableArguments {
     @Argument(help: "Corpus files (plain, compressed or archives), or '-' for standard input.")
     var inputs: [String] = []
 
-    @Option(help: "Record format: auto (by file name), lines, csv, tsv, jsonl or text.")
+    @Option(help: "Record format: auto (by file name; standard input is read as lines), lines, csv, tsv, jsonl or text.")
     var format: RecordFormat = .auto
 
     @Option(name: .customLong("column"), help: ArgumentHelp(
@@ -50,6 +50,10 @@ struct CorpusOptions: ParsableArguments {
         if maxRecordBytes < 16 {
             throw ValidationError("--max-record-bytes must be at least 16; \(maxRecordBytes) was given.")
         }
+        try FormatSpecificOptions.check(format: format, inputs: inputs, given: [
+            (!columns.isEmpty, "--column", [.csv, .tsv]), (delimiter != nil, "--delimiter", [.csv, .tsv]),
+            (noHeader, "--no-header", [.csv, .tsv]), (!fields.isEmpty, "--field", [.jsonl]),
+        ])
     }
 
     var corpusInputs: [CorpusInput] { inputs.map(CorpusInput.init(argument:)) }
@@ -70,5 +74,42 @@ struct CorpusOptions: ParsableArguments {
 
     func makeReader() throws -> CorpusReader {
         try CorpusReader(inputs: corpusInputs, options: readerOptions)
+    }
+}
+
+/// Options that only one record format reads (`--column` CSV/TSV, `--field` JSON Lines) are
+/// refused when the format in force would ignore them.
+///
+/// With `--format auto` the format comes from each file's name; standard input has none and is
+/// read as lines, so a CSV-only option there must come with `--format csv` (or `tsv`). Archives
+/// are not judged: their members are named inside.
+enum FormatSpecificOptions {
+    static let archiveSuffixes = [".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tzst", ".tlz4", ".zip", ".7z", ".cpio", ".iso", ".rar", ".ar"]
+
+    static func check(format: RecordFormat, inputs: [String], given: [(Bool, String, [RecordFormat])]) throws {
+        for (isGiven, flag, formats) in given where isGiven {
+            let names = formats.map(\.rawValue).joined(separator: " or ")
+            let suggestion = formats.map { "--format \($0.rawValue)" }.joined(separator: " or ")
+            if format != .auto {
+                guard formats.contains(format) else {
+                    throw ValidationError("\(flag) applies to \(names) input only, so with --format \(format.rawValue) it would be ignored; use \(suggestion) or drop \(flag).")
+                }
+                continue
+            }
+            for input in inputs {
+                if input == "-" {
+                    throw ValidationError("\(flag) applies to \(names) input only, but --format auto cannot tell what standard input ('-') holds and reads it as lines; add \(suggestion).")
+                }
+                var name = input.lowercased()
+                for suffix in [".gz", ".gzip", ".bz2", ".xz", ".lzma", ".zst", ".zstd", ".lz4", ".z"] where name.hasSuffix(suffix) {
+                    name.removeLast(suffix.count)
+                }
+                if archiveSuffixes.contains(where: { name.hasSuffix($0) }) { continue }
+                let detected = RecordFormat.detect(fromName: input)
+                if !formats.contains(detected) {
+                    throw ValidationError("\(flag) applies to \(names) input only, but --format auto reads '\(input)' as \(detected.rawValue) (by its name); add \(suggestion) if it holds \(names).")
+                }
+            }
+        }
     }
 }

@@ -5,12 +5,15 @@ extension TokenizationLevel: ExpressibleByArgument {}
 extension Normalization: ExpressibleByArgument {}
 
 /// How text becomes tokens: shared by `tokenize`, `vocab` and (later) `train`.
+///
+/// Level and normalization are optional so that `tokenize --vocab` can tell an option given
+/// (which must agree with the vocabulary's recorded tokenizer) from a default.
 struct TokenizerOptions: ParsableArguments {
-    @Option(help: "Token level: character (grapheme clusters), word (ICU word break), whitespace (pre-tokenized text such as PTB) or keras (Keras' Tokenizer rule).")
-    var level: TokenizationLevel = .word
+    @Option(help: "Token level: character (grapheme clusters), word (ICU word break), whitespace (pre-tokenized text such as PTB) or keras (Keras' Tokenizer rule). Default: word.")
+    var level: TokenizationLevel?
 
-    @Option(help: "Unicode normalization before splitting: none, nfc, nfkc or nfkc_casefold.")
-    var normalization: Normalization = .nfc
+    @Option(help: "Unicode normalization before splitting: none, nfc, nfkc or nfkc_casefold. Default: nfc.")
+    var normalization: Normalization?
 
     @Flag(help: "Lowercase (language-neutral rules, like Python's str.lower()).")
     var lowercase = false
@@ -28,12 +31,14 @@ struct TokenizerOptions: ParsableArguments {
         if level == .sentence {
             throw ValidationError("The sentence level is not a token level; use --sentences with --level word or character to split records into sentences.")
         }
-        if dropPunctuation && level != .word {
+        if dropPunctuation && (level ?? .word) != .word {
             throw ValidationError("--drop-punctuation applies to the word level only.")
         }
     }
 
     var configuration: TokenizerConfiguration {
+        let level = level ?? .word
+        let normalization = normalization ?? .nfc
         if level == .keras {
             var keras = TokenizerConfiguration.keras(lowercase: lowercase || lowercaseLocale != nil)
             keras.normalization = normalization
@@ -45,30 +50,63 @@ struct TokenizerOptions: ParsableArguments {
             lowercaseLocale: lowercaseLocale ?? (lowercase ? "" : nil),
             keepsPunctuation: !dropPunctuation)
     }
+
+    /// The options given that disagree with `recorded` (a loaded vocabulary's tokenizer), each
+    /// as a sentence; options left at their defaults take the vocabulary's settings.
+    func conflicts(with recorded: TokenizerConfiguration) -> [String] {
+        var conflicts: [String] = []
+        if let level, level != recorded.level {
+            conflicts.append("--level \(level.rawValue) differs from the vocabulary's level \(recorded.level.rawValue).")
+        }
+        if let normalization, normalization != recorded.normalization {
+            conflicts.append("--normalization \(normalization.rawValue) differs from the vocabulary's normalization \(recorded.normalization.rawValue).")
+        }
+        let recordedLowercase = recorded.lowercaseLocale.map { $0.isEmpty ? "--lowercase" : "--lowercase-locale \($0)" } ?? "no lowercasing"
+        if let lowercaseLocale, recorded.lowercaseLocale != lowercaseLocale {
+            conflicts.append("--lowercase-locale \(lowercaseLocale) differs from the vocabulary's \(recordedLowercase).")
+        } else if lowercaseLocale == nil, lowercase, recorded.lowercaseLocale == nil {
+            conflicts.append("--lowercase differs from the vocabulary's \(recordedLowercase).")
+        } else if lowercaseLocale == nil, lowercase, let locale = recorded.lowercaseLocale, !locale.isEmpty {
+            conflicts.append("--lowercase (language-neutral) differs from the vocabulary's \(recordedLowercase).")
+        }
+        if dropPunctuation, recorded.keepsPunctuation || recorded.level != .word {
+            conflicts.append("--drop-punctuation differs from the vocabulary, which keeps punctuation.")
+        }
+        return conflicts
+    }
 }
 
 /// How a vocabulary is obtained: loaded, or built from the corpus with these limits.
+///
+/// The limits are optional so that one given with `--vocab` (which would build nothing) is refused.
 struct VocabularyOptions: ParsableArguments {
     @Option(name: .customLong("vocab"), help: ArgumentHelp("Use this vocabulary file (vocab.json) instead of building one.", valueName: "file"))
     var vocabularyFile: String?
 
-    @Option(help: "Vocabulary size, the 4 special tokens (<pad> <unk> <bos> <eos>) included; 0: no limit.")
-    var maxVocab: Int = 0
+    @Option(name: .customLong("max-vocab"), help: "Vocabulary size, the 4 special tokens (<pad> <unk> <bos> <eos>) included; 0: no limit (the default).")
+    var givenMaxVocab: Int?
 
-    @Option(help: "Leave out tokens seen fewer times than this.")
-    var minCount: Int = 1
+    @Option(name: .customLong("min-count"), help: "Leave out tokens seen fewer times than this (default 1).")
+    var givenMinCount: Int?
 
-    @Option(help: "While counting, keep at most this many distinct tokens (the rarest are pruned), bounding memory.")
-    var maxDistinctTokens: Int = 5_000_000
+    @Option(name: .customLong("max-distinct-tokens"), help: "While counting, keep at most this many distinct tokens (the rarest are pruned), bounding memory (default 5,000,000).")
+    var givenMaxDistinctTokens: Int?
+
+    var maxVocab: Int { givenMaxVocab ?? 0 }
+    var minCount: Int { givenMinCount ?? 1 }
+    var maxDistinctTokens: Int { givenMaxDistinctTokens ?? 5_000_000 }
 
     func validate() throws {
         if maxVocab != 0 && maxVocab < 4 {
             throw ValidationError("--max-vocab counts the 4 special tokens and must be at least 4 (or 0 for no limit); \(maxVocab) was given.")
         }
+        if maxVocab < 0 { throw ValidationError("--max-vocab cannot be negative; \(maxVocab) was given.") }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1.") }
         if maxDistinctTokens < 1000 { throw ValidationError("--max-distinct-tokens must be at least 1000.") }
-        if vocabularyFile != nil && maxVocab != 0 {
-            throw ValidationError("--vocab loads a finished vocabulary, so --max-vocab cannot apply; give one or the other.")
+        if vocabularyFile != nil {
+            for (given, flag) in [(givenMaxVocab != nil, "--max-vocab"), (givenMinCount != nil, "--min-count"), (givenMaxDistinctTokens != nil, "--max-distinct-tokens")] where given {
+                throw ValidationError("--vocab loads a finished vocabulary, so \(flag) (which limits building one) cannot apply; give one or the other.")
+            }
         }
     }
 }
