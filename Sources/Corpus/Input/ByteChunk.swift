@@ -5,9 +5,11 @@ import Foundation
 enum ByteStreamEvent: Sendable {
     case memberStarted(MemberInfo)
     case bytes(ByteChunk)
-    /// The member ended; for a plain gzip file, the trailer to check the data against
-    /// (libarchive's gzip reader does not check it).
-    case memberEnded(gzipTrailer: GzipTrailer?)
+    /// The member ended.
+    case memberEnded
+    /// The input's gzip stream was read to its end and every member's CRC-32 and length matched
+    /// (sent after the input's last member, which it names).
+    case checksumsVerified(MemberInfo, gzipMembers: Int)
     case failed(CorpusError)
 }
 
