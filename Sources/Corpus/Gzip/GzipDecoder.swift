@@ -32,6 +32,8 @@ final class GzipDecoder {
     private(set) var member = 1
     /// Members whose CRC-32 and length matched their trailer.
     private(set) var membersVerified = 0
+    /// A failure met after some bytes of the last read, thrown by the next read.
+    private var pendingFailure: GzipDecodeFailure?
 
     init(source: ByteSource, inputBlockSize: Int = 1 << 20) {
         self.source = source
@@ -51,14 +53,26 @@ final class GzipDecoder {
     }
 
     /// Fills `output` with decompressed bytes; fewer only at the end of the stream, 0 after it.
+    /// A failure is thrown once the bytes inflated before it have been returned.
     func read(into output: UnsafeMutableRawBufferPointer) throws(GzipDecodeFailure) -> Int {
+        if let failure = pendingFailure { throw failure }
         var produced = 0
+        do {
+            try fill(output, produced: &produced)
+        } catch {
+            guard produced > 0 else { throw error }
+            pendingFailure = error
+        }
+        return produced
+    }
+
+    private func fill(_ output: UnsafeMutableRawBufferPointer, produced: inout Int) throws(GzipDecodeFailure) {
         while produced < output.count {
             if inputStart == inputEnd && !sourceEnded { try refill() }
             let available = UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd])
             switch phase {
             case .finished:
-                return produced
+                return
             case var .header(parser):
                 if available.isEmpty {
                     throw truncated(member == 1 ? "inside the gzip header" : "inside the header of gzip member \(member)")
@@ -144,7 +158,6 @@ final class GzipDecoder {
                 }
             }
         }
-        return produced
     }
 
     private func refill() throws(GzipDecodeFailure) {

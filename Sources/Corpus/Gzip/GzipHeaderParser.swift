@@ -46,8 +46,10 @@ struct GzipHeaderParser {
                 let take = Swift.min(10 - pending.count, bytes.count - index)
                 pending.append(contentsOf: bytes[index..<(index + take)])
                 index += take
+                // The magic number is checked as soon as it is there, so that a few bytes of
+                // something else read as "not gzip" rather than as a truncated header.
+                if pending[0] != 0x1F || (pending.count >= 2 && pending[1] != 0x8B) { throw .notGzip }
                 guard pending.count == 10 else { continue }
-                guard pending[0] == 0x1F && pending[1] == 0x8B else { throw .notGzip }
                 guard pending[2] == 8 else {
                     throw .badHeader("compression method \(pending[2]) is not deflate (8)")
                 }
