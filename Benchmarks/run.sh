@@ -56,6 +56,7 @@ need /usr/bin/time time
 need gzip gzip
 need zstd zstd
 need pigz pigz
+need igzip isal
 need python3 python3
 need cc gcc
 need pkg-config pkg-config
