@@ -22,13 +22,16 @@ enum UTF8Validation {
         }
         var index = 0
         while index < count {
-            // Eight ASCII bytes at a time: no byte has its high bit set.
+            // Eight ASCII bytes at a time: no byte has its high bit set; otherwise skip straight
+            // to the first byte that has it.
             if index + 8 <= count {
                 let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 == 0 {
+                let highBits = word & 0x8080_8080_8080_8080
+                if highBits == 0 {
                     index += 8
                     continue
                 }
+                index += highBits.trailingZeroBitCount >> 3
             }
             let lead = base[index]
             if lead < 0x80 {
