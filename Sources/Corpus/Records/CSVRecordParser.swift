@@ -35,7 +35,7 @@ struct CSVRecordParser: RecordParser {
     private var rowHasContent = false
 
     /// The captured fields of the current row, back to back; `captured[slot]` gives each range.
-    private var rowBytes: [UInt8] = []
+    private let rowBytes = RowBuffer()
     private var capturedStart: [Int] = []
     private var capturedEnd: [Int] = []
     private var currentSlot = -1
@@ -241,12 +241,12 @@ struct CSVRecordParser: RecordParser {
         if rowByteCount > maxRecordBytes {
             if !rowTooLarge {
                 rowTooLarge = true
-                rowBytes.removeAll()
+                rowBytes.removeAll(keep: 0)
             }
             return
         }
         if currentSlot >= 0 && !rowTooLarge {
-            rowBytes.append(contentsOf: UnsafeBufferPointer(start: start, count: length))
+            rowBytes.append(start, length)
         }
     }
 
@@ -287,17 +287,14 @@ struct CSVRecordParser: RecordParser {
             }
         }
         let slots = takesAllColumns ? fieldCount : selectors.count
-        rowBytes.withUnsafeBufferPointer { row in
-            for slot in 0..<slots {
-                let range = capturedStart[slot]..<capturedEnd[slot]
-                builder.emit(UnsafeBufferPointer(rebasing: row[range]), line: rowStartLine, field: slot)
-            }
+        for slot in 0..<slots {
+            builder.emit(rowBytes.bytes(capturedStart[slot]..<capturedEnd[slot]), line: rowStartLine, field: slot)
         }
     }
 
     private mutating func readHeader(fieldCount: Int, into builder: inout RecordChunkBuilder) throws(CorpusError) {
-        let header: [String] = rowBytes.withUnsafeBufferPointer { row in
-            (0..<fieldCount).map { String(decoding: UnsafeBufferPointer(rebasing: row[capturedStart[$0]..<capturedEnd[$0]]), as: UTF8.self) }
+        let header: [String] = (0..<fieldCount).map {
+            String(decoding: rowBytes.bytes(capturedStart[$0]..<capturedEnd[$0]), as: UTF8.self)
         }
         expectingHeader = false
         expectedFieldCount = fieldCount
@@ -348,7 +345,7 @@ struct CSVRecordParser: RecordParser {
         rowTooLarge = false
         rowHasContent = false
         currentSlot = -1
-        rowBytes.removeAll(keepingCapacity: rowBytes.capacity <= 1 << 16)
+        rowBytes.removeAll()
         if takesAllColumns || expectingHeader {
             // Slots of columns a short row never reached must read as empty.
             for slot in capturedStart.indices {
