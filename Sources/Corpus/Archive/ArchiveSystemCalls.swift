@@ -62,13 +62,6 @@ final class ArchiveHandle {
         isOpen = true
     }
 
-    /// Opens an already open file descriptor, for standard input.
-    func open(fileDescriptor: Int32, blockSize: Int) throws(ArchiveFailure) {
-        let status = archive_read_open_fd(archive, fileDescriptor, blockSize)
-        try check(status)
-        isOpen = true
-    }
-
     /// Opens a stream whose bytes a closure supplies: a pipe whose first bytes were already read
     /// to detect gzip, or the output of ISA-L's inflate (a `.tar.gz`). `read` fills the buffer
     /// it is given and returns the count, 0 at the end.

@@ -49,7 +49,7 @@ public struct MemberInfo: Sendable, Hashable {
     public var input: String
     /// The member's path in an archive; `nil` for a plain or compressed single file.
     public var name: String?
-    /// Compression filters libarchive detected, outermost first (`["gzip"]`, `[]` for plain).
+    /// Compression detected from the bytes, outermost first (`["gzip"]`, `[]` for plain).
     public var compression: [String]
     /// The container format libarchive detected: "raw" for a single stream, "ZIP 2.0 …", "GNU tar format", …
     public var container: String

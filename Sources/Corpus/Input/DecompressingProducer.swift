@@ -1,9 +1,10 @@
 import Foundation
 
 /// Reads every input in order on a dedicated thread — inflating gzip with ISA-L, detecting
-/// other compression and archive formats through libarchive (see ``MemberStreams``) — and sends member boundaries and decompressed byte chunks
-/// into a bounded channel. Decompression thus runs on one core while the consumer parses on
-/// another, and at most `chunksInFlight` chunks exist between them.
+/// other compression and archive formats through libarchive (see ``MemberStreams``) — and
+/// sends member boundaries and decompressed byte chunks into a bounded channel. Decompression
+/// thus runs on one core while the consumer parses on another, and at most `chunksInFlight`
+/// chunks exist between them.
 struct DecompressingProducer: Sendable {
     let inputs: [CorpusInput]
     let options: ReaderOptions
