@@ -13,7 +13,7 @@ import PackageDescription
 //       │          │                 │
 //   CArchive   CICUShim          COpenBLAS
 //   CDeflate                     CKernels
-//   CIsal
+//   CIsal, CZstd
 //
 // C is isolated in the C* targets; each Swift module imports its C target in one file.
 let package = Package(
@@ -50,6 +50,12 @@ let package = Package(
             pkgConfig: "libisal",
             providers: [.apt(["libisal-dev"])]
         ),
+        // zstd read directly rather than through libarchive, which copies every decompressed byte.
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
         .systemLibrary(
             name: "COpenBLAS",
             pkgConfig: "openblas",
@@ -67,7 +73,7 @@ let package = Package(
         ),
 
         // Swift modules.
-        .target(name: "Corpus", dependencies: ["CArchive", "CDeflate", "CIsal", "Tokenization"]),
+        .target(name: "Corpus", dependencies: ["CArchive", "CDeflate", "CIsal", "CZstd", "Tokenization"]),
         .target(name: "Tokenization", dependencies: ["CICUShim"]),
         .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "Batching", dependencies: ["Corpus", "Tokenization"]),

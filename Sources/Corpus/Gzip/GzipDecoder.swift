@@ -5,7 +5,7 @@
 /// Trailing zero bytes after the last member (tape and block padding) are accepted, as gzip
 /// does. Anything else after a member that is not another gzip member is an error rather than
 /// being skipped: it may be the damaged start of data the user expects to be read.
-final class GzipDecoder {
+final class GzipDecoder: StreamDecoder {
     private enum Phase {
         case header(GzipHeaderParser)
         case deflate
@@ -33,7 +33,7 @@ final class GzipDecoder {
     /// Members whose CRC-32 and length matched their trailer.
     private(set) var membersVerified = 0
     /// A failure met after some bytes of the last read, thrown by the next read.
-    private var pendingFailure: GzipDecodeFailure?
+    private var pendingFailure: DecodeFailure?
 
     init(source: ByteSource, inputBlockSize: Int = 1 << 20) {
         self.source = source
@@ -42,6 +42,9 @@ final class GzipDecoder {
     }
 
     deinit { input.deallocate() }
+
+    var compressionName: String { "gzip" }
+    var checksumsVerified: Int { membersVerified }
 
     /// Compressed bytes decoded so far (for progress and for the offset of an error).
     var compressedBytesConsumed: Int64 { source.bytesRead - Int64(inputEnd - inputStart) }
@@ -54,7 +57,7 @@ final class GzipDecoder {
 
     /// Fills `output` with decompressed bytes; fewer only at the end of the stream, 0 after it.
     /// A failure is thrown once the bytes inflated before it have been returned.
-    func read(into output: UnsafeMutableRawBufferPointer) throws(GzipDecodeFailure) -> Int {
+    func read(into output: UnsafeMutableRawBufferPointer) throws(DecodeFailure) -> Int {
         if let failure = pendingFailure { throw failure }
         var produced = 0
         do {
@@ -66,7 +69,7 @@ final class GzipDecoder {
         return produced
     }
 
-    private func fill(_ output: UnsafeMutableRawBufferPointer, produced: inout Int) throws(GzipDecodeFailure) {
+    private func fill(_ output: UnsafeMutableRawBufferPointer, produced: inout Int) throws(DecodeFailure) {
         while produced < output.count {
             if inputStart == inputEnd && !sourceEnded { try refill() }
             let available = UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd])
@@ -82,13 +85,13 @@ final class GzipDecoder {
                 } catch {
                     switch error {
                     case .notGzip where member > 1:
-                        throw GzipDecodeFailure(
+                        throw DecodeFailure(
                             "the data after gzip member \(member - 1) (from compressed byte \(compressedBytesConsumed)) "
                                 + "is not another gzip member (trailing garbage)")
                     case .notGzip:
-                        throw GzipDecodeFailure("the data does not start with a gzip header")
+                        throw DecodeFailure("the data does not start with a gzip header")
                     case let .badHeader(reason):
-                        throw GzipDecodeFailure("the header of gzip member \(member) is damaged: \(reason)")
+                        throw DecodeFailure("the header of gzip member \(member) is damaged: \(reason)")
                     }
                 }
                 if parser.isComplete {
@@ -104,14 +107,14 @@ final class GzipDecoder {
                 do {
                     step = try inflater.inflate(from: available, into: room)
                 } catch {
-                    throw GzipDecodeFailure("gzip member \(member) holds \(error.reason)")
+                    throw DecodeFailure("gzip member \(member) holds \(error.reason)")
                 }
                 inputStart += step.consumed
                 produced += step.produced
                 memberLength += UInt64(step.produced)
                 if step.memberEnded {
                     guard let unused = inflater.unusedInput(), unused.count <= inputStart else {
-                        throw GzipDecodeFailure("the end of gzip member \(member)'s deflate data could not be located")
+                        throw DecodeFailure("the end of gzip member \(member)'s deflate data could not be located")
                     }
                     inputStart -= unused.count
                     for (offset, byte) in unused.enumerated() { input[inputStart + offset] = byte }
@@ -123,7 +126,7 @@ final class GzipDecoder {
                     }
                     if !available.isEmpty {
                         // ISA-L takes all input it is given; stopping without progress would loop forever.
-                        throw GzipDecodeFailure("gzip member \(member) could not be inflated further (ISA-L made no progress)")
+                        throw DecodeFailure("gzip member \(member) could not be inflated further (ISA-L made no progress)")
                     }
                 }
             case .trailer:
@@ -150,7 +153,7 @@ final class GzipDecoder {
                     phase = .finished
                 } else if let nonZero = available.firstIndex(where: { $0 != 0 }) {
                     inputStart += nonZero
-                    throw GzipDecodeFailure(
+                    throw DecodeFailure(
                         "after gzip member \(member) and zero padding, the data from compressed byte "
                             + "\(compressedBytesConsumed) is not gzip (trailing garbage)")
                 } else {
@@ -160,18 +163,18 @@ final class GzipDecoder {
         }
     }
 
-    private func refill() throws(GzipDecodeFailure) {
+    private func refill() throws(DecodeFailure) {
         inputStart = Self.headroom
         inputEnd = Self.headroom
         do {
             inputEnd += try source.read(into: UnsafeMutableRawBufferPointer(rebasing: input[Self.headroom...]))
         } catch {
-            throw GzipDecodeFailure("reading failed: \(error.message)")
+            throw DecodeFailure("reading failed: \(error.message)")
         }
         if inputEnd == inputStart { sourceEnded = true }
     }
 
-    private func verifyTrailer() throws(GzipDecodeFailure) {
+    private func verifyTrailer() throws(DecodeFailure) {
         func word(_ at: Int) -> UInt32 {
             UInt32(trailer[at]) | UInt32(trailer[at + 1]) << 8 | UInt32(trailer[at + 2]) << 16 | UInt32(trailer[at + 3]) << 24
         }
@@ -179,30 +182,23 @@ final class GzipDecoder {
         let storedLength = word(4)
         let computedCRC = inflater.crc
         guard storedCRC == computedCRC else {
-            throw GzipDecodeFailure(
+            throw DecodeFailure(
                 "the CRC-32 check of gzip member \(member) failed (stored \(hex(storedCRC)), computed \(hex(computedCRC)))")
         }
         // The trailer stores the length modulo 2³².
         guard storedLength == UInt32(truncatingIfNeeded: memberLength) else {
-            throw GzipDecodeFailure(
+            throw DecodeFailure(
                 "the length check of gzip member \(member) failed (the trailer records \(storedLength) bytes mod 2³², "
                     + "\(memberLength) were inflated)")
         }
     }
 
-    private func truncated(_ place: String) -> GzipDecodeFailure {
-        GzipDecodeFailure("the gzip data is truncated: it ends \(place)")
+    private func truncated(_ place: String) -> DecodeFailure {
+        DecodeFailure("the gzip data is truncated: it ends \(place)")
     }
 
     private func hex(_ value: UInt32) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 8 - digits.count) + digits
     }
-}
-
-/// Why a gzip stream could not be decompressed, as a phrase for ``CorpusError``.
-struct GzipDecodeFailure: Error {
-    var reason: String
-
-    init(_ reason: String) { self.reason = reason }
 }

@@ -1,8 +1,9 @@
 /// One opened input as the decompressing thread walks it: its members in order and their bytes.
 ///
-/// gzip — the usual compression of corpora — is recognised from its magic bytes and inflated by
-/// ISA-L (``GzipDecoder``), which also checks every member's CRC-32 and length. Everything else,
-/// and whatever a gzip stream contains besides plain data (a tar archive), is read by libarchive.
+/// gzip and zstd — the usual compressions of corpora — are recognised from their magic bytes
+/// and decompressed by ISA-L (``GzipDecoder``, which also checks every member's CRC-32 and
+/// length) and libzstd (``ZstdDecoder``). Everything else, and whatever such a stream holds
+/// besides plain data (a tar archive), is read by libarchive.
 protocol MemberStream: AnyObject {
     /// Advances to the next member; `nil` after the last.
     func nextMember() throws(InputFailure) -> ArchiveHandle.Entry?
@@ -25,7 +26,7 @@ struct InputFailure: Error {
 }
 
 enum MemberStreams {
-    /// How much of a gzip stream's decompressed start libarchive is shown to tell plain data from
+    /// How much of a decompressed stream's start libarchive is shown to tell plain data from
     /// an archive (a tar header is 512 bytes).
     static let detectionBytes = 64 << 10
 
@@ -36,12 +37,15 @@ enum MemberStreams {
         let magic: [UInt8]
         do {
             source = try ByteSource(input)
-            magic = try source.peek(2)
+            magic = try source.peek(4)
         } catch {
             throw .unreadableInput(path: input.description, reason: error.message)
         }
-        if magic == [0x1F, 0x8B] {
-            return try openGzip(input, source: source, blockSize: blockSize)
+        if magic.starts(with: [0x1F, 0x8B]) {
+            return try openDecoded(input, GzipDecoder(source: source, inputBlockSize: blockSize), blockSize: blockSize)
+        }
+        if magic == [0x28, 0xB5, 0x2F, 0xFD] {
+            return try openDecoded(input, ZstdDecoder(source: source, inputBlockSize: blockSize), blockSize: blockSize)
         }
         let archive = ArchiveHandle()
         do throws(ArchiveFailure) {
@@ -61,15 +65,14 @@ enum MemberStreams {
         } catch {
             throw .unreadableInput(path: input.description, reason: error.message)
         }
-        return ArchiveMemberStream(archive: archive, gzip: nil)
+        return ArchiveMemberStream(archive: archive, decoder: nil)
     }
 
-    private static func openGzip(_ input: CorpusInput, source: ByteSource, blockSize: Int) throws(CorpusError) -> any MemberStream {
-        let decoder = GzipDecoder(source: source, inputBlockSize: blockSize)
+    private static func openDecoded(_ input: CorpusInput, _ decoder: any StreamDecoder, blockSize: Int) throws(CorpusError) -> any MemberStream {
         let prefix: [UInt8]
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: detectionBytes, alignment: 16)
         defer { scratch.deallocate() }
-        do throws(GzipDecodeFailure) {
+        do throws(DecodeFailure) {
             let count = try decoder.read(into: scratch)
             prefix = Array(scratch[0..<count])
         } catch {
@@ -79,9 +82,9 @@ enum MemberStreams {
         }
         let detected = prefix.withUnsafeBytes { ArchiveHandle.detect(prefix: $0) }
         if prefix.isEmpty || (detected?.format == "raw" && detected?.filters == []) {
-            return GzipMemberStream(decoder: decoder, prefix: prefix)
+            return DecodedMemberStream(decoder: decoder, prefix: prefix)
         }
-        // An archive (or another compression) inside the gzip stream: libarchive reads the
+        // An archive (or another compression) inside the stream: libarchive reads the
         // inflated bytes, starting again with the ones used for detection.
         var replayed = 0
         let archive = ArchiveHandle()
@@ -93,7 +96,7 @@ enum MemberStreams {
                     replayed += count
                     return count
                 }
-                do throws(GzipDecodeFailure) {
+                do throws(DecodeFailure) {
                     return try decoder.read(into: buffer)
                 } catch {
                     throw ArchiveFailure(message: error.reason, errno: 0)
@@ -104,18 +107,19 @@ enum MemberStreams {
                 path: input.description, member: nil, uncompressedOffset: 0,
                 compressedOffset: decoder.compressedBytesConsumed, reason: error.message)
         }
-        return ArchiveMemberStream(archive: archive, gzip: decoder)
+        return ArchiveMemberStream(archive: archive, decoder: decoder)
     }
 }
 
-/// A plain gzip file (one or more members): a single member, inflated by ISA-L without libarchive.
-final class GzipMemberStream: MemberStream {
-    private let decoder: GzipDecoder
+/// A plain gzip or zstd file (one or more members or frames): a single member, decompressed
+/// without libarchive.
+final class DecodedMemberStream: MemberStream {
+    private let decoder: any StreamDecoder
     private var prefix: [UInt8]
     private var replayed = 0
     private var started = false
 
-    init(decoder: GzipDecoder, prefix: [UInt8]) {
+    init(decoder: any StreamDecoder, prefix: [UInt8]) {
         self.decoder = decoder
         self.prefix = prefix
     }
@@ -142,24 +146,24 @@ final class GzipMemberStream: MemberStream {
     }
 
     var compressedBytesRead: Int64 { decoder.compressedBytesConsumed }
-    var compressionFilters: [String] { ["gzip"] }
+    var compressionFilters: [String] { [decoder.compressionName] }
     var formatName: String { "raw" }
 
     func finish() throws(InputFailure) -> Int {
         try drain(decoder)
-        return decoder.membersVerified
+        return decoder.checksumsVerified
     }
 }
 
-/// An input libarchive reads: any format but plain gzip, read from the file or the pipe, or from
-/// ISA-L's output for an archive inside gzip.
+/// An input libarchive reads: any format but plain gzip or zstd, read from the file or the
+/// pipe, or from a ``StreamDecoder``'s output for an archive inside gzip or zstd.
 final class ArchiveMemberStream: MemberStream {
     private let archive: ArchiveHandle
-    private let gzip: GzipDecoder?
+    private let decoder: (any StreamDecoder)?
 
-    init(archive: ArchiveHandle, gzip: GzipDecoder?) {
+    init(archive: ArchiveHandle, decoder: (any StreamDecoder)?) {
         self.archive = archive
-        self.gzip = gzip
+        self.decoder = decoder
     }
 
     func nextMember() throws(InputFailure) -> ArchiveHandle.Entry? {
@@ -178,20 +182,20 @@ final class ArchiveMemberStream: MemberStream {
         }
     }
 
-    var compressedBytesRead: Int64 { gzip?.compressedBytesConsumed ?? archive.compressedBytesRead }
-    var compressionFilters: [String] { (gzip == nil ? [] : ["gzip"]) + archive.compressionFilters }
+    var compressedBytesRead: Int64 { decoder?.compressedBytesConsumed ?? archive.compressedBytesRead }
+    var compressionFilters: [String] { (decoder.map { [$0.compressionName] } ?? []) + archive.compressionFilters }
     var formatName: String { archive.formatName }
 
     func finish() throws(InputFailure) -> Int {
-        guard let gzip else { return 0 }
+        guard let decoder else { return 0 }
         // libarchive stops at the archive's end marker; the gzip trailer (and padding) follow.
-        try drain(gzip)
-        return gzip.membersVerified
+        try drain(decoder)
+        return decoder.checksumsVerified
     }
 }
 
-/// Inflates and discards what is left of a gzip stream, so that its trailers are checked.
-private func drain(_ decoder: GzipDecoder) throws(InputFailure) {
+/// Decompresses and discards what is left of a stream, so that its checksums are checked.
+private func drain(_ decoder: any StreamDecoder) throws(InputFailure) {
     guard !decoder.isFinished else { return }
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
     defer { scratch.deallocate() }
