@@ -13,6 +13,7 @@ import PackageDescription
 //       │          │                 │
 //   CArchive   CICUShim          COpenBLAS
 //   CDeflate                     CKernels
+//   CIsal, CZstd
 //
 // C is isolated in the C* targets; each Swift module imports its C target in one file.
 let package = Package(
@@ -37,11 +38,23 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
-        // libdeflate's CRC-32 checks every gzip stream and fingerprints every corpus read.
+        // libdeflate's CRC-32 fingerprints every corpus read (ISA-L checks the gzip data itself).
         .systemLibrary(
             name: "CDeflate",
             pkgConfig: "libdeflate",
             providers: [.apt(["libdeflate-dev"])]
+        ),
+        // ISA-L inflates gzip (the usual corpus compression) several times faster than zlib.
+        .systemLibrary(
+            name: "CIsal",
+            pkgConfig: "libisal",
+            providers: [.apt(["libisal-dev"])]
+        ),
+        // zstd read directly rather than through libarchive, which copies every decompressed byte.
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
         ),
         .systemLibrary(
             name: "COpenBLAS",
@@ -60,7 +73,7 @@ let package = Package(
         ),
 
         // Swift modules.
-        .target(name: "Corpus", dependencies: ["CArchive", "CDeflate", "Tokenization"]),
+        .target(name: "Corpus", dependencies: ["CArchive", "CDeflate", "CIsal", "CZstd", "Tokenization"]),
         .target(name: "Tokenization", dependencies: ["CICUShim"]),
         .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "Batching", dependencies: ["Corpus", "Tokenization"]),

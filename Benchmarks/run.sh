@@ -56,6 +56,7 @@ need /usr/bin/time time
 need gzip gzip
 need zstd zstd
 need pigz pigz
+need igzip isal
 need python3 python3
 need cc gcc
 need pkg-config pkg-config
@@ -93,7 +94,7 @@ elif ! command -v swift >/dev/null 2>&1; then
 else
   note "building vae-pipeline (release) …"
   mkdir -p "$BENCH/data"
-  # The Debian packages vae-pipeline links against (libarchive, libdeflate, ICU, OpenBLAS).
+  # The Debian packages vae-pipeline links against (libarchive, libdeflate, ISA-L, ICU, OpenBLAS).
   bash "$ROOT/scripts/setup.sh"
   if swift build -c release --product vae-pipeline --scratch-path "$ROOT/.build-release" \
        >"$BENCH/data/build.log" 2>&1; then

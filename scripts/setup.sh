@@ -5,7 +5,7 @@
 #   bash scripts/setup.sh tests    also the compressors and python3 the tests generate data with
 set -euo pipefail
 
-required=(libarchive-dev libdeflate-dev libicu-dev libopenblas-dev pkg-config)
+required=(libarchive-dev libdeflate-dev libisal-dev libzstd-dev libicu-dev libopenblas-dev pkg-config)
 if [ "${1:-}" = "tests" ]; then
   required+=(gzip bzip2 xz-utils zstd lz4 python3)
 fi

@@ -272,6 +272,7 @@ def suite_read(ctx: Context) -> list[Task]:
                               amount=amount, capture=True, check=inspect_check(meta)))
         if comp == "gz":
             tasks.append(Task("read", work, "zcat", ["zcat", f], amount=amount))
+            tasks.append(Task("read", work, "igzip -dc", ["igzip", "-dc", f], amount=amount))
             tasks.append(Task("read", work, "pigz -dc", ["pigz", "-dc", f], role="info", amount=amount))
         else:
             tasks.append(Task("read", work, "zstd -dc", ["zstd", "-dc", f], amount=amount))
@@ -622,7 +623,7 @@ def machine_info(vae: str | None = None) -> dict:
 def peer_versions(ctx: Context) -> dict:
     out = {}
     for tool, cmd in (("gzip", ["gzip", "--version"]), ("zstd", ["zstd", "--version"]),
-                      ("pigz", ["pigz", "--version"])):
+                      ("pigz", ["pigz", "--version"]), ("igzip", ["igzip", "--version"])):
         try:
             r = subprocess.run(cmd, capture_output=True, text=True)
             first = (r.stdout or r.stderr).splitlines()[0]

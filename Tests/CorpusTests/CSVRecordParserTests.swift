@@ -132,4 +132,29 @@ import Testing
         #expect(small.records[0] == "What is \"item\" number 0, really?\nSecond line")
         #expect(small.chunks.count > 20)
     }
+
+    /// Quoted fields ending a row (the closing quote then a line feed), a delimiter, a doubled
+    /// quote or CRLF, with row lengths varied so chunk boundaries fall at every position.
+    @Test(arguments: ["\n", "\r\n"])
+    func quotedFieldsEndingRowsAreTheSameWhateverTheChunkBoundaries(lineEnd: String) async throws {
+        var rows = ["id,question1,question2"]
+        for index in 0..<4000 {
+            let padding = String(repeating: "x", count: index % 23)
+            let second = index % 5 == 0 ? "say \"\"hi\"\" \(index)" : "q\(padding)\(index)"
+            rows.append("\(index),\"first, \(padding)\(index % 41 == 0 ? "\nmore" : "")\",\"\(second)\"")
+        }
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("q.csv", rows.joined(separator: lineEnd) + lineEnd)
+        let columns: (inout ReaderOptions) -> Void = { $0.columns = [.name("question1"), .name("question2")] }
+        let large = try await readAll([path], columns)
+        #expect(large.records.count == 8000)
+        #expect(large.records[1] == "say \"hi\" 0")
+        #expect(large.records[3] == "qx1")
+        for chunkBytes in [4096, 4099, 4111] {
+            let small = try await readAll([path]) { $0.chunkBytes = chunkBytes; columns(&$0) }
+            #expect(small.records == large.records)
+            #expect(small.locations == large.locations)
+            #expect(small.report.skipped == 0)
+        }
+    }
 }

@@ -13,6 +13,8 @@ import Glibc
 final class ArchiveHandle {
     private let archive: OpaquePointer
     private var isOpen = false
+    /// The supplier of the bytes when they come from a closure (kept alive while open).
+    private var callbackReader: CallbackReader?
 
     /// Which member is current, as libarchive reports it.
     struct Entry {
@@ -60,11 +62,35 @@ final class ArchiveHandle {
         isOpen = true
     }
 
-    /// Opens an already open file descriptor, for standard input.
-    func open(fileDescriptor: Int32, blockSize: Int) throws(ArchiveFailure) {
-        let status = archive_read_open_fd(archive, fileDescriptor, blockSize)
+    /// Opens a stream whose bytes a closure supplies: a pipe whose first bytes were already read
+    /// to detect gzip, or the output of ISA-L's inflate (a `.tar.gz`). `read` fills the buffer
+    /// it is given and returns the count, 0 at the end.
+    func open(blockSize: Int, read: @escaping (UnsafeMutableRawBufferPointer) throws(ArchiveFailure) -> Int) throws(ArchiveFailure) {
+        let reader = CallbackReader(blockSize: blockSize, read: read)
+        callbackReader = reader
+        let status = archive_read_open(archive, Unmanaged.passUnretained(reader).toOpaque(), nil, { _, client, buffer in
+            let reader = Unmanaged<CallbackReader>.fromOpaque(client!).takeUnretainedValue()
+            do throws(ArchiveFailure) {
+                let count = try reader.read(reader.buffer)
+                buffer?.pointee = UnsafeRawPointer(reader.buffer.baseAddress)
+                return count
+            } catch {
+                reader.failure = error
+                return -1
+            }
+        }, nil)
         try check(status)
         isOpen = true
+    }
+
+    /// The container format and compression filters libarchive sees in `prefix`, the first bytes
+    /// of a stream (`nil` when it cannot tell).
+    static func detect(prefix: UnsafeRawBufferPointer) -> (format: String, filters: [String])? {
+        let handle = ArchiveHandle()
+        guard archive_read_open_memory(handle.archive, prefix.baseAddress, prefix.count) == ARCHIVE_OK else { return nil }
+        handle.isOpen = true
+        guard (try? handle.nextEntry()) != nil else { return nil }
+        return (handle.formatName, handle.compressionFilters)
     }
 
     /// Advances to the next member; `nil` at the end of the archive.
@@ -128,12 +154,28 @@ final class ArchiveHandle {
 
     private func check(_ status: Int32) throws(ArchiveFailure) {
         guard status != ARCHIVE_OK else { return }
+        // A failure of the closure supplying the bytes explains itself better than libarchive can.
+        if let failure = callbackReader?.failure { throw failure }
         let message = archive_error_string(archive).map { String(cString: $0) } ?? "unknown libarchive error (status \(status))"
         throw ArchiveFailure(message: message, errno: archive_errno(archive))
     }
 
     /// The version line of the linked libarchive and its compression libraries.
     static var versionDetails: String { String(cString: archive_version_details()) }
+}
+
+/// The buffer and closure behind ``ArchiveHandle/open(blockSize:read:)``.
+private final class CallbackReader {
+    let buffer: UnsafeMutableRawBufferPointer
+    let read: (UnsafeMutableRawBufferPointer) throws(ArchiveFailure) -> Int
+    var failure: ArchiveFailure?
+
+    init(blockSize: Int, read: @escaping (UnsafeMutableRawBufferPointer) throws(ArchiveFailure) -> Int) {
+        buffer = .allocate(byteCount: blockSize, alignment: 64)
+        self.read = read
+    }
+
+    deinit { buffer.deallocate() }
 }
 
 /// A failure reported by libarchive, before Corpus adds the file, member and offset.

@@ -62,7 +62,6 @@ public struct EmbeddingLoader: Sendable {
         let scanner = EmbeddingScanner(table: table, options: options, path: input.description)
         var report = EmbeddingReport(path: input.description)
         var memberInfo: MemberInfo?
-        var gzipCheck: GzipIntegrityCheck?
         while let event = await channel.receive() {
             switch event {
             case let .memberStarted(info):
@@ -74,22 +73,17 @@ public struct EmbeddingLoader: Sendable {
                 report.member = info.name
                 report.compression = info.compression
                 report.container = info.container
-                gzipCheck = GzipIntegrityCheck(for: info)
             case let .bytes(chunk):
                 try Task.checkCancellation()
                 report.bytesRead += Int64(chunk.count)
                 report.compressedBytesRead = chunk.totalCompressedOffset
-                gzipCheck?.update(chunk.bytes)
                 try scanner.consume(chunk.bytes)
                 pool.recycle(chunk.storage)
                 progress(report.compressedBytesRead)
-            case let .memberEnded(trailer):
+            case .memberEnded:
                 try scanner.finish()
-                if let check = gzipCheck,
-                   case let .unverifiable(warning) = try check.verify(
-                       against: trailer, path: input.description, member: nil, compressedOffset: report.compressedBytesRead) {
-                    report.warnings.append(warning)
-                }
+            case .checksumsVerified:
+                break
             case let .failed(error):
                 throw error
             }

@@ -5,9 +5,11 @@ import Foundation
 enum ByteStreamEvent: Sendable {
     case memberStarted(MemberInfo)
     case bytes(ByteChunk)
-    /// The member ended; for a plain gzip file, the trailer to check the data against
-    /// (libarchive's gzip reader does not check it).
-    case memberEnded(gzipTrailer: GzipTrailer?)
+    /// The member ended.
+    case memberEnded
+    /// The input's gzip stream was read to its end and every member's CRC-32 and length matched
+    /// (sent after the input's last member, which it names).
+    case checksumsVerified(MemberInfo, gzipMembers: Int)
     case failed(CorpusError)
 }
 
@@ -47,7 +49,7 @@ public struct MemberInfo: Sendable, Hashable {
     public var input: String
     /// The member's path in an archive; `nil` for a plain or compressed single file.
     public var name: String?
-    /// Compression filters libarchive detected, outermost first (`["gzip"]`, `[]` for plain).
+    /// Compression detected from the bytes, outermost first (`["gzip"]`, `[]` for plain).
     public var compression: [String]
     /// The container format libarchive detected: "raw" for a single stream, "ZIP 2.0 …", "GNU tar format", …
     public var container: String

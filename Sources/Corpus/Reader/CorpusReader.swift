@@ -3,7 +3,7 @@ import Foundation
 /// Reads one or more corpus inputs — plain, compressed or archived, detected from the bytes —
 /// as an `AsyncSequence` of ``RecordChunk``s, in bounded memory.
 ///
-/// A dedicated thread decompresses (libarchive) into a bounded channel of byte chunks while
+/// A dedicated thread decompresses (ISA-L for gzip, libarchive for the rest) into a bounded channel of byte chunks while
 /// the consuming task parses each chunk into records, so decompression and parsing run on two
 /// cores. Memory is bounded by `chunksInFlight × chunkBytes` plus one pending record of at most
 /// `maxRecordBytes`, whatever the size of the corpus.
@@ -57,8 +57,6 @@ public struct CorpusReader: AsyncSequence, Sendable {
         private var lifetime: ChannelLifetime?
         private var parser: (any RecordParser)?
         private var member: MemberInfo?
-        /// The running CRC-32 and length of a gzip file, checked at its end.
-        private var gzipCheck: GzipIntegrityCheck?
         private var progress = ReadProgress()
         private var pendingError: CorpusError?
         private var isDone = false
@@ -97,7 +95,6 @@ public struct CorpusReader: AsyncSequence, Sendable {
                 case let .memberStarted(info):
                     member = info
                     parser = makeParser(for: info)
-                    gzipCheck = GzipIntegrityCheck(for: info)
                     // Every earlier member's records were delivered at its end (.memberEnded), so
                     // the builder is empty here and each chunk holds one member's records.
                     builder = RecordChunkBuilder(member: info, firstRecordIndex: report.records, invalidUTF8: options.invalidUTF8)
@@ -106,7 +103,6 @@ public struct CorpusReader: AsyncSequence, Sendable {
                     progress.uncompressedBytes += Int64(chunk.count)
                     progress.compressedBytes = chunk.totalCompressedOffset
                     builder.reserve(forInputBytes: chunk.count)
-                    gzipCheck?.update(chunk.bytes)
                     do {
                         try parser?.parse(chunk.bytes, into: &builder)
                     } catch {
@@ -114,15 +110,18 @@ public struct CorpusReader: AsyncSequence, Sendable {
                     }
                     lifetime?.pool.recycle(chunk.storage)
                     return try deliver(builder)
-                case let .memberEnded(trailer):
+                case .memberEnded:
                     do {
                         try parser?.finish(into: &builder)
-                        try checkGzip(against: trailer, into: &builder)
                     } catch {
                         return try fail(with: error, after: builder)
                     }
                     parser = nil
                     if builder.hasContent { return try deliver(builder) }
+                case let .checksumsVerified(info, _):
+                    // Delivered at once, so that the next member starts with an empty builder.
+                    builder.record(.checksumVerified(info))
+                    return try deliver(builder)
                 case let .failed(error):
                     // Records completed before the failure were delivered; a partial one is dropped.
                     return try fail(with: error, after: builder)
@@ -140,17 +139,6 @@ public struct CorpusReader: AsyncSequence, Sendable {
             }.start(into: channel, pool: pool)
             lifetime = ChannelLifetime(channel: channel, pool: pool)
             return channel
-        }
-
-        /// Checks a gzip file against its trailer at its end (see ``GzipIntegrityCheck``).
-        private mutating func checkGzip(against trailer: GzipTrailer?, into builder: inout RecordChunkBuilder) throws(CorpusError) {
-            defer { gzipCheck = nil }
-            guard let check = gzipCheck, let member else { return }
-            if trailer == nil && member.input == CorpusInput.standardInput.description { return }
-            switch try check.verify(against: trailer, path: member.input, member: member.name, compressedOffset: progress.compressedBytes) {
-            case .verified: builder.record(.checksumVerified(member))
-            case let .unverifiable(warning): builder.record(.warning(warning))
-            }
         }
 
         private func makeParser(for info: MemberInfo) -> any RecordParser {

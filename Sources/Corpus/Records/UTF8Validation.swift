@@ -5,15 +5,33 @@ enum UTF8Validation {
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let count = bytes.count
+        // The common all-ASCII record: sixteen bytes per step, then the last eight bytes
+        // (overlapping what was checked) instead of a byte loop over the rest.
+        if count >= 8 {
+            let high: UInt64 = 0x8080_8080_8080_8080
+            var offset = 0
+            var seen: UInt64 = 0
+            while offset + 16 <= count {
+                seen |= UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+                    | UnsafeRawPointer(base + offset + 8).loadUnaligned(as: UInt64.self)
+                offset += 16
+            }
+            if offset + 8 <= count { seen |= UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self) }
+            seen |= UnsafeRawPointer(base + count - 8).loadUnaligned(as: UInt64.self)
+            if seen & high == 0 { return true }
+        }
         var index = 0
         while index < count {
-            // Eight ASCII bytes at a time: no byte has its high bit set.
+            // Eight ASCII bytes at a time: no byte has its high bit set; otherwise skip straight
+            // to the first byte that has it.
             if index + 8 <= count {
                 let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 == 0 {
+                let highBits = word & 0x8080_8080_8080_8080
+                if highBits == 0 {
                     index += 8
                     continue
                 }
+                index += highBits.trailingZeroBitCount >> 3
             }
             let lead = base[index]
             if lead < 0x80 {

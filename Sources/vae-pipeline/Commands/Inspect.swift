@@ -33,25 +33,27 @@ extension VAEPipeline {
         func run() async throws {
             let started = ContinuousClock.now
             let reader = try corpus.makeReader()
-            var statistics = RecordLengthStatistics()
+            let measured = OverlappedLengthStatistics()
             var sampler = ReservoirSampler(capacity: samples, seed: 0x5EED)
             var progressLine = ProgressLine()
             var iterator = reader.makeAsyncIterator()
             var records = 0
             do {
                 while let chunk = try await iterator.next() {
-                    statistics.add(chunk)
+                    await measured.add(chunk)
                     sampler.add(chunk)
                     records += chunk.count
                     progressLine.update(chunk.progress, records: records)
                     if limit > 0 && records >= limit { break }
                 }
             } catch {
+                let statistics = await measured.finish()
                 progressLine.finish()
                 // Say what was read before the failure, then the failure itself.
                 if !json { printSummary(iterator.report, statistics, sampler, elapsed: started.duration(to: .now)) }
                 throw error
             }
+            let statistics = await measured.finish()
             progressLine.finish()
             let elapsed = started.duration(to: .now)
             if json {
