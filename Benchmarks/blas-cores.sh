@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Is the OpenBLAS kernel choice right on this CPU? Times `model-benchmark gemm-peak` (sgemm 512³ on
-# 2 threads) with the core type vae-pipeline chooses by itself ("auto") and with every core type
+# 2 threads unless --threads) with the core type vae-pipeline chooses by itself ("auto") and with every core type
 # this CPU can run, alternated round by round so that machine drift hits all alike, and writes
 # the medians and auto ÷ best to Benchmarks/results/blas-cores.md. Goal: auto within 10 % of best.
 #
-#   Benchmarks/blas-cores.sh [--rounds N] [--seconds S] [--no-build]
+#   Benchmarks/blas-cores.sh [--rounds N] [--seconds S] [--threads T] [--no-build]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rounds=3 seconds=2 build=1
+rounds=3 seconds=2 build=1 threads=2
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift ;;
     --seconds) seconds="$2"; shift ;;
+    --threads) threads="$2"; shift ;;
     --no-build) build=0 ;;
-    *) echo "usage: $0 [--rounds N] [--seconds S] [--no-build]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--rounds N] [--seconds S] [--threads T] [--no-build]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -36,16 +37,16 @@ for r in $(seq "$rounds"); do
   for core in auto misguess "${cores[@]}"; do
     # misguess: OpenBLAS made to guess Prescott, as an old build does on a CPU newer than itself.
     if [ "$core" = misguess ]; then
-      OPENBLAS_CORETYPE=Prescott "$bin/model-benchmark" gemm-peak --seconds "$seconds" --threads 2 --json >"$out/$core.$r.json"
+      OPENBLAS_CORETYPE=Prescott "$bin/model-benchmark" gemm-peak --seconds "$seconds" --threads "$threads" --json >"$out/$core.$r.json"
     else
-      VAE_PIPELINE_BLAS_CORE="$core" "$bin/model-benchmark" gemm-peak --seconds "$seconds" --threads 2 --json >"$out/$core.$r.json"
+      VAE_PIPELINE_BLAS_CORE="$core" "$bin/model-benchmark" gemm-peak --seconds "$seconds" --threads "$threads" --json >"$out/$core.$r.json"
     fi
     echo "round $r $core: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%.1f GFLOP/s (%s)" % (d["gflops"], d["blas_core"]))' "$out/$core.$r.json")"
   done
 done
-python3 - "$out" "$rounds" "$bin/vae-pipeline" "${cores[@]}" <<'PY'
+python3 - "$out" "$rounds" "$bin/vae-pipeline" "$threads" "${cores[@]}" <<'PY'
 import json, os, statistics, subprocess, sys, datetime
-out, rounds, vae, cores = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+out, rounds, vae, threads, cores = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5:]
 def med(core):
     return statistics.median(json.load(open(f"{out}/{core}.{r}.json"))["gflops"] for r in range(1, rounds + 1))
 auto_core = json.load(open(f"{out}/auto.1.json"))["blas_core"]
@@ -58,7 +59,7 @@ lines = ["# OpenBLAS kernel choice: gemm-peak per core type", "",
          f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}, "
          f"1-minute load at end {os.getloadavg()[0]:.2f} (above 2 on 2 cores: other work competed)",
          *[f"- {l}" for l in version],
-         f"- command: `Benchmarks/blas-cores.sh --rounds {rounds}` (sgemm 512³, 2 threads, medians of {rounds} alternated rounds)", "",
+         f"- command: `Benchmarks/blas-cores.sh --rounds {rounds} --threads {threads}` (sgemm 512³, {threads} thread(s), medians of {rounds} alternated rounds)", "",
          "| core type | GFLOP/s |", "|---|---|",
          f"| **auto** (runs {auto_core}) | **{auto:.1f}** |",
          f"| auto when OpenBLAS guesses Prescott (`OPENBLAS_CORETYPE=Prescott`; runs {misguess_core}) | {misguess:.1f} |",
