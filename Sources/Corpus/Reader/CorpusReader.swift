@@ -131,7 +131,9 @@ public struct CorpusReader: AsyncSequence, Sendable {
                     builder.record(.checksumVerified(info))
                     return try deliver(builder)
                 case let .warning(text):
+                    // Delivered at once, like a verified checksum: a member may start next.
                     builder.record(.warning(text))
+                    return try deliver(builder)
                 case let .failed(error):
                     // Records completed before the failure were delivered; a partial one is dropped.
                     return try fail(with: error, after: builder)
