@@ -15,6 +15,9 @@ public enum CorpusError: LocalizedError, Sendable, Equatable {
     case unknownColumn(name: String, path: String, member: String?, header: [String])
     /// A requested CSV column index is beyond a row's fields (no header to check against).
     case columnOutOfRange(index: Int, fieldCount: Int, location: RecordLocation)
+    /// A CSV/TSV header row is longer than `--max-record-bytes`; skipping it would make the
+    /// first data row the header.
+    case headerTooLarge(location: RecordLocation, limit: Int)
     /// No member of any input matched the `--member` patterns.
     case noMatchingMembers(patterns: [String])
     /// The options contradict each other or are malformed.
@@ -36,6 +39,8 @@ public enum CorpusError: LocalizedError, Sendable, Equatable {
             return "Column '\(name)' is not in the header of \(place); the header has: \(header.map { "'\($0)'" }.joined(separator: ", "))."
         case let .columnOutOfRange(index, fieldCount, location):
             return "\(location): column \(index) was requested, but the row has only \(fieldCount) fields (columns count from 0)."
+        case let .headerTooLarge(location, limit):
+            return "\(location): the header row is longer than \(limit) bytes; a header is never skipped, so raise --max-record-bytes above its length (or use --no-header and choose columns by index)."
         case let .noMatchingMembers(patterns):
             return "No archive member matched \(patterns.map { "'\($0)'" }.joined(separator: " or "))."
         case let .invalidOptions(message):

@@ -24,15 +24,30 @@ final class ArchiveHandle {
         var isRegularFile: Bool
         /// The member's size when the container records it (tar, zip), else `nil`.
         var declaredSize: Int64?
+        /// What libarchive warned about while reading the member's header (it read it anyway).
+        var warning: String? = nil
     }
 
-    init() {
+    /// Which container formats to recognise.
+    enum Formats {
+        /// Every archive format Corpus reads, and `raw` for everything else.
+        case archives
+        /// Only `raw`: the stream (after any compression) is one member whatever it holds — for
+        /// text whose start merely looks like an archive, and for a compressed archive member.
+        case rawOnly
+    }
+
+    init(formats: Formats = .archives) {
         guard let handle = archive_read_new() else {
             // libarchive returns NULL only when malloc fails.
             fatalError("libarchive could not allocate a reader (out of memory).")
         }
         archive = handle
         archive_read_support_filter_all(archive)
+        if formats == .rawOnly {
+            archive_read_support_format_raw(archive)
+            return
+        }
         // Not format_all: its mtree reader bids on plain text and claims small CSV files
         // ("a,b,c" parses as an mtree entry). These formats are recognised by magic bytes.
         archive_read_support_format_tar(archive)
@@ -100,6 +115,9 @@ final class ArchiveHandle {
         if status == ARCHIVE_EOF { return nil }
         if status != ARCHIVE_OK && status != ARCHIVE_WARN { try check(status) }
         guard let entry else { return nil }
+        // A warning on a header (a name that cannot be converted, a damaged but readable header)
+        // is passed on for the report rather than dropped.
+        let warning = status == ARCHIVE_WARN ? archive_error_string(archive).map { String(cString: $0) } ?? "libarchive warned about the member's header" : nil
         let format = formatName
         let pathname: String?
         if format == "raw" {
@@ -113,7 +131,7 @@ final class ArchiveHandle {
         // The raw format reports no file type; its single member is the stream itself.
         let isRegular = format == "raw" || fileType == regularFileType || fileType == 0
         let size: Int64? = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : nil
-        return Entry(pathname: pathname, isRegularFile: isRegular, declaredSize: size)
+        return Entry(pathname: pathname, isRegularFile: isRegular, declaredSize: size, warning: warning)
     }
 
     /// Reads decompressed bytes of the current member into `buffer`; 0 at the member's end.
@@ -122,7 +140,8 @@ final class ArchiveHandle {
             let count = archive_read_data(archive, buffer.baseAddress, buffer.count)
             if count >= 0 { return count }
             if Int32(count) == ARCHIVE_RETRY { continue }
-            if Int32(count) == ARCHIVE_WARN { return 0 }
+            // A warning while reading data (a zip member's CRC-32 does not match, …) means the
+            // bytes are wrong or incomplete: never treat it as the member's end.
             try check(Int32(count))
         }
     }

@@ -82,7 +82,8 @@ public struct EmbeddingLoader: Sendable {
                 progress(report.compressedBytesRead)
             case .memberEnded:
                 try scanner.finish()
-            case .checksumsVerified:
+            case .checksumsVerified, .warning:
+                // An empty input or member is refused by the scanner (no rows).
                 break
             case let .failed(error):
                 throw error

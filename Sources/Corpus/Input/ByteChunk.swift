@@ -10,6 +10,9 @@ enum ByteStreamEvent: Sendable {
     /// The input's gzip stream was read to its end and every member's CRC-32 and length matched
     /// (sent after the input's last member, which it names).
     case checksumsVerified(MemberInfo, gzipMembers: Int)
+    /// Something about the input the user should know that is not a failure (an empty input,
+    /// a header libarchive warned about), as a full sentence.
+    case warning(String)
     case failed(CorpusError)
 }
 
@@ -22,6 +25,9 @@ struct ByteChunk: @unchecked Sendable {
     let compressedOffset: Int64
     /// Bytes of all inputs read so far, compressed (what progress and ETA count).
     let totalCompressedOffset: Int64
+    /// Whether a NUL byte is among the bytes (looked for once per chunk, on the producer's
+    /// thread, so that the parser checks records for NUL only in members that have one).
+    var containsNUL = false
 
     var bytes: UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: storage.pointer, count: count)
@@ -55,13 +61,17 @@ public struct MemberInfo: Sendable, Hashable {
     public var container: String
     /// The record format used for this member (after `auto` detection).
     public var format: RecordFormat
+    /// The text encoding its byte-order mark announced ("UTF-16LE", …), transcoded to UTF-8;
+    /// `nil` for UTF-8.
+    public var encoding: String?
 
-    public init(input: String, name: String?, compression: [String], container: String, format: RecordFormat) {
+    public init(input: String, name: String?, compression: [String], container: String, format: RecordFormat, encoding: String? = nil) {
         self.input = input
         self.name = name
         self.compression = compression
         self.container = container
         self.format = format
+        self.encoding = encoding
     }
 }
 

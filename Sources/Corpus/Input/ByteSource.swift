@@ -8,6 +8,15 @@ import Glibc
 final class ByteSource {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
+    /// The supplier of the bytes when they come from another reader (an archive member), not a
+    /// file descriptor.
+    private let supplier: ((UnsafeMutableRawBufferPointer) throws(ByteSourceFailure) -> Int)?
+    /// Bytes handed out while recording (see ``startRecording()``), to be handed out again.
+    private var recorded: [UInt8] = []
+    private var isRecording = false
+    private var recordingOverflowed = false
+    /// How much may be recorded: what libarchive reads before it names the first member.
+    private static let recordingLimit = 64 << 20
     /// Bytes read ahead by ``peek(_:)`` and not yet handed out.
     private var pending: [UInt8] = []
     private var pendingStart = 0
@@ -28,8 +37,43 @@ final class ByteSource {
             descriptor = 0
             ownsDescriptor = false
         }
+        supplier = nil
         var status = stat()
         isRegularFile = fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// Bytes supplied by `read`, e.g. an archive member's, to be decompressed by a ``StreamDecoder``.
+    init(reading read: @escaping (UnsafeMutableRawBufferPointer) throws(ByteSourceFailure) -> Int) {
+        descriptor = -1
+        ownsDescriptor = false
+        supplier = read
+        isRegularFile = false
+    }
+
+    /// From now on keeps every byte handed out, so that ``rewind()`` can hand them out again: a
+    /// pipe's start that libarchive misjudged (a text beginning with NUL bytes taken for a tar
+    /// archive) is read again as plain data.
+    func startRecording() {
+        recorded = []
+        isRecording = true
+        recordingOverflowed = false
+    }
+
+    /// Stops keeping bytes and drops those kept.
+    func stopRecording() {
+        recorded = []
+        isRecording = false
+    }
+
+    /// Hands out again everything read since ``startRecording()``; `false` when too much was read
+    /// to keep.
+    func rewind() -> Bool {
+        guard isRecording, !recordingOverflowed else { return false }
+        pending = recorded + pending[pendingStart...]
+        pendingStart = 0
+        bytesRead -= Int64(recorded.count)
+        stopRecording()
+        return true
     }
 
     deinit {
@@ -62,14 +106,27 @@ final class ByteSource {
                 pendingStart = 0
             }
             bytesRead += Int64(count)
+            if isRecording { record(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) }
             return count
         }
         let count = try readDescriptor(into: buffer)
         bytesRead += Int64(count)
+        if isRecording { record(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) }
         return count
     }
 
+    private func record(_ bytes: UnsafeRawBufferPointer) {
+        guard !recordingOverflowed else { return }
+        if recorded.count + bytes.count > Self.recordingLimit {
+            recordingOverflowed = true
+            recorded = []
+            return
+        }
+        recorded.append(contentsOf: bytes)
+    }
+
     private func readDescriptor(into buffer: UnsafeMutableRawBufferPointer) throws(ByteSourceFailure) -> Int {
+        if let supplier { return try supplier(buffer) }
         while true {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if count >= 0 { return count }
@@ -82,6 +139,8 @@ final class ByteSource {
 /// A failed `open` or `read`.
 struct ByteSourceFailure: Error {
     var errno: Int32
+    /// Set when the bytes come from another reader whose failure explains itself.
+    var reason: String? = nil
 
-    var message: String { String(cString: strerror(errno)) }
+    var message: String { reason ?? String(cString: strerror(errno)) }
 }

@@ -36,36 +36,59 @@ struct DecompressingProducer: Sendable {
             var memberName: String?
             var lastMember: MemberInfo?
             var uncompressedOffset: Int64 = 0
+            var regularMembers = 0
+            var matchedMembers = 0
+            var inputBytes: Int64 = 0
             do throws(InputFailure) {
                 while let entry = try stream.nextMember() {
                     memberName = entry.pathname
                     uncompressedOffset = 0
+                    if let warning = entry.warning {
+                        guard channel.send(.warning("\(describe(input, entry.pathname)): libarchive warned about the member's header: \(warning).")) else { return }
+                    }
                     guard entry.isRegularFile else { continue }
+                    regularMembers += 1
                     if let name = entry.pathname, !options.memberPatterns.isEmpty,
                        !options.memberPatterns.contains(where: { fnmatch($0, name, 0) == 0 }) {
                         continue
                     }
                     matchedAnyMember = true
+                    matchedMembers += 1
+                    let container = ContainerMemberBytes(stream)
+                    let content = try MemberContentReader.open(container)
                     let format = options.format == .auto
                         ? resolveFormat(entry.pathname ?? input.description) : options.format
                     let info = MemberInfo(
                         input: input.description, name: entry.pathname,
-                        compression: stream.compressionFilters, container: stream.formatName, format: format)
+                        compression: stream.compressionFilters + content.compression, container: stream.formatName,
+                        format: format, encoding: content.encoding?.name)
                     lastMember = info
                     guard channel.send(.memberStarted(info)) else { return }
                     while true {
                         let storage = pool.take()
-                        let count = try stream.read(into: UnsafeMutableRawBufferPointer(start: storage.pointer, count: storage.capacity))
+                        let buffer = UnsafeMutableRawBufferPointer(start: storage.pointer, count: storage.capacity)
+                        let count = try content.bytes.read(into: buffer)
                         if count == 0 {
                             pool.recycle(storage)
                             break
                         }
                         uncompressedOffset += Int64(count)
                         let compressed = stream.compressedBytesRead
-                        let chunk = ByteChunk(
+                        var chunk = ByteChunk(
                             storage: storage, count: count, compressedOffset: compressed,
                             totalCompressedOffset: totalCompressedBefore + compressed)
+                        // memchr runs at memory speed, on this thread rather than the parser's.
+                        chunk.containsNUL = memchr(storage.pointer, 0, count) != nil
                         guard channel.send(.bytes(chunk)) else { return }
+                    }
+                    inputBytes += uncompressedOffset
+                    // A container that stops early without an error (libarchive does for some
+                    // damage) must not pass for a complete member.
+                    if let declared = entry.declaredSize, entry.pathname != nil, declared != container.count {
+                        throw InputFailure(message: "the member ended after \(container.count) bytes, but the archive declares \(declared)")
+                    }
+                    if let transcoder = content.transcoder, transcoder.replacements > 0 {
+                        guard channel.send(.warning("\(describe(input, entry.pathname)): \(transcoder.replacements) invalid \(content.encoding!.name) sequence\(transcoder.replacements == 1 ? " was" : "s were") replaced with U+FFFD.")) else { return }
                     }
                     guard channel.send(.memberEnded) else { return }
                 }
@@ -79,10 +102,68 @@ struct DecompressingProducer: Sendable {
                     compressedOffset: stream.compressedBytesRead, reason: error.message)))
                 return
             }
+            // An input that yields nothing is said so: it may be the wrong file, or one whose
+            // start fooled format detection.
+            let warning: String?
+            if matchedMembers == 0 && regularMembers > 0 {
+                warning = "No member of '\(input)' matched \(options.memberPatterns.map { "'\($0)'" }.joined(separator: " or ")); nothing was read from it."
+            } else if inputBytes > 0 {
+                warning = nil
+            } else if stream.formatName == "raw" || stream.formatName.lowercased().contains("empty") {
+                warning = "'\(input)' is empty; no text was read from it."
+            } else if regularMembers == 0 {
+                warning = "'\(input)' (\(stream.formatName)) holds no files; no text was read from it."
+            } else {
+                warning = "'\(input)' holds no text: \(matchedMembers == 1 ? "its only file is" : "all \(matchedMembers) files read are") empty."
+            }
+            if let warning, !channel.send(.warning(warning)) { return }
             totalCompressedBefore += stream.compressedBytesRead
         }
         if !matchedAnyMember && !options.memberPatterns.isEmpty {
             _ = channel.send(.failed(.noMatchingMembers(patterns: options.memberPatterns)))
+        }
+    }
+
+    private func describe(_ input: CorpusInput, _ member: String?) -> String {
+        member.map { "'\(input)', member '\($0)'" } ?? "'\(input)'"
+    }
+}
+
+/// A member's bytes after its content was classified (``MemberContent``): compressed members
+/// decompressed, UTF-16/UTF-32 transcoded, an archive inside a member refused.
+struct MemberContentReader {
+    var bytes: any MemberBytes
+    /// Compressions found inside the member, outermost first.
+    var compression: [String] = []
+    var encoding: UnicodeEncoding?
+    var transcoder: TranscodedMemberBytes?
+
+    /// How many compressions inside one another are undone before giving up.
+    static let maximumNesting = 4
+
+    static func open(_ container: any MemberBytes) throws(InputFailure) -> MemberContentReader {
+        var source: any MemberBytes = container
+        var compression: [String] = []
+        while true {
+            let prefix = try ReplayedMemberBytes.readPrefix(source)
+            let content = prefix.withUnsafeBytes { MemberContent.classify($0) }
+            switch content {
+            case .plain:
+                return MemberContentReader(bytes: ReplayedMemberBytes(prefix: prefix, rest: source), compression: compression)
+            case let .compressed(name):
+                guard compression.count < maximumNesting else {
+                    throw InputFailure(message: "the data is compressed more than \(maximumNesting) times over (\((compression + [name]).joined(separator: ", "))); this looks like damaged or hostile input")
+                }
+                compression.append(name)
+                source = try DecompressedMemberBytes(compression: name, source: ReplayedMemberBytes(prefix: prefix, rest: source))
+            case let .unicode(encoding):
+                // The byte-order mark is dropped: it is not part of the text.
+                let rest = ReplayedMemberBytes(prefix: Array(prefix.dropFirst(encoding.byteOrderMarkLength)), rest: source)
+                let transcoder = TranscodedMemberBytes(encoding: encoding, source: rest)
+                return MemberContentReader(bytes: transcoder, compression: compression, encoding: encoding, transcoder: transcoder)
+            case let .archive(name):
+                throw InputFailure(message: "the data is itself a \(name) archive, which is not opened inside another input; extract it and give it as an input of its own")
+            }
         }
     }
 }

@@ -47,25 +47,44 @@ enum MemberStreams {
         if magic == [0x28, 0xB5, 0x2F, 0xFD] {
             return try openDecoded(input, ZstdDecoder(source: source, inputBlockSize: blockSize), blockSize: blockSize)
         }
-        let archive = ArchiveHandle()
         do throws(ArchiveFailure) {
-            if case let .file(path) = input, source.isRegularFile {
-                // A regular file can be opened again, by path, so that libarchive may seek in it
-                // (a zip archive is read through its central directory).
-                try archive.open(path: path, blockSize: blockSize)
-            } else {
-                try archive.open(blockSize: blockSize) { buffer throws(ArchiveFailure) in
-                    do throws(ByteSourceFailure) {
-                        return try source.read(into: buffer)
-                    } catch {
-                        throw ArchiveFailure(message: "reading failed: \(error.message)", errno: error.errno)
-                    }
-                }
+            // Recorded so that a pipe's start can be read again as plain data (below).
+            let opensByPath = if case .file = input { source.isRegularFile } else { false }
+            if !opensByPath { source.startRecording() }
+            defer { source.stopRecording() }
+            let stream = try openArchive(input, source, formats: .archives, blockSize: blockSize)
+            guard stream.startsWithNullBlock else { return stream }
+            // libarchive's tar reader takes a first block of NUL bytes for the end of an empty
+            // archive, which would lose a text that begins with NUL bytes without a word. There
+            // is no tar header, so the input is read as plain data: its NUL bytes then reach
+            // the record parsers, which count them.
+            if !opensByPath && !source.rewind() {
+                throw ArchiveFailure(message: "the input begins with NUL bytes, and too much of it was read to tell whether it is an archive", errno: 0)
             }
+            return try openArchive(input, source, formats: .rawOnly, blockSize: blockSize)
         } catch {
             throw .unreadableInput(path: input.description, reason: error.message)
         }
-        return ArchiveMemberStream(archive: archive, decoder: nil)
+    }
+
+    private static func openArchive(_ input: CorpusInput, _ source: ByteSource, formats: ArchiveHandle.Formats, blockSize: Int) throws(ArchiveFailure) -> ArchiveMemberStream {
+        let archive = ArchiveHandle(formats: formats)
+        if case let .file(path) = input, source.isRegularFile {
+            // A regular file can be opened again, by path, so that libarchive may seek in it
+            // (a zip archive is read through its central directory).
+            try archive.open(path: path, blockSize: blockSize)
+        } else {
+            try archive.open(blockSize: blockSize) { buffer throws(ArchiveFailure) in
+                do throws(ByteSourceFailure) {
+                    return try source.read(into: buffer)
+                } catch {
+                    throw ArchiveFailure(message: "reading failed: \(error.message)", errno: error.errno)
+                }
+            }
+        }
+        let stream = ArchiveMemberStream(archive: archive, decoder: nil)
+        stream.readFirstEntry()
+        return stream
     }
 
     private static func openDecoded(_ input: CorpusInput, _ decoder: any StreamDecoder, blockSize: Int) throws(CorpusError) -> any MemberStream {
@@ -81,7 +100,8 @@ enum MemberStreams {
                 compressedOffset: decoder.compressedBytesConsumed, reason: error.reason)
         }
         let detected = prefix.withUnsafeBytes { ArchiveHandle.detect(prefix: $0) }
-        if prefix.isEmpty || (detected?.format == "raw" && detected?.filters == []) {
+        // A text beginning with a block of NUL bytes is no tar archive (see `open`).
+        if prefix.isEmpty || prefix.withUnsafeBytes(TarHeader.startsWithNullBlock) || (detected?.format == "raw" && detected?.filters == []) {
             return DecodedMemberStream(decoder: decoder, prefix: prefix)
         }
         // An archive (or another compression) inside the stream: libarchive reads the
@@ -107,7 +127,9 @@ enum MemberStreams {
                 path: input.description, member: nil, uncompressedOffset: 0,
                 compressedOffset: decoder.compressedBytesConsumed, reason: error.message)
         }
-        return ArchiveMemberStream(archive: archive, decoder: decoder)
+        let stream = ArchiveMemberStream(archive: archive, decoder: decoder)
+        stream.readFirstEntry()
+        return stream
     }
 }
 
@@ -160,13 +182,39 @@ final class DecodedMemberStream: MemberStream {
 final class ArchiveMemberStream: MemberStream {
     private let archive: ArchiveHandle
     private let decoder: (any StreamDecoder)?
+    /// The first member (or the failure to read it), read when the stream is opened to check
+    /// what libarchive made of the input; handed out by the first ``nextMember()``.
+    private var firstEntry: Result<ArchiveHandle.Entry?, ArchiveFailure>?
 
     init(archive: ArchiveHandle, decoder: (any StreamDecoder)?) {
         self.archive = archive
         self.decoder = decoder
     }
 
+    /// Reads the first member's header, so that ``startsWithNullBlock`` can be asked.
+    func readFirstEntry() {
+        do throws(ArchiveFailure) {
+            firstEntry = .success(try archive.nextEntry())
+        } catch {
+            firstEntry = .failure(error)
+        }
+    }
+
+    /// Whether libarchive took the input for a tar archive that ends before its first member:
+    /// what a first block of NUL bytes (a text beginning with them) looks like to it.
+    var startsWithNullBlock: Bool {
+        guard case .success(.none) = firstEntry else { return false }
+        return archive.formatName.lowercased().contains("tar")
+    }
+
     func nextMember() throws(InputFailure) -> ArchiveHandle.Entry? {
+        if let first = firstEntry {
+            firstEntry = nil
+            switch first {
+            case let .success(entry): return entry
+            case let .failure(error): throw InputFailure(message: error.message)
+            }
+        }
         do {
             return try archive.nextEntry()
         } catch {

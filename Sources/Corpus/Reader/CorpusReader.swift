@@ -59,6 +59,8 @@ public struct CorpusReader: AsyncSequence, Sendable {
         private var member: MemberInfo?
         private var progress = ReadProgress()
         private var pendingError: CorpusError?
+        /// Whether the current member has shown a NUL byte; from then on records are checked for one.
+        private var memberHasNUL = false
         private var isDone = false
         /// Everything read so far: counts, skipped records by reason, members, headers.
         public private(set) var report = ReadReport()
@@ -85,6 +87,8 @@ public struct CorpusReader: AsyncSequence, Sendable {
             }
             let channel = startIfNeeded()
             var builder = RecordChunkBuilder(member: member, firstRecordIndex: report.records, invalidUTF8: options.invalidUTF8)
+            // The member's last record may be completed here, from bytes of earlier chunks.
+            builder.checksNUL = memberHasNUL
             while true {
                 guard let event = await channel.receive() else {
                     isDone = true
@@ -94,6 +98,7 @@ public struct CorpusReader: AsyncSequence, Sendable {
                 switch event {
                 case let .memberStarted(info):
                     member = info
+                    memberHasNUL = false
                     parser = makeParser(for: info)
                     // Every earlier member's records were delivered at its end (.memberEnded), so
                     // the builder is empty here and each chunk holds one member's records.
@@ -103,6 +108,9 @@ public struct CorpusReader: AsyncSequence, Sendable {
                     progress.uncompressedBytes += Int64(chunk.count)
                     progress.compressedBytes = chunk.totalCompressedOffset
                     builder.reserve(forInputBytes: chunk.count)
+                    // Sticky for the member: a record may have begun in an earlier chunk.
+                    memberHasNUL = memberHasNUL || chunk.containsNUL
+                    builder.checksNUL = memberHasNUL
                     do {
                         try parser?.parse(chunk.bytes, into: &builder)
                     } catch {
@@ -121,6 +129,10 @@ public struct CorpusReader: AsyncSequence, Sendable {
                 case let .checksumsVerified(info, _):
                     // Delivered at once, so that the next member starts with an empty builder.
                     builder.record(.checksumVerified(info))
+                    return try deliver(builder)
+                case let .warning(text):
+                    // Delivered at once, like a verified checksum: a member may start next.
+                    builder.record(.warning(text))
                     return try deliver(builder)
                 case let .failed(error):
                     // Records completed before the failure were delivered; a partial one is dropped.

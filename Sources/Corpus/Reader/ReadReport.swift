@@ -58,6 +58,7 @@ public struct ReadReport: Sendable {
             lines.append("repaired \(repairedRecords) record\(repairedRecords == 1 ? "" : "s") with invalid UTF-8 (replaced by U+FFFD)")
         }
         for issue in examples { lines.append("  \(issue)") }
+        for warning in warnings { lines.append("warning: \(warning)") }
         return lines
     }
 }

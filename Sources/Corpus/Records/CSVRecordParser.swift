@@ -267,6 +267,8 @@ struct CSVRecordParser: RecordParser {
             return
         }
         if rowTooLarge {
+            // Skipping the header would turn the first data row into the header.
+            if expectingHeader { throw .headerTooLarge(location: builder.location(rowStartLine), limit: maxRecordBytes) }
             builder.skip(.recordTooLarge(limit: maxRecordBytes), line: rowStartLine)
             return
         }

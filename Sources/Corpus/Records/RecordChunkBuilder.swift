@@ -1,8 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Fills a ``RecordChunk``: validates each record's UTF-8 once, applies the invalid-UTF-8
 /// policy, and files skipped records as issues. Parsers call it; they never touch the chunk.
 struct RecordChunkBuilder {
     private(set) var chunk = RecordChunk()
     let invalidUTF8: InvalidUTF8Policy
+    /// Whether records may hold NUL bytes (set when the member's bytes showed one), so that the
+    /// usual record is not searched for them.
+    var checksNUL = false
 
     init(member: MemberInfo?, firstRecordIndex: Int, invalidUTF8: InvalidUTF8Policy) {
         self.invalidUTF8 = invalidUTF8
@@ -25,6 +32,12 @@ struct RecordChunkBuilder {
 
     /// Adds one record (skipping or repairing invalid UTF-8 as the policy says).
     mutating func emit(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, field: Int) {
+        // NUL is valid UTF-8 but never text: binary data, or UTF-16/32 without a byte-order
+        // mark. Such a record is skipped and counted, whatever the UTF-8 policy.
+        if checksNUL, let base = bytes.baseAddress, memchr(base, 0, bytes.count) != nil {
+            skip(.containsNUL, line: line)
+            return
+        }
         if UTF8Validation.isValid(bytes) {
             chunk.utf8.append(contentsOf: bytes)
         } else if invalidUTF8 == .replace {

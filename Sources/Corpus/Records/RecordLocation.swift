@@ -48,6 +48,8 @@ public enum RecordIssueReason: Sendable, Hashable {
     case invalidJSON(String)
     case missingField(String)
     case fieldNotString(String)
+    /// Skipped: the record holds NUL bytes (binary data, or UTF-16/UTF-32 without a byte-order mark).
+    case containsNUL
 
     /// A stable short name for counting and for JSON reports.
     public var kind: String {
@@ -60,6 +62,7 @@ public enum RecordIssueReason: Sendable, Hashable {
         case .invalidJSON: "invalid-json"
         case .missingField: "missing-field"
         case .fieldNotString: "field-not-string"
+        case .containsNUL: "nul-bytes"
         }
     }
 
@@ -81,6 +84,8 @@ public enum RecordIssueReason: Sendable, Hashable {
             "the object has no field '\(name)'."
         case let .fieldNotString(name):
             "the field '\(name)' is not a string."
+        case .containsNUL:
+            "the record holds NUL bytes, which text does not (binary data, or UTF-16/UTF-32 text without a byte-order mark?)."
         }
     }
 }

@@ -69,7 +69,8 @@ extension VAEPipeline {
                 let place = member.name.map { "\(member.input) → \($0)" } ?? member.input
                 let compression = member.compression.isEmpty ? "none" : member.compression.joined(separator: "+")
                 out += "input       \(place)\n"
-                out += "            compression \(compression), container \(member.container), format \(member.format.rawValue)\n"
+                out += "            compression \(compression), container \(member.container), format \(member.format.rawValue)"
+                out += member.encoding.map { ", \($0) transcoded to UTF-8\n" } ?? "\n"
             }
             for (member, fields) in report.headers {
                 out += "columns     \(fields.enumerated().map { "\($0.offset):\($0.element)" }.joined(separator: "  "))"
@@ -84,7 +85,6 @@ extension VAEPipeline {
             if report.verifiedChecksums > 0 {
                 out += "checksums   \(report.verifiedChecksums) gzip CRC-32 verified\n"
             }
-            for warning in report.warnings { out += "warning     \(warning)\n" }
             let progress = report.progress
             out += "bytes       \(Format.bytes(progress.uncompressedBytes)) of text from \(Format.bytes(progress.compressedBytes)) read"
             out += " in \(Format.decimal(elapsed.seconds, digits: 2)) s"
@@ -117,7 +117,7 @@ extension VAEPipeline {
             let summary = InspectJSON(
                 inputs: corpus.inputs,
                 members: report.members.map {
-                    .init(input: $0.input, member: $0.name, compression: $0.compression, container: $0.container, format: $0.format.rawValue)
+                    .init(input: $0.input, member: $0.name, compression: $0.compression, container: $0.container, format: $0.format.rawValue, encoding: $0.encoding)
                 },
                 headers: report.headers.map { .init(input: $0.member.input, member: $0.member.name, columns: $0.fields) },
                 records: report.records,
@@ -151,6 +151,8 @@ struct InspectJSON: Encodable {
         var compression: [String]
         var container: String
         var format: String
+        /// The encoding a byte-order mark announced (transcoded to UTF-8); absent for UTF-8.
+        var encoding: String?
     }
     struct Header: Encodable {
         var input: String
