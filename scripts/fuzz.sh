@@ -54,9 +54,10 @@ for target in "${targets[@]}"; do
            -print_final_stats=1 -artifact_prefix="$crashes/")
   ((keep_going)) && options+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
   echo "== fuzz-$target for $minutes min (log: ${log#"$root/"})"
+  # The Swift runtime's backtracer would race ASan's report; libFuzzer prints the stack.
   TIMEFORMAT='%3U %3S'
   status=0
-  { time "$bin/fuzz-$target" "${options[@]}" "$corpus" "$seeds" >"$log" 2>&1 || status=$?; } 2>"$log.time"
+  { time SWIFT_BACKTRACE=enable=no "$bin/fuzz-$target" "${options[@]}" "$corpus" "$seeds" >"$log" 2>&1 || status=$?; } 2>"$log.time"
   read -r user system <"$log.time"
   cpu=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.0f", u + s }')
   after=$(find "$crashes" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)

@@ -1,3 +1,4 @@
+import Foundation
 import Training
 
 // The input is a pipeline file: `train` reads it as UTF-8 text (invalid UTF-8 is refused
@@ -14,3 +15,18 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+// SwiftPM links its own `main` into an executable, which would shadow libFuzzer's; so the
+// target starts libFuzzer's driver itself.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+var argumentCount = CommandLine.argc
+var argumentValues = CommandLine.unsafeArgv
+exit(runFuzzerDriver(&argumentCount, &argumentValues) { data, size in
+    var empty: UInt8 = 0
+    return size == 0 ? fuzz(&empty, 0) : fuzz(data!, size)
+})
