@@ -61,7 +61,8 @@ for target in "${targets[@]}"; do
   read -r user system <"$log.time"
   cpu=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.0f", u + s }')
   after=$(find "$crashes" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{ s += $2 } END { print s + 0 }')
+  # Executions: the last "#N" progress line (fork mode prints no final stats).
+  runs=$(grep -oE '^#[0-9]+' "$log" | tr -d '#' | sort -n | tail -1 || true)
   line=$(printf '%-16s %6s CPU s %10s runs %3d new crashes (exit %d)' "$target" "$cpu" "$runs" $((after - before)) "$status")
   echo "$line"
   ((status == 0)) || grep -m 3 -E '^==[0-9]+==ERROR|^Fatal error|^.*: Fatal error|SUMMARY|Test unit written' "$log" || true
