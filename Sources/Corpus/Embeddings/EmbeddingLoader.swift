@@ -97,6 +97,26 @@ public struct EmbeddingLoader: Sendable {
         return try assemble(scanner, report: report)
     }
 
+    /// Builds the matrix from a vectors file already in memory (uncompressed), scanned in pieces
+    /// of `pieceBytes` as ``load(from:progress:)`` scans decompressed chunks. `name` stands for
+    /// the file in messages. For tests and fuzzing.
+    public func load(bytes: UnsafeRawBufferPointer, name: String = "<memory>", pieceBytes: Int? = nil) throws -> EmbeddingMatrix {
+        try options.validate()
+        let scanner = EmbeddingScanner(table: table, options: options, path: name)
+        var report = EmbeddingReport(path: name)
+        let all = bytes.assumingMemoryBound(to: UInt8.self)
+        let step = max(1, pieceBytes ?? options.chunkBytes)
+        var start = 0
+        while start < all.count {
+            let end = min(all.count, start + step)
+            try scanner.consume(UnsafeBufferPointer(rebasing: all[start..<end]))
+            start = end
+        }
+        try scanner.finish()
+        report.bytesRead = Int64(all.count)
+        return try assemble(scanner, report: report)
+    }
+
     /// Fills the rows without vectors by the OOV policy and completes the report.
     private func assemble(_ scanner: EmbeddingScanner, report: EmbeddingReport) throws -> EmbeddingMatrix {
         var report = report

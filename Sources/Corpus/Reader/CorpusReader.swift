@@ -154,19 +154,7 @@ public struct CorpusReader: AsyncSequence, Sendable {
         }
 
         private func makeParser(for info: MemberInfo) -> any RecordParser {
-            switch info.format {
-            case .lines, .auto:
-                return LineRecordParser(maxRecordBytes: options.maxRecordBytes)
-            case .csv, .tsv:
-                let delimiter = options.delimiter ?? (info.format == .tsv ? UInt8(ascii: "\t") : UInt8(ascii: ","))
-                return CSVRecordParser(
-                    delimiter: delimiter, hasHeader: options.hasHeader, selectors: options.columns,
-                    maxRecordBytes: options.maxRecordBytes, member: info)
-            case .jsonl:
-                return JSONLinesRecordParser(fields: options.jsonFields, maxRecordBytes: options.maxRecordBytes)
-            case .text:
-                return TextRecordParser(maxPieceBytes: Swift.max(options.chunkBytes, options.maxRecordBytes))
-            }
+            makeRecordParser(for: info, options: options)
         }
 
         private mutating func deliver(_ builder: RecordChunkBuilder) throws -> RecordChunk {

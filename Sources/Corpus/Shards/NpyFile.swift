@@ -192,9 +192,15 @@ public final class NpyArray<Element: NpyElement>: @unchecked Sendable {
         }
         let elementCount = dimensions[0]
         let offset = headerStart + headerLength
-        guard offset + elementCount * MemoryLayout<Element>.size <= length else {
+        // The count comes from the file: a negative or huge one must not reach the buffer.
+        let (byteCount, overflow) = elementCount.multipliedReportingOverflow(by: MemoryLayout<Element>.size)
+        guard elementCount >= 0, !overflow, byteCount <= length - offset else {
             munmap(mapped, length)
             throw .notNpy(path: path, reason: "the file holds fewer values than its header says (\(elementCount))")
+        }
+        guard offset % MemoryLayout<Element>.alignment == 0 else {
+            munmap(mapped, length)
+            throw .notNpy(path: path, reason: "its values start at byte \(offset), which is not aligned for \(Element.npyDescriptor)")
         }
         mapping = raw
         mappingLength = length

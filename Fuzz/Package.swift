@@ -1,0 +1,36 @@
+// swift-tools-version:6.1
+import Foundation
+import PackageDescription
+
+// libFuzzer targets for vae-pipeline's parsers. Kept out of the main package so that its
+// builds never need sanitizers; build and run them with ../scripts/fuzz.sh (see README.md).
+//
+// A path dependency's identity is the name of its directory (the checkout or worktree), so it
+// is read from this file's location rather than written out.
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+let main = root.lastPathComponent
+
+func fuzzTarget(_ name: String, _ products: [String]) -> Target {
+    .executableTarget(
+        name: "fuzz-\(name)",
+        dependencies: products.map { .product(name: $0, package: main) },
+        path: "Sources/fuzz-\(name)"
+    )
+}
+
+let package = Package(
+    name: "vae-pipeline-fuzz",
+    dependencies: [.package(path: "..")],
+    targets: [
+        fuzzTarget("csv", ["Corpus"]),
+        fuzzTarget("lines", ["Corpus"]),
+        fuzzTarget("jsonl", ["Corpus"]),
+        fuzzTarget("glove", ["Corpus", "Tokenization"]),
+        fuzzTarget("word2vec", ["Corpus", "Tokenization"]),
+        fuzzTarget("vocabulary-json", ["Tokenization"]),
+        fuzzTarget("manifest-json", ["Corpus", "Batching"]),
+        fuzzTarget("safetensors", ["NeuralCore"]),
+        fuzzTarget("npy-header", ["Corpus"]),
+        fuzzTarget("pipeline-file", ["Training"]),
+    ]
+)

@@ -1,0 +1,48 @@
+import Foundation
+import Corpus
+
+// Byte 0 picks the record limit and UTF-8 policy, byte 1 the piece size (lines straddle pieces
+// as they straddle decompressed chunks); the rest is the member.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    guard size >= 2 else { return 0 }
+    let flags = data[0]
+    var options = ReaderOptions()
+    options.maxRecordBytes = [16, 17, 64, 1 << 20][Int(flags & 3)]
+    options.invalidUTF8 = flags & 4 != 0 ? .skip : .replace
+    let format: RecordFormat = flags & 8 != 0 ? .text : .lines
+    let pieceBytes = data[1] == 0 ? 1 << 18 : Int(data[1])
+    let body = UnsafeRawBufferPointer(start: data + 2, count: size - 2)
+    do {
+        let chunk = try CorpusReader.parse(body, format: format, options: options, pieceBytes: pieceBytes)
+        var total = 0
+        for index in 0..<chunk.count {
+            let range = chunk.range(of: index)
+            // The record limit is a promise: no record the splitter hands out is longer.
+            if format == .lines && range.count > options.maxRecordBytes && chunk.issues.allSatisfy({ $0.reason != .invalidUTF8Repaired }) {
+                fatalError("a \(range.count)-byte line passed the \(options.maxRecordBytes)-byte limit")
+            }
+            total += chunk.text(index).utf8.count
+        }
+        for issue in chunk.issues { _ = issue.description }
+        _ = total
+    } catch {
+        _ = error.localizedDescription
+    }
+    return 0
+}
+
+// SwiftPM links its own `main` into an executable, which would shadow libFuzzer's; so the
+// target starts libFuzzer's driver itself.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+var argumentCount = CommandLine.argc
+var argumentValues = CommandLine.unsafeArgv
+exit(runFuzzerDriver(&argumentCount, &argumentValues) { data, size in
+    var empty: UInt8 = 0
+    return size == 0 ? fuzz(&empty, 0) : fuzz(data!, size)
+})
