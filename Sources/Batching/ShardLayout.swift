@@ -55,8 +55,9 @@ struct ShardLayout: Sendable {
             guard ids.count == entry.tokens else {
                 throw .inconsistentShard(path: idsURL.path, reason: "it holds \(ids.count) ids, but the manifest says \(entry.tokens).")
             }
-            guard offsets.count == entry.sequences + 1 else {
-                throw .inconsistentShard(path: offsetsURL.path, reason: "it holds \(offsets.count) offsets, but the manifest's \(entry.sequences) sequences need \(entry.sequences + 1).")
+            // Compared without `+ 1` on the manifest's number, which may be anything (Int.max, −1).
+            guard entry.sequences >= 0, offsets.count - 1 == entry.sequences else {
+                throw .inconsistentShard(path: offsetsURL.path, reason: "it holds \(offsets.count) offsets, but the manifest says \(entry.sequences) sequences, which need one offset more.")
             }
             guard offsets[0] == 0, offsets[entry.sequences] == Int64(ids.count) else {
                 throw .inconsistentShard(path: offsetsURL.path, reason: "its offsets run from \(offsets[0]) to \(offsets[entry.sequences]), but they must run from 0 to \(ids.count), the ids in '\(entry.ids)'.")

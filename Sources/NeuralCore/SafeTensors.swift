@@ -112,7 +112,13 @@ public enum SafeTensors {
             guard shape.allSatisfy({ $0 >= 0 }) else {
                 throw NeuralCoreError.malformedFile(path: path, reason: "the tensor \"\(name)\" has a negative dimension")
             }
-            let count = shape.reduce(1, *)
+            // The shape comes from the file: multiplied with overflow checks, so a huge one is an error, not a trap.
+            var count = 1, overflow = false
+            for d in shape where !overflow { (count, overflow) = count.multipliedReportingOverflow(by: d) }
+            if !overflow { (_, overflow) = count.multipliedReportingOverflow(by: 4) }
+            guard !overflow else {
+                throw NeuralCoreError.malformedFile(path: path, reason: "the tensor \"\(name)\" has shape \(shape), too large to exist")
+            }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, end >= begin, end <= body, end - begin == count * 4 else {
                 throw NeuralCoreError.malformedFile(path: path, reason: "the data offsets [\(begin), \(end)] of \"\(name)\" do not fit its shape \(shape) or the file's \(body) data bytes")

@@ -65,4 +65,23 @@ import Tokenization
             return element == 0 && sequence == 0 && value == -3
         }
     }
+
+    /// A manifest's sequence count is compared with the offsets file without arithmetic on it:
+    /// Int.max or −1 is an inconsistency naming the file, not a trap or an index out of range.
+    @Test(arguments: [Int.max, -1])
+    func refusesAnImpossibleSequenceCount(_ count: Int) throws {
+        let directory = try makeShards(generatedSequences(count: 10).filter { !$0.isEmpty }, sequencesPerShard: 1_000)
+        let url = directory.appendingPathComponent("manifest.json")
+        var manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        var shards = manifest["shards"] as! [[String: Any]]
+        shards[0]["sequences"] = count
+        manifest["shards"] = shards
+        try JSONSerialization.data(withJSONObject: manifest).write(to: url)
+        #expect {
+            _ = try BatchStream(source: .shards(directory: directory, vocabularySize: 1_000), options: BatchingOptions(batchSize: 8))
+        } throws: { error in
+            guard case .inconsistentShard = error as? BatchingError else { return false }
+            return true
+        }
+    }
 }

@@ -89,6 +89,9 @@ import Testing
         #expect(reason(try file(withHeader(#"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, dataBytes: 8)))?.contains("do not fit its shape") == true)
         #expect(reason(try file(withHeader(#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, dataBytes: 4)))?.contains("do not fit") == true)
         #expect(reason(try file(withHeader(#"{"w":{"shape":[2]}}"#, dataBytes: 0)))?.contains("lacks a dtype") == true)
+        // A shape whose element count overflows is an error, not an arithmetic trap.
+        #expect(reason(try file(withHeader(#"{"w":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,0]}}"#,
+                                           dataBytes: 0)))?.contains("too large to exist") == true)
         let missing = dir.appendingPathComponent("absent.safetensors")
         #expect(reason(missing)?.hasPrefix("Could not access \(missing.path)") == true)
     }
