@@ -113,7 +113,9 @@ guard let spec = specs[model] else { fail("unknown model \(model); known: \(spec
 let options = Options(arguments, allowed: ["--seconds", "--threads", "--warmup", "--shards", "--json", "--result", "--data"])
 let seconds = options.seconds ?? 20, threads = options.threads, warmup = options.warmup, json = options.json
 let shards = options.shards, resultPath = options.resultPath, dataPath = options.dataPath
-LinearAlgebra.setThreadCount(threads)
+// Slices are the parallelism, each on one OpenBLAS thread as in `train`; only a whole batch
+// (`--shards 1`) runs `--threads` OpenBLAS threads inside each product.
+if shards == 1 { LinearAlgebra.setThreadCount(threads) }
 var rng = RandomGenerator(seed: 0)
 
 /// What the three data-parallel wrappers have in common here: one training step on a batch.
