@@ -39,11 +39,17 @@ enum BLAS {
         let chosenByOpenBLAS = corename()
         let environment = ProcessInfo.processInfo.environment
         let request = environment["VAE_PIPELINE_BLAS_CORE"]
-        let guess = environment["OPENBLAS_CORETYPE"] == nil ? "OpenBLAS's own choice" : "set by OPENBLAS_CORETYPE"
+        let coreTypeSet = environment["OPENBLAS_CORETYPE"] != nil
+        let guess = coreTypeSet ? "set by OPENBLAS_CORETYPE" : "OpenBLAS's own choice"
         var backend = LinearAlgebra.Backend(library: configuration(), core: chosenByOpenBLAS, how: guess, problem: nil)
-        switch BLASCore.decide(features: cpu.features, current: chosenByOpenBLAS, request: request) {
+        switch BLASCore.decide(features: cpu.features, current: chosenByOpenBLAS, request: request, coreTypeSet: coreTypeSet) {
         case .keep:
-            if let request, !request.isEmpty, request.lowercased() != "auto" { backend.how = "VAE_PIPELINE_BLAS_CORE=\(request)" }
+            if let request, !request.isEmpty, request.lowercased() != "auto" {
+                backend.how = "VAE_PIPELINE_BLAS_CORE=\(request)"
+            } else if coreTypeSet, let best = BLASCore.best(for: cpu.features),
+                      let bestTier = BLASCore.tier(ofCore: best), let tier = BLASCore.tier(ofCore: chosenByOpenBLAS), tier < bestTier {
+                backend.how += "; this CPU runs \(best) kernels: VAE_PIPELINE_BLAS_CORE=auto uses them"
+            }
         case let .refuse(sentence):
             backend.problem = sentence
         case let .switchTo(name):
@@ -114,9 +120,10 @@ public enum LinearAlgebra {
 
     /// The BLAS library and kernels every product runs on. Chosen once, before the first
     /// product: OpenBLAS's guess is kept unless it runs a narrower instruction set than the CPU
-    /// has (then the best core type for the CPU replaces it); `VAE_PIPELINE_BLAS_CORE=auto|
-    /// openblas|NAME` overrides (`openblas` keeps OpenBLAS's choice, including one forced by
-    /// `OPENBLAS_CORETYPE`; NAME forces a core type).
+    /// has (then the best core type for the CPU replaces it); a core set by `OPENBLAS_CORETYPE`
+    /// is kept. `VAE_PIPELINE_BLAS_CORE=auto|openblas|NAME` overrides (`auto` replaces a narrow
+    /// core even when `OPENBLAS_CORETYPE` set it; `openblas` keeps OpenBLAS's choice; NAME forces
+    /// a core type).
     public static var backend: Backend { BLAS.configured }
 
     /// NeuralCore's own kernels (recurrent steps, packed GEMMs): the instruction set they run on

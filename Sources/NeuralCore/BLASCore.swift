@@ -69,11 +69,17 @@ public enum BLASCore {
     }
 
     /// The decision for a CPU, OpenBLAS's current core and the user's request
-    /// (`VAE_PIPELINE_BLAS_CORE`: nil or "auto" chooses, "openblas" keeps OpenBLAS's choice, a
-    /// core type name forces it).
-    public static func decide(features: CPUInfo.Features, current: String, request: String?) -> Decision {
+    /// (`VAE_PIPELINE_BLAS_CORE`: unset chooses unless `OPENBLAS_CORETYPE` is set, "auto" chooses
+    /// anyway, "openblas" keeps OpenBLAS's choice, a core type name forces it).
+    /// - Parameter coreTypeSet: whether `OPENBLAS_CORETYPE` chose `current`. Such a choice is kept
+    ///   unless "auto" is asked for: machines set it where an old OpenBLAS's guess computes wrong
+    ///   results or crashes, and correctness comes before speed.
+    public static func decide(features: CPUInfo.Features, current: String, request: String?,
+                              coreTypeSet: Bool = false) -> Decision {
         let request = request?.trimmingCharacters(in: .whitespaces) ?? ""
         switch request.lowercased() {
+        case "" where coreTypeSet:
+            return .keep
         case "", "auto":
             guard let best = best(for: features), let bestTier = tier(ofCore: best) else { return .keep }
             // An unknown current name is a core newer than this table: trust it.

@@ -17,8 +17,15 @@ import Testing
         #expect(BLASCore.decide(features: Self.skylakeServer, current: "Prescott", request: "auto") == .switchTo("SkylakeX"))
         #expect(BLASCore.decide(features: Self.haswellDesktop, current: "Sandybridge", request: nil) == .switchTo("Haswell"))
         #expect(BLASCore.decide(features: Self.zen2, current: "Nehalem", request: nil) == .switchTo("Zen"))
-        // OPENBLAS_CORETYPE's weaker choice arrives as OpenBLAS's current core: replaced too.
-        #expect(BLASCore.decide(features: Self.zen4, current: "Haswell", request: nil) == .switchTo("Cooperlake"))
+    }
+
+    /// A core set by OPENBLAS_CORETYPE is kept (machines set it where an old OpenBLAS's guess
+    /// crashes or computes wrong results) unless "auto" is asked for explicitly.
+    @Test func aCoreSetByOpenBLASCoreTypeIsKeptUnlessAutoIsAsked() {
+        #expect(BLASCore.decide(features: Self.zen4, current: "Haswell", request: nil, coreTypeSet: true) == .keep)
+        #expect(BLASCore.decide(features: Self.emeraldRapids, current: "Prescott", request: nil, coreTypeSet: true) == .keep)
+        #expect(BLASCore.decide(features: Self.zen4, current: "Haswell", request: "auto", coreTypeSet: true) == .switchTo("Cooperlake"))
+        #expect(BLASCore.decide(features: Self.zen4, current: "Haswell", request: "SkylakeX", coreTypeSet: true) == .switchTo("SkylakeX"))
     }
 
     /// A guess in the CPU's tier stays: within a tier the kernels measure alike, and OpenBLAS may
