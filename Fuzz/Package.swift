@@ -13,7 +13,7 @@ let main = root.lastPathComponent
 func fuzzTarget(_ name: String, _ products: [String]) -> Target {
     .executableTarget(
         name: "fuzz-\(name)",
-        dependencies: products.map { .product(name: $0, package: main) },
+        dependencies: ["FuzzDriver"] + products.map { .product(name: $0, package: main) },
         path: "Sources/fuzz-\(name)"
     )
 }
@@ -22,6 +22,8 @@ let package = Package(
     name: "vae-pipeline-fuzz",
     dependencies: [.package(path: "..")],
     targets: [
+        // libFuzzer's entry point and driver start, shared by every target.
+        .target(name: "FuzzDriver", path: "Sources/FuzzDriver"),
         fuzzTarget("csv", ["Corpus"]),
         fuzzTarget("lines", ["Corpus"]),
         fuzzTarget("jsonl", ["Corpus"]),

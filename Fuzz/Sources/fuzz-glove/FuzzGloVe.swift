@@ -1,6 +1,7 @@
 import Foundation
 import Corpus
 import Tokenization
+import FuzzDriver
 
 // A small vocabulary whose tokens appear in the seeds (a token with a space, as glove.840B
 // has; one that only matches lowercased).
@@ -14,8 +15,7 @@ let vocabulary: Vocabulary = {
 
 // Byte 0 picks the options, byte 1 the piece size (lines straddle pieces as they straddle
 // decompressed chunks); the rest is the vectors file.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size >= 2 else { return 0 }
     let flags = data[0]
     var options = EmbeddingOptions()
@@ -38,17 +38,4 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links its own `main` into an executable, which would shadow libFuzzer's; so the
-// target starts libFuzzer's driver itself.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
-var argumentCount = CommandLine.argc
-var argumentValues = CommandLine.unsafeArgv
-exit(runFuzzerDriver(&argumentCount, &argumentValues) { data, size in
-    var empty: UInt8 = 0
-    return size == 0 ? fuzz(&empty, 0) : fuzz(data!, size)
-})
+runFuzzer(fuzz)

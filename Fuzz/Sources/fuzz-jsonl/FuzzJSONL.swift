@@ -1,10 +1,10 @@
 import Foundation
 import Corpus
+import FuzzDriver
 
 // Byte 0 picks the fields, record limit and UTF-8 policy, byte 1 the piece size; the rest is
 // the JSON Lines member.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size >= 2 else { return 0 }
     let flags = data[0]
     var options = ReaderOptions()
@@ -23,17 +23,4 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links its own `main` into an executable, which would shadow libFuzzer's; so the
-// target starts libFuzzer's driver itself.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
-var argumentCount = CommandLine.argc
-var argumentValues = CommandLine.unsafeArgv
-exit(runFuzzerDriver(&argumentCount, &argumentValues) { data, size in
-    var empty: UInt8 = 0
-    return size == 0 ? fuzz(&empty, 0) : fuzz(data!, size)
-})
+runFuzzer(fuzz)

@@ -1,6 +1,7 @@
 import Batching
 import Corpus
 import Foundation
+import FuzzDriver
 
 // A shard directory whose manifest.json is the input, next to one valid shard (5 ids in 2
 // sequences) that a manifest may name; the directory is opened and read as `train` reads it.
@@ -18,8 +19,7 @@ let directory: URL = {
     return url
 }()
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let manifest = directory.appendingPathComponent(ShardManifest.fileName)
     try! Data(bytes: data, count: size).write(to: manifest)
     let done = DispatchSemaphore(value: 0)
@@ -42,17 +42,4 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links its own `main` into an executable, which would shadow libFuzzer's; so the
-// target starts libFuzzer's driver itself.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
-var argumentCount = CommandLine.argc
-var argumentValues = CommandLine.unsafeArgv
-exit(runFuzzerDriver(&argumentCount, &argumentValues) { data, size in
-    var empty: UInt8 = 0
-    return size == 0 ? fuzz(&empty, 0) : fuzz(data!, size)
-})
+runFuzzer(fuzz)

@@ -1,5 +1,6 @@
 import Corpus
 import Foundation
+import FuzzDriver
 
 // The input is a shard file, mapped as each element type the shards use; an array that opens
 // is read whole, as the batch reader does.
@@ -25,8 +26,7 @@ func read<Element: NpyElement & Equatable>(_: Element.Type) {
     }
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     try! Data(bytes: data, count: size).write(to: file)
     read(Int32.self)
     read(Int64.self)
@@ -34,17 +34,4 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links its own `main` into an executable, which would shadow libFuzzer's; so the
-// target starts libFuzzer's driver itself.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
-var argumentCount = CommandLine.argc
-var argumentValues = CommandLine.unsafeArgv
-exit(runFuzzerDriver(&argumentCount, &argumentValues) { data, size in
-    var empty: UInt8 = 0
-    return size == 0 ? fuzz(&empty, 0) : fuzz(data!, size)
-})
+runFuzzer(fuzz)

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import FuzzDriver
 
 // The input is a checkpoint file, read as resuming and the after-training commands read one.
 let file: URL = {
@@ -9,8 +10,7 @@ let file: URL = {
     return url
 }()
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     try! Data(bytes: data, count: size).write(to: file)
     do {
         let contents = try SafeTensors.contents(of: file)
@@ -21,17 +21,4 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links its own `main` into an executable, which would shadow libFuzzer's; so the
-// target starts libFuzzer's driver itself.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
-var argumentCount = CommandLine.argc
-var argumentValues = CommandLine.unsafeArgv
-exit(runFuzzerDriver(&argumentCount, &argumentValues) { data, size in
-    var empty: UInt8 = 0
-    return size == 0 ? fuzz(&empty, 0) : fuzz(data!, size)
-})
+runFuzzer(fuzz)
