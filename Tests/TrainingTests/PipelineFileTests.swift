@@ -115,4 +115,17 @@ import Testing
             #expect(file.data.inputs != nil || file.data.shards != nil, "\(name)")
         }
     }
+
+    /// The embeddings loader's bounds can be set from the pipeline file, within the same limits.
+    @Test func embeddingBoundsComeFromThePipelineFile() throws {
+        let text = "data: {inputs: [a]}\nembeddings: {vectors: v.txt, dimension: 300, max_dimension: 20000, max_value: 50}\n"
+        let resolved = try ResolvedPipeline(try PipelineFile.parse(text), path: "p.yaml")
+        let options = try #require(resolved.embeddings?.options)
+        #expect(options.dimension == 300 && options.maxDimension == 20_000 && options.maxAbsoluteValue == 50)
+        for bad in ["dimension: 0", "max_dimension: 2000000", "dimension: 20000", "max_value: -1"] {
+            #expect(throws: PipelineError.self, "\(bad)") {
+                _ = try ResolvedPipeline(try PipelineFile.parse("data: {inputs: [a]}\nembeddings: {vectors: v.txt, \(bad)}\n"), path: "p.yaml")
+            }
+        }
+    }
 }

@@ -259,6 +259,18 @@ public struct ResolvedPipeline: Sendable {
                 options.oovPolicy = value
             }
             options.caseInsensitive = e.caseInsensitive ?? false
+            if let maxDimension = e.maxDimension {
+                try bound("embeddings.max_dimension", maxDimension, 1...EmbeddingOptions.dimensionHardCap)
+                options.maxDimension = maxDimension
+            }
+            if let dimension = e.dimension {
+                try bound("embeddings.dimension", dimension, 1...options.maxDimension)
+                options.dimension = dimension
+            }
+            if let maxValue = e.maxValue {
+                guard maxValue.isFinite, maxValue > 0 else { throw invalid("embeddings.max_value", "must be a positive finite number") }
+                options.maxAbsoluteValue = maxValue
+            }
             embeddings = EmbeddingSettings(vectors: e.vectors, options: options, freeze: e.freeze ?? false)
         } else {
             embeddings = nil
