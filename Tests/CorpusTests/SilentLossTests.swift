@@ -290,4 +290,32 @@ import Testing
         #expect(outcome.records == ["beta"])
         #expect(outcome.report.warnings.contains { $0.contains("one.tar") && $0.contains("*.csv") })
     }
+
+    // MARK: Options of another format
+
+    /// `--format auto` decides each archive member's format by its name; a CSV-only option on a
+    /// member read as lines would be ignored, so it is refused naming the member.
+    @Test func csvOptionsOnAMemberReadAsLinesAreRefusedNamingIt() async throws {
+        let directory = try TemporaryDirectory()
+        try python("""
+            import zipfile
+            with zipfile.ZipFile('a.zip', 'w') as z:
+                z.writestr('good.csv', 'text,label\\nhello,1\\n')
+                z.writestr('data.txt', 'text,label\\nworld,2\\n')
+            """, in: directory)
+        let path = directory.path("a.zip")
+        let refused = try await readAll([path]) { $0.columns = [.index(0)] }
+        guard case let .invalidOptions(sentence)? = refused.error as? CorpusError else {
+            Issue.record("expected invalidOptions, got \(String(describing: refused.error))")
+            return
+        }
+        #expect(sentence.contains("data.txt") && sentence.contains("--column") && sentence.contains("--format csv"))
+        #expect(refused.records == ["hello"])
+        // Only the CSV member: read as asked.
+        let fine = try await readAll([path]) { $0.columns = [.index(0)]; $0.memberPatterns = ["*.csv"] }
+        #expect(fine.error == nil && fine.records == ["hello"])
+        // With --format csv every member is CSV.
+        let forced = try await readAll([path]) { $0.columns = [.index(0)]; $0.format = .csv }
+        #expect(forced.error == nil && forced.records == ["hello", "world"])
+    }
 }

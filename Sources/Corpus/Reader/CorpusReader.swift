@@ -99,6 +99,9 @@ public struct CorpusReader: AsyncSequence, Sendable {
                 case let .memberStarted(info):
                     member = info
                     memberHasNUL = false
+                    if let sentence = ignoredFormatOptions(for: info) {
+                        return try fail(with: .invalidOptions(sentence), after: builder)
+                    }
                     parser = makeParser(for: info)
                     // Every earlier member's records were delivered at its end (.memberEnded), so
                     // the builder is empty here and each chunk holds one member's records.
@@ -151,6 +154,25 @@ public struct CorpusReader: AsyncSequence, Sendable {
             }.start(into: channel, pool: pool)
             lifetime = ChannelLifetime(channel: channel, pool: pool)
             return channel
+        }
+
+        /// With `--format auto`, each member's format comes from its name, so options of another
+        /// format would be ignored for it (a CSV member named `data.txt` read as lines, its
+        /// `--column` unused): that is refused, naming the member, rather than read silently.
+        private func ignoredFormatOptions(for info: MemberInfo) -> String? {
+            guard options.format == .auto else { return nil }
+            let name = info.input + (info.name.map { " (member \($0))" } ?? "")
+            let csvOnly = [(!options.columns.isEmpty, "--column"), (options.delimiter != nil, "--delimiter"),
+                           (!options.hasHeader, "--no-header")].filter(\.0).map(\.1)
+            if !csvOnly.isEmpty, info.format != .csv, info.format != .tsv {
+                return "\(csvOnly.joined(separator: ", ")) applies to CSV and TSV, but \(name) is read as \(info.format.rawValue) "
+                    + "(--format auto decides by name); add --format csv or --format tsv."
+            }
+            if options.jsonFields != ["text"], info.format != .jsonl {
+                return "--field applies to JSON Lines, but \(name) is read as \(info.format.rawValue) "
+                    + "(--format auto decides by name); add --format jsonl."
+            }
+            return nil
         }
 
         private func makeParser(for info: MemberInfo) -> any RecordParser {
