@@ -4,7 +4,7 @@ import Corpus
 // encoding writes every field, so a saved run states all of its settings.
 extension BatchingOptions: Codable {
     enum CodingKeys: String, CodingKey {
-        case batchSize, maxLength, overLength, addBeginAndEnd, padding, bucketBoundaries, bucketMode
+        case batchSize, maxLength, overLength, addBeginAndEnd, appendEnd, padding, bucketBoundaries, bucketMode
         case shuffleBuffer, shuffleSeed, validationFraction, dropRemainder, window, stride
     }
 
@@ -15,6 +15,7 @@ extension BatchingOptions: Codable {
         maxLength = try container.decodeIfPresent(Int.self, forKey: .maxLength)
         overLength = try container.decodeIfPresent(OverLengthPolicy.self, forKey: .overLength) ?? overLength
         addBeginAndEnd = try container.decodeIfPresent(Bool.self, forKey: .addBeginAndEnd) ?? addBeginAndEnd
+        appendEnd = try container.decodeIfPresent(Bool.self, forKey: .appendEnd) ?? appendEnd
         padding = try container.decodeIfPresent(PaddingSide.self, forKey: .padding) ?? padding
         bucketBoundaries = try container.decodeIfPresent([Int].self, forKey: .bucketBoundaries)
         bucketMode = try container.decodeIfPresent(BucketMode.self, forKey: .bucketMode) ?? bucketMode
@@ -32,6 +33,7 @@ extension BatchingOptions: Codable {
         try container.encode(maxLength, forKey: .maxLength)
         try container.encode(overLength, forKey: .overLength)
         try container.encode(addBeginAndEnd, forKey: .addBeginAndEnd)
+        if appendEnd { try container.encode(appendEnd, forKey: .appendEnd) }  // written only when set: older files stay byte-identical
         try container.encode(padding, forKey: .padding)
         try container.encode(bucketBoundaries, forKey: .bucketBoundaries)
         try container.encode(bucketMode, forKey: .bucketMode)

@@ -4,10 +4,11 @@ extension BatchingOptions {
         func invalid(_ message: String) -> BatchingError { .invalidOptions(message) }
         if batchSize < 1 { throw invalid("The batch size is \(batchSize); it must be at least 1.") }
         if let maxLength {
-            let least = addBeginAndEnd ? 3 : 1
+            let least = addBeginAndEnd ? 3 : appendEnd ? 2 : 1
             if maxLength < least {
                 throw invalid(addBeginAndEnd
                     ? "The maximum length is \(maxLength), but it must leave room for <bos>, <eos> and one token (at least 3)."
+                    : appendEnd ? "The maximum length is \(maxLength), but it must leave room for <eos> and one token (at least 2)."
                     : "The maximum length is \(maxLength); it must be at least 1.")
             }
         }

@@ -11,6 +11,10 @@ public struct BatchingOptions: Sendable, Hashable {
     public var overLength: OverLengthPolicy = .truncate
     /// Wrap each sequence in `<bos>` … `<eos>` (whatever the shards were written with).
     public var addBeginAndEnd: Bool = false
+    /// End each sequence with `<eos>` only (no `<bos>`): what character models read — a line's
+    /// end, or in a character stream the boundary between records, one symbol like a newline.
+    /// Ignored when ``addBeginAndEnd`` is set (that adds `<eos>` too).
+    public var appendEnd: Bool = false
     public var padding: PaddingSide = .post
     /// tf.data `bucket_by_sequence_length` boundaries `[b0, b1, …]`, strictly increasing:
     /// buckets `len < b0`, `b0 ≤ len < b1`, …, `len ≥ last`. nil: batches in stream order.

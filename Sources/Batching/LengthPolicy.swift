@@ -9,18 +9,21 @@ struct LengthPolicy {
     let maxLength: Int?
     let overLength: OverLengthPolicy
     let addBeginAndEnd: Bool
+    /// Only `<eos>` after each sequence (character models: a line's end, one symbol like a newline).
+    let appendEnd: Bool
 
     init(_ options: BatchingOptions) {
         maxLength = options.maxLength
         overLength = options.overLength
         addBeginAndEnd = options.addBeginAndEnd
+        appendEnd = options.appendEnd && !options.addBeginAndEnd
     }
 
     func apply(_ input: SequenceBlock, into output: inout SequenceBlock, report: inout BatchingReport) {
-        let extra = addBeginAndEnd ? 2 : 0
+        let extra = addBeginAndEnd ? 2 : appendEnd ? 1 : 0
         let limit = maxLength.map { $0 - extra } ?? Int.max
         var unknown = 0
-        var changes = addBeginAndEnd
+        var changes = addBeginAndEnd || appendEnd
         input.ids.withUnsafeBufferPointer { ids in
             for id in ids where id == Vocabulary.unknownID { unknown += 1 }
             if !changes {
@@ -59,7 +62,7 @@ struct LengthPolicy {
                 for id in ids[range] where id == Vocabulary.unknownID { unknown += 1 }
                 if addBeginAndEnd { output.ids.append(Vocabulary.beginID) }
                 output.ids.append(contentsOf: UnsafeBufferPointer(rebasing: ids[range]))
-                if addBeginAndEnd { output.ids.append(Vocabulary.endID) }
+                if addBeginAndEnd || appendEnd { output.ids.append(Vocabulary.endID) }
                 output.ends.append(output.ids.count)
                 output.positions.append(input.positions[index])
             }

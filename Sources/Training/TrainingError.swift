@@ -14,6 +14,8 @@ public enum TrainingError: LocalizedError, Sendable, Equatable {
     case invalidSetting(String)
     case incompatibleResume(String)
     case emptyInput(String)
+    /// The run's model lacks what a command needs (the VRNN has no single sentence latent).
+    case notSupported(String)
 
     public var errorDescription: String? {
         switch self {
@@ -39,6 +41,8 @@ public enum TrainingError: LocalizedError, Sendable, Equatable {
         case .incompatibleResume(let message):
             return "Cannot resume: \(message)."
         case .emptyInput(let message):
+            return message
+        case .notSupported(let message):
             return message
         }
     }

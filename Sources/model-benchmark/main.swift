@@ -11,8 +11,8 @@
 // MODEL: sentence_vae (seed 004), bowman (timbmg), char_rvae (seed 000), vrnn (seed 001).
 //
 // `--shards N` (every model; default 2 as in training): each batch runs as N slices on model
-// replicas, one thread each, with single-threaded GEMMs (DataParallelSentenceVAE,
-// DataParallelCharacterVAE, DataParallelVRNN); `--shards 1` runs the whole batch at once with
+// replicas, one thread each, with single-threaded GEMMs (`DataParallel`, the wrapper `train`
+// uses); `--shards 1` runs the whole batch at once with
 // `--threads` OpenBLAS threads inside each GEMM.
 //
 // Word batches are random but realistic: Zipf-distributed word ids (rank r has weight 1/r, as
@@ -24,16 +24,10 @@ import Foundation
 import Models
 import NeuralCore
 
-enum Network {
-    case sentence(SentenceVAEConfiguration)
-    case vrnn(VRNNConfiguration)
-    case character(CharacterVAEConfiguration)
-}
-
 enum BatchData { case words, characters }
 
 struct Spec {
-    var network: Network
+    var network: ModelConfiguration
     var data: BatchData
     var batch: Int
     var length: Int
@@ -43,19 +37,19 @@ struct Spec {
 let specs: [String: Spec] = [
     // seed-004: frozen embedding 50, biLSTM 96, dense 96 + ELU, latent 32, LSTM decoder 96 fed z
     // at every step (no initial state from z), batch 100, length 15.
-    "sentence_vae": Spec(network: .sentence(SentenceVAEConfiguration(
+    "sentence_vae": Spec(network: .sentenceVAE(SentenceVAEConfiguration(
         vocabularySize: 12_001, embeddingDimension: 50, freezeEmbeddings: true, encoderCell: .lstm, encoderHidden: 96,
         bidirectional: true, encoderDense: 96, latent: 32, decoderCell: .lstm, decoderHidden: 96,
         latentToInitialState: false, latentAtEveryStep: true)), data: .words, batch: 100, length: 15, learningRate: 1e-3),
     // Bowman et al. as timbmg/Sentence-VAE: trainable embedding 300, GRU 256, latent 16, decoder
     // initialised from z, word dropout 0.5, batch 32, length 15.
-    "bowman": Spec(network: .sentence(SentenceVAEConfiguration(
+    "bowman": Spec(network: .sentenceVAE(SentenceVAEConfiguration(
         vocabularySize: 12_003, embeddingDimension: 300, encoderCell: .gru, encoderHidden: 256, latent: 16,
         decoderCell: .gru, decoderHidden: 256, latentToInitialState: true, wordDropout: 0.5)),
         data: .words, batch: 32, length: 15, learningRate: 1e-3),
     // seed-000 character RVAE (CharacterVAE, the CharRVAE of torch_models.py): embedding 64 over 128
     // symbols, LSTM 256 encoder and decoder, latent 32 fed at every decoder step, length 50, batch 64.
-    "char_rvae": Spec(network: .character(CharacterVAEConfiguration(
+    "char_rvae": Spec(network: .characterVAE(CharacterVAEConfiguration(
         vocabularySize: 128, embeddingDimension: 64, encoderHidden: 256, latent: 32, decoderHidden: 256)),
         data: .characters, batch: 64, length: 50, learningRate: 1e-3),
     // seed-001 VRNN: GRU cell 64, embedding 64, latent 64, 128 symbols, length 300, batch 64.
@@ -118,27 +112,10 @@ let shards = options.shards, resultPath = options.resultPath, dataPath = options
 if shards == 1 { LinearAlgebra.setThreadCount(threads) }
 var rng = RandomGenerator(seed: 0)
 
-/// What the three data-parallel wrappers have in common here: one training step on a batch.
-protocol BatchTrainer {
-    func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics
-}
-extension DataParallelSentenceVAE: BatchTrainer {}
-extension DataParallelCharacterVAE: BatchTrainer {}
-extension DataParallelVRNN: BatchTrainer {}
-
-let trainer: any BatchTrainer
-let params: [NamedParameter]
-switch spec.network {
-case .sentence(let c):
-    let vae = SentenceVAE(configuration: c, rng: &rng)
-    (trainer, params) = (DataParallelSentenceVAE(model: vae, shards: shards), vae.namedParameters)
-case .character(let c):
-    let vae = CharacterVAE(configuration: c, rng: &rng)
-    (trainer, params) = (DataParallelCharacterVAE(model: vae, shards: shards), vae.namedParameters)
-case .vrnn(let c):
-    let vrnn = VRNN(configuration: c, rng: &rng)
-    (trainer, params) = (DataParallelVRNN(model: vrnn, shards: shards), vrnn.namedParameters)
-}
+// The library's model interface and data-parallel wrapper, as `train` uses them.
+let network = spec.network.makeModel(rng: &rng)
+let trainer = makeBatchTrainer(network, shards: shards)
+let params = network.namedParameters
 var adam = Adam(learningRate: spec.learningRate)
 
 /// One training step on a batch (forward + backward + clip + Adam); returns the loss.
@@ -153,7 +130,7 @@ var adam = Adam(learningRate: spec.learningRate)
 let batches: [TokenBatch]
 switch spec.data {
 case .words:
-    guard case .sentence(let c) = spec.network else { fail("word batches need a sentence model") }
+    guard case .sentenceVAE(let c) = spec.network else { fail("word batches need a sentence model") }
     // Zipf over the word ids 4..<V: inverse CDF by binary search.
     let words = c.vocabularySize - 4
     var cumulative = [Double](repeating: 0, count: words)

@@ -89,7 +89,7 @@ import Testing
         let (m, lv) = model.encode(Self.ragged)
         let dims = KLTerm(mean: m, logVariance: lv, freeBits: 0, gradientScale: nil).perDimension.sorted()
         let freeBits = withFreeBits ? Float((dims[0] + dims[1]) / 2) : 0
-        let parallel = DataParallelCharacterVAE(model: model, shards: 2)
+        let parallel = DataParallel(model: model, shards: 2)
         func loss() -> Double {
             var noise = RandomGenerator(seed: 5)
             return parallel.trainStep(Self.ragged, objective: ObjectiveSettings(beta: 0.5, freeBits: freeBits), rng: &noise).loss

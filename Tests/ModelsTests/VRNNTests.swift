@@ -42,7 +42,7 @@ import NeuralCore
     @Test func dataParallelGradient() {
         var rng = RandomGenerator(seed: 21)
         let model = VRNN(configuration: Self.tiny, rng: &rng)
-        let parallel = DataParallelVRNN(model: model, shards: 2)
+        let parallel = DataParallel(model: model, shards: 2)
         let batch = TokenBatch(sentences: [[1, 4, 6, 0], [3, 3, 5, 1], [0, 2, 4, 6]], time: 4)
         func loss() -> Double {
             var noise = RandomGenerator(seed: 5)
@@ -102,7 +102,7 @@ import NeuralCore
             let model = VRNN(configuration: Self.tiny, rng: &rng)
             let batch = TokenBatch(sentences: [[1, 2, 3], [4, 5, 6]], time: 3)
             let m = model.trainStep(batch, objective: ObjectiveSettings(beta: 1), rng: &rng)
-            return (m.loss, model.sample(count: 3, length: 8, temperature: 0.8, rng: &rng))
+            return (m.loss, model.sample(count: 3, length: 8, strategy: .sample(temperature: 0.8, topK: nil), rng: &rng))
         }
         let (a, sa) = lossAndSamples(), (b, sb) = lossAndSamples()
         #expect(a == b && sa == sb)

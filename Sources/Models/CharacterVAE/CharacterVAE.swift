@@ -83,22 +83,16 @@ public final class CharacterVAE: Module, @unchecked Sendable {
 
     // MARK: Encoder
 
-    struct EncoderPass {
+    public struct EncoderPass {
         var ids: [Int]              // [B·T], batch-major
         var pass: SymbolLSTM.Pass
         var summary: Tensor         // [B, He]: the state after each sequence's last character
         var mean: Tensor, logVariance: Tensor
     }
 
-    /// `[V, 4H]` per-symbol gate inputs `embed(v) W_symbolᵀ + b_ih + b_hh` of an LSTM whose input
-    /// starts with the embedding (`W_symbol` = the first E columns of its `weight_ih`, `[4H, E]`).
+    /// `[V, 4H]` per-symbol gate inputs of `layer` (see ``SymbolInputs/table(_:symbolWeights:)``).
     func symbolTable(_ layer: LSTMLayer, symbolWeights: Tensor) -> Tensor {
-        let table = Tensor(uninitialized: [configuration.vocabularySize, 4 * layer.hiddenSize])
-        let bias = layer.biasIH.value.copy()
-        bias.add(layer.biasHH.value)
-        for r in 0..<table.rowCount { (table.data + r * table.lastDimension).update(from: bias.data, count: bias.count) }
-        Tensor.gemm(embedding.weight.value, symbolWeights, transposeB: true, into: table, beta: 1)
-        return table
+        SymbolInputs(embedding: embedding, vocabularySize: configuration.vocabularySize).table(layer, symbolWeights: symbolWeights)
     }
 
     /// Columns `range` of `weight_ih` `[4H, I]` as a contiguous `[4H, range.count]` tensor.
@@ -136,37 +130,13 @@ public final class CharacterVAE: Module, @unchecked Sendable {
         accumulateEmbeddingGradient(perSymbol, symbolWeights: encoder.weightIH.value)
     }
 
-    /// Gate gradients `[T·B, 4H]` (time-major) summed per symbol: `[V, 4H]`, and which symbols
-    /// occur at real positions (only those embedding rows get a gradient).
     func gradientPerSymbol(_ dG: Tensor, ids: [Int], batch: TokenBatch) -> (sums: Tensor, present: [Bool]) {
-        let B = batch.batchSize, T = batch.time, G = dG.lastDimension
-        let sums = Tensor(zeros: [configuration.vocabularySize, G])
-        var present = [Bool](repeating: false, count: configuration.vocabularySize)
-        let sp = sums.data, gp = dG.data
-        for b in 0..<B {
-            for t in 0..<batch.lengths[b] {
-                let id = ids[b * T + t], dst = sp + id * G, src = gp + (t * B + b) * G
-                present[id] = true
-                var j = 0
-                while j + 8 <= G { VRNNKernels.store(VRNNKernels.load(dst + j) + VRNNKernels.load(src + j), dst + j); j += 8 }
-                for j in j..<G { dst[j] += src[j] }
-            }
-        }
-        return (sums, present)
+        SymbolInputs(embedding: embedding, vocabularySize: configuration.vocabularySize).gradientPerSymbol(dG, ids: ids, batch: batch)
     }
 
-    /// dL/d(embedding rows) = (per-symbol gate gradients) · W_symbol, for the symbols present.
     func accumulateEmbeddingGradient(_ perSymbol: (sums: Tensor, present: [Bool]), symbolWeights: Tensor) {
-        guard embedding.weight.isTrainable else { return }
-        let E = configuration.embeddingDimension
-        let rows = Tensor(uninitialized: [configuration.vocabularySize, E])
-        Tensor.gemm(perSymbol.sums, symbolWeights, into: rows)
-        let g = embedding.weight.gradient.data
-        for (id, here) in perSymbol.present.enumerated() where here {
-            embedding.weight.markTouched(id)
-            let dst = g + id * E, src = rows.data + id * E
-            for j in 0..<E { dst[j] += src[j] }
-        }
+        SymbolInputs(embedding: embedding, vocabularySize: configuration.vocabularySize)
+            .accumulateEmbeddingGradient(perSymbol, symbolWeights: symbolWeights)
     }
 
     // MARK: Decoder (teacher forcing)
@@ -207,6 +177,9 @@ public final class CharacterVAE: Module, @unchecked Sendable {
                 inputIds[b * T + t] = id
             }
         }
+        if training, let ratio = c.teacherForcing, ratio < 1 {
+            freeRunningInputs(&inputIds, batch: batch, z: z, ratio: ratio, rng: &rng)
+        }
         // Gate inputs: the symbol's row of the table plus z's projection, one per sequence.
         let w = decoder.weightIH.value
         let table = symbolTable(decoder, symbolWeights: Self.columns(w, 0..<E))
@@ -223,6 +196,26 @@ public final class CharacterVAE: Module, @unchecked Sendable {
         }
         let pass = SymbolLSTM(layer: decoder).forward(inputGates: gates, lengths: batch.lengths, batch: B, time: T)
         return DecoderPass(inputIds: inputIds, pass: pass, hidden: pass.outputs)
+    }
+
+    /// Teacher forcing below 1: runs the decoder one step at a time (no gradient) and, at each
+    /// step t ≥ 1 of each sequence, keeps the true previous character with probability `ratio`
+    /// or replaces it by the model's own greedy choice at step t − 1, given the inputs chosen so
+    /// far. The coins are drawn from `rng` step by step, sequence by sequence, after ε and the
+    /// character dropout: fixed by the step's generator, so resumed runs draw the same ones.
+    /// The chosen inputs are then constants of the fast teacher-forced pass (the choice has no
+    /// gradient), which recomputes the same states.
+    func freeRunningInputs(_ inputIds: inout [Int], batch: TokenBatch, z: Tensor, ratio: Float, rng: inout RandomGenerator) {
+        let B = batch.batchSize, T = batch.time
+        var state: RNNState? = nil
+        for t in 0..<(T - 1) {
+            let previous = (0..<B).map { inputIds[$0 * T + t] }
+            let step = decoderStep(previous: previous, latents: z, state: state)
+            state = step.state
+            for b in 0..<B where t + 1 < batch.lengths[b] {
+                if rng.nextUniform() >= ratio { inputIds[b * T + t + 1] = TokenChooser.argmax(step.logProbabilities[b]) }
+            }
+        }
     }
 
     /// Given dL/d(decoder outputs) `[T·B, Hd]` (time-major, zero on padded rows), back-propagates

@@ -21,6 +21,14 @@ public struct CharacterVAEConfiguration: Codable, Sendable, Hashable {
     /// (Bowman et al.'s word dropout at the character level: the decoder must lean on z). 0 in the
     /// reference.
     public var characterDropout: Float = 0
+    /// The symbol that ends a sequence when the model was trained on lines with `<eos>` (decoding
+    /// stops there); nil for windows of a character stream, which have no end. Optional so that
+    /// configurations saved before it existed still decode.
+    public var endSymbol: Int? = nil
+    /// Teacher forcing ratio r: at each decoder step of training, with probability r the true
+    /// previous character is fed, otherwise the model's own greedy choice. nil or 1: always the
+    /// true one (the fast path).
+    public var teacherForcing: Float? = nil
 
     public init(vocabularySize: Int, embeddingDimension: Int = 64, encoderHidden: Int = 256, latent: Int = 32,
                 decoderHidden: Int = 256, startSymbol: Int = 0, characterDropout: Float = 0) {
@@ -45,6 +53,10 @@ public struct CharacterVAEConfiguration: Codable, Sendable, Hashable {
         }
         precondition((0..<vocabularySize).contains(startSymbol),
                      "CharacterVAEConfiguration: startSymbol \(startSymbol) outside 0..<\(vocabularySize).")
+        precondition(endSymbol.map { (0..<vocabularySize).contains($0) } ?? true,
+                     "CharacterVAEConfiguration: endSymbol \(endSymbol ?? 0) outside 0..<\(vocabularySize).")
+        precondition((0...1).contains(teacherForcing ?? 1),
+                     "CharacterVAEConfiguration: teacherForcing must lie in [0, 1], got \(teacherForcing ?? 1).")
         precondition(characterDropout >= 0 && characterDropout < 1,
                      "CharacterVAEConfiguration: characterDropout must lie in [0, 1), got \(characterDropout).")
     }

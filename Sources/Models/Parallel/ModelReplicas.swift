@@ -2,7 +2,7 @@ import Foundation
 import NeuralCore
 
 /// A model and replicas of it that share its weights but own their gradients — the machinery of
-/// data-parallel training (``DataParallelSentenceVAE``, ``DataParallelVRNN``).
+/// data-parallel training (``DataParallel``).
 ///
 /// Replica 0 is the primary model itself. Every other replica is built by `make` (its own initial
 /// weights are dropped at once) and then reads the primary's weight tensors through
@@ -71,11 +71,12 @@ final class ModelReplicas<Model: Module>: @unchecked Sendable {
         }
         return EvaluationResult(perSentenceReconstruction: results.flatMap(\.perSentenceReconstruction),
                                 perSentenceKL: results.flatMap(\.perSentenceKL), tokens: results.reduce(0) { $0 + $1.tokens },
-                                means: Self.stackRows(results.map(\.means)), logVariances: Self.stackRows(results.map(\.logVariances)))
+                                means: Self.stackRows(results.compactMap(\.means)), logVariances: Self.stackRows(results.compactMap(\.logVariances)))
     }
 
     /// `[b_i, Z]` tensors → `[Σ b_i, Z]`.
-    static func stackRows(_ parts: [Tensor]) -> Tensor {
+    static func stackRows(_ parts: [Tensor]) -> Tensor? {
+        guard !parts.isEmpty else { return nil }
         let width = parts[0].lastDimension
         let out = Tensor(uninitialized: [parts.reduce(0) { $0 + $1.rowCount }, width])
         var offset = 0

@@ -98,7 +98,7 @@ public final class SentenceVAE: Module, @unchecked Sendable {
 
     // MARK: Encoder
 
-    struct EncoderPass {
+    public struct EncoderPass {
         var ids: [Int]
         var embeddedMask: Tensor?
         var cache: RecurrentNetwork.Cache
@@ -320,17 +320,4 @@ public final class SentenceVAE: Module, @unchecked Sendable {
         }
         return Outcome(metrics: metrics, reconstruction: reconstruction, kl: kl, mean: enc.mean, logVariance: enc.logVariance)
     }
-}
-
-/// What ``SentenceVAE/evaluate(_:rng:)`` returns for one batch.
-public struct EvaluationResult: Sendable {
-    /// Σ −log p(target | z) over each sentence's tokens and `<eos>`, one z ~ q(z|x), `[B]`.
-    public var perSentenceReconstruction: [Double]
-    /// KL(q(z|x) ‖ N(0, I)) per sentence, `[B]`.
-    public var perSentenceKL: [Double]
-    /// Targets in the batch (tokens + one `<eos>` per sentence).
-    public var tokens: Int
-    /// μ and log σ², `[B, Z]`.
-    public var means: Tensor
-    public var logVariances: Tensor
 }

@@ -9,14 +9,16 @@ extension VRNN {
     /// `gradientScale`) in that layout — the layout `enc_stats` and `prior_stats` produce and
     /// back-propagate — with eight-lane exps: `Gaussian.kl` took a tenth of the step in splits,
     /// four allocations and library `exp` calls.
-    /// - Returns: the sum over all positions (Double), and d/d(posterior stats), d/d(prior stats).
-    func klToPrior(posterior q: Tensor, prior p: Tensor, gradientScale s: Float) -> (total: Double, gradQ: Tensor, gradP: Tensor) {
+    /// - Returns: the sum over all positions (Double), each position's KL `[N]`, and
+    ///   d/d(posterior stats), d/d(prior stats).
+    func klToPrior(posterior q: Tensor, prior p: Tensor, gradientScale s: Float) -> (total: Double, perRow: [Double], gradQ: Tensor, gradP: Tensor) {
         typealias K = VRNNKernels
         let N = q.rowCount, Z = configuration.latent, W = 2 * Z
         precondition(q.lastDimension == W && p.shape == q.shape, "VRNN.klToPrior: \(q.shape) vs \(p.shape).")
         let gq = Tensor(uninitialized: q.shape), gp = Tensor(uninitialized: q.shape)
         let lo = Gaussian.logVarianceRange.lowerBound, hi = Gaussian.logVarianceRange.upperBound
         var total = 0.0
+        var perRow = [Double](repeating: 0, count: N)
         for r in 0..<N {
             let qr = q.data + r * W, pr = p.data + r * W, dq = gq.data + r * W, dp = gp.data + r * W
             var lanes = K.V8()
@@ -46,8 +48,9 @@ extension VRNN {
                 dq[Z + j] = rawQ >= lo && rawQ <= hi ? s * 0.5 * (varQ * invVarP - 1) : 0
                 dp[Z + j] = rawP >= lo && rawP <= hi ? s * 0.5 * (1 - ratio) : 0
             }
+            perRow[r] = 0.5 * row
             total += 0.5 * row
         }
-        return (total, gq, gp)
+        return (total, perRow, gq, gp)
     }
 }

@@ -70,10 +70,13 @@ public final class VRNN: Module, @unchecked Sendable {
         run(batch, beta: objective.beta, gradients: true, normalizer: batch.batchSize, rng: &rng)
     }
 
-    /// The same terms without gradients (one ε sample): the negative ELBO per sequence is
-    /// `reconstruction + kl`.
-    public func evaluate(_ batch: TokenBatch, rng: inout RandomGenerator) -> StepMetrics {
-        run(batch, beta: 1, gradients: false, normalizer: batch.batchSize, rng: &rng)
+    /// The same terms without gradients (one ε sample), per sequence: the negative ELBO of a
+    /// sequence is its `reconstruction + kl`; `tokens` is `B · T`.
+    public func evaluate(_ batch: TokenBatch, rng: inout RandomGenerator) -> EvaluationResult {
+        var perSequence: (reconstruction: [Double], kl: [Double]) = ([], [])
+        _ = run(batch, beta: 1, gradients: false, normalizer: batch.batchSize, rng: &rng, perSequence: &perSequence)
+        return EvaluationResult(perSentenceReconstruction: perSequence.reconstruction, perSentenceKL: perSequence.kl,
+                                tokens: batch.batchSize * batch.time, means: nil, logVariances: nil)
     }
 
     // MARK: The step
@@ -81,6 +84,13 @@ public final class VRNN: Module, @unchecked Sendable {
     /// - Parameter normalizer: the batch size losses and gradients are averaged over — the whole
     ///   batch's when `batch` is one slice of it (``DataParallelVRNN``), so slices add up.
     func run(_ batch: TokenBatch, beta: Float, gradients: Bool, normalizer: Int, rng: inout RandomGenerator) -> StepMetrics {
+        var unused: (reconstruction: [Double], kl: [Double]) = ([], [])
+        return run(batch, beta: beta, gradients: gradients, normalizer: normalizer, rng: &rng, perSequence: &unused)
+    }
+
+    /// As above, also filling each sequence's summed reconstruction NLL and KL (`[B]` each).
+    func run(_ batch: TokenBatch, beta: Float, gradients: Bool, normalizer: Int, rng: inout RandomGenerator,
+             perSequence: inout (reconstruction: [Double], kl: [Double])) -> StepMetrics {
         let c = configuration, B = batch.batchSize, T = batch.time, H = c.hidden, Z = c.latent, N = B * T
         precondition(batch.lengths.allSatisfy { $0 == T }, "VRNN: every sequence must fill the window of \(T) steps.")
         // Time-major ids: row t·B + b is sequence b at step t.
@@ -116,6 +126,14 @@ public final class VRNN: Module, @unchecked Sendable {
         let logits = decoderOutput.forward(decoderHiddenOut)
         let ce = softmaxCrossEntropy(logits: logits, targets: ids, gradientScale: scale)
         let kl = klToPrior(posterior: stats, prior: priorOut, gradientScale: beta * scale)
+        if !gradients {
+            // Rows are time-major (t·B + b).
+            perSequence = ([Double](repeating: 0, count: B), [Double](repeating: 0, count: B))
+            for r in 0..<N {
+                perSequence.reconstruction[r % B] += Double(ce.perSequence[r])
+                perSequence.kl[r % B] += kl.perRow[r]
+            }
+        }
         let reconstruction = ce.total / Double(normalizer)
         let klMean = kl.total / Double(normalizer)
         let metrics = StepMetrics(loss: reconstruction + Double(beta) * klMean, reconstruction: reconstruction,

@@ -1,3 +1,5 @@
+import Batching
+import Corpus
 import Foundation
 import Models
 import NeuralCore
@@ -22,9 +24,14 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     public var latent = 0
     public var skippedEmpty = 0
     public var seconds = 0.0
+    /// The model family evaluated.
+    public var model: String?
+    /// Character models: the negative ELBO (the NLL for the language model) per symbol, in bits.
+    public var bitsPerCharacter: Double?
 
     enum CodingKeys: String, CodingKey {
-        case sentences, tokens, reconstruction, kl, latent, seconds
+        case sentences, tokens, reconstruction, kl, latent, seconds, model
+        case bitsPerCharacter = "bits_per_character"
         case negativeELBO = "negative_elbo"
         case perplexityELBO = "perplexity_elbo"
         case importanceSamples = "importance_samples"
@@ -37,12 +44,14 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
 }
 
 public struct Evaluator {
-    public let model: SentenceVAE
+    public let model: any TextModel
+    public let kind: ModelKind
     /// The model on two slices of each batch, one per core (`batch_shards`' default): fixed, so
     /// figures never depend on the machine's cores.
-    private let parallel: DataParallelSentenceVAE
-    /// Importance samples per sentence; 0 skips the IW estimate.
+    private let parallel: any BatchTrainer
+    /// Importance samples per sequence; 0 (or a model without a posterior to sample) skips the IW estimate.
     public let importanceSamples: Int
+    private let latent: Int?
     private var rng: RandomGenerator
     private var reconstructionSum = 0.0, klSum = 0.0, iwSum = 0.0, miSum = 0.0
     private var sentences = 0, tokens = 0
@@ -50,27 +59,35 @@ public struct Evaluator {
     private let started = ContinuousClock.now
     public var skippedEmpty = 0
 
-    public init(model: SentenceVAE, importanceSamples: Int, seed: UInt64) {
+    public init(model: any TextModel, kind: ModelKind, importanceSamples: Int, seed: UInt64) {
         self.model = model
-        parallel = DataParallelSentenceVAE(model: model, shards: 2)
-        self.importanceSamples = importanceSamples
+        self.kind = kind
+        parallel = makeBatchTrainer(model, shards: 2)
+        self.importanceSamples = model is any ImportanceWeightedModel ? importanceSamples : 0
+        latent = (model as? any LatentTextModel)?.latentWidth
         rng = RandomGenerator(seed: seed)
-        activeUnits = ActiveUnitsAccumulator(latent: model.configuration.latent)
+        activeUnits = ActiveUnitsAccumulator(latent: latent ?? 1)
     }
 
     /// Scores one batch of sentences (ids without `<bos>`/`<eos>`, none empty).
     public mutating func add(_ sequences: [[Int32]]) {
         guard !sequences.isEmpty else { return }
-        let batch = TokenBatch(sentences: sequences)
+        add(TokenBatch(sentences: sequences))
+    }
+
+    /// Scores one batch as the model reads it.
+    public mutating func add(_ batch: TokenBatch) {
         let result = parallel.evaluate(batch, rng: &rng)
         reconstructionSum += result.perSentenceReconstruction.reduce(0, +)
         klSum += result.perSentenceKL.reduce(0, +)
         tokens += result.tokens
-        sentences += sequences.count
-        activeUnits.add(means: result.means)
-        miSum += MutualInformation.estimate(means: result.means, logVariances: result.logVariances, rng: &rng) * Double(sequences.count)
-        if importanceSamples > 0 {
-            iwSum += parallel.importanceWeightedNLL(batch, samples: importanceSamples, rng: &rng).reduce(0, +)
+        sentences += batch.batchSize
+        if let means = result.means, let logVariances = result.logVariances {
+            activeUnits.add(means: means)
+            miSum += MutualInformation.estimate(means: means, logVariances: logVariances, rng: &rng) * Double(batch.batchSize)
+        }
+        if importanceSamples > 0, let nll = parallel.importanceWeightedNLL(batch, samples: importanceSamples, rng: &rng) {
+            iwSum += nll.reduce(0, +)
         }
     }
 
@@ -88,11 +105,33 @@ public struct Evaluator {
             report.importanceWeightedNLL = iwSum / n
             report.importanceWeightedPerplexity = exp(iwSum / Double(max(1, tokens)))
         }
-        report.mutualInformation = miSum / n
-        report.activeUnits = activeUnits.activeCount()
-        report.latent = model.configuration.latent
+        if latent != nil {
+            report.mutualInformation = miSum / n
+            report.activeUnits = activeUnits.activeCount()
+        }
+        report.latent = latent ?? 0
         report.skippedEmpty = skippedEmpty
+        report.model = kind.rawValue
+        if kind.readsCharacters && kind != .wordVAE {
+            report.bitsPerCharacter = (reconstructionSum + klSum) / Double(max(1, tokens)) / log(2)
+        }
         report.seconds = (ContinuousClock.now - started).timeInSeconds
         return report
+    }
+}
+
+extension TrainedModel {
+    /// The test corpus as the run's character model read its training data — windows of the
+    /// character stream or lines ended by `<eos>`, in order, unshuffled — `batchSize` at a time.
+    public func characterBatches(inputs: [CorpusInput], reader: ReaderOptions, batchSize: Int = 64, workers: Int) throws -> EpochBatches {
+        var options = BatchingOptions()
+        options.batchSize = batchSize
+        options.appendEnd = true
+        options.shuffleBuffer = 0
+        options.maxLength = maxLength
+        if let window { options.window = window; options.stride = window }
+        let source = SequenceSource.live(inputs: inputs, reader: reader, tokenizer: manifest.tokenizer, vocabulary: vocabulary,
+                                         encoding: EncodingOptions(maxLength: nil, overLength: .truncate), workers: workers)
+        return try BatchStream(source: source, options: options).batches(epoch: 0, split: .all)
     }
 }

@@ -3,24 +3,26 @@ import Models
 import Tokenization
 
 /// `RUN/run.json`: what a run was made from — the pipeline (paths resolved, command-line
-/// overrides applied) and the model's configuration — written once, atomically, when the run
-/// starts. `--resume` and the after-training commands rebuild the run from it.
+/// overrides applied) and the model's configuration, tagged by its family — written once,
+/// atomically, when the run starts. `--resume` and the after-training commands rebuild the run
+/// from it. Version 1 (sentence VAE only, the configuration untagged) is still read.
 public struct RunManifest: Codable, Sendable {
     public static let fileName = "run.json"
     public static let formatName = "vae-pipeline-run"
     public static let vocabularyFile = "vocabulary.json"
 
     public var format = RunManifest.formatName
-    public var version = 1
+    public var version = RunManifest.currentVersion
+    public static let currentVersion = 2
     public var createdAt: String
     /// The pipeline file the run was started from (for people; settings come from `pipeline`).
     public var pipelineFile: String
     public var pipeline: PipelineFile
-    public var model: SentenceVAEConfiguration
+    public var model: ModelConfiguration
     public var tokenizer: TokenizerConfiguration
     public var vocabularyHash: String
 
-    public init(pipelineFile: String, pipeline: PipelineFile, model: SentenceVAEConfiguration, tokenizer: TokenizerConfiguration, vocabularyHash: String) {
+    public init(pipelineFile: String, pipeline: PipelineFile, model: ModelConfiguration, tokenizer: TokenizerConfiguration, vocabularyHash: String) {
         createdAt = ISO8601DateFormatter().string(from: Date())
         self.pipelineFile = pipelineFile
         self.pipeline = pipeline
@@ -38,10 +40,33 @@ public struct RunManifest: Codable, Sendable {
     public static func read(from runDirectory: URL) throws -> RunManifest {
         let url = runDirectory.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { throw TrainingError.notARun(runDirectory.path) }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw TrainingError.corruptCheckpoint(url.path, reason: error.localizedDescription) }
+        struct Header: Decodable { var format: String?; var version: Int? }
+        if let header = try? JSONDecoder().decode(Header.self, from: data), let version = header.version,
+           !(1...currentVersion).contains(version) {
+            throw TrainingError.corruptCheckpoint(url.path, reason: "it is a run of format version \(version), written by a newer vae-pipeline; this one reads versions 1 to \(currentVersion)")
+        }
         do {
-            return try JSONDecoder().decode(RunManifest.self, from: Data(contentsOf: url))
+            return try JSONDecoder().decode(RunManifest.self, from: data)
         } catch {
             throw TrainingError.corruptCheckpoint(url.path, reason: "\(error)")
         }
+    }
+
+    enum CodingKeys: String, CodingKey { case format, version, createdAt, pipelineFile, pipeline, model, tokenizer, vocabularyHash }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        format = try container.decode(String.self, forKey: .format)
+        version = try container.decode(Int.self, forKey: .version)
+        createdAt = try container.decode(String.self, forKey: .createdAt)
+        pipelineFile = try container.decode(String.self, forKey: .pipelineFile)
+        pipeline = try container.decode(PipelineFile.self, forKey: .pipeline)
+        // Version 1 stored the sentence VAE's configuration itself.
+        model = version == 1 ? .sentenceVAE(try container.decode(SentenceVAEConfiguration.self, forKey: .model))
+            : try container.decode(ModelConfiguration.self, forKey: .model)
+        tokenizer = try container.decode(TokenizerConfiguration.self, forKey: .tokenizer)
+        vocabularyHash = try container.decode(String.self, forKey: .vocabularyHash)
     }
 }

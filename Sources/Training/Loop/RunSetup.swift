@@ -11,12 +11,12 @@ import Tokenization
 public enum RunSetup {
     /// Files a run directory holds; `--overwrite` removes only these.
     static let runFiles = [RunManifest.fileName, RunManifest.vocabularyFile, MetricsLog.fileName, RunSummary.fileName,
-                           ReportWriter.fileName, "checkpoints"]
+                           ReportWriter.fileName, WordList.fileName, "checkpoints"]
 
     /// Prepares a new run from `file` (already overridden by flags) into `runDirectory`.
     public static func start(file: PipelineFile, path: String, runDirectory: URL, overwrite: Bool, workers: Int,
                              events: @escaping (TrainerEvent) -> Void) async throws -> Trainer {
-        let pipeline = try ResolvedPipeline(file, path: path)
+        var pipeline = try ResolvedPipeline(file, path: path)
         let fileManager = FileManager.default
         if fileManager.fileExists(atPath: runDirectory.appendingPathComponent(RunManifest.fileName).path)
             || fileManager.fileExists(atPath: runDirectory.appendingPathComponent("checkpoints").path) {
@@ -24,12 +24,18 @@ public enum RunSetup {
             for name in runFiles { try? fileManager.removeItem(at: runDirectory.appendingPathComponent(name)) }
         }
         try fileManager.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+        if let words = pipeline.words {
+            events(.note("Collecting the words of \(pipeline.inputs.map(\.description).joined(separator: ", ")) (\(words.source.rawValue), min count \(words.minCount), at most \(words.maxWords))…"))
+            let outcome = try await WordList.build(pipeline, settings: words, workers: workers, into: runDirectory)
+            events(.note("Words: \(outcome.words) from \(outcome.records) records into \(WordList.fileName) (\(outcome.leftOut) distinct tokens left out: not letters, rarer than min_count or beyond max_words)."))
+            pipeline = pipeline.readingWordList(in: runDirectory)
+        }
 
         let (vocabulary, source, tokenizer) = try await vocabularyAndSource(pipeline, workers: workers, events: events)
         try vocabulary.save(to: runDirectory.appendingPathComponent(RunManifest.vocabularyFile))
 
         var embeddingMatrix: Tensor? = nil
-        var dimension = pipeline.model.embedding ?? 300
+        var dimension = pipeline.model.embedding ?? pipeline.model.defaultEmbedding
         if let settings = pipeline.embeddings {
             events(.note("Loading vectors from \(settings.vectors) for \(vocabulary.count) vocabulary entries…"))
             var options = settings.options
@@ -51,12 +57,12 @@ public enum RunSetup {
                                                          freeze: pipeline.embeddings?.freeze ?? false)
         try pipeline.checkMemory(configuration)
         var rng = RandomGenerator(seed: pipeline.training.seed)
-        let model = SentenceVAE(configuration: configuration, embeddings: embeddingMatrix, rng: &rng)
+        let model = configuration.makeModel(embeddings: embeddingMatrix, rng: &rng)
         try RunManifest(pipelineFile: path, pipeline: file, model: configuration, tokenizer: tokenizer, vocabularyHash: vocabulary.hash)
             .write(into: runDirectory)
         let validationSource = try validationSource(pipeline, vocabulary: vocabulary, tokenizer: tokenizer, workers: workers)
-        return try Trainer(pipeline: pipeline, runDirectory: runDirectory, model: model, vocabulary: vocabulary, source: source,
-                           validationSource: validationSource, resume: nil, events: events)
+        return try Trainer(pipeline: pipeline, runDirectory: runDirectory, model: model, configuration: configuration,
+                           vocabulary: vocabulary, source: source, validationSource: validationSource, resume: nil, events: events)
     }
 
     /// Prepares to continue the run in `runDirectory` from its latest checkpoint (or `checkpoint`),
@@ -77,7 +83,8 @@ public enum RunSetup {
         }
         var file = manifest.pipeline
         adjust(&file)
-        let pipeline = try ResolvedPipeline(file, path: manifest.pipelineFile)
+        var pipeline = try ResolvedPipeline(file, path: manifest.pipelineFile)
+        if pipeline.words != nil { pipeline = pipeline.readingWordList(in: runDirectory) }
         let vocabulary: Vocabulary
         do {
             vocabulary = try Vocabulary.load(from: runDirectory.appendingPathComponent(RunManifest.vocabularyFile))
@@ -90,11 +97,11 @@ public enum RunSetup {
         let source = try sequenceSource(pipeline, vocabulary: vocabulary, tokenizer: manifest.tokenizer, workers: workers)
         try pipeline.checkMemory(manifest.model)
         var rng = RandomGenerator(seed: pipeline.training.seed)
-        let model = SentenceVAE(configuration: manifest.model, rng: &rng)
+        let model = manifest.model.makeModel(rng: &rng)
         let validationSource = try validationSource(pipeline, vocabulary: vocabulary, tokenizer: manifest.tokenizer, workers: workers)
         events(.note("Resuming \(runDirectory.path) at step \(chosen.state.step) (epoch \(chosen.state.epoch + 1), batch \(chosen.state.batchesConsumed))."))
-        return try Trainer(pipeline: pipeline, runDirectory: runDirectory, model: model, vocabulary: vocabulary, source: source,
-                           validationSource: validationSource, resume: chosen, events: events)
+        return try Trainer(pipeline: pipeline, runDirectory: runDirectory, model: model, configuration: manifest.model,
+                           vocabulary: vocabulary, source: source, validationSource: validationSource, resume: chosen, events: events)
     }
 
     static func encodingOptions(_ pipeline: ResolvedPipeline) -> EncodingOptions {

@@ -3,15 +3,18 @@ import Models
 import NeuralCore
 import Tokenization
 
-/// A trained sentence VAE loaded from a run directory (its best or latest checkpoint) or from one
-/// checkpoint directory, with the vocabulary and tokenizer it was trained with: what `sample`,
-/// `reconstruct`, `encode`, `interpolate`, `neighbors` and `eval` use.
+/// A trained model of any family loaded from a run directory (its best or latest checkpoint) or
+/// from one checkpoint directory, with the vocabulary and tokenizer it was trained with: what
+/// `sample`, `reconstruct`, `encode`, `interpolate`, `neighbors` and `eval` use. Operations a
+/// model lacks (a VRNN has no sentence latent to encode to) are errors saying so.
 public final class TrainedModel {
     public let runDirectory: URL
     public let manifest: RunManifest
     public let checkpoint: CheckpointStore.Checkpoint
-    public let model: SentenceVAE
+    public let model: any TextModel
     public let vocabulary: Vocabulary
+    public var kind: ModelKind { manifest.model.kind }
+    private let renderer: SequenceText
     public let maxLength: Int?
     /// False when the checkpoint's weights carry no checksums (written before checkpoints had
     /// them): they loaded and are finite, but damage to the file could not be detected.
@@ -51,10 +54,41 @@ public final class TrainedModel {
             throw TrainingError.corruptCheckpoint(runDirectory.appendingPathComponent(RunManifest.vocabularyFile).path, reason: error.localizedDescription)
         }
         var rng = RandomGenerator(seed: 0)
-        model = SentenceVAE(configuration: manifest.model, rng: &rng)
+        model = manifest.model.makeModel(rng: &rng)
+        renderer = SequenceText(vocabulary: vocabulary, kind: manifest.model.kind)
         verified = try SafeTensors.loadVerifying(into: model.namedParameters, from: checkpoint.modelURL).verified
         tokenizer = try manifest.tokenizer.makeTokenizer()
-        maxLength = manifest.pipeline.batching?.maxLength ?? 50
+        let pipelineBatching = manifest.pipeline.batching
+        maxLength = manifest.model.kind == .vrnn || pipelineBatching?.window != nil ? nil
+            : pipelineBatching?.maxLength ?? (manifest.model.kind.readsCharacters ? 100 : 50)
+        window = manifest.model.kind == .vrnn ? pipelineBatching?.window ?? 300 : pipelineBatching?.window
+    }
+
+    /// The character window the model was trained on (nil: one sequence per record).
+    public let window: Int?
+
+    /// The model as one with a sentence latent, or an error naming what `operation` needs.
+    public func latentModel(for operation: String) throws -> any LatentTextModel {
+        guard let latentModel = model as? any LatentTextModel else {
+            throw TrainingError.notSupported("The run's model is a\(kind == .languageModel ? "n" : "") \(kind.displayName), which has no single latent vector per sequence (\(kind == .vrnn ? "its latents are one per step" : "it has none")), so it cannot \(operation); use sample or eval.")
+        }
+        return latentModel
+    }
+
+    /// Refuses a decoding method the model does not have (beam search is the sentence and word
+    /// VAEs': the character models have no end symbol to rank finished hypotheses by).
+    public func check(_ strategy: DecodingStrategy) throws {
+        if case .beam = strategy, kind != .sentenceVAE, kind != .wordVAE {
+            throw TrainingError.notSupported("Beam search decodes the sentence and word VAEs only; the run's model is a\(kind == .languageModel ? "n" : "") \(kind.displayName). Use --decoding greedy or --decoding sample.")
+        }
+    }
+
+    /// The generation length when none is asked for: a window of text, or a record's limit with room to spare.
+    public var defaultLength: Int { window ?? (maxLength ?? 50) + 10 }
+
+    /// Sequences from the model's prior (`count` at once), as text.
+    public func generate(count: Int, strategy: DecodingStrategy, maxLength: Int? = nil, rng: inout RandomGenerator) -> [String] {
+        model.generate(count: count, maxLength: maxLength ?? defaultLength, strategy: strategy, rng: &rng).map { text(of: $0) }
     }
 
     /// Token ids of `text` (truncated to the run's maximum length); empty when it has no tokens.
@@ -64,14 +98,14 @@ public final class TrainedModel {
         return ids
     }
 
-    /// The text of ids (without `<bos>`/`<eos>`/`<pad>`; `<unk>` shown as such).
-    public func text(of ids: [Int32]) -> String {
-        vocabulary.decode(ids.filter { $0 != Vocabulary.paddingID && $0 != Vocabulary.beginID && $0 != Vocabulary.endID }, skippingSpecialTokens: false)
-    }
+    /// The text of ids (without `<bos>`/`<pad>`; `<unk>` shown as such; a character stream's
+    /// `<eos>` as a line break).
+    public func text(of ids: [Int32]) -> String { renderer.text(of: ids) }
 
     /// Encodes sentences to latent means and log-variances, `batchSize` at a time.
     /// Sentences without a single token cannot be encoded and are an error naming them.
     public func encode(_ texts: [String], batchSize: Int = 256) throws -> (means: [[Float]], logVariances: [[Float]]) {
+        let model = try latentModel(for: "encode sentences")
         var means: [[Float]] = []
         var logVariances: [[Float]] = []
         var start = 0
@@ -83,7 +117,7 @@ public final class TrainedModel {
                 return ids
             }
             let (mean, logVariance) = model.encode(TokenBatch(sentences: sequences))
-            let latent = manifest.model.latent
+            let latent = model.latentWidth
             for row in 0..<sequences.count {
                 means.append(Array(UnsafeBufferPointer(start: mean.data + row * latent, count: latent)))
                 logVariances.append(Array(UnsafeBufferPointer(start: logVariance.data + row * latent, count: latent)))
@@ -94,11 +128,12 @@ public final class TrainedModel {
     }
 
     /// Decodes latent vectors (rows) to sentences.
-    public func decode(_ latents: [[Float]], strategy: DecodingStrategy, maxLength: Int? = nil, rng: inout RandomGenerator) -> [String] {
+    public func decode(_ latents: [[Float]], strategy: DecodingStrategy, maxLength: Int? = nil, rng: inout RandomGenerator) throws -> [String] {
+        let model = try latentModel(for: "decode latent vectors")
         guard !latents.isEmpty else { return [] }
-        let latent = manifest.model.latent
+        let latent = model.latentWidth
         let tensor = Tensor(shape: [latents.count, latent], latents.flatMap { $0 })
-        let limit = maxLength ?? (self.maxLength ?? 50) + 10
+        let limit = maxLength ?? defaultLength
         return model.decode(tensor, strategy: strategy, maxLength: limit, rng: &rng).map { text(of: $0) }
     }
 }

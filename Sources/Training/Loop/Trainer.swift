@@ -30,8 +30,10 @@ public struct TrainingProgress: Sendable {
     public var etaSeconds: Double?
 }
 
-/// The training loop of the sentence VAE: streams each epoch's batches, steps the optimiser,
-/// validates, checkpoints and writes metrics; resumes exactly from any checkpoint.
+/// The training loop of every model (``TextModel``): streams each epoch's batches, steps the
+/// optimiser, validates, checkpoints and writes metrics; resumes exactly from any checkpoint.
+/// What only some models have (a sentence latent: reconstructions, interpolation, the latent
+/// picture; a word list: novelty) is asked of the model, never assumed.
 ///
 /// Per-step randomness comes from a generator seeded by `(seed, step)`, and each epoch's batch
 /// order is fixed by `(shuffle seed, epoch)`: a checkpoint's step and batch count are the whole
@@ -40,10 +42,12 @@ public struct TrainingProgress: Sendable {
 public final class Trainer {
     public let pipeline: ResolvedPipeline
     public let runDirectory: URL
-    public let model: SentenceVAE
+    public let model: any TextModel
+    public let configuration: ModelConfiguration
     /// Runs each step's batch as `training.batch_shards` slices on replicas of `model`.
-    private let parallel: DataParallelSentenceVAE
+    private let parallel: any BatchTrainer
     public let vocabulary: Vocabulary
+    private let renderer: SequenceText
     public private(set) var state: TrainingState
     private var optimizer: TrainingOptimizer
     private let trainStream: BatchStream
@@ -63,16 +67,18 @@ public final class Trainer {
 
     /// - Parameters:
     ///   - resume: a checkpoint to continue from (weights and optimiser are loaded from it).
-    public init(pipeline: ResolvedPipeline, runDirectory: URL, model: SentenceVAE, vocabulary: Vocabulary,
+    public init(pipeline: ResolvedPipeline, runDirectory: URL, model: any TextModel, configuration: ModelConfiguration, vocabulary: Vocabulary,
                 source: SequenceSource, validationSource: SequenceSource?, resume: CheckpointStore.Checkpoint?,
                 events: @escaping (TrainerEvent) -> Void) throws {
         self.pipeline = pipeline
         self.runDirectory = runDirectory
         self.model = model
+        self.configuration = configuration
         self.vocabulary = vocabulary
+        renderer = SequenceText(vocabulary: vocabulary, kind: configuration.kind)
         self.events = events
         parameters = model.namedParameters
-        parallel = DataParallelSentenceVAE(model: model, shards: pipeline.training.batchShards)
+        parallel = makeBatchTrainer(model, shards: pipeline.training.batchShards)
         store = CheckpointStore(runDirectory: runDirectory)
         optimizer = TrainingOptimizer(pipeline.training)
         trainStream = try BatchStream(source: source, options: pipeline.batching)
@@ -294,7 +300,8 @@ public final class Trainer {
         var rng = RandomGenerator(seed: state.seed ^ 0x7A11_DA7E)
         var sentences = 0, tokens = 0
         var reconstruction = 0.0, kl = 0.0, mutualInformation = 0.0
-        var activeUnits = ActiveUnitsAccumulator(latent: model.configuration.latent)
+        let latent = configuration.sequenceLatent
+        var activeUnits = ActiveUnitsAccumulator(latent: latent ?? 1)
         var first: [[Int32]] = []
         for try await batch in validationStream.batches(epoch: 0, split: validationSplit) {
             var tokenBatch = TokenBatch(batch)
@@ -306,8 +313,10 @@ public final class Trainer {
             reconstruction += result.perSentenceReconstruction.reduce(0, +)
             kl += result.perSentenceKL.reduce(0, +)
             tokens += result.tokens
-            activeUnits.add(means: result.means)
-            mutualInformation += MutualInformation.estimate(means: result.means, logVariances: result.logVariances, rng: &rng) * Double(tokenBatch.batchSize)
+            if let means = result.means, let logVariances = result.logVariances {
+                activeUnits.add(means: means)
+                mutualInformation += MutualInformation.estimate(means: means, logVariances: logVariances, rng: &rng) * Double(tokenBatch.batchSize)
+            }
             if first.count < max(collectingMeans, 16) {
                 for row in 0..<tokenBatch.batchSize where first.count < max(collectingMeans, 16) { first.append(tokenBatch.sentence(row)) }
             }
@@ -320,29 +329,32 @@ public final class Trainer {
         let n = Double(sentences)
         let summary = ValidationSummary(
             sentences: sentences, tokens: tokens, loss: (reconstruction + kl) / n, reconstruction: reconstruction / n, kl: kl / n,
-            perplexity: exp((reconstruction + kl) / Double(max(1, tokens))), activeUnits: activeUnits.activeCount(),
-            latent: model.configuration.latent, mutualInformation: mutualInformation / n)
+            perplexity: exp((reconstruction + kl) / Double(max(1, tokens))), activeUnits: latent == nil ? 0 : activeUnits.activeCount(),
+            latent: latent ?? 0, mutualInformation: latent == nil ? nil : mutualInformation / n)
         return (summary, first)
     }
 
+    /// Greedy reconstructions from the posterior means (models with a sentence latent; none otherwise).
     func reconstruct(_ sequences: [[Int32]], rng: inout RandomGenerator) -> [RunSummary.Reconstruction] {
-        guard !sequences.isEmpty else { return [] }
-        let (mean, _) = model.encode(TokenBatch(sentences: sequences))
-        let decoded = model.decode(mean, strategy: .greedy, maxLength: decodeLimit, rng: &rng)
+        guard !sequences.isEmpty, let latentModel = model as? any LatentTextModel else { return [] }
+        let (mean, _) = latentModel.encode(TokenBatch(sentences: sequences))
+        let decoded = latentModel.decode(mean, strategy: .greedy, maxLength: decodeLimit, rng: &rng)
         return zip(sequences, decoded).map { RunSummary.Reconstruction(input: text($0), output: text($1)) }
     }
 
+    /// Sequences from the prior: greedy for the VAEs with a sentence latent (each z gives its
+    /// sentence), sampled at temperature 1 for the VRNN and the language model, whose greedy
+    /// output is one sequence repeated.
     func samplePrior(count: Int, rng: inout RandomGenerator) -> [String] {
         guard count > 0 else { return [] }
-        let z = Tensor.normal([count, model.configuration.latent], rng: &rng)
-        return model.decode(z, strategy: .greedy, maxLength: decodeLimit, rng: &rng).map(text)
+        let strategy: DecodingStrategy = configuration.sequenceLatent == nil ? .sample(temperature: 1, topK: nil) : .greedy
+        return model.generate(count: count, maxLength: decodeLimit, strategy: strategy, rng: &rng).map(text)
     }
 
-    private var decodeLimit: Int { (pipeline.batching.maxLength ?? 50) + 10 }
+    /// Generated length: a window of the character stream, or a record's limit with room to spare.
+    private var decodeLimit: Int { pipeline.batching.window ?? (pipeline.batching.maxLength ?? 50) + 10 }
 
-    func text(_ ids: [Int32]) -> String {
-        vocabulary.decode(ids.filter { $0 != Vocabulary.paddingID && $0 != Vocabulary.beginID && $0 != Vocabulary.endID }, skippingSpecialTokens: false)
-    }
+    func text(_ ids: [Int32]) -> String { renderer.text(of: ids) }
 
     // MARK: - Checkpoints and summary
 
@@ -351,7 +363,7 @@ public final class Trainer {
         state.elapsedSeconds = elapsed
         let parameters = self.parameters
         let optimizer = self.optimizer
-        let metadata = ["step": "\(state.step)", "format": "vae-pipeline sentence VAE"]
+        let metadata = ["step": "\(state.step)", "format": "vae-pipeline \(configuration.kind.displayName)", "model": configuration.kind.rawValue]
         let checkpoint = try store.write(state: state) { directory in
             try SafeTensors.save(parameters, metadata: metadata, to: directory.appendingPathComponent(CheckpointStore.modelFile))
             try optimizer.save(to: directory.appendingPathComponent(CheckpointStore.optimizerFile))
@@ -371,7 +383,8 @@ public final class Trainer {
         var labels: [String] = []
         var explained: [Double] = []
         samples = samplePrior(count: 10, rng: &rng)
-        if validationStream != nil {
+        let latentModel = model as? any LatentTextModel
+        if validationStream != nil, let latentModel {
             // The final validation has just collected these, unless the last step was validated
             // on schedule (collecting fewer); validate again only then.
             var sequences = lastValidationSentences.sentences
@@ -381,20 +394,20 @@ public final class Trainer {
             reconstructions = reconstruct(Array(sequences.prefix(8)), rng: &rng)
             if sequences.count >= 2 {
                 let pair = [sequences[0], sequences[sequences.count / 2]]
-                let (mean, _) = model.encode(TokenBatch(sentences: pair))
-                let latent = model.configuration.latent
+                let (mean, _) = latentModel.encode(TokenBatch(sentences: pair))
+                let latent = latentModel.latentWidth
                 let steps = 7
                 let path = Tensor(zeros: [steps, latent])
                 for s in 0..<steps {
                     let t = Float(s) / Float(steps - 1)
                     for d in 0..<latent { path.data[s * latent + d] = (1 - t) * mean.data[d] + t * mean.data[latent + d] }
                 }
-                interpolation = model.decode(path, strategy: .greedy, maxLength: decodeLimit, rng: &rng).map(text)
+                interpolation = latentModel.decode(path, strategy: .greedy, maxLength: decodeLimit, rng: &rng).map(text)
                 interpolation[0] = "[\(text(pair[0]))] → " + interpolation[0]
                 interpolation[steps - 1] = interpolation[steps - 1] + " ← [\(text(pair[1]))]"
             }
-            let (means, _) = model.encode(TokenBatch(sentences: sequences.isEmpty ? [[Vocabulary.unknownID]] : sequences))
-            let latent = model.configuration.latent
+            let (means, _) = latentModel.encode(TokenBatch(sentences: sequences.isEmpty ? [[Vocabulary.unknownID]] : sequences))
+            let latent = latentModel.latentWidth
             let rows = (0..<(sequences.isEmpty ? 0 : sequences.count)).map { Array(UnsafeBufferPointer(start: means.data + $0 * latent, count: latent)) }
             let projection = PrincipalComponents.project(rows)
             points = projection.projected
@@ -402,15 +415,29 @@ public final class Trainer {
             labels = sequences.map(text)
         }
         let rate = state.elapsedSeconds > 0 ? Double(state.tokensSeen) / state.elapsedSeconds : nil
-        let summary = RunSummary(
+        var summary = RunSummary(
             name: pipeline.name, step: state.step, epoch: state.epoch, seconds: elapsed, tokensPerSecond: rate,
             stoppedBecause: stopReason.rawValue, settings: pipeline.summaryTable, validation: lastValidation?.summary,
             samples: samples, reconstructions: reconstructions, interpolation: interpolation,
             latentPoints: points, latentPointLabels: labels, explainedVariance: explained)
+        summary.model = configuration.kind.rawValue
+        if configuration.kind.readsCharacters && configuration.kind != .wordVAE, let v = lastValidation?.summary {
+            summary.bitsPerCharacter = v.loss * Double(v.sentences) / Double(max(1, v.tokens)) / log(2)
+        }
+        if configuration.kind == .wordVAE {
+            summary.words = try wordSampleReport(rng: &rng)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(summary).write(to: runDirectory.appendingPathComponent(RunSummary.fileName), options: .atomic)
         try ReportWriter.write(runDirectory: runDirectory)
+    }
+
+    /// 1,000 words sampled from the prior (temperature 1) against the run's word list.
+    private func wordSampleReport(rng: inout RandomGenerator) throws -> WordSampleReport {
+        let words = try WordList.read(from: runDirectory)
+        let samples = model.generate(count: 1_000, maxLength: decodeLimit, strategy: .sample(temperature: 1, topK: nil), rng: &rng).map(text)
+        return WordSampleReport(samples: samples, words: Set(words))
     }
 
     /// Running means over a logging window.

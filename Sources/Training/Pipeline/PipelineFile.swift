@@ -47,15 +47,38 @@ public struct DataSection: Codable, Sendable, Equatable {
     public var validation: [String]?
     /// At most this many validation sentences are scored at each validation (keeps it quick).
     public var validationMaxSentences: Int?
+    /// For the word VAE: how the training words are drawn from the inputs.
+    public var words: WordsSection?
 
     public init(inputs: [String]? = nil) { self.inputs = inputs }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case inputs, shards, format, columns, fields, delimiter, header, members, strict, validation
+        case inputs, shards, format, columns, fields, delimiter, header, members, strict, validation, words
         case maxRecordBytes = "max_record_bytes"
         case invalidUtf8 = "invalid_utf8"
         case validationFraction = "validation_fraction"
         case validationMaxSentences = "validation_max_sentences"
+    }
+}
+
+/// The word VAE's records: the distinct words of the inputs, each spelt as a sequence of letters.
+public struct WordsSection: Codable, Sendable, Equatable {
+    /// `tokens`: the word tokens of any corpus (ICU word boundaries, punctuation and numbers
+    /// left out); `lines`: a word list, one word per line.
+    public var from: String?
+    /// Words seen fewer times are left out.
+    public var minCount: Int?
+    /// At most this many words, the most frequent first (ties by the words' order).
+    public var maxWords: Int?
+    /// Lowercase the words (ICU root locale).
+    public var lowercase: Bool?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case from, lowercase
+        case minCount = "min_count"
+        case maxWords = "max_words"
     }
 }
 
@@ -107,11 +130,16 @@ public struct BatchingSection: Codable, Sendable, Equatable {
     public var shuffleBuffer: Int?
     public var seed: UInt64?
     public var dropRemainder: Bool?
+    /// Character models: windows of this many characters over the stream of records (each
+    /// record ended by `<eos>`) instead of one sequence per record.
+    public var window: Int?
+    /// The step between windows' starts (default: the window, no overlap).
+    public var stride: Int?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case padding, seed
+        case padding, seed, window, stride
         case batchSize = "batch_size"
         case maxLength = "max_length"
         case overLength = "over_length"
@@ -151,8 +179,15 @@ public struct EmbeddingsSection: Codable, Sendable, Equatable {
 }
 
 public struct ModelSection: Codable, Sendable, Equatable {
-    /// The model family; only `sentence_vae` so far.
+    /// The model family: `sentence_vae` (default), `char_vae`, `vrnn`, `word_vae` or `lstm_lm`.
     public var type: String?
+    /// The one recurrent width of the VRNN and the LSTM language model.
+    public var hidden: Int?
+    /// Character VAE: the probability of feeding the true previous character to the decoder
+    /// in training (else the model's own greedy choice); 1 (default) is full teacher forcing.
+    public var teacherForcing: Float?
+    /// Character VAE: probability of replacing a decoder input character by the start symbol.
+    public var characterDropout: Float?
     /// Word-embedding size (must match the vectors when `embeddings` is given).
     public var embedding: Int?
     public var embeddingDropout: Float?
@@ -166,7 +201,9 @@ public struct ModelSection: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case type, embedding, encoder, latent, decoder
+        case type, embedding, encoder, latent, decoder, hidden
+        case teacherForcing = "teacher_forcing"
+        case characterDropout = "character_dropout"
         case embeddingDropout = "embedding_dropout"
         case wordDropout = "word_dropout"
         case outputDropout = "output_dropout"

@@ -23,6 +23,8 @@ public struct ResolvedPipeline: Sendable {
     public var maxDistinctTokens: Int
     public var batching: BatchingOptions
     public var validationMaxSentences: Int
+    /// The word VAE's word list settings (nil for the other models).
+    public var words: WordsSettings?
     public var embeddings: EmbeddingSettings?
     public var model: ModelSettings
     public var training: TrainingSettings
@@ -36,6 +38,7 @@ public struct ResolvedPipeline: Sendable {
 
     /// The model's shape before the vocabulary size is known.
     public struct ModelSettings: Sendable, Equatable {
+        public var kind: ModelKind = .sentenceVAE
         public var embedding: Int?
         public var embeddingDropout: Float
         public var encoderCell: RecurrentCellKind
@@ -51,9 +54,41 @@ public struct ResolvedPipeline: Sendable {
         public var latentAtEveryStep: Bool
         public var wordDropout: Float
         public var outputDropout: Float
+        /// The VRNN's and the language model's recurrent width.
+        public var hidden: Int = 64
+        public var teacherForcing: Float = 1
+        public var characterDropout: Float = 0
+        /// Whether a character model reads windows of a stream (no end symbol) or lines.
+        public var windows = false
 
         /// The model configuration for a vocabulary of `vocabularySize` ids and vectors of `dimension`.
-        public func configuration(vocabularySize: Int, embeddingDimension: Int, freeze: Bool) -> SentenceVAEConfiguration {
+        public func configuration(vocabularySize: Int, embeddingDimension: Int, freeze: Bool) -> ModelConfiguration {
+            let start = Int(Vocabulary.beginID), end = windows ? nil : Int(Vocabulary.endID)
+            switch kind {
+            case .sentenceVAE:
+                return .sentenceVAE(sentenceConfiguration(vocabularySize: vocabularySize, embeddingDimension: embeddingDimension, freeze: freeze))
+            case .wordVAE:
+                return .wordVAE(sentenceConfiguration(vocabularySize: vocabularySize, embeddingDimension: embeddingDimension, freeze: freeze))
+            case .characterVAE:
+                var c = CharacterVAEConfiguration(vocabularySize: vocabularySize, embeddingDimension: embeddingDimension,
+                                                  encoderHidden: encoderHidden, latent: latent, decoderHidden: decoderHidden,
+                                                  startSymbol: start, characterDropout: characterDropout)
+                c.endSymbol = end
+                c.teacherForcing = teacherForcing < 1 ? teacherForcing : nil
+                return .characterVAE(c)
+            case .vrnn:
+                return .vrnn(VRNNConfiguration(vocabularySize: vocabularySize, embeddingDimension: embeddingDimension, hidden: hidden, latent: latent))
+            case .languageModel:
+                return .languageModel(LanguageModelConfiguration(vocabularySize: vocabularySize, embeddingDimension: embeddingDimension,
+                                                                 hidden: hidden, startSymbol: start, endSymbol: end))
+            }
+        }
+
+        /// The default embedding width when neither the file nor the vectors give one.
+        public var defaultEmbedding: Int { kind == .sentenceVAE ? 300 : 64 }
+
+        /// The sentence (or word) VAE's configuration.
+        func sentenceConfiguration(vocabularySize: Int, embeddingDimension: Int, freeze: Bool) -> SentenceVAEConfiguration {
             var c = SentenceVAEConfiguration(vocabularySize: vocabularySize)
             c.embeddingDimension = embeddingDimension
             c.freezeEmbeddings = freeze
@@ -76,6 +111,17 @@ public struct ResolvedPipeline: Sendable {
     }
 
     public enum OptimizerKind: String, Sendable, Codable { case adam, sgd }
+
+    /// How the word VAE draws its words from the inputs.
+    public struct WordsSettings: Sendable, Equatable {
+        public enum Source: String, Sendable { case tokens, lines }
+        public var source: Source
+        public var minCount: Int
+        public var maxWords: Int
+        public var lowercase: Bool
+        /// The bound on `max_words` (the word list is held in memory, like a vocabulary).
+        public static let maxWordsLimit = 1...5_000_000
+    }
 
     /// The bounds every size setting is checked against (README, training section, and
     /// `train --help` list them): beyond them a run would not fit a machine or would stop in
@@ -126,6 +172,15 @@ public struct ResolvedPipeline: Sendable {
         self.file = path
         name = file.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let data = file.data
+        let kind: ModelKind
+        if let type = file.model?.type {
+            guard let value = ModelKind(rawValue: type) else {
+                throw invalid("model.type", "must be one of \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")); '\(type)' was given")
+            }
+            kind = value
+        } else {
+            kind = .sentenceVAE
+        }
 
         // Data.
         if let shards = data.shards {
@@ -177,9 +232,12 @@ public struct ResolvedPipeline: Sendable {
             guard let value = TokenizationLevel(rawValue: name), value != .sentence else {
                 throw invalid("tokenizer.level", "must be word, character, whitespace or keras; '\(name)' was given")
             }
+            if kind.readsCharacters && value != .character {
+                throw invalid("tokenizer.level", "must be character for the \(kind.displayName) (it reads letters); '\(name)' was given")
+            }
             level = value
         } else {
-            level = .word
+            level = kind.readsCharacters ? .character : .word
         }
         var normalization = Normalization.nfc
         if let name = t.normalization {
@@ -212,9 +270,14 @@ public struct ResolvedPipeline: Sendable {
         // Batching.
         let b = file.batching ?? BatchingSection()
         var batching = BatchingOptions()
-        batching.batchSize = b.batchSize ?? 32
+        batching.batchSize = b.batchSize ?? (kind.readsCharacters ? 64 : 32)
         try bound("batching.batch_size", batching.batchSize, Limits.batchSize)
-        batching.maxLength = b.maxLength ?? 50
+        // A character stream cut into windows has no sequence length to limit.
+        let windowed = b.window != nil || kind == .vrnn
+        if windowed, b.maxLength != nil {
+            throw invalid("batching.max_length", "does not apply to character windows (every window has batching.window characters); remove it")
+        }
+        batching.maxLength = windowed ? nil : b.maxLength ?? (kind.readsCharacters ? 100 : 50)
         if let maxLength = batching.maxLength { try bound("batching.max_length", maxLength, Limits.maxLength) }
         if let policy = b.overLength {
             guard let value = OverLengthPolicy(rawValue: policy) else { throw invalid("batching.over_length", "must be truncate or drop") }
@@ -243,6 +306,24 @@ public struct ResolvedPipeline: Sendable {
         try bound("batching.shuffle_buffer", batching.shuffleBuffer, 0...Limits.shuffleBuffer)
         batching.dropRemainder = b.dropRemainder ?? false
         batching.validationFraction = validationFraction
+        if kind.readsCharacters { batching.appendEnd = true }
+        if windowed {
+            guard kind == .characterVAE || kind == .vrnn || kind == .languageModel else {
+                throw invalid("batching.window", "applies to the character models (char_vae, vrnn, lstm_lm) only; the \(kind.displayName) reads one sequence per record")
+            }
+            // The VRNN learns from long windows (300 characters by default, as Chung et al.'s setting).
+            let window = b.window ?? 300
+            try bound("batching.window", window, Limits.maxLength)
+            let stride = b.stride ?? window
+            try bound("batching.stride", stride, 1...window)
+            batching.window = window
+            batching.stride = stride
+            if b.bucketBoundaries != nil || b.bucketMode != nil {
+                throw invalid("batching.bucket_boundaries", "does not apply to character windows, which all have one length; remove bucket_boundaries and bucket_mode")
+            }
+        } else if b.stride != nil {
+            throw invalid("batching.stride", "applies only with batching.window")
+        }
 
         // Embeddings.
         if let e = file.embeddings {
@@ -278,28 +359,57 @@ public struct ResolvedPipeline: Sendable {
 
         // Model.
         let m = file.model ?? ModelSection()
-        if let type = m.type, type != "sentence_vae" {
-            throw invalid("model.type", "must be sentence_vae (the character models are not available yet); '\(type)' was given")
-        }
-        func cell(_ name: String?, _ key: String) throws -> RecurrentCellKind {
-            guard let name else { return .lstm }
+        func cell(_ name: String?, _ key: String, default fallback: RecurrentCellKind) throws -> RecurrentCellKind {
+            guard let name else { return fallback }
             guard let value = RecurrentCellKind(rawValue: name) else { throw invalid(key, "must be lstm or gru; '\(name)' was given") }
             return value
         }
+        // Keys that shape another family's model are refused, never ignored.
+        func refuse(_ keys: [(String, Bool)], _ reason: String) throws {
+            for (key, given) in keys where given { throw invalid(key, "does not apply to the \(kind.displayName): \(reason)") }
+        }
         let encoder = m.encoder ?? .init()
         let decoder = m.decoder ?? .init()
-        model = ModelSettings(
-            embedding: m.embedding, embeddingDropout: m.embeddingDropout ?? 0,
-            encoderCell: try cell(encoder.cell, "model.encoder.cell"), encoderHidden: encoder.hidden ?? 256,
+        let recurrentCell: RecurrentCellKind = kind == .wordVAE ? .gru : .lstm
+        var settings = ModelSettings(
+            kind: kind, embedding: m.embedding, embeddingDropout: m.embeddingDropout ?? 0,
+            encoderCell: try cell(encoder.cell, "model.encoder.cell", default: recurrentCell), encoderHidden: encoder.hidden ?? 256,
             encoderLayers: encoder.layers ?? 1, bidirectional: encoder.bidirectional ?? false, encoderDense: encoder.dense,
-            latent: m.latent ?? 32,
-            decoderCell: try cell(decoder.cell, "model.decoder.cell"), decoderHidden: decoder.hidden ?? 256,
-            decoderLayers: decoder.layers ?? 1, latentToInitialState: decoder.zToInitialState ?? true,
-            latentAtEveryStep: decoder.zAtEveryStep ?? false, wordDropout: m.wordDropout ?? 0,
+            latent: m.latent ?? (kind == .vrnn ? 64 : kind == .wordVAE ? 16 : 32),
+            decoderCell: try cell(decoder.cell, "model.decoder.cell", default: recurrentCell), decoderHidden: decoder.hidden ?? 256,
+            decoderLayers: decoder.layers ?? 1, latentToInitialState: decoder.zToInitialState ?? (kind != .characterVAE),
+            latentAtEveryStep: decoder.zAtEveryStep ?? (kind == .characterVAE), wordDropout: m.wordDropout ?? 0,
             outputDropout: m.outputDropout ?? 0)
+        settings.hidden = m.hidden ?? (kind == .vrnn ? 64 : 256)
+        settings.teacherForcing = m.teacherForcing ?? 1
+        settings.characterDropout = m.characterDropout ?? 0
+        settings.windows = windowed
+        switch kind {
+        case .sentenceVAE, .wordVAE:
+            try refuse([("model.hidden", m.hidden != nil), ("model.teacher_forcing", m.teacherForcing != nil),
+                        ("model.character_dropout", m.characterDropout != nil)],
+                       "it has an encoder and a decoder (model.encoder.hidden, model.decoder.hidden) and word dropout (model.word_dropout)")
+        case .characterVAE:
+            try refuse([("model.hidden", m.hidden != nil), ("model.word_dropout", m.wordDropout != nil),
+                        ("model.embedding_dropout", m.embeddingDropout != nil), ("model.output_dropout", m.outputDropout != nil),
+                        ("model.encoder.layers", (encoder.layers ?? 1) != 1), ("model.decoder.layers", (decoder.layers ?? 1) != 1),
+                        ("model.encoder.bidirectional", encoder.bidirectional == true), ("model.encoder.dense", encoder.dense != nil),
+                        ("model.encoder.cell", settings.encoderCell != .lstm), ("model.decoder.cell", settings.decoderCell != .lstm),
+                        ("model.decoder.z_to_initial_state", decoder.zToInitialState == true),
+                        ("model.decoder.z_at_every_step", decoder.zAtEveryStep == false)],
+                       "it is one LSTM layer each way with z fed at every decoder step; its knobs are model.embedding, model.encoder.hidden, model.latent, model.decoder.hidden, model.character_dropout and model.teacher_forcing")
+        case .vrnn, .languageModel:
+            try refuse([("model.encoder", m.encoder != nil), ("model.decoder", m.decoder != nil),
+                        ("model.latent", kind == .languageModel && m.latent != nil),
+                        ("model.word_dropout", m.wordDropout != nil), ("model.character_dropout", m.characterDropout != nil),
+                        ("model.embedding_dropout", m.embeddingDropout != nil), ("model.output_dropout", m.outputDropout != nil),
+                        ("model.teacher_forcing", m.teacherForcing != nil)],
+                       kind == .vrnn ? "its knobs are model.embedding, model.hidden and model.latent" : "its knobs are model.embedding and model.hidden")
+        }
+        model = settings
         for (key, value, range) in [("model.encoder.hidden", model.encoderHidden, Limits.hidden), ("model.decoder.hidden", model.decoderHidden, Limits.hidden),
                                     ("model.latent", model.latent, Limits.latent), ("model.encoder.layers", model.encoderLayers, Limits.layers),
-                                    ("model.decoder.layers", model.decoderLayers, Limits.layers)] {
+                                    ("model.decoder.layers", model.decoderLayers, Limits.layers), ("model.hidden", model.hidden, Limits.hidden)] {
             try bound(key, value, range)
         }
         if let embedding = model.embedding { try bound("model.embedding", embedding, Limits.embedding) }
@@ -308,8 +418,33 @@ public struct ResolvedPipeline: Sendable {
             throw invalid("model.decoder", "must use z somewhere: set z_to_initial_state or z_at_every_step")
         }
         for (key, value) in [("model.word_dropout", model.wordDropout), ("model.embedding_dropout", model.embeddingDropout),
-                             ("model.output_dropout", model.outputDropout)] where !(0..<1).contains(value) {
+                             ("model.output_dropout", model.outputDropout), ("model.character_dropout", model.characterDropout)] where !(0..<1).contains(value) {
             throw invalid(key, "must be at least 0 and below 1")
+        }
+        if !(0...1).contains(model.teacherForcing) { throw invalid("model.teacher_forcing", "must be between 0 and 1") }
+        if kind.readsCharacters, file.embeddings != nil {
+            throw invalid("embeddings", "do not apply to the \(kind.displayName): it reads characters, and word vectors have none")
+        }
+
+        // Words (the word VAE's records).
+        if kind == .wordVAE {
+            let w = data.words ?? WordsSection()
+            let source: WordsSettings.Source
+            if let name = w.from {
+                guard let value = WordsSettings.Source(rawValue: name) else { throw invalid("data.words.from", "must be tokens or lines; '\(name)' was given") }
+                source = value
+            } else {
+                source = .tokens
+            }
+            let minCount = w.minCount ?? 1
+            try bound("data.words.min_count", minCount, 1...Int(Int32.max))
+            let maxWords = w.maxWords ?? 50_000
+            try bound("data.words.max_words", maxWords, WordsSettings.maxWordsLimit)
+            words = WordsSettings(source: source, minCount: minCount, maxWords: maxWords, lowercase: w.lowercase ?? false)
+            if shardDirectory != nil { throw invalid("data.shards", "cannot feed the word VAE, which draws its words from data.inputs") }
+        } else {
+            if data.words != nil { throw invalid("data.words", "applies to the word VAE (model.type: word_vae) only") }
+            words = nil
         }
 
         // Training.
@@ -335,7 +470,14 @@ public struct ResolvedPipeline: Sendable {
             default: throw invalid("training.kl_annealing.schedule", "must be constant, linear, logistic or cyclical; '\(a.schedule)' was given")
             }
         } else {
-            annealing = .logistic(k: 0.0025, x0: 2_500)
+            // The VRNN's reference trains with β = 1 from the start; the language model has no KL.
+            annealing = kind == .vrnn || kind == .languageModel ? .constant(1) : .logistic(k: 0.0025, x0: 2_500)
+        }
+        if kind == .languageModel, tr.klAnnealing != nil {
+            throw invalid("training.kl_annealing", "does not apply to the LSTM language model, which has no KL term; remove it")
+        }
+        if (kind == .languageModel || kind == .vrnn), let bits = tr.freeBits, bits != 0 {
+            throw invalid("training.free_bits", "applies to models with one latent per sequence; the \(kind.displayName) has \(kind == .vrnn ? "a latent per step with a learned prior" : "no latent")")
         }
         training = TrainingSettings(
             epochs: tr.epochs ?? 10, maxSteps: tr.maxSteps, maxMinutes: tr.maxMinutes, optimizer: optimizer,
@@ -384,6 +526,22 @@ public struct ResolvedPipeline: Sendable {
             "seed": "\(training.seed)",
         ]
         if let embeddings { table["embeddings"] = "\(embeddings.vectors)\(embeddings.freeze ? " (frozen)" : "")" }
+        table["model"] = model.kind.displayName
+        if let window = batching.window { table["windows"] = "\(window) characters every \(batching.stride ?? window)" }
+        switch model.kind {
+        case .sentenceVAE, .wordVAE: break
+        case .characterVAE:
+            for key in ["word dropout", "embedding dropout", "output dropout"] { table[key] = nil }
+            table["encoder"] = "lstm \(model.encoderHidden)"
+            table["decoder"] = "lstm \(model.decoderHidden), z → every step"
+            table["character dropout"] = "\(model.characterDropout)"
+            table["teacher forcing"] = "\(model.teacherForcing)"
+        case .vrnn, .languageModel:
+            for key in ["word dropout", "embedding dropout", "output dropout", "encoder", "decoder"] { table[key] = nil }
+            table[model.kind == .vrnn ? "GRU" : "LSTM"] = "\(model.hidden)"
+            if model.kind == .languageModel { table["latent"] = nil; table["KL annealing"] = nil; table["free bits"] = nil }
+        }
+        if let words { table["words"] = "\(words.source.rawValue), min count \(words.minCount), at most \(words.maxWords)\(words.lowercase ? ", lowercased" : "")" }
         return table
     }
 }

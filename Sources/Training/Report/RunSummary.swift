@@ -24,6 +24,12 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var latentPoints: [[Double]]
     public var latentPointLabels: [String]
     public var explainedVariance: [Double]
+    /// The model family (`sentence_vae`, `char_vae`, …); nil in summaries written before there were others.
+    public var model: String?
+    /// Validation bits per character (character models: −ELBO or NLL per symbol in bits).
+    public var bitsPerCharacter: Double?
+    /// The word VAE's invented words: how many are new.
+    public var words: WordSampleReport?
 
     public init(name: String, step: Int, epoch: Int, seconds: Double, tokensPerSecond: Double?, stoppedBecause: String,
                 settings: [String: String], validation: ValidationSummary?, samples: [String], reconstructions: [Reconstruction],

@@ -27,13 +27,14 @@ extension VAEPipeline {
             let trained = try model.load()
             let sentences = try input.read()
             let (means, logVariances) = try trained.encode(sentences)
+            let latent = try trained.latentModel(for: "encode sentences").latentWidth
             if let out {
-                try NpyMatrixWriter.write(means.flatMap { $0 }, rows: means.count, columns: trained.manifest.model.latent, to: out)
-                FileHandle.standardError.write(Data("Wrote \(means.count) × \(trained.manifest.model.latent) latent means to \(out).\n".utf8))
+                try NpyMatrixWriter.write(means.flatMap { $0 }, rows: means.count, columns: latent, to: out)
+                FileHandle.standardError.write(Data("Wrote \(means.count) × \(latent) latent means to \(out).\n".utf8))
                 if withVariance {
                     let file = Self.varianceFile(for: out)
-                    try NpyMatrixWriter.write(logVariances.flatMap { $0 }, rows: logVariances.count, columns: trained.manifest.model.latent, to: file)
-                    FileHandle.standardError.write(Data("Wrote \(logVariances.count) × \(trained.manifest.model.latent) log-variances to \(file).\n".utf8))
+                    try NpyMatrixWriter.write(logVariances.flatMap { $0 }, rows: logVariances.count, columns: latent, to: file)
+                    FileHandle.standardError.write(Data("Wrote \(logVariances.count) × \(latent) log-variances to \(file).\n".utf8))
                 }
                 return
             }

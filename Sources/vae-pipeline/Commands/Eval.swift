@@ -38,11 +38,21 @@ extension VAEPipeline {
 
         func run() async throws {
             let trained = try model.load()
-            var evaluator = Evaluator(model: trained.model, importanceSamples: samples, seed: seed)
+            var evaluator = Evaluator(model: trained.model, kind: trained.kind, importanceSamples: samples, seed: seed)
             var pending: [[Int32]] = []
             var taken = 0
             let limit = maxSentences ?? .max
             var progress = ProgressLine()
+            if trained.kind.readsCharacters && trained.kind != .wordVAE {
+                // Character models read windows of the stream (or lines with <eos>), as in training.
+                for try await batch in try trained.characterBatches(inputs: corpus.inputs, reader: corpus.readerOptions, workers: 2) {
+                    var tokenBatch = TokenBatch(batch)
+                    if taken + tokenBatch.batchSize > limit { tokenBatch = tokenBatch.rows(0..<(limit - taken)) }
+                    evaluator.add(tokenBatch)
+                    taken += tokenBatch.batchSize
+                    if taken >= limit { break }
+                }
+            } else {
             reading: for try await chunk in try corpus.makeReader() {
                 for index in 0..<chunk.count {
                     let ids = try trained.ids(of: chunk.text(index))
@@ -54,6 +64,7 @@ extension VAEPipeline {
                 }
                 progress.update(chunk.progress, records: taken)
             }
+            }
             evaluator.add(pending)
             progress.finish()
             let report = evaluator.report
@@ -64,6 +75,17 @@ extension VAEPipeline {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                return
+            }
+            if let bits = report.bitsPerCharacter {
+                let unit = trained.window != nil ? "windows of \(trained.window!) characters" : "lines"
+                print("Sequences: \(Format.count(report.sentences)) \(unit) (\(Format.count(report.tokens)) characters, a line's end counted as one)")
+                print(String(format: trained.kind == .languageModel ? "NLL: %.4f bits per character (exact); per sequence %.2f nats" : "−ELBO: %.4f bits per character (an upper bound); per sequence %.2f nats = reconstruction %.2f + KL %.2f",
+                             bits, report.negativeELBO, report.reconstruction, report.kl))
+                if trained.kind == .characterVAE {
+                    print(String(format: "Mutual information I(x; z): %.2f nats; active units %d of %d", report.mutualInformation, report.activeUnits, report.latent))
+                }
+                print("Time: \(Format.duration(report.seconds))")
                 return
             }
             print("Sentences: \(Format.count(report.sentences)) (\(Format.count(report.tokens)) tokens with <eos>)\(report.skippedEmpty > 0 ? "; \(report.skippedEmpty) without tokens skipped" : "")")

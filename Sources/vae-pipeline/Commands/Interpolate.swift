@@ -30,6 +30,7 @@ extension VAEPipeline {
 
         func run() throws {
             let trained = try model.load()
+            try trained.check(decoding.strategy)
             let (means, _) = try trained.encode([from, to])
             var rng = RandomGenerator(seed: decoding.seed)
             for start in stride(from: 0, to: steps, by: DecodingOptions.latentsPerGroup) {
@@ -38,7 +39,7 @@ extension VAEPipeline {
                     let t = Float(step) / Float(steps - 1)
                     return zip(means[0], means[1]).map { (1 - t) * $0 + t * $1 }
                 }
-                let sentences = trained.decode(path, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
+                let sentences = try trained.decode(path, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
                 for (step, sentence) in zip(range, sentences) {
                     print(String(format: "%.2f  ", Double(step) / Double(steps - 1)) + sentence)
                 }

@@ -30,10 +30,11 @@ extension VAEPipeline {
             let (query, _) = try trained.encode([sentence])
             var neighbors = NearestNeighbors(query: query[0], k: k)
             var pending: [(ids: [Int32], text: String, location: String)] = []
-            let latent = trained.manifest.model.latent
+            let latentModel = try trained.latentModel(for: "find neighbours in a latent space")
+            let latent = latentModel.latentWidth
             func flush() {
                 guard !pending.isEmpty else { return }
-                let (means, _) = trained.model.encode(TokenBatch(sentences: pending.map(\.ids)))
+                let (means, _) = latentModel.encode(TokenBatch(sentences: pending.map(\.ids)))
                 for (row, item) in pending.enumerated() {
                     let vector = Array(UnsafeBufferPointer(start: means.data + row * latent, count: latent))
                     neighbors.consider(vector, text: item.text, location: item.location)

@@ -26,6 +26,7 @@ extension VAEPipeline {
             let sentences = try input.read()
             var rng = RandomGenerator(seed: decoding.seed)
             // All at once, so that an error names the sentence's line among all of them.
+            try trained.check(decoding.strategy)
             let (means, logVariances) = try trained.encode(sentences)
             // Decoded a group at a time and printed as it is done: outputs never pile up.
             for start in stride(from: 0, to: sentences.count, by: DecodingOptions.latentsPerGroup) {
@@ -33,7 +34,7 @@ extension VAEPipeline {
                 let latents = sampleLatent
                     ? range.map { row in zip(means[row], logVariances[row]).map { $0 + exp(0.5 * $1) * rng.nextNormal() } }
                     : Array(means[range])
-                let outputs = trained.decode(latents, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
+                let outputs = try trained.decode(latents, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
                 for (sentence, output) in zip(sentences[range], outputs) {
                     print("\(sentence)\n  → \(output)")
                 }

@@ -7,7 +7,7 @@ extension VAEPipeline {
     /// `vae-pipeline sample`: sentences generated from the prior.
     struct Sample: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Generate sentences from the prior: z ~ N(0, I), decoded greedily, by sampling or by beam search.",
+            abstract: "Generate from the model's prior: sentences (z ~ N(0, I), decoded greedily, by sampling or by beam search), invented words, or character text (VRNN, language model).",
             discussion: """
                 Sentences are decoded \(DecodingOptions.latentsPerGroup) at a time and printed as each group is \
                 done, so any --count runs in the same memory. --beam-width is at most \(DecodingOptions.maxBeamWidth).
@@ -26,12 +26,11 @@ extension VAEPipeline {
         func run() throws {
             let trained = try model.load()
             var rng = RandomGenerator(seed: decoding.seed)
-            let latent = trained.manifest.model.latent
+            try trained.check(decoding.strategy)
             var remaining = count
             while remaining > 0 {
                 let group = min(remaining, DecodingOptions.latentsPerGroup)
-                let z = (0..<group).map { _ in (0..<latent).map { _ in rng.nextNormal() } }
-                for sentence in trained.decode(z, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng) {
+                for sentence in trained.generate(count: group, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng) {
                     print(sentence.isEmpty ? "(empty: <eos> first)" : sentence)
                 }
                 fflush(nil)

@@ -68,8 +68,23 @@ extension VAEPipeline {
         @Option(help: "Clip the gradients' global L2 norm to this (0: no clipping); overrides training.clip_norm.")
         var clipNorm: Float?
 
+        @Option(help: ArgumentHelp("The model: sentence_vae (default), char_vae, vrnn, word_vae or lstm_lm; overrides model.type.", valueName: "type"))
+        var model: String?
+
         @Option(help: "Size of the latent code z (1–4096).")
         var latent: Int?
+
+        @Option(help: "The VRNN's and the language model's recurrent width (model.hidden).")
+        var hidden: Int?
+
+        @Option(help: "Character VAE: probability of feeding the true previous character in training (model.teacher_forcing, 0–1).")
+        var teacherForcing: Float?
+
+        @Option(help: "Character models: train on windows of this many characters of the stream (batching.window).")
+        var window: Int?
+
+        @Option(help: "With --window: the step between windows (batching.stride; default: the window).")
+        var stride: Int?
 
         @Option(help: "Seed of initialisation, shuffling and sampling.")
         var seed: UInt64?
@@ -106,7 +121,8 @@ extension VAEPipeline {
                     ("--overwrite", overwrite), ("--stream", stream), ("--batch-size", batchSize != nil),
                     ("--learning-rate", learningRate != nil), ("--clip-norm", clipNorm != nil), ("--latent", latent != nil),
                     ("--seed", seed != nil), ("--validate-every", validateEvery != nil), ("--batch-shards", batchShards != nil),
-                    ("--checkpoint-every", checkpointEvery != nil), ("--vectors", vectors != nil),
+                    ("--checkpoint-every", checkpointEvery != nil), ("--vectors", vectors != nil), ("--model", model != nil),
+                    ("--hidden", hidden != nil), ("--teacher-forcing", teacherForcing != nil), ("--window", window != nil), ("--stride", stride != nil),
                 ]
                 let given = fixed.filter(\.1).map(\.0)
                 if !given.isEmpty {
@@ -115,11 +131,13 @@ extension VAEPipeline {
             }
             for (name, value) in [("--epochs", epochs), ("--max-steps", maxSteps), ("--batch-size", batchSize), ("--latent", latent),
                                   ("--validate-every", validateEvery), ("--checkpoint-every", checkpointEvery),
-                                  ("--batch-shards", batchShards)] {
+                                  ("--batch-shards", batchShards), ("--hidden", hidden), ("--window", window), ("--stride", stride)] {
                 if let value, value < 1 { throw ValidationError("\(name) must be at least 1; \(value) was given.") }
             }
             if let maxMinutes, !(maxMinutes > 0) { throw ValidationError("--max-minutes must be positive.") }
             if let clipNorm, !(clipNorm >= 0 && clipNorm.isFinite) { throw ValidationError("--clip-norm must be 0 (no clipping) or a positive number; \(clipNorm) was given.") }
+            if let teacherForcing, !(0...1).contains(teacherForcing) { throw ValidationError("--teacher-forcing must be between 0 and 1; \(teacherForcing) was given.") }
+            if stride != nil && window == nil { throw ValidationError("--stride applies to character windows; give --window too.") }
             if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive; \(learningRate) was given.") }
         }
 
@@ -132,10 +150,14 @@ extension VAEPipeline {
             applyLimits(&file)
             var batching = file.batching ?? BatchingSection()
             if let batchSize { batching.batchSize = batchSize }
+            if let window { batching.window = window; batching.stride = stride }
             file.batching = batching
-            var model = file.model ?? ModelSection()
-            if let latent { model.latent = latent }
-            file.model = model
+            var modelSection = file.model ?? ModelSection()
+            if let model { modelSection.type = model }
+            if let latent { modelSection.latent = latent }
+            if let hidden { modelSection.hidden = hidden }
+            if let teacherForcing { modelSection.teacherForcing = teacherForcing }
+            file.model = modelSection
             var training = file.training ?? TrainingSection()
             if let learningRate {
                 var optimizer = training.optimizer ?? .init()
@@ -187,7 +209,8 @@ extension VAEPipeline {
             }
             let parameterCount = trainer.model.namedParameters.reduce(0) { $0 + $1.parameter.value.count }
             let trainable = trainer.model.namedParameters.filter(\.parameter.isTrainable).reduce(0) { $0 + $1.parameter.value.count }
-            printer.note("Model: sentence VAE, \(Format.count(parameterCount)) parameters (\(Format.count(trainable)) trained), vocabulary \(Format.count(trainer.vocabulary.count)), latent \(trainer.model.configuration.latent).")
+            let latent = trainer.configuration.sequenceLatent.map { ", latent \($0)" } ?? (trainer.configuration.kind == .vrnn ? ", a latent per step" : "")
+            printer.note("Model: \(trainer.configuration.kind.displayName), \(Format.count(parameterCount)) parameters (\(Format.count(trainable)) trained), vocabulary \(Format.count(trainer.vocabulary.count))\(latent).")
             let reason = try await trainer.run()
             printer.finishProgress()
             let state = trainer.state

@@ -18,9 +18,15 @@ struct CorpusFileOptions: ParsableArguments {
     }
 
     func makeReader() throws -> CorpusReader {
+        try CorpusReader(inputs: inputs, options: readerOptions)
+    }
+
+    var inputs: [CorpusInput] { files.map(CorpusInput.init(argument:)) }
+
+    var readerOptions: ReaderOptions {
         var options = ReaderOptions()
         options.format = format
         options.columns = columns.map(ColumnSelector.init(parsing:))
-        return try CorpusReader(inputs: files.map(CorpusInput.init(argument:)), options: options)
+        return options
     }
 }
