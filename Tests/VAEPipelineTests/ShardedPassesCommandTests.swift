@@ -185,6 +185,7 @@ import Testing
         try fail(["vocab", "--shard", "0/2"] + inputs + ["--out", fixture.path("v.json")], saying: "replace --out with --counts-out")
         try fail(["vocab", "--shard", "0/2"] + inputs + out + ["--shard-block-records", "10"], saying: "--shard-block-records")
         try fail(["vocab"] + inputs + out + ["--shard-block-records", "10"], saying: "applies to a sharded run")
+        try fail(["vocab", "--shard", "0/2"] + inputs + out + ["--top", "5"], saying: "--top chooses the tokens printed")
         try fail(["tokenize", "--shard", "0/2"] + inputs + ["--out", fixture.path("t")], saying: "needs the vocabulary of the whole corpus")
         try fail(["tokenize", "--shard", "0/2", "-", "--out", fixture.path("t")], saying: "standard input ('-') cannot be sharded")
     }

@@ -33,8 +33,10 @@ extension VAEPipeline.Vocab {
         @Option(help: ArgumentHelp("Write the summed counts to this .counts file instead (a partial merge, to merge again later).", valueName: "file"))
         var countsOut: String?
 
-        @Option(help: "How many of the most frequent tokens to print.")
-        var top: Int = 20
+        @Option(name: .customLong("top"), help: "How many of the most frequent tokens to print (default 20; not with --counts-out).")
+        var givenTop: Int?
+
+        var top: Int { givenTop ?? 20 }
 
         func validate() throws {
             if files.isEmpty { throw ValidationError("Name the .counts files to merge (for example part-*.counts).") }
@@ -53,6 +55,9 @@ extension VAEPipeline.Vocab {
                 }
             }
             if top < 0 { throw ValidationError("--top cannot be negative; \(top) was given.") }
+            if givenTop != nil && countsOut != nil {
+                throw ValidationError("--top chooses the tokens printed with a vocabulary; --counts-out writes none, so it would change nothing. Drop --top or write --out.")
+            }
         }
 
         func run() async throws {

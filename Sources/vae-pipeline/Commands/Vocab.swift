@@ -48,11 +48,16 @@ extension VAEPipeline.Vocab {
         @Option(help: ArgumentHelp("Write the token counts to this .counts file (for 'vocab merge') instead of a vocabulary; a sharded run writes only these.", valueName: "file"))
         var countsOut: String?
 
-        @Option(help: "How many of the most frequent tokens to print.")
-        var top: Int = 20
+        @Option(name: .customLong("top"), help: "How many of the most frequent tokens to print (default 20; not with --counts-out).")
+        var givenTop: Int?
+
+        var top: Int { givenTop ?? 20 }
 
         func validate() throws {
             if top < 0 { throw ValidationError("--top cannot be negative; \(top) was given.") }
+            if givenTop != nil && countsOut != nil {
+                throw ValidationError("--top chooses the tokens printed with a vocabulary; --counts-out writes none, so it would change nothing. Drop --top or write --out.")
+            }
             if vocabulary.vocabularyFile != nil {
                 throw ValidationError("vocab builds a vocabulary; --vocab (load one) belongs to tokenize and train.")
             }
