@@ -20,10 +20,17 @@ struct CommandRunner {
         return directory.appendingPathComponent("vae-pipeline")
     }
 
-    static func run(_ arguments: [String], standardInput: Data? = nil) throws -> Result {
+    /// Runs the executable; `environment` adds variables to (or, with a nil value, removes them
+    /// from) this process's environment.
+    static func run(_ arguments: [String], standardInput: Data? = nil, environment: [String: String?] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (name, value) in environment { merged[name] = value }
+            process.environment = merged
+        }
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output

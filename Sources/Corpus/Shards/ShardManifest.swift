@@ -76,6 +76,25 @@ public struct ShardManifest: Codable, Sendable {
     public var skippedRecords: [String: Int]
     public var repairedRecords: Int
     public var shards: [TokenShardWriter.Shard]
+    /// Written by one worker of a sharded run (`tokenize --shard I/N`): the partition it followed.
+    public var partition: ShardPlan?
+    /// Written by one worker of a sharded run: the records checksum and length of each of its
+    /// parts, from which the merged manifest computes the single run's ``recordsChecksum``.
+    public var parts: [Part]?
+
+    /// One part of a sharded run (see ``ShardPlan``): its number and the CRC-32 and length of
+    /// its records as ``RecordsChecksum`` reads them.
+    public struct Part: Codable, Sendable, Hashable {
+        public var number: Int
+        public var recordsChecksum: String
+        public var recordsBytes: Int64
+
+        public init(number: Int, recordsChecksum: String, recordsBytes: Int64) {
+            self.number = number
+            self.recordsChecksum = recordsChecksum
+            self.recordsBytes = recordsBytes
+        }
+    }
 
     public init(
         inputs: [Input], recordsChecksum: String, reader: ReaderSettings, tokenizer: TokenizerConfiguration,
@@ -119,6 +138,8 @@ public struct ShardManifest: Codable, Sendable {
 /// A running CRC-32 over records, for ``ShardManifest/recordsChecksum``.
 public struct RecordsChecksum: Sendable {
     private var crc = CRC32()
+    /// Bytes checksummed so far (records and their separators).
+    public private(set) var bytes: Int64 = 0
 
     public init() {}
 
@@ -130,7 +151,21 @@ public struct RecordsChecksum: Sendable {
                 separator.withUnsafeBufferPointer { crc.update($0) }
             }
         }
+        bytes += Int64(chunk.utf8.count + chunk.count)
     }
 
-    public var text: String { String(format: "crc32:%08x", crc.value) }
+    public var text: String { Self.text(crc.value) }
+
+    static func text(_ value: UInt32) -> String { String(format: "crc32:%08x", value) }
+
+    /// The checksum of parts read one after another, from each part's ``text`` and ``bytes``;
+    /// nil if a text is not a checksum this type wrote.
+    public static func concatenated(_ parts: [(text: String, bytes: Int64)]) -> String? {
+        var value: UInt32 = 0
+        for part in parts {
+            guard part.text.hasPrefix("crc32:"), let crc = UInt32(part.text.dropFirst(6), radix: 16) else { return nil }
+            value = CRC32.combine(value, crc, secondLength: part.bytes)
+        }
+        return text(value)
+    }
 }

@@ -13,6 +13,8 @@ public final class TokenShardWriter {
         public var offsets: String
         public var sequences: Int
         public var tokens: Int
+        /// The part of a sharded run the shard belongs to (see ``ShardPlan``); nil otherwise.
+        public var part: Int?
     }
 
     public let directory: URL
@@ -20,6 +22,8 @@ public final class TokenShardWriter {
     /// Whether finished shards are forced to disk (see ``NpyWriter/init(path:synchronizes:)``).
     public let synchronizes: Bool
     public private(set) var shards: [Shard] = []
+    /// The part the next shards belong to; set between parts after ``endShard()``.
+    public var part: Int?
     private var ids: NpyWriter<Int32>?
     private var offsets: NpyWriter<Int64>?
     private var sequencesInShard = 0
@@ -67,6 +71,12 @@ public final class TokenShardWriter {
         try closeShard()
     }
 
+    /// Completes the current shard (if any) so that the next sequences start a new one: a
+    /// sharded run's shards never span two parts.
+    public func endShard() throws(NpyError) {
+        try closeShard()
+    }
+
     private func openShard() throws(NpyError) {
         let name = String(format: "shard-%05d", shards.count)
         ids = try NpyWriter<Int32>(path: directory.appendingPathComponent("\(name).ids.npy").path, synchronizes: synchronizes)
@@ -83,7 +93,7 @@ public final class TokenShardWriter {
         shards.append(Shard(
             ids: URL(fileURLWithPath: ids.path).lastPathComponent,
             offsets: URL(fileURLWithPath: offsets.path).lastPathComponent,
-            sequences: sequencesInShard, tokens: Int(tokensInShard)))
+            sequences: sequencesInShard, tokens: Int(tokensInShard), part: part))
         self.ids = nil
         self.offsets = nil
     }

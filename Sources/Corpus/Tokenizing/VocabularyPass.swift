@@ -11,8 +11,13 @@ public struct VocabularyPass: Sendable {
     /// Cap on distinct tokens held while counting; the rarest are pruned beyond it.
     public var maxDistinctTokens: Int?
     public var workers: Int
+    /// This worker's part of a sharded run (the caller's reader opens only its inputs under the
+    /// file partition); nil counts every record.
+    public var plan: ShardPlan?
 
-    public init(configuration: TokenizerConfiguration, maxSize: Int?, minCount: Int = 1, maxDistinctTokens: Int? = nil, workers: Int) {
+    public init(configuration: TokenizerConfiguration, maxSize: Int?, minCount: Int = 1, maxDistinctTokens: Int? = nil, workers: Int,
+                plan: ShardPlan? = nil) {
+        self.plan = plan
         self.configuration = configuration
         self.maxSize = maxSize
         self.minCount = minCount
@@ -30,7 +35,7 @@ public struct VocabularyPass: Sendable {
     /// Reads `reader` once. `progress` is called after each chunk (for a progress line).
     public func run(_ reader: CorpusReader, progress: (ReadProgress, Int) -> Void = { _, _ in }) async throws -> Outcome {
         let tokenizer = try ChunkTokenizer(configuration: configuration, options: EncodingOptions(), keepsSequences: false, workers: workers)
-        let tokenized = reader.orderedConcurrentMap(maxConcurrency: workers) { try tokenizer.tokenize($0) }
+        let tokenized = reader.sharded(by: plan).orderedConcurrentMap(maxConcurrency: workers) { try tokenizer.tokenize($0) }
         var numbering = ProvisionalNumbering(maxDistinctTokens: maxDistinctTokens)
         var report = ReadReport()
         for try await var chunk in tokenized {

@@ -5,10 +5,30 @@ import Tokenization
 
 extension VAEPipeline {
     /// `vae-pipeline tokenize`: a corpus to shards of token ids that trainers (ours, or NumPy
-    /// and PyTorch code) read without holding the corpus.
+    /// and PyTorch code) read without holding the corpus; `tokenize merge-manifests` joins the
+    /// outputs of a sharded run into one dataset.
     struct Tokenize: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Tokenize a corpus into NumPy shards of token ids, with its vocabulary and a manifest.",
+            discussion: """
+                'tokenize FILES… --out DIR' (the default subcommand, 'corpus') tokenizes a corpus; \
+                'tokenize --shard I/N FILES… --vocab vocab.json --out DIR-I' one shard of it, and \
+                'tokenize merge-manifests DIR-0 DIR-1 … --out DIR' writes one manifest over all \
+                shards, whose sequences are those of a single run. See docs/SCALING.md.
+                """,
+            subcommands: [CorpusPass.self, MergeManifests.self],
+            defaultSubcommand: CorpusPass.self
+        )
+    }
+}
+
+extension VAEPipeline.Tokenize {
+    /// `vae-pipeline tokenize [corpus]`: the tokenizing pass (``TokenizePass``) over a corpus or
+    /// one shard of it.
+    struct CorpusPass: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "corpus",
+            abstract: "Tokenize a corpus (or one shard of it) into NumPy shards of token ids, with its vocabulary and a manifest.",
             discussion: """
                 Writes, into --out: shard-NNNNN.ids.npy (int32 ids, flat) and shard-NNNNN.offsets.npy \
                 (int64, one more than the sequences), vocab.json, tokenizer.json (Hugging Face; \
@@ -17,7 +37,9 @@ extension VAEPipeline {
                 point leaves none. Without --vocab, the corpus is tokenized once, on every core: \
                 tokens are numbered as they come and counted, then renumbered as vocabulary ids. \
                 With --vocab, the tokenizer settings are the vocabulary's: --level, --normalization, \
-                --lowercase, --lowercase-locale or --drop-punctuation that differ from them are refused.
+                --lowercase, --lowercase-locale or --drop-punctuation that differ from them are refused. \
+                As one worker of an array job (--shard I/N, or Slurm's or Kubernetes' variables) it \
+                tokenizes only its shard, with --vocab, for 'tokenize merge-manifests'.
                 """
         )
 
@@ -25,6 +47,7 @@ extension VAEPipeline {
         @OptionGroup var tokenizer: TokenizerOptions
         @OptionGroup var vocabulary: VocabularyOptions
         @OptionGroup var workers: WorkerOptions
+        @OptionGroup var sharding: ShardOptions
 
         @Option(help: ArgumentHelp("The output directory.", valueName: "dir"))
         var out: String
@@ -66,146 +89,62 @@ extension VAEPipeline {
                 }
                 return vocabulary
             }
-            let directory = URL(fileURLWithPath: out)
-            try prepare(directory)
-            let options = EncodingOptions(
-                maxLength: maxLength == 0 ? nil : maxLength, overLength: overLength,
-                addBeginAndEnd: addBeginAndEnd, splitSentences: tokenizer.sentences)
-            let writer = TokenShardWriter(directory: directory, sequencesPerShard: shardSequences)
+            let source: TokenizePass.VocabularySource = loaded.map { .loaded($0) } ?? .built(
+                configuration: tokenizer.configuration, maxSize: vocabulary.maxVocab == 0 ? nil : vocabulary.maxVocab,
+                minCount: vocabulary.minCount, maxDistinctTokens: vocabulary.maxDistinctTokens)
+            let pass = TokenizePass(
+                inputs: corpus.corpusInputs, readerOptions: corpus.readerOptions, vocabulary: source,
+                encoding: EncodingOptions(maxLength: maxLength == 0 ? nil : maxLength, overLength: overLength,
+                                          addBeginAndEnd: addBeginAndEnd, splitSentences: tokenizer.sentences),
+                sequencesPerShard: shardSequences, workers: workers.workers,
+                plan: try sharding.plan(inputs: corpus.inputs), overwrite: overwrite)
             var progressLine = ProgressLine()
-            var statistics = EncodingStatistics()
-            var report = ReadReport()
-            var checksum = RecordsChecksum()
-            let vocabulary: Vocabulary
-            let shards: [TokenShardWriter.Shard]
-
-            if let loaded {
-                // The vocabulary is known: encode straight to ids.
-                vocabulary = loaded
-                let chunkTokenizer = try ChunkTokenizer(configuration: vocabulary.configuration, options: options, workers: workers.workers)
-                let encoded = try corpus.makeReader().orderedConcurrentMap(maxConcurrency: workers.workers) {
-                    try chunkTokenizer.tokenize($0).encoded(with: vocabulary, addingBeginAndEnd: options.addBeginAndEnd)
-                }
-                for try await chunk in encoded {
-                    try writer.append(chunk)
-                    statistics.add(chunk.statistics)
-                    report.add(chunk.records)
-                    checksum.add(chunk.records)
-                    progressLine.update(chunk.records.progress, records: report.records)
-                }
-                try writer.finish()
-                shards = writer.shards
-            } else {
-                // One tokenizing pass: number tokens as they come, count them, write provisional
-                // shards; then build the vocabulary and remap the numbers to its ids.
-                let provisional = directory.appendingPathComponent(".provisional")
-                try? FileManager.default.removeItem(at: provisional)
-                try FileManager.default.createDirectory(at: provisional, withIntermediateDirectories: true)
-                defer { try? FileManager.default.removeItem(at: provisional) }
-                let configuration = tokenizer.configuration
-                let chunkTokenizer = try ChunkTokenizer(configuration: configuration, options: options, workers: workers.workers)
-                // Not forced to disk: they are rewritten (or copied) before the run ends.
-                let provisionalWriter = TokenShardWriter(directory: provisional, sequencesPerShard: shardSequences, synchronizes: false)
-                var numbering = ProvisionalNumbering(maxDistinctTokens: self.vocabulary.maxDistinctTokens)
-                let tokenized = try corpus.makeReader().orderedConcurrentMap(maxConcurrency: workers.workers) { try chunkTokenizer.tokenize($0) }
-                for try await var chunk in tokenized {
-                    numbering.absorb(&chunk)
-                    try provisionalWriter.append(ids: chunk.ids, ends: chunk.ends)
-                    statistics.add(chunk.statistics)
-                    report.add(chunk.records)
-                    checksum.add(chunk.records)
-                    progressLine.update(chunk.records.progress, records: report.records)
-                }
-                try provisionalWriter.finish()
-                vocabulary = try Vocabulary(
-                    counter: numbering.counter(), configuration: configuration,
-                    maxSize: self.vocabulary.maxVocab == 0 ? nil : self.vocabulary.maxVocab, minCount: self.vocabulary.minCount)
-                let remapper = ShardRemapper(map: numbering.finalIDs(for: vocabulary), addBeginAndEnd: options.addBeginAndEnd)
-                let tokens: Int
-                let unknown: Int
-                if options.addBeginAndEnd {
-                    // Sequences grow by two ids: written anew.
-                    (tokens, unknown) = try remapper.remap(provisionalWriter.shards, in: provisional.path, into: writer)
-                    try writer.finish()
-                    shards = writer.shards
-                } else {
-                    (tokens, unknown) = try remapper.remapInPlace(provisionalWriter.shards, in: provisional.path, into: directory,
-                                                                  threads: workers.workers)
-                    shards = provisionalWriter.shards
-                }
-                statistics.tokens = tokens
-                statistics.unknownTokens = unknown
-                if numbering.prunedDistinctTokens > 0 && !json {
-                    printError("pruned      \(Format.count(numbering.prunedDistinctTokens)) rare distinct tokens while counting (--max-distinct-tokens); they are <unk>")
-                }
-            }
+            let directory = URL(fileURLWithPath: out)
+            let outcome = try await pass.run(into: directory) { progress, records in progressLine.update(progress, records: records) }
             progressLine.finish()
-            let vocabularyURL = directory.appendingPathComponent("vocab.json")
-            let huggingFaceURL = directory.appendingPathComponent("tokenizer.json")
-            try vocabulary.save(to: vocabularyURL)
-            let export = try vocabulary.exportHuggingFaceTokenizerIfExpressible(to: huggingFaceURL)
-            export.report()
-
-            let manifest = ShardManifest(
-                inputs: corpus.corpusInputs.map { .init(path: $0.description, bytes: $0.fileSize) },
-                recordsChecksum: checksum.text, reader: .init(corpus.readerOptions), tokenizer: vocabulary.configuration,
-                encoding: options,
-                vocabulary: .init(file: vocabularyURL.lastPathComponent, huggingFaceFile: export.isWritten ? huggingFaceURL.lastPathComponent : nil,
-                                  hash: vocabulary.hash, size: vocabulary.count),
-                counts: statistics, skippedRecords: report.skippedByKind, repairedRecords: report.repairedRecords,
-                shards: shards)
-            try manifest.write(into: directory)
+            if outcome.prunedDistinctTokens > 0 && !json {
+                printError("pruned      \(Format.count(outcome.prunedDistinctTokens)) rare distinct tokens while counting (--max-distinct-tokens); they are <unk>")
+            }
+            outcome.huggingFace.report()
             if json {
                 print(String(decoding: try Data(contentsOf: directory.appendingPathComponent(ShardManifest.fileName)), as: UTF8.self))
             } else {
-                printSummary(statistics, report, shards, directory)
+                print(TokenizeSummary(manifest: outcome.manifest, report: outcome.report, directory: directory).text)
             }
         }
+    }
+}
 
-        /// Refuses to touch a complete run unless --overwrite; with it, removes the manifest
-        /// first (so an interrupted rewrite never looks complete) and the old shards.
-        private func prepare(_ directory: URL) throws {
-            let manager = FileManager.default
-            var isDirectory: ObjCBool = false
-            if manager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
-                guard isDirectory.boolValue else {
-                    throw ValidationError("'\(directory.path)' exists and is not a directory.")
-                }
-                let manifest = directory.appendingPathComponent(ShardManifest.fileName)
-                if manager.fileExists(atPath: manifest.path) {
-                    guard overwrite else {
-                        throw ValidationError("'\(directory.path)' already holds a complete tokenization (manifest.json); pass --overwrite to replace it, or choose another --out.")
-                    }
-                    try manager.removeItem(at: manifest)
-                }
-                for name in try manager.contentsOfDirectory(atPath: directory.path)
-                where name.hasPrefix("shard-") && (name.hasSuffix(".npy") || name.hasSuffix(".npy.tmp")) {
-                    try manager.removeItem(at: directory.appendingPathComponent(name))
-                }
-            } else {
-                try manager.createDirectory(at: directory, withIntermediateDirectories: true)
-            }
-        }
+/// What a person wants to see about a tokenized corpus (or shard, or merged dataset).
+struct TokenizeSummary {
+    let manifest: ShardManifest
+    /// Absent for a merged dataset: the workers printed theirs.
+    let report: ReadReport?
+    let directory: URL
 
-        private func printSummary(_ statistics: EncodingStatistics, _ report: ReadReport, _ shards: [TokenShardWriter.Shard], _ directory: URL) {
-            var lines: [String] = []
-            lines.append("records     \(Format.count(report.records)) (skipped \(Format.count(report.skipped)))")
-            lines.append("sequences   \(Format.count(statistics.sequences)) in \(shards.count) shard\(shards.count == 1 ? "" : "s"); \(Format.count(statistics.tokens)) ids")
-            let unknownRate = statistics.tokens == 0 ? 0 : Double(statistics.unknownTokens) / Double(statistics.tokens) * 100
-            lines.append("unknown     \(Format.count(statistics.unknownTokens)) ids (\(Format.decimal(unknownRate, digits: 2))%)")
-            lines.append("length      truncated \(Format.count(statistics.truncated)), dropped too long \(Format.count(statistics.droppedTooLong)), dropped empty \(Format.count(statistics.droppedEmpty))")
-            for line in report.issueSummary { lines.append("            \(line)") }
-            lines.append("wrote       \(directory.path)/ (manifest.json last)")
-            print(lines.joined(separator: "\n"))
+    var text: String {
+        let statistics = manifest.counts
+        let shards = manifest.shards
+        var lines: [String] = []
+        let skipped = report?.skipped ?? manifest.skippedRecords.values.reduce(0, +)
+        lines.append("records     \(Format.count(report?.records ?? statistics.records)) (skipped \(Format.count(skipped)))")
+        if let plan = manifest.partition {
+            let parts = manifest.parts?.count ?? 0
+            lines.append("shard       \(plan.shard) by \(plan.unit == .files ? "files: inputs \(plan.selectedInputs.lowerBound + 1)–\(plan.selectedInputs.upperBound) of \(plan.inputs.count)" : "records: \(parts) block\(parts == 1 ? "" : "s") of \(Format.count(plan.blockRecords ?? 0))")")
         }
+        lines.append("sequences   \(Format.count(statistics.sequences)) in \(shards.count) shard\(shards.count == 1 ? "" : "s"); \(Format.count(statistics.tokens)) ids")
+        let unknownRate = statistics.tokens == 0 ? 0 : Double(statistics.unknownTokens) / Double(statistics.tokens) * 100
+        lines.append("unknown     \(Format.count(statistics.unknownTokens)) ids (\(Format.decimal(unknownRate, digits: 2))%)")
+        lines.append("length      truncated \(Format.count(statistics.truncated)), dropped too long \(Format.count(statistics.droppedTooLong)), dropped empty \(Format.count(statistics.droppedEmpty))")
+        for line in report?.issueSummary ?? [] { lines.append("            \(line)") }
+        lines.append("wrote       \(directory.path)/ (manifest.json last)")
+        return lines.joined(separator: "\n")
     }
 }
 
 extension OverLengthPolicy: ExpressibleByArgument {}
 
 extension HuggingFaceExport {
-    var isWritten: Bool { if case .written = self { true } else { false } }
-
     /// One line on standard error when tokenizer.json was skipped or differs on some inputs.
     func report() {
         switch self {
