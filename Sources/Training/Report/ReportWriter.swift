@@ -40,6 +40,14 @@ public enum ReportWriter {
                                v.sentences, v.loss, v.reconstruction, v.kl, v.perplexity, v.activeUnits, v.latent,
                                v.mutualInformation.map { String(format: "%.2f", $0) } ?? "–")
             }
+            if let bits = summary.bitsPerCharacter {
+                body += String(format: "<p>Model: %@. Validation: <b>%.3f bits per character</b>.</p>\n", SVGChart.escape(summary.model ?? ""), bits)
+            }
+            if let words = summary.words {
+                body += String(format: "<p>Of %d words sampled from the prior, <b>%.1f%% are new</b> (not in the word list), %.1f%% are known words, %.1f%% empty; mean length %.1f letters against the list's %.1f.</p>\n",
+                               words.samples, words.novelShare * 100, words.knownShare * 100, words.emptyShare * 100, words.meanSampleLength, words.meanWordLength)
+                body += "<p>Invented words: " + SVGChart.escape(words.novelExamples.joined(separator: ", ")) + "</p>\n"
+            }
         }
         body += "<div class=\"charts\">\n"
         body += SVGChart.lines(title: "Loss per sentence (−ELBO with β)", xLabel: "step", series: [

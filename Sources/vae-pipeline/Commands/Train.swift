@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Models
 import NeuralCore
 import Training
 
@@ -302,17 +303,34 @@ final class TrainingPrinter: @unchecked Sendable {
     }
 
     func printSummary(_ summary: RunSummary) {
+        let kind = summary.model.flatMap(ModelKind.init(rawValue:)) ?? .sentenceVAE
+        let unit = kind == .wordVAE ? "word" : kind.readsCharacters ? "sequence" : "sentence"
         if let v = summary.validation {
-            say(String(format: "Validation: −ELBO %.2f per sentence (reconstruction %.2f, KL %.2f), perplexity ≤ %.1f, active units %d of %d.",
-                         v.loss, v.reconstruction, v.kl, v.perplexity, v.activeUnits, v.latent))
+            if let bits = summary.bitsPerCharacter {
+                let what = kind == .languageModel ? "NLL" : "−ELBO"
+                let latent = kind == .characterVAE ? String(format: ", active units %d of %d", v.activeUnits, v.latent) : ""
+                say(String(format: "Validation: %.3f bits per character (%@ of %d characters; reconstruction %.2f, KL %.2f nats per sequence)%@.",
+                           bits, what, v.tokens, v.reconstruction, v.kl, latent))
+            } else {
+                say(String(format: "Validation: −ELBO %.2f per %@ (reconstruction %.2f, KL %.2f), perplexity ≤ %.1f, active units %d of %d.",
+                           v.loss, unit, v.reconstruction, v.kl, v.perplexity, v.activeUnits, v.latent))
+            }
+        }
+        if let words = summary.words {
+            say(String(format: "Of %d words sampled from the prior: %.1f%% new (not in the word list), %.1f%% known words, %.1f%% empty; mean length %.1f letters (the list's: %.1f).",
+                       words.samples, words.novelShare * 100, words.knownShare * 100, words.emptyShare * 100, words.meanSampleLength, words.meanWordLength))
+            say("Invented words: " + words.novelExamples.prefix(12).joined(separator: ", "))
         }
         if !summary.samples.isEmpty {
-            say("Samples from the prior (greedy):")
-            for sample in summary.samples.prefix(6) { say("  • \(sample)") }
+            let greedy = kind == .vrnn || kind == .languageModel ? "sampled" : "greedy"
+            say("Samples from the prior (\(greedy)):")
+            for sample in summary.samples.prefix(6) { say("  • " + sample.replacingOccurrences(of: "\n", with: "\n    ")) }
         }
         if !summary.reconstructions.isEmpty {
-            say("Reconstructions of validation sentences:")
-            for item in summary.reconstructions.prefix(4) { say("  \(item.input)\n    → \(item.output)") }
+            say("Reconstructions of validation \(unit)s:")
+            for item in summary.reconstructions.prefix(4) {
+                say("  " + item.input.replacingOccurrences(of: "\n", with: "⏎") + "\n    → " + item.output.replacingOccurrences(of: "\n", with: "⏎"))
+            }
         }
         if !summary.interpolation.isEmpty {
             say("Interpolation:")
