@@ -273,7 +273,7 @@ public final class CharacterVAE: Module, @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - normalizer: the batch size losses and gradients are averaged over — the whole batch's
-    ///     when `batch` is one slice of it (``DataParallelCharacterVAE``), so slices add up.
+    ///     when `batch` is one slice of it (``DataParallel``), so slices add up.
     ///   - klDimensionMeans: the whole batch's per-dimension KL means (free bits decide on them);
     ///     nil when this slice is the whole batch.
     func finish(_ batch: TokenBatch, encoded enc: EncoderPass, objective: ObjectiveSettings, training: Bool,

@@ -289,7 +289,7 @@ public final class SentenceVAE: Module, @unchecked Sendable {
     /// Everything after the encoder's forward pass: z, the decoder, the loss and (if `gradients`)
     /// the whole backward pass.
     ///
-    /// Data-parallel training runs this on slices of a batch (``DataParallelSentenceVAE``), so the
+    /// Data-parallel training runs this on slices of a batch (``DataParallel``), so the
     /// per-batch quantities come from outside: `normalizer` is the whole batch's size (losses
     /// and gradients are sums over this slice divided by it, so slices add up to the batch mean)
     /// and `klDimensionMeans` the whole batch's per-dimension KL means, which decide the free-bits

@@ -82,7 +82,7 @@ public final class VRNN: Module, @unchecked Sendable {
     // MARK: The step
 
     /// - Parameter normalizer: the batch size losses and gradients are averaged over — the whole
-    ///   batch's when `batch` is one slice of it (``DataParallelVRNN``), so slices add up.
+    ///   batch's when `batch` is one slice of it (``DataParallel``), so slices add up.
     func run(_ batch: TokenBatch, beta: Float, gradients: Bool, normalizer: Int, rng: inout RandomGenerator) -> StepMetrics {
         var unused: (reconstruction: [Double], kl: [Double]) = ([], [])
         return run(batch, beta: beta, gradients: gradients, normalizer: normalizer, rng: &rng, perSequence: &unused)

@@ -159,7 +159,7 @@ public struct ResolvedPipeline: Sendable {
         public var seed: UInt64
         public var samples: Int
         /// Slices per batch, each run on its own model replica and thread (see
-        /// `DataParallelSentenceVAE`). Part of the recipe, not of the machine: results depend on
+        /// `DataParallel`). Part of the recipe, not of the machine: results depend on
         /// it, never on the number of cores.
         public var batchShards: Int
     }
