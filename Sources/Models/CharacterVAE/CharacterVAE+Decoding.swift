@@ -7,8 +7,10 @@ extension CharacterVAE {
     /// decoder LSTM runs one step at a time as a cell, fed its own previous choice.
     /// Greedy and sampled strategies only (beam search is the sentence VAE's; a character model
     /// has no end symbol to rank finished hypotheses by). Sampling draws from `rng`.
+    /// The first characters are `prefix` (forced), so text continues a start string; the
+    /// returned sequences begin with it.
     public func decode(_ latents: Tensor, length: Int, strategy: DecodingStrategy, stopSymbol: Int32? = nil,
-                       rng: inout RandomGenerator) -> [[Int32]] {
+                       prefix: [Int32] = [], rng: inout RandomGenerator) -> [[Int32]] {
         let c = configuration
         precondition(latents.rank == 2 && latents.lastDimension == c.latent,
                      "CharacterVAE.decode: latents \(latents.shape), expected [N, \(c.latent)].")
@@ -26,11 +28,11 @@ extension CharacterVAE {
         var done = [Bool](repeating: false, count: N)
         var previous = [Int](repeating: c.startSymbol, count: N)
         var state: RNNState? = nil
-        for _ in 0..<length where done.contains(false) {
+        for t in 0..<length where done.contains(false) {
             let step = decoderStep(previous: previous, latents: latents, state: state)
             state = step.state
             for n in 0..<N where !done[n] {
-                let id = choose(step.logProbabilities[n], &rng)
+                let id = t < prefix.count ? Int(prefix[t]) : choose(step.logProbabilities[n], &rng)
                 if let stop = stopSymbol, id == Int(stop) { done[n] = true; continue }
                 out[n].append(Int32(id))
                 previous[n] = id
@@ -41,10 +43,10 @@ extension CharacterVAE {
 
     /// `count` sequences from the prior: z ~ N(0, I) (drawn first from `rng`), then ``decode``.
     public func sample(count: Int, length: Int, strategy: DecodingStrategy = .sample(temperature: 1, topK: nil),
-                       stopSymbol: Int32? = nil, rng: inout RandomGenerator) -> [[Int32]] {
+                       stopSymbol: Int32? = nil, prefix: [Int32] = [], rng: inout RandomGenerator) -> [[Int32]] {
         precondition(count >= 1, "CharacterVAE.sample: count must be at least 1, got \(count).")
         let z = Tensor.normal([count, configuration.latent], rng: &rng)
-        return decode(z, length: length, strategy: strategy, stopSymbol: stopSymbol, rng: &rng)
+        return decode(z, length: length, strategy: strategy, stopSymbol: stopSymbol, prefix: prefix, rng: &rng)
     }
 
     /// Each sequence of `batch` decoded from its posterior mean μ, to its own length.

@@ -1,6 +1,12 @@
 import NeuralCore
 
-extension CharacterVAE: LatentTextModel {
+extension CharacterVAE: LatentTextModel, PrefixGenerating {
+    /// z ~ N(0, I), then the decoder from the forced `prefix` on.
+    public func generate(count: Int, prefix: [Int32], maxLength: Int, strategy: DecodingStrategy, rng: inout RandomGenerator) -> [[Int32]] {
+        guard count > 0 else { return [] }
+        return sample(count: count, length: maxLength, strategy: strategy, stopSymbol: configuration.endSymbol.map(Int32.init), prefix: prefix, rng: &rng)
+    }
+
     public var latentWidth: Int { configuration.latent }
 
     public func beginStep(_ batch: TokenBatch, rng: inout RandomGenerator) -> EncoderPass { encodeForward(batch) }

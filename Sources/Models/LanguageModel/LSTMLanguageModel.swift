@@ -9,7 +9,7 @@ import NeuralCore
 /// its KL is 0. Like the character VAE, the LSTM runs as a ``SymbolLSTM`` (input projections
 /// by per-symbol table lookup), padding is masked, and parameter names follow PyTorch
 /// (`emb.weight`, `lstm.weight_ih_l0`, `out.bias`).
-public final class LSTMLanguageModel: TextModel, @unchecked Sendable {
+public final class LSTMLanguageModel: TextModel, PrefixGenerating, @unchecked Sendable {
     public let configuration: LanguageModelConfiguration
     public let embedding: Embedding
     public let lstm: LSTMLayer
@@ -92,6 +92,10 @@ public final class LSTMLanguageModel: TextModel, @unchecked Sendable {
     /// Sequences of at most `maxLength` symbols drawn from the model (stopping at `endSymbol`
     /// when the configuration has one), the LSTM run one step at a time.
     public func generate(count: Int, maxLength: Int, strategy: DecodingStrategy, rng: inout RandomGenerator) -> [[Int32]] {
+        generate(count: count, prefix: [], maxLength: maxLength, strategy: strategy, rng: &rng)
+    }
+
+    public func generate(count: Int, prefix: [Int32], maxLength: Int, strategy: DecodingStrategy, rng: inout RandomGenerator) -> [[Int32]] {
         guard count > 0 else { return [] }
         let choose: ([Double], inout RandomGenerator) -> Int
         switch strategy {
@@ -104,13 +108,13 @@ public final class LSTMLanguageModel: TextModel, @unchecked Sendable {
         var done = [Bool](repeating: false, count: count)
         var previous = [Int](repeating: c.startSymbol, count: count)
         var state: RNNState? = nil
-        for _ in 0..<maxLength where done.contains(false) {
+        for t in 0..<maxLength where done.contains(false) {
             let x = embedding.forward(previous, shape: [count, 1])
             let r = lstm.forward(x, lengths: nil, initialState: state, reverse: false)
             state = r.finalState
             let logits = output.forward(r.finalState.h)
             for n in 0..<count where !done[n] {
-                let id = choose(TokenChooser.logSoftmax(logits.data + n * V, V), &rng)
+                let id = t < prefix.count ? Int(prefix[t]) : choose(TokenChooser.logSoftmax(logits.data + n * V, V), &rng)
                 if let end = c.endSymbol, id == end { done[n] = true; continue }
                 out[n].append(Int32(id))
                 previous[n] = id

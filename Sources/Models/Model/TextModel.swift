@@ -51,6 +51,12 @@ public protocol LatentTextModel: TextModel {
     func decode(_ latents: Tensor, strategy: DecodingStrategy, maxLength: Int, rng: inout RandomGenerator) -> [[Int32]]
 }
 
+/// A model that can continue a start string: its generated sequences begin with `prefix`
+/// (forced through the generative process) and go on from it. The character models.
+public protocol PrefixGenerating: TextModel {
+    func generate(count: Int, prefix: [Int32], maxLength: Int, strategy: DecodingStrategy, rng: inout RandomGenerator) -> [[Int32]]
+}
+
 /// A model that can estimate log p(x) by importance sampling from its posterior (Burda et al.
 /// 2016): `eval`'s IW-NLL.
 public protocol ImportanceWeightedModel: TextModel {

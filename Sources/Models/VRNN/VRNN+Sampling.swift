@@ -6,14 +6,16 @@ extension VRNN {
     /// from the learned prior p(z_t | h), a symbol from the decoder's distribution by `strategy`
     /// (greedy, or sampled at a temperature from the top k), and the state advances on the drawn
     /// symbol — the generative process of Chung et al. 2015. Returns `[count][length]` ids.
-    public func sample(count: Int, length: Int, strategy: DecodingStrategy, rng: inout RandomGenerator) -> [[Int32]] {
+    /// The first symbols are `prefix` (forced, as if drawn), so text continues a start string;
+    /// the returned sequences begin with it.
+    public func sample(count: Int, length: Int, strategy: DecodingStrategy, prefix: [Int32] = [], rng: inout RandomGenerator) -> [[Int32]] {
         precondition(count >= 1 && length >= 1, "VRNN.sample: count and length must be at least 1.")
         if case .beam = strategy { preconditionFailure("VRNN.sample: beam search is not supported; use .greedy or .sample.") }
         let c = configuration, B = count, H = c.hidden, Z = c.latent, V = c.vocabularySize
         var h = Tensor(zeros: [B, H])
         var out = [[Int32]](repeating: [], count: B)
         let range = Gaussian.logVarianceRange
-        for _ in 0..<length {
+        for t in 0..<length {
             let p = prior.forward(h)
             Self.relu(p)
             let stats = priorStats.forward(p)
@@ -34,7 +36,9 @@ extension VRNN {
             for b in 0..<B {
                 let row = logits.data + b * V
                 let logp = TokenChooser.logSoftmax(row, V)
-                if case let .sample(temperature, topK) = strategy {
+                if t < prefix.count {
+                    symbols[b] = Int(prefix[t])
+                } else if case let .sample(temperature, topK) = strategy {
                     symbols[b] = TokenChooser.sample(logp, temperature: temperature, topK: topK, rng: &rng)
                 } else {
                     symbols[b] = TokenChooser.argmax(logp)

@@ -15,3 +15,10 @@ extension VRNN: TextModel {
         return sample(count: count, length: maxLength, strategy: strategy, rng: &rng)
     }
 }
+
+extension VRNN: PrefixGenerating {
+    public func generate(count: Int, prefix: [Int32], maxLength: Int, strategy: DecodingStrategy, rng: inout RandomGenerator) -> [[Int32]] {
+        guard count > 0, maxLength > 0 else { return [[Int32]](repeating: [], count: max(0, count)) }
+        return sample(count: count, length: maxLength, strategy: strategy, prefix: prefix, rng: &rng)
+    }
+}

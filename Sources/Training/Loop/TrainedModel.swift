@@ -91,6 +91,19 @@ public final class TrainedModel {
         model.generate(count: count, maxLength: maxLength ?? defaultLength, strategy: strategy, rng: &rng).map { text(of: $0) }
     }
 
+    /// Sequences that begin with `start` and continue it (the character models); the length
+    /// counts the start's characters.
+    public func generate(count: Int, continuing start: String, strategy: DecodingStrategy, maxLength: Int? = nil,
+                         rng: inout RandomGenerator) throws -> [String] {
+        guard let model = model as? any PrefixGenerating else {
+            throw TrainingError.notSupported("Only the character models (char_vae, vrnn, lstm_lm) continue a start string; the run's model is a \(kind.displayName), which draws whole sequences from its latent.")
+        }
+        let prefix = try vocabulary.encode(start, using: tokenizer)
+        guard !prefix.isEmpty else { throw TrainingError.emptyInput("The start string has no characters.") }
+        let length = max(maxLength ?? defaultLength, prefix.count + 1)
+        return model.generate(count: count, prefix: prefix, maxLength: length, strategy: strategy, rng: &rng).map { text(of: $0) }
+    }
+
     /// Token ids of `text` (truncated to the run's maximum length); empty when it has no tokens.
     public func ids(of text: String) throws -> [Int32] {
         var ids = try vocabulary.encode(text, using: tokenizer)

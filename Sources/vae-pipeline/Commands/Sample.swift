@@ -19,6 +19,9 @@ extension VAEPipeline {
         @Option(help: "How many sentences (streamed: memory does not grow with the count).")
         var count: Int = 10
 
+        @Option(help: ArgumentHelp("Character models: continue this start string (printed with it).", valueName: "text"))
+        var prefix: String?
+
         func validate() throws {
             if count < 1 { throw ValidationError("--count must be at least 1; \(count) was given.") }
         }
@@ -30,7 +33,9 @@ extension VAEPipeline {
             var remaining = count
             while remaining > 0 {
                 let group = min(remaining, DecodingOptions.latentsPerGroup)
-                for sentence in trained.generate(count: group, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng) {
+                let sentences = try prefix.map { try trained.generate(count: group, continuing: $0, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng) }
+                    ?? trained.generate(count: group, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
+                for sentence in sentences {
                     print(sentence.isEmpty ? "(empty: <eos> first)" : sentence)
                 }
                 fflush(nil)
