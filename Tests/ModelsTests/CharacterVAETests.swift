@@ -42,6 +42,29 @@ import Testing
         Self.check(Self.tiny, batch: Self.ragged, objective: ObjectiveSettings(beta: 0.7), label: "ragged")
     }
 
+    /// z as the decoder's initial state, alone and with z at every step.
+    @Test(arguments: [false, true]) func wholeModelGradientLatentInitialState(everyStep: Bool) {
+        var c = Self.tiny
+        c.latentToInitialState = true
+        c.latentAtEveryStep = everyStep
+        Self.check(c, batch: Self.ragged, objective: ObjectiveSettings(beta: 0.7), label: "initial state, every step \(everyStep)")
+    }
+
+    /// Step-wise decoding starts from the same z-derived state as the teacher-forced pass.
+    @Test func stepwiseDecodingFromTheInitialStateMatchesTeacherForcing() {
+        var c = Self.tiny
+        c.latentToInitialState = true
+        c.latentAtEveryStep = false
+        var rng = RandomGenerator(seed: 13)
+        let model = CharacterVAE(configuration: c, rng: &rng)
+        let z = Tensor.normal([2, 3], rng: &rng)
+        let decoded = model.decode(z, length: 6, strategy: .greedy, rng: &rng)
+        let batch = TokenBatch(sentences: decoded, time: 6)
+        let dec = model.decodeForward(batch, ids: batch.ids.map(Int.init), z: z, training: false, rng: &rng)
+        let choices = Sampling.argmax(model.output.forward(dec.hidden))
+        for b in 0..<2 { for t in 0..<6 { #expect(choices[t * 2 + b] == Int(decoded[b][t])) } }
+    }
+
     /// Hidden 10 and 11 (gate widths 40 and 44): the LSTM step kernels' vector blocks and tails.
     @Test func wholeModelGradientVectorKernels() {
         var c = Self.tiny

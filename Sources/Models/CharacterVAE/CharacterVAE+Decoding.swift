@@ -60,7 +60,8 @@ extension CharacterVAE {
     func decoderStep(previous: [Int], latents z: Tensor, state: RNNState?) -> (logProbabilities: [[Double]], state: RNNState) {
         let N = previous.count, V = configuration.vocabularySize
         let x = decoderInput(ids: previous, z: z, batch: N, time: 1)
-        let r = decoder.forward(x, lengths: nil, initialState: state, reverse: false)
+        let start = state ?? initialState(from: z).map { RNNState(h: $0.h, c: $0.c) }
+        let r = decoder.forward(x, lengths: nil, initialState: start, reverse: false)
         let logits = output.forward(r.finalState.h)
         return ((0..<N).map { TokenChooser.logSoftmax(logits.data + $0 * V, V) }, r.finalState)
     }

@@ -35,6 +35,8 @@ public final class CharacterVAE: Module, @unchecked Sendable {
     /// One LSTM layer over `[B, T, E + Z]`; decoding runs it one step at a time as a cell.
     public let decoder: LSTMLayer
     public let output: Linear
+    /// z → [h0, c0] of the decoder, when the configuration starts the decoder from z.
+    public let latentToState: Linear?
 
     public init(configuration: CharacterVAEConfiguration, rng: inout RandomGenerator) {
         configuration.validate()
@@ -46,6 +48,7 @@ public final class CharacterVAE: Module, @unchecked Sendable {
         toLogVariance = Linear(c.encoderHidden, c.latent, rng: &rng)
         decoder = LSTMLayer(inputSize: c.decoderInputWidth, hiddenSize: c.decoderHidden, rng: &rng)
         output = Linear(c.decoderHidden, c.vocabularySize, rng: &rng)
+        latentToState = c.startsFromLatent ? Linear(c.latent, 2 * c.decoderHidden, rng: &rng) : nil
     }
 
     /// The PyTorch reference's names (`nn.LSTM` layers carry the `_l0` suffix).
@@ -55,6 +58,7 @@ public final class CharacterVAE: Module, @unchecked Sendable {
         }
         return embedding.parameters(prefix: "emb") + lstm("enc", encoder) + toMean.parameters(prefix: "mu")
             + toLogVariance.parameters(prefix: "logvar") + lstm("dec", decoder) + output.parameters(prefix: "out")
+            + (latentToState?.parameters(prefix: "z2h") ?? [])
     }
 
     // MARK: Public entry points
@@ -148,16 +152,24 @@ public final class CharacterVAE: Module, @unchecked Sendable {
         var hidden: Tensor
     }
 
-    /// Decoder input `[B, T, E + Z]`: each row is [embed(id), z_b] (step-wise decoding).
+    /// The decoder's initial state from z (h0, c0 `[B, Hd]`), when it starts from z.
+    func initialState(from z: Tensor) -> (h: Tensor, c: Tensor)? {
+        guard let latentToState else { return nil }
+        let parts = latentToState.forward(z).splitLast([configuration.decoderHidden, configuration.decoderHidden])
+        return (parts[0], parts[1])
+    }
+
+    /// Decoder input `[B, T, E (+ Z)]`: each row is [embed(id), z_b] (step-wise decoding).
     func decoderInput(ids: [Int], z: Tensor, batch B: Int, time T: Int) -> Tensor {
-        let E = configuration.embeddingDimension, Z = configuration.latent, W = E + Z
+        let every = configuration.feedsLatentAtEveryStep
+        let E = configuration.embeddingDimension, Z = every ? configuration.latent : 0, W = E + Z
         let x = Tensor(uninitialized: [B, T, W])
         let table = embedding.weight.value.data, xp = x.data, zp = z.data
         for b in 0..<B {
             for t in 0..<T {
                 let row = xp + (b * T + t) * W
                 row.update(from: table + ids[b * T + t] * E, count: E)
-                (row + E).update(from: zp + b * Z, count: Z)
+                if every { (row + E).update(from: zp + b * Z, count: Z) }
             }
         }
         return x
@@ -183,18 +195,25 @@ public final class CharacterVAE: Module, @unchecked Sendable {
         // Gate inputs: the symbol's row of the table plus z's projection, one per sequence.
         let w = decoder.weightIH.value
         let table = symbolTable(decoder, symbolWeights: Self.columns(w, 0..<E))
-        let fromZ = Tensor(uninitialized: [B, G])
-        Tensor.gemm(z, Self.columns(w, E..<(E + c.latent)), transposeB: true, into: fromZ)
         let gates = Tensor(uninitialized: [T * B, G])
-        for t in 0..<T {
-            for b in 0..<B {
-                let dst = gates.data + (t * B + b) * G, sym = table.data + inputIds[b * T + t] * G, zr = fromZ.data + b * G
-                var j = 0
-                while j + 8 <= G { VRNNKernels.store(VRNNKernels.load(sym + j) + VRNNKernels.load(zr + j), dst + j); j += 8 }
-                for j in j..<G { dst[j] = sym[j] + zr[j] }
+        if c.feedsLatentAtEveryStep {
+            let fromZ = Tensor(uninitialized: [B, G])
+            Tensor.gemm(z, Self.columns(w, E..<(E + c.latent)), transposeB: true, into: fromZ)
+            for t in 0..<T {
+                for b in 0..<B {
+                    let dst = gates.data + (t * B + b) * G, sym = table.data + inputIds[b * T + t] * G, zr = fromZ.data + b * G
+                    var j = 0
+                    while j + 8 <= G { VRNNKernels.store(VRNNKernels.load(sym + j) + VRNNKernels.load(zr + j), dst + j); j += 8 }
+                    for j in j..<G { dst[j] = sym[j] + zr[j] }
+                }
+            }
+        } else {
+            for t in 0..<T {
+                for b in 0..<B { (gates.data + (t * B + b) * G).update(from: table.data + inputIds[b * T + t] * G, count: G) }
             }
         }
-        let pass = SymbolLSTM(layer: decoder).forward(inputGates: gates, lengths: batch.lengths, batch: B, time: T)
+        let pass = SymbolLSTM(layer: decoder).forward(inputGates: gates, lengths: batch.lengths, batch: B, time: T,
+                                                      initial: initialState(from: z))
         return DecoderPass(inputIds: inputIds, pass: pass, hidden: pass.outputs)
     }
 
@@ -222,7 +241,16 @@ public final class CharacterVAE: Module, @unchecked Sendable {
     /// through the decoder and the embedding; returns dL/dz `[B, Z]`.
     func decodeBackward(_ d: DecoderPass, batch: TokenBatch, z: Tensor, gradHidden: Tensor) -> Tensor {
         let c = configuration, B = batch.batchSize, E = c.embeddingDimension, Z = c.latent, G = 4 * c.decoderHidden
-        let dG = SymbolLSTM(layer: decoder).backward(d.pass, gradOutput: gradHidden, gradFinalState: nil)
+        let back = SymbolLSTM(layer: decoder).backwardToInitialState(d.pass, gradOutput: gradHidden, gradFinalState: nil)
+        let dG = back.gates
+        // dL/dz through the initial state, when the decoder starts from z.
+        let dzFromState = latentToState.map { $0.backward(input: z, gradOutput: Tensor.concatenateLast([back.h, back.c]))! }
+        guard c.feedsLatentAtEveryStep else {
+            let perSymbol = gradientPerSymbol(dG, ids: d.inputIds, batch: batch)
+            Tensor.gemm(perSymbol.sums, transposeA: true, embedding.weight.value, into: decoder.weightIH.gradient, beta: 1)
+            accumulateEmbeddingGradient(perSymbol, symbolWeights: decoder.weightIH.value)
+            return dzFromState!
+        }
         // The symbol half of weight_ih and the embedding: per-symbol sums.
         let perSymbol = gradientPerSymbol(dG, ids: d.inputIds, batch: batch)
         let gradSymbol = Tensor(zeros: [G, E])
@@ -250,6 +278,7 @@ public final class CharacterVAE: Module, @unchecked Sendable {
         accumulateEmbeddingGradient(perSymbol, symbolWeights: Self.columns(w, 0..<E))
         let dz = Tensor(uninitialized: [B, Z])
         Tensor.gemm(perSequence, Self.columns(w, E..<W), into: dz)
+        if let dzFromState { dz.add(dzFromState) }
         return dz
     }
 

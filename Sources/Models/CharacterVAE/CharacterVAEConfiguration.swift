@@ -29,6 +29,15 @@ public struct CharacterVAEConfiguration: Codable, Sendable, Hashable {
     /// previous character is fed, otherwise the model's own greedy choice. nil or 1: always the
     /// true one (the fast path).
     public var teacherForcing: Float? = nil
+    /// z → Linear → the decoder's initial state (h0 and c0). nil: no (the reference).
+    public var latentToInitialState: Bool? = nil
+    /// z concatenated to the decoder's input at every step. nil: yes (the reference).
+    public var latentAtEveryStep: Bool? = nil
+
+    /// Whether z starts the decoder's state.
+    public var startsFromLatent: Bool { latentToInitialState ?? false }
+    /// Whether z is part of every decoder input.
+    public var feedsLatentAtEveryStep: Bool { latentAtEveryStep ?? true }
 
     public init(vocabularySize: Int, embeddingDimension: Int = 64, encoderHidden: Int = 256, latent: Int = 32,
                 decoderHidden: Int = 256, startSymbol: Int = 0, characterDropout: Float = 0) {
@@ -42,7 +51,7 @@ public struct CharacterVAEConfiguration: Codable, Sendable, Hashable {
     }
 
     /// The width of the decoder's input at one step: the embedding and z.
-    public var decoderInputWidth: Int { embeddingDimension + latent }
+    public var decoderInputWidth: Int { embeddingDimension + (feedsLatentAtEveryStep ? latent : 0) }
 
     /// Stops with a message naming the bad field (a programming error: pipelines validate first).
     public func validate() {
@@ -57,6 +66,8 @@ public struct CharacterVAEConfiguration: Codable, Sendable, Hashable {
                      "CharacterVAEConfiguration: endSymbol \(endSymbol ?? 0) outside 0..<\(vocabularySize).")
         precondition((0...1).contains(teacherForcing ?? 1),
                      "CharacterVAEConfiguration: teacherForcing must lie in [0, 1], got \(teacherForcing ?? 1).")
+        precondition(startsFromLatent || feedsLatentAtEveryStep,
+                     "CharacterVAEConfiguration: the decoder must see z: latentToInitialState and/or latentAtEveryStep.")
         precondition(characterDropout >= 0 && characterDropout < 1,
                      "CharacterVAEConfiguration: characterDropout must lie in [0, 1), got \(characterDropout).")
     }

@@ -35,14 +35,19 @@ struct SymbolLSTM {
         var finalState: Tensor { hs.rows((batch * time)..<(batch * (time + 1))) }
     }
 
-    /// Runs the layer from a zero state. `inputGates` `[T·B, 4H]` holds `x_t W_ihᵀ + b_ih + b_hh`
-    /// per row; it is consumed (it becomes the gates).
-    func forward(inputGates: Tensor, lengths: [Int], batch B: Int, time T: Int) -> Pass {
+    /// Runs the layer from `initial` (h0, c0 `[B, H]` each) or a zero state. `inputGates`
+    /// `[T·B, 4H]` holds `x_t W_ihᵀ + b_ih + b_hh` per row; it is consumed (it becomes the gates).
+    func forward(inputGates: Tensor, lengths: [Int], batch B: Int, time T: Int, initial: (h: Tensor, c: Tensor)? = nil) -> Pass {
         let H = layer.hiddenSize, G = 4 * H
         precondition(inputGates.shape == [T * B, G], "SymbolLSTM: input gates \(inputGates.shape), expected [\(T * B), \(G)].")
         let hs = Tensor(uninitialized: [(T + 1) * B, H]), cs = Tensor(uninitialized: [(T + 1) * B, H])
-        hs.rows(0..<B).zero()
-        cs.rows(0..<B).zero()
+        if let initial {
+            hs.data.update(from: initial.h.data, count: B * H)
+            cs.data.update(from: initial.c.data, count: B * H)
+        } else {
+            hs.rows(0..<B).zero()
+            cs.rows(0..<B).zero()
+        }
         let tanhC = Tensor(uninitialized: [T * B, H])
         layer.recurrenceForward(gates: inputGates, hs: hs, cs: cs, tanhC: tanhC, lengths: lengths, batch: B, time: T)
         return Pass(batch: B, time: T, lengths: lengths, gates: inputGates, hs: hs, cs: cs, tanhC: tanhC)
@@ -53,6 +58,12 @@ struct SymbolLSTM {
     /// `weight_hh`, `bias_ih` and `bias_hh`; returns dL/d(input gates) `[T·B, 4H]` (zero on
     /// padded rows), from which the caller derives `weight_ih`'s and its inputs' gradients.
     func backward(_ pass: Pass, gradOutput: Tensor?, gradFinalState: Tensor?) -> Tensor {
+        backwardToInitialState(pass, gradOutput: gradOutput, gradFinalState: gradFinalState).gates
+    }
+
+    /// ``backward(_:gradOutput:gradFinalState:)`` that also returns dL/dh0 and dL/dc0 `[B, H]`
+    /// (for a state started from z).
+    func backwardToInitialState(_ pass: Pass, gradOutput: Tensor?, gradFinalState: Tensor?) -> (gates: Tensor, h: Tensor, c: Tensor) {
         let B = pass.batch, T = pass.time, H = layer.hiddenSize
         let dh = Tensor(zeros: [B, H]), dc = Tensor(zeros: [B, H])
         if let s = gradFinalState { dh.assign(s) }
@@ -61,6 +72,6 @@ struct SymbolLSTM {
         Tensor.gemm(dG, transposeA: true, pass.hs.rows(0..<(T * B)), into: layer.weightHH.gradient, beta: 1)
         dG.accumulateColumnSums(into: layer.biasIH.gradient)
         dG.accumulateColumnSums(into: layer.biasHH.gradient)
-        return dG
+        return (dG, dh, dc)
     }
 }

@@ -75,6 +75,9 @@ public struct ResolvedPipeline: Sendable {
                                                   startSymbol: start, characterDropout: characterDropout)
                 c.endSymbol = end
                 c.teacherForcing = teacherForcing < 1 ? teacherForcing : nil
+                // Stored only when they differ from the reference (z at every step only).
+                c.latentToInitialState = latentToInitialState ? true : nil
+                c.latentAtEveryStep = latentAtEveryStep ? nil : false
                 return .characterVAE(c)
             case .vrnn:
                 return .vrnn(VRNNConfiguration(vocabularySize: vocabularySize, embeddingDimension: embeddingDimension, hidden: hidden, latent: latent))
@@ -394,10 +397,8 @@ public struct ResolvedPipeline: Sendable {
                         ("model.embedding_dropout", m.embeddingDropout != nil), ("model.output_dropout", m.outputDropout != nil),
                         ("model.encoder.layers", (encoder.layers ?? 1) != 1), ("model.decoder.layers", (decoder.layers ?? 1) != 1),
                         ("model.encoder.bidirectional", encoder.bidirectional == true), ("model.encoder.dense", encoder.dense != nil),
-                        ("model.encoder.cell", settings.encoderCell != .lstm), ("model.decoder.cell", settings.decoderCell != .lstm),
-                        ("model.decoder.z_to_initial_state", decoder.zToInitialState == true),
-                        ("model.decoder.z_at_every_step", decoder.zAtEveryStep == false)],
-                       "it is one LSTM layer each way with z fed at every decoder step; its knobs are model.embedding, model.encoder.hidden, model.latent, model.decoder.hidden, model.character_dropout and model.teacher_forcing")
+                        ("model.encoder.cell", settings.encoderCell != .lstm), ("model.decoder.cell", settings.decoderCell != .lstm)],
+                       "it is one LSTM layer each way; its knobs are model.embedding, model.encoder.hidden, model.latent, model.decoder.hidden (with z_to_initial_state, z_at_every_step), model.character_dropout and model.teacher_forcing")
         case .vrnn, .languageModel:
             try refuse([("model.encoder", m.encoder != nil), ("model.decoder", m.decoder != nil),
                         ("model.latent", kind == .languageModel && m.latent != nil),
@@ -533,7 +534,7 @@ public struct ResolvedPipeline: Sendable {
         case .characterVAE:
             for key in ["word dropout", "embedding dropout", "output dropout"] { table[key] = nil }
             table["encoder"] = "lstm \(model.encoderHidden)"
-            table["decoder"] = "lstm \(model.decoderHidden), z → every step"
+            table["decoder"] = "lstm \(model.decoderHidden), z → \([model.latentToInitialState ? "initial state" : nil, model.latentAtEveryStep ? "every step" : nil].compactMap { $0 }.joined(separator: " and "))"
             table["character dropout"] = "\(model.characterDropout)"
             table["teacher forcing"] = "\(model.teacherForcing)"
         case .vrnn, .languageModel:
