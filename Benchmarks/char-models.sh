@@ -58,6 +58,7 @@ done
 import json, os, sys
 out, md, minutes, cpu, models = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
 rows, data = [], {}
+names = " ".join(models)
 for m in models:
     ours = json.load(open(os.path.join(out, f"eval-{m}.json")))
     summary = json.load(open(os.path.join(out, f"run-{m}", "summary.json")))
@@ -71,7 +72,7 @@ for m in models:
                 f"{rate / torch['chars_per_s']:.2f}× | " + (f"{step_rate:,.0f} | {rate / step_rate:.2f}×" if step_rate else "– | –") + " |")
 with open(md, "w") as f:
     f.write(f"# Character models at a {minutes}-minute budget: vae-pipeline vs PyTorch\n\n")
-    f.write(f"CPU: {cpu}; 2 cores. Command: `bash Benchmarks/char-models.sh --minutes {minutes} {" ".join(models)}`. Validation: the last 10 % of tiny\n"
+    f.write(f"CPU: {cpu}; 2 cores. Command: `bash Benchmarks/char-models.sh --minutes {minutes} {names}`. Validation: the last 10 % of tiny\n"
             "Shakespeare (non-overlapping windows, one posterior sample); bits per character = −ELBO (NLL for the LM) per character / ln 2.\n"
             "Training chars/s: vae-pipeline's whole `train --stream` (read, tokenize, window, shuffle, train), PyTorch's training loop\n"
             "on pre-built tensors. model-benchmark: the step rate of the same shapes on pre-built batches (128 symbols).\n\n")
