@@ -14,7 +14,8 @@ public final class TrainedModel {
     public let model: any TextModel
     public let vocabulary: Vocabulary
     public var kind: ModelKind { manifest.model.kind }
-    private let renderer: SequenceText
+    /// The operations the run's summary uses too: samples, decoding, reconstructions.
+    public let showcase: ModelShowcase
     public let maxLength: Int?
     /// False when the checkpoint's weights carry no checksums (written before checkpoints had
     /// them): they loaded and are finite, but damage to the file could not be detected.
@@ -55,13 +56,14 @@ public final class TrainedModel {
         }
         var rng = RandomGenerator(seed: 0)
         model = manifest.model.makeModel(rng: &rng)
-        renderer = SequenceText(vocabulary: vocabulary, kind: manifest.model.kind)
         verified = try SafeTensors.loadVerifying(into: model.namedParameters, from: checkpoint.modelURL).verified
         tokenizer = try manifest.tokenizer.makeTokenizer()
         let pipelineBatching = manifest.pipeline.batching
         maxLength = manifest.model.kind == .vrnn || pipelineBatching?.window != nil ? nil
             : pipelineBatching?.maxLength ?? (manifest.model.kind.readsCharacters ? 100 : 50)
         window = manifest.model.kind == .vrnn ? pipelineBatching?.window ?? 300 : pipelineBatching?.window
+        showcase = ModelShowcase(model: model, kind: manifest.model.kind, vocabulary: vocabulary,
+                                 defaultLength: window ?? (maxLength ?? 50) + 10)
     }
 
     /// The character window the model was trained on (nil: one sequence per record).
@@ -84,11 +86,11 @@ public final class TrainedModel {
     }
 
     /// The generation length when none is asked for: a window of text, or a record's limit with room to spare.
-    public var defaultLength: Int { window ?? (maxLength ?? 50) + 10 }
+    public var defaultLength: Int { showcase.defaultLength }
 
     /// Sequences from the model's prior (`count` at once), as text.
     public func generate(count: Int, strategy: DecodingStrategy, maxLength: Int? = nil, rng: inout RandomGenerator) -> [String] {
-        model.generate(count: count, maxLength: maxLength ?? defaultLength, strategy: strategy, rng: &rng).map { text(of: $0) }
+        showcase.samples(count: count, strategy: strategy, maxLength: maxLength, rng: &rng)
     }
 
     /// Sequences that begin with `start` and continue it (the character models); the length
@@ -113,7 +115,7 @@ public final class TrainedModel {
 
     /// The text of ids (without `<bos>`/`<pad>`; `<unk>` shown as such; a character stream's
     /// `<eos>` as a line break).
-    public func text(of ids: [Int32]) -> String { renderer.text(of: ids) }
+    public func text(of ids: [Int32]) -> String { showcase.text.text(of: ids) }
 
     /// Encodes sentences to latent means and log-variances, `batchSize` at a time.
     /// Sentences without a single token cannot be encoded and are an error naming them.
@@ -142,11 +144,8 @@ public final class TrainedModel {
 
     /// Decodes latent vectors (rows) to sentences.
     public func decode(_ latents: [[Float]], strategy: DecodingStrategy, maxLength: Int? = nil, rng: inout RandomGenerator) throws -> [String] {
-        let model = try latentModel(for: "decode latent vectors")
-        guard !latents.isEmpty else { return [] }
-        let latent = model.latentWidth
-        let tensor = Tensor(shape: [latents.count, latent], latents.flatMap { $0 })
-        let limit = maxLength ?? defaultLength
-        return model.decode(tensor, strategy: strategy, maxLength: limit, rng: &rng).map { text(of: $0) }
+        _ = try latentModel(for: "decode latent vectors")
+        return showcase.decode(latents, strategy: strategy, maxLength: maxLength, rng: &rng)
     }
+
 }

@@ -47,7 +47,6 @@ public final class Trainer {
     /// Runs each step's batch as `training.batch_shards` slices on replicas of `model`.
     private let parallel: any BatchTrainer
     public let vocabulary: Vocabulary
-    private let renderer: SequenceText
     public private(set) var state: TrainingState
     private var optimizer: TrainingOptimizer
     private let trainStream: BatchStream
@@ -75,7 +74,6 @@ public final class Trainer {
         self.model = model
         self.configuration = configuration
         self.vocabulary = vocabulary
-        renderer = SequenceText(vocabulary: vocabulary, kind: configuration.kind)
         self.events = events
         parameters = model.namedParameters
         parallel = makeBatchTrainer(model, shards: pipeline.training.batchShards)
@@ -336,25 +334,19 @@ public final class Trainer {
 
     /// Greedy reconstructions from the posterior means (models with a sentence latent; none otherwise).
     func reconstruct(_ sequences: [[Int32]], rng: inout RandomGenerator) -> [RunSummary.Reconstruction] {
-        guard !sequences.isEmpty, let latentModel = model as? any LatentTextModel else { return [] }
-        let (mean, _) = latentModel.encode(TokenBatch(sentences: sequences))
-        let decoded = latentModel.decode(mean, strategy: .greedy, maxLength: decodeLimit, rng: &rng)
-        return zip(sequences, decoded).map { RunSummary.Reconstruction(input: text($0), output: text($1)) }
+        showcase.reconstructions(of: sequences, rng: &rng)
     }
 
-    /// Sequences from the prior: greedy for the VAEs with a sentence latent (each z gives its
-    /// sentence), sampled at temperature 1 for the VRNN and the language model, whose greedy
-    /// output is one sequence repeated.
     func samplePrior(count: Int, rng: inout RandomGenerator) -> [String] {
-        guard count > 0 else { return [] }
-        let strategy: DecodingStrategy = configuration.sequenceLatent == nil ? .sample(temperature: 1, topK: nil) : .greedy
-        return model.generate(count: count, maxLength: decodeLimit, strategy: strategy, rng: &rng).map(text)
+        showcase.samples(count: count, strategy: showcase.summaryStrategy, rng: &rng)
     }
 
-    /// Generated length: a window of the character stream, or a record's limit with room to spare.
-    private var decodeLimit: Int { pipeline.batching.window ?? (pipeline.batching.maxLength ?? 50) + 10 }
-
-    func text(_ ids: [Int32]) -> String { renderer.text(of: ids) }
+    /// What the model shows: samples, reconstructions, interpolation (shared with the commands).
+    private var showcase: ModelShowcase {
+        // Generated length: a window of the character stream, or a record's limit with room to spare.
+        ModelShowcase(model: model, kind: configuration.kind, vocabulary: vocabulary,
+                      defaultLength: pipeline.batching.window ?? (pipeline.batching.maxLength ?? 50) + 10)
+    }
 
     // MARK: - Checkpoints and summary
 
@@ -376,68 +368,40 @@ public final class Trainer {
 
     private func writeSummary(stopReason: StopReason, elapsed: Double) async throws {
         var rng = RandomGenerator(seed: state.seed ^ 0x5A3D_1E55)
-        var samples: [String] = []
+        let samples = samplePrior(count: 10, rng: &rng)
         var reconstructions: [RunSummary.Reconstruction] = []
         var interpolation: [String] = []
-        var points: [[Double]] = []
-        var labels: [String] = []
-        var explained: [Double] = []
-        samples = samplePrior(count: 10, rng: &rng)
-        let latentModel = model as? any LatentTextModel
-        if validationStream != nil, let latentModel {
+        var picture: (points: [[Double]], labels: [String], explained: [Double]) = ([], [], [])
+        if validationStream != nil, showcase.latentModel != nil {
             // The final validation has just collected these, unless the last step was validated
             // on schedule (collecting fewer); validate again only then.
             var sequences = lastValidationSentences.sentences
             if lastValidation?.step != state.step || lastValidationSentences.requested < Self.summarySentences {
                 sequences = try await validate(collectingMeans: Self.summarySentences).1
             }
-            reconstructions = reconstruct(Array(sequences.prefix(8)), rng: &rng)
+            reconstructions = showcase.reconstructions(of: Array(sequences.prefix(8)), rng: &rng)
             if sequences.count >= 2 {
-                let pair = [sequences[0], sequences[sequences.count / 2]]
-                let (mean, _) = latentModel.encode(TokenBatch(sentences: pair))
-                let latent = latentModel.latentWidth
-                let steps = 7
-                let path = Tensor(zeros: [steps, latent])
-                for s in 0..<steps {
-                    let t = Float(s) / Float(steps - 1)
-                    for d in 0..<latent { path.data[s * latent + d] = (1 - t) * mean.data[d] + t * mean.data[latent + d] }
-                }
-                interpolation = latentModel.decode(path, strategy: .greedy, maxLength: decodeLimit, rng: &rng).map(text)
-                interpolation[0] = "[\(text(pair[0]))] → " + interpolation[0]
-                interpolation[steps - 1] = interpolation[steps - 1] + " ← [\(text(pair[1]))]"
+                interpolation = showcase.interpolation(between: sequences[0], and: sequences[sequences.count / 2], rng: &rng)
             }
-            let (means, _) = latentModel.encode(TokenBatch(sentences: sequences.isEmpty ? [[Vocabulary.unknownID]] : sequences))
-            let latent = latentModel.latentWidth
-            let rows = (0..<(sequences.isEmpty ? 0 : sequences.count)).map { Array(UnsafeBufferPointer(start: means.data + $0 * latent, count: latent)) }
-            let projection = PrincipalComponents.project(rows)
-            points = projection.projected
-            explained = projection.explained
-            labels = sequences.map(text)
+            picture = showcase.latentPicture(of: sequences)
         }
         let rate = state.elapsedSeconds > 0 ? Double(state.tokensSeen) / state.elapsedSeconds : nil
         var summary = RunSummary(
             name: pipeline.name, step: state.step, epoch: state.epoch, seconds: elapsed, tokensPerSecond: rate,
             stoppedBecause: stopReason.rawValue, settings: pipeline.summaryTable, validation: lastValidation?.summary,
             samples: samples, reconstructions: reconstructions, interpolation: interpolation,
-            latentPoints: points, latentPointLabels: labels, explainedVariance: explained)
+            latentPoints: picture.points, latentPointLabels: picture.labels, explainedVariance: picture.explained)
         summary.model = configuration.kind.rawValue
         if configuration.kind.readsCharacters && configuration.kind != .wordVAE, let v = lastValidation?.summary {
             summary.bitsPerCharacter = v.loss * Double(v.sentences) / Double(max(1, v.tokens)) / log(2)
         }
         if configuration.kind == .wordVAE {
-            summary.words = try wordSampleReport(rng: &rng)
+            summary.words = showcase.wordReport(words: try WordList.read(from: runDirectory), rng: &rng)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(summary).write(to: runDirectory.appendingPathComponent(RunSummary.fileName), options: .atomic)
         try ReportWriter.write(runDirectory: runDirectory)
-    }
-
-    /// 1,000 words sampled from the prior (temperature 1) against the run's word list.
-    private func wordSampleReport(rng: inout RandomGenerator) throws -> WordSampleReport {
-        let words = try WordList.read(from: runDirectory)
-        let samples = model.generate(count: 1_000, maxLength: decodeLimit, strategy: .sample(temperature: 1, topK: nil), rng: &rng).map(text)
-        return WordSampleReport(samples: samples, words: Set(words))
     }
 
     /// Running means over a logging window.

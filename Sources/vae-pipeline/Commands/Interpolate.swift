@@ -35,10 +35,7 @@ extension VAEPipeline {
             var rng = RandomGenerator(seed: decoding.seed)
             for start in stride(from: 0, to: steps, by: DecodingOptions.latentsPerGroup) {
                 let range = start..<min(steps, start + DecodingOptions.latentsPerGroup)
-                let path = range.map { step -> [Float] in
-                    let t = Float(step) / Float(steps - 1)
-                    return zip(means[0], means[1]).map { (1 - t) * $0 + t * $1 }
-                }
+                let path = ModelShowcase.path(from: means[0], to: means[1], steps: steps, range: range)
                 let sentences = try trained.decode(path, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
                 for (step, sentence) in zip(range, sentences) {
                     print(String(format: "%.2f  ", Double(step) / Double(steps - 1)) + sentence)
