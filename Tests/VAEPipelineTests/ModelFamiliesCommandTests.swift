@@ -102,6 +102,12 @@ import Testing
         let eval = try CommandRunner.run(["eval", run, "--corpus", whole.corpus.path, "--max-sentences", "16", "--samples", "3", "--json"])
         #expect(eval.status == 0, "\(family.type): \(eval.standardError)")
         let figures = try JSONSerialization.jsonObject(with: Data(eval.standardOutput.utf8)) as? [String: Any]
+        let f1 = figures?["reconstruction_f1"] as? Double
+        if family.hasSentenceLatent {
+            #expect(f1 != nil && (0...1).contains(f1!), "\(family.type): \(eval.standardOutput)")
+        } else {
+            #expect(f1 == nil, "\(family.type): no reconstruction without a sentence latent")
+        }
         if family.type != "word_vae" {
             let bits = figures?["bits_per_character"] as? Double
             #expect(bits != nil && bits! > 0 && bits! < 10, "\(family.type): \(eval.standardOutput)")

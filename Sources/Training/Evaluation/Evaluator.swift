@@ -28,10 +28,14 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     public var model: String?
     /// Character models: the negative ELBO (the NLL for the language model) per symbol, in bits.
     public var bitsPerCharacter: Double?
+    /// Mean token F1 of the first 200 sequences against their greedy reconstructions from the
+    /// posterior mean (models with a sentence latent).
+    public var reconstructionF1: Double?
 
     enum CodingKeys: String, CodingKey {
         case sentences, tokens, reconstruction, kl, latent, seconds, model
         case bitsPerCharacter = "bits_per_character"
+        case reconstructionF1 = "reconstruction_f1"
         case negativeELBO = "negative_elbo"
         case perplexityELBO = "perplexity_elbo"
         case importanceSamples = "importance_samples"
@@ -58,6 +62,9 @@ public struct Evaluator {
     private var activeUnits: ActiveUnitsAccumulator
     private let started = ContinuousClock.now
     public var skippedEmpty = 0
+    /// The first sequences evaluated, kept for the reconstruction score.
+    private var firstSequences: [[Int32]] = []
+    private var reconstructionF1: Double?
 
     public init(model: any TextModel, kind: ModelKind, importanceSamples: Int, seed: UInt64) {
         self.model = model
@@ -77,6 +84,9 @@ public struct Evaluator {
 
     /// Scores one batch as the model reads it.
     public mutating func add(_ batch: TokenBatch) {
+        if latent != nil {
+            for row in 0..<batch.batchSize where firstSequences.count < ReconstructionScore.sentences { firstSequences.append(batch.sentence(row)) }
+        }
         let result = parallel.evaluate(batch, rng: &rng)
         reconstructionSum += result.perSentenceReconstruction.reduce(0, +)
         klSum += result.perSentenceKL.reduce(0, +)
@@ -89,6 +99,17 @@ public struct Evaluator {
         if importanceSamples > 0, let nll = parallel.importanceWeightedNLL(batch, samples: importanceSamples, rng: &rng) {
             iwSum += nll.reduce(0, +)
         }
+    }
+
+    /// Scores the first sequences' greedy reconstructions (at most `maxLength` ids each); call
+    /// once the corpus is read, before ``report``.
+    public mutating func scoreReconstructions(maxLength: Int) {
+        guard let latentModel = model as? any LatentTextModel, !firstSequences.isEmpty else { return }
+        let (mean, _) = latentModel.encode(TokenBatch(sentences: firstSequences))
+        var unused = RandomGenerator(seed: 0)
+        let decoded = latentModel.decode(mean, strategy: .greedy, maxLength: maxLength, rng: &unused)
+        let content: ([Int32]) -> [Int32] = { $0.filter { $0 > 3 || $0 == 1 } }
+        reconstructionF1 = ReconstructionScore.mean(zip(firstSequences, decoded).map { (content($0), content($1)) })
     }
 
     public var report: EvaluationReport {
@@ -112,6 +133,7 @@ public struct Evaluator {
         report.latent = latent ?? 0
         report.skippedEmpty = skippedEmpty
         report.model = kind.rawValue
+        report.reconstructionF1 = reconstructionF1
         if kind.readsCharacters && kind != .wordVAE {
             report.bitsPerCharacter = (reconstructionSum + klSum) / Double(max(1, tokens)) / log(2)
         }

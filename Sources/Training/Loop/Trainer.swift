@@ -372,6 +372,7 @@ public final class Trainer {
         var reconstructions: [RunSummary.Reconstruction] = []
         var interpolation: [String] = []
         var picture: (points: [[Double]], labels: [String], explained: [Double]) = ([], [], [])
+        var reconstructionF1: Double? = nil
         if validationStream != nil, showcase.latentModel != nil {
             // The final validation has just collected these, unless the last step was validated
             // on schedule (collecting fewer); validate again only then.
@@ -380,6 +381,7 @@ public final class Trainer {
                 sequences = try await validate(collectingMeans: Self.summarySentences).1
             }
             reconstructions = showcase.reconstructions(of: Array(sequences.prefix(8)), rng: &rng)
+            reconstructionF1 = showcase.reconstructionF1(of: Array(sequences.prefix(ReconstructionScore.sentences)), rng: &rng)
             if sequences.count >= 2 {
                 interpolation = showcase.interpolation(between: sequences[0], and: sequences[sequences.count / 2], rng: &rng)
             }
@@ -392,6 +394,7 @@ public final class Trainer {
             samples: samples, reconstructions: reconstructions, interpolation: interpolation,
             latentPoints: picture.points, latentPointLabels: picture.labels, explainedVariance: picture.explained)
         summary.model = configuration.kind.rawValue
+        summary.reconstructionF1 = reconstructionF1
         if configuration.kind.readsCharacters && configuration.kind != .wordVAE, let v = lastValidation?.summary {
             summary.bitsPerCharacter = v.loss * Double(v.sentences) / Double(max(1, v.tokens)) / log(2)
         }

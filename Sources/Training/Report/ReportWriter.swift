@@ -40,6 +40,9 @@ public enum ReportWriter {
                                v.sentences, v.loss, v.reconstruction, v.kl, v.perplexity, v.activeUnits, v.latent,
                                v.mutualInformation.map { String(format: "%.2f", $0) } ?? "–")
             }
+            if let f1 = summary.reconstructionF1 {
+                body += String(format: "<p>Reconstruction: <b>token F1 %.3f</b> between %d validation sequences and their greedy reconstructions from the posterior mean.</p>\n", f1, ReconstructionScore.sentences)
+            }
             if let bits = summary.bitsPerCharacter {
                 body += String(format: "<p>Model: %@. Validation: <b>%.3f bits per character</b>.</p>\n", SVGChart.escape(summary.model ?? ""), bits)
             }

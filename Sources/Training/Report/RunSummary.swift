@@ -30,6 +30,9 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var bitsPerCharacter: Double?
     /// The word VAE's invented words: how many are new.
     public var words: WordSampleReport?
+    /// Mean token F1 between validation sequences and their greedy reconstructions from the
+    /// posterior mean (``ReconstructionScore``), over the first 200; nil without a sentence latent.
+    public var reconstructionF1: Double?
 
     public init(name: String, step: Int, epoch: Int, seconds: Double, tokensPerSecond: Double?, stoppedBecause: String,
                 settings: [String: String], validation: ValidationSummary?, samples: [String], reconstructions: [Reconstruction],

@@ -67,6 +67,7 @@ extension VAEPipeline {
             }
             evaluator.add(pending)
             progress.finish()
+            evaluator.scoreReconstructions(maxLength: trained.defaultLength)
             let report = evaluator.report
             guard report.sentences > 0 else {
                 throw ValidationError("The test corpus has no sentence with a token in it.")
@@ -94,6 +95,9 @@ extension VAEPipeline {
                 print(String(format: "IW-NLL (K = %d): %.2f per sentence; perplexity %.2f", report.importanceSamples, nll, ppl))
             }
             print(String(format: "Mutual information I(x; z): %.2f nats; active units %d of %d", report.mutualInformation, report.activeUnits, report.latent))
+            if let f1 = report.reconstructionF1 {
+                print(String(format: "Reconstruction: token F1 %.3f (the first %d sentences against their greedy reconstructions from the posterior mean)", f1, min(report.sentences, ReconstructionScore.sentences)))
+            }
             print("Time: \(Format.duration(report.seconds))")
         }
     }

@@ -316,6 +316,10 @@ final class TrainingPrinter: @unchecked Sendable {
                            v.loss, unit, v.reconstruction, v.kl, v.perplexity, v.activeUnits, v.latent))
             }
         }
+        if let f1 = summary.reconstructionF1 {
+            say(String(format: "Reconstruction: token F1 %.3f between %d validation %@s and their greedy reconstructions from the posterior mean.",
+                       f1, ReconstructionScore.sentences, unit))
+        }
         if let words = summary.words {
             say(String(format: "Of %d words sampled from the prior: %.1f%% new (not in the word list), %.1f%% known words, %.1f%% empty; mean length %.1f letters (the list's: %.1f).",
                        words.samples, words.novelShare * 100, words.knownShare * 100, words.emptyShare * 100, words.meanSampleLength, words.meanWordLength))
