@@ -61,6 +61,12 @@ public struct Adam: Optimizer {
         self.epsilon = epsilon; self.weightDecay = weightDecay
     }
 
+    /// Forgets the moments of the parameters named (they start again from zero, as for new
+    /// parameters), e.g. after those weights were re-initialised.
+    public mutating func resetState(for names: Set<String>) {
+        for name in names { moments[name] = nil }
+    }
+
     public mutating func update(_ parameters: [NamedParameter]) {
         step += 1
         let bc1 = 1 - Foundation.pow(Double(beta1), Double(step))
@@ -147,6 +153,11 @@ public struct SGD: Optimizer {
     public var momentum: Float
     public private(set) var step: Int = 0
     public private(set) var buffers: [String: Tensor] = [:]
+
+    /// Forgets the momentum of the parameters named.
+    public mutating func resetState(for names: Set<String>) {
+        for name in names { buffers[name] = nil }
+    }
 
     public init(learningRate: Float, momentum: Float = 0) {
         self.learningRate = learningRate

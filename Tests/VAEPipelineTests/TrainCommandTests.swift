@@ -106,6 +106,30 @@ import Testing
         #expect(reportCommand.status == 0)
     }
 
+    /// An autoencoder phase of 15 steps, then a fresh decoder: the reset is announced once and
+    /// is part of the exact resume (a run stopped at step 10, before the reset, and one stopped
+    /// at step 20, after it, both end as the uninterrupted run).
+    @Test func autoencoderPhaseThenAFreshDecoderResumesExactly() throws {
+        let pretrain = "  pretrain: {steps: 15}"
+        let whole = try Fixture(maxSteps: 30, extra: pretrain)
+        defer { whole.remove() }
+        let a = try CommandRunner.run(["train", whole.pipeline.path, "--workers", "2"])
+        #expect(a.status == 0, "\(a.standardError)")
+        #expect(a.standardOutput.components(separatedBy: "the autoencoder phase is over").count == 2
+                || a.standardError.components(separatedBy: "the autoencoder phase is over").count == 2, "\(a.standardOutput)")
+        let final = "checkpoints/step-00000030/model.safetensors"
+        let expected = try Data(contentsOf: whole.run.appendingPathComponent(final))
+        for stop in [10, 20] {
+            let parts = try Fixture(maxSteps: stop, extra: pretrain)
+            defer { parts.remove() }
+            let b1 = try CommandRunner.run(["train", parts.pipeline.path, "--workers", "2"])
+            #expect(b1.status == 0, "\(b1.standardError)")
+            let b2 = try CommandRunner.run(["train", "--resume", parts.run.path, "--max-steps", "30", "--workers", "2"])
+            #expect(b2.status == 0, "\(b2.standardError)")
+            #expect(try Data(contentsOf: parts.run.appendingPathComponent(final)) == expected, "stopped at \(stop)")
+        }
+    }
+
     /// A run stopped at step 20 and resumed to 40 ends with exactly the weights of an
     /// uninterrupted 40-step run: same batches (shuffled, bucketed), same noise, same optimiser state.
     @Test func resumingGivesTheSameModelAsAnUninterruptedRun() throws {

@@ -9,6 +9,8 @@ extension CharacterVAE: LatentTextModel, PrefixGenerating {
 
     public var latentWidth: Int { configuration.latent }
 
+    public var decoderParameterPrefixes: [String] { ["dec.", "out.", "z2h."] }
+
     public func beginStep(_ batch: TokenBatch, rng: inout RandomGenerator) -> EncoderPass { encodeForward(batch) }
 
     public func posterior(of start: EncoderPass) -> (mean: Tensor, logVariance: Tensor)? { (start.mean, start.logVariance) }

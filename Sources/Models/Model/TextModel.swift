@@ -49,6 +49,9 @@ public protocol LatentTextModel: TextModel {
     func encode(_ batch: TokenBatch) -> (mean: Tensor, logVariance: Tensor)
     /// Sequences decoded from latents `[N, Z]`, at most `maxLength` ids each.
     func decode(_ latents: Tensor, strategy: DecodingStrategy, maxLength: Int, rng: inout RandomGenerator) -> [[Int32]]
+    /// Name prefixes of the decoder's parameters (what re-initialising the decoder after an
+    /// autoencoder phase replaces; the shared embedding is not among them).
+    var decoderParameterPrefixes: [String] { get }
 }
 
 /// A model that can continue a start string: its generated sequences begin with `prefix`

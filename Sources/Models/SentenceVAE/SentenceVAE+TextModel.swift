@@ -7,6 +7,8 @@ extension SentenceVAE: LatentTextModel, ImportanceWeightedModel {
 
     public var latentWidth: Int { configuration.latent }
 
+    public var decoderParameterPrefixes: [String] { ["decoder.", "latent_to_state.", "output."] }
+
     public func beginStep(_ batch: TokenBatch, rng: inout RandomGenerator) -> EncoderPass {
         encodeForward(batch, training: true, rng: &rng)
     }

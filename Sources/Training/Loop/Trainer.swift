@@ -151,7 +151,10 @@ public final class Trainer {
             while let batch = try await iterator.next() {
                 sawBatch = true
                 let tokenBatch = TokenBatch(batch)
-                let beta = settings.annealing.beta(at: state.step)
+                if settings.resetDecoder, settings.pretrainSteps > 0, state.step == settings.pretrainSteps {
+                    resetDecoder()
+                }
+                let beta = settings.beta(at: state.step)
                 var rng = Self.stepGenerator(seed: state.seed, step: state.step)
                 model.zeroGradients()
                 let step = parallel.trainStep(tokenBatch, objective: ObjectiveSettings(beta: beta, freeBits: settings.freeBits), rng: &rng)
@@ -235,6 +238,24 @@ public final class Trainer {
         let kept = (try? store.latest())?.url.path
         return .diverged(step: step, quantity: divergence.quantity, value: divergence.value, level: divergence.level,
                          factor: divergence.factor, levelName: divergence.levelName, lastCheckpoint: kept)
+    }
+
+    /// The end of the autoencoder phase (Li et al. 2019): the decoder's weights are drawn afresh
+    /// (from the run's seed, so a resumed run draws the same) and their optimiser state is
+    /// forgotten, so the KL-regularised phase starts with an encoder that has learnt to encode
+    /// and a decoder that has not yet learnt to ignore it.
+    private func resetDecoder() {
+        guard let latentModel = model as? any LatentTextModel else { return }
+        var rng = RandomGenerator(seed: state.seed ^ 0xDEC0_DE5E)
+        let fresh = configuration.makeModel(rng: &rng)
+        var names = Set<String>()
+        for (mine, new) in zip(parameters, fresh.namedParameters)
+        where latentModel.decoderParameterPrefixes.contains(where: { mine.name.hasPrefix($0) }) {
+            mine.parameter.value.data.update(from: new.parameter.value.data, count: mine.parameter.value.count)
+            names.insert(mine.name)
+        }
+        optimizer.resetState(for: names)
+        events(.note("Step \(state.step): the autoencoder phase is over; the decoder (\(names.count) tensors) starts afresh and the KL term comes in."))
     }
 
     /// Remaining time: the nearest of the time limit, the step limit at this session's step

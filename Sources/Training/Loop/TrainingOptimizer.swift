@@ -27,6 +27,14 @@ public enum TrainingOptimizer {
         }
     }
 
+    /// Forgets the state of the parameters named (re-initialised weights start afresh).
+    public mutating func resetState(for names: Set<String>) {
+        switch self {
+        case .adam(var adam): adam.resetState(for: names); self = .adam(adam)
+        case .sgd(var sgd): sgd.resetState(for: names); self = .sgd(sgd)
+        }
+    }
+
     public func save(to url: URL) throws {
         switch self {
         case .adam(let adam): try SafeTensors.saveOptimizer(adam, to: url)

@@ -254,11 +254,13 @@ public struct TrainingSection: Codable, Sendable, Equatable {
     public var samples: Int?
     /// Slices each batch is cut into, run concurrently on model replicas (data parallelism).
     public var batchShards: Int?
+    /// An autoencoder phase first (β = 0), then the decoder re-initialised (Li et al. 2019).
+    public var pretrain: PretrainSection?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case epochs, optimizer, seed, samples
+        case epochs, optimizer, seed, samples, pretrain
         case maxSteps = "max_steps"
         case maxMinutes = "max_minutes"
         case clipNorm = "clip_norm"
@@ -282,6 +284,18 @@ public struct TrainingSection: Codable, Sendable, Equatable {
             case name, momentum
             case learningRate = "learning_rate"
             case weightDecay = "weight_decay"
+        }
+    }
+
+    public struct PretrainSection: Codable, Sendable, Equatable {
+        /// Steps trained as an autoencoder (β = 0) before the KL term comes in.
+        public var steps: Int
+        /// Re-initialise the decoder (and its optimiser state) when the phase ends (default true).
+        public var resetDecoder: Bool?
+        public init(steps: Int) { self.steps = steps }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case steps
+            case resetDecoder = "reset_decoder"
         }
     }
 

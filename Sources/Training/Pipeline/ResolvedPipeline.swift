@@ -165,6 +165,15 @@ public struct ResolvedPipeline: Sendable {
         /// `DataParallel`). Part of the recipe, not of the machine: results depend on
         /// it, never on the number of cores.
         public var batchShards: Int
+        /// Steps trained as an autoencoder (β = 0) first; the KL schedule starts after them.
+        public var pretrainSteps: Int = 0
+        /// Re-initialise the decoder when the autoencoder phase ends.
+        public var resetDecoder: Bool = false
+
+        /// β at `step`: 0 during the autoencoder phase, then the schedule from its start.
+        public func beta(at step: Int) -> Float {
+            step < pretrainSteps ? 0 : annealing.beta(at: step - pretrainSteps)
+        }
     }
 
     public init(_ file: PipelineFile, path: String) throws {
@@ -488,6 +497,14 @@ public struct ResolvedPipeline: Sendable {
             validateEvery: tr.validateEvery ?? 1_000, checkpointEvery: tr.checkpointEvery ?? 1_000,
             keepLast: tr.keepLast ?? 3, logEvery: tr.logEvery ?? 50, seed: tr.seed ?? 1, samples: tr.samples ?? 5,
             batchShards: tr.batchShards ?? 2)
+        if let pretrain = tr.pretrain {
+            guard kind != .vrnn && kind != .languageModel else {
+                throw invalid("training.pretrain", "applies to models with one latent per sequence; the \(kind.displayName) has no encoder to pretrain as an autoencoder")
+            }
+            try bound("training.pretrain.steps", pretrain.steps, 1...100_000_000)
+            training.pretrainSteps = pretrain.steps
+            training.resetDecoder = pretrain.resetDecoder ?? true
+        }
         if training.epochs < 1 { throw invalid("training.epochs", "must be at least 1") }
         if let steps = training.maxSteps, steps < 1 { throw invalid("training.max_steps", "must be at least 1") }
         if let minutes = training.maxMinutes, minutes <= 0 { throw invalid("training.max_minutes", "must be positive") }
@@ -528,6 +545,9 @@ public struct ResolvedPipeline: Sendable {
         ]
         if let embeddings { table["embeddings"] = "\(embeddings.vectors)\(embeddings.freeze ? " (frozen)" : "")" }
         table["model"] = model.kind.displayName
+        if training.pretrainSteps > 0 {
+            table["pretraining"] = "autoencoder for \(training.pretrainSteps) steps\(training.resetDecoder ? ", then a fresh decoder" : "")"
+        }
         if let window = batching.window { table["windows"] = "\(window) characters every \(batching.stride ?? window)" }
         switch model.kind {
         case .sentenceVAE, .wordVAE: break
