@@ -1,3 +1,4 @@
+import Corpus
 import Foundation
 
 /// The checkpoints of one run, `RUN/checkpoints/step-NNNNNNNN/` plus `RUN/checkpoints/best/`.
@@ -41,7 +42,7 @@ public struct CheckpointStore: Sendable {
         try writeFiles(partial)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(state).write(to: partial.appendingPathComponent(Self.stateFile), options: .atomic)
+        try AtomicFile.write(encoder.encode(state), to: partial.appendingPathComponent(Self.stateFile))
         let destination = directory.appendingPathComponent(finalName, isDirectory: true)
         if fileManager.fileExists(atPath: destination.path) {
             // Replacing (e.g. `best`): move the old one aside first so a complete one always exists.

@@ -1,3 +1,4 @@
+import Corpus
 import Foundation
 import Models
 import Tokenization
@@ -34,7 +35,7 @@ public struct RunManifest: Codable, Sendable {
     public func write(into runDirectory: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: runDirectory.appendingPathComponent(Self.fileName), options: .atomic)
+        try AtomicFile.write(encoder.encode(self), to: runDirectory.appendingPathComponent(Self.fileName))
     }
 
     public static func read(from runDirectory: URL) throws -> RunManifest {

@@ -424,7 +424,7 @@ public final class Trainer {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(summary).write(to: runDirectory.appendingPathComponent(RunSummary.fileName), options: .atomic)
+        try AtomicFile.write(encoder.encode(summary), to: runDirectory.appendingPathComponent(RunSummary.fileName))
         try ReportWriter.write(runDirectory: runDirectory)
     }
 

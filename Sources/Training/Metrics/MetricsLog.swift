@@ -1,3 +1,4 @@
+import Corpus
 import Foundation
 
 /// `RUN/metrics.jsonl`: one JSON object per line, appended and flushed as training goes, so the
@@ -19,7 +20,7 @@ public final class MetricsLog {
             encoder.outputFormatting = [.sortedKeys]
             var data = Data()
             for record in kept { data.append(try encoder.encode(record)); data.append(0x0A) }
-            try data.write(to: url, options: .atomic)
+            try AtomicFile.write(data, to: url)
         } else {
             fileManager.createFile(atPath: url.path, contents: nil)
         }

@@ -1,3 +1,4 @@
+import Corpus
 import Foundation
 
 /// Writes `RUN/report.html`: one self-contained page (inline SVG, no scripts) with the training
@@ -18,7 +19,7 @@ public enum ReportWriter {
         }
         let html = render(records: records, summary: summary, title: summary?.name ?? runDirectory.lastPathComponent)
         let url = runDirectory.appendingPathComponent(fileName)
-        try Data(html.utf8).write(to: url, options: .atomic)
+        try AtomicFile.write(Data(html.utf8), to: url)
         return url
     }
 
