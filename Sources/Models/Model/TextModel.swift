@@ -82,9 +82,6 @@ public enum ModelKind: String, Codable, Sendable, CaseIterable {
 
     /// Whether the model reads characters (windows or lines) rather than words.
     public var readsCharacters: Bool { self != .sentenceVAE }
-    /// Whether its sequences carry `<bos>`/`<eos>` markers the model itself adds (sentence and
-    /// word VAEs) rather than plain symbol streams.
-    public var addsSentenceMarkers: Bool { self == .sentenceVAE || self == .wordVAE }
     /// For people: "sentence VAE", "VRNN", ….
     public var displayName: String {
         switch self {
