@@ -10,6 +10,8 @@ struct RecordChunkBuilder {
     /// Whether records may hold NUL bytes (set when the member's bytes showed one), so that the
     /// usual record is not searched for them.
     var checksNUL = false
+    /// The scanners' path, read once per chunk (a task-local lookup per record would cost more).
+    private let isa = ByteScanning.instructionSet
 
     init(member: MemberInfo?, firstRecordIndex: Int, invalidUTF8: InvalidUTF8Policy) {
         self.invalidUTF8 = invalidUTF8
@@ -38,7 +40,7 @@ struct RecordChunkBuilder {
             skip(.containsNUL, line: line)
             return
         }
-        if UTF8Validation.isValid(bytes) {
+        if UTF8Validation.isValid(bytes, on: isa) {
             chunk.utf8.append(contentsOf: bytes)
         } else if invalidUTF8 == .replace {
             // String's decoder substitutes U+FFFD for each maximal invalid subsequence.
