@@ -409,3 +409,59 @@ void cs_measure_text(int isa, const uint8_t *bytes, size_t count, size_t *scalar
 #endif
     measure_portable(bytes, count, scalars, words);
 }
+
+// MARK: Streams
+
+/// The length of the sequence a lead byte starts (1 for ASCII and for bytes that cannot lead,
+/// which validation rejects anyway).
+static size_t sequence_length(uint8_t lead) {
+    if (lead >= 0xF0 && lead <= 0xF4) return 4;
+    if (lead >= 0xE0 && lead < 0xF0) return 3;
+    if (lead >= 0xC2 && lead < 0xE0) return 2;
+    return 1;
+}
+
+int cs_utf8_stream_validate(int isa, cs_utf8_stream *stream, const uint8_t *bytes, size_t count) {
+    if (stream->failed) return 0;
+    size_t start = 0;
+    if (stream->pending_count > 0) {
+        // Finish the sequence the last piece left open, then validate it alone.
+        const size_t needed = sequence_length(stream->pending[0]);
+        while (stream->pending_count < needed && start < count) {
+            const uint8_t byte = bytes[start++];
+            stream->pending[stream->pending_count++] = byte;
+            // A byte that cannot continue the sequence (an ASCII delimiter, say) may end a record
+            // in this very piece: fail now, not when the sequence would have been complete.
+            if ((byte & 0xC0) != 0x80) {
+                stream->failed = 1;
+                return 0;
+            }
+        }
+        // A piece shorter than the rest of the sequence: only continuation bytes so far, so no
+        // record can end inside it; the whole sequence is checked once complete.
+        if (stream->pending_count < needed) return 1;
+        stream->pending_count = 0;
+        if (!cs_utf8_is_valid(isa, stream->pending, needed)) {
+            stream->failed = 1;
+            return 0;
+        }
+    }
+    // Hold back a sequence that the piece ends inside: its last lead byte within three of the end.
+    size_t end = count;
+    for (size_t back = 1; back <= 3 && back <= count - start; back++) {
+        const uint8_t byte = bytes[count - back];
+        if ((byte & 0xC0) == 0x80) continue;
+        if (sequence_length(byte) > back) end = count - back;
+        break;
+    }
+    if (!cs_utf8_is_valid(isa, bytes + start, end - start)) {
+        stream->failed = 1;
+        return 0;
+    }
+    for (size_t i = end; i < count; i++) stream->pending[stream->pending_count++] = bytes[i];
+    return 1;
+}
+
+int cs_utf8_stream_is_complete(const cs_utf8_stream *stream) {
+    return !stream->failed && stream->pending_count == 0;
+}

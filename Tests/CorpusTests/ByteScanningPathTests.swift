@@ -83,6 +83,36 @@ import Testing
         }
     }
 
+    /// Validating a stream piece by piece (pieces splitting characters anywhere) says what
+    /// validating it whole says, and never vouches for bytes up to an ASCII byte (where a record
+    /// may end) that are not valid.
+    @Test func streamValidationAgreesWithWholeValidation() {
+        var generator = Generator(state: 0x5EED_F00D)
+        for round in 0..<5_000 {
+            let bytes = Self.randomBytes(&generator, count: generator.below(300))
+            let whole = String(validating: bytes, as: UTF8.self) != nil
+            for isa in Self.paths {
+                var stream = ByteScanning.UTF8Stream()
+                var position = 0
+                var soFar = true
+                bytes.withUnsafeBufferPointer { all in
+                    while position < all.count {
+                        let piece = 1 + generator.below(generator.below(2) == 0 ? 4 : 70)
+                        let end = min(all.count, position + piece)
+                        soFar = stream.validate(isa, UnsafeBufferPointer(rebasing: all[position..<end]))
+                        position = end
+                        if soFar, let lastASCII = all[..<end].lastIndex(where: { $0 < 0x80 }) {
+                            // Records end at ASCII bytes: everything up to the last one must be valid.
+                            #expect(String(validating: all[...lastASCII], as: UTF8.self) != nil,
+                                    "round \(round), \(isa): \(lastASCII + 1) bytes called valid")
+                        }
+                    }
+                }
+                #expect((soFar && stream.isComplete) == whole, "round \(round), \(isa), \(bytes)")
+            }
+        }
+    }
+
     /// A CSV row of quoted and unquoted fields with escapes, embedded line breaks, CRLF, lone CR,
     /// invalid UTF-8, NUL bytes and wrong field counts, padded so that structure lands near
     /// 32- and 64-byte boundaries.

@@ -43,6 +43,22 @@ size_t cs_find_any_of_three(int isa, const uint8_t *bytes, size_t count, uint8_t
 /// U+10FFFF, stray or missing continuation bytes), else 0.
 int cs_utf8_is_valid(int isa, const uint8_t *bytes, size_t count);
 
+/// Validation of a stream handed over in pieces that may split a character: what is left of
+/// an unfinished sequence at a piece's end waits for the next piece. Zero-initialise to start.
+typedef struct {
+    uint8_t pending[4];     ///< the unfinished sequence's bytes so far
+    uint8_t pending_count;  ///< how many of `pending` are used (0–3)
+    uint8_t failed;         ///< 1 once an ill-formed sequence was met
+} cs_utf8_stream;
+
+/// Validates the next `count` bytes of the stream: 1 when everything so far, except an
+/// unfinished sequence at the very end, is well-formed UTF-8; 0 from the first ill-formed byte on
+/// (for the rest of the stream).
+int cs_utf8_stream_validate(int isa, cs_utf8_stream *stream, const uint8_t *bytes, size_t count);
+
+/// 1 when the stream so far is well-formed and does not end inside a sequence.
+int cs_utf8_stream_is_complete(const cs_utf8_stream *stream);
+
 /// Unicode scalars (bytes that are not continuation bytes `10xxxxxx`) and words (maximal runs of
 /// bytes above 0x20: space, tab, line breaks and other controls separate words) of
 /// `bytes[0 ..< count]`, which is valid UTF-8.

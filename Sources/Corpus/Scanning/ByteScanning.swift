@@ -56,6 +56,24 @@ enum ByteScanning {
         return cs_utf8_is_valid(isa.rawValue, base, bytes.count) != 0
     }
 
+    /// A member's bytes validated as UTF-8 piece by piece (pieces may split a character).
+    struct UTF8Stream {
+        private var state = cs_utf8_stream()
+
+        /// Validates the next piece: true when every byte so far is well-formed UTF-8, apart
+        /// from an unfinished character at the very end (which the next piece must finish).
+        mutating func validate(_ isa: InstructionSet, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let base = bytes.baseAddress else { return state.failed == 0 }
+            return cs_utf8_stream_validate(isa.rawValue, &state, base, bytes.count) != 0
+        }
+
+        /// Whether every byte so far is well-formed and no character is left unfinished.
+        var isComplete: Bool {
+            var copy = state
+            return cs_utf8_stream_is_complete(&copy) != 0
+        }
+    }
+
     /// Unicode scalars and whitespace-separated words of valid UTF-8 `bytes` (see
     /// ``RecordLengthStatistics``).
     @inline(__always)
