@@ -241,13 +241,16 @@ CS_AVX2 static inline __m256i utf8_incomplete_avx2(__m256i input) {
 
 /// Validation over full blocks and a zero-padded tail `tail_of` supplies (AVX2: a copy).
 CS_AVX2 static int utf8_valid_avx2(const uint8_t *p, size_t n) {
-    // Most records are ASCII through and through: settle them with one OR pass.
-    __m256i seen = _mm256_setzero_si256();
-    for (size_t i = 0; i < n; i += 32) {
-        const size_t left = n - i;
-        seen = _mm256_or_si256(seen, left >= 32 ? _mm256_loadu_si256((const __m256i *)(p + i)) : load_tail_avx2(p + i, left));
+    // Most records are ASCII through and through: settle them with one OR pass (not whole
+    // pieces of a stream, which nearly always hold something else somewhere).
+    if (n <= 1024) {
+        __m256i seen = _mm256_setzero_si256();
+        for (size_t i = 0; i < n; i += 32) {
+            const size_t left = n - i;
+            seen = _mm256_or_si256(seen, left >= 32 ? _mm256_loadu_si256((const __m256i *)(p + i)) : load_tail_avx2(p + i, left));
+        }
+        if (_mm256_movemask_epi8(seen) == 0) return 1;
     }
-    if (_mm256_movemask_epi8(seen) == 0) return 1;
     __m256i previous = _mm256_setzero_si256(), error = _mm256_setzero_si256(), incomplete = _mm256_setzero_si256();
     for (size_t i = 0; i < n; i += 32) {
         const size_t left = n - i;
@@ -326,13 +329,62 @@ CS_AVX512 static size_t find_any3_avx512(const uint8_t *p, size_t n, uint8_t a, 
     return n;
 }
 
-// Records are short (tens of bytes), so the validation stays 32 bytes wide; AVX-512 only spares
-// the tail's copy with a masked load.
+/// The lookup validation's error bits for one 64-byte block (the AVX2 steps, four lanes wide).
+CS_AVX512 static inline __m512i utf8_block_errors_avx512(__m512i input, __m512i previous) {
+    // Each 16-byte lane next to the lane before it (the last lane of `previous` for the first).
+    const __m512i shifted = _mm512_alignr_epi32(input, previous, 12);
+    const __m512i prev1 = _mm512_alignr_epi8(input, shifted, 15);
+    const __m512i prev2 = _mm512_alignr_epi8(input, shifted, 14);
+    const __m512i prev3 = _mm512_alignr_epi8(input, shifted, 13);
+    const __m512i nibble = _mm512_set1_epi8(0x0F);
+    const __m512i byte_1_high = _mm512_shuffle_epi8(_mm512_broadcast_i32x4(_mm_setr_epi8(CS_BYTE_1_HIGH)),
+                                                    _mm512_and_si512(_mm512_srli_epi16(prev1, 4), nibble));
+    const __m512i byte_1_low = _mm512_shuffle_epi8(_mm512_broadcast_i32x4(_mm_setr_epi8(CS_BYTE_1_LOW)),
+                                                   _mm512_and_si512(prev1, nibble));
+    const __m512i byte_2_high = _mm512_shuffle_epi8(_mm512_broadcast_i32x4(_mm_setr_epi8(CS_BYTE_2_HIGH)),
+                                                    _mm512_and_si512(_mm512_srli_epi16(input, 4), nibble));
+    const __m512i special = _mm512_and_si512(_mm512_and_si512(byte_1_high, byte_1_low), byte_2_high);
+    const __m512i third = _mm512_subs_epu8(prev2, _mm512_set1_epi8((char)(0xE0 - 0x80)));
+    const __m512i fourth = _mm512_subs_epu8(prev3, _mm512_set1_epi8((char)(0xF0 - 0x80)));
+    const __m512i must23 = _mm512_and_si512(_mm512_or_si512(third, fourth), _mm512_set1_epi8((char)0x80));
+    return _mm512_xor_si512(must23, special);
+}
+
+/// Non-zero where the block's last three bytes start a sequence it does not finish.
+CS_AVX512 static inline __m512i utf8_incomplete_avx512(__m512i input) {
+    const __m512i limits = _mm512_set_epi64((long long)0xBFDFEFFFFFFFFFFFull, -1, -1, -1, -1, -1, -1, -1);
+    return _mm512_subs_epu8(input, limits);
+}
+
+/// Long inputs (pieces of a stream): 64 bytes a step, masked tail.
+CS_AVX512 static int utf8_valid_long_avx512(const uint8_t *p, size_t n) {
+    __m512i previous = _mm512_setzero_si512(), error = _mm512_setzero_si512(), incomplete = _mm512_setzero_si512();
+    for (size_t i = 0; i < n; i += 64) {
+        const size_t left = n - i;
+        const __m512i input = _mm512_maskz_loadu_epi8(first_lanes(left), p + i);
+        if (_mm512_movepi8_mask(input) == 0) {
+            error = _mm512_or_si512(error, incomplete);
+        } else {
+            error = _mm512_or_si512(error, utf8_block_errors_avx512(input, previous));
+            incomplete = utf8_incomplete_avx512(input);
+        }
+        previous = input;
+        if (left <= 64) error = _mm512_or_si512(error, utf8_incomplete_avx512(input));
+    }
+    return _mm512_test_epi8_mask(error, error) == 0;
+}
+
+// Records are short (tens of bytes), so their validation stays 32 bytes wide; AVX-512 spares the
+// tail's copy with a masked load.
 CS_AVX512 static int utf8_valid_avx512(const uint8_t *p, size_t n) {
-    // Most records are ASCII through and through: one or two 64-byte steps settle them.
-    __m512i seen = _mm512_setzero_si512();
-    for (size_t i = 0; i < n; i += 64) seen = _mm512_or_si512(seen, _mm512_maskz_loadu_epi8(first_lanes(n - i), p + i));
-    if (_mm512_movepi8_mask(seen) == 0) return 1;
+    if (n > 1024) return utf8_valid_long_avx512(p, n);
+    // Most records are ASCII through and through: one or two 64-byte steps settle them. (Not
+    // for whole pieces of a stream, which nearly always hold something else somewhere.)
+    if (n <= 1024) {
+        __m512i seen = _mm512_setzero_si512();
+        for (size_t i = 0; i < n; i += 64) seen = _mm512_or_si512(seen, _mm512_maskz_loadu_epi8(first_lanes(n - i), p + i));
+        if (_mm512_movepi8_mask(seen) == 0) return 1;
+    }
     __m256i previous = _mm256_setzero_si256(), error = _mm256_setzero_si256(), incomplete = _mm256_setzero_si256();
     for (size_t i = 0; i < n; i += 32) {
         const size_t left = n - i;
@@ -371,38 +423,44 @@ CS_AVX512 static void measure_avx512(const uint8_t *p, size_t n, size_t *scalars
 
 // MARK: Entry points
 
+/// `cs_isa_supported` without the call: the scanners run per field, so the check is inlined.
+static inline int supported(int isa) {
+    const int hw = __atomic_load_n(&cached_hardware, __ATOMIC_RELAXED);
+    return hw >= 0 ? isa <= hw : cs_isa_supported(isa);
+}
+
 size_t cs_find_quote_counting_line_feeds(int isa, const uint8_t *bytes, size_t count, uint8_t quote,
                                          size_t *line_feeds) {
 #if CS_X86
-    if (isa == CS_ISA_AVX512 && cs_isa_supported(CS_ISA_AVX512)) return find_quote_avx512(bytes, count, quote, line_feeds);
-    if (isa >= CS_ISA_AVX2 && cs_isa_supported(CS_ISA_AVX2)) return find_quote_avx2(bytes, count, quote, line_feeds);
+    if (isa == CS_ISA_AVX512 && supported(CS_ISA_AVX512)) return find_quote_avx512(bytes, count, quote, line_feeds);
+    if (isa >= CS_ISA_AVX2 && supported(CS_ISA_AVX2)) return find_quote_avx2(bytes, count, quote, line_feeds);
 #endif
     return find_quote_portable(bytes, count, quote, line_feeds);
 }
 
 size_t cs_find_any_of_three(int isa, const uint8_t *bytes, size_t count, uint8_t a, uint8_t b, uint8_t c) {
 #if CS_X86
-    if (isa == CS_ISA_AVX512 && cs_isa_supported(CS_ISA_AVX512)) return find_any3_avx512(bytes, count, a, b, c);
-    if (isa >= CS_ISA_AVX2 && cs_isa_supported(CS_ISA_AVX2)) return find_any3_avx2(bytes, count, a, b, c);
+    if (isa == CS_ISA_AVX512 && supported(CS_ISA_AVX512)) return find_any3_avx512(bytes, count, a, b, c);
+    if (isa >= CS_ISA_AVX2 && supported(CS_ISA_AVX2)) return find_any3_avx2(bytes, count, a, b, c);
 #endif
     return find_any3_portable(bytes, count, a, b, c);
 }
 
 int cs_utf8_is_valid(int isa, const uint8_t *bytes, size_t count) {
 #if CS_X86
-    if (isa == CS_ISA_AVX512 && cs_isa_supported(CS_ISA_AVX512)) return utf8_valid_avx512(bytes, count);
-    if (isa >= CS_ISA_AVX2 && cs_isa_supported(CS_ISA_AVX2)) return utf8_valid_avx2(bytes, count);
+    if (isa == CS_ISA_AVX512 && supported(CS_ISA_AVX512)) return utf8_valid_avx512(bytes, count);
+    if (isa >= CS_ISA_AVX2 && supported(CS_ISA_AVX2)) return utf8_valid_avx2(bytes, count);
 #endif
     return utf8_valid_portable(bytes, count);
 }
 
 void cs_measure_text(int isa, const uint8_t *bytes, size_t count, size_t *scalars, size_t *words) {
 #if CS_X86
-    if (isa == CS_ISA_AVX512 && cs_isa_supported(CS_ISA_AVX512)) {
+    if (isa == CS_ISA_AVX512 && supported(CS_ISA_AVX512)) {
         measure_avx512(bytes, count, scalars, words);
         return;
     }
-    if (isa >= CS_ISA_AVX2 && cs_isa_supported(CS_ISA_AVX2)) {
+    if (isa >= CS_ISA_AVX2 && supported(CS_ISA_AVX2)) {
         measure_avx2(bytes, count, scalars, words);
         return;
     }

@@ -21,6 +21,23 @@ public struct LengthHistogram: Sendable {
         if length > maximum { maximum = length }
     }
 
+    /// Adds every length of `lengths`: one exclusive access to the counts for the lot, where
+    /// ``add(_:)`` pays for one per value.
+    mutating func add(contentsOf lengths: UnsafeBufferPointer<Int>) {
+        small.withUnsafeMutableBufferPointer { small in
+            for length in lengths {
+                if length < 4096 {
+                    small[length] += 1
+                } else {
+                    large[length, default: 0] += 1
+                }
+                total += length
+                if length > maximum { maximum = length }
+            }
+        }
+        count += lengths.count
+    }
+
     public var mean: Double { count == 0 ? 0 : Double(total) / Double(count) }
 
     /// The smallest length such that at least `fraction` of the values are ≤ it.
@@ -51,15 +68,22 @@ public struct RecordLengthStatistics: Sendable {
 
     public mutating func add(_ chunk: RecordChunk) {
         let isa = ByteScanning.instructionSet
+        // Measured into two scratch arrays first, then counted in one pass per histogram.
+        var scalarCounts = [Int](repeating: 0, count: chunk.count)
+        var wordCounts = [Int](repeating: 0, count: chunk.count)
         chunk.utf8.withUnsafeBufferPointer { all in
-            var start = 0
-            for end in chunk.ends {
-                let (scalars, words) = Self.measure(UnsafeBufferPointer(rebasing: all[start..<end]), on: isa)
-                characters.add(scalars)
-                self.words.add(words)
-                start = end
+            scalarCounts.withUnsafeMutableBufferPointer { scalarCounts in
+                wordCounts.withUnsafeMutableBufferPointer { wordCounts in
+                    var start = 0
+                    for (index, end) in chunk.ends.enumerated() {
+                        (scalarCounts[index], wordCounts[index]) = Self.measure(UnsafeBufferPointer(rebasing: all[start..<end]), on: isa)
+                        start = end
+                    }
+                }
             }
         }
+        scalarCounts.withUnsafeBufferPointer { characters.add(contentsOf: $0) }
+        wordCounts.withUnsafeBufferPointer { words.add(contentsOf: $0) }
     }
 
     /// Unicode scalars (bytes that are not continuation bytes) and whitespace-separated words,
