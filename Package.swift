@@ -13,7 +13,7 @@ import PackageDescription
 //       │          │                 │
 //   CArchive   CICUShim          COpenBLAS
 //   CDeflate                     CKernels
-//   CIsal, CZstd
+//   CIsal, CZstd, CScan
 //
 // C is isolated in the C* targets; each Swift module imports its C target in one file.
 let package = Package(
@@ -65,6 +65,10 @@ let package = Package(
         // small per-step recurrent products, and LSTM step kernels, with AVX2/AVX-512 paths chosen
         // at run time (Swift itself is compiled for baseline x86-64).
         .target(name: "CKernels"),
+        // The reader's byte scanners (`cs_*`): CSV structure, UTF-8 validation and record
+        // measuring with AVX2/AVX-512 paths chosen at run time. Apart from CKernels because
+        // Corpus must not depend on NeuralCore.
+        .target(name: "CScan"),
         // ICU's headers rename every function per version (ubrk_open → ubrk_open_72), which the
         // Swift importer cannot follow, so Swift reaches ICU only through this shim.
         .target(
@@ -73,7 +77,7 @@ let package = Package(
         ),
 
         // Swift modules.
-        .target(name: "Corpus", dependencies: ["CArchive", "CDeflate", "CIsal", "CZstd", "Tokenization"]),
+        .target(name: "Corpus", dependencies: ["CArchive", "CDeflate", "CIsal", "CZstd", "CScan", "Tokenization"]),
         .target(name: "Tokenization", dependencies: ["CICUShim"]),
         .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "Batching", dependencies: ["Corpus", "Tokenization"]),

@@ -2,11 +2,12 @@
 # Runs the numeric test suites once more on every other kernel path this machine can run, so that
 # a CPU we do not sit on cannot break main: NeuralCore's own kernels capped to each instruction set
 # (CK_ISA=portable|avx2|avx512) and OpenBLAS forced to other core types (VAE_PIPELINE_BLAS_CORE),
-# paired so that each path is covered once. The default run (scripts/test.sh) covers the best
-# path with OpenBLAS's kernels as chosen for this CPU. Expects a finished `swift build --build-tests`.
+# paired so that each path is covered once. The reader's scanner suites (CScan: CSV structure,
+# UTF-8 validation, record measuring) follow CK_ISA too. The default run (scripts/test.sh) covers
+# the best path with OpenBLAS's kernels as chosen for this CPU. Expects a finished `swift build --build-tests`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-suites='NeuralCoreTests|ModelsTests|TrainingTests'
+suites='NeuralCoreTests|ModelsTests|TrainingTests|ByteScanningPathTests|CSVRecordParserTests|UTF8ValidationTests|LengthHistogramTests|FuzzRegressionTests'
 flags="$(grep -m1 '^flags' /proc/cpuinfo || true)"
 has() { [[ " $flags " == *" $1 "* ]]; }
 

@@ -18,10 +18,12 @@ import Testing
                        String(repeating: "ab cd ", count: 50), "x"]
         for text in samples {
             let bytes = Array(text.utf8)
-            let measured = bytes.withUnsafeBufferPointer(RecordLengthStatistics.measure)
             let words = text.split(whereSeparator: { $0.isWhitespace }).count
-            #expect(measured.scalars == text.unicodeScalars.count, "\(text)")
-            #expect(measured.words == words, "\(text)")
+            for isa in ByteScanning.InstructionSet.allCases where isa.isSupported {
+                let measured = bytes.withUnsafeBufferPointer { RecordLengthStatistics.measure($0, on: isa) }
+                #expect(measured.scalars == text.unicodeScalars.count, "\(text) \(isa)")
+                #expect(measured.words == words, "\(text) \(isa)")
+            }
         }
     }
 }

@@ -3,7 +3,14 @@ import Testing
 @testable import Corpus
 
 @Suite struct UTF8ValidationTests {
-    func valid(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer(UTF8Validation.isValid) }
+    /// The verdict, the same on every scanner path the machine runs (checked here).
+    func valid(_ bytes: [UInt8]) -> Bool {
+        let verdicts = ByteScanning.InstructionSet.allCases.filter(\.isSupported).map { isa in
+            bytes.withUnsafeBufferPointer { UTF8Validation.isValid($0, on: isa) }
+        }
+        #expect(Set(verdicts).count == 1, "paths disagree on \(bytes)")
+        return verdicts[0]
+    }
 
     @Test func acceptsWellFormedText() {
         #expect(valid(Array("plain ascii that is longer than eight bytes".utf8)))

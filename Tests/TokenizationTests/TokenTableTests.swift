@@ -15,6 +15,29 @@ import Testing
         #expect(table.string(at: 7) == "token7")
     }
 
+    /// Past 16,384 slots the first short entries are also in a small front table, looked in
+    /// first: short tokens added later (not in it), near misses and longer tokens must still be
+    /// found, or not, exactly as before.
+    @Test func findsEveryTokenOnceTheFrontTableIsBuilt() {
+        var table = TokenTable(minimumCapacity: 2)
+        // Short tokens first (more than the front holds), then long ones, then short ones again.
+        var tokens: [String] = []
+        for number in 0..<4_000 { tokens.append(String(number, radix: 36)) }
+        for number in 0..<10_000 { tokens.append("word\(number)x") }
+        for number in 0..<2_000 { tokens.append("é" + String(number, radix: 36)) }
+        for (number, token) in tokens.enumerated() {
+            let (index, inserted) = table.insert(token)
+            #expect(inserted && index == number, "\(token)")
+        }
+        for (number, token) in tokens.enumerated() {
+            #expect(table.index(of: token) == number, "\(token)")
+            #expect(table.insert(token) == (number, false), "\(token)")
+        }
+        for absent in ["zzzzz", "é", "word", "word10000x", "Z", "", "éééé"] {
+            #expect(table.index(of: absent) == nil, "\(absent)")
+        }
+    }
+
     @Test func distinguishesPrefixesAndNonASCII() {
         var table = TokenTable()
         for token in ["a", "ab", "abc", "abcd", "abcde", "é", "e\u{301}", "👩‍👩‍👧", "<unk>"] { _ = table.insert(token) }

@@ -61,6 +61,10 @@ public struct CorpusReader: AsyncSequence, Sendable {
         private var pendingError: CorpusError?
         /// Whether the current member has shown a NUL byte; from then on records are checked for one.
         private var memberHasNUL = false
+        /// The current member's bytes validated as one UTF-8 stream (records then need no check).
+        private var streamValidation: RecordStreamValidation?
+        /// The scanners' path for this read (``ByteScanning/instructionSet`` where the read began).
+        private let scanPath = ByteScanning.instructionSet
         private var isDone = false
         /// Everything read so far: counts, skipped records by reason, members, headers.
         public private(set) var report = ReadReport()
@@ -103,6 +107,7 @@ public struct CorpusReader: AsyncSequence, Sendable {
                         return try fail(with: .invalidOptions(sentence), after: builder)
                     }
                     parser = makeParser(for: info)
+                    streamValidation = RecordStreamValidation(format: info.format, isa: scanPath)
                     // Every earlier member's records were delivered at its end (.memberEnded), so
                     // the builder is empty here and each chunk holds one member's records.
                     builder = RecordChunkBuilder(member: info, firstRecordIndex: report.records, invalidUTF8: options.invalidUTF8)
@@ -114,6 +119,7 @@ public struct CorpusReader: AsyncSequence, Sendable {
                     // Sticky for the member: a record may have begun in an earlier chunk.
                     memberHasNUL = memberHasNUL || chunk.containsNUL
                     builder.checksNUL = memberHasNUL
+                    builder.recordsAreValidUTF8 = streamValidation?.recordsAreValid(through: chunk.bytes) ?? false
                     do {
                         try parser?.parse(chunk.bytes, into: &builder)
                     } catch {
@@ -122,6 +128,7 @@ public struct CorpusReader: AsyncSequence, Sendable {
                     lifetime?.pool.recycle(chunk.storage)
                     return try deliver(builder)
                 case .memberEnded:
+                    builder.recordsAreValidUTF8 = streamValidation?.recordsAreValidAtEnd ?? false
                     do {
                         try parser?.finish(into: &builder)
                     } catch {

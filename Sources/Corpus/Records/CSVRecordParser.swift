@@ -1,8 +1,8 @@
 /// `csv` and `tsv`: RFC 4180 records — quoted fields, `""` escapes, line breaks inside quotes,
 /// CRLF, a byte-order mark, a header row, any one-byte delimiter.
 ///
-/// A resumable state machine over raw bytes. Unquoted runs are scanned with a tight loop and
-/// quoted runs with `memchr`; bytes are copied only for the selected columns, once into the
+/// A resumable state machine over raw bytes. Unquoted and quoted runs are scanned 32 or 64
+/// bytes a step by ``ByteScanning`` (C: the structural bytes are rare, the text is not); bytes are copied only for the selected columns, once into the
 /// row buffer and once into the chunk. A row is emitted only when it ends, so a row with the
 /// wrong number of fields is skipped whole. Lenient where common tools are lenient: a quote
 /// inside an unquoted field, or text after a closing quote, is kept literally.
@@ -16,6 +16,8 @@ struct CSVRecordParser: RecordParser {
     private let selectors: [ColumnSelector]
     private let maxRecordBytes: Int
     private let member: MemberInfo
+    /// The scanners' path, read once per member.
+    private let isa = ByteScanning.instructionSet
 
     /// For each column index, the output slot it fills, or -1 when it is not taken.
     private var slotOfColumn: [Int] = []
@@ -87,11 +89,7 @@ struct CSVRecordParser: RecordParser {
 
             case .unquoted:
                 let start = index
-                while index < count {
-                    let byte = base[index]
-                    if byte == delimiter || byte == lineFeed || byte == carriageReturn { break }
-                    index += 1
-                }
+                index += ByteScanning.firstOf(isa, base + index, count - index, delimiter, lineFeed, carriageReturn)
                 append(base + start, index - start)
                 guard index < count else { break }
                 let byte = base[index]
@@ -109,29 +107,8 @@ struct CSVRecordParser: RecordParser {
             case .quoted:
                 let start = index
                 // To the closing quote, counting line breaks on the way (they still count as
-                // lines, for error locations): one pass looking for either byte, eight at a
-                // time, since most quoted fields are short and hold no line break.
-                var end = count
-                var scan = index
-                search: while scan < count {
-                    if scan + 8 <= count {
-                        let word = UnsafeRawPointer(base + scan).loadUnaligned(as: UInt64.self)
-                        let hits = Self.zeroBytes(word ^ 0x2222_2222_2222_2222) | Self.zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
-                        if hits == 0 {
-                            scan += 8
-                            continue
-                        }
-                        // The lowest marked byte is exact (only bytes above a match can be false marks).
-                        scan += hits.trailingZeroBitCount >> 3
-                    }
-                    let byte = base[scan]
-                    if byte == quote {
-                        end = scan
-                        break search
-                    }
-                    if byte == lineFeed { line += 1 }
-                    scan += 1
-                }
+                // lines, for error locations), in one vector pass (``ByteScanning``).
+                let end = index + ByteScanning.firstQuote(isa, base + index, count - index, quote: quote, lineFeeds: &line)
                 append(base + start, end - start)
                 index = end
                 if index < count {
@@ -210,12 +187,6 @@ struct CSVRecordParser: RecordParser {
             return .quoted
         }
         return .unquoted
-    }
-
-    /// Bit 7 set in the lowest zero byte of `word` (and possibly in bytes above it).
-    @inline(__always)
-    private static func zeroBytes(_ word: UInt64) -> UInt64 {
-        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
     }
 
     // MARK: Fields and rows

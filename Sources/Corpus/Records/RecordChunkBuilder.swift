@@ -10,6 +10,14 @@ struct RecordChunkBuilder {
     /// Whether records may hold NUL bytes (set when the member's bytes showed one), so that the
     /// usual record is not searched for them.
     var checksNUL = false
+    /// Whether the parser's records are known to be well-formed UTF-8 without looking: set by
+    /// the reader when every byte of the member up to the end of the piece being parsed was
+    /// validated as a stream (``RecordStreamValidation``), for formats whose records are runs of
+    /// those bytes cut at ASCII bytes. Validating 256 KiB at once costs a fraction of validating
+    /// its thousands of records one by one.
+    var recordsAreValidUTF8 = false
+    /// The scanners' path, read once per chunk (a task-local lookup per record would cost more).
+    private let isa = ByteScanning.instructionSet
 
     init(member: MemberInfo?, firstRecordIndex: Int, invalidUTF8: InvalidUTF8Policy) {
         self.invalidUTF8 = invalidUTF8
@@ -38,7 +46,7 @@ struct RecordChunkBuilder {
             skip(.containsNUL, line: line)
             return
         }
-        if UTF8Validation.isValid(bytes) {
+        if recordsAreValidUTF8 || UTF8Validation.isValid(bytes, on: isa) {
             chunk.utf8.append(contentsOf: bytes)
         } else if invalidUTF8 == .replace {
             // String's decoder substitutes U+FFFD for each maximal invalid subsequence.

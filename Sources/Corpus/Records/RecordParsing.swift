@@ -34,14 +34,18 @@ extension CorpusReader {
         let info = MemberInfo(input: "-", name: nil, compression: [], container: "raw", format: format)
         var parser = makeRecordParser(for: info, options: options)
         var builder = RecordChunkBuilder(member: info, firstRecordIndex: 0, invalidUTF8: options.invalidUTF8)
+        var validation = RecordStreamValidation(format: format, isa: ByteScanning.instructionSet)
         let all = bytes.assumingMemoryBound(to: UInt8.self)
         let step = Swift.max(1, pieceBytes)
         var start = 0
         while start < all.count {
             let end = Swift.min(all.count, start + step)
-            try parser.parse(UnsafeBufferPointer(rebasing: all[start..<end]), into: &builder)
+            let piece = UnsafeBufferPointer(rebasing: all[start..<end])
+            builder.recordsAreValidUTF8 = validation.recordsAreValid(through: piece)
+            try parser.parse(piece, into: &builder)
             start = end
         }
+        builder.recordsAreValidUTF8 = validation.recordsAreValidAtEnd
         try parser.finish(into: &builder)
         return builder.chunk
     }

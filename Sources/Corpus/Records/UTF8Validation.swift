@@ -1,67 +1,42 @@
-/// UTF-8 validation on raw bytes, with a fast path for ASCII (most corpora are mostly ASCII).
+/// UTF-8 validation on raw bytes: Keiser and Lemire's lookup algorithm 32 bytes at a time (AVX2
+/// or AVX-512), with a skip for all-ASCII blocks, or a plain loop on CPUs without AVX2 — all in
+/// ``ByteScanning`` (CScan), every path with the same verdicts.
 enum UTF8Validation {
     /// Whether `bytes` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
-    @inlinable
-    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        let count = bytes.count
-        // The common all-ASCII record: sixteen bytes per step, then the last eight bytes
-        // (overlapping what was checked) instead of a byte loop over the rest.
-        if count >= 8 {
-            let high: UInt64 = 0x8080_8080_8080_8080
-            var offset = 0
-            var seen: UInt64 = 0
-            while offset + 16 <= count {
-                seen |= UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
-                    | UnsafeRawPointer(base + offset + 8).loadUnaligned(as: UInt64.self)
-                offset += 16
-            }
-            if offset + 8 <= count { seen |= UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self) }
-            seen |= UnsafeRawPointer(base + count - 8).loadUnaligned(as: UInt64.self)
-            if seen & high == 0 { return true }
-        }
-        var index = 0
-        while index < count {
-            // Eight ASCII bytes at a time: no byte has its high bit set; otherwise skip straight
-            // to the first byte that has it.
-            if index + 8 <= count {
-                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                let highBits = word & 0x8080_8080_8080_8080
-                if highBits == 0 {
-                    index += 8
-                    continue
-                }
-                index += highBits.trailingZeroBitCount >> 3
-            }
-            let lead = base[index]
-            if lead < 0x80 {
-                index += 1
-                continue
-            }
-            let needed: Int
-            var lower: UInt8 = 0x80
-            var upper: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: needed = 1
-            case 0xE0: needed = 2; lower = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: needed = 2
-            case 0xED: needed = 2; upper = 0x9F
-            case 0xF0: needed = 3; lower = 0x90
-            case 0xF1...0xF3: needed = 3
-            case 0xF4: needed = 3; upper = 0x8F
-            default: return false
-            }
-            // The lead byte and its continuation bytes must all be present.
-            guard index + needed < count else { return false }
-            let second = base[index + 1]
-            guard second >= lower && second <= upper else { return false }
-            var offset = 2
-            while offset <= needed {
-                guard base[index + offset] & 0xC0 == 0x80 else { return false }
-                offset += 1
-            }
-            index += needed + 1
-        }
-        return true
+    @inline(__always)
+    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>, on isa: ByteScanning.InstructionSet) -> Bool {
+        ByteScanning.isValidUTF8(isa, bytes)
     }
+}
+
+/// UTF-8 validation of a member's whole byte stream, piece by piece, so that records need no
+/// validation of their own while the stream is well-formed (``RecordChunkBuilder/recordsAreValidUTF8``).
+///
+/// Only for formats whose records are made of the stream's bytes cut at ASCII bytes (quotes,
+/// delimiters, line breaks) — CSV, TSV and lines: cutting well-formed UTF-8 there leaves
+/// well-formed pieces, and pieces joined across a chunk boundary are the original bytes again.
+/// Not for JSON Lines, whose escapes (`\ud800`) make bytes the stream never held. From the first
+/// ill-formed byte on, records are validated one by one as before, so which records are repaired
+/// or skipped never changes.
+struct RecordStreamValidation {
+    private var stream = ByteScanning.UTF8Stream()
+    private let applies: Bool
+    private let isa: ByteScanning.InstructionSet
+
+    init(format: RecordFormat, isa: ByteScanning.InstructionSet) {
+        switch format {
+        case .csv, .tsv, .lines, .auto: applies = true
+        case .jsonl, .text: applies = false
+        }
+        self.isa = isa
+    }
+
+    /// Validates the next piece of the member; whether records completed while parsing it are
+    /// known to be well-formed.
+    mutating func recordsAreValid(through piece: UnsafeBufferPointer<UInt8>) -> Bool {
+        applies && stream.validate(isa, piece)
+    }
+
+    /// Whether the records completed at the member's end are known to be well-formed.
+    var recordsAreValidAtEnd: Bool { applies && stream.isComplete }
 }

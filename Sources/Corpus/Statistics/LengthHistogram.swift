@@ -21,6 +21,23 @@ public struct LengthHistogram: Sendable {
         if length > maximum { maximum = length }
     }
 
+    /// Adds every length of `lengths`: one exclusive access to the counts for the lot, where
+    /// ``add(_:)`` pays for one per value.
+    mutating func add(contentsOf lengths: UnsafeBufferPointer<Int>) {
+        small.withUnsafeMutableBufferPointer { small in
+            for length in lengths {
+                if length < 4096 {
+                    small[length] += 1
+                } else {
+                    large[length, default: 0] += 1
+                }
+                total += length
+                if length > maximum { maximum = length }
+            }
+        }
+        count += lengths.count
+    }
+
     public var mean: Double { count == 0 ? 0 : Double(total) / Double(count) }
 
     /// The smallest length such that at least `fraction` of the values are ≤ it.
@@ -50,82 +67,32 @@ public struct RecordLengthStatistics: Sendable {
     public init() {}
 
     public mutating func add(_ chunk: RecordChunk) {
+        let isa = ByteScanning.instructionSet
+        // Measured into two scratch arrays first, then counted in one pass per histogram.
+        var scalarCounts = [Int](repeating: 0, count: chunk.count)
+        var wordCounts = [Int](repeating: 0, count: chunk.count)
         chunk.utf8.withUnsafeBufferPointer { all in
-            var start = 0
-            for end in chunk.ends {
-                let (scalars, words) = Self.measure(UnsafeBufferPointer(rebasing: all[start..<end]))
-                characters.add(scalars)
-                self.words.add(words)
-                start = end
+            scalarCounts.withUnsafeMutableBufferPointer { scalarCounts in
+                wordCounts.withUnsafeMutableBufferPointer { wordCounts in
+                    var start = 0
+                    for (index, end) in chunk.ends.enumerated() {
+                        (scalarCounts[index], wordCounts[index]) = Self.measure(UnsafeBufferPointer(rebasing: all[start..<end]), on: isa)
+                        start = end
+                    }
+                }
             }
         }
+        scalarCounts.withUnsafeBufferPointer { characters.add(contentsOf: $0) }
+        wordCounts.withUnsafeBufferPointer { words.add(contentsOf: $0) }
     }
 
     /// Unicode scalars (bytes that are not continuation bytes) and whitespace-separated words,
     /// where bytes up to U+0020 (space, tab, line breaks, other controls) separate words.
     ///
-    /// It runs on every byte of the corpus, so it works on eight bytes at a time (SWAR): one
-    /// mask marks continuation bytes, another marks non-space bytes, and a word starts at a
-    /// non-space byte whose predecessor is a space. The marks are summed per byte lane and
-    /// added up once per record: Swift is compiled for baseline x86-64, which has no popcount
-    /// instruction, and a software popcount per word cost more than the rest of the loop.
-    static func measure(_ bytes: UnsafeBufferPointer<UInt8>) -> (scalars: Int, words: Int) {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return (0, 0) }
-        let count = bytes.count
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let spaceLimit: UInt64 = 0x2121_2121_2121_2121
-        var continuation = 0
-        var wordStarts = 0
-        // Per-lane counts (0 or 1 added per word), emptied before a lane can overflow.
-        var continuationLanes: UInt64 = 0
-        var startLanes: UInt64 = 0
-        var lanesUsed = 0
-        // Bit 7 set when the byte before the current position was not a space.
-        var previousNonSpace: UInt64 = 0
-
-        @inline(__always) func add(_ word: UInt64) {
-            continuationLanes &+= (word & ~(word << 1) & high) >> 7
-            // Per byte: bit 7 set when (byte & 0x7F) ≥ 0x21 or the byte is non-ASCII.
-            let nonSpace = (((word | high) &- spaceLimit) | word) & high
-            startLanes &+= (nonSpace & ~((nonSpace << 8) | previousNonSpace)) >> 7
-            previousNonSpace = nonSpace >> 56
-        }
-
-        var index = 0
-        while index + 8 <= count {
-            add(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-            index += 8
-            lanesUsed += 1
-            if lanesUsed == 255 {
-                continuation += laneSum(continuationLanes)
-                wordStarts += laneSum(startLanes)
-                continuationLanes = 0
-                startLanes = 0
-                lanesUsed = 0
-            }
-        }
-        let rest = count - index
-        if rest > 0 {
-            // The last bytes in the low lanes of one word, zeros above them: a zero byte is
-            // neither a continuation byte nor the start of a word.
-            var word: UInt64
-            if count >= 8 {
-                word = UnsafeRawPointer(base + count - 8).loadUnaligned(as: UInt64.self) >> UInt64(8 * (8 - rest))
-            } else {
-                word = 0
-                for offset in 0..<rest { word |= UInt64(base[index + offset]) << UInt64(8 * offset) }
-            }
-            add(word)
-        }
-        continuation += laneSum(continuationLanes)
-        wordStarts += laneSum(startLanes)
-        return (count - continuation, wordStarts)
-    }
-
-    /// The sum of the eight byte lanes of `lanes` (each at most 255).
-    @inline(__always)
-    private static func laneSum(_ lanes: UInt64) -> Int {
-        let pairs = (lanes & 0x00FF_00FF_00FF_00FF) &+ ((lanes >> 8) & 0x00FF_00FF_00FF_00FF)
-        return Int((pairs &* 0x0001_0001_0001_0001) >> 48)
+    /// It runs on every byte of the corpus, so it is C (``ByteScanning``): one mask marks
+    /// continuation bytes, another non-space bytes, a word starts at a non-space byte whose
+    /// predecessor is a space, and the masks are counted with popcount, 32 or 64 bytes a step.
+    static func measure(_ bytes: UnsafeBufferPointer<UInt8>, on isa: ByteScanning.InstructionSet = ByteScanning.instructionSet) -> (scalars: Int, words: Int) {
+        ByteScanning.measure(isa, bytes)
     }
 }

@@ -1,0 +1,67 @@
+#ifndef CSCAN_H
+#define CSCAN_H
+// The corpus reader's byte scanners (`cs_*`): finding the structural bytes of CSV (quotes,
+// delimiters, line breaks), validating UTF-8 and measuring records, sixty-four or thirty-two
+// bytes at a time. Swift is compiled for baseline x86-64 (SSE2) and its eight-byte SWAR loops
+// made parsing, not inflating, the limit of a read; these reach AVX2 and AVX-512 through
+// per-function target attributes and pick the path at run time.
+//
+// A target of its own rather than part of CKernels: Corpus must not depend on NeuralCore.
+//
+// Dispatch: every scanner takes the instruction set to run on (`CS_ISA_*`) explicitly, so tests
+// run each path on the same inputs; callers normally pass `cs_isa_best()`, which honours the
+// same `CK_ISA=portable|avx2|avx512` cap as NeuralCore's kernels. Every path returns exactly the
+// same results (the portable path is the plain-C reference). No scanner reads a byte outside
+// the buffer it is given (tails are masked loads or copies), so buffers need no padding.
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// The instruction sets a scanner can run on (the same numbers as CKernels' `CK_ISA_*`).
+enum {
+    CS_ISA_PORTABLE = 0,  ///< plain C
+    CS_ISA_AVX2 = 1,      ///< AVX2, 32 bytes a step
+    CS_ISA_AVX512 = 2,    ///< AVX-512 F + BW + VL, 64 bytes a step (masked tails)
+};
+
+/// Whether this CPU and OS can run scanners for `isa`.
+int cs_isa_supported(int isa);
+
+/// The best supported instruction set, capped by the environment variable `CK_ISA` when it is
+/// set (`portable`, `avx2` or `avx512`). Detected once.
+int cs_isa_best(void);
+
+/// The index of the first `quote` in `bytes[0 ..< count]` (`count` when there is none), and in
+/// `*line_feeds` the number of `\n` bytes before it (added to what it held).
+size_t cs_find_quote_counting_line_feeds(int isa, const uint8_t *bytes, size_t count, uint8_t quote,
+                                         size_t *line_feeds);
+
+/// The index of the first byte equal to `a`, `b` or `c` in `bytes[0 ..< count]`, or `count`.
+size_t cs_find_any_of_three(int isa, const uint8_t *bytes, size_t count, uint8_t a, uint8_t b, uint8_t c);
+
+/// 1 when `bytes[0 ..< count]` is well-formed UTF-8 (no overlong forms, surrogates, values past
+/// U+10FFFF, stray or missing continuation bytes), else 0.
+int cs_utf8_is_valid(int isa, const uint8_t *bytes, size_t count);
+
+/// Validation of a stream handed over in pieces that may split a character: what is left of
+/// an unfinished sequence at a piece's end waits for the next piece. Zero-initialise to start.
+typedef struct {
+    uint8_t pending[4];     ///< the unfinished sequence's bytes so far
+    uint8_t pending_count;  ///< how many of `pending` are used (0–3)
+    uint8_t failed;         ///< 1 once an ill-formed sequence was met
+} cs_utf8_stream;
+
+/// Validates the next `count` bytes of the stream: 1 when everything so far, except an
+/// unfinished sequence at the very end, is well-formed UTF-8; 0 from the first ill-formed byte on
+/// (for the rest of the stream).
+int cs_utf8_stream_validate(int isa, cs_utf8_stream *stream, const uint8_t *bytes, size_t count);
+
+/// 1 when the stream so far is well-formed and does not end inside a sequence.
+int cs_utf8_stream_is_complete(const cs_utf8_stream *stream);
+
+/// Unicode scalars (bytes that are not continuation bytes `10xxxxxx`) and words (maximal runs of
+/// bytes above 0x20: space, tab, line breaks and other controls separate words) of
+/// `bytes[0 ..< count]`, which is valid UTF-8.
+void cs_measure_text(int isa, const uint8_t *bytes, size_t count, size_t *scalars, size_t *words);
+
+#endif
