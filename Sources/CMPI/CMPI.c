@@ -1,0 +1,122 @@
+// See include/CMPI.h: Open MPI through dlopen/dlsym, so the package neither links nor needs MPI.
+#include "CMPI.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef void *cmpi_handle;
+
+typedef int (*init_thread_fn)(int *, char ***, int, int *);
+typedef int (*initialized_fn)(int *);
+typedef int (*comm_int_fn)(cmpi_handle, int *);
+typedef int (*allreduce_fn)(const void *, void *, int, cmpi_handle, cmpi_handle, cmpi_handle);
+typedef int (*comm_fn)(cmpi_handle);
+typedef int (*abort_fn)(cmpi_handle, int);
+typedef int (*finalize_fn)(void);
+typedef int (*library_version_fn)(char *, int *);
+
+// Open MPI's values (mpi.h): MPI_IN_PLACE is ((void *) 1); MPI_THREAD_SERIALIZED is 2.
+#define CMPI_IN_PLACE ((void *)1)
+#define CMPI_THREAD_SERIALIZED 2
+// MPI_MAX_LIBRARY_VERSION_STRING in Open MPI 4.
+#define CMPI_VERSION_CAPACITY 256
+
+static struct {
+    int loaded;
+    char error[512];
+    init_thread_fn init_thread;
+    initialized_fn initialized;
+    comm_int_fn comm_rank, comm_size;
+    allreduce_fn allreduce;
+    comm_fn barrier;
+    abort_fn abort;
+    finalize_fn finalize;
+    library_version_fn library_version;
+    cmpi_handle comm_world, float_type, double_type, op_sum, op_max, op_min;
+} mpi;
+
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+
+static void *resolve(void *library, const char *name, int *missing) {
+    void *symbol = dlsym(library, name);
+    if (symbol == NULL && !*missing) {
+        *missing = 1;
+        snprintf(mpi.error, sizeof mpi.error, "%s has no symbol %s (not Open MPI 4?)", CMPI_LIBRARY, name);
+    }
+    return symbol;
+}
+
+static void load(void) {
+    void *library = dlopen(CMPI_LIBRARY, RTLD_NOW | RTLD_GLOBAL);
+    if (library == NULL) {
+        const char *reason = dlerror();
+        snprintf(mpi.error, sizeof mpi.error, "%s", reason ? reason : CMPI_LIBRARY " could not be loaded");
+        return;
+    }
+    int missing = 0;
+    mpi.init_thread = (init_thread_fn)resolve(library, "MPI_Init_thread", &missing);
+    mpi.initialized = (initialized_fn)resolve(library, "MPI_Initialized", &missing);
+    mpi.comm_rank = (comm_int_fn)resolve(library, "MPI_Comm_rank", &missing);
+    mpi.comm_size = (comm_int_fn)resolve(library, "MPI_Comm_size", &missing);
+    mpi.allreduce = (allreduce_fn)resolve(library, "MPI_Allreduce", &missing);
+    mpi.barrier = (comm_fn)resolve(library, "MPI_Barrier", &missing);
+    mpi.abort = (abort_fn)resolve(library, "MPI_Abort", &missing);
+    mpi.finalize = (finalize_fn)resolve(library, "MPI_Finalize", &missing);
+    mpi.library_version = (library_version_fn)resolve(library, "MPI_Get_library_version", &missing);
+    mpi.comm_world = resolve(library, "ompi_mpi_comm_world", &missing);
+    mpi.float_type = resolve(library, "ompi_mpi_float", &missing);
+    mpi.double_type = resolve(library, "ompi_mpi_double", &missing);
+    mpi.op_sum = resolve(library, "ompi_mpi_op_sum", &missing);
+    mpi.op_max = resolve(library, "ompi_mpi_op_max", &missing);
+    mpi.op_min = resolve(library, "ompi_mpi_op_min", &missing);
+    if (missing) return;
+    char version[CMPI_VERSION_CAPACITY] = {0};
+    int length = 0;
+    if (mpi.library_version(version, &length) != 0 || strstr(version, "Open MPI") == NULL) {
+        snprintf(mpi.error, sizeof mpi.error, "%s is not Open MPI (%.200s)", CMPI_LIBRARY, version);
+        return;
+    }
+    mpi.loaded = 1;
+}
+
+int cmpi_load(char *error, int capacity) {
+    pthread_once(&load_once, load);
+    if (!mpi.loaded && error != NULL && capacity > 0) snprintf(error, (size_t)capacity, "%s", mpi.error);
+    return mpi.loaded;
+}
+
+int cmpi_library_version(char *buffer, int capacity) {
+    if (!mpi.loaded || capacity < 1) return -1;
+    char version[CMPI_VERSION_CAPACITY] = {0};
+    int length = 0;
+    int status = mpi.library_version(version, &length);
+    snprintf(buffer, (size_t)capacity, "%s", version);
+    return status;
+}
+
+int cmpi_init(int *provided) {
+    if (!mpi.loaded) return -1;
+    return mpi.init_thread(NULL, NULL, CMPI_THREAD_SERIALIZED, provided);
+}
+
+int cmpi_is_initialized(void) {
+    int flag = 0;
+    if (!mpi.loaded || mpi.initialized(&flag) != 0) return 0;
+    return flag;
+}
+
+int cmpi_world_rank(int *rank) { return mpi.loaded ? mpi.comm_rank(mpi.comm_world, rank) : -1; }
+int cmpi_world_size(int *size) { return mpi.loaded ? mpi.comm_size(mpi.comm_world, size) : -1; }
+
+int cmpi_allreduce(void *buffer, int count, int type, int operation) {
+    if (!mpi.loaded) return -1;
+    cmpi_handle datatype = type == CMPI_DOUBLE ? mpi.double_type : mpi.float_type;
+    cmpi_handle op = operation == CMPI_MAX ? mpi.op_max : operation == CMPI_MIN ? mpi.op_min : mpi.op_sum;
+    return mpi.allreduce(CMPI_IN_PLACE, buffer, count, datatype, op, mpi.comm_world);
+}
+
+int cmpi_barrier(void) { return mpi.loaded ? mpi.barrier(mpi.comm_world) : -1; }
+int cmpi_abort(int code) { return mpi.loaded ? mpi.abort(mpi.comm_world, code) : -1; }
+int cmpi_finalize(void) { return mpi.loaded ? mpi.finalize() : -1; }
