@@ -242,8 +242,8 @@ extension VAEPipeline {
             if let world {
                 let c = trainer.communication
                 if c.steps > 0 {
-                    printer.say(String(format: "MPI: %d processes × %d slices; allreduce %.2f ms and %@ per step (this session, waiting for the slowest rank included).",
-                                       world.size, trainer.pipeline.training.batchShards, c.seconds / Double(c.steps) * 1000,
+                    printer.say(String(format: "MPI: %d processes × %d slice%@; allreduce %.2f ms and %@ per step (this session, waiting for the slowest rank included).",
+                                       world.size, trainer.pipeline.training.batchShards, trainer.pipeline.training.batchShards == 1 ? "" : "s", c.seconds / Double(c.steps) * 1000,
                                        Format.bytes(Int64(c.bytes / c.steps))))
                 }
             }
