@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 typedef void *cmpi_handle;
 
@@ -16,6 +17,8 @@ typedef int (*comm_fn)(cmpi_handle);
 typedef int (*abort_fn)(cmpi_handle, int);
 typedef int (*finalize_fn)(void);
 typedef int (*library_version_fn)(char *, int *);
+typedef int (*ibarrier_fn)(cmpi_handle, cmpi_handle *);
+typedef int (*test_fn)(cmpi_handle *, int *, void *);
 
 // Open MPI's values (mpi.h): MPI_IN_PLACE is ((void *) 1); MPI_THREAD_SERIALIZED is 2.
 #define CMPI_IN_PLACE ((void *)1)
@@ -34,6 +37,8 @@ static struct {
     abort_fn abort;
     finalize_fn finalize;
     library_version_fn library_version;
+    ibarrier_fn ibarrier;
+    test_fn test;
     cmpi_handle comm_world, float_type, double_type, op_sum, op_max, op_min;
 } mpi;
 
@@ -65,6 +70,8 @@ static void load(void) {
     mpi.abort = (abort_fn)resolve(library, "MPI_Abort", &missing);
     mpi.finalize = (finalize_fn)resolve(library, "MPI_Finalize", &missing);
     mpi.library_version = (library_version_fn)resolve(library, "MPI_Get_library_version", &missing);
+    mpi.ibarrier = (ibarrier_fn)resolve(library, "MPI_Ibarrier", &missing);
+    mpi.test = (test_fn)resolve(library, "MPI_Test", &missing);
     mpi.comm_world = resolve(library, "ompi_mpi_comm_world", &missing);
     mpi.float_type = resolve(library, "ompi_mpi_float", &missing);
     mpi.double_type = resolve(library, "ompi_mpi_double", &missing);
@@ -118,5 +125,23 @@ int cmpi_allreduce(void *buffer, int count, int type, int operation) {
 }
 
 int cmpi_barrier(void) { return mpi.loaded ? mpi.barrier(mpi.comm_world) : -1; }
+int cmpi_await_all(int max_sleep_us) {
+    if (!mpi.loaded) return -1;
+    cmpi_handle request = NULL;
+    int status = mpi.ibarrier(mpi.comm_world, &request);
+    if (status != 0) return status;
+    long sleep_ns = 20000;
+    for (;;) {
+        int done = 0;
+        // MPI_STATUS_IGNORE is a null pointer in Open MPI.
+        status = mpi.test(&request, &done, NULL);
+        if (status != 0 || done) return status;
+        struct timespec pause = {0, sleep_ns};
+        nanosleep(&pause, NULL);
+        if (sleep_ns < (long)max_sleep_us * 1000) sleep_ns *= 2;
+        if (sleep_ns > (long)max_sleep_us * 1000) sleep_ns = (long)max_sleep_us * 1000;
+    }
+}
+
 int cmpi_abort(int code) { return mpi.loaded ? mpi.abort(mpi.comm_world, code) : -1; }
 int cmpi_finalize(void) { return mpi.loaded ? mpi.finalize() : -1; }

@@ -55,6 +55,13 @@ enum MPISystemCalls {
         }
     }
 
+    /// Waits, sleeping rather than polling, until every process has arrived (see the shim).
+    @inline(never)
+    static func awaitAll(maxSleepMicroseconds: Int32 = 500) {
+        let status = cmpi_await_all(maxSleepMicroseconds)
+        precondition(status == 0, "MPI_Ibarrier/MPI_Test failed (error \(status))")
+    }
+
     static func allreduceFloat(_ buffer: UnsafeMutableBufferPointer<Float>, operation: Int32) {
         allreduce(buffer, type: Int32(CMPI_FLOAT), operation: operation)
     }

@@ -42,11 +42,18 @@ public final class MPIWorld: ProcessGroup, @unchecked Sendable {
         return "MPI: \(name) (\(MPISystemCalls.library)), not launched by mpirun"
     }
 
+    // Every reduction first waits for all ranks without polling (`MPISystemCalls.awaitAll`): one
+    // rank often arrives long before the other (its slices were shorter; rank 0 was validating),
+    // and Open MPI's blocking calls would spin on a core that rank needs. Then the blocking
+    // reduction only moves data.
+
     public func allreduce(_ buffer: UnsafeMutableBufferPointer<Float>, _ operation: ReductionOperation) {
+        MPISystemCalls.awaitAll()
         MPISystemCalls.allreduceFloat(buffer, operation: Self.code(operation))
     }
 
     public func allreduce(_ buffer: UnsafeMutableBufferPointer<Double>, _ operation: ReductionOperation) {
+        MPISystemCalls.awaitAll()
         MPISystemCalls.allreduceDouble(buffer, operation: Self.code(operation))
     }
 

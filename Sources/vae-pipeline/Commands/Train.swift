@@ -198,7 +198,12 @@ extension VAEPipeline {
                 FileHandle.standardError.write(Data("\(rank)Error: \(error.localizedDescription)\n".utf8))
                 Foundation.exit(1)
             }
-            guard let world, world.size > 1 else { return try await train(world: nil) }
+            guard let world else { return try await train(world: nil) }
+            guard world.size > 1 else {
+                // `mpirun -np 1`: one process as without mpirun, but MPI was started, so end it.
+                defer { world.finalize() }
+                return try await train(world: nil)
+            }
             do {
                 try await train(world: world)
                 world.finalize()
