@@ -87,9 +87,11 @@ extension DataParallel {
     @discardableResult
     private func timed<T>(bytes: Int, _ body: () -> T) -> T {
         let start = ContinuousClock.now
+        let waited = group?.waitingSeconds ?? 0
         let result = body()
         let (seconds, attoseconds) = (ContinuousClock.now - start).components
         communication.seconds += Double(seconds) + Double(attoseconds) / 1e18
+        communication.waitingSeconds += (group?.waitingSeconds ?? 0) - waited
         communication.bytes += bytes
         return result
     }

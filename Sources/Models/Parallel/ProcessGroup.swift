@@ -16,6 +16,9 @@ public protocol ProcessGroup: AnyObject, Sendable {
     func allreduce(_ buffer: UnsafeMutableBufferPointer<Float>, _ operation: ReductionOperation)
     /// Replaces every element of `buffer` by the reduction over all processes of that element.
     func allreduce(_ buffer: UnsafeMutableBufferPointer<Double>, _ operation: ReductionOperation)
+    /// Seconds this process has spent so far waiting for the others to arrive at reductions, when
+    /// the group can tell (0 otherwise).
+    var waitingSeconds: Double { get }
 }
 
 /// The element-wise reductions of ``ProcessGroup/allreduce(_:_:)-(UnsafeMutableBufferPointer<Float>,_)``.
@@ -24,6 +27,8 @@ public enum ReductionOperation: Sendable {
 }
 
 extension ProcessGroup {
+    public var waitingSeconds: Double { 0 }
+
     /// `values` reduced over all processes.
     public func allreduce(_ values: [Double], _ operation: ReductionOperation) -> [Double] {
         var copy = values
@@ -50,6 +55,9 @@ public struct CommunicationStatistics: Sendable, Equatable {
     public var steps = 0
     /// Wall seconds inside collective calls, waiting for slower processes included.
     public var seconds = 0.0
+    /// The part of `seconds` spent waiting for the other processes to arrive (when the group
+    /// measures it); the rest moved data.
+    public var waitingSeconds = 0.0
     /// Bytes each process contributed to the reductions.
     public var bytes = 0
 

@@ -11,6 +11,9 @@ import Models
 public final class MPIWorld: ProcessGroup, @unchecked Sendable {
     public let rank: Int
     public let size: Int
+    /// Seconds spent waiting for the other ranks to arrive at a reduction (included in the
+    /// reductions' time that ``DataParallel`` counts; the rest is moving data).
+    public private(set) var waitingSeconds = 0.0
 
     private init(rank: Int, size: Int) {
         self.rank = rank
@@ -48,13 +51,20 @@ public final class MPIWorld: ProcessGroup, @unchecked Sendable {
     // reduction only moves data.
 
     public func allreduce(_ buffer: UnsafeMutableBufferPointer<Float>, _ operation: ReductionOperation) {
-        MPISystemCalls.awaitAll()
+        awaitAll()
         MPISystemCalls.allreduceFloat(buffer, operation: Self.code(operation))
     }
 
     public func allreduce(_ buffer: UnsafeMutableBufferPointer<Double>, _ operation: ReductionOperation) {
-        MPISystemCalls.awaitAll()
+        awaitAll()
         MPISystemCalls.allreduceDouble(buffer, operation: Self.code(operation))
+    }
+
+    private func awaitAll() {
+        let start = ContinuousClock.now
+        MPISystemCalls.awaitAll()
+        let (seconds, attoseconds) = (ContinuousClock.now - start).components
+        waitingSeconds += Double(seconds) + Double(attoseconds) / 1e18
     }
 
     private static func code(_ operation: ReductionOperation) -> Int32 {

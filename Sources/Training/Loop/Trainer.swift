@@ -226,6 +226,7 @@ public final class Trainer {
                         let steps = Double(communication.steps - windowCommunication.steps)
                         record.allreduceSeconds = (communication.seconds - windowCommunication.seconds) / steps
                         record.allreduceBytes = Int((Double(communication.bytes - windowCommunication.bytes) / steps).rounded())
+                        record.allreduceWaitingSeconds = (communication.waitingSeconds - windowCommunication.waitingSeconds) / steps
                     }
                     windowCommunication = communication
                     try metrics?.append(record)

@@ -247,9 +247,10 @@ extension VAEPipeline {
             if let world {
                 let c = trainer.communication
                 if c.steps > 0 {
-                    printer.say(String(format: "MPI: %d processes × %d slice%@; allreduce %.2f ms and %@ per step (this session, waiting for the slowest rank included).",
-                                       world.size, trainer.pipeline.training.batchShards, trainer.pipeline.training.batchShards == 1 ? "" : "s", c.seconds / Double(c.steps) * 1000,
-                                       Format.bytes(Int64(c.bytes / c.steps))))
+                    let steps = Double(c.steps)
+                    printer.say(String(format: "MPI: %d processes × %d slice%@; reductions %.2f ms per step (%.2f ms of it waiting for the other ranks, %.2f ms moving data), %@ per step and process.",
+                                       world.size, trainer.pipeline.training.batchShards, trainer.pipeline.training.batchShards == 1 ? "" : "s",
+                                       c.seconds / steps * 1000, c.waitingSeconds / steps * 1000, (c.seconds - c.waitingSeconds) / steps * 1000, Format.bytes(Int64(c.bytes / c.steps))))
                 }
             }
             let state = trainer.state
