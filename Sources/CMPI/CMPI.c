@@ -43,21 +43,23 @@ static struct {
 } mpi;
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static const char *library_name = CMPI_LIBRARY;
 
 static void *resolve(void *library, const char *name, int *missing) {
     void *symbol = dlsym(library, name);
     if (symbol == NULL && !*missing) {
         *missing = 1;
-        snprintf(mpi.error, sizeof mpi.error, "%s has no symbol %s (not Open MPI 4?)", CMPI_LIBRARY, name);
+        snprintf(mpi.error, sizeof mpi.error, "%s has no symbol %s (not Open MPI 4?)", library_name, name);
     }
     return symbol;
 }
 
 static void load(void) {
-    void *library = dlopen(CMPI_LIBRARY, RTLD_NOW | RTLD_GLOBAL);
+    void *library = dlopen(library_name, RTLD_NOW | RTLD_GLOBAL);
     if (library == NULL) {
         const char *reason = dlerror();
-        snprintf(mpi.error, sizeof mpi.error, "%s", reason ? reason : CMPI_LIBRARY " could not be loaded");
+        if (reason) snprintf(mpi.error, sizeof mpi.error, "%s", reason);
+        else snprintf(mpi.error, sizeof mpi.error, "%s could not be loaded", library_name);
         return;
     }
     int missing = 0;
@@ -82,13 +84,25 @@ static void load(void) {
     char version[CMPI_VERSION_CAPACITY] = {0};
     int length = 0;
     if (mpi.library_version(version, &length) != 0 || strstr(version, "Open MPI") == NULL) {
-        snprintf(mpi.error, sizeof mpi.error, "%s is not Open MPI (%.200s)", CMPI_LIBRARY, version);
+        snprintf(mpi.error, sizeof mpi.error, "%s is not Open MPI (%.200s)", library_name, version);
         return;
     }
     mpi.loaded = 1;
 }
 
-int cmpi_load(char *error, int capacity) {
+static pthread_mutex_t name_lock = PTHREAD_MUTEX_INITIALIZER;
+static char chosen_name[1024];
+static int name_chosen;
+
+int cmpi_load(const char *library, char *error, int capacity) {
+    pthread_mutex_lock(&name_lock);
+    // The first call names the library; loading happens once.
+    if (!name_chosen && library != NULL) {
+        snprintf(chosen_name, sizeof chosen_name, "%s", library);
+        library_name = chosen_name;
+    }
+    name_chosen = 1;
+    pthread_mutex_unlock(&name_lock);
     pthread_once(&load_once, load);
     if (!mpi.loaded && error != NULL && capacity > 0) snprintf(error, (size_t)capacity, "%s", mpi.error);
     return mpi.loaded;

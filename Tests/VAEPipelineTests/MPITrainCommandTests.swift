@@ -120,6 +120,21 @@ import Testing
         #expect(line.contains("not launched by mpirun") || line.contains("not available"), "\(line)")
     }
 
+    /// Launched by mpirun (its environment) but without a usable Open MPI library: a clear
+    /// error naming the rank and the library, never a silent single-process run.
+    @Test func launchedByMPIRunWithoutTheLibraryIsAClearError() throws {
+        let fixture = try TrainCommandTests.Fixture(maxSteps: 2)
+        defer { fixture.remove() }
+        let environment: [String: String?] = ["OMPI_COMM_WORLD_SIZE": "2", "OMPI_COMM_WORLD_RANK": "1",
+                                              "VAE_PIPELINE_LIBMPI": "libmpi-not-here.so.40"]
+        let result = try CommandRunner.run(["train", fixture.pipeline.path], environment: environment)
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("rank 1 of 2: Error: MPI: libmpi-not-here.so.40 cannot be used"), "\(result.standardError)")
+        let version = try CommandRunner.run(["--version"], environment: ["VAE_PIPELINE_LIBMPI": "libmpi-not-here.so.40"])
+        #expect(version.standardOutput.contains("MPI: not available (libmpi-not-here.so.40"), "\(version.standardOutput)")
+        #expect(!FileManager.default.fileExists(atPath: fixture.run.path), "nothing was trained or written")
+    }
+
     /// Under mpirun, commands other than train refuse to run N copies of themselves.
     @Test func otherCommandsRefuseToRunUnderMPIRun() throws {
         let result = try CommandRunner.run(["vocab", "x.txt"], environment: ["OMPI_COMM_WORLD_SIZE": "2", "OMPI_COMM_WORLD_RANK": "1"])

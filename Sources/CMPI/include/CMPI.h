@@ -24,9 +24,10 @@ enum { CMPI_SUM = 0, CMPI_MAX = 1, CMPI_MIN = 2 };
 /// Element types (MPI_FLOAT, MPI_DOUBLE).
 enum { CMPI_FLOAT = 0, CMPI_DOUBLE = 1 };
 
-/// Loads the library and resolves every symbol once (later calls return the first result).
-/// Returns 1 when MPI is usable; 0 with a reason in `error` (NUL-terminated) otherwise.
-int cmpi_load(char *error, int capacity);
+/// Loads `library` (a soname or a path; NULL means CMPI_LIBRARY) and resolves every symbol, once:
+/// later calls return the first result whatever they pass. Returns 1 when MPI is usable; 0 with a
+/// reason in `error` (NUL-terminated) otherwise.
+int cmpi_load(const char *library, char *error, int capacity);
 
 /// MPI_Get_library_version (callable before MPI_Init); 0 on success.
 int cmpi_library_version(char *buffer, int capacity);

@@ -4,14 +4,18 @@ import Foundation
 /// The one place where Training calls Open MPI (the CMPI shim, which loads `libmpi.so.40` with
 /// `dlopen`; see its header for why nothing is linked). No C type leaves this file.
 enum MPISystemCalls {
-    /// The library's file name.
-    static let library = CMPI_LIBRARY
+    /// The library loaded: `VAE_PIPELINE_LIBMPI` (a path or soname, for an Open MPI 4 outside the
+    /// linker's search path) or Debian's `libmpi.so.40`.
+    static let library: String = {
+        let chosen = ProcessInfo.processInfo.environment["VAE_PIPELINE_LIBMPI"] ?? ""
+        return chosen.isEmpty ? CMPI_LIBRARY : chosen
+    }()
 
     /// Loads the library once; nil when usable, else why not ("libmpi.so.40: cannot open shared
     /// object file…").
     static let loadProblem: String? = {
         var error = [CChar](repeating: 0, count: 512)
-        return cmpi_load(&error, Int32(error.count)) == 1 ? nil : text(error)
+        return cmpi_load(library, &error, Int32(error.count)) == 1 ? nil : text(error)
     }()
 
     /// The library's own description, first line ("Open MPI v4.1.4, package: …").
