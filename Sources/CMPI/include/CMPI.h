@@ -45,7 +45,8 @@ int cmpi_allreduce(void *buffer, int count, int type, int operation);
 /// MPI_Barrier(MPI_COMM_WORLD).
 int cmpi_barrier(void);
 /// Returns when every process has called it, like MPI_Barrier, but waits without a busy core:
-/// MPI_Ibarrier, then MPI_Test with sleeps growing from 20 µs to `max_sleep_us`. Open MPI's
+/// MPI_Ibarrier, then MPI_Test, polling for 50 µs and then with sleeps growing from 20 µs to
+/// `max_sleep_us`. Open MPI's
 /// blocking calls poll at full speed while they wait, which on a machine with as many ranks as
 /// cores takes the core a slower rank (or rank 0's validation) needs; after this the blocking
 /// reduction that follows only moves data.
