@@ -41,7 +41,6 @@ public protocol BatchTrainer: AnyObject, Sendable {
 /// its own generator split off `rng` — but is fixed by `rng` and `shards`: the number of cores
 /// changes timing only, never results.
 ///
-/// ```swift
 /// **Across processes** (a ``ProcessGroup``, e.g. MPI ranks): every process holds the same
 /// model and is given the same batch — the *global* batch. The batch is cut into
 /// `group.size × shards` slices exactly as one process with that many shards would cut it, with
