@@ -79,21 +79,29 @@ import Testing
         #expect(try Data(contentsOf: parts.run.appendingPathComponent(final)) == Data(contentsOf: two.run.appendingPathComponent(final)))
     }
 
-    /// A checkpoint written by two ranks resumes in one process: every process reads the same
-    /// global batches, so the data goes on in the same order; the change is announced naming the
-    /// checkpoint's number of processes, and the new checkpoint records the new one.
+    /// A checkpoint written by two ranks × 1 slice resumes in one process: every process reads the
+    /// same global batches, so the data goes on in the same order, and the one process takes both
+    /// slices, so the run ends with the weights of one that never changed (here: one process × 2
+    /// slices from the start). The change is announced naming the checkpoint's number of processes,
+    /// and the new checkpoint records the new one.
     @Test(.enabled(if: mpirun != nil, skipReason))
-    func anotherNumberOfRanksContinuesTheSameGlobalOrderAndSaysSo() throws {
-        let fixture = try TrainCommandTests.Fixture(maxSteps: 10)
-        defer { fixture.remove() }
+    func anotherNumberOfRanksContinuesTheSameGlobalOrderExactly() throws {
+        let fixture = try TrainCommandTests.Fixture(maxSteps: 10, extra: Self.freeBits)
+        let whole = try TrainCommandTests.Fixture(maxSteps: 20, extra: Self.freeBits)
+        defer { fixture.remove(); whole.remove() }
         let ranks = try Self.run([(2, ["train", fixture.pipeline.path, "--batch-shards", "1", "--workers", "1"])])
         #expect(ranks.status == 0, "\(ranks.standardError)")
-        let resumed = try CommandRunner.run(["train", "--resume", fixture.run.path, "--max-steps", "15", "--workers", "1"])
+        let resumed = try CommandRunner.run(["train", "--resume", fixture.run.path, "--max-steps", "20", "--workers", "1"])
         #expect(resumed.status == 0, "\(resumed.standardError)")
         #expect(resumed.standardError.contains("The checkpoint was written by 2 processes and this run has 1"), "\(resumed.standardError)")
         #expect(resumed.standardError.contains("batch 10 of epoch 1"))
-        let state = try String(contentsOf: fixture.run.appendingPathComponent("checkpoints/step-00000015/state.json"), encoding: .utf8)
+        #expect(resumed.standardError.contains("the same 2 slices (1 × 2 now)"))
+        let state = try String(contentsOf: fixture.run.appendingPathComponent("checkpoints/step-00000020/state.json"), encoding: .utf8)
         #expect(state.contains("\"worldSize\" : 1") || state.contains("\"worldSize\":1"), "\(state)")
+        let single = try CommandRunner.run(["train", whole.pipeline.path, "--batch-shards", "2", "--workers", "1"])
+        #expect(single.status == 0, "\(single.standardError)")
+        let final = "checkpoints/step-00000020/model.safetensors"
+        #expect(try Data(contentsOf: fixture.run.appendingPathComponent(final)) == Data(contentsOf: whole.run.appendingPathComponent(final)))
     }
 
     /// One rank that cannot read its corpus ends the whole job at once (MPI_Abort), naming its

@@ -99,6 +99,14 @@ public enum RunSetup {
         adjust(&file)
         var pipeline = try ResolvedPipeline(file, path: manifest.pipelineFile)
         if pipeline.words != nil { pipeline = pipeline.readingWordList(in: runDirectory) }
+        // Another number of processes than the checkpoint's: keep the global batch's slices (and
+        // so the run's results) by giving each process its share of them, when they divide.
+        let processes = group.map { max(1, $0.size) } ?? 1
+        let before = chosen.state.worldSize ?? 1
+        if before != processes {
+            let slices = chosen.state.slices ?? before * pipeline.training.batchShards
+            if slices % processes == 0, (1...64).contains(slices / processes) { pipeline.training.batchShards = slices / processes }
+        }
         let vocabulary: Vocabulary
         do {
             vocabulary = try Vocabulary.load(from: runDirectory.appendingPathComponent(RunManifest.vocabularyFile))

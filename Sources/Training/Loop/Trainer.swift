@@ -120,14 +120,22 @@ public final class Trainer {
             let (before, now) = (resume.state.worldSize ?? 1, self.group?.size ?? 1)
             if before != now {
                 // Every process reads the same global batches whatever their number, so the data goes
-                // on in the same order; only the slicing (and so the noise and rounding) changes.
-                events(.note("The checkpoint was written by \(before) process\(before == 1 ? "" : "es") and this run has \(now): training continues with the same global batches in the same order (batch \(resume.state.batchesConsumed) of epoch \(resume.state.epoch + 1)), cut into \(now) × \(pipeline.training.batchShards) slices instead of \(before) × \(pipeline.training.batchShards), so the run is no longer bit-identical to one that kept \(before)."))
+                // on in the same order; RunSetup.resume keeps the number of slices when it can.
+                let slices = resume.state.slices ?? before * pipeline.training.batchShards
+                let shards = pipeline.training.batchShards
+                let written = "The checkpoint was written by \(before) process\(before == 1 ? "" : "es") and this run has \(now): training continues with the same global batches in the same order (batch \(resume.state.batchesConsumed) of epoch \(resume.state.epoch + 1))"
+                if slices == now * shards {
+                    events(.note(written + ", each cut into the same \(slices) slices (\(now) × \(shards) now), so the run goes on as it would have with \(before)."))
+                } else {
+                    events(.note(written + ", cut into \(now) × \(shards) slices instead of \(slices) (which do not divide among \(now)), so from here the noise and rounding differ from a run that kept \(before)."))
+                }
             }
         } else {
             state = TrainingState(seed: pipeline.training.seed)
             metrics = isLeader ? try MetricsLog(runDirectory: runDirectory) : nil
         }
         state.worldSize = self.group?.size ?? 1
+        state.slices = (self.group?.size ?? 1) * pipeline.training.batchShards
         if isLeader { store.removePartials() }
         if let group = self.group {
             // The same settings, vocabulary, model and starting point everywhere, or nothing.
