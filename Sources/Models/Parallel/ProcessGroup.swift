@@ -21,7 +21,7 @@ public protocol ProcessGroup: AnyObject, Sendable {
     var waitingSeconds: Double { get }
 }
 
-/// The element-wise reductions of ``ProcessGroup/allreduce(_:_:)-(UnsafeMutableBufferPointer<Float>,_)``.
+/// The element-wise reductions a ``ProcessGroup`` performs.
 public enum ReductionOperation: Sendable {
     case sum, max, min
 }
