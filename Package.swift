@@ -13,7 +13,7 @@ import PackageDescription
 //       │          │                 │
 //   CArchive   CICUShim          COpenBLAS
 //   CDeflate                     CKernels
-//   CIsal, CZstd, CScan
+//   CIsal, CZstd, CScan          CMPI (Training's, dlopened Open MPI)
 //
 // C is isolated in the C* targets; each Swift module imports its C target in one file.
 let package = Package(
@@ -71,6 +71,9 @@ let package = Package(
         .target(name: "CScan"),
         // ICU's headers rename every function per version (ubrk_open → ubrk_open_72), which the
         // Swift importer cannot follow, so Swift reaches ICU only through this shim.
+        // Open MPI for data-parallel training across processes, loaded with dlopen at run time so
+        // that the package builds and runs without MPI (`vae-pipeline --version` says which).
+        .target(name: "CMPI"),
         .target(
             name: "CICUShim",
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n"), .linkedLibrary("icudata")]
@@ -84,7 +87,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["NeuralCore"]),
         .target(
             name: "Training",
-            dependencies: ["Batching", "Models", "NeuralCore", "Corpus", "Tokenization", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Batching", "Models", "NeuralCore", "Corpus", "Tokenization", "CMPI", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "vae-pipeline",

@@ -3,12 +3,14 @@
 # Idempotent and quiet when everything is present; safe to run before every build.
 #   bash scripts/setup.sh          what building needs
 #   bash scripts/setup.sh tests    also the compressors and python3 the tests generate data with,
-#                                  and Python's tokenizers for the tokenizer.json parity tests
+#                                  Open MPI (mpirun and libmpi.so.40, loaded at run time, never
+#                                  linked) for the training-across-processes tests, and Python's
+#                                  tokenizers for the tokenizer.json parity tests
 set -euo pipefail
 
 required=(libarchive-dev libdeflate-dev libisal-dev libzstd-dev libicu-dev libopenblas-dev pkg-config)
 if [ "${1:-}" = "tests" ]; then
-  required+=(gzip bzip2 xz-utils zstd lz4 python3)
+  required+=(gzip bzip2 xz-utils zstd lz4 python3 libopenmpi-dev openmpi-bin)
 fi
 missing=()
 for package in "${required[@]}"; do

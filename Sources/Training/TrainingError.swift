@@ -16,6 +16,9 @@ public enum TrainingError: LocalizedError, Sendable, Equatable {
     case emptyInput(String)
     /// The run's model lacks what a command needs (the VRNN has no single sentence latent).
     case notSupported(String)
+    /// Training across processes (`mpirun`) cannot start or go on: Open MPI missing or failing,
+    /// or the processes disagree (settings, data, weights).
+    case mpi(String)
 
     public var errorDescription: String? {
         switch self {
@@ -44,6 +47,8 @@ public enum TrainingError: LocalizedError, Sendable, Equatable {
             return message
         case .notSupported(let message):
             return message
+        case .mpi(let message):
+            return "MPI: \(message)."
         }
     }
 }

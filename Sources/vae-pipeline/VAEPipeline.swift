@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
+import Training
 
 @main
 struct VAEPipeline: AsyncParsableCommand {
@@ -23,6 +24,16 @@ struct VAEPipeline: AsyncParsableCommand {
     static func main() async {
         if ProcessInfo.processInfo.environment["VAE_PIPELINE_BLAS_CORE"] != nil, let problem = LinearAlgebra.backend.problem {
             FileHandle.standardError.write(Data("Error: \(problem)\n".utf8))
+            Foundation.exit(2)
+        }
+        let arguments = CommandLine.arguments.dropFirst()
+        if arguments.first == "--version" {
+            // Here rather than in `configuration.version`, so that only --version loads libmpi.
+            print("vae-pipeline \(version)\n" + LinearAlgebra.machineDescription + "\n" + MPIWorld.versionLine)
+            return
+        }
+        if let launch = MPIWorld.launch(), launch.size > 1, arguments.first != "train", arguments.first != "--help", arguments.first != "-h" {
+            FileHandle.standardError.write(Data("Error: rank \(launch.rank) of \(launch.size): only 'vae-pipeline train' runs under mpirun (the other commands are single processes, or array jobs with --shard I/N).\n".utf8))
             Foundation.exit(2)
         }
         do {

@@ -13,6 +13,13 @@ public protocol BatchTrainer: AnyObject, Sendable {
     /// −log p(x) per sequence by importance sampling, or nil when the model has no posterior
     /// to sample from (see ``ImportanceWeightedModel``).
     func importanceWeightedNLL(_ batch: TokenBatch, samples: Int, rng: inout RandomGenerator) -> [Double]?
+    /// The processes training together (nil: this process alone).
+    var group: (any ProcessGroup)? { get }
+    /// What communication between the processes has cost so far (zero without a group).
+    var communication: CommunicationStatistics { get }
+    /// Whether every process holds the same weights (a fingerprint compared across the group; a
+    /// collective call, so every process must make it at the same step). True without a group.
+    func weightsAgree() -> Bool
 }
 
 /// Data-parallel training of any ``TextModel`` on the cores of one machine.
@@ -34,6 +41,19 @@ public protocol BatchTrainer: AnyObject, Sendable {
 /// its own generator split off `rng` — but is fixed by `rng` and `shards`: the number of cores
 /// changes timing only, never results.
 ///
+/// **Across processes** (a ``ProcessGroup``, e.g. MPI ranks): every process holds the same
+/// model and is given the same batch — the *global* batch. The batch is cut into
+/// `group.size × shards` slices exactly as one process with that many shards would cut it, with
+/// the same generators (all split off `rng` in slice order); process r runs slices
+/// `r·shards ..< (r+1)·shards` on its replicas. Free bits' per-dimension KL sums, the metrics and,
+/// after the local merge, every trainable gradient (one contiguous `Float` buffer, with a
+/// touched-rows mask for sparse embeddings) are summed over the group, so every process clips
+/// and steps identically and the weights stay equal without being sent. Per-slice figures travel
+/// as exact values (one slot per slice, zeros elsewhere) and are combined in slice order, so
+/// they are bit-identical to one process's; the gradient sum is a+b for two slices, identical in
+/// either order, so two processes × 1 shard give bit-identical weights to one process × 2 shards
+/// (more addends may round differently, as the group's reduction order is its own).
+///
 /// ```swift
 /// let parallel = DataParallel(model: vae, shards: 2)
 /// vae.zeroGradients()
@@ -46,18 +66,29 @@ public final class DataParallel<Model: TextModel>: BatchTrainer, @unchecked Send
     public let model: Model
     /// The number of slices per batch (at most the batch size is used).
     public let shards: Int
-    private let replicas: ModelReplicas<Model>
+    /// The processes sharing each batch (see the type's discussion of groups), nil for one process.
+    public let group: (any ProcessGroup)?
+    let replicas: ModelReplicas<Model>
+    /// The gradient buffer exchanged between processes, built at the first step.
+    var exchange: GradientExchange?
+    public internal(set) var communication = CommunicationStatistics()
 
-    public init(model: Model, shards: Int) {
+    /// - Parameters:
+    ///   - shards: slices per batch on this process (replicas of `model`).
+    ///   - group: other processes training the same model on the same batches; each runs
+    ///     `shards` of the `group.size × shards` slices of every batch.
+    public init(model: Model, shards: Int, group: (any ProcessGroup)? = nil) {
         precondition(shards >= 1, "DataParallel: shards must be at least 1, got \(shards).")
         self.model = model
         self.shards = shards
+        self.group = group.flatMap { $0.size > 1 ? $0 : nil }
         replicas = ModelReplicas(primary: model, count: shards) { Model(configuration: model.configuration, rng: &$0) }
     }
 
     public var textModel: any TextModel { model }
 
     public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics {
+        if let group { return distributedStep(batch, objective: objective, group: group, rng: &rng) }
         guard let (batches, generators) = replicas.split(batch, rng: &rng) else {
             return model.trainStep(batch, objective: objective, rng: &rng)
         }
@@ -116,8 +147,14 @@ extension DataParallel: ImportanceWeightedScoring where Model: ImportanceWeighte
     }
 }
 
-/// A ``DataParallel`` over `model`, whatever its type.
-public func makeBatchTrainer(_ model: any TextModel, shards: Int) -> any BatchTrainer {
-    func open<M: TextModel>(_ m: M) -> any BatchTrainer { DataParallel(model: m, shards: shards) }
+/// A ``DataParallel`` over `model`, whatever its type (across `group`'s processes when given).
+public func makeBatchTrainer(_ model: any TextModel, shards: Int, group: (any ProcessGroup)? = nil) -> any BatchTrainer {
+    func open<M: TextModel>(_ m: M) -> any BatchTrainer { DataParallel(model: m, shards: shards, group: group) }
     return open(model)
+}
+
+extension BatchTrainer {
+    public var group: (any ProcessGroup)? { nil }
+    public var communication: CommunicationStatistics { CommunicationStatistics() }
+    public func weightsAgree() -> Bool { true }
 }

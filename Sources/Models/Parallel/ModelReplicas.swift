@@ -34,8 +34,13 @@ final class ModelReplicas<Model: Module>: @unchecked Sendable {
 
     /// The sentence ranges of the slices of a batch of `batchSize` (at most one per replica, none
     /// empty).
-    func slices(_ batchSize: Int) -> [Range<Int>] {
-        let n = min(models.count, batchSize)
+    func slices(_ batchSize: Int) -> [Range<Int>] { Self.slices(batchSize, count: models.count) }
+
+    /// The sentence ranges of a batch of `batchSize` cut into `count` slices (fewer when the
+    /// batch is smaller, none empty). Data-parallel training across processes cuts the global
+    /// batch this way for processes × replicas slices.
+    static func slices(_ batchSize: Int, count: Int) -> [Range<Int>] {
+        let n = min(count, batchSize)
         return (0..<n).map { i in (i * batchSize / n)..<((i + 1) * batchSize / n) }
     }
 

@@ -21,6 +21,13 @@ public struct TrainingState: Codable, Sendable, Equatable {
     public var validation: ValidationSummary?
     /// True when the run had finished all its epochs/steps at this checkpoint.
     public var finished: Bool
+    /// The number of processes that trained (`mpirun -np N`); nil in checkpoints written before
+    /// training across processes existed, which is 1. Every process reads the whole stream and
+    /// the batch is the global batch, so `batchesConsumed` is every process's stream position.
+    public var worldSize: Int?
+    /// How many slices each global batch was cut into (processes × `batch_shards`), which with
+    /// the step fixes every slice's rows and noise; nil in older checkpoints (`batch_shards`).
+    public var slices: Int?
 
     public init(step: Int = 0, epoch: Int = 0, batchesConsumed: Int = 0, seed: UInt64, tokensSeen: Int = 0,
                 sentencesSeen: Int = 0, elapsedSeconds: Double = 0, bestValidationLoss: Double? = nil,

@@ -14,25 +14,37 @@ public enum RunSetup {
                            ReportWriter.fileName, WordList.fileName, "checkpoints"]
 
     /// Prepares a new run from `file` (already overridden by flags) into `runDirectory`.
+    ///
+    /// With a `group` (an `mpirun` job) every process builds the same vocabulary, model and
+    /// sources from the same files, but only rank 0 prepares and writes the run directory.
     public static func start(file: PipelineFile, path: String, runDirectory: URL, overwrite: Bool, workers: Int,
+                             group: (any ProcessGroup)? = nil,
                              events: @escaping (TrainerEvent) -> Void) async throws -> Trainer {
         var pipeline = try ResolvedPipeline(file, path: path)
         let fileManager = FileManager.default
-        if fileManager.fileExists(atPath: runDirectory.appendingPathComponent(RunManifest.fileName).path)
+        let isLeader = (group?.rank ?? 0) == 0
+        if !isLeader {
+            // The other ranks write nothing; for a word list they wait for rank 0 to write it.
+            if pipeline.words != nil {
+                group?.barrier()
+                pipeline = pipeline.readingWordList(in: runDirectory)
+            }
+        } else if fileManager.fileExists(atPath: runDirectory.appendingPathComponent(RunManifest.fileName).path)
             || fileManager.fileExists(atPath: runDirectory.appendingPathComponent("checkpoints").path) {
             guard overwrite else { throw TrainingError.runExists(runDirectory.path) }
             for name in runFiles { try? fileManager.removeItem(at: runDirectory.appendingPathComponent(name)) }
         }
-        try fileManager.createDirectory(at: runDirectory, withIntermediateDirectories: true)
-        if let words = pipeline.words {
+        if isLeader { try fileManager.createDirectory(at: runDirectory, withIntermediateDirectories: true) }
+        if isLeader, let words = pipeline.words {
             events(.note("Collecting the words of \(pipeline.inputs.map(\.description).joined(separator: ", ")) (\(words.source.rawValue), min count \(words.minCount), at most \(words.maxWords))…"))
             let outcome = try await WordList.build(pipeline, settings: words, workers: workers, into: runDirectory)
             events(.note("Words: \(outcome.words) from \(outcome.records) records into \(WordList.fileName) (\(outcome.leftOut) distinct tokens left out: not letters, rarer than min_count or beyond max_words)."))
             pipeline = pipeline.readingWordList(in: runDirectory)
         }
+        if isLeader, pipeline.words != nil { group?.barrier() }
 
         let (vocabulary, source, tokenizer) = try await vocabularyAndSource(pipeline, workers: workers, events: events)
-        try vocabulary.save(to: runDirectory.appendingPathComponent(RunManifest.vocabularyFile))
+        if isLeader { try vocabulary.save(to: runDirectory.appendingPathComponent(RunManifest.vocabularyFile)) }
 
         var embeddingMatrix: Tensor? = nil
         var dimension = pipeline.model.embedding ?? pipeline.model.defaultEmbedding
@@ -58,17 +70,19 @@ public enum RunSetup {
         try pipeline.checkMemory(configuration)
         var rng = RandomGenerator(seed: pipeline.training.seed)
         let model = configuration.makeModel(embeddings: embeddingMatrix, rng: &rng)
-        try RunManifest(pipelineFile: path, pipeline: file, model: configuration, tokenizer: tokenizer, vocabularyHash: vocabulary.hash)
-            .write(into: runDirectory)
+        if isLeader {
+            try RunManifest(pipelineFile: path, pipeline: file, model: configuration, tokenizer: tokenizer, vocabularyHash: vocabulary.hash)
+                .write(into: runDirectory)
+        }
         let validationSource = try validationSource(pipeline, vocabulary: vocabulary, tokenizer: tokenizer, workers: workers)
         return try Trainer(pipeline: pipeline, runDirectory: runDirectory, model: model, configuration: configuration,
-                           vocabulary: vocabulary, source: source, validationSource: validationSource, resume: nil, events: events)
+                           vocabulary: vocabulary, source: source, validationSource: validationSource, resume: nil, group: group, events: events)
     }
 
     /// Prepares to continue the run in `runDirectory` from its latest checkpoint (or `checkpoint`),
     /// with the pipeline it was started with; `adjust` may change only the limits (epochs,
     /// steps, minutes), which do not affect what an uninterrupted run would have done.
-    public static func resume(runDirectory: URL, checkpoint: URL? = nil, workers: Int,
+    public static func resume(runDirectory: URL, checkpoint: URL? = nil, workers: Int, group: (any ProcessGroup)? = nil,
                               adjust: (inout PipelineFile) -> Void = { _ in },
                               events: @escaping (TrainerEvent) -> Void) async throws -> Trainer {
         let manifest = try RunManifest.read(from: runDirectory)
@@ -85,6 +99,14 @@ public enum RunSetup {
         adjust(&file)
         var pipeline = try ResolvedPipeline(file, path: manifest.pipelineFile)
         if pipeline.words != nil { pipeline = pipeline.readingWordList(in: runDirectory) }
+        // Another number of processes than the checkpoint's: keep the global batch's slices (and
+        // so the run's results) by giving each process its share of them, when they divide.
+        let processes = group.map { max(1, $0.size) } ?? 1
+        let before = chosen.state.worldSize ?? 1
+        if before != processes {
+            let slices = chosen.state.slices ?? before * pipeline.training.batchShards
+            if slices % processes == 0, (1...64).contains(slices / processes) { pipeline.training.batchShards = slices / processes }
+        }
         let vocabulary: Vocabulary
         do {
             vocabulary = try Vocabulary.load(from: runDirectory.appendingPathComponent(RunManifest.vocabularyFile))
@@ -101,7 +123,7 @@ public enum RunSetup {
         let validationSource = try validationSource(pipeline, vocabulary: vocabulary, tokenizer: manifest.tokenizer, workers: workers)
         events(.note("Resuming \(runDirectory.path) at step \(chosen.state.step) (epoch \(chosen.state.epoch + 1), batch \(chosen.state.batchesConsumed))."))
         return try Trainer(pipeline: pipeline, runDirectory: runDirectory, model: model, configuration: manifest.model,
-                           vocabulary: vocabulary, source: source, validationSource: validationSource, resume: chosen, events: events)
+                           vocabulary: vocabulary, source: source, validationSource: validationSource, resume: chosen, group: group, events: events)
     }
 
     static func encodingOptions(_ pipeline: ResolvedPipeline) -> EncodingOptions {

@@ -44,8 +44,15 @@ public final class Trainer {
     public let runDirectory: URL
     public let model: any TextModel
     public let configuration: ModelConfiguration
-    /// Runs each step's batch as `training.batch_shards` slices on replicas of `model`.
+    /// Runs each step's batch as `training.batch_shards` slices on replicas of `model` (and, under
+    /// `mpirun`, the other processes' slices on theirs).
     private let parallel: any BatchTrainer
+    /// The processes training together (nil: this one alone). Only rank 0 validates and writes.
+    public let group: (any ProcessGroup)?
+    /// Whether this process writes the run's files and reports progress (rank 0, or the only one).
+    public var isLeader: Bool { (group?.rank ?? 0) == 0 }
+    /// What communication between the processes has cost so far (zero for one process).
+    public var communication: CommunicationStatistics { parallel.communication }
     public let vocabulary: Vocabulary
     public private(set) var state: TrainingState
     private var optimizer: TrainingOptimizer
@@ -54,7 +61,8 @@ public final class Trainer {
     private let validationStream: BatchStream?
     private let validationSplit: DataSplit
     private let store: CheckpointStore
-    private let metrics: MetricsLog
+    /// Rank 0's metrics log (nil on the other ranks).
+    private let metrics: MetricsLog?
     private let events: (TrainerEvent) -> Void
     private let parameters: [NamedParameter]
     private var lastCheckpoint: CheckpointStore.Checkpoint?
@@ -66,9 +74,11 @@ public final class Trainer {
 
     /// - Parameters:
     ///   - resume: a checkpoint to continue from (weights and optimiser are loaded from it).
+    ///   - group: the processes of an `mpirun` job; each trains its slices of every global batch,
+    ///     and only rank 0 validates, writes files and reports.
     public init(pipeline: ResolvedPipeline, runDirectory: URL, model: any TextModel, configuration: ModelConfiguration, vocabulary: Vocabulary,
                 source: SequenceSource, validationSource: SequenceSource?, resume: CheckpointStore.Checkpoint?,
-                events: @escaping (TrainerEvent) -> Void) throws {
+                group: (any ProcessGroup)? = nil, events: @escaping (TrainerEvent) -> Void) throws {
         self.pipeline = pipeline
         self.runDirectory = runDirectory
         self.model = model
@@ -76,7 +86,9 @@ public final class Trainer {
         self.vocabulary = vocabulary
         self.events = events
         parameters = model.namedParameters
-        parallel = makeBatchTrainer(model, shards: pipeline.training.batchShards)
+        self.group = group.flatMap { $0.size > 1 ? $0 : nil }
+        parallel = makeBatchTrainer(model, shards: pipeline.training.batchShards, group: self.group)
+        let isLeader = (self.group?.rank ?? 0) == 0
         store = CheckpointStore(runDirectory: runDirectory)
         optimizer = TrainingOptimizer(pipeline.training)
         trainStream = try BatchStream(source: source, options: pipeline.batching)
@@ -104,12 +116,39 @@ public final class Trainer {
             state = resume.state
             state.finished = false
             lastCheckpoint = resume
-            metrics = try MetricsLog(runDirectory: runDirectory, truncatingAfter: resume.state.step)
+            metrics = isLeader ? try MetricsLog(runDirectory: runDirectory, truncatingAfter: resume.state.step) : nil
+            let (before, now) = (resume.state.worldSize ?? 1, self.group?.size ?? 1)
+            if before != now {
+                // Every process reads the same global batches whatever their number, so the data goes
+                // on in the same order; RunSetup.resume keeps the number of slices when it can.
+                let slices = resume.state.slices ?? before * pipeline.training.batchShards
+                let shards = pipeline.training.batchShards
+                let written = "The checkpoint was written by \(before) process\(before == 1 ? "" : "es") and this run has \(now): training continues with the same global batches in the same order (batch \(resume.state.batchesConsumed) of epoch \(resume.state.epoch + 1))"
+                if slices == now * shards {
+                    events(.note(written + ", each cut into the same \(slices) slices (\(now) × \(shards) now), so the run goes on as it would have with \(before)."))
+                } else {
+                    events(.note(written + ", cut into \(now) × \(shards) slices instead of \(slices) (which do not divide among \(now)), so from here the noise and rounding differ from a run that kept \(before)."))
+                }
+            }
         } else {
             state = TrainingState(seed: pipeline.training.seed)
-            metrics = try MetricsLog(runDirectory: runDirectory)
+            metrics = isLeader ? try MetricsLog(runDirectory: runDirectory) : nil
         }
-        store.removePartials()
+        state.worldSize = self.group?.size ?? 1
+        state.slices = (self.group?.size ?? 1) * pipeline.training.batchShards
+        if isLeader { store.removePartials() }
+        if let group = self.group {
+            // The same settings, vocabulary, model and starting point everywhere, or nothing.
+            let settings = pipeline.summaryTable.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            let description = settings + [vocabulary.hash, String(describing: configuration), "\(state.step) \(state.epoch) \(state.batchesConsumed)"]
+            let fingerprint = description.joined(separator: "\n").utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
+            guard group.agree(on: fingerprint) else {
+                throw TrainingError.mpi("the \(group.size) processes do not share the same settings, vocabulary, model or checkpoint (give every rank the same command and files)")
+            }
+            guard parallel.weightsAgree() else {
+                throw TrainingError.mpi("the \(group.size) processes start from different weights")
+            }
+        }
     }
 
     /// Why training stopped.
@@ -138,6 +177,7 @@ public final class Trainer {
 
         var window = Window()
         var windowStart = ContinuousClock.now
+        var windowCommunication = parallel.communication
         var stopReason = StopReason.epochs
         var batchesPerEpoch: Int? = nil
         var bytesFraction: Double? = nil
@@ -185,10 +225,19 @@ public final class Trainer {
                 if state.step % settings.logEvery == 0 || state.step == 1 {
                     let seconds = max(1e-9, (ContinuousClock.now - windowStart).timeInSeconds)
                     let tokensPerSecond = Double(window.tokens) / seconds
-                    try metrics.append(MetricsRecord(
+                    var record = MetricsRecord(
                         kind: .train, step: state.step, epoch: state.epoch, seconds: elapsed(), loss: window.mean(\.loss),
                         reconstruction: window.mean(\.reconstruction), kl: window.mean(\.kl), beta: Double(beta),
-                        tokensPerSecond: tokensPerSecond, gradientNorm: window.meanNorm, learningRate: Double(optimizer.learningRate)))
+                        tokensPerSecond: tokensPerSecond, gradientNorm: window.meanNorm, learningRate: Double(optimizer.learningRate))
+                    let communication = parallel.communication
+                    if group != nil, communication.steps > windowCommunication.steps {
+                        let steps = Double(communication.steps - windowCommunication.steps)
+                        record.allreduceSeconds = (communication.seconds - windowCommunication.seconds) / steps
+                        record.allreduceBytes = Int((Double(communication.bytes - windowCommunication.bytes) / steps).rounded())
+                        record.allreduceWaitingSeconds = (communication.waitingSeconds - windowCommunication.waitingSeconds) / steps
+                    }
+                    windowCommunication = communication
+                    try metrics?.append(record)
                     let fraction = batchesPerEpoch.map { min(1, Double(state.batchesConsumed) / Double(max(1, $0))) } ?? bytesFraction
                     events(.progress(TrainingProgress(
                         epoch: state.epoch, epochs: settings.epochs, step: state.step, maxSteps: settings.maxSteps,
@@ -198,14 +247,17 @@ public final class Trainer {
                     window = Window()
                     windowStart = ContinuousClock.now
                 }
-                if state.step % settings.validateEvery == 0, validationStream != nil {
+                // Validation has no collective call, so the other ranks go on to the next step's
+                // reduction and wait there for rank 0.
+                if state.step % settings.validateEvery == 0, validationStream != nil, isLeader {
                     try await validateAndKeepBest(elapsed: elapsed())
                 }
-                if state.step % settings.checkpointEvery == 0, lastCheckpoint?.state.step != state.step {
-                    try writeCheckpoint(elapsed: elapsed())
+                if state.step % settings.checkpointEvery == 0 {
+                    try checkWeightsAgree()
+                    if isLeader, lastCheckpoint?.state.step != state.step { try writeCheckpoint(elapsed: elapsed()) }
                 }
                 if let maxSteps = settings.maxSteps, state.step >= maxSteps { stopReason = .maxSteps; break epochs }
-                if let minutes = settings.maxMinutes, elapsed() >= minutes * 60 { stopReason = .timeLimit; break epochs }
+                if let minutes = settings.maxMinutes, timeIsUp(elapsed() >= minutes * 60) { stopReason = .timeLimit; break epochs }
             }
             if !sawBatch && skipping == 0 {
                 throw TrainingError.noTrainingData("epoch \(state.epoch + 1) produced no batch (every record was empty, too long with over_length: drop, or held out for validation)")
@@ -216,6 +268,8 @@ public final class Trainer {
             state.batchesConsumed = 0
         }
         state.finished = stopReason == .epochs || stopReason == .maxSteps
+        try checkWeightsAgree()
+        guard isLeader else { return stopReason }
         if validationStream != nil && lastValidation?.step != state.step {
             try await validateAndKeepBest(elapsed: elapsed(), collecting: Self.summarySentences)
         }
@@ -226,11 +280,28 @@ public final class Trainer {
         return stopReason
     }
 
+    /// Throws when the processes' weights have parted (they are never sent, only kept equal by
+    /// identical steps; a fingerprint is compared at every checkpoint and at the end).
+    private func checkWeightsAgree() throws {
+        guard let group, !parallel.weightsAgree() else { return }
+        throw TrainingError.mpi("after step \(state.step) the weights differ between the \(group.size) processes; the reduction did not give every process the same sum")
+    }
+
+    /// Rank 0's clock decides for every process (they must stop at the same step).
+    private func timeIsUp(_ here: Bool) -> Bool {
+        guard let group else { return here }
+        return group.allreduce([isLeader && here ? 1 : 0], .max)[0] > 0
+    }
+
     /// The error for a diverged step, after removing the checkpoints it puts in doubt: the
     /// weights of the step before produced the bad loss or gradient, so a checkpoint of them is
     /// not good either. What is left is the last good checkpoint.
     private func diverged(_ divergence: DivergenceMonitor.Divergence, step: Int) -> TrainingError {
         let doubtful = divergence.quantity == "weight norm" || divergence.quantity.hasPrefix("validation") ? step : step - 1
+        guard isLeader else {
+            return .diverged(step: step, quantity: divergence.quantity, value: divergence.value, level: divergence.level,
+                             factor: divergence.factor, levelName: divergence.levelName, lastCheckpoint: nil)
+        }
         for checkpoint in (try? store.stepCheckpoints()) ?? [] where checkpoint.state.step >= doubtful {
             try? FileManager.default.removeItem(at: checkpoint.url)
         }
@@ -293,7 +364,7 @@ public final class Trainer {
         }
         lastValidation = (state.step, summary)
         lastValidationSentences = (collecting, firstSequences)
-        try metrics.append(MetricsRecord(
+        try metrics?.append(MetricsRecord(
             kind: .validation, step: state.step, epoch: state.epoch, seconds: elapsed, loss: summary.loss,
             reconstruction: summary.reconstruction, kl: summary.kl, perplexity: summary.perplexity,
             activeUnits: summary.activeUnits, mutualInformation: summary.mutualInformation))

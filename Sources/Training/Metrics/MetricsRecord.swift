@@ -20,6 +20,12 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
     public var perplexity: Double?
     public var activeUnits: Int?
     public var mutualInformation: Double?
+    /// Training across processes: wall seconds per step in collective reductions (waiting for
+    /// the slowest process included) and bytes each process contributed per step, over the window.
+    public var allreduceSeconds: Double?
+    public var allreduceBytes: Int?
+    /// The part of `allreduceSeconds` spent waiting for the other processes to arrive.
+    public var allreduceWaitingSeconds: Double?
 
     public init(kind: Kind, step: Int, epoch: Int, seconds: Double, loss: Double, reconstruction: Double, kl: Double,
                 beta: Double? = nil, tokensPerSecond: Double? = nil, gradientNorm: Double? = nil, learningRate: Double? = nil,
@@ -47,5 +53,8 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
         case learningRate = "learning_rate"
         case activeUnits = "active_units"
         case mutualInformation = "mutual_information"
+        case allreduceSeconds = "allreduce_seconds"
+        case allreduceBytes = "allreduce_bytes"
+        case allreduceWaitingSeconds = "allreduce_waiting_seconds"
     }
 }

@@ -188,8 +188,38 @@ extension VAEPipeline {
         }
 
         func run() async throws {
-            let printer = TrainingPrinter(quiet: quiet)
+            // Under mpirun: join the job (an error when Open MPI cannot be loaded). A rank that
+            // fails says so with its number and ends the whole job, so no rank waits forever.
+            let world: MPIWorld?
+            do {
+                world = try MPIWorld.join()
+            } catch {
+                let rank = MPIWorld.launch().map { "rank \($0.rank) of \($0.size): " } ?? ""
+                FileHandle.standardError.write(Data("\(rank)Error: \(error.localizedDescription)\n".utf8))
+                Foundation.exit(1)
+            }
+            guard let world else { return try await train(world: nil) }
+            guard world.size > 1 else {
+                // `mpirun -np 1`: one process as without mpirun, but MPI was started, so end it.
+                defer { world.finalize() }
+                return try await train(world: nil)
+            }
+            do {
+                try await train(world: world)
+                world.finalize()
+            } catch {
+                FileHandle.standardError.write(Data("rank \(world.rank) of \(world.size): Error: \(error.localizedDescription)\n".utf8))
+                world.abort(code: 1)
+            }
+        }
+
+        private func train(world: MPIWorld?) async throws {
+            // Only rank 0 prints (and writes the run's files); the others stay silent.
+            let printer = TrainingPrinter(quiet: quiet, silent: (world?.rank ?? 0) != 0)
             for line in LinearAlgebra.machineDescription.split(separator: "\n") { printer.note(String(line)) }
+            if let world {
+                printer.note("\(MPIWorld.versionLine): the \(world.size) processes share every (global) batch; rank 0 validates and writes the run.")
+            }
             let trainer: Trainer
             let started = ContinuousClock.now
             if let resume {
@@ -197,7 +227,7 @@ extension VAEPipeline {
                 let isCheckpoint = FileManager.default.fileExists(atPath: url.appendingPathComponent(CheckpointStore.stateFile).path)
                 let runDirectory = isCheckpoint ? url.deletingLastPathComponent().deletingLastPathComponent() : url
                 trainer = try await RunSetup.resume(runDirectory: runDirectory, checkpoint: isCheckpoint ? url : nil, workers: workers.workers,
-                                                    adjust: applyLimits, events: printer.handle)
+                                                    group: world, adjust: applyLimits, events: printer.handle)
             } else {
                 let path = pipeline ?? "<command line>"
                 let base = try pipeline.map { try PipelineFile.load(from: $0) } ?? PipelineFile(data: DataSection())
@@ -206,7 +236,7 @@ extension VAEPipeline {
                 let runDirectory = URL(fileURLWithPath: resolved.output).standardizedFileURL
                 printer.note("Run directory: \(runDirectory.path)")
                 trainer = try await RunSetup.start(file: file, path: path, runDirectory: runDirectory, overwrite: overwrite,
-                                                   workers: workers.workers, events: printer.handle)
+                                                   workers: workers.workers, group: world, events: printer.handle)
             }
             let parameterCount = trainer.model.namedParameters.reduce(0) { $0 + $1.parameter.value.count }
             let trainable = trainer.model.namedParameters.filter(\.parameter.isTrainable).reduce(0) { $0 + $1.parameter.value.count }
@@ -214,6 +244,15 @@ extension VAEPipeline {
             printer.note("Model: \(trainer.configuration.kind.displayName), \(Format.count(parameterCount)) parameters (\(Format.count(trainable)) trained), vocabulary \(Format.count(trainer.vocabulary.count))\(latent).")
             let reason = try await trainer.run()
             printer.finishProgress()
+            if let world {
+                let c = trainer.communication
+                if c.steps > 0 {
+                    let steps = Double(c.steps)
+                    printer.say(String(format: "MPI: %d processes × %d slice%@; reductions %.2f ms per step (%.2f ms of it waiting for the other ranks, %.2f ms moving data), %@ per step and process.",
+                                       world.size, trainer.pipeline.training.batchShards, trainer.pipeline.training.batchShards == 1 ? "" : "s",
+                                       c.seconds / steps * 1000, c.waitingSeconds / steps * 1000, (c.seconds - c.waitingSeconds) / steps * 1000, Format.bytes(Int64(c.bytes / c.steps))))
+                }
+            }
             let state = trainer.state
             let seconds = started.duration(to: .now).seconds
             printer.say("Stopped: \(reason.rawValue) — step \(Format.count(state.step)), epoch \(state.epoch + (reason == .epochs ? 0 : 1)), \(Format.count(state.tokensSeen)) tokens in \(Format.duration(state.elapsedSeconds)) of training (\(Format.duration(seconds)) this session).")
@@ -232,15 +271,21 @@ extension VAEPipeline {
 final class TrainingPrinter: @unchecked Sendable {
     // @unchecked: events arrive on the training task only.
     private let quiet: Bool
+    /// Nothing at all (the ranks of an mpirun job other than 0).
+    private let silent: Bool
     private let interactive = isatty(2) != 0
     private var drewProgress = false
     private var lastLine = ContinuousClock.now - .seconds(60)
 
-    init(quiet: Bool) { self.quiet = quiet }
+    init(quiet: Bool, silent: Bool = false) {
+        self.quiet = quiet || silent
+        self.silent = silent
+    }
 
     /// A line on standard output, written at once (not held in stdio's buffer), so a log file
     /// (nohup, CI) shows validations as they happen.
     func say(_ text: String) {
+        guard !silent else { return }
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 

@@ -1,0 +1,65 @@
+import Foundation
+
+/// The processes of a data-parallel job (ranks 0..<size) and the one collective operation
+/// training needs: an element-wise reduction whose result every process receives.
+///
+/// Models knows nothing of MPI: Training's `MPIWorld` conforms over Open MPI, and tests can
+/// conform with threads. Every process must call the same collectives in the same order with
+/// the same counts; a failure to communicate ends the whole job (MPI's default error handler),
+/// so the calls do not throw.
+public protocol ProcessGroup: AnyObject, Sendable {
+    /// This process's index, 0 for the one that writes files.
+    var rank: Int { get }
+    /// The number of processes.
+    var size: Int { get }
+    /// Replaces every element of `buffer` by the reduction over all processes of that element.
+    func allreduce(_ buffer: UnsafeMutableBufferPointer<Float>, _ operation: ReductionOperation)
+    /// Replaces every element of `buffer` by the reduction over all processes of that element.
+    func allreduce(_ buffer: UnsafeMutableBufferPointer<Double>, _ operation: ReductionOperation)
+    /// Seconds this process has spent so far waiting for the others to arrive at reductions, when
+    /// the group can tell (0 otherwise).
+    var waitingSeconds: Double { get }
+}
+
+/// The element-wise reductions a ``ProcessGroup`` performs.
+public enum ReductionOperation: Sendable {
+    case sum, max, min
+}
+
+extension ProcessGroup {
+    public var waitingSeconds: Double { 0 }
+
+    /// `values` reduced over all processes.
+    public func allreduce(_ values: [Double], _ operation: ReductionOperation) -> [Double] {
+        var copy = values
+        copy.withUnsafeMutableBufferPointer { allreduce($0, operation) }
+        return copy
+    }
+
+    /// Whether every process passed the same `value` (one reduction of max and −min together).
+    public func agree(on value: UInt64) -> Bool {
+        // Two 32-bit halves are exact in a Double.
+        let high = Double(value >> 32), low = Double(value & 0xFFFF_FFFF)
+        let reduced = allreduce([high, low, -high, -low], .max)
+        return reduced[0] == -reduced[2] && reduced[1] == -reduced[3]
+    }
+
+    /// Waits until every process has called it.
+    public func barrier() { _ = allreduce([0], .sum) }
+}
+
+/// What the collective operations of data-parallel training have cost so far (see
+/// ``BatchTrainer/communication``).
+public struct CommunicationStatistics: Sendable, Equatable {
+    /// Steps that communicated.
+    public var steps = 0
+    /// Wall seconds inside collective calls, waiting for slower processes included.
+    public var seconds = 0.0
+    /// The part of `seconds` spent waiting for the other processes to arrive (when the group
+    /// measures it); the rest moved data.
+    public var waitingSeconds = 0.0
+    /// Bytes each process contributed to the reductions.
+    public var bytes = 0
+
+    public init() {}
+}

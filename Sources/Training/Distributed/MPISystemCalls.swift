@@ -1,0 +1,91 @@
+import CMPI
+import Foundation
+
+/// The one place where Training calls Open MPI (the CMPI shim, which loads `libmpi.so.40` with
+/// `dlopen`; see its header for why nothing is linked). No C type leaves this file.
+enum MPISystemCalls {
+    /// The library loaded: `VAE_PIPELINE_LIBMPI` (a path or soname, for an Open MPI 4 outside the
+    /// linker's search path) or Debian's `libmpi.so.40`.
+    static let library: String = {
+        let chosen = ProcessInfo.processInfo.environment["VAE_PIPELINE_LIBMPI"] ?? ""
+        return chosen.isEmpty ? CMPI_LIBRARY : chosen
+    }()
+
+    /// Loads the library once; nil when usable, else why not ("libmpi.so.40: cannot open shared
+    /// object file…").
+    static let loadProblem: String? = {
+        var error = [CChar](repeating: 0, count: 512)
+        return cmpi_load(library, &error, Int32(error.count)) == 1 ? nil : text(error)
+    }()
+
+    /// The library's own description, first line ("Open MPI v4.1.4, package: …").
+    static func libraryVersion() -> String? {
+        guard loadProblem == nil else { return nil }
+        var buffer = [CChar](repeating: 0, count: 512)
+        guard cmpi_library_version(&buffer, Int32(buffer.count)) == 0 else { return nil }
+        return text(buffer).split(separator: "\n").first.map(String.init)
+    }
+
+    /// MPI_Init_thread (serialized); the rank and size of MPI_COMM_WORLD.
+    @inline(never)
+    static func initialize() throws -> (rank: Int, size: Int) {
+        if let loadProblem { throw TrainingError.mpi("\(library) cannot be used: \(loadProblem)") }
+        var provided: Int32 = 0
+        if cmpi_is_initialized() == 0 {
+            let status = cmpi_init(&provided)
+            guard status == 0 else { throw TrainingError.mpi("MPI_Init_thread failed (error \(status))") }
+            guard provided >= 2 else {
+                throw TrainingError.mpi("Open MPI grants only thread level \(provided); training needs MPI_THREAD_SERIALIZED (2)")
+            }
+        }
+        var rank: Int32 = 0, size: Int32 = 0
+        guard cmpi_world_rank(&rank) == 0, cmpi_world_size(&size) == 0 else { throw TrainingError.mpi("MPI_Comm_rank/MPI_Comm_size failed") }
+        return (Int(rank), Int(size))
+    }
+
+    /// MPI_Allreduce in place over MPI_COMM_WORLD, in pieces below 2³¹ elements.
+    @inline(never)
+    static func allreduce<T>(_ buffer: UnsafeMutableBufferPointer<T>, type: Int32, operation: Int32) {
+        guard let base = buffer.baseAddress else { return }
+        let piece = 1 << 30
+        var offset = 0
+        while offset < buffer.count {
+            let count = Swift.min(piece, buffer.count - offset)
+            let status = cmpi_allreduce(base + offset, Int32(count), type, operation)
+            // MPI_ERRORS_ARE_FATAL ends the job before this; if a handler returned instead, the
+            // processes' weights could part, which must not go unnoticed.
+            precondition(status == 0, "MPI_Allreduce failed (error \(status))")
+            offset += count
+        }
+    }
+
+    /// Waits, sleeping rather than polling, until every process has arrived (see the shim).
+    @inline(never)
+    static func awaitAll(maxSleepMicroseconds: Int32 = 500) {
+        let status = cmpi_await_all(maxSleepMicroseconds)
+        precondition(status == 0, "MPI_Ibarrier/MPI_Test failed (error \(status))")
+    }
+
+    static func allreduceFloat(_ buffer: UnsafeMutableBufferPointer<Float>, operation: Int32) {
+        allreduce(buffer, type: Int32(CMPI_FLOAT), operation: operation)
+    }
+
+    static func allreduceDouble(_ buffer: UnsafeMutableBufferPointer<Double>, operation: Int32) {
+        allreduce(buffer, type: Int32(CMPI_DOUBLE), operation: operation)
+    }
+
+    static let sumOperation = Int32(CMPI_SUM), maxOperation = Int32(CMPI_MAX), minOperation = Int32(CMPI_MIN)
+
+    /// MPI_Abort over MPI_COMM_WORLD: ends every process of the job with `code`.
+    static func abort(code: Int32) -> Never {
+        _ = cmpi_abort(code)
+        exit(code)
+    }
+
+    static func finalize() { _ = cmpi_finalize() }
+
+    /// A NUL-terminated C string filled in by the shim.
+    private static func text(_ characters: [CChar]) -> String {
+        String(decoding: characters.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
