@@ -25,6 +25,13 @@ public enum ReconstructionScore {
         return 2 * precision * recall / (precision + recall)
     }
 
+    /// The mean F1 of inputs against their decodings, on content tokens only (`<pad>`, `<bos>`
+    /// and `<eos>` left out; `<unk>` kept, since decoding it is a real miss or hit).
+    public static func mean(inputs: [[Int32]], decoded: [[Int32]]) -> Double? {
+        let content: ([Int32]) -> [Int32] = { $0.filter { $0 > 3 || $0 == 1 } }
+        return mean(zip(inputs, decoded).map { (content($0), content($1)) })
+    }
+
     /// The mean F1 over pairs.
     public static func mean(_ pairs: [([Int32], [Int32])]) -> Double? {
         guard !pairs.isEmpty else { return nil }
@@ -39,7 +46,6 @@ extension ModelShowcase {
         guard let latentModel, !sequences.isEmpty else { return nil }
         let tensor = Tensor(shape: [sequences.count, latentModel.latentWidth], means(of: sequences).flatMap { $0 })
         let decoded = latentModel.decode(tensor, strategy: .greedy, maxLength: defaultLength, rng: &rng)
-        let content: ([Int32]) -> [Int32] = { $0.filter { $0 > 3 || $0 == 1 } }  // drop <pad>, <bos>, <eos>; keep <unk>
-        return ReconstructionScore.mean(zip(sequences, decoded).map { (content($0), content($1)) })
+        return ReconstructionScore.mean(inputs: sequences, decoded: decoded)
     }
 }
