@@ -52,9 +52,16 @@ public struct Adam: Optimizer {
     public var beta2: Float
     public var epsilon: Float
     public var weightDecay: Float
+    /// The number of `update` calls.
     public private(set) var step: Int = 0
     /// First and second moments by parameter name.
     public private(set) var moments: [String: (m: Tensor, v: Tensor)] = [:]
+    /// Updates each parameter has had since its moments started (its bias correction's t):
+    /// `step` for a parameter updated at every call, fewer for one whose state was reset (a
+    /// decoder re-initialised after autoencoder pretraining) or that only some calls update
+    /// (the decoder while the encoder is trained aggressively). Bias-correcting such moments by
+    /// the global count would make their first updates several times the learning rate.
+    public private(set) var parameterSteps: [String: Int] = [:]
 
     public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0) {
         self.learningRate = learningRate; self.beta1 = beta1; self.beta2 = beta2
@@ -64,19 +71,29 @@ public struct Adam: Optimizer {
     /// Forgets the moments of the parameters named (they start again from zero, as for new
     /// parameters), e.g. after those weights were re-initialised.
     public mutating func resetState(for names: Set<String>) {
-        for name in names { moments[name] = nil }
+        for name in names {
+            moments[name] = nil
+            parameterSteps[name] = nil
+        }
     }
 
+    /// Updates `parameters` (all of a model's, or a subset: each parameter's bias correction
+    /// counts its own updates).
     public mutating func update(_ parameters: [NamedParameter]) {
         step += 1
-        let bc1 = 1 - Foundation.pow(Double(beta1), Double(step))
-        let bc2 = 1 - Foundation.pow(Double(beta2), Double(step))
-        let stepSize = Float(Double(learningRate) / bc1)
-        let invSqrtBC2 = Float(1 / bc2.squareRoot())
         let (b1, b2, eps, lr, wd) = (beta1, beta2, epsilon, learningRate, weightDecay)
         for np in parameters where np.parameter.isTrainable {
             let p = np.parameter
-            if moments[np.name] == nil { moments[np.name] = (Tensor(zeros: p.value.shape), Tensor(zeros: p.value.shape)) }
+            if moments[np.name] == nil {
+                moments[np.name] = (Tensor(zeros: p.value.shape), Tensor(zeros: p.value.shape))
+                parameterSteps[np.name] = 0
+            }
+            let t = parameterSteps[np.name, default: 0] + 1
+            parameterSteps[np.name] = t
+            let bc1 = 1 - Foundation.pow(Double(beta1), Double(t))
+            let bc2 = 1 - Foundation.pow(Double(beta2), Double(t))
+            let stepSize = Float(Double(learningRate) / bc1)
+            let invSqrtBC2 = Float(1 / bc2.squareRoot())
             let (mt, vt) = moments[np.name]!
             precondition(mt.count == p.value.count && vt.count == p.value.count,
                          "Adam state for \(np.name) has shape \(mt.shape), the parameter \(p.value.shape).")
@@ -128,7 +145,11 @@ public struct Adam: Optimizer {
     public func stateTensors() -> (tensors: [String: Tensor], metadata: [String: String]) {
         var t: [String: Tensor] = [:]
         for (name, mv) in moments { t["adam.m." + name] = mv.m; t["adam.v." + name] = mv.v }
-        return (t, ["optimizer": "adam", "step": String(step)])
+        var metadata = ["optimizer": "adam", "step": String(step)]
+        // Only counts that differ from `step` are written, so a run that always updates every
+        // parameter writes what earlier versions wrote.
+        for (name, count) in parameterSteps where count != step { metadata["step." + name] = String(count) }
+        return (t, metadata)
     }
 
     public mutating func loadState(tensors: [String: Tensor], metadata: [String: String]) throws {
@@ -141,7 +162,16 @@ public struct Adam: Optimizer {
             guard let v = tensors["adam.v." + name] else { throw NeuralCoreError.missingTensors(names: ["adam.v." + name], path: "optimizer state") }
             loaded[name] = (m, v)
         }
+        var counts: [String: Int] = [:]
+        for name in loaded.keys {
+            guard let written = metadata["step." + name] else { counts[name] = s; continue }
+            guard let count = Int(written), (0...s).contains(count) else {
+                throw NeuralCoreError.malformedFile(path: "optimizer state", reason: "the update count of \(name) is '\(written)', not a number from 0 to \(s)")
+            }
+            counts[name] = count
+        }
         moments = loaded
+        parameterSteps = counts
         step = s
     }
 }

@@ -87,4 +87,48 @@ import Testing
         var sgd = SGD(learningRate: 0.1)
         #expect(throws: NeuralCoreError.self) { try sgd.loadState(tensors: tensors, metadata: meta) }
     }
+
+    /// A parameter whose state was reset (a fresh decoder) or that only some updates touch is
+    /// bias-corrected by its own update count: its first update after the reset is exactly a
+    /// fresh Adam's first update, however many updates the others had.
+    @Test func adamCountsEachParametersOwnUpdates() throws {
+        let a = Parameter(Tensor(shape: [2], [1, -2])), b = Parameter(Tensor(shape: [2], [0.5, 0.25]))
+        let both = [NamedParameter("a", a), NamedParameter("b", b)]
+        var adam = Adam(learningRate: 0.1)
+        for _ in 0..<5 {
+            a.gradient.assign(Tensor(shape: [2], [0.3, -0.2])); b.gradient.assign(Tensor(shape: [2], [0.1, 0.4]))
+            adam.update(both)
+        }
+        adam.resetState(for: ["b"])
+        let g = Tensor(shape: [2], [0.7, -0.05])
+        let fresh = Parameter(b.value.copy())
+        var reference = Adam(learningRate: 0.1)
+        fresh.gradient.assign(g)
+        reference.update([NamedParameter("b", fresh)])
+        b.gradient.assign(g)
+        adam.update([NamedParameter("b", b)])  // b alone: its first update since the reset
+        #expect(b.value.scalars == fresh.value.scalars)
+        #expect(adam.step == 6 && adam.parameterSteps["a"] == 5 && adam.parameterSteps["b"] == 1)
+
+        // The counts travel with the state; a parameter updated every time writes none.
+        let (tensors, metadata) = adam.stateTensors()
+        #expect(metadata["step"] == "6" && metadata["step.b"] == "1" && metadata["step.a"] == "5")
+        var restored = Adam(learningRate: 0.1)
+        try restored.loadState(tensors: tensors.mapValues { $0.copy() }, metadata: metadata)
+        #expect(restored.parameterSteps == adam.parameterSteps)
+        var older = metadata
+        older["step.a"] = nil; older["step.b"] = nil  // state written before per-parameter counts
+        try restored.loadState(tensors: tensors.mapValues { $0.copy() }, metadata: older)
+        #expect(restored.parameterSteps == ["a": 6, "b": 6])
+        older["step.b"] = "7"
+        #expect(throws: NeuralCoreError.self) { try restored.loadState(tensors: tensors, metadata: older) }
+    }
+
+    /// Updating every parameter every time writes the same state as before per-parameter counts.
+    @Test func adamUpdatingEverythingWritesOnlyTheGlobalStep() {
+        let p = Parameter(Tensor(shape: [2], [1, 2]))
+        var adam = Adam(learningRate: 0.1)
+        for _ in 0..<3 { p.gradient.assign(Tensor(shape: [2], [0.5, -0.5])); adam.update([NamedParameter("w", p)]) }
+        #expect(adam.stateTensors().metadata == ["optimizer": "adam", "step": "3"])
+    }
 }

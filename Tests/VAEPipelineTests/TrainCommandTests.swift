@@ -130,6 +130,43 @@ import Testing
         }
     }
 
+    /// Aggressive inference-network training: encoder-only rounds consume the stream's batches
+    /// (counted in the checkpoint's state) and resume exactly; without validation data it is
+    /// refused with a sentence.
+    @Test func aggressiveInferenceRoundsResumeExactly() throws {
+        let aggressive = "  aggressive_inference: {max_encoder_updates: 6, check_every: 2}"
+        let whole = try Fixture(maxSteps: 60, extra: aggressive)
+        defer { whole.remove() }
+        let a = try CommandRunner.run(["train", whole.pipeline.path, "--workers", "2"])
+        #expect(a.status == 0, "\(a.standardError)")
+        let final = "checkpoints/step-00000060"
+        let stateData = try Data(contentsOf: whole.run.appendingPathComponent(final + "/state.json"))
+        let state = try JSONSerialization.jsonObject(with: stateData) as? [String: Any]
+        let encoderUpdates = try #require(state?["encoderUpdates"] as? Int)
+        #expect(encoderUpdates >= 60, "at least one encoder update before each step: \(encoderUpdates)")
+        #expect(state?["aggressiveInference"] is Bool)
+        // 60 steps of rounds of 2–6 batches cross the first epoch's end, where the mutual
+        // information is measured.
+        #expect(state?["aggressiveMutualInformation"] is Double, "\(state ?? [:])")
+        let expected = try Data(contentsOf: whole.run.appendingPathComponent(final + "/model.safetensors"))
+        let parts = try Fixture(maxSteps: 10, extra: aggressive)
+        defer { parts.remove() }
+        let b1 = try CommandRunner.run(["train", parts.pipeline.path, "--workers", "2"])
+        #expect(b1.status == 0, "\(b1.standardError)")
+        let b2 = try CommandRunner.run(["train", "--resume", parts.run.path, "--max-steps", "60", "--workers", "2"])
+        #expect(b2.status == 0, "\(b2.standardError)")
+        #expect(try Data(contentsOf: parts.run.appendingPathComponent(final + "/model.safetensors")) == expected)
+
+        let noValidation = try Fixture(maxSteps: 5, extra: aggressive)
+        defer { noValidation.remove() }
+        let yaml = try String(contentsOf: noValidation.pipeline, encoding: .utf8)
+            .replacingOccurrences(of: "validation_fraction: 0.1", with: "validation_fraction: 0")
+        try yaml.write(to: noValidation.pipeline, atomically: true, encoding: .utf8)
+        let refused = try CommandRunner.run(["train", noValidation.pipeline.path])
+        #expect(refused.status != 0)
+        #expect(refused.standardError.contains("training.aggressive_inference needs it to decide when to stop"), "\(refused.standardError)")
+    }
+
     /// A run stopped at step 20 and resumed to 40 ends with exactly the weights of an
     /// uninterrupted 40-step run: same batches (shuffled, bucketed), same noise, same optimiser state.
     @Test func resumingGivesTheSameModelAsAnUninterruptedRun() throws {

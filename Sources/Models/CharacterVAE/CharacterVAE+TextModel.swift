@@ -11,6 +11,8 @@ extension CharacterVAE: LatentTextModel, PrefixGenerating {
 
     public var decoderParameterPrefixes: [String] { ["dec.", "out.", "z2h."] }
 
+    public var encoderParameterPrefixes: [String] { ["enc.", "mu.", "logvar."] }
+
     public func beginStep(_ batch: TokenBatch, rng: inout RandomGenerator) -> EncoderPass { encodeForward(batch) }
 
     public func posterior(of start: EncoderPass) -> (mean: Tensor, logVariance: Tensor)? { (start.mean, start.logVariance) }

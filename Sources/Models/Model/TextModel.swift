@@ -52,6 +52,10 @@ public protocol LatentTextModel: TextModel {
     /// Name prefixes of the decoder's parameters (what re-initialising the decoder after an
     /// autoencoder phase replaces; the shared embedding is not among them).
     var decoderParameterPrefixes: [String] { get }
+    /// Name prefixes of the inference network's parameters (the encoder and the posterior's
+    /// layers): what aggressive inference-network training updates on its own, while the
+    /// decoder and the shared embedding — the generative model — stay as they are.
+    var encoderParameterPrefixes: [String] { get }
 }
 
 /// A model that can continue a start string: its generated sequences begin with `prefix`

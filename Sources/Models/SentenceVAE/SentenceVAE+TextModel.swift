@@ -9,6 +9,8 @@ extension SentenceVAE: LatentTextModel, ImportanceWeightedModel {
 
     public var decoderParameterPrefixes: [String] { ["decoder.", "latent_to_state.", "output."] }
 
+    public var encoderParameterPrefixes: [String] { ["encoder.", "encoder_dense.", "to_mean.", "to_log_variance."] }
+
     public func beginStep(_ batch: TokenBatch, rng: inout RandomGenerator) -> EncoderPass {
         encodeForward(batch, training: true, rng: &rng)
     }

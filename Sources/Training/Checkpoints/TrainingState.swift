@@ -28,6 +28,12 @@ public struct TrainingState: Codable, Sendable, Equatable {
     /// How many slices each global batch was cut into (processes × `batch_shards`), which with
     /// the step fixes every slice's rows and noise; nil in older checkpoints (`batch_shards`).
     public var slices: Int?
+    /// Whether aggressive inference-network training is still on (nil when the run does not use
+    /// it), the validation mutual information at the last epoch end it was checked, and the
+    /// encoder-only updates made so far.
+    public var aggressiveInference: Bool?
+    public var aggressiveMutualInformation: Double?
+    public var encoderUpdates: Int?
 
     public init(step: Int = 0, epoch: Int = 0, batchesConsumed: Int = 0, seed: UInt64, tokensSeen: Int = 0,
                 sentencesSeen: Int = 0, elapsedSeconds: Double = 0, bestValidationLoss: Double? = nil,

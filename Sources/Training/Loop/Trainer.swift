@@ -134,6 +134,12 @@ public final class Trainer {
             state = TrainingState(seed: pipeline.training.seed)
             metrics = isLeader ? try MetricsLog(runDirectory: runDirectory) : nil
         }
+        if pipeline.training.aggressiveInference != nil {
+            guard validationStream != nil else {
+                throw TrainingError.noValidationData("training.aggressive_inference needs it to decide when to stop (the validation mutual information); give data.validation or data.validation_fraction")
+            }
+            if state.aggressiveInference == nil { state.aggressiveInference = true }
+        }
         state.worldSize = self.group?.size ?? 1
         state.slices = (self.group?.size ?? 1) * pipeline.training.batchShards
         if isLeader { store.removePartials() }
@@ -162,6 +168,13 @@ public final class Trainer {
         RandomGenerator(seed: seed ^ (UInt64(truncatingIfNeeded: step) &* 0x9E37_79B9_7F4A_7C15))
     }
 
+    /// The noise of encoder-only update `update` of step `step`'s aggressive round.
+    static func encoderUpdateGenerator(seed: UInt64, step: Int, update: Int) -> RandomGenerator {
+        var base = stepGenerator(seed: seed ^ 0xA66E_5517_E000_0000, step: step)
+        for _ in 0..<update { _ = base.split() }
+        return base.split()
+    }
+
     /// Trains until the epochs, step limit or time limit run out; writes the final checkpoint,
     /// summary and report. Throws `TrainingError.diverged` when the loss, gradient norm or weights
     /// blow up (see `DivergenceMonitor`), keeping only the checkpoints written before.
@@ -181,6 +194,26 @@ public final class Trainer {
         var stopReason = StopReason.epochs
         var batchesPerEpoch: Int? = nil
         var bytesFraction: Double? = nil
+        let latentModel = model as? any LatentTextModel
+        let encoderParameters = parameters.filter { p in latentModel?.encoderParameterPrefixes.contains { p.name.hasPrefix($0) } ?? false }
+        let generativeParameters = parameters.filter { p in !encoderParameters.contains { $0.name == p.name } }
+        var round: AggressiveInferenceRound? = nil
+
+        /// Zeroes, accumulates the batch's gradients, clips, and updates `subset`.
+        func optimizerStep(_ batch: TokenBatch, beta: Float, updating subset: [NamedParameter], rng: inout RandomGenerator) throws -> (StepMetrics, Float) {
+            model.zeroGradients()
+            let step = parallel.trainStep(batch, objective: ObjectiveSettings(beta: beta, freeBits: settings.freeBits), rng: &rng)
+            let norm = settings.clipNorm > 0 ? clipGradientNorm(parameters, maxNorm: settings.clipNorm) : gradientNorm(parameters)
+            do {
+                try monitor.check(loss: Double(step.loss), lossPerToken: Double(step.loss) * Double(step.sentences) / Double(max(1, step.tokens)),
+                                  gradientNorm: Double(norm))
+                optimizer.update(subset)
+                try monitor.check(weightNorm: DivergenceMonitor.weightNorm(parameters))
+            } catch {
+                throw diverged(error, step: state.step + 1)
+            }
+            return (step, norm)
+        }
 
         epochs: while state.epoch < settings.epochs {
             let skipping = state.batchesConsumed
@@ -190,31 +223,43 @@ public final class Trainer {
             var epochSentences = 0
             while let batch = try await iterator.next() {
                 sawBatch = true
-                let tokenBatch = TokenBatch(batch)
+                var tokenBatch = TokenBatch(batch)
                 if settings.resetDecoder, settings.pretrainSteps > 0, state.step == settings.pretrainSteps {
                     resetDecoder()
                 }
                 let beta = settings.beta(at: state.step)
-                var rng = Self.stepGenerator(seed: state.seed, step: state.step)
-                model.zeroGradients()
-                let step = parallel.trainStep(tokenBatch, objective: ObjectiveSettings(beta: beta, freeBits: settings.freeBits), rng: &rng)
-                let norm = settings.clipNorm > 0 ? clipGradientNorm(parameters, maxNorm: settings.clipNorm) : gradientNorm(parameters)
-                do {
-                    try monitor.check(loss: Double(step.loss), lossPerToken: Double(step.loss) * Double(step.sentences) / Double(max(1, step.tokens)),
-                                      gradientNorm: Double(norm))
-                    optimizer.update(parameters)
-                    try monitor.check(weightNorm: DivergenceMonitor.weightNorm(parameters))
-                } catch {
-                    throw diverged(error, step: state.step + 1)
+                var updatedParameters = parameters
+                if state.aggressiveInference == true, let aggressive = settings.aggressiveInference {
+                    // The encoder alone learns from this batch; the step's own update waits for the
+                    // round's end and then trains the rest of the model on the round's first batch.
+                    var current = round ?? AggressiveInferenceRound(firstBatch: tokenBatch, settings: aggressive)
+                    var rng = Self.encoderUpdateGenerator(seed: state.seed, step: state.step, update: current.updates)
+                    let (update, _) = try optimizerStep(tokenBatch, beta: beta, updating: encoderParameters, rng: &rng)
+                    state.batchesConsumed += 1
+                    state.encoderUpdates = (state.encoderUpdates ?? 0) + 1
+                    state.tokensSeen += update.tokens
+                    state.sentencesSeen += update.sentences
+                    window.tokens += update.tokens
+                    epochSentences += tokenBatch.batchSize
+                    guard current.recordEncoderUpdate(update) else {
+                        round = current
+                        continue
+                    }
+                    round = nil
+                    tokenBatch = current.firstBatch
+                    updatedParameters = generativeParameters
+                } else {
+                    state.batchesConsumed += 1
+                    epochSentences += tokenBatch.batchSize
                 }
+                var rng = Self.stepGenerator(seed: state.seed, step: state.step)
+                let (step, norm) = try optimizerStep(tokenBatch, beta: beta, updating: updatedParameters, rng: &rng)
                 state.step += 1
-                state.batchesConsumed += 1
                 state.tokensSeen += step.tokens
                 state.sentencesSeen += step.sentences
                 window.add(step, beta: beta, norm: norm)
 
                 let report = iterator.report
-                epochSentences += tokenBatch.batchSize
                 // The reader runs ahead of training by the shuffle buffer and the chunks in flight,
                 // so bytes read overstate progress: estimate the epoch's sentences from the share
                 // of bytes read, and compare the sentences trained on with that.
@@ -263,6 +308,9 @@ public final class Trainer {
                 throw TrainingError.noTrainingData("epoch \(state.epoch + 1) produced no batch (every record was empty, too long with over_length: drop, or held out for validation)")
             }
             events(.epochFinished(epoch: state.epoch, report: iterator.report))
+            // A round the epoch's end cut short has no decoder update; its encoder updates stay.
+            round = nil
+            if state.aggressiveInference == true { try await checkAggressiveInference() }
             if skipping == 0 { batchesPerEpoch = state.batchesConsumed }
             state.epoch += 1
             state.batchesConsumed = 0
@@ -278,6 +326,20 @@ public final class Trainer {
         }
         try await writeSummary(stopReason: stopReason, elapsed: elapsed())
         return stopReason
+    }
+
+    /// At an epoch's end: aggressive inference-network training stops for good once the
+    /// validation mutual information is lower than at the previous epoch's end (rank 0 measures
+    /// it; every process takes its figure).
+    private func checkAggressiveInference() async throws {
+        var information = -Double.infinity
+        if isLeader { information = try await validate().0.mutualInformation ?? 0 }
+        if let group { information = group.allreduce([information], .max)[0] }
+        if let previous = state.aggressiveMutualInformation, information < previous {
+            state.aggressiveInference = false
+            events(.note("Step \(state.step): aggressive inference-network training ends after \(state.encoderUpdates ?? 0) encoder-only updates: the validation mutual information fell from \(String(format: "%.3f", previous)) to \(String(format: "%.3f", information)) nats; from here every step updates the whole model."))
+        }
+        state.aggressiveMutualInformation = information
     }
 
     /// Throws when the processes' weights have parted (they are never sent, only kept equal by

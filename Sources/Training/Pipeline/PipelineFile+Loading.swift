@@ -48,6 +48,7 @@ extension PipelineFile {
         "model.encoder": ModelSection.EncoderSection.CodingKeys.allCases.map(\.rawValue),
         "model.decoder": ModelSection.DecoderSection.CodingKeys.allCases.map(\.rawValue),
         "training": TrainingSection.CodingKeys.allCases.map(\.rawValue),
+        "training.aggressive_inference": TrainingSection.AggressiveInferenceSection.CodingKeys.allCases.map(\.rawValue),
         "training.optimizer": TrainingSection.OptimizerSection.CodingKeys.allCases.map(\.rawValue),
         "training.kl_annealing": TrainingSection.KLAnnealingSection.CodingKeys.allCases.map(\.rawValue),
     ]

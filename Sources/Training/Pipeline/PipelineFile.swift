@@ -256,11 +256,15 @@ public struct TrainingSection: Codable, Sendable, Equatable {
     public var batchShards: Int?
     /// An autoencoder phase first (β = 0), then the decoder re-initialised (Li et al. 2019).
     public var pretrain: PretrainSection?
+    /// Rounds of encoder-only updates before each decoder update until the validation mutual
+    /// information stops rising (He et al. 2019).
+    public var aggressiveInference: AggressiveInferenceSection?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case epochs, optimizer, seed, samples, pretrain
+        case aggressiveInference = "aggressive_inference"
         case maxSteps = "max_steps"
         case maxMinutes = "max_minutes"
         case clipNorm = "clip_norm"
@@ -296,6 +300,19 @@ public struct TrainingSection: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey, CaseIterable {
             case steps
             case resetDecoder = "reset_decoder"
+        }
+    }
+
+    public struct AggressiveInferenceSection: Codable, Sendable, Equatable {
+        /// At most this many encoder updates before each decoder update (default 100).
+        public var maxEncoderUpdates: Int?
+        /// The encoder's round ends early when its mean loss over this many updates stopped
+        /// falling (default 15).
+        public var checkEvery: Int?
+        public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case maxEncoderUpdates = "max_encoder_updates"
+            case checkEvery = "check_every"
         }
     }
 

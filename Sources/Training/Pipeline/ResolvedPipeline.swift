@@ -169,11 +169,22 @@ public struct ResolvedPipeline: Sendable {
         public var pretrainSteps: Int = 0
         /// Re-initialise the decoder when the autoencoder phase ends.
         public var resetDecoder: Bool = false
+        /// Aggressive inference-network training (He et al. 2019), or nil.
+        public var aggressiveInference: AggressiveInference?
 
         /// β at `step`: 0 during the autoencoder phase, then the schedule from its start.
         public func beta(at step: Int) -> Float {
             step < pretrainSteps ? 0 : annealing.beta(at: step - pretrainSteps)
         }
+    }
+
+    /// While on, each step first trains the encoder alone on the stream's next batches — up to
+    /// `maxEncoderUpdates`, ending early once its mean loss over `checkEvery` updates stops
+    /// falling — then the rest of the model on the step's first batch. It switches off for good
+    /// at the first epoch end whose validation mutual information is below the previous one.
+    public struct AggressiveInference: Sendable, Equatable {
+        public var maxEncoderUpdates: Int
+        public var checkEvery: Int
     }
 
     public init(_ file: PipelineFile, path: String) throws {
@@ -505,6 +516,15 @@ public struct ResolvedPipeline: Sendable {
             training.pretrainSteps = pretrain.steps
             training.resetDecoder = pretrain.resetDecoder ?? true
         }
+        if let aggressive = tr.aggressiveInference {
+            guard kind != .vrnn && kind != .languageModel else {
+                throw invalid("training.aggressive_inference", "applies to models with one latent per sequence; the \(kind.displayName) has \(kind == .vrnn ? "a latent per step" : "no encoder")")
+            }
+            let settings = AggressiveInference(maxEncoderUpdates: aggressive.maxEncoderUpdates ?? 100, checkEvery: aggressive.checkEvery ?? 15)
+            try bound("training.aggressive_inference.max_encoder_updates", settings.maxEncoderUpdates, 1...100_000)
+            try bound("training.aggressive_inference.check_every", settings.checkEvery, 1...100_000)
+            training.aggressiveInference = settings
+        }
         if training.epochs < 1 { throw invalid("training.epochs", "must be at least 1") }
         if let steps = training.maxSteps, steps < 1 { throw invalid("training.max_steps", "must be at least 1") }
         if let minutes = training.maxMinutes, minutes <= 0 { throw invalid("training.max_minutes", "must be positive") }
@@ -547,6 +567,9 @@ public struct ResolvedPipeline: Sendable {
         table["model"] = model.kind.displayName
         if training.pretrainSteps > 0 {
             table["pretraining"] = "autoencoder for \(training.pretrainSteps) steps\(training.resetDecoder ? ", then a fresh decoder" : "")"
+        }
+        if let aggressive = training.aggressiveInference {
+            table["aggressive inference"] = "up to \(aggressive.maxEncoderUpdates) encoder updates per step, checked every \(aggressive.checkEvery), until validation MI stops rising"
         }
         if let window = batching.window { table["windows"] = "\(window) characters every \(batching.stride ?? window)" }
         switch model.kind {
