@@ -1,5 +1,6 @@
-import Corpus
+import CorpusReader
 import Foundation
+import TokenShards
 
 extension ShardLayout {
     /// Reads `manifest.json` of `directory`, as `tokenize` wrote it.

@@ -1,3 +1,5 @@
+import TokenShards
+
 /// A vocabulary's embedding matrix: row `id` is the vector of token `id`, row-major float32.
 public struct EmbeddingMatrix: Sendable {
     /// `rows × dimension` values, row after row.

@@ -1,5 +1,5 @@
 import Testing
-@testable import Corpus
+@testable import AsyncOperators
 
 @Suite struct AsyncOrderedConcurrentMapSequenceTests {
     struct Numbers: AsyncSequence, Sendable {

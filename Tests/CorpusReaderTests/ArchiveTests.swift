@@ -1,5 +1,5 @@
 import Testing
-@testable import Corpus
+@testable import CorpusReader
 
 @Test func libarchiveIsLinkedWithTheCompressionLibraries() {
     let details = ArchiveHandle.versionDetails

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Corpus
+@testable import CorpusReader
 
 /// The reader's C scanners (``ByteScanning``, CScan) give the same answers on every instruction
 /// set this machine runs as on the portable reference, and so does the CSV parser built on them:

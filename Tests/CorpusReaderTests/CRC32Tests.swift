@@ -1,5 +1,5 @@
 import Testing
-@testable import Corpus
+@testable import CorpusReader
 
 @Suite struct CRC32Tests {
     func crc(_ pieces: [[UInt8]]) -> UInt32 {
@@ -38,5 +38,18 @@ import Testing
         }
         #expect(pieces.count > 50)
         #expect(crc(pieces) == reference)
+    }
+
+    @Test func combinedCRCEqualsTheCRCOfTheConcatenation() {
+        let bytes = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 7919 >> 3) }
+        for cut in [0, 1, 7, 4096, 9999, 10_000] {
+            var whole = CRC32(), first = CRC32(), second = CRC32()
+            bytes.withUnsafeBufferPointer { all in
+                whole.update(all)
+                first.update(UnsafeBufferPointer(rebasing: all[..<cut]))
+                second.update(UnsafeBufferPointer(rebasing: all[cut...]))
+            }
+            #expect(CRC32.combine(first.value, second.value, secondLength: Int64(bytes.count - cut)) == whole.value, "cut \(cut)")
+        }
     }
 }

@@ -1,6 +1,7 @@
+import CorpusTestSupport
 import Foundation
 import Testing
-@testable import Corpus
+@testable import CorpusReader
 
 /// Compression and archive formats are detected from the bytes, not from file names.
 @Suite struct CompressionAndArchiveTests {

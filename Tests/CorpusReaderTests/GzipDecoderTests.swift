@@ -1,6 +1,7 @@
+import CorpusTestSupport
 import Foundation
 import Testing
-@testable import Corpus
+@testable import CorpusReader
 
 /// gzip files are inflated by ISA-L with every member's CRC-32 and length checked.
 @Suite struct GzipDecoderTests {

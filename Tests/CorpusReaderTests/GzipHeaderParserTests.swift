@@ -1,5 +1,5 @@
 import Testing
-@testable import Corpus
+@testable import CorpusReader
 
 @Suite struct GzipHeaderParserTests {
     /// A header with every optional field: extra (4 bytes), name, comment and the CRC-16.

@@ -1,5 +1,5 @@
 import Testing
-@testable import Corpus
+@testable import CorpusReader
 
 @Suite struct LengthHistogramTests {
     @Test func percentilesAreExact() {

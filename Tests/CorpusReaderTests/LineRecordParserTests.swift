@@ -1,6 +1,7 @@
+import CorpusTestSupport
 import Foundation
 import Testing
-@testable import Corpus
+@testable import CorpusReader
 
 @Suite struct LineRecordParserTests {
     @Test func splitsLFAndCRLFAndCountsBlankLines() async throws {

@@ -1,6 +1,7 @@
+import CorpusTestSupport
 import Foundation
 import Testing
-@testable import Corpus
+@testable import CorpusReader
 
 /// Inputs that used to be lost without a word (issue #17): each must now be read, or fail with
 /// an error naming the input and member, or be counted in the report.

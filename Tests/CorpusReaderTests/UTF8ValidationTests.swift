@@ -1,6 +1,7 @@
+import CorpusTestSupport
 import Foundation
 import Testing
-@testable import Corpus
+@testable import CorpusReader
 
 @Suite struct UTF8ValidationTests {
     /// The verdict, the same on every scanner path the machine runs (checked here).

@@ -1,11 +1,11 @@
+import CorpusReader
 import Foundation
-@testable import Corpus
 
 /// A fresh directory under the system's temporary folder, removed when the value goes away.
-final class TemporaryDirectory {
-    let url: URL
+public final class TemporaryDirectory {
+    public let url: URL
 
-    init() throws {
+    public init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("corpus-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
@@ -14,12 +14,12 @@ final class TemporaryDirectory {
 
     /// Writes `contents` to `name` and returns the path.
     @discardableResult
-    func write(_ name: String, _ contents: String) throws -> String {
+    public func write(_ name: String, _ contents: String) throws -> String {
         try write(name, Data(contents.utf8))
     }
 
     @discardableResult
-    func write(_ name: String, _ contents: Data) throws -> String {
+    public func write(_ name: String, _ contents: Data) throws -> String {
         let path = url.appendingPathComponent(name).path
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -27,12 +27,12 @@ final class TemporaryDirectory {
         return path
     }
 
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 }
 
 /// Runs a command-line tool (a compressor, tar, python3) and fails the test when it fails.
 @discardableResult
-func runTool(_ arguments: [String], in directory: URL? = nil) throws -> String {
+public func runTool(_ arguments: [String], in directory: URL? = nil) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
@@ -50,22 +50,26 @@ func runTool(_ arguments: [String], in directory: URL? = nil) throws -> String {
     return text
 }
 
-struct ToolFailure: Error, CustomStringConvertible {
-    var description: String
+public struct ToolFailure: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(description: String) { self.description = description }
 }
 
 /// Everything one read produced.
-struct ReadOutcome {
-    var records: [String] = []
-    var locations: [RecordLocation] = []
-    var fields: [Int] = []
-    var chunks: [RecordChunk] = []
-    var report = ReadReport()
-    var error: (any Error)?
+public struct ReadOutcome {
+    public var records: [String] = []
+    public var locations: [RecordLocation] = []
+    public var fields: [Int] = []
+    public var chunks: [RecordChunk] = []
+    public var report = ReadReport()
+    public var error: (any Error)?
 }
 
 /// Reads the inputs to the end (or to the first error) and gathers what came out.
-func readAll(_ paths: [String], _ configure: (inout ReaderOptions) -> Void = { _ in }) async throws -> ReadOutcome {
+public func readAll(
+    _ paths: [String], _ configure: (inout ReaderOptions) -> Void = { _ in }
+) async throws -> ReadOutcome {
     var options = ReaderOptions()
     configure(&options)
     let reader = try CorpusReader(inputs: paths.map(CorpusInput.file), options: options)
@@ -86,6 +90,6 @@ func readAll(_ paths: [String], _ configure: (inout ReaderOptions) -> Void = { _
 }
 
 /// The project's `corpora/` folder.
-let corporaDirectory = URL(fileURLWithPath: #filePath)
+public let corporaDirectory = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("corpora")

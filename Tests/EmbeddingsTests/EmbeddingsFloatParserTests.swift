@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Corpus
+@testable import Embeddings
 
 @Suite struct EmbeddingsFloatParserTests {
     func parse(_ text: String) -> Float? {

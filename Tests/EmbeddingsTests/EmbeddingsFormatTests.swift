@@ -1,7 +1,10 @@
+import CorpusReader
+import CorpusTestSupport
 import Foundation
 import Testing
-@testable import Corpus
+@testable import TokenShards
 import Tokenization
+@testable import Embeddings
 
 /// word2vec binary: `count dim\n`, then per row the token, a space and `dim` little-endian float32.
 func word2vecBinary(_ rows: [(String, [Float])], newlines: Bool) -> Data {

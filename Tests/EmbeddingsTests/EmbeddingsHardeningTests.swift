@@ -1,7 +1,8 @@
+import CorpusTestSupport
 import Foundation
 import Testing
-@testable import Corpus
 import Tokenization
+@testable import Embeddings
 
 /// Adversarial vectors files (issue #17): every one gives a counted skip that names the line
 /// or record, or an error naming the file; never a crash, a huge allocation or a poisoned matrix.

@@ -1,7 +1,10 @@
+import CorpusReader
+import CorpusTestSupport
 import Foundation
 import Testing
-@testable import Corpus
+import TokenShards
 import Tokenization
+@testable import Embeddings
 
 /// A vocabulary of `tokens` (after the four special tokens), with descending counts so that ids
 /// follow the given order: tokens[0] gets id 4.

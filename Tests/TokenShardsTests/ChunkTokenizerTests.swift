@@ -1,7 +1,10 @@
+import AsyncOperators
+import CorpusReader
+import CorpusTestSupport
 import Foundation
 import Testing
 import Tokenization
-@testable import Corpus
+@testable import TokenShards
 
 @Suite struct ChunkTokenizerTests {
     let configuration = TokenizerConfiguration(level: .word, normalization: .nfc, lowercaseLocale: "")

@@ -1,6 +1,7 @@
+import CorpusTestSupport
 import Foundation
 import Testing
-@testable import Corpus
+@testable import TokenShards
 
 /// Inputs found by the fuzz targets of Fuzz/ (minimized), each once a crash: every one must
 /// give a typed error or skipped records instead.

@@ -1,6 +1,7 @@
+import CorpusTestSupport
 import Foundation
 import Testing
-@testable import Corpus
+@testable import TokenShards
 
 @Suite struct NpyFileTests {
     @Test func roundTripsAndLeavesNoFileUntilFinished() throws {

@@ -1,7 +1,8 @@
+import CorpusTestSupport
 import Foundation
 import Testing
 import Tokenization
-@testable import Corpus
+@testable import TokenShards
 
 @Suite struct ProvisionalNumberingTests {
     func chunks(_ lines: [String]) async throws -> [LocallyNumberedChunk] {

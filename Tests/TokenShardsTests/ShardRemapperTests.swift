@@ -1,7 +1,8 @@
+import CorpusTestSupport
 import Foundation
 import Testing
 import Tokenization
-@testable import Corpus
+@testable import TokenShards
 
 @Suite struct ShardRemapperTests {
     /// Provisional shards of random sequences over `numbers` provisional numbers.

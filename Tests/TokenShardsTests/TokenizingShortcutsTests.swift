@@ -1,7 +1,9 @@
+import CorpusReader
+import CorpusTestSupport
 import Foundation
 import Testing
 import Tokenization
-@testable import Corpus
+@testable import TokenShards
 
 /// The two shortcuts of the tokenizing pass — the tokenizer's plain-text fast path and numbering
 /// against the numbering's snapshots — must not change a single id, count or number: the same

@@ -7,9 +7,9 @@ import Foundation
 /// Only zip is listed: libarchive reads its central directory and seeks past the data. Listing
 /// a compressed tar would mean inflating it all, so other containers are not listed (the
 /// loader then stops when a second member starts).
-enum ArchiveMemberListing {
+package enum ArchiveMemberListing {
     /// The matching members' paths, or `nil` when the input is not a zip file on disk.
-    static func zipMembers(of input: CorpusInput, patterns: [String]) -> [String]? {
+    package static func zipMembers(of input: CorpusInput, patterns: [String]) -> [String]? {
         guard case let .file(path) = input else { return nil }
         let archive = ArchiveHandle()
         do throws(ArchiveFailure) {

@@ -6,7 +6,7 @@ import Foundation
 /// concurrency pool with it would starve the other core), so it blocks on a condition when
 /// the buffer is full — that is the back-pressure. The consumer awaits; it is resumed by the
 /// producer's next send. The lock is held only to move one element.
-final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
+package final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
     // @unchecked: every stored property is guarded by `condition`.
     private let condition = NSCondition()
     private var buffer: [Element] = []
@@ -16,7 +16,7 @@ final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
     private var isFinished = false
     private var isCancelled = false
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         precondition(capacity > 0)
         self.capacity = capacity
         buffer.reserveCapacity(capacity)
@@ -68,7 +68,7 @@ final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
     }
 
     /// The next element, or `nil` when the producer finished (or the channel was cancelled).
-    func receive() async -> Element? {
+    package func receive() async -> Element? {
         switch poll() {
         case let .element(element): return element
         case .end: return nil

@@ -2,7 +2,7 @@ import Foundation
 
 /// What the decompressing thread hands to the parser: the start of a member, a run of its
 /// decompressed bytes, its end, or the failure that stopped the read.
-enum ByteStreamEvent: Sendable {
+package enum ByteStreamEvent: Sendable {
     case memberStarted(MemberInfo)
     case bytes(ByteChunk)
     /// The member ended.
@@ -17,19 +17,19 @@ enum ByteStreamEvent: Sendable {
 }
 
 /// A run of decompressed bytes from one member, with the read position after it.
-struct ByteChunk: @unchecked Sendable {
+package struct ByteChunk: @unchecked Sendable {
     // @unchecked: the storage is written once by the producer and only read after it is sent.
-    let storage: ByteStorage
-    let count: Int
+    package let storage: ByteStorage
+    package let count: Int
     /// Compressed bytes of the whole input consumed so far (for progress and error offsets).
     let compressedOffset: Int64
     /// Bytes of all inputs read so far, compressed (what progress and ETA count).
-    let totalCompressedOffset: Int64
+    package let totalCompressedOffset: Int64
     /// Whether a NUL byte is among the bytes (looked for once per chunk, on the producer's
     /// thread, so that the parser checks records for NUL only in members that have one).
     var containsNUL = false
 
-    var bytes: UnsafeBufferPointer<UInt8> {
+    package var bytes: UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: storage.pointer, count: count)
     }
 }
@@ -37,7 +37,7 @@ struct ByteChunk: @unchecked Sendable {
 /// A manually allocated byte buffer, freed when the last chunk using it goes away.
 /// Buffers circulate through a ``ByteStoragePool`` so that steady-state reading allocates
 /// (and page-faults) nothing.
-final class ByteStorage: @unchecked Sendable {
+package final class ByteStorage: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<UInt8>
     let capacity: Int
 
@@ -76,14 +76,14 @@ public struct MemberInfo: Sendable, Hashable {
 }
 
 /// Byte buffers handed back by the parser once a chunk is parsed, for the producer to refill.
-final class ByteStoragePool: @unchecked Sendable {
+package final class ByteStoragePool: @unchecked Sendable {
     // @unchecked: `free` is guarded by `lock`.
     private let lock = NSLock()
     private var free: [ByteStorage] = []
     private let capacity: Int
     private let limit: Int
 
-    init(bufferCapacity: Int, keep limit: Int) {
+    package init(bufferCapacity: Int, keep limit: Int) {
         capacity = bufferCapacity
         self.limit = limit
     }
@@ -95,7 +95,7 @@ final class ByteStoragePool: @unchecked Sendable {
         return storage ?? ByteStorage(capacity: capacity)
     }
 
-    func recycle(_ storage: ByteStorage) {
+    package func recycle(_ storage: ByteStorage) {
         lock.lock()
         if free.count < limit { free.append(storage) }
         lock.unlock()

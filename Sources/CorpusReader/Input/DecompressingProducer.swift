@@ -5,14 +5,22 @@ import Foundation
 /// sends member boundaries and decompressed byte chunks into a bounded channel. Decompression
 /// thus runs on one core while the consumer parses on another, and at most `chunksInFlight`
 /// chunks exist between them.
-struct DecompressingProducer: Sendable {
+package struct DecompressingProducer: Sendable {
     let inputs: [CorpusInput]
     let options: ReaderOptions
     let resolveFormat: @Sendable (String) -> RecordFormat
 
+    package init(
+        inputs: [CorpusInput], options: ReaderOptions, resolveFormat: @escaping @Sendable (String) -> RecordFormat
+    ) {
+        self.inputs = inputs
+        self.options = options
+        self.resolveFormat = resolveFormat
+    }
+
     /// Starts the thread; it ends after the last input, at the first failure, or when the
     /// channel is cancelled.
-    func start(into channel: BoundedChannel<ByteStreamEvent>, pool: ByteStoragePool) {
+    package func start(into channel: BoundedChannel<ByteStreamEvent>, pool: ByteStoragePool) {
         let thread = Thread { [self] in
             run(channel, pool)
             channel.finish()

@@ -3,7 +3,7 @@ extension CRC32 {
     /// length, without B's bytes (zlib's `crc32_combine`, by squaring the GF(2) operator that
     /// appends zero bits): what lets the merged manifest of a sharded run carry the records
     /// checksum of a single run, from each part's checksum and length.
-    static func combine(_ first: UInt32, _ second: UInt32, secondLength: Int64) -> UInt32 {
+    package static func combine(_ first: UInt32, _ second: UInt32, secondLength: Int64) -> UInt32 {
         guard secondLength > 0 else { return first }
         var odd = [UInt32](repeating: 0, count: 32)
         var even = [UInt32](repeating: 0, count: 32)

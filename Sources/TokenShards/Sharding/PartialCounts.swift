@@ -1,3 +1,4 @@
+import CorpusReader
 import Foundation
 import Tokenization
 

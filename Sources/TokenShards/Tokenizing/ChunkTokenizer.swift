@@ -1,3 +1,4 @@
+import CorpusReader
 import Tokenization
 
 /// One chunk's tokens, numbered locally: the chunk's distinct tokens with their counts, and its

@@ -1,3 +1,4 @@
+import CorpusReader
 import Tokenization
 
 /// The id sequences made from one ``RecordChunk``, in order, stored flat: sequence `i` is

@@ -1,3 +1,5 @@
+import AsyncOperators
+import CorpusReader
 import Foundation
 import Tokenization
 

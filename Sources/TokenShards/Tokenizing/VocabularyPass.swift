@@ -1,3 +1,5 @@
+import AsyncOperators
+import CorpusReader
 import Tokenization
 
 /// The counting pass over a corpus: tokenize every record on all cores, merge the per-chunk
