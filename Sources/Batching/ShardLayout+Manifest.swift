@@ -1,4 +1,3 @@
-import CorpusReader
 import Foundation
 import TokenShards
 
@@ -7,7 +6,7 @@ extension ShardLayout {
     static func readManifest(from directory: URL) throws -> ShardManifest {
         do {
             return try ShardManifest.read(from: directory)
-        } catch let error as CorpusError {
+        } catch let error as TokenShardsError {
             throw BatchingError.unreadableManifest(path: directory.appendingPathComponent(ShardManifest.fileName).path, reason: error.localizedDescription)
         }
     }

@@ -25,11 +25,6 @@ public enum CorpusError: LocalizedError, Sendable, Equatable {
     /// A shard (`--shard I/N`, or the scheduler's variables) is malformed, missing or inconsistent;
     /// `source` names the flag or environment variable.
     case invalidShard(source: String, reason: String)
-    /// Shard outputs (partial counts, shard manifests) cannot be merged: they disagree or are
-    /// incomplete; `path` names the file at fault.
-    case unmergeableShards(path: String, reason: String)
-    /// A partial-counts file is damaged, truncated or of another format.
-    case unreadableCounts(path: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -55,10 +50,6 @@ public enum CorpusError: LocalizedError, Sendable, Equatable {
             return message
         case let .invalidShard(source, reason):
             return "\(source): \(reason)"
-        case let .unmergeableShards(path, reason):
-            return "Cannot merge '\(path)': \(reason)"
-        case let .unreadableCounts(path, reason):
-            return "'\(path)' is not a readable partial-counts file: \(reason)"
         }
     }
 }

@@ -29,7 +29,7 @@ import Tokenization
         #expect(forward.isComplete && forward.header.records == 30)
         #expect(forward.counter.sortedEntries.map(\.token) == backward.counter.sortedEntries.map(\.token))
         #expect(forward.counter.sortedEntries.map(\.count) == backward.counter.sortedEntries.map(\.count))
-        #expect(throws: CorpusError.self) { try PartialCounts.merging([parts[0], parts[0]], paths: ["0", "0 again"]) }
+        #expect(throws: TokenShardsError.self) { try PartialCounts.merging([parts[0], parts[0]], paths: ["0", "0 again"]) }
     }
 
     @Test func relativePathsBetweenDirectories() {

@@ -84,7 +84,7 @@ public struct PartialCounts: Sendable {
 
     /// The sum of `parts`, refusing files that count with other tokenizer settings, follow
     /// another partition, or cover a shard twice; `paths` name them in errors.
-    public static func merging(_ parts: [PartialCounts], paths: [String]) throws(CorpusError) -> PartialCounts {
+    public static func merging(_ parts: [PartialCounts], paths: [String]) throws(TokenShardsError) -> PartialCounts {
         guard var total = parts.first else {
             throw .invalidOptions("Name at least one .counts file to merge.")
         }
@@ -149,11 +149,11 @@ public struct PartialCounts: Sendable {
     }
 
     /// Reads and checks a file written by ``write(to:)``.
-    public static func read(from url: URL) throws(CorpusError) -> PartialCounts {
+    public static func read(from url: URL) throws(TokenShardsError) -> PartialCounts {
         let path = url.path
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw .unreadableInput(path: path, reason: (error as NSError).localizedDescription)
+            throw .unreadableFile(path: path, reason: (error as NSError).localizedDescription)
         }
         guard let newline = data.firstIndex(of: UInt8(ascii: "\n")) else {
             throw .unreadableCounts(path: path, reason: "it has no header line.")

@@ -130,7 +130,7 @@ public struct ShardManifest: Codable, Sendable {
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let manifest = try decoder.decode(ShardManifest.self, from: Data(contentsOf: url))
         guard manifest.format == formatName else {
-            throw CorpusError.invalidOptions("'\(url.path)' is not a token-shard manifest (format '\(manifest.format)').")
+            throw TokenShardsError.notAShardManifest(path: url.path, format: manifest.format)
         }
         return manifest
     }

@@ -59,7 +59,7 @@ public struct TokenizePass: Sendable {
     /// Runs the pass into `directory`. `progress` is called after each chunk (for a progress line).
     public func run(into directory: URL, progress: (ReadProgress, Int) -> Void = { _, _ in }) async throws -> Outcome {
         if plan != nil, case .built = vocabulary {
-            throw CorpusError.invalidShard(source: "--shard", reason: "a sharded tokenize needs the vocabulary of the whole corpus, so that every worker gives a token the same id; build it with 'vocab --shard I/N --counts-out …' and 'vocab merge', then pass --vocab vocab.json.")
+            throw TokenShardsError.invalidShard(source: "--shard", reason: "a sharded tokenize needs the vocabulary of the whole corpus, so that every worker gives a token the same id; build it with 'vocab --shard I/N --counts-out …' and 'vocab merge', then pass --vocab vocab.json.")
         }
         let readInputs = plan.map { Array(inputs[$0.selectedInputs]) } ?? inputs
         let reader = try CorpusReader(inputs: readInputs, options: readerOptions)
@@ -161,12 +161,12 @@ public struct TokenizePass: Sendable {
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
-                throw CorpusError.invalidOptions("'\(directory.path)' exists and is not a directory.")
+                throw TokenShardsError.invalidOptions("'\(directory.path)' exists and is not a directory.")
             }
             let manifest = directory.appendingPathComponent(ShardManifest.fileName)
             if manager.fileExists(atPath: manifest.path) {
                 guard overwrite else {
-                    throw CorpusError.invalidOptions("'\(directory.path)' already holds a complete tokenization (manifest.json); pass --overwrite to replace it, or choose another --out.")
+                    throw TokenShardsError.invalidOptions("'\(directory.path)' already holds a complete tokenization (manifest.json); pass --overwrite to replace it, or choose another --out.")
                 }
                 try manager.removeItem(at: manifest)
             }
