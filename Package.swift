@@ -6,21 +6,28 @@ import PackageDescription
 //   vae-pipeline (executable: argument parsing, progress, printing)
 //       │
 //   Training (loop, checkpoints, metrics, reports, pipeline files)
-//       │                          │
-//   Batching                     Models (sentence VAE, …)
-//       │                          │
-//   Corpus ──► Tokenization      NeuralCore
-//       │          │                 │
-//   CArchive   CICUShim          COpenBLAS
-//   CDeflate                     CKernels
-//   CIsal, CZstd, CScan          CMPI (Training's, dlopened Open MPI)
+//       │                                                │
+//   Batching    Embeddings (word vectors → matrix)     Models (sentence VAE, …)
+//       │           │                                    │
+//   TokenShards (records → token shards: tokenizing passes, npy, manifests)
+//       │               │                 │            NeuralCore
+//   CorpusReader    AsyncOperators    Tokenization       │
+//       │                                 │            COpenBLAS, CKernels
+//   CArchive, CDeflate,                 CICUShim       CMPI (Training's, dlopened Open MPI)
+//   CIsal, CZstd, CScan
+//
+// The reader knows no tokenizer. Batching and Embeddings also use CorpusReader directly, Batching
+// AsyncOperators too.
 //
 // C is isolated in the C* targets; each Swift module imports its C target in one file.
 let package = Package(
     name: "vae-pipeline",
     products: [
         .executable(name: "vae-pipeline", targets: ["vae-pipeline"]),
-        .library(name: "Corpus", targets: ["Corpus"]),
+        .library(name: "CorpusReader", targets: ["CorpusReader"]),
+        .library(name: "TokenShards", targets: ["TokenShards"]),
+        .library(name: "Embeddings", targets: ["Embeddings"]),
+        .library(name: "AsyncOperators", targets: ["AsyncOperators"]),
         .library(name: "Tokenization", targets: ["Tokenization"]),
         .library(name: "NeuralCore", targets: ["NeuralCore"]),
         .library(name: "Batching", targets: ["Batching"]),
@@ -67,7 +74,7 @@ let package = Package(
         .target(name: "CKernels"),
         // The reader's byte scanners (`cs_*`): CSV structure, UTF-8 validation and record
         // measuring with AVX2/AVX-512 paths chosen at run time. Apart from CKernels because
-        // Corpus must not depend on NeuralCore.
+        // CorpusReader must not depend on NeuralCore.
         .target(name: "CScan"),
         // ICU's headers rename every function per version (ubrk_open → ubrk_open_72), which the
         // Swift importer cannot follow, so Swift reaches ICU only through this shim.
@@ -80,19 +87,27 @@ let package = Package(
         ),
 
         // Swift modules.
-        .target(name: "Corpus", dependencies: ["CArchive", "CDeflate", "CIsal", "CZstd", "CScan", "Tokenization"]),
+        .target(name: "CorpusReader", dependencies: ["CArchive", "CDeflate", "CIsal", "CZstd", "CScan"]),
+        .target(name: "AsyncOperators"),
+        .target(name: "TokenShards", dependencies: ["CorpusReader", "Tokenization", "AsyncOperators"]),
+        .target(name: "Embeddings", dependencies: ["CorpusReader", "TokenShards", "Tokenization"]),
         .target(name: "Tokenization", dependencies: ["CICUShim"]),
         .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CKernels"]),
-        .target(name: "Batching", dependencies: ["Corpus", "Tokenization"]),
+        .target(name: "Batching", dependencies: ["CorpusReader", "TokenShards", "AsyncOperators", "Tokenization"]),
         .target(name: "Models", dependencies: ["NeuralCore"]),
         .target(
             name: "Training",
-            dependencies: ["Batching", "Models", "NeuralCore", "Corpus", "Tokenization", "CMPI", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "Batching", "Models", "NeuralCore", "CorpusReader", "TokenShards", "Embeddings", "Tokenization", "CMPI",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .executableTarget(
             name: "vae-pipeline",
             dependencies: [
-                "Corpus",
+                "CorpusReader",
+                "TokenShards",
+                "Embeddings",
                 "Tokenization",
                 "Batching",
                 "Models",
@@ -105,12 +120,26 @@ let package = Package(
         // Train-step throughput of the models on the benchmark suite's shapes (Benchmarks/run.sh train).
         .executableTarget(name: "model-benchmark", dependencies: ["Models", "NeuralCore"]),
 
-        // Tests mirror the modules; NumericTestSupport holds tolerances derived from float32 arithmetic.
+        // Tests mirror the modules; NumericTestSupport holds tolerances derived from float32 arithmetic,
+        // CorpusTestSupport the temporary directories, tool runs and whole reads the corpus tests share.
         .target(name: "NumericTestSupport", path: "Tests/NumericTestSupport"),
-        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenization"]),
+        .target(name: "CorpusTestSupport", dependencies: ["CorpusReader"], path: "Tests/CorpusTestSupport"),
+        .testTarget(name: "CorpusReaderTests", dependencies: ["CorpusReader", "CorpusTestSupport"]),
+        .testTarget(
+            name: "TokenShardsTests",
+            dependencies: ["TokenShards", "CorpusReader", "AsyncOperators", "Tokenization", "CorpusTestSupport"]
+        ),
+        .testTarget(
+            name: "EmbeddingsTests",
+            dependencies: ["Embeddings", "CorpusReader", "TokenShards", "Tokenization", "CorpusTestSupport"]
+        ),
+        .testTarget(name: "AsyncOperatorsTests", dependencies: ["AsyncOperators"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], exclude: ["Resources"]),
         .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "NumericTestSupport"]),
-        .testTarget(name: "BatchingTests", dependencies: ["Batching", "Corpus", "Tokenization"]),
+        .testTarget(
+            name: "BatchingTests",
+            dependencies: ["Batching", "CorpusReader", "TokenShards", "AsyncOperators", "Tokenization"]
+        ),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "NumericTestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Batching", "Models", "NeuralCore"]),
         .testTarget(name: "VAEPipelineTests", dependencies: ["vae-pipeline"]),

@@ -24,15 +24,15 @@ let package = Package(
     targets: [
         // libFuzzer's entry point and driver start, shared by every target.
         .target(name: "FuzzDriver", path: "Sources/FuzzDriver"),
-        fuzzTarget("csv", ["Corpus"]),
-        fuzzTarget("lines", ["Corpus"]),
-        fuzzTarget("jsonl", ["Corpus"]),
-        fuzzTarget("glove", ["Corpus", "Tokenization"]),
-        fuzzTarget("word2vec", ["Corpus", "Tokenization"]),
+        fuzzTarget("csv", ["CorpusReader"]),
+        fuzzTarget("lines", ["CorpusReader"]),
+        fuzzTarget("jsonl", ["CorpusReader"]),
+        fuzzTarget("glove", ["Embeddings", "Tokenization"]),
+        fuzzTarget("word2vec", ["Embeddings", "Tokenization"]),
         fuzzTarget("vocabulary-json", ["Tokenization"]),
-        fuzzTarget("manifest-json", ["Corpus", "Batching"]),
+        fuzzTarget("manifest-json", ["TokenShards", "Batching"]),
         fuzzTarget("safetensors", ["NeuralCore"]),
-        fuzzTarget("npy-header", ["Corpus"]),
+        fuzzTarget("npy-header", ["TokenShards"]),
         fuzzTarget("pipeline-file", ["Training"]),
     ]
 )

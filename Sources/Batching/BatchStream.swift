@@ -1,5 +1,6 @@
-import Corpus
+import CorpusReader
 import Foundation
+import TokenShards
 import Tokenization
 
 /// Batches for training: a ``SequenceSource`` and ``BatchingOptions``, checked once, from

@@ -1,4 +1,4 @@
-import Corpus
+import TokenShards
 
 /// How sequences become batches. Every field has a default, so a pipeline file names only what
 /// it changes (decoding fills the rest, see `BatchingOptions+Codable.swift`).

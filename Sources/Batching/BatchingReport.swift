@@ -1,4 +1,4 @@
-import Corpus
+import TokenShards
 
 /// What one epoch's pass has met so far; readable at any time from the iterator, final once it
 /// has returned nil. Counts after the split refer to this epoch's split only.

@@ -1,5 +1,5 @@
-import Corpus
 import Foundation
+import TokenShards
 
 /// One epoch's batches of one split: an `AsyncSequence` of ``Batch``. Each iterator is a fresh,
 /// independent pass; its ``AsyncIterator/report`` says what the pass has met.

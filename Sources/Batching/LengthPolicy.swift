@@ -1,4 +1,4 @@
-import Corpus
+import TokenShards
 import Tokenization
 
 /// Stage: drops empty sequences, adds `<bos>`/`<eos>` when asked, and truncates or drops

@@ -1,5 +1,7 @@
-import Corpus
+import AsyncOperators
+import CorpusReader
 import Foundation
+import TokenShards
 import Tokenization
 
 /// Source stage: the corpus read, tokenized on all cores (in order) and encoded with the

@@ -1,5 +1,6 @@
-import Corpus
+import CorpusReader
 import Foundation
+import TokenShards
 import Tokenization
 
 /// Where sequences come from. Both give the same sequences, at the same positions and in the

@@ -1,5 +1,5 @@
-import Corpus
 import Foundation
+import TokenShards
 
 /// A checked token-shard directory: its manifest and, per shard, the files, counts and the
 /// position of its first sequence in the whole stream.

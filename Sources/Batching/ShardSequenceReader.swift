@@ -1,5 +1,5 @@
-import Corpus
 import Foundation
+import TokenShards
 import Tokenization
 
 /// Source stage: walks a ``ShardLayout``'s shards — in order, or in a given order — and delivers

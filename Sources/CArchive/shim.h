@@ -1,3 +1,3 @@
-// libarchive, as a system library. Only Sources/Corpus/Archive/ArchiveSystemCalls.swift imports it.
+// libarchive, as a system library. Only Sources/CorpusReader/Archive/ArchiveSystemCalls.swift imports it.
 #include <archive.h>
 #include <archive_entry.h>

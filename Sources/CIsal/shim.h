@@ -1,4 +1,4 @@
 // ISA-L (Intel's Intelligent Storage Acceleration Library), as a system library, for its
 // inflate: gzip files decompress at several times zlib's speed. Only
-// Sources/Corpus/Gzip/IsalSystemCalls.swift imports it.
+// Sources/CorpusReader/Gzip/IsalSystemCalls.swift imports it.
 #include <isa-l/igzip_lib.h>

@@ -1,5 +1,5 @@
-import Corpus
 import Testing
+import TokenShards
 import Tokenization
 @testable import Batching
 

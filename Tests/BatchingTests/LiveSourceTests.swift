@@ -1,6 +1,8 @@
-import Corpus
+import AsyncOperators
+import CorpusReader
 import Foundation
 import Testing
+import TokenShards
 import Tokenization
 @testable import Batching
 

@@ -1,6 +1,6 @@
-import Corpus
 import Foundation
 import Testing
+import TokenShards
 import Tokenization
 @testable import Batching
 

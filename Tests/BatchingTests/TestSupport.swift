@@ -1,5 +1,6 @@
-import Corpus
+import CorpusReader
 import Foundation
+import TokenShards
 import Tokenization
 @testable import Batching
 

@@ -1,5 +1,5 @@
+import CorpusReader
 import Foundation
-import Corpus
 import FuzzDriver
 
 // Byte 0 picks the options, byte 1 the piece size (so rows straddle pieces as they straddle

@@ -1,7 +1,7 @@
+import Embeddings
 import Foundation
-import Corpus
-import Tokenization
 import FuzzDriver
+import Tokenization
 
 // A small vocabulary whose tokens appear in the seeds (a token with a space, as glove.840B
 // has; one that only matches lowercased).

@@ -1,5 +1,5 @@
+import CorpusReader
 import Foundation
-import Corpus
 import FuzzDriver
 
 // Byte 0 picks the record limit and UTF-8 policy, byte 1 the piece size (lines straddle pieces

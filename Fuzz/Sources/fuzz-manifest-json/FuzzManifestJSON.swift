@@ -1,7 +1,7 @@
 import Batching
-import Corpus
 import Foundation
 import FuzzDriver
+import TokenShards
 
 // A shard directory whose manifest.json is the input, next to one valid shard (5 ids in 2
 // sequences) that a manifest may name; the directory is opened and read as `train` reads it.

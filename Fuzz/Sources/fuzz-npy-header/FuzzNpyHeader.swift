@@ -1,6 +1,6 @@
-import Corpus
 import Foundation
 import FuzzDriver
+import TokenShards
 
 // The input is a shard file, mapped as each element type the shards use; an array that opens
 // is read whole, as the batch reader does.

@@ -6,7 +6,7 @@
 // made parsing, not inflating, the limit of a read; these reach AVX2 and AVX-512 through
 // per-function target attributes and pick the path at run time.
 //
-// A target of its own rather than part of CKernels: Corpus must not depend on NeuralCore.
+// A target of its own rather than part of CKernels: CorpusReader must not depend on NeuralCore.
 //
 // Dispatch: every scanner takes the instruction set to run on (`CS_ISA_*`) explicitly, so tests
 // run each path on the same inputs; callers normally pass `cs_isa_best()`, which honours the

@@ -1,8 +1,9 @@
 import Batching
-import Corpus
+import CorpusReader
 import Foundation
 import Models
 import NeuralCore
+import TokenShards
 
 /// Test-set figures of a trained model, accumulated batch by batch over a streamed file: the
 /// negative ELBO and its parts, the importance-weighted NLL (Burda et al. 2016) with K samples,

@@ -1,8 +1,10 @@
 import Batching
-import Corpus
+import CorpusReader
+import Embeddings
 import Foundation
 import Models
 import NeuralCore
+import TokenShards
 import Tokenization
 
 /// Everything before the first step: the run directory, the vocabulary (built by a streaming

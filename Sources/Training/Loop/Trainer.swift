@@ -1,8 +1,8 @@
 import Batching
-import Corpus
 import Foundation
 import Models
 import NeuralCore
+import TokenShards
 import Tokenization
 
 /// What the trainer tells the command line as it goes.

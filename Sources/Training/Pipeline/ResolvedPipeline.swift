@@ -1,8 +1,10 @@
 import Batching
-import Corpus
+import CorpusReader
+import Embeddings
 import Foundation
 import Models
 import NeuralCore
+import TokenShards
 import Tokenization
 
 /// A pipeline file with every default filled in and every value checked: what a run actually

@@ -1,5 +1,6 @@
-import Corpus
+import CorpusReader
 import Foundation
+import TokenShards
 import Tokenization
 
 /// The word VAE's records: `RUN/words.txt`, the distinct words of the inputs, most frequent

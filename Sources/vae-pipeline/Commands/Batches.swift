@@ -1,7 +1,7 @@
 import ArgumentParser
 import Batching
-import Corpus
 import Foundation
+import TokenShards
 
 extension PaddingSide: ExpressibleByArgument {}
 extension BucketMode: ExpressibleByArgument {}

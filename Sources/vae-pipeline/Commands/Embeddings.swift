@@ -1,5 +1,6 @@
 import ArgumentParser
-import Corpus
+import CorpusReader
+import Embeddings
 import Foundation
 import Tokenization
 

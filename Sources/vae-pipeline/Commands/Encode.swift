@@ -1,6 +1,6 @@
 import ArgumentParser
-import Corpus
 import Foundation
+import TokenShards
 import Training
 
 extension VAEPipeline {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Corpus
+import CorpusReader
 import Foundation
 import Models
 import Training

@@ -1,6 +1,7 @@
 import ArgumentParser
-import Corpus
+import CorpusReader
 import Foundation
+import TokenShards
 
 extension VAEPipeline.Tokenize {
     /// `vae-pipeline tokenize merge-manifests`: one dataset over the directories the workers of

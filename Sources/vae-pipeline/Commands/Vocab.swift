@@ -1,6 +1,7 @@
 import ArgumentParser
-import Corpus
+import CorpusReader
 import Foundation
+import TokenShards
 import Tokenization
 
 extension VAEPipeline {

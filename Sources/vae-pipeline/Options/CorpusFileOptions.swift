@@ -1,5 +1,5 @@
 import ArgumentParser
-import Corpus
+import CorpusReader
 
 /// A corpus named by option (for commands whose positional arguments are something else).
 struct CorpusFileOptions: ParsableArguments {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Corpus
+import CorpusReader
 
 extension RecordFormat: ExpressibleByArgument {}
 extension InvalidUTF8Policy: ExpressibleByArgument {}

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Corpus
+import CorpusReader
 import Foundation
 
 /// Which shard of an array job this process is: shared by `vocab` and `tokenize`.

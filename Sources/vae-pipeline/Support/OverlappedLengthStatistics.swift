@@ -1,4 +1,4 @@
-import Corpus
+import CorpusReader
 
 /// ``RecordLengthStatistics`` measured on another core while the reader parses the next chunk:
 /// with gzip inflated on one core, parsing and measuring in turn on the other was what limited

@@ -1,4 +1,4 @@
-import Corpus
+import CorpusReader
 import Foundation
 
 /// A one-line progress display on standard error — bytes, rate, records and ETA — shown only

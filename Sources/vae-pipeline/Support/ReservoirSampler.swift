@@ -1,4 +1,4 @@
-import Corpus
+import CorpusReader
 
 /// A uniform sample of `capacity` records from a stream of unknown length (Algorithm R),
 /// holding only the sample. Seeded, so the same corpus always shows the same samples.

@@ -1,0 +1,172 @@
+import CorpusReader
+import Foundation
+import Tokenization
+
+/// `manifest.json` of a token-shard directory, written last and atomically by
+/// `vae-pipeline tokenize`: its presence is what says the directory is complete. It records the
+/// options, the vocabulary's hash, the counts and the shards, so a consumer can check that the
+/// shards fit the vocabulary it holds.
+public struct ShardManifest: Codable, Sendable {
+    public static let fileName = "manifest.json"
+    public static let formatName = "vae-pipeline-token-shards"
+
+    public struct Input: Codable, Sendable, Hashable {
+        public var path: String
+        /// Bytes on disk (nil for standard input).
+        public var bytes: Int64?
+
+        public init(path: String, bytes: Int64?) {
+            self.path = path
+            self.bytes = bytes
+        }
+    }
+
+    public struct ReaderSettings: Codable, Sendable, Hashable {
+        public var format: String
+        public var columns: [String]
+        public var fields: [String]
+        public var members: [String]
+        public var header: Bool
+        public var maxRecordBytes: Int
+        public var invalidUTF8: String
+
+        public init(_ options: ReaderOptions) {
+            format = options.format.rawValue
+            columns = options.columns.map(\.description)
+            fields = options.format == .jsonl || options.format == .auto ? options.jsonFields : []
+            members = options.memberPatterns
+            header = options.hasHeader
+            maxRecordBytes = options.maxRecordBytes
+            invalidUTF8 = options.invalidUTF8.rawValue
+        }
+
+        // The file says `invalid_utf8`; snake-case decoding turns that into `invalidUtf8`, never
+        // back into `invalidUTF8`, so the key is spelled the way the round trip produces it.
+        enum CodingKeys: String, CodingKey {
+            case format, columns, fields, members, header, maxRecordBytes
+            case invalidUTF8 = "invalidUtf8"
+        }
+    }
+
+    public struct VocabularyInfo: Codable, Sendable, Hashable {
+        public var file: String
+        public var huggingFaceFile: String?
+        public var hash: String
+        public var size: Int
+
+        public init(file: String, huggingFaceFile: String?, hash: String, size: Int) {
+            self.file = file
+            self.huggingFaceFile = huggingFaceFile
+            self.hash = hash
+            self.size = size
+        }
+    }
+
+    public var format = ShardManifest.formatName
+    public var version = 1
+    public var createdAt: String
+    public var inputs: [Input]
+    /// CRC-32 over every record's UTF-8 in order, each followed by a NUL byte: equal values mean
+    /// the same records were read, whatever the compression.
+    public var recordsChecksum: String
+    public var reader: ReaderSettings
+    public var tokenizer: TokenizerConfiguration
+    public var encoding: EncodingOptions
+    public var vocabulary: VocabularyInfo
+    public var counts: EncodingStatistics
+    public var skippedRecords: [String: Int]
+    public var repairedRecords: Int
+    public var shards: [TokenShardWriter.Shard]
+    /// Written by one worker of a sharded run (`tokenize --shard I/N`): the partition it followed.
+    public var partition: ShardPlan?
+    /// Written by one worker of a sharded run: the records checksum and length of each of its
+    /// parts, from which the merged manifest computes the single run's ``recordsChecksum``.
+    public var parts: [Part]?
+
+    /// One part of a sharded run (see ``ShardPlan``): its number and the CRC-32 and length of
+    /// its records as ``RecordsChecksum`` reads them.
+    public struct Part: Codable, Sendable, Hashable {
+        public var number: Int
+        public var recordsChecksum: String
+        public var recordsBytes: Int64
+
+        public init(number: Int, recordsChecksum: String, recordsBytes: Int64) {
+            self.number = number
+            self.recordsChecksum = recordsChecksum
+            self.recordsBytes = recordsBytes
+        }
+    }
+
+    public init(
+        inputs: [Input], recordsChecksum: String, reader: ReaderSettings, tokenizer: TokenizerConfiguration,
+        encoding: EncodingOptions, vocabulary: VocabularyInfo, counts: EncodingStatistics,
+        skippedRecords: [String: Int], repairedRecords: Int, shards: [TokenShardWriter.Shard]
+    ) {
+        createdAt = ISO8601DateFormatter().string(from: Date())
+        self.inputs = inputs
+        self.recordsChecksum = recordsChecksum
+        self.reader = reader
+        self.tokenizer = tokenizer
+        self.encoding = encoding
+        self.vocabulary = vocabulary
+        self.counts = counts
+        self.skippedRecords = skippedRecords
+        self.repairedRecords = repairedRecords
+        self.shards = shards
+    }
+
+    /// Writes `manifest.json` into `directory` atomically.
+    public func write(into directory: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        try AtomicFile.write(try encoder.encode(self), to: directory.appendingPathComponent(Self.fileName))
+    }
+
+    /// Reads and checks `manifest.json` of `directory`.
+    public static func read(from directory: URL) throws -> ShardManifest {
+        let url = directory.appendingPathComponent(fileName)
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let manifest = try decoder.decode(ShardManifest.self, from: Data(contentsOf: url))
+        guard manifest.format == formatName else {
+            throw TokenShardsError.notAShardManifest(path: url.path, format: manifest.format)
+        }
+        return manifest
+    }
+}
+
+/// A running CRC-32 over records, for ``ShardManifest/recordsChecksum``.
+public struct RecordsChecksum: Sendable {
+    private var crc = CRC32()
+    /// Bytes checksummed so far (records and their separators).
+    public private(set) var bytes: Int64 = 0
+
+    public init() {}
+
+    public mutating func add(_ chunk: RecordChunk) {
+        chunk.utf8.withUnsafeBufferPointer { all in
+            let separator: [UInt8] = [0]
+            for index in 0..<chunk.count {
+                crc.update(UnsafeBufferPointer(rebasing: all[chunk.range(of: index)]))
+                separator.withUnsafeBufferPointer { crc.update($0) }
+            }
+        }
+        bytes += Int64(chunk.utf8.count + chunk.count)
+    }
+
+    public var text: String { Self.text(crc.value) }
+
+    static func text(_ value: UInt32) -> String { String(format: "crc32:%08x", value) }
+
+    /// The checksum of parts read one after another, from each part's ``text`` and ``bytes``;
+    /// nil if a text is not a checksum this type wrote.
+    public static func concatenated(_ parts: [(text: String, bytes: Int64)]) -> String? {
+        var value: UInt32 = 0
+        for part in parts {
+            guard part.text.hasPrefix("crc32:"), let crc = UInt32(part.text.dropFirst(6), radix: 16) else { return nil }
+            value = CRC32.combine(value, crc, secondLength: part.bytes)
+        }
+        return text(value)
+    }
+}

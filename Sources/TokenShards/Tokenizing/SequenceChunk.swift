@@ -1,0 +1,82 @@
+import CorpusReader
+import Tokenization
+
+/// The id sequences made from one ``RecordChunk``, in order, stored flat: sequence `i` is
+/// `ids[ends[i-1]..<ends[i]]`. Carries the record chunk it came from, for reports.
+public struct SequenceChunk: Sendable {
+    public internal(set) var ids: [Int32] = []
+    public internal(set) var ends: [Int] = []
+    /// The record chunk these sequences were made from (its issues, members and progress).
+    public let records: RecordChunk
+    public internal(set) var statistics = EncodingStatistics()
+
+    init(records: RecordChunk) { self.records = records }
+
+    public var count: Int { ends.count }
+
+    /// The range of sequence `index` in ``ids``.
+    public func range(of index: Int) -> Range<Int> {
+        (index == 0 ? 0 : ends[index - 1])..<ends[index]
+    }
+}
+
+extension LocallyNumberedChunk {
+    /// The chunk's sequences as ids of a known vocabulary: each of the chunk's distinct tokens is
+    /// looked up once, then every position maps through that small table; `<bos>`/`<eos>` are
+    /// added when the options say so.
+    public func encoded(with vocabulary: Vocabulary, addingBeginAndEnd: Bool) -> SequenceChunk {
+        var output = SequenceChunk(records: records)
+        output.statistics = statistics
+        let idOfLocal = (0..<tokens.count).map { local in tokens.withUnits(at: local) { vocabulary.id(for: $0) } }
+        // Tokens numbered against a snapshot (only when a numbering absorbs this tokenizer's chunks).
+        var idOfSnapshotEntry: [Int32: Int32] = [:]
+        for id in firstOccurrences where id < 0 { idOfSnapshotEntry[id] = withUnits(of: id) { vocabulary.id(for: $0) } }
+        output.ids.reserveCapacity(ids.count + (addingBeginAndEnd ? 2 * ends.count : 0))
+        output.ends.reserveCapacity(ends.count)
+        var start = 0
+        var unknown = 0
+        for end in ends {
+            if addingBeginAndEnd { output.ids.append(Vocabulary.beginID) }
+            for position in start..<end {
+                let local = ids[position]
+                let id = local >= 0 ? idOfLocal[Int(local)] : idOfSnapshotEntry[local]!
+                if id == Vocabulary.unknownID { unknown += 1 }
+                output.ids.append(id)
+            }
+            if addingBeginAndEnd { output.ids.append(Vocabulary.endID) }
+            output.ends.append(output.ids.count)
+            start = end
+        }
+        output.statistics.tokens = output.ids.count
+        output.statistics.unknownTokens = unknown
+        return output
+    }
+}
+
+/// Counts of one encoding run (or chunk), added up as chunks arrive.
+public struct EncodingStatistics: Sendable, Hashable, Codable {
+    public var records = 0
+    public var sequences = 0
+    /// Ids written, `<bos>`/`<eos>` included.
+    public var tokens = 0
+    /// Tokens not in the vocabulary (written as `<unk>`).
+    public var unknownTokens = 0
+    /// Sequences cut to the maximum length.
+    public var truncated = 0
+    /// Sequences left out for being longer than the maximum length (policy `drop`).
+    public var droppedTooLong = 0
+    /// Records (or sentences) that had no token at all.
+    public var droppedEmpty = 0
+
+    public init() {}
+
+    public mutating func add(_ other: EncodingStatistics) {
+        records += other.records
+        sequences += other.sequences
+        tokens += other.tokens
+        unknownTokens += other.unknownTokens
+        truncated += other.truncated
+        droppedTooLong += other.droppedTooLong
+        droppedEmpty += other.droppedEmpty
+    }
+}
