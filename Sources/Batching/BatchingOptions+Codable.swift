@@ -1,4 +1,5 @@
 import Corpus
+import Tokenization
 
 // Decoding takes every key as optional so that a pipeline file names only what it changes;
 // encoding writes every field, so a saved run states all of its settings.

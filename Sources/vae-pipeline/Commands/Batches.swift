@@ -2,6 +2,7 @@ import ArgumentParser
 import Batching
 import Corpus
 import Foundation
+import Tokenization
 
 extension PaddingSide: ExpressibleByArgument {}
 extension BucketMode: ExpressibleByArgument {}
