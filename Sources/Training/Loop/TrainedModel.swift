@@ -58,10 +58,10 @@ public final class TrainedModel {
         model = manifest.model.makeModel(rng: &rng)
         verified = try SafeTensors.loadVerifying(into: model.namedParameters, from: checkpoint.modelURL).verified
         tokenizer = try manifest.tokenizer.makeTokenizer()
-        let pipelineBatching = manifest.pipeline.batching
-        maxLength = manifest.model.kind == .vrnn || pipelineBatching?.window != nil ? nil
-            : pipelineBatching?.maxLength ?? (manifest.model.kind.readsCharacters ? 100 : 50)
-        window = manifest.model.kind == .vrnn ? pipelineBatching?.window ?? 300 : pipelineBatching?.window
+        // The lengths the run trained with, as `train` resolved them from its pipeline.
+        let batching = try ResolvedPipeline(manifest.pipeline, path: manifest.pipelineFile).batching
+        maxLength = batching.maxLength
+        window = batching.window
         showcase = ModelShowcase(model: model, kind: manifest.model.kind, vocabulary: vocabulary,
                                  defaultLength: window ?? (maxLength ?? 50) + 10)
     }
