@@ -10,8 +10,8 @@ import Tokenization
 /// resumed one.
 public enum RunSetup {
     /// Files a run directory holds; `--overwrite` removes only these.
-    static let runFiles = [RunManifest.fileName, RunManifest.vocabularyFile, MetricsLog.fileName, RunSummary.fileName,
-                           ReportWriter.fileName, WordList.fileName, "checkpoints"]
+    static let runFiles = [RunManifest.fileName, RunManifest.vocabularyFile, RunManifest.earlierVocabularyFile, MetricsLog.fileName,
+                           RunSummary.fileName, ReportWriter.fileName, WordList.fileName, "checkpoints"]
 
     /// Prepares a new run from `file` (already overridden by flags) into `runDirectory`.
     ///
@@ -108,13 +108,14 @@ public enum RunSetup {
             if slices % processes == 0, (1...64).contains(slices / processes) { pipeline.training.batchShards = slices / processes }
         }
         let vocabulary: Vocabulary
+        let vocabularyURL = RunManifest.vocabularyURL(in: runDirectory)
         do {
-            vocabulary = try Vocabulary.load(from: runDirectory.appendingPathComponent(RunManifest.vocabularyFile))
+            vocabulary = try Vocabulary.load(from: vocabularyURL)
         } catch {
             throw TrainingError.incompatibleResume("the run's vocabulary cannot be read: \(error.localizedDescription)")
         }
         guard vocabulary.hash == manifest.vocabularyHash else {
-            throw TrainingError.incompatibleResume("\(RunManifest.vocabularyFile) was changed since the run started")
+            throw TrainingError.incompatibleResume("\(vocabularyURL.lastPathComponent) was changed since the run started")
         }
         let source = try sequenceSource(pipeline, vocabulary: vocabulary, tokenizer: manifest.tokenizer, workers: workers)
         try pipeline.checkMemory(manifest.model)

@@ -49,10 +49,11 @@ public final class TrainedModel {
             checkpoint = chosen
         }
         manifest = try RunManifest.read(from: runDirectory)
+        let vocabularyURL = RunManifest.vocabularyURL(in: runDirectory)
         do {
-            vocabulary = try Vocabulary.load(from: runDirectory.appendingPathComponent(RunManifest.vocabularyFile))
+            vocabulary = try Vocabulary.load(from: vocabularyURL)
         } catch {
-            throw TrainingError.corruptCheckpoint(runDirectory.appendingPathComponent(RunManifest.vocabularyFile).path, reason: error.localizedDescription)
+            throw TrainingError.corruptCheckpoint(vocabularyURL.path, reason: error.localizedDescription)
         }
         var rng = RandomGenerator(seed: 0)
         model = manifest.model.makeModel(rng: &rng)

@@ -14,7 +14,7 @@ extension VAEPipeline {
                 --stream (the default) each epoch reads, tokenizes and batches the corpus on the \
                 fly — memory does not grow with the corpus; with data.shards (or --shards) it reads \
                 the token shards written by 'vae-pipeline tokenize'.
-                The run directory receives run.json, vocabulary.json, metrics.jsonl, \
+                The run directory receives run.json, vocab.json, metrics.jsonl, \
                 checkpoints/ (atomic, with checksums verified on loading; keep-last-K and best by \
                 validation), summary.json and report.html. --resume RUN continues a stopped run \
                 exactly where it was; only --epochs, --max-steps and --max-minutes may change then.
