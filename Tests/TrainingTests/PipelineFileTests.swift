@@ -190,7 +190,8 @@ import Testing
             ("batching: {stride: 3}", "batching.stride", "without a character window"),
             ("data: {inputs: [a], validation_fraction: 1}", "data.validation_fraction", "at least 0 and below 1"),
             ("model: {type: char_vae}\nbatching: {max_length: 1}", "batching.max_length", "room for <eos> and one token"),
-            ("model: {type: char_vae}\nbatching: {window: 10, bucket_boundaries: [4]}", "batching.bucket_boundaries", "do not apply"),
+            ("model: {type: char_vae}\nbatching: {window: 10, bucket_boundaries: [4]}", "batching.bucket_boundaries", "does not apply"),
+            ("model: {type: vrnn}\nbatching: {bucket_mode: longest}", "batching.bucket_boundaries", "does not apply"),
         ] {
             let text = yaml.hasPrefix("data:") ? yaml + "\n" : "data: {inputs: [a]}\n" + yaml + "\n"
             #expect {

@@ -59,6 +59,11 @@ extension BatchingOptions {
             }
             try checks.bound("batching.window", window, ResolvedPipeline.Limits.maxLength)
             if let stride { try checks.bound("batching.stride", stride, 1...window) }
+            // Refused when given at all, even as the default (`validate()` sees only values).
+            if section.bucketBoundaries != nil || section.bucketMode != nil {
+                throw checks.invalid("batching.bucket_boundaries", "does not apply to character windows, which all have "
+                    + "one length; remove bucket_boundaries and bucket_mode")
+            }
         }
         do throws(BatchingError) {
             try validate()
