@@ -51,6 +51,12 @@ public struct BatchStream: Sendable {
         }
     }
 
+    /// The markers the source's sequences carry: those `tokenize` wrote into the shards, or those
+    /// the live tokenizer's encoding options give.
+    var sourceMarkers: SequenceMarkers {
+        (layout?.manifest.encoding ?? live?.tokenizer.options)?.lengthPolicy.markers ?? .none
+    }
+
     /// A fresh pass over the source: one epoch's batches of `split`, in the order fixed by the
     /// options and `epoch`. `skippingBatches` replays and discards that many batches, so a
     /// resumed run sees exactly the batches an uninterrupted run would.

@@ -18,6 +18,8 @@ public enum BatchingError: LocalizedError, Sendable, Equatable {
     /// with another vocabulary, or the file was damaged.
     case idOutOfVocabulary(path: String, element: Int, sequence: Int, value: Int32, vocabularySize: Int?)
     case invalidOptions(String)
+    /// One of ``BatchingOptions`` is out of bounds or conflicts with another: which, and why.
+    case invalidOption(BatchingOptions.Setting, String)
 
     public var errorDescription: String? {
         switch self {
@@ -37,7 +39,7 @@ public enum BatchingError: LocalizedError, Sendable, Equatable {
             "The shard file '\(path)' holds the id \(value) at element \(element) (sequence \(sequence) of the shard), "
                 + (vocabularySize.map { "outside the vocabulary's ids 0…\($0 - 1)" } ?? "and ids cannot be negative")
                 + ": the shards were written with another vocabulary or the file is damaged. Tokenize the corpus again with the vocabulary the run uses."
-        case let .invalidOptions(message):
+        case let .invalidOptions(message), let .invalidOption(_, message):
             message
         }
     }

@@ -1,7 +1,9 @@
+import CorpusReader
 import TokenShards
+import Tokenization
 
-/// How sequences become batches. Every field has a default, so a pipeline file names only what
-/// it changes (decoding fills the rest, see `BatchingOptions+Codable.swift`).
+/// How sequences become batches. Every field has a default, so callers set only what they change;
+/// ``validate()`` checks them once (``BatchStream`` calls it).
 public struct BatchingOptions: Sendable, Hashable {
     /// Rows per batch.
     public var batchSize: Int = 32
@@ -53,5 +55,12 @@ public struct BatchingOptions: Sendable, Hashable {
         self.dropRemainder = dropRemainder
         self.window = window
         self.stride = stride
+    }
+
+    /// The length policy of batches: the tokenizer's rule with the batch's markers
+    /// (``addBeginAndEnd``, else ``appendEnd``).
+    public var lengthPolicy: LengthPolicy {
+        LengthPolicy(maxLength: maxLength, overLength: overLength,
+                     markers: addBeginAndEnd ? .beginAndEnd : appendEnd ? .end : .none)
     }
 }

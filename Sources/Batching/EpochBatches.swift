@@ -24,7 +24,7 @@ public struct EpochBatches: AsyncSequence, Sendable {
         private var shards: ShardSequenceReader?
         private var live: LiveSequenceReader?
         private let splitFilter: SplitFilter
-        private let lengthPolicy: LengthPolicy
+        private let lengthStage: LengthStage
         private var windower: CharacterWindower?
         private var shuffle: ShuffleBuffer
         private var bucketer: Bucketer
@@ -48,7 +48,7 @@ public struct EpochBatches: AsyncSequence, Sendable {
         init(stream: BatchStream, epoch: Int, split: DataSplit, skippingBatches: Int) {
             options = stream.options
             splitFilter = SplitFilter(split: split, validationFraction: options.validationFraction)
-            lengthPolicy = LengthPolicy(options)
+            lengthStage = LengthStage(options, sourceMarkers: stream.sourceMarkers)
             shuffle = ShuffleBuffer(capacity: options.shuffleBuffer, generator: Xoshiro256(seed: options.shuffleSeed, epoch: epoch, stream: 1))
             bucketer = Bucketer(options)
             if let window = options.window, let stride = options.stride {
@@ -125,7 +125,7 @@ public struct EpochBatches: AsyncSequence, Sendable {
                 return
             }
             splitFilter.apply(sourceBlock, into: &splitBlock, report: &report)
-            lengthPolicy.apply(splitBlock, into: &keptBlock, report: &report)
+            lengthStage.apply(splitBlock, into: &keptBlock, report: &report)
             if windower != nil {
                 windower!.append(keptBlock)
             } else {

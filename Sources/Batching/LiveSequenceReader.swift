@@ -5,8 +5,8 @@ import TokenShards
 import Tokenization
 
 /// Source stage: the corpus read, tokenized on all cores (in order) and encoded with the
-/// vocabulary, without `<bos>`/`<eos>`; each chunk becomes one block, its arrays handed over
-/// without copying. Positions count sequences from 0 in read order.
+/// vocabulary, as `tokenize` with the same encoding options would write it; each chunk becomes
+/// one block, its arrays handed over without copying. Positions count sequences from 0 in read order.
 struct LiveSequenceReader {
     typealias Encoded = AsyncOrderedConcurrentMapSequence<CorpusReader, SequenceChunk>
     private var chunks: Encoded.AsyncIterator
@@ -15,7 +15,7 @@ struct LiveSequenceReader {
 
     init(reader: CorpusReader, tokenizer: ChunkTokenizer, vocabulary: Vocabulary, workers: Int) {
         chunks = reader.orderedConcurrentMap(maxConcurrency: max(1, workers)) {
-            try tokenizer.tokenize($0).encoded(with: vocabulary, addingBeginAndEnd: false)
+            try tokenizer.tokenize($0).encoded(with: vocabulary)
         }.makeAsyncIterator()
     }
 

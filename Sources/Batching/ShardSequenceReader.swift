@@ -1,11 +1,11 @@
+import CorpusReader
 import Foundation
 import TokenShards
-import Tokenization
 
 /// Source stage: walks a ``ShardLayout``'s shards — in order, or in a given order — and delivers
-/// blocks of sequences copied out of the mapped files, stripped of `<bos>`/`<eos>` when the
-/// shards were written with them. Pages behind the read position are released as it goes, so
-/// resident memory stays about one block whatever the shard size.
+/// blocks of sequences copied out of the mapped files as they are stored (with the markers of
+/// `tokenize --bos-eos`, which the length stage takes off). Pages behind the read position are
+/// released as it goes, so resident memory stays about one block whatever the shard size.
 struct ShardSequenceReader {
     /// Sequences and ids per block: large enough to amortise the stages, small enough to stay in cache.
     static let blockSequences = 4096
@@ -13,7 +13,6 @@ struct ShardSequenceReader {
 
     let layout: ShardLayout
     let order: [Int]
-    let strip: Bool
     private var orderIndex = 0
     private var ids: NpyArray<Int32>?
     private var offsets: NpyArray<Int64>?
@@ -23,7 +22,6 @@ struct ShardSequenceReader {
     init(layout: ShardLayout, order: [Int]) {
         self.layout = layout
         self.order = order
-        strip = layout.manifest.encoding.addBeginAndEnd
     }
 
     /// Fills `block` with the next sequences; false once every shard has been read.
@@ -49,7 +47,6 @@ struct ShardSequenceReader {
     }
 
     private mutating func read(_ shard: ShardLayout.Shard, _ ids: NpyArray<Int32>, _ offsets: NpyArray<Int64>, into block: inout SequenceBlock) throws(BatchingError) {
-        let strip = self.strip
         let layout = self.layout
         let nextSequence = self.nextSequence
         var sequence = nextSequence
@@ -61,12 +58,7 @@ struct ShardSequenceReader {
                     guard end >= start && end <= ids.count else {
                         return .inconsistentShard(path: shard.offsets.path, reason: "offset \(sequence + 1) is \(end), outside \(start)...\(ids.count) (offsets must not decrease nor pass the \(ids.count) ids).")
                     }
-                    var body = start..<end
-                    // `tokenize --bos-eos` wrote the markers; sources deliver bare sequences.
-                    if strip && body.count >= 2 && ids[body.lowerBound] == Vocabulary.beginID && ids[body.upperBound - 1] == Vocabulary.endID {
-                        body = body.lowerBound + 1..<body.upperBound - 1
-                    }
-                    block.append(UnsafeBufferPointer(rebasing: ids[body]), position: shard.firstPosition + Int64(sequence))
+                    block.append(UnsafeBufferPointer(rebasing: ids[start..<end]), position: shard.firstPosition + Int64(sequence))
                     start = end
                     sequence += 1
                 }

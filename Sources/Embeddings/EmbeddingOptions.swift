@@ -1,5 +1,5 @@
 /// The layout of a word-vectors file.
-public enum EmbeddingFormat: String, Sendable, CaseIterable {
+public enum EmbeddingFormat: String, Sendable, CaseIterable, Codable {
     /// Decide from the bytes: a first line of two integers (`count dim`) is a word2vec header,
     /// followed by binary rows when the bytes after the first token are not text; otherwise GloVe.
     case auto
@@ -13,7 +13,7 @@ public enum EmbeddingFormat: String, Sendable, CaseIterable {
 }
 
 /// What a vocabulary entry without a vector in the file gets.
-public enum OOVPolicy: String, Sendable, CaseIterable {
+public enum OOVPolicy: String, Sendable, CaseIterable, Codable {
     /// Normal random values with the mean and standard deviation of all matched values, from `seed`.
     case random
     /// Zeros.

@@ -154,12 +154,13 @@ public struct Vocabulary: Sendable {
     /// Tokenizes one UTF-8 record and appends its ids to `ids` (optionally wrapped in `<bos>` …
     /// `<eos>`). `tokenizer` should have been made from `configuration`.
     public func encode(utf8: UnsafeBufferPointer<UInt8>, using tokenizer: Tokenizer, addingBeginAndEnd: Bool = false, into ids: inout [Int32]) throws(TokenizationError) {
-        if addingBeginAndEnd { ids.append(Self.beginID) }
+        let markers: SequenceMarkers = addingBeginAndEnd ? .beginAndEnd : .none
+        markers.appendOpening(to: &ids)
         let table = storage.table
         try tokenizer.appendTokenIDs(utf8: utf8, to: &ids) { token in
             table.index(of: token).map { Int32(truncatingIfNeeded: $0) } ?? Self.unknownID
         }
-        if addingBeginAndEnd { ids.append(Self.endID) }
+        markers.appendClosing(to: &ids)
     }
 
     /// The ids of `text`.

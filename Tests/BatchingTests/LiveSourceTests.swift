@@ -22,7 +22,7 @@ import Tokenization
         let writer = TokenShardWriter(directory: directory, sequencesPerShard: 9_000)
         var statistics = EncodingStatistics()
         for try await chunk in reader.orderedConcurrentMap(maxConcurrency: 2, {
-            try tokenizer.tokenize($0).encoded(with: vocabulary, addingBeginAndEnd: encoding.addBeginAndEnd)
+            try tokenizer.tokenize($0).encoded(with: vocabulary)
         }) {
             try writer.append(chunk)
             statistics.add(chunk.statistics)

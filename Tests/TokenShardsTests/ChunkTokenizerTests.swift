@@ -27,7 +27,7 @@ import Tokenization
         var sequences: [[String]] = []
         var statistics = EncodingStatistics()
         for chunk in try await records(lines) {
-            let encoded = try tokenizer.tokenize(chunk).encoded(with: vocabulary, addingBeginAndEnd: options.addBeginAndEnd)
+            let encoded = try tokenizer.tokenize(chunk).encoded(with: vocabulary)
             statistics.add(encoded.statistics)
             for index in 0..<encoded.count {
                 sequences.append(encoded.ids[encoded.range(of: index)].map { vocabulary.token(for: $0) ?? "?" })
@@ -78,7 +78,7 @@ import Tokenization
             let tokenizer = try ChunkTokenizer(configuration: configuration, options: EncodingOptions(maxLength: 20), workers: workers)
             var ids: [Int32] = []
             let encoded = try CorpusReader(inputs: [.file(path)], options: options).orderedConcurrentMap(maxConcurrency: workers) {
-                try tokenizer.tokenize($0).encoded(with: vocabulary, addingBeginAndEnd: false)
+                try tokenizer.tokenize($0).encoded(with: vocabulary)
             }
             for try await chunk in encoded {
                 ids += chunk.ids

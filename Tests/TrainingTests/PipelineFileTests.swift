@@ -1,3 +1,4 @@
+import Batching
 import Foundation
 import Testing
 @testable import Training
@@ -32,7 +33,7 @@ import Testing
         #expect(file.vocabulary?.maxSize == 5000)
         #expect(file.batching?.bucketBoundaries == [8, 12])
         #expect(file.embeddings?.freeze == true)
-        #expect(file.model?.encoder?.cell == "gru")
+        #expect(file.model?.encoder?.cell == .gru)
         #expect(file.model?.decoder?.zAtEveryStep == true)
         #expect(file.training?.optimizer?.learningRate == 0.002)
         #expect(file.training?.klAnnealing?.x0 == 2500)
@@ -125,6 +126,79 @@ import Testing
         for bad in ["dimension: 0", "max_dimension: 2000000", "dimension: 20000", "max_value: -1"] {
             #expect(throws: PipelineError.self, "\(bad)") {
                 _ = try ResolvedPipeline(try PipelineFile.parse("data: {inputs: [a]}\nembeddings: {vectors: v.txt, \(bad)}\n"), path: "p.yaml")
+            }
+        }
+    }
+
+    /// A batching section names only what it changes: the rest are the stages' (and the
+    /// family's) defaults; and the file a run stores in run.json reads back as written.
+    @Test func batchingSectionFillsMissingKeysWithDefaults() throws {
+        let text = "data: {inputs: [a]}\nmodel: {type: char_vae}\nbatching: {batch_size: 100, window: 50, stride: 1, seed: 42}\n"
+        let file = try PipelineFile.parse(text)
+        let resolved = try ResolvedPipeline(file, path: "p.yaml")
+        var expected = BatchingOptions(batchSize: 100, shuffleBuffer: 10_000, shuffleSeed: 42, validationFraction: 0.05,
+                                       window: 50, stride: 1)
+        expected.appendEnd = true
+        #expect(resolved.batching == expected)
+        let stored = try JSONDecoder().decode(PipelineFile.self, from: JSONEncoder().encode(file))
+        #expect(stored == file)
+        #expect(try ResolvedPipeline(stored, path: "p.yaml").batching == expected)
+    }
+
+    /// A setting chosen by name decodes into its type; another name is refused naming the key,
+    /// every name allowed there and the one given.
+    @Test func namesOffTheListAreRefusedNamingTheKeyAndTheAllowedNames() throws {
+        let file = try PipelineFile.parse("""
+        data: {inputs: [a], format: csv, invalid_utf8: skip}
+        tokenizer: {level: whitespace, normalization: nfkc}
+        batching: {over_length: drop, bucket_mode: exact, padding: post}
+        model: {type: word_vae, encoder: {cell: gru}}
+        training: {optimizer: {name: sgd}, kl_annealing: {schedule: cyclical}}
+        """)
+        #expect(file.data.format == .csv && file.data.invalidUtf8 == .skip)
+        #expect(file.tokenizer?.level == .whitespace && file.tokenizer?.normalization == .nfkc)
+        #expect(file.batching?.overLength == .drop && file.batching?.bucketMode == .exact && file.batching?.padding == .post)
+        #expect(file.model?.type == .wordVAE && file.model?.encoder?.cell == .gru)
+        #expect(file.training?.optimizer?.name == .sgd && file.training?.klAnnealing?.schedule == .cyclical)
+        for (yaml, message) in [
+            ("batching: {over_length: cut}", "p.yaml: 'batching.over_length' must be truncate or drop; 'cut' was given."),
+            ("model: {type: transformer}",
+             "p.yaml: 'model.type' must be sentence_vae, char_vae, vrnn, word_vae or lstm_lm; 'transformer' was given."),
+            ("tokenizer: {level: sentence}", "p.yaml: 'tokenizer.level' must be word, character, whitespace or keras; 'sentence' was given."),
+            ("model: {decoder: {cell: rnn}}", "p.yaml: 'model.decoder.cell' must be lstm or gru; 'rnn' was given."),
+            ("training: {kl_annealing: {schedule: cosine}}",
+             "p.yaml: 'training.kl_annealing.schedule' must be constant, linear, logistic or cyclical; 'cosine' was given."),
+            ("embeddings: {vectors: v.txt, oov: mean}", "p.yaml: 'embeddings.oov' must be random, zero or unk; 'mean' was given."),
+        ] {
+            #expect(throws: PipelineError.self, "\(yaml)") {
+                do {
+                    _ = try PipelineFile.parse("data: {inputs: [a]}\n" + yaml + "\n", file: "p.yaml")
+                } catch {
+                    #expect((error as? LocalizedError)?.errorDescription == message)
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// The batching stages' own checks run when the pipeline is resolved, naming the key.
+    @Test func batchingChecksNameTheKey() throws {
+        for (yaml, key, words) in [
+            ("batching: {bucket_boundaries: [5, 5, 9]}", "batching.bucket_boundaries", "5 follows 5"),
+            ("batching: {bucket_boundaries: []}", "batching.bucket_boundaries", "are empty"),
+            ("batching: {bucket_mode: edge}", "batching.bucket_mode", "no bucket boundaries"),
+            ("batching: {stride: 3}", "batching.stride", "without a character window"),
+            ("data: {inputs: [a], validation_fraction: 1}", "data.validation_fraction", "at least 0 and below 1"),
+            ("model: {type: char_vae}\nbatching: {max_length: 1}", "batching.max_length", "room for <eos> and one token"),
+            ("model: {type: char_vae}\nbatching: {window: 10, bucket_boundaries: [4]}", "batching.bucket_boundaries", "does not apply"),
+            ("model: {type: vrnn}\nbatching: {bucket_mode: longest}", "batching.bucket_boundaries", "does not apply"),
+        ] {
+            let text = yaml.hasPrefix("data:") ? yaml + "\n" : "data: {inputs: [a]}\n" + yaml + "\n"
+            #expect {
+                _ = try ResolvedPipeline(try PipelineFile.parse(text, file: "p.yaml"), path: "p.yaml")
+            } throws: { error in
+                let message = (error as? LocalizedError)?.errorDescription ?? ""
+                return message.hasPrefix("p.yaml: '\(key)'") && message.contains(words)
             }
         }
     }

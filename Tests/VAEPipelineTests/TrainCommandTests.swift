@@ -55,7 +55,7 @@ import Testing
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("Stopped: step limit reached — step 40"))
         #expect(result.standardOutput.contains("validation @ step 20"))
-        for file in ["run.json", "vocabulary.json", "metrics.jsonl", "summary.json", "report.html",
+        for file in ["run.json", "vocab.json", "metrics.jsonl", "summary.json", "report.html",
                      "checkpoints/step-00000040/model.safetensors", "checkpoints/step-00000040/optimizer.safetensors",
                      "checkpoints/best/state.json"] {
             #expect(FileManager.default.fileExists(atPath: fixture.run.appendingPathComponent(file).path), "\(file)")
@@ -225,7 +225,7 @@ import Testing
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("Stopped: step limit reached — step 10"))
         let run = fixture.directory.appendingPathComponent("chars-run")
-        let vocabulary = try String(contentsOf: run.appendingPathComponent("vocabulary.json"), encoding: .utf8)
+        let vocabulary = try String(contentsOf: run.appendingPathComponent("vocab.json"), encoding: .utf8)
         #expect(vocabulary.contains("\"character\""))
         let sample = try CommandRunner.run(["sample", run.path, "--count", "3", "--decoding", "sample", "--seed", "2"])
         #expect(sample.status == 0, "\(sample.standardError)")
@@ -318,5 +318,27 @@ import Testing
         let resumed = try CommandRunner.run(["train", "--resume", fixture.run.path, "--max-steps", "6"])
         #expect(resumed.status != 0)
         #expect(resumed.standardError.contains("checksum"), "\(resumed.standardError)")
+    }
+
+    /// Runs written before the vocabulary was named vocab.json (as in token shards) hold
+    /// vocabulary.json: they still sample and resume.
+    @Test func aRunWithTheEarlierVocabularyFileNameStillLoads() throws {
+        let fixture = try Fixture(maxSteps: 5)
+        defer { fixture.remove() }
+        let result = try CommandRunner.run(["train", fixture.pipeline.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        let manager = FileManager.default
+        #expect(!manager.fileExists(atPath: fixture.run.appendingPathComponent("vocabulary.json").path))
+        try manager.moveItem(at: fixture.run.appendingPathComponent("vocab.json"), to: fixture.run.appendingPathComponent("vocabulary.json"))
+        let sample = try CommandRunner.run(["sample", fixture.run.path, "--count", "2"])
+        #expect(sample.status == 0, "\(sample.standardError)")
+        let resumed = try CommandRunner.run(["train", "--resume", fixture.run.path, "--max-steps", "7"])
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        #expect(resumed.standardOutput.contains("step 7"))
+        // Starting over removes the earlier name too, so the new run's vocabulary is the only one.
+        let again = try CommandRunner.run(["train", fixture.pipeline.path, "--overwrite"])
+        #expect(again.status == 0, "\(again.standardError)")
+        #expect(!manager.fileExists(atPath: fixture.run.appendingPathComponent("vocabulary.json").path))
+        #expect(manager.fileExists(atPath: fixture.run.appendingPathComponent("vocab.json").path))
     }
 }

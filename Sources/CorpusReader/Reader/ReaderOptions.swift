@@ -1,5 +1,5 @@
 /// How the reader turns bytes into records.
-public enum RecordFormat: String, Sendable, CaseIterable {
+public enum RecordFormat: String, Sendable, CaseIterable, Codable {
     /// Choose by the member's (or file's) name: `.csv`, `.tsv`/`.tab`, `.jsonl`/`.ndjson`, else `lines`.
     case auto
     /// One record per line (LF or CRLF); empty lines are skipped and counted.
@@ -46,7 +46,7 @@ public enum ColumnSelector: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// What to do with bytes that are not valid UTF-8.
-public enum InvalidUTF8Policy: String, Sendable, CaseIterable {
+public enum InvalidUTF8Policy: String, Sendable, CaseIterable, Codable {
     /// Replace each invalid sequence with U+FFFD and keep the record (counted).
     case replace
     /// Skip the record (counted).

@@ -18,6 +18,7 @@ public struct ShardRemapper {
     public func remap(_ shards: [TokenShardWriter.Shard], in directory: String, into writer: TokenShardWriter) throws -> (tokens: Int, unknown: Int) {
         var tokens = 0
         var unknown = 0
+        let markers: SequenceMarkers = addBeginAndEnd ? .beginAndEnd : .none
         let block = 1 << 16
         for shard in shards {
             let ids = try NpyArray<Int32>(path: directory + "/" + shard.ids)
@@ -36,13 +37,13 @@ public struct ShardRemapper {
                             outEnds.removeAll(keepingCapacity: true)
                             let last = min(shard.sequences, sequence + block)
                             for index in sequence..<last {
-                                if addBeginAndEnd { outIDs.append(Vocabulary.beginID) }
+                                markers.appendOpening(to: &outIDs)
                                 for position in Int(bounds[index])..<Int(bounds[index + 1]) {
                                     let id = map[Int(source[position])]
                                     if id == Vocabulary.unknownID { unknown += 1 }
                                     outIDs.append(id)
                                 }
-                                if addBeginAndEnd { outIDs.append(Vocabulary.endID) }
+                                markers.appendClosing(to: &outIDs)
                                 outEnds.append(outIDs.count)
                             }
                             tokens += outIDs.count

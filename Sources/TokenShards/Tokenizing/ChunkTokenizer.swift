@@ -31,9 +31,13 @@ public struct LocallyNumberedChunk: Sendable {
     public internal(set) var ends: [Int] = []
     /// Records, sequences and length-policy counts (ids and unknowns are counted at remapping).
     public internal(set) var statistics = EncodingStatistics()
+    /// The markers the sequences get once they are ids (see ``encoded(with:)``).
+    let markers: SequenceMarkers
 
-    init(records: RecordChunk, snapshot: NumberingSnapshot? = nil, exchange: NumberingExchange? = nil) {
+    init(records: RecordChunk, markers: SequenceMarkers = .none, snapshot: NumberingSnapshot? = nil,
+         exchange: NumberingExchange? = nil) {
         self.records = records
+        self.markers = markers
         self.snapshot = snapshot
         self.exchange = exchange
         snapshotIndex = snapshot?.index
@@ -93,13 +97,15 @@ public struct ChunkTokenizer: Sendable {
     }
 
     public func tokenize(_ chunk: RecordChunk) throws -> LocallyNumberedChunk {
-        var output = LocallyNumberedChunk(records: chunk, snapshot: exchange?.snapshot, exchange: exchange)
+        let policy = options.lengthPolicy
+        var output = LocallyNumberedChunk(records: chunk, markers: policy.markers, snapshot: exchange?.snapshot,
+                                          exchange: exchange)
         // Kept apart from `output` so the numbering closure (which updates `output.tokens`)
         // and the id buffer (passed `inout`) never overlap.
         var ids: [Int32] = []
         ids.reserveCapacity(chunk.utf8.count / 4)
         output.ends.reserveCapacity(chunk.count)
-        let options = self.options
+        let splitSentences = options.splitSentences
         let keepsSequences = self.keepsSequences
         try pool.withTokenizer { tokenizer in
             var sequenceStart = 0
@@ -107,24 +113,24 @@ public struct ChunkTokenizer: Sendable {
                 for index in 0..<chunk.count {
                     let bytes = UnsafeBufferPointer(rebasing: all[chunk.range(of: index)])
                     output.statistics.records += 1
-                    if options.splitSentences {
+                    if splitSentences {
                         var current = -1
                         _ = try tokenizer.forEachTokenBySentence(utf8: bytes) { token, sentence in
                             if sentence != current {
-                                if current >= 0 { Self.endSequence(from: &sequenceStart, ids: &ids, options: options, in: &output) }
+                                if current >= 0 { Self.endSequence(from: &sequenceStart, ids: &ids, policy: policy, in: &output) }
                                 current = sentence
                             }
                             ids.append(output.number(token))
                         }
                         if current >= 0 {
-                            Self.endSequence(from: &sequenceStart, ids: &ids, options: options, in: &output)
+                            Self.endSequence(from: &sequenceStart, ids: &ids, policy: policy, in: &output)
                         } else {
                             output.statistics.droppedEmpty += 1
                         }
                     } else {
                         // The tokenizer's id path fills its scratch buffer and appends once per record.
                         try tokenizer.appendTokenIDs(utf8: bytes, to: &ids) { output.number($0) }
-                        Self.endSequence(from: &sequenceStart, ids: &ids, options: options, in: &output)
+                        Self.endSequence(from: &sequenceStart, ids: &ids, policy: policy, in: &output)
                     }
                     if !keepsSequences {
                         ids.removeAll(keepingCapacity: true)
@@ -138,23 +144,23 @@ public struct ChunkTokenizer: Sendable {
         return output
     }
 
-    /// Closes the sequence that began at `start`: drops or truncates it by the length policy.
-    private static func endSequence(from start: inout Int, ids: inout [Int32], options: EncodingOptions, in output: inout LocallyNumberedChunk) {
+    /// Closes the sequence that began at `start`: keeps, truncates or drops it by the length policy.
+    private static func endSequence(from start: inout Int, ids: inout [Int32], policy: LengthPolicy,
+                                    in output: inout LocallyNumberedChunk) {
         defer { start = ids.count }
-        let length = ids.count - start
-        guard length > 0 else {
+        switch policy.verdict(forLength: ids.count - start) {
+        case .empty:
             output.statistics.droppedEmpty += 1
             return
-        }
-        let extra = options.addBeginAndEnd ? 2 : 0
-        if let maxLength = options.maxLength, length + extra > maxLength {
-            if options.overLength == .drop {
-                ids.removeSubrange(start...)
-                output.statistics.droppedTooLong += 1
-                return
-            }
-            ids.removeSubrange((start + max(0, maxLength - extra))...)
+        case .tooLong:
+            ids.removeSubrange(start...)
+            output.statistics.droppedTooLong += 1
+            return
+        case .truncated(let length):
+            ids.removeSubrange((start + length)...)
             output.statistics.truncated += 1
+        case .kept:
+            break
         }
         output.ends.append(ids.count)
         output.statistics.sequences += 1

@@ -1,12 +1,6 @@
-/// What happens to sequences longer than ``EncodingOptions/maxLength``.
-public enum OverLengthPolicy: String, Sendable, CaseIterable, Codable {
-    /// Keep the first `maxLength` ids (the `<eos>` id, when added, is kept as the last one).
-    case truncate
-    /// Leave the sequence out (counted).
-    case drop
-}
+import Tokenization
 
-/// How records become id sequences.
+/// How records become id sequences. Stored in each shard manifest under these names.
 public struct EncodingOptions: Sendable, Hashable, Codable {
     /// The longest sequence kept, in ids (including `<bos>`/`<eos>` when they are added); nil: no limit.
     public var maxLength: Int?
@@ -21,5 +15,11 @@ public struct EncodingOptions: Sendable, Hashable, Codable {
         self.overLength = overLength
         self.addBeginAndEnd = addBeginAndEnd
         self.splitSentences = splitSentences
+    }
+
+    /// The length policy these options describe: what the tokenizing pass keeps of each
+    /// sequence, and the markers the sequences it writes carry.
+    public var lengthPolicy: LengthPolicy {
+        LengthPolicy(maxLength: maxLength, overLength: overLength, markers: addBeginAndEnd ? .beginAndEnd : .none)
     }
 }

@@ -22,28 +22,28 @@ public struct SequenceChunk: Sendable {
 
 extension LocallyNumberedChunk {
     /// The chunk's sequences as ids of a known vocabulary: each of the chunk's distinct tokens is
-    /// looked up once, then every position maps through that small table; `<bos>`/`<eos>` are
-    /// added when the options say so.
-    public func encoded(with vocabulary: Vocabulary, addingBeginAndEnd: Bool) -> SequenceChunk {
+    /// looked up once, then every position maps through that small table; each sequence gets the
+    /// markers of the tokenizer's length policy (``EncodingOptions/addBeginAndEnd``).
+    public func encoded(with vocabulary: Vocabulary) -> SequenceChunk {
         var output = SequenceChunk(records: records)
         output.statistics = statistics
         let idOfLocal = (0..<tokens.count).map { local in tokens.withUnits(at: local) { vocabulary.id(for: $0) } }
         // Tokens numbered against a snapshot (only when a numbering absorbs this tokenizer's chunks).
         var idOfSnapshotEntry: [Int32: Int32] = [:]
         for id in firstOccurrences where id < 0 { idOfSnapshotEntry[id] = withUnits(of: id) { vocabulary.id(for: $0) } }
-        output.ids.reserveCapacity(ids.count + (addingBeginAndEnd ? 2 * ends.count : 0))
+        output.ids.reserveCapacity(ids.count + markers.count * ends.count)
         output.ends.reserveCapacity(ends.count)
         var start = 0
         var unknown = 0
         for end in ends {
-            if addingBeginAndEnd { output.ids.append(Vocabulary.beginID) }
+            markers.appendOpening(to: &output.ids)
             for position in start..<end {
                 let local = ids[position]
                 let id = local >= 0 ? idOfLocal[Int(local)] : idOfSnapshotEntry[local]!
                 if id == Vocabulary.unknownID { unknown += 1 }
                 output.ids.append(id)
             }
-            if addingBeginAndEnd { output.ids.append(Vocabulary.endID) }
+            markers.appendClosing(to: &output.ids)
             output.ends.append(output.ids.count)
             start = end
         }

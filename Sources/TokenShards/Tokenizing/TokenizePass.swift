@@ -77,10 +77,9 @@ public struct TokenizePass: Sendable {
         case .loaded(let loaded):
             // The vocabulary is known: encode straight to ids.
             vocabulary = loaded
-            let options = encoding
-            let chunkTokenizer = try ChunkTokenizer(configuration: vocabulary.configuration, options: options, workers: workers)
+            let chunkTokenizer = try ChunkTokenizer(configuration: vocabulary.configuration, options: encoding, workers: workers)
             let encoded = reader.sharded(by: plan).orderedConcurrentMap(maxConcurrency: workers) {
-                try chunkTokenizer.tokenize($0).encoded(with: vocabulary, addingBeginAndEnd: options.addBeginAndEnd)
+                try chunkTokenizer.tokenize($0).encoded(with: vocabulary)
             }
             for try await chunk in encoded {
                 if let part = parts.enter(chunk.records), part != writer.part {

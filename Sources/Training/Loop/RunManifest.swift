@@ -10,7 +10,19 @@ import Tokenization
 public struct RunManifest: Codable, Sendable {
     public static let fileName = "run.json"
     public static let formatName = "vae-pipeline-run"
-    public static let vocabularyFile = "vocabulary.json"
+    /// The run's vocabulary, under the name token shards give it too.
+    public static let vocabularyFile = "vocab.json"
+    /// The name runs written by earlier versions gave their vocabulary; still read.
+    static let earlierVocabularyFile = "vocabulary.json"
+
+    /// The vocabulary file of the run in `runDirectory`: `vocab.json`, or `vocabulary.json` in a
+    /// run written by an earlier version.
+    public static func vocabularyURL(in runDirectory: URL) -> URL {
+        let current = runDirectory.appendingPathComponent(vocabularyFile)
+        let earlier = runDirectory.appendingPathComponent(earlierVocabularyFile)
+        let manager = FileManager.default
+        return !manager.fileExists(atPath: current.path) && manager.fileExists(atPath: earlier.path) ? earlier : current
+    }
 
     public var format = RunManifest.formatName
     public var version = RunManifest.currentVersion

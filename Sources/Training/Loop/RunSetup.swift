@@ -12,8 +12,8 @@ import Tokenization
 /// resumed one.
 public enum RunSetup {
     /// Files a run directory holds; `--overwrite` removes only these.
-    static let runFiles = [RunManifest.fileName, RunManifest.vocabularyFile, MetricsLog.fileName, RunSummary.fileName,
-                           ReportWriter.fileName, WordList.fileName, "checkpoints"]
+    static let runFiles = [RunManifest.fileName, RunManifest.vocabularyFile, RunManifest.earlierVocabularyFile, MetricsLog.fileName,
+                           RunSummary.fileName, ReportWriter.fileName, WordList.fileName, "checkpoints"]
 
     /// Prepares a new run from `file` (already overridden by flags) into `runDirectory`.
     ///
@@ -38,7 +38,7 @@ public enum RunSetup {
         }
         if isLeader { try fileManager.createDirectory(at: runDirectory, withIntermediateDirectories: true) }
         if isLeader, let words = pipeline.words {
-            events(.note("Collecting the words of \(pipeline.inputs.map(\.description).joined(separator: ", ")) (\(words.source.rawValue), min count \(words.minCount), at most \(words.maxWords))…"))
+            events(.note("Collecting the words of \(pipeline.source.inputs.map(\.description).joined(separator: ", ")) (\(words.source.rawValue), min count \(words.minCount), at most \(words.maxWords))…"))
             let outcome = try await WordList.build(pipeline, settings: words, workers: workers, into: runDirectory)
             events(.note("Words: \(outcome.words) from \(outcome.records) records into \(WordList.fileName) (\(outcome.leftOut) distinct tokens left out: not letters, rarer than min_count or beyond max_words)."))
             pipeline = pipeline.readingWordList(in: runDirectory)
@@ -110,13 +110,14 @@ public enum RunSetup {
             if slices % processes == 0, (1...64).contains(slices / processes) { pipeline.training.batchShards = slices / processes }
         }
         let vocabulary: Vocabulary
+        let vocabularyURL = RunManifest.vocabularyURL(in: runDirectory)
         do {
-            vocabulary = try Vocabulary.load(from: runDirectory.appendingPathComponent(RunManifest.vocabularyFile))
+            vocabulary = try Vocabulary.load(from: vocabularyURL)
         } catch {
             throw TrainingError.incompatibleResume("the run's vocabulary cannot be read: \(error.localizedDescription)")
         }
         guard vocabulary.hash == manifest.vocabularyHash else {
-            throw TrainingError.incompatibleResume("\(RunManifest.vocabularyFile) was changed since the run started")
+            throw TrainingError.incompatibleResume("\(vocabularyURL.lastPathComponent) was changed since the run started")
         }
         let source = try sequenceSource(pipeline, vocabulary: vocabulary, tokenizer: manifest.tokenizer, workers: workers)
         try pipeline.checkMemory(manifest.model)
@@ -128,26 +129,22 @@ public enum RunSetup {
                            vocabulary: vocabulary, source: source, validationSource: validationSource, resume: chosen, group: group, events: events)
     }
 
-    static func encodingOptions(_ pipeline: ResolvedPipeline) -> EncodingOptions {
-        EncodingOptions(maxLength: nil, overLength: pipeline.batching.overLength, addBeginAndEnd: false, splitSentences: pipeline.splitSentences)
-    }
-
     static func sequenceSource(_ pipeline: ResolvedPipeline, vocabulary: Vocabulary, tokenizer: TokenizerConfiguration, workers: Int) throws -> SequenceSource {
-        if let shards = pipeline.shardDirectory { return .shards(directory: shards, vocabularySize: vocabulary.count) }
-        return .live(inputs: pipeline.inputs, reader: pipeline.reader, tokenizer: tokenizer, vocabulary: vocabulary,
-                     encoding: encodingOptions(pipeline), workers: workers)
+        if let shards = pipeline.source.shardDirectory { return .shards(directory: shards, vocabularySize: vocabulary.count) }
+        return .live(inputs: pipeline.source.inputs, reader: pipeline.source.reader, tokenizer: tokenizer, vocabulary: vocabulary,
+                     encoding: pipeline.tokenizer.encoding, workers: workers)
     }
 
     static func validationSource(_ pipeline: ResolvedPipeline, vocabulary: Vocabulary, tokenizer: TokenizerConfiguration, workers: Int) throws -> SequenceSource? {
-        guard !pipeline.validationInputs.isEmpty else { return nil }
-        return .live(inputs: pipeline.validationInputs, reader: pipeline.reader, tokenizer: tokenizer, vocabulary: vocabulary,
-                     encoding: encodingOptions(pipeline), workers: workers)
+        guard !pipeline.source.validationInputs.isEmpty else { return nil }
+        return .live(inputs: pipeline.source.validationInputs, reader: pipeline.source.reader, tokenizer: tokenizer, vocabulary: vocabulary,
+                     encoding: pipeline.tokenizer.encoding, workers: workers)
     }
 
     /// The vocabulary (from the shards, a file, or a streaming counting pass) and the training source.
     static func vocabularyAndSource(_ pipeline: ResolvedPipeline, workers: Int, events: (TrainerEvent) -> Void) async throws
         -> (Vocabulary, SequenceSource, TokenizerConfiguration) {
-        if let shards = pipeline.shardDirectory {
+        if let shards = pipeline.source.shardDirectory {
             let manifest = try ShardManifest.read(from: shards)
             let vocabulary = try Vocabulary.load(from: shards.appendingPathComponent(manifest.vocabulary.file))
             guard manifest.vocabulary.size == vocabulary.count else {
@@ -156,19 +153,19 @@ public enum RunSetup {
             events(.note("Training from the token shards in \(shards.path): \(manifest.counts.sequences) sequences, vocabulary of \(vocabulary.count)."))
             return (vocabulary, .shards(directory: shards, vocabularySize: vocabulary.count), manifest.tokenizer)
         }
-        let tokenizer = pipeline.tokenizer
+        let tokenizer = pipeline.tokenizer.configuration
         let vocabulary: Vocabulary
-        if let file = pipeline.vocabularyFile {
+        if let file = pipeline.vocabulary.file {
             vocabulary = try Vocabulary.load(from: URL(fileURLWithPath: file))
             guard vocabulary.configuration == tokenizer else {
                 throw TrainingError.invalidSetting("The vocabulary \(file) was built with different tokenizer settings (\(vocabulary.configuration.level.rawValue), \(vocabulary.configuration.normalization.rawValue)) than the pipeline's; use the same tokenizer section or rebuild it.")
             }
             events(.note("Vocabulary: \(vocabulary.count) entries from \(file)."))
         } else {
-            events(.note("Building the vocabulary (one streaming pass over \(pipeline.inputs.map(\.description).joined(separator: ", ")))…"))
-            let reader = try CorpusReader(inputs: pipeline.inputs, options: pipeline.reader)
-            let pass = VocabularyPass(configuration: tokenizer, maxSize: pipeline.vocabularyMaxSize, minCount: pipeline.vocabularyMinCount,
-                                      maxDistinctTokens: pipeline.maxDistinctTokens, workers: workers)
+            events(.note("Building the vocabulary (one streaming pass over \(pipeline.source.inputs.map(\.description).joined(separator: ", ")))…"))
+            let reader = try CorpusReader(inputs: pipeline.source.inputs, options: pipeline.source.reader)
+            let pass = VocabularyPass(configuration: tokenizer, maxSize: pipeline.vocabulary.maxSize, minCount: pipeline.vocabulary.minCount,
+                                      maxDistinctTokens: pipeline.vocabulary.maxDistinctTokens, workers: workers)
             let outcome = try await pass.run(reader)
             vocabulary = outcome.vocabulary
             let skipped = outcome.report.skipped

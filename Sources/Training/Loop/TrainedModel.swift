@@ -49,19 +49,20 @@ public final class TrainedModel {
             checkpoint = chosen
         }
         manifest = try RunManifest.read(from: runDirectory)
+        let vocabularyURL = RunManifest.vocabularyURL(in: runDirectory)
         do {
-            vocabulary = try Vocabulary.load(from: runDirectory.appendingPathComponent(RunManifest.vocabularyFile))
+            vocabulary = try Vocabulary.load(from: vocabularyURL)
         } catch {
-            throw TrainingError.corruptCheckpoint(runDirectory.appendingPathComponent(RunManifest.vocabularyFile).path, reason: error.localizedDescription)
+            throw TrainingError.corruptCheckpoint(vocabularyURL.path, reason: error.localizedDescription)
         }
         var rng = RandomGenerator(seed: 0)
         model = manifest.model.makeModel(rng: &rng)
         verified = try SafeTensors.loadVerifying(into: model.namedParameters, from: checkpoint.modelURL).verified
         tokenizer = try manifest.tokenizer.makeTokenizer()
-        let pipelineBatching = manifest.pipeline.batching
-        maxLength = manifest.model.kind == .vrnn || pipelineBatching?.window != nil ? nil
-            : pipelineBatching?.maxLength ?? (manifest.model.kind.readsCharacters ? 100 : 50)
-        window = manifest.model.kind == .vrnn ? pipelineBatching?.window ?? 300 : pipelineBatching?.window
+        // The lengths the run trained with, as `train` resolved them from its pipeline.
+        let batching = try ResolvedPipeline(manifest.pipeline, path: manifest.pipelineFile).batching
+        maxLength = batching.maxLength
+        window = batching.window
         showcase = ModelShowcase(model: model, kind: manifest.model.kind, vocabulary: vocabulary,
                                  defaultLength: window ?? (maxLength ?? 50) + 10)
     }

@@ -448,7 +448,7 @@ public final class Trainer {
     /// The validation figures, and the first validation sentences (for reconstructions).
     func validate(collectingMeans: Int = 0) async throws -> (ValidationSummary, [[Int32]]) {
         guard let validationStream else { throw TrainingError.noValidationData("no validation split or files are configured") }
-        let limit = pipeline.validationMaxSentences
+        let limit = pipeline.source.validationMaxSentences
         var rng = RandomGenerator(seed: state.seed ^ 0x7A11_DA7E)
         var sentences = 0, tokens = 0
         var reconstruction = 0.0, kl = 0.0, mutualInformation = 0.0

@@ -6,6 +6,8 @@ public enum PipelineError: LocalizedError, Sendable, Equatable {
     case invalidYAML(file: String, reason: String)
     case unknownKey(file: String, key: String, allowed: [String])
     case invalidValue(file: String, key: String, reason: String)
+    /// A value a stage's own check refused, in that stage's full sentence.
+    case invalidSetting(file: String, key: String, sentence: String)
     case missing(file: String, key: String, reason: String)
     case duplicateKey(file: String, key: String, firstLine: Int?, secondLine: Int?)
 
@@ -19,6 +21,8 @@ public enum PipelineError: LocalizedError, Sendable, Equatable {
             return "\(file): unknown key '\(key)'. Allowed here: \(allowed.sorted().joined(separator: ", "))."
         case .invalidValue(let file, let key, let reason):
             return "\(file): '\(key)' \(reason)."
+        case .invalidSetting(let file, let key, let sentence):
+            return "\(file): '\(key)': \(sentence)"
         case .missing(let file, let key, let reason):
             return "\(file): '\(key)' is missing; \(reason)."
         case .duplicateKey(let file, let key, let firstLine, let secondLine):

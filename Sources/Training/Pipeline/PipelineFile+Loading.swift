@@ -95,6 +95,8 @@ extension PipelineFile {
             return .invalidValue(file: file, key: keyPath(context.codingPath), reason: "must be \(typeName(type)), not empty")
         case .keyNotFound(let key, let context):
             return .missing(file: file, key: keyPath(context.codingPath + [key]), reason: "this section needs it")
+        case .dataCorrupted(let context) where context.underlyingError is InvalidPipelineChoice:
+            return .invalidValue(file: file, key: keyPath(context.codingPath), reason: context.debugDescription)
         case .dataCorrupted(let context):
             return .invalidValue(file: file, key: keyPath(context.codingPath), reason: "is not valid: \(context.debugDescription)")
         @unknown default:

@@ -1,11 +1,18 @@
+import Batching
+import CorpusReader
+import Embeddings
 import Foundation
+import Models
+import TokenShards
+import Tokenization
 
 /// A declarative training run, as written in `pipelines/*.yaml`: where the corpus is, how it is
 /// tokenized and batched, the model, and the training schedule.
 ///
 /// Every field is optional except `data.inputs` (or `data.shards`); ``ResolvedPipeline`` fills in
 /// the defaults, and command-line flags override the file. Keys are snake_case; unknown keys are
-/// errors (a misspelt `lerning_rate` must not silently train with the default).
+/// errors (a misspelt `lerning_rate` must not silently train with the default). Settings chosen
+/// by name decode straight into their types (``PipelineChoice``).
 public struct PipelineFile: Codable, Sendable, Equatable {
     public var name: String?
     public var data: DataSection
@@ -32,14 +39,14 @@ public struct DataSection: Codable, Sendable, Equatable {
     public var inputs: [String]?
     /// A directory written by `vae-pipeline tokenize` to train from instead of the live corpus.
     public var shards: String?
-    public var format: String?
+    public var format: RecordFormat?
     public var columns: [String]?
     public var fields: [String]?
     public var delimiter: String?
     public var header: Bool?
     public var members: [String]?
     public var maxRecordBytes: Int?
-    public var invalidUtf8: String?
+    public var invalidUtf8: InvalidUTF8Policy?
     public var strict: Bool?
     /// The share of records held out for validation, chosen by a stable hash of their position.
     public var validationFraction: Double?
@@ -63,9 +70,7 @@ public struct DataSection: Codable, Sendable, Equatable {
 
 /// The word VAE's records: the distinct words of the inputs, each spelt as a sequence of letters.
 public struct WordsSection: Codable, Sendable, Equatable {
-    /// `tokens`: the word tokens of any corpus (ICU word boundaries, punctuation and numbers
-    /// left out); `lines`: a word list, one word per line.
-    public var from: String?
+    public var from: WordsSource?
     /// Words seen fewer times are left out.
     public var minCount: Int?
     /// At most this many words, the most frequent first (ties by the words' order).
@@ -83,8 +88,9 @@ public struct WordsSection: Codable, Sendable, Equatable {
 }
 
 public struct TokenizerSection: Codable, Sendable, Equatable {
-    public var level: String?
-    public var normalization: String?
+    /// Word (default; character for the character models), character, whitespace or keras.
+    public var level: TokenizationLevel?
+    public var normalization: Normalization?
     public var lowercase: Bool?
     public var lowercaseLocale: String?
     public var dropPunctuation: Bool?
@@ -120,13 +126,11 @@ public struct VocabularySection: Codable, Sendable, Equatable {
 public struct BatchingSection: Codable, Sendable, Equatable {
     public var batchSize: Int?
     public var maxLength: Int?
-    /// `truncate` or `drop`.
-    public var overLength: String?
-    /// `post` or `pre`.
-    public var padding: String?
+    public var overLength: OverLengthPolicy?
+    /// Only `post` trains (the model masks padding); `pre` is refused.
+    public var padding: PaddingSide?
     public var bucketBoundaries: [Int]?
-    /// `longest`, `edge` or `exact`.
-    public var bucketMode: String?
+    public var bucketMode: BucketMode?
     public var shuffleBuffer: Int?
     public var seed: UInt64?
     public var dropRemainder: Bool?
@@ -154,9 +158,9 @@ public struct EmbeddingsSection: Codable, Sendable, Equatable {
     /// GloVe / word2vec / fastText vectors (plain, compressed or in an archive).
     public var vectors: String
     public var member: String?
-    public var format: String?
-    /// `random`, `zero` or `unk`: vectors for vocabulary words the file lacks.
-    public var oov: String?
+    public var format: EmbeddingFormat?
+    /// Vectors for vocabulary words the file lacks.
+    public var oov: OOVPolicy?
     public var caseInsensitive: Bool?
     /// Keep the loaded vectors fixed during training.
     public var freeze: Bool?
@@ -179,8 +183,8 @@ public struct EmbeddingsSection: Codable, Sendable, Equatable {
 }
 
 public struct ModelSection: Codable, Sendable, Equatable {
-    /// The model family: `sentence_vae` (default), `char_vae`, `vrnn`, `word_vae` or `lstm_lm`.
-    public var type: String?
+    /// The model family (default: the sentence VAE).
+    public var type: ModelKind?
     /// The one recurrent width of the VRNN and the LSTM language model.
     public var hidden: Int?
     /// Character VAE: the probability of feeding the true previous character to the decoder
@@ -210,7 +214,7 @@ public struct ModelSection: Codable, Sendable, Equatable {
     }
 
     public struct EncoderSection: Codable, Sendable, Equatable {
-        public var cell: String?
+        public var cell: RecurrentCellKind?
         public var hidden: Int?
         public var layers: Int?
         public var bidirectional: Bool?
@@ -221,7 +225,7 @@ public struct ModelSection: Codable, Sendable, Equatable {
     }
 
     public struct DecoderSection: Codable, Sendable, Equatable {
-        public var cell: String?
+        public var cell: RecurrentCellKind?
         public var hidden: Int?
         public var layers: Int?
         public var zToInitialState: Bool?
@@ -278,8 +282,7 @@ public struct TrainingSection: Codable, Sendable, Equatable {
     }
 
     public struct OptimizerSection: Codable, Sendable, Equatable {
-        /// `adam` or `sgd`.
-        public var name: String?
+        public var name: OptimizerKind?
         public var learningRate: Float?
         public var momentum: Float?
         public var weightDecay: Float?
@@ -317,8 +320,7 @@ public struct TrainingSection: Codable, Sendable, Equatable {
     }
 
     public struct KLAnnealingSection: Codable, Sendable, Equatable {
-        /// `constant`, `linear`, `logistic` or `cyclical`.
-        public var schedule: String
+        public var schedule: KLScheduleKind
         public var beta: Float?
         /// β at step 0 of a linear schedule (texar starts at 0.1).
         public var start: Float?
@@ -328,7 +330,7 @@ public struct TrainingSection: Codable, Sendable, Equatable {
         public var period: Int?
         public var ratio: Float?
         public var cycles: Int?
-        public init(schedule: String) { self.schedule = schedule }
+        public init(schedule: KLScheduleKind) { self.schedule = schedule }
         enum CodingKeys: String, CodingKey, CaseIterable { case schedule, beta, start, steps, k, x0, period, ratio, cycles }
     }
 }

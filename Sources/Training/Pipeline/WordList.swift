@@ -25,16 +25,16 @@ public enum WordList {
         let tokenizer: TokenizerConfiguration
         switch settings.source {
         case .tokens:
-            tokenizer = TokenizerConfiguration(level: .word, normalization: pipeline.tokenizer.normalization,
+            tokenizer = TokenizerConfiguration(level: .word, normalization: pipeline.tokenizer.configuration.normalization,
                                                lowercaseLocale: settings.lowercase ? "" : nil, keepsPunctuation: false)
         case .lines:
-            tokenizer = TokenizerConfiguration(level: .whitespace, normalization: pipeline.tokenizer.normalization,
+            tokenizer = TokenizerConfiguration(level: .whitespace, normalization: pipeline.tokenizer.configuration.normalization,
                                                lowercaseLocale: settings.lowercase ? "" : nil, keepsPunctuation: true)
         }
-        let reader = try CorpusReader(inputs: pipeline.inputs, options: pipeline.reader)
+        let reader = try CorpusReader(inputs: pipeline.source.inputs, options: pipeline.source.reader)
         // Room for the four special entries; tokens that are not words are filtered after.
         let pass = VocabularyPass(configuration: tokenizer, maxSize: settings.maxWords + 4, minCount: settings.minCount,
-                                  maxDistinctTokens: pipeline.maxDistinctTokens, workers: workers)
+                                  maxDistinctTokens: pipeline.vocabulary.maxDistinctTokens, workers: workers)
         let outcome = try await pass.run(reader)
         var words: [String] = []
         for id in 4..<outcome.vocabulary.count {
@@ -65,10 +65,10 @@ extension ResolvedPipeline {
     /// the word VAE trains on, at the start and on resume alike.
     func readingWordList(in runDirectory: URL) -> ResolvedPipeline {
         var copy = self
-        copy.inputs = [CorpusInput(argument: runDirectory.appendingPathComponent(WordList.fileName).path)]
+        copy.source.inputs = [CorpusInput(argument: runDirectory.appendingPathComponent(WordList.fileName).path)]
         var reader = ReaderOptions()
         reader.format = .lines
-        copy.reader = reader
+        copy.source.reader = reader
         return copy
     }
 }

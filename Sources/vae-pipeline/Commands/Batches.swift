@@ -1,7 +1,9 @@
 import ArgumentParser
 import Batching
+import CorpusReader
 import Foundation
 import TokenShards
+import Tokenization
 
 extension PaddingSide: ExpressibleByArgument {}
 extension BucketMode: ExpressibleByArgument {}

@@ -71,10 +71,18 @@ extension VAEPipeline.Tokenize {
         @Flag(help: "Print the summary as JSON (the manifest) on standard output.")
         var json = false
 
+        /// How records become sequences: the length policy and the markers the shards carry.
+        var encoding: EncodingOptions {
+            EncodingOptions(maxLength: maxLength == 0 ? nil : maxLength, overLength: overLength,
+                            addBeginAndEnd: addBeginAndEnd, splitSentences: tokenizer.sentences)
+        }
+
         func validate() throws {
             if maxLength < 0 { throw ValidationError("--max-length cannot be negative.") }
-            if maxLength > 0 && addBeginAndEnd && maxLength < 3 {
-                throw ValidationError("--max-length must leave room for <bos>, <eos> and one token (at least 3).")
+            let policy = encoding.lengthPolicy
+            if maxLength > 0 && maxLength < policy.shortestMaxLength {
+                throw ValidationError(
+                    "--max-length must leave room for <bos>, <eos> and one token (at least \(policy.shortestMaxLength)).")
             }
             if shardSequences < 1 { throw ValidationError("--shard-sequences must be at least 1.") }
         }
@@ -95,8 +103,7 @@ extension VAEPipeline.Tokenize {
                 minCount: vocabulary.minCount, maxDistinctTokens: vocabulary.maxDistinctTokens)
             let pass = TokenizePass(
                 inputs: corpus.corpusInputs, readerOptions: corpus.readerOptions, vocabulary: source,
-                encoding: EncodingOptions(maxLength: maxLength == 0 ? nil : maxLength, overLength: overLength,
-                                          addBeginAndEnd: addBeginAndEnd, splitSentences: tokenizer.sentences),
+                encoding: encoding,
                 sequencesPerShard: shardSequences, workers: workers.workers,
                 plan: try sharding.plan(inputs: corpus.inputs), overwrite: overwrite)
             var progressLine = ProgressLine()

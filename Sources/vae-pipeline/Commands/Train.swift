@@ -14,7 +14,7 @@ extension VAEPipeline {
                 --stream (the default) each epoch reads, tokenizes and batches the corpus on the \
                 fly — memory does not grow with the corpus; with data.shards (or --shards) it reads \
                 the token shards written by 'vae-pipeline tokenize'.
-                The run directory receives run.json, vocabulary.json, metrics.jsonl, \
+                The run directory receives run.json, vocab.json, metrics.jsonl, \
                 checkpoints/ (atomic, with checksums verified on loading; keep-last-K and best by \
                 validation), summary.json and report.html. --resume RUN continues a stopped run \
                 exactly where it was; only --epochs, --max-steps and --max-minutes may change then.
@@ -114,18 +114,15 @@ extension VAEPipeline {
             if stream && shards != nil {
                 throw ValidationError("--stream reads the corpus itself and --shards reads token shards; give one of them.")
             }
+            if let model, ModelKind(rawValue: model) == nil {
+                let names = ModelKind.allCases.map(\.rawValue)
+                let list = names.dropLast().joined(separator: ", ") + " or " + names.last!
+                throw ValidationError("--model must be \(list); '\(model)' was given.")
+            }
             if resume != nil {
                 // A resumed run must go on exactly as the uninterrupted one would have, so every
                 // setting that shapes the model, the data or the steps is the run's own.
-                let fixed: [(String, Bool)] = [
-                    ("a pipeline file", pipeline != nil), ("--input", !inputs.isEmpty), ("--shards", shards != nil), ("--out", out != nil),
-                    ("--overwrite", overwrite), ("--stream", stream), ("--batch-size", batchSize != nil),
-                    ("--learning-rate", learningRate != nil), ("--clip-norm", clipNorm != nil), ("--latent", latent != nil),
-                    ("--seed", seed != nil), ("--validate-every", validateEvery != nil), ("--batch-shards", batchShards != nil),
-                    ("--checkpoint-every", checkpointEvery != nil), ("--vectors", vectors != nil), ("--model", model != nil),
-                    ("--hidden", hidden != nil), ("--teacher-forcing", teacherForcing != nil), ("--window", window != nil), ("--stride", stride != nil),
-                ]
-                let given = fixed.filter(\.1).map(\.0)
+                let given = settings.filter { $0.isGiven && !$0.mayChangeOnResume }.map(\.name)
                 if !given.isEmpty {
                     throw ValidationError("--resume continues a run with the settings it was started with, so \(given.joined(separator: ", ")) cannot be given with it (changing \(given.count == 1 ? "it" : "them") would make the run differ from an uninterrupted one); only --epochs, --max-steps and --max-minutes may change. To train with other settings, start a new run.")
                 }
@@ -140,51 +137,6 @@ extension VAEPipeline {
             if let teacherForcing, !(0...1).contains(teacherForcing) { throw ValidationError("--teacher-forcing must be between 0 and 1; \(teacherForcing) was given.") }
             if stride != nil && window == nil { throw ValidationError("--stride applies to character windows; give --window too.") }
             if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive; \(learningRate) was given.") }
-        }
-
-        /// The pipeline file with the flags applied.
-        func overridden(_ base: PipelineFile) -> PipelineFile {
-            var file = base
-            if !inputs.isEmpty { file.data.inputs = inputs.map { $0 == "-" || $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: $0).standardizedFileURL.path }; file.data.shards = nil }
-            if let shards { file.data.shards = URL(fileURLWithPath: shards).standardizedFileURL.path; file.data.inputs = nil }
-            if let out { file.output = out }
-            applyLimits(&file)
-            var batching = file.batching ?? BatchingSection()
-            if let batchSize { batching.batchSize = batchSize }
-            if let window { batching.window = window; batching.stride = stride }
-            file.batching = batching
-            var modelSection = file.model ?? ModelSection()
-            if let model { modelSection.type = model }
-            if let latent { modelSection.latent = latent }
-            if let hidden { modelSection.hidden = hidden }
-            if let teacherForcing { modelSection.teacherForcing = teacherForcing }
-            file.model = modelSection
-            var training = file.training ?? TrainingSection()
-            if let learningRate {
-                var optimizer = training.optimizer ?? .init()
-                optimizer.learningRate = learningRate
-                training.optimizer = optimizer
-            }
-            if let clipNorm { training.clipNorm = clipNorm }
-            if let seed { training.seed = seed }
-            if let validateEvery { training.validateEvery = validateEvery }
-            if let batchShards { training.batchShards = batchShards }
-            if let checkpointEvery { training.checkpointEvery = checkpointEvery }
-            file.training = training
-            if let vectors {
-                var embeddings = file.embeddings ?? EmbeddingsSection(vectors: vectors)
-                embeddings.vectors = URL(fileURLWithPath: vectors).standardizedFileURL.path
-                file.embeddings = embeddings
-            }
-            return file
-        }
-
-        func applyLimits(_ file: inout PipelineFile) {
-            var training = file.training ?? TrainingSection()
-            if let epochs { training.epochs = epochs }
-            if let maxSteps { training.maxSteps = maxSteps }
-            if let maxMinutes { training.maxMinutes = maxMinutes }
-            file.training = training
         }
 
         func run() async throws {

@@ -37,18 +37,8 @@ struct TokenizerOptions: ParsableArguments {
     }
 
     var configuration: TokenizerConfiguration {
-        let level = level ?? .word
-        let normalization = normalization ?? .nfc
-        if level == .keras {
-            var keras = TokenizerConfiguration.keras(lowercase: lowercase || lowercaseLocale != nil)
-            keras.normalization = normalization
-            if let lowercaseLocale { keras.lowercaseLocale = lowercaseLocale }
-            return keras
-        }
-        return TokenizerConfiguration(
-            level: level, normalization: normalization,
-            lowercaseLocale: lowercaseLocale ?? (lowercase ? "" : nil),
-            keepsPunctuation: !dropPunctuation)
+        TokenizerConfiguration(level: level ?? .word, normalization: normalization ?? .nfc, lowercase: lowercase,
+                               lowercaseLocale: lowercaseLocale, dropPunctuation: dropPunctuation)
     }
 
     /// The options given that disagree with `recorded` (a loaded vocabulary's tokenizer), each

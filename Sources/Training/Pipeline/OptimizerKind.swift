@@ -1,0 +1,4 @@
+/// The optimiser a run trains with (`training.optimizer.name`).
+public enum OptimizerKind: String, Sendable, Codable, CaseIterable {
+    case adam, sgd
+}
