@@ -202,4 +202,32 @@ import Testing
             }
         }
     }
+
+    /// `vocabulary.max_size: 0` means no limit, as `--max-vocab 0` does; left out, 20,000.
+    @Test func vocabularyMaxSizeZeroMeansNoLimit() throws {
+        let unlimited = try ResolvedPipeline(try PipelineFile.parse("data: {inputs: [a]}\nvocabulary: {max_size: 0}\n"), path: "p.yaml")
+        #expect(unlimited.vocabulary.maxSize == nil)
+        let defaulted = try ResolvedPipeline(try PipelineFile.parse("data: {inputs: [a]}\n"), path: "p.yaml")
+        #expect(defaulted.vocabulary.maxSize == 20_000)
+        let given = try ResolvedPipeline(try PipelineFile.parse("data: {inputs: [a]}\nvocabulary: {max_size: 600}\n"), path: "p.yaml")
+        #expect(given.vocabulary.maxSize == 600)
+    }
+
+    /// Dropping punctuation is a word-level rule: at another level it is refused, not ignored.
+    @Test func dropPunctuationOutsideTheWordLevelIsRefused() throws {
+        #expect(throws: PipelineError.self) {
+            _ = try ResolvedPipeline(try PipelineFile.parse(
+                "data: {inputs: [a]}\ntokenizer: {level: character, drop_punctuation: true}\n"), path: "p.yaml")
+        }
+        do {
+            _ = try ResolvedPipeline(try PipelineFile.parse(
+                "data: {inputs: [a]}\ntokenizer: {level: whitespace, drop_punctuation: true}\n"), path: "p.yaml")
+            Issue.record("drop_punctuation at the whitespace level was accepted")
+        } catch {
+            #expect("\(error.localizedDescription)".contains("tokenizer.drop_punctuation"))
+        }
+        let word = try ResolvedPipeline(try PipelineFile.parse(
+            "data: {inputs: [a]}\ntokenizer: {level: word, drop_punctuation: true}\n"), path: "p.yaml")
+        #expect(!word.tokenizer.configuration.keepsPunctuation)
+    }
 }

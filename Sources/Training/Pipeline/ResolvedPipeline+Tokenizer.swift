@@ -25,6 +25,10 @@ extension ResolvedPipeline {
                 throw checks.invalid("tokenizer.level", "must be character for the \(kind.displayName) (it reads "
                     + "letters); '\(level.rawValue)' was given")
             }
+            if section.dropPunctuation == true, configuration.level != .word {
+                throw checks.invalid("tokenizer.drop_punctuation", "applies to the word level only; the "
+                    + "\(configuration.level.rawValue) level keeps every character it reads")
+            }
         }
 
         /// How the live corpus is encoded for training: sentences as the file says, no cut and
@@ -44,7 +48,13 @@ extension ResolvedPipeline {
 
         init(_ section: VocabularySection, checks: PipelineChecks) throws(PipelineError) {
             file = section.file
-            maxSize = section.maxSize.flatMap { $0 == 0 ? nil : $0 } ?? 20_000
+            // 0 means no limit, as `--max-vocab 0` does: every token seen `min_count` times (the
+            // counting bound and the model's memory check still apply).
+            switch section.maxSize {
+            case nil: maxSize = 20_000
+            case 0: maxSize = nil
+            case let size?: maxSize = size
+            }
             minCount = section.minCount ?? 1
             maxDistinctTokens = section.maxDistinctTokens ?? 5_000_000
             try validate(section, checks: checks)
