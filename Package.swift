@@ -15,11 +15,14 @@ import PackageDescription
 //   CDeflate                     CKernels
 //   CIsal, CZstd, CScan          CMPI (Training's, dlopened Open MPI)
 //
+//   Support (every Swift module's base, Foundation only: seeded generators)
+//
 // C is isolated in the C* targets; each Swift module imports its C target in one file.
 let package = Package(
     name: "vae-pipeline",
     products: [
         .executable(name: "vae-pipeline", targets: ["vae-pipeline"]),
+        .library(name: "Support", targets: ["Support"]),
         .library(name: "Corpus", targets: ["Corpus"]),
         .library(name: "Tokenization", targets: ["Tokenization"]),
         .library(name: "NeuralCore", targets: ["NeuralCore"]),
@@ -80,14 +83,21 @@ let package = Package(
         ),
 
         // Swift modules.
-        .target(name: "Corpus", dependencies: ["CArchive", "CDeflate", "CIsal", "CZstd", "CScan", "Tokenization"]),
-        .target(name: "Tokenization", dependencies: ["CICUShim"]),
-        .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CKernels"]),
-        .target(name: "Batching", dependencies: ["Corpus", "Tokenization"]),
-        .target(name: "Models", dependencies: ["NeuralCore"]),
+        .target(name: "Support"),
+        .target(
+            name: "Corpus",
+            dependencies: ["CArchive", "CDeflate", "CIsal", "CZstd", "CScan", "Tokenization", "Support"]
+        ),
+        .target(name: "Tokenization", dependencies: ["CICUShim", "Support"]),
+        .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CKernels", "Support"]),
+        .target(name: "Batching", dependencies: ["Corpus", "Tokenization", "Support"]),
+        .target(name: "Models", dependencies: ["NeuralCore", "Support"]),
         .target(
             name: "Training",
-            dependencies: ["Batching", "Models", "NeuralCore", "Corpus", "Tokenization", "CMPI", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "Batching", "Models", "NeuralCore", "Corpus", "Tokenization", "Support", "CMPI",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .executableTarget(
             name: "vae-pipeline",
@@ -98,21 +108,23 @@ let package = Package(
                 "Models",
                 "NeuralCore",
                 "Training",
+                "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // Train-step throughput of the models on the benchmark suite's shapes (Benchmarks/run.sh train).
-        .executableTarget(name: "model-benchmark", dependencies: ["Models", "NeuralCore"]),
+        .executableTarget(name: "model-benchmark", dependencies: ["Models", "NeuralCore", "Support"]),
 
         // Tests mirror the modules; NumericTestSupport holds tolerances derived from float32 arithmetic.
         .target(name: "NumericTestSupport", path: "Tests/NumericTestSupport"),
-        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenization"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], exclude: ["Resources"]),
-        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "NumericTestSupport"]),
-        .testTarget(name: "BatchingTests", dependencies: ["Batching", "Corpus", "Tokenization"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "NumericTestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Batching", "Models", "NeuralCore"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Tokenization", "Support"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Support"], exclude: ["Resources"]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "NumericTestSupport", "Support"]),
+        .testTarget(name: "BatchingTests", dependencies: ["Batching", "Corpus", "Tokenization", "Support"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "NumericTestSupport", "Support"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Batching", "Models", "NeuralCore", "Support"]),
         .testTarget(name: "VAEPipelineTests", dependencies: ["vae-pipeline"]),
     ]
 )

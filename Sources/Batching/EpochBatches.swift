@@ -1,5 +1,6 @@
 import Corpus
 import Foundation
+import Support
 
 /// One epoch's batches of one split: an `AsyncSequence` of ``Batch``. Each iterator is a fresh,
 /// independent pass; its ``AsyncIterator/report`` says what the pass has met.
@@ -49,7 +50,8 @@ public struct EpochBatches: AsyncSequence, Sendable {
             options = stream.options
             splitFilter = SplitFilter(split: split, validationFraction: options.validationFraction)
             lengthPolicy = LengthPolicy(options)
-            shuffle = ShuffleBuffer(capacity: options.shuffleBuffer, generator: Xoshiro256(seed: options.shuffleSeed, epoch: epoch, stream: 1))
+            let generator = Xoshiro256StarStar(seed: options.shuffleSeed, epoch: epoch, stream: 1)
+            shuffle = ShuffleBuffer(capacity: options.shuffleBuffer, generator: generator)
             bucketer = Bucketer(options)
             if let window = options.window, let stride = options.stride {
                 windower = CharacterWindower(window: window, stride: stride)

@@ -20,8 +20,8 @@
 //   nonlinearities and cell update (and their derivatives). Paths for AVX-512, AVX2 + FMA and
 //   portable C are chosen at run time (`CK_ISA=portable|avx2` caps the choice; tests bind
 //   `Kernels.instructionSet` per task to run every path).
-// - **Randomness** (`Random.swift`): `RandomGenerator` is xoshiro256** seeded via splitmix64, a
-//   value type passed down as `inout`; no global state. Same seed → bit-identical runs.
+// - **Randomness** (Support's `RandomGenerator`): xoshiro256** seeded via splitmix64, a value
+//   type passed down as `inout`; no global state. Same seed → bit-identical runs.
 // - **Differentiation: explicit forward/backward, no tape.** Every layer has `forward`, which
 //   returns its output (and, for recurrent layers, a cache object), and `backward`, which takes
 //   what forward produced plus the output gradient, *accumulates* parameter gradients into

@@ -23,6 +23,7 @@
 import Foundation
 import Models
 import NeuralCore
+import Support
 
 enum BatchData { case words, characters }
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import NumericTestSupport
 import NeuralCore
+import Support
 @testable import Models
 
 @Suite struct SentenceVAEBehaviourTests {

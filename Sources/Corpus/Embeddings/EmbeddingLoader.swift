@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tokenization
 
 /// Builds a vocabulary's embedding matrix from a word-vectors file — GloVe text, word2vec or
@@ -194,10 +195,12 @@ public struct EmbeddingLoader: Sendable {
             let count = Double(matched * dimension)
             let mean = sum / count
             let deviation = max(0, sumOfSquares / count - mean * mean).squareRoot()
-            var generator = SeededNormalGenerator(seed: options.seed)
+            var generator = SplitMix64(seed: options.seed)
+            var normals = NormalSampler(.angleExcludesZero)
             for id in 1..<rows where !found[id] {
                 for index in 0..<dimension {
-                    values[id * dimension + index] = generator.next(mean: mean, standardDeviation: deviation)
+                    values[id * dimension + index] = Float(normals.next(mean: mean, standardDeviation: deviation,
+                                                                        using: &generator))
                 }
             }
         }

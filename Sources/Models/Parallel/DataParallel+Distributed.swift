@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 extension DataParallel {
     /// One step of the global `batch` across `group` (see ``DataParallel``): this process's

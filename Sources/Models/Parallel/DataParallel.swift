@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 /// A batch trainer the training loop and the evaluator hold without knowing the model's type.
 public protocol BatchTrainer: AnyObject, Sendable {

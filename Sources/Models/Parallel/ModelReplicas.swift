@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 /// A model and replicas of it that share its weights but own their gradients — the machinery of
 /// data-parallel training (``DataParallel``).

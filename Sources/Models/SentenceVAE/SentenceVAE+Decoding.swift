@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 extension SentenceVAE {
     /// Sentences (without `<bos>` / `<eos>`, at most `maxLength` tokens) decoded from latents

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 /// The sentence VAE of Bowman et al. 2016, "Generating Sentences from a Continuous Space".
 ///

@@ -1,4 +1,5 @@
 import NeuralCore
+import Support
 
 /// The recurrent cell of an encoder or decoder.
 public enum RecurrentCellKind: String, Codable, Sendable, CaseIterable {

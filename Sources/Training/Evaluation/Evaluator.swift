@@ -3,6 +3,7 @@ import Corpus
 import Foundation
 import Models
 import NeuralCore
+import Support
 
 /// Test-set figures of a trained model, accumulated batch by batch over a streamed file: the
 /// negative ELBO and its parts, the importance-weighted NLL (Burda et al. 2016) with K samples,

@@ -3,6 +3,7 @@ import Corpus
 import Foundation
 import Models
 import NeuralCore
+import Support
 import Tokenization
 
 /// Everything before the first step: the run directory, the vocabulary (built by a streaming

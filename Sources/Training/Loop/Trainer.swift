@@ -3,6 +3,7 @@ import Corpus
 import Foundation
 import Models
 import NeuralCore
+import Support
 import Tokenization
 
 /// What the trainer tells the command line as it goes.

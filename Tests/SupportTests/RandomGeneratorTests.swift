@@ -1,5 +1,5 @@
+import Support
 import Testing
-@testable import NeuralCore
 
 @Suite struct RandomTests {
     @Test func sameSeedSameStream() {
@@ -44,7 +44,7 @@ import Testing
 }
 
 /// The first outputs of the generator for a few seeds, as main computed them before the
-/// generators were brought together: every seeded run, dropout mask and resumed checkpoint
+/// generators were brought together into Support: every seeded run, dropout mask and resumed checkpoint
 /// depends on these streams, so they must never change.
 @Suite struct RandomStreamPinTests {
     static let seeds: [UInt64] = [0, 1, 42, 0xDEAD_BEEF]
