@@ -15,7 +15,7 @@ import PackageDescription
 //   CDeflate                     CKernels
 //   CIsal, CZstd, CScan          CMPI (Training's, dlopened Open MPI)
 //
-//   Support (every Swift module's base, Foundation only: seeded generators)
+//   Support (every Swift module's base, Foundation only: seeded generators, parallel loops)
 //
 // C is isolated in the C* targets; each Swift module imports its C target in one file.
 let package = Package(

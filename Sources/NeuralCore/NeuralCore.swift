@@ -88,7 +88,7 @@
 //
 // Concurrency: tensors, parameters and layers are reference types marked `@unchecked Sendable`
 // so a model can be handed to another task, but they are not synchronised: use each from one task
-// at a time. Parallelism comes from NeuralCore's own row splits (`Parallelism`) and, in
+// at a time. Parallelism comes from NeuralCore's own row splits (Support's `Parallelism`) and, in
 // training, from model replicas on separate threads that share weights
 // (`Parameter.shareValue(of:)`) and sum gradients (`Parameter.accumulateGradient(from:)`).
 // Caches returned by `forward` are not Sendable.

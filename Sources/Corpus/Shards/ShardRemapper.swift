@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tokenization
 
 /// Rewrites shards of provisional token numbers as vocabulary ids — mapping every number
@@ -89,12 +90,11 @@ public struct ShardRemapper {
             defer { close(descriptor) }
             let parts = max(1, min(threads, count / (1 << 16)))
             // Each part writes only its own element; the map is only read.
-            nonisolated(unsafe) let results = UnsafeMutableBufferPointer<PartResult>.allocate(capacity: parts)
+            let results = UnsafeMutableBufferPointer<PartResult>.allocate(capacity: parts)
             results.initialize(repeating: PartResult())
             defer { results.deallocate() }
             map.withUnsafeBufferPointer { map in
-                nonisolated(unsafe) let map = map
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                Parallelism.forEachPart(parts) { part in
                     let start = count * part / parts
                     let end = count * (part + 1) / parts
                     results[part] = Self.remapPart(descriptor: descriptor, dataOffset: dataOffset, range: start ..< end, map: map)
