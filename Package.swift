@@ -15,7 +15,8 @@ import PackageDescription
 //   CDeflate                     CKernels
 //   CIsal, CZstd, CScan          CMPI (Training's, dlopened Open MPI)
 //
-//   Support (every Swift module's base, Foundation only: seeded generators, parallel loops)
+//   Support (every Swift module's base, Foundation only: seeded generators, atomic files and
+//   file system calls, parallel loops)
 //
 // C is isolated in the C* targets; each Swift module imports its C target in one file.
 let package = Package(

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tokenization
 
 /// Token counts of some shards of a corpus (`vocab --shard I/N --counts-out part-I.counts`),

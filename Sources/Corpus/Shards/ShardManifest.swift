@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tokenization
 
 /// `manifest.json` of a token-shard directory, written last and atomically by

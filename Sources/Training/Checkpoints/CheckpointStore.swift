@@ -1,5 +1,5 @@
-import Corpus
 import Foundation
+import Support
 
 /// The checkpoints of one run, `RUN/checkpoints/step-NNNNNNNN/` plus `RUN/checkpoints/best/`.
 ///

@@ -1,6 +1,6 @@
-import Corpus
 import Foundation
 import Models
+import Support
 import Tokenization
 
 /// `RUN/run.json`: what a run was made from — the pipeline (paths resolved, command-line

@@ -1,5 +1,5 @@
-import Corpus
 import Foundation
+import Support
 
 /// `RUN/metrics.jsonl`: one JSON object per line, appended and flushed as training goes, so the
 /// file can be watched (`tail -f`) or plotted mid-run. A resumed run first drops the lines

@@ -1,5 +1,6 @@
 import Corpus
 import Foundation
+import Support
 import Tokenization
 
 /// The word VAE's records: `RUN/words.txt`, the distinct words of the inputs, most frequent

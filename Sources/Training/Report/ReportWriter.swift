@@ -1,5 +1,5 @@
-import Corpus
 import Foundation
+import Support
 
 /// Writes `RUN/report.html`: one self-contained page (inline SVG, no scripts) with the training
 /// curves, validation figures, a PCA picture of validation latent means, and generated text.
