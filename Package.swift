@@ -16,7 +16,7 @@ import PackageDescription
 //   CIsal, CZstd, CScan          CMPI (Training's, dlopened Open MPI)
 //
 //   Support (every Swift module's base, Foundation only: seeded generators, atomic files and
-//   file system calls, parallel loops)
+//   file system calls, parallel loops, special token ids)
 //
 // C is isolated in the C* targets; each Swift module imports its C target in one file.
 let package = Package(

@@ -1,4 +1,5 @@
 import Corpus
+import Support
 import Tokenization
 
 /// Stage: drops empty sequences, adds `<bos>`/`<eos>` when asked, and truncates or drops
@@ -25,7 +26,7 @@ struct LengthPolicy {
         var unknown = 0
         var changes = addBeginAndEnd || appendEnd
         input.ids.withUnsafeBufferPointer { ids in
-            for id in ids where id == Vocabulary.unknownID { unknown += 1 }
+            for id in ids where id == SpecialToken.unknown.id { unknown += 1 }
             if !changes {
                 var start = 0
                 for end in input.ends {
@@ -59,10 +60,10 @@ struct LengthPolicy {
                     range = range.lowerBound..<range.lowerBound + limit
                     report.truncated += 1
                 }
-                for id in ids[range] where id == Vocabulary.unknownID { unknown += 1 }
-                if addBeginAndEnd { output.ids.append(Vocabulary.beginID) }
+                for id in ids[range] where id == SpecialToken.unknown.id { unknown += 1 }
+                if addBeginAndEnd { output.ids.append(SpecialToken.begin.id) }
                 output.ids.append(contentsOf: UnsafeBufferPointer(rebasing: ids[range]))
-                if addBeginAndEnd || appendEnd { output.ids.append(Vocabulary.endID) }
+                if addBeginAndEnd || appendEnd { output.ids.append(SpecialToken.end.id) }
                 output.ends.append(output.ids.count)
                 output.positions.append(input.positions[index])
             }

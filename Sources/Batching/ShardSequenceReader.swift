@@ -1,5 +1,6 @@
 import Corpus
 import Foundation
+import Support
 import Tokenization
 
 /// Source stage: walks a ``ShardLayout``'s shards — in order, or in a given order — and delivers
@@ -63,7 +64,7 @@ struct ShardSequenceReader {
                     }
                     var body = start..<end
                     // `tokenize --bos-eos` wrote the markers; sources deliver bare sequences.
-                    if strip && body.count >= 2 && ids[body.lowerBound] == Vocabulary.beginID && ids[body.upperBound - 1] == Vocabulary.endID {
+                    if strip && body.count >= 2 && ids[body.lowerBound] == SpecialToken.begin.id && ids[body.upperBound - 1] == SpecialToken.end.id {
                         body = body.lowerBound + 1..<body.upperBound - 1
                     }
                     block.append(UnsafeBufferPointer(rebasing: ids[body]), position: shard.firstPosition + Int64(sequence))

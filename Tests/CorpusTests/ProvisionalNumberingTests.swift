@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 import Tokenization
 @testable import Corpus
@@ -43,7 +44,7 @@ import Tokenization
         #expect(vocabulary.token(for: map[0]) == "common")
         // The first prune (at 1,001 distinct) kept "common" and the 749 earliest rare words, so
         // rare749 (number 750) was forgotten and is <unk> whatever the vocabulary size.
-        #expect(map[750] == Vocabulary.unknownID)
+        #expect(map[750] == SpecialToken.unknown.id)
         #expect(vocabulary.token(for: map[1]) == "rare0")
     }
 }

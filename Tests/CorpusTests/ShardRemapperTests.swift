@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 import Tokenization
 @testable import Corpus
@@ -31,7 +32,7 @@ import Tokenization
         #expect(provisional.shards.count == 3)
         // A map with <unk> for every seventh number.
         let map: [Int32] = (0..<numbers).map { (number: Int) -> Int32 in
-            number % 7 == 0 ? Vocabulary.unknownID : Int32(4 + number / 2)
+            number % 7 == 0 ? SpecialToken.unknown.id : Int32(4 + number / 2)
         }
         let remapper = ShardRemapper(map: map, addBeginAndEnd: false)
 

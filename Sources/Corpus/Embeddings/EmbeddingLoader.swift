@@ -143,7 +143,7 @@ public struct EmbeddingLoader: Sendable {
             report.warnings.append("The header says the vectors have \(declared) values, but the lines have \(dimension) (\(scanner.dimensionSource.description)); lines were read with \(dimension).")
         }
 
-        let special = Vocabulary.specialTokens.count
+        let special = SpecialToken.allCases.count
         let counts = vocabulary.counts
         var found = [Bool](repeating: false, count: rows)
         var matched = 0
@@ -173,7 +173,7 @@ public struct EmbeddingLoader: Sendable {
 
         // <pad> is zero whatever the file says (the scanner never fills it).
         for index in 0..<dimension { values[index] = 0 }
-        let unknown = Int(Vocabulary.unknownID)
+        let unknown = SpecialToken.unknown.index
         report.unknownVector = found[unknown] ? .file : .oovPolicy
         switch options.oovPolicy {
         case .zero:

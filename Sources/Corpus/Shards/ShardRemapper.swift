@@ -37,13 +37,13 @@ public struct ShardRemapper {
                             outEnds.removeAll(keepingCapacity: true)
                             let last = min(shard.sequences, sequence + block)
                             for index in sequence..<last {
-                                if addBeginAndEnd { outIDs.append(Vocabulary.beginID) }
+                                if addBeginAndEnd { outIDs.append(SpecialToken.begin.id) }
                                 for position in Int(bounds[index])..<Int(bounds[index + 1]) {
                                     let id = map[Int(source[position])]
-                                    if id == Vocabulary.unknownID { unknown += 1 }
+                                    if id == SpecialToken.unknown.id { unknown += 1 }
                                     outIDs.append(id)
                                 }
-                                if addBeginAndEnd { outIDs.append(Vocabulary.endID) }
+                                if addBeginAndEnd { outIDs.append(SpecialToken.end.id) }
                                 outEnds.append(outIDs.count)
                             }
                             tokens += outIDs.count
@@ -143,7 +143,7 @@ public struct ShardRemapper {
         let stride = MemoryLayout<Int32>.stride
         var position = range.lowerBound
         let limit = UInt32(truncatingIfNeeded: map.count)
-        let unknownID = Vocabulary.unknownID
+        let unknownID = SpecialToken.unknown.id
         while position < range.upperBound {
             let length = min(blockLength, range.upperBound - position)
             let bytes = length * stride

@@ -1,3 +1,4 @@
+import Support
 import Tokenization
 
 /// The id sequences made from one ``RecordChunk``, in order, stored flat: sequence `i` is
@@ -35,14 +36,14 @@ extension LocallyNumberedChunk {
         var start = 0
         var unknown = 0
         for end in ends {
-            if addingBeginAndEnd { output.ids.append(Vocabulary.beginID) }
+            if addingBeginAndEnd { output.ids.append(SpecialToken.begin.id) }
             for position in start..<end {
                 let local = ids[position]
                 let id = local >= 0 ? idOfLocal[Int(local)] : idOfSnapshotEntry[local]!
-                if id == Vocabulary.unknownID { unknown += 1 }
+                if id == SpecialToken.unknown.id { unknown += 1 }
                 output.ids.append(id)
             }
-            if addingBeginAndEnd { output.ids.append(Vocabulary.endID) }
+            if addingBeginAndEnd { output.ids.append(SpecialToken.end.id) }
             output.ends.append(output.ids.count)
             start = end
         }

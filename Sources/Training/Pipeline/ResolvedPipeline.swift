@@ -3,6 +3,7 @@ import Corpus
 import Foundation
 import Models
 import NeuralCore
+import Support
 import Tokenization
 
 /// A pipeline file with every default filled in and every value checked: what a run actually
@@ -63,7 +64,7 @@ public struct ResolvedPipeline: Sendable {
 
         /// The model configuration for a vocabulary of `vocabularySize` ids and vectors of `dimension`.
         public func configuration(vocabularySize: Int, embeddingDimension: Int, freeze: Bool) -> ModelConfiguration {
-            let start = Int(Vocabulary.beginID), end = windows ? nil : Int(Vocabulary.endID)
+            let start = SpecialToken.begin.index, end = windows ? nil : SpecialToken.end.index
             switch kind {
             case .sentenceVAE:
                 return .sentenceVAE(sentenceConfiguration(vocabularySize: vocabularySize, embeddingDimension: embeddingDimension, freeze: freeze))
