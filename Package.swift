@@ -19,11 +19,15 @@ import PackageDescription
 // The reader knows no tokenizer. Batching and Embeddings also use CorpusReader directly, Batching
 // AsyncOperators too.
 //
+//   Support (every Swift module's base, Foundation only: seeded generators, atomic files and
+//   file system calls, parallel loops, special token ids)
+//
 // C is isolated in the C* targets; each Swift module imports its C target in one file.
 let package = Package(
     name: "vae-pipeline",
     products: [
         .executable(name: "vae-pipeline", targets: ["vae-pipeline"]),
+        .library(name: "Support", targets: ["Support"]),
         .library(name: "CorpusReader", targets: ["CorpusReader"]),
         .library(name: "TokenShards", targets: ["TokenShards"]),
         .library(name: "Embeddings", targets: ["Embeddings"]),
@@ -87,18 +91,20 @@ let package = Package(
         ),
 
         // Swift modules.
-        .target(name: "CorpusReader", dependencies: ["CArchive", "CDeflate", "CIsal", "CZstd", "CScan"]),
+        .target(name: "Support"),
+        .target(name: "CorpusReader", dependencies: ["CArchive", "CDeflate", "CIsal", "CZstd", "CScan", "Support"]),
         .target(name: "AsyncOperators"),
-        .target(name: "TokenShards", dependencies: ["CorpusReader", "Tokenization", "AsyncOperators"]),
-        .target(name: "Embeddings", dependencies: ["CorpusReader", "TokenShards", "Tokenization"]),
-        .target(name: "Tokenization", dependencies: ["CICUShim"]),
-        .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CKernels"]),
-        .target(name: "Batching", dependencies: ["CorpusReader", "TokenShards", "AsyncOperators", "Tokenization"]),
-        .target(name: "Models", dependencies: ["NeuralCore"]),
+        .target(name: "TokenShards", dependencies: ["CorpusReader", "Tokenization", "AsyncOperators", "Support"]),
+        .target(name: "Embeddings", dependencies: ["CorpusReader", "TokenShards", "Tokenization", "Support"]),
+        .target(name: "Tokenization", dependencies: ["CICUShim", "Support"]),
+        .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CKernels", "Support"]),
+        .target(name: "Batching", dependencies: ["CorpusReader", "TokenShards", "AsyncOperators", "Tokenization", "Support"]),
+        .target(name: "Models", dependencies: ["NeuralCore", "Support"]),
         .target(
             name: "Training",
             dependencies: [
-                "Batching", "Models", "NeuralCore", "CorpusReader", "TokenShards", "Embeddings", "Tokenization", "CMPI",
+                "Batching", "Models", "NeuralCore", "CorpusReader", "TokenShards", "Embeddings", "Tokenization", "Support",
+                "CMPI",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -113,35 +119,37 @@ let package = Package(
                 "Models",
                 "NeuralCore",
                 "Training",
+                "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // Train-step throughput of the models on the benchmark suite's shapes (Benchmarks/run.sh train).
-        .executableTarget(name: "model-benchmark", dependencies: ["Models", "NeuralCore"]),
+        .executableTarget(name: "model-benchmark", dependencies: ["Models", "NeuralCore", "Support"]),
 
         // Tests mirror the modules; NumericTestSupport holds tolerances derived from float32 arithmetic,
         // CorpusTestSupport the temporary directories, tool runs and whole reads the corpus tests share.
         .target(name: "NumericTestSupport", path: "Tests/NumericTestSupport"),
         .target(name: "CorpusTestSupport", dependencies: ["CorpusReader"], path: "Tests/CorpusTestSupport"),
-        .testTarget(name: "CorpusReaderTests", dependencies: ["CorpusReader", "CorpusTestSupport"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "CorpusReaderTests", dependencies: ["CorpusReader", "CorpusTestSupport", "Support"]),
         .testTarget(
             name: "TokenShardsTests",
-            dependencies: ["TokenShards", "CorpusReader", "AsyncOperators", "Tokenization", "CorpusTestSupport"]
+            dependencies: ["TokenShards", "CorpusReader", "AsyncOperators", "Tokenization", "CorpusTestSupport", "Support"]
         ),
         .testTarget(
             name: "EmbeddingsTests",
-            dependencies: ["Embeddings", "CorpusReader", "TokenShards", "Tokenization", "CorpusTestSupport"]
+            dependencies: ["Embeddings", "CorpusReader", "TokenShards", "Tokenization", "CorpusTestSupport", "Support"]
         ),
         .testTarget(name: "AsyncOperatorsTests", dependencies: ["AsyncOperators"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], exclude: ["Resources"]),
-        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "NumericTestSupport"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Support"], exclude: ["Resources"]),
+        .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "NumericTestSupport", "Support"]),
         .testTarget(
             name: "BatchingTests",
-            dependencies: ["Batching", "CorpusReader", "TokenShards", "AsyncOperators", "Tokenization"]
+            dependencies: ["Batching", "CorpusReader", "TokenShards", "AsyncOperators", "Tokenization", "Support"]
         ),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "NumericTestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Batching", "Models", "NeuralCore"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "NumericTestSupport", "Support"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Batching", "Models", "NeuralCore", "Support"]),
         .testTarget(name: "VAEPipelineTests", dependencies: ["vae-pipeline"]),
     ]
 )

@@ -1,3 +1,4 @@
+import Support
 import Tokenization
 
 extension Batch {
@@ -5,7 +6,7 @@ extension Batch {
     /// `time` must be at least the longest sequence.
     init(padding rows: SequenceBlock, time: Int, side: PaddingSide) {
         let batchSize = rows.count
-        var ids = [Int32](repeating: Vocabulary.paddingID, count: batchSize * time)
+        var ids = [Int32](repeating: SpecialToken.padding.id, count: batchSize * time)
         var lengths = [Int](repeating: 0, count: batchSize)
         ids.withUnsafeMutableBufferPointer { output in
             rows.ids.withUnsafeBufferPointer { input in

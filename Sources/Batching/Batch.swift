@@ -9,7 +9,7 @@ public enum PaddingSide: String, Codable, Sendable, CaseIterable {
 /// One padded batch: row-major `[batchSize, time]` Int32 ids.
 ///
 /// Row `r` holds `lengths[r]` real ids and `time - lengths[r]` copies of
-/// `Vocabulary.paddingID` (0), after them (`.post`) or before them (`.pre`). For character
+/// `SpecialToken.padding.id` (0), after them (`.post`) or before them (`.pre`). For character
 /// windows, ``targets`` has the same shape and holds each input id's successor.
 public struct Batch: Sendable, Hashable {
     /// `batchSize × time` ids, row-major.

@@ -1,5 +1,6 @@
 import CorpusReader
 import Foundation
+import Support
 import TokenShards
 import Tokenization
 
@@ -75,10 +76,10 @@ public struct BatchStream: Sendable {
         guard let layout else { return [] }
         var order = Array(layout.shards.indices)
         guard options.shuffleBuffer > 0 else { return order }
-        var generator = Xoshiro256(seed: options.shuffleSeed, epoch: epoch, stream: 2)
+        var generator = Xoshiro256StarStar(seed: options.shuffleSeed, epoch: epoch, stream: 2)
         if order.count > 1 {
             for index in stride(from: order.count - 1, to: 0, by: -1) {
-                order.swapAt(index, generator.index(below: index + 1))
+                order.swapAt(index, generator.nextIndex(below: index + 1))
             }
         }
         return order

@@ -1,3 +1,5 @@
+import Support
+
 /// Which sequences an epoch delivers.
 public enum DataSplit: String, Codable, Sendable, CaseIterable {
     case train

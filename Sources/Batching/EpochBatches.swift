@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import TokenShards
 
 /// One epoch's batches of one split: an `AsyncSequence` of ``Batch``. Each iterator is a fresh,
@@ -49,7 +50,7 @@ public struct EpochBatches: AsyncSequence, Sendable {
             options = stream.options
             splitFilter = SplitFilter(split: split, validationFraction: options.validationFraction)
             lengthStage = LengthStage(options, sourceMarkers: stream.sourceMarkers)
-            shuffle = ShuffleBuffer(capacity: options.shuffleBuffer, generator: Xoshiro256(seed: options.shuffleSeed, epoch: epoch, stream: 1))
+            shuffle = ShuffleBuffer(capacity: options.shuffleBuffer, generator: Xoshiro256StarStar(seed: options.shuffleSeed, epoch: epoch, stream: 1))
             bucketer = Bucketer(options)
             if let window = options.window, let stride = options.stride {
                 windower = CharacterWindower(window: window, stride: stride)

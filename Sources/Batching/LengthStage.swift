@@ -1,3 +1,4 @@
+import Support
 import Tokenization
 
 /// Stage: brings each sequence from its source's form to the batch's under one ``LengthPolicy``
@@ -19,7 +20,7 @@ struct LengthStage {
         var unknown = 0
         var changes = policy.markers != .none || sourceMarkers != .none
         input.ids.withUnsafeBufferPointer { ids in
-            for id in ids where id == Vocabulary.unknownID { unknown += 1 }
+            for id in ids where id == SpecialToken.unknown.id { unknown += 1 }
             if !changes {
                 var start = 0
                 for end in input.ends {
@@ -54,7 +55,7 @@ struct LengthStage {
                 case .kept:
                     break
                 }
-                for id in ids[range] where id == Vocabulary.unknownID { unknown += 1 }
+                for id in ids[range] where id == SpecialToken.unknown.id { unknown += 1 }
                 policy.markers.appendOpening(to: &output.ids)
                 output.ids.append(contentsOf: UnsafeBufferPointer(rebasing: ids[range]))
                 policy.markers.appendClosing(to: &output.ids)

@@ -1,6 +1,8 @@
 import CorpusReader
 import Foundation
+import Support
 import TokenShards
+import Tokenization
 
 /// Source stage: walks a ``ShardLayout``'s shards — in order, or in a given order — and delivers
 /// blocks of sequences copied out of the mapped files as they are stored (with the markers of

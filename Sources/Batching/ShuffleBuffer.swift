@@ -1,3 +1,5 @@
+import Support
+
 /// Stage: a seeded shuffle buffer of `capacity` sequences (tf.data's `shuffle`): the first
 /// `capacity` sequences fill it; then each new one takes the place of a uniformly chosen
 /// occupant, which is emitted; at the end the rest leave in random order. With a buffer at
@@ -8,14 +10,14 @@
 /// ids, so no sequence costs an allocation of its own.
 struct ShuffleBuffer {
     let capacity: Int
-    private var generator: Xoshiro256
+    private var generator: Xoshiro256StarStar
     private var arena: [Int32] = []
     private var starts: [Int] = []
     private var lengths: [Int] = []
     private var positions: [Int64] = []
     private var liveIDs = 0
 
-    init(capacity: Int, generator: Xoshiro256) {
+    init(capacity: Int, generator: Xoshiro256StarStar) {
         self.capacity = capacity
         self.generator = generator
     }
@@ -39,7 +41,7 @@ struct ShuffleBuffer {
                     liveIDs += sequence.count
                     continue
                 }
-                let slot = generator.index(below: capacity)
+                let slot = generator.nextIndex(below: capacity)
                 emit(slot, into: &output)
                 liveIDs += sequence.count - lengths[slot]
                 starts[slot] = arena.count
@@ -55,7 +57,7 @@ struct ShuffleBuffer {
     mutating func finish(into output: inout SequenceBlock) {
         output.removeAll()
         while !starts.isEmpty {
-            let slot = generator.index(below: starts.count)
+            let slot = generator.nextIndex(below: starts.count)
             emit(slot, into: &output)
             let last = starts.count - 1
             starts.swapAt(slot, last)

@@ -3,7 +3,8 @@
 // σ(x) = 1 / (1 + e^−x) and tanh(x) = 1 − 2 / (e^2x + 1) on a Cephes-style exp: x = n·ln2 + r
 // (two-part ln2), a degree-6 polynomial for e^r, 2^n built in the exponent bits; inputs are
 // clamped to [−87, 88], so there are no branches and no infinities (the same function as
-// NeuralCore's FastMath.swift, here sixteen or eight lanes wide).
+// NeuralCore's FastMath.swift, here also sixteen or eight lanes wide; `ck_exp` lets its tests
+// check that the portable one gives the same bits).
 
 #include "CKernels.h"
 
@@ -53,6 +54,8 @@ CK_INLINE float exp_scalar(float x) {
     memcpy(&scale, &scale_bits, 4);
     return p * scale;
 }
+
+float ck_exp(float x) { return exp_scalar(x); }
 
 CK_INLINE float sigmoid_scalar(float x) { return 1.0f / (1.0f + exp_scalar(-x)); }
 CK_INLINE float tanh_scalar(float x) { return 1.0f - 2.0f / (exp_scalar(2.0f * x) + 1.0f); }

@@ -1,5 +1,6 @@
 import CorpusReader
 import Foundation
+import Support
 import Tokenization
 
 /// Builds a vocabulary's embedding matrix from a word-vectors file — GloVe text, word2vec or
@@ -143,7 +144,7 @@ public struct EmbeddingLoader: Sendable {
             report.warnings.append("The header says the vectors have \(declared) values, but the lines have \(dimension) (\(scanner.dimensionSource.description)); lines were read with \(dimension).")
         }
 
-        let special = Vocabulary.specialTokens.count
+        let special = SpecialToken.allCases.count
         let counts = vocabulary.counts
         var found = [Bool](repeating: false, count: rows)
         var matched = 0
@@ -173,7 +174,7 @@ public struct EmbeddingLoader: Sendable {
 
         // <pad> is zero whatever the file says (the scanner never fills it).
         for index in 0..<dimension { values[index] = 0 }
-        let unknown = Int(Vocabulary.unknownID)
+        let unknown = SpecialToken.unknown.index
         report.unknownVector = found[unknown] ? .file : .oovPolicy
         switch options.oovPolicy {
         case .zero:
@@ -195,10 +196,12 @@ public struct EmbeddingLoader: Sendable {
             let count = Double(matched * dimension)
             let mean = sum / count
             let deviation = max(0, sumOfSquares / count - mean * mean).squareRoot()
-            var generator = SeededNormalGenerator(seed: options.seed)
+            var generator = SplitMix64(seed: options.seed)
+            var normals = NormalSampler(.angleExcludesZero)
             for id in 1..<rows where !found[id] {
                 for index in 0..<dimension {
-                    values[id * dimension + index] = generator.next(mean: mean, standardDeviation: deviation)
+                    values[id * dimension + index] = Float(normals.next(mean: mean, standardDeviation: deviation,
+                                                                        using: &generator))
                 }
             }
         }

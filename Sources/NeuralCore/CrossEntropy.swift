@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The result of `softmaxCrossEntropy`.
 public struct CrossEntropyResult: Sendable {
@@ -37,9 +38,9 @@ public func softmaxCrossEntropy(
     for r in 0..<rows where (mask?[r] ?? 1) != 0 {
         precondition(targets[r] >= 0 && targets[r] < V, "softmaxCrossEntropy: target \(targets[r]) outside 0..<\(V).")
     }
-    // Rows are independent, so large inputs are split in two halves on two threads (when GEMMs
-    // may use two: data-parallel training already runs one of these per core). Losses are kept
-    // per row and summed in order afterwards, so the split changes no result.
+    // Rows are independent, so large inputs are split by rows over the cores this thread may use
+    // (one inside data-parallel training, which already runs one of these per core). Losses are
+    // kept per row and summed in order afterwards, so the split changes no result.
     var rowLoss = [Double](repeating: 0, count: rows)
     let base = logits.data
     rowLoss.withUnsafeMutableBufferPointer { losses in
@@ -63,14 +64,8 @@ public func softmaxCrossEntropy(
                     x[target] -= w * gradientScale
                 }
             }
-            if rows >= 2 && rows * V >= 1 << 20 && Parallelism.width > 1 {
-                let half = rows / 2
-                withoutActuallyEscaping(work) { escapable in
-                    let box = RowWork(run: escapable)
-                    DispatchQueue.concurrentPerform(iterations: 2) { i in
-                        if i == 0 { box.run(0, half) } else { box.run(half, rows - half) }
-                    }
-                }
+            if rows * V >= 1 << 20 {
+                Parallelism.forEachRange(of: rows) { range in work(range.lowerBound, range.count) }
             } else {
                 work(0, rows)
             }
@@ -87,6 +82,3 @@ public func softmaxCrossEntropy(
     let total = perSequence.reduce(0, +)
     return CrossEntropyResult(perSequence: perSequence.map { Float($0) }, total: total, tokenCount: tokens)
 }
-
-/// Rows of logits processed by one thread; each thread touches its own rows only.
-private struct RowWork: @unchecked Sendable { let run: (Int, Int) -> Void }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Inverted dropout: during training each element is zeroed with probability `rate` and the
 /// survivors are scaled by 1/(1 − rate), so evaluation needs no rescaling.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A lookup table mapping token ids to vectors.
 ///

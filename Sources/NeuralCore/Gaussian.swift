@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Diagonal-Gaussian utilities for VAEs and the VRNN. Tensors are `[N, D]` (N rows = sequences or
 /// batch entries, D latent dimensions); per-row results are `[N]` arrays.

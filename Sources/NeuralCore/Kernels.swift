@@ -33,6 +33,9 @@ enum Kernels {
     /// parallel never see each other's choice. Threads outside Swift tasks see ``best``.
     @TaskLocal static var instructionSet: InstructionSet = best
 
+    /// e^x by the C kernels' portable polynomial (the one their σ and tanh are built on).
+    static func exp(_ x: Float) -> Float { ck_exp(x) }
+
     // MARK: CPU identity
 
     /// The processor's brand, family, model and GEMM-relevant features (``CPUInfo/current``).

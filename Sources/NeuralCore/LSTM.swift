@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// One direction of one LSTM layer over a padded batch (see `RecurrentLayer` for the contract).
 ///

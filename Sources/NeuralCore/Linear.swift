@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// An affine map y = x·Wᵀ + b.
 ///

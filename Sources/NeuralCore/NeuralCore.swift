@@ -20,8 +20,8 @@
 //   nonlinearities and cell update (and their derivatives). Paths for AVX-512, AVX2 + FMA and
 //   portable C are chosen at run time (`CK_ISA=portable|avx2` caps the choice; tests bind
 //   `Kernels.instructionSet` per task to run every path).
-// - **Randomness** (`Random.swift`): `RandomGenerator` is xoshiro256** seeded via splitmix64, a
-//   value type passed down as `inout`; no global state. Same seed → bit-identical runs.
+// - **Randomness** (Support's `RandomGenerator`): xoshiro256** seeded via splitmix64, a value
+//   type passed down as `inout`; no global state. Same seed → bit-identical runs.
 // - **Differentiation: explicit forward/backward, no tape.** Every layer has `forward`, which
 //   returns its output (and, for recurrent layers, a cache object), and `backward`, which takes
 //   what forward produced plus the output gradient, *accumulates* parameter gradients into
@@ -88,7 +88,7 @@
 //
 // Concurrency: tensors, parameters and layers are reference types marked `@unchecked Sendable`
 // so a model can be handed to another task, but they are not synchronised: use each from one task
-// at a time. Parallelism comes from NeuralCore's own row splits (`Parallelism`) and, in
+// at a time. Parallelism comes from NeuralCore's own row splits (Support's `Parallelism`) and, in
 // training, from model replicas on separate threads that share weights
 // (`Parameter.shareValue(of:)`) and sum gradients (`Parameter.accumulateGradient(from:)`).
 // Caches returned by `forward` are not Sendable.

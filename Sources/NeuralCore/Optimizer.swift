@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// An optimiser updating parameters from their accumulated gradients.
 ///
@@ -18,19 +19,13 @@ public protocol Optimizer {
     mutating func loadState(tensors: [String: Tensor], metadata: [String: String]) throws
 }
 
-/// Runs `body(offset, count)` over `0..<n` in two halves on two threads when `n` is large (the
-/// optimiser and gradient-norm passes are memory-bound; a second core adds bandwidth). The split
-/// is fixed, so results do not depend on scheduling.
+/// Runs `body(offset, count)` over parts of `0..<n` on the machine's cores when `n` is large
+/// (the optimiser and gradient passes are memory-bound; more cores add bandwidth). The work is
+/// elementwise, so the results do not depend on the number of parts.
 @inline(__always) func parallelChunks(_ n: Int, _ body: (Int, Int) -> Void) {
-    guard n >= 1 << 18 else { body(0, n); return }
-    let half = (n / 2 + 15) & ~15
-    // Each half touches disjoint elements; the box only tells the compiler so.
-    struct UncheckedBox: @unchecked Sendable { let run: (Int, Int) -> Void }
-    withoutActuallyEscaping(body) { escapable in
-        let box = UncheckedBox(run: escapable)
-        DispatchQueue.concurrentPerform(iterations: 2) { k in
-            if k == 0 { box.run(0, half) } else { box.run(half, n - half) }
-        }
+    // Parts of at least 2¹⁷ elements, starting on 16-element boundaries (whole SIMD steps).
+    Parallelism.forEachRange(of: n, minimumLength: 1 << 17, alignment: 16) { range in
+        body(range.lowerBound, range.count)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The state of a recurrent layer for one batch: `h [B, H]`, and `c [B, H]` for LSTMs (nil for GRUs).
 /// Also used for gradients with respect to a state.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// One step of a recurrent layer, for step-wise use (VRNN, greedy or sampled decoding).
 ///

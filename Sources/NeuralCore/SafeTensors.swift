@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Reading and writing the safetensors format (https://huggingface.co/docs/safetensors).
 ///
@@ -7,8 +8,9 @@ import Foundation
 /// (names sorted, header padded with spaces to a multiple of 8 bytes), then the raw little-endian
 /// tensor data, offsets relative to the end of the header. Only F32 is read and written.
 ///
-/// Writes are atomic: the file is written to a temporary file in the same directory, flushed,
-/// and renamed over the destination, so a crash never leaves a half-written checkpoint.
+/// Writes are atomic (Support's `AtomicFile`): the file is written to a temporary file in the
+/// same directory, forced to disk and renamed over the destination, so a crash never leaves a
+/// half-written checkpoint.
 ///
 /// Every tensor's bytes carry a CRC-32 in the metadata (`crc32.<name>`: 8 hex digits), which
 /// reading verifies, and every value read must be finite: a damaged or poisoned file is an error
@@ -243,28 +245,11 @@ public enum SafeTensors {
         return out + "\""
     }
 
-    private static func writeAtomically(_ data: Data, to url: URL) throws {
-        let dir = url.deletingLastPathComponent()
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-        do {
-            guard FileManager.default.createFile(atPath: tmp.path, contents: nil) else {
-                throw NeuralCoreError.io(path: tmp.path, reason: "the temporary file could not be created")
-            }
-            let handle = try FileHandle(forWritingTo: tmp)
-            do {
-                try handle.write(contentsOf: data)
-                try handle.synchronize()
-                try handle.close()
-            } catch { try? handle.close(); throw error }
-            guard Foundation.rename(tmp.path, url.path) == 0 else {
-                throw NeuralCoreError.io(path: url.path, reason: "renaming the temporary file failed (errno \(errno))")
-            }
-        } catch let e as NeuralCoreError {
-            try? FileManager.default.removeItem(at: tmp)
-            throw e
+    private static func writeAtomically(_ data: Data, to url: URL) throws(NeuralCoreError) {
+        do throws(FileSystemError) {
+            try AtomicFile.write(data, to: url)
         } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            throw NeuralCoreError.io(path: url.path, reason: error.localizedDescription)
+            throw NeuralCoreError.io(path: error.path, reason: error.reason)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Sampled softmax cross-entropy (importance sampling, Bengio & Senécal 2008; Jean et al. 2015)
 /// for training with a large output vocabulary without computing all V logits.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Turning logits into probabilities and tokens, for step-wise generation.
 /// Logits are `[N, V]` (one row per sequence); results have one entry per row.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Synchronization
 
 /// Owned, manually allocated Float32 storage shared by a tensor and its reshaped views.

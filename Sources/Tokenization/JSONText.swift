@@ -1,9 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Support
 
 /// Minimal JSON writing helpers: vocabulary files are written by hand so that key order, one token
 /// per line and non-ASCII text (kept as UTF-8, not \u escapes) are stable and readable in diffs.
@@ -36,35 +32,15 @@ enum JSONText {
     static func optional(_ value: Int?) -> String { value.map(String.init) ?? "null" }
 }
 
-/// Writes `data` to `url` atomically: a temporary file in the same directory, flushed, then
-/// renamed over the target, so readers never see a half-written file.
+/// Writes `data` to `url` through Support's `AtomicFile` (a temporary file in the same
+/// directory, forced to disk, then renamed over the target), so readers never see a
+/// half-written file; failures become `TokenizationError`s naming the target.
 func writeAtomically(_ data: Data, to url: URL) throws(TokenizationError) {
-    let path = url.path
-    let directory = url.deletingLastPathComponent().path
-    let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-    guard descriptor >= 0 else {
-        throw .fileOperationFailed(path: path, operation: "create a temporary file for", reason: String(cString: strerror(errno)))
-    }
-    var failure: String?
-    data.withUnsafeBytes { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                failure = String(cString: strerror(errno))
-                return
-            }
-            offset += written
-        }
-    }
-    if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
-    close(descriptor)
-    if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-    if let failure {
-        unlink(temporary)
-        throw .fileOperationFailed(path: path, operation: "write", reason: failure)
+    do throws(FileSystemError) {
+        try AtomicFile.write(data, to: url)
+    } catch {
+        let operation = if case .cannotOpen = error { "create a temporary file for" } else { "write" }
+        throw .fileOperationFailed(path: url.path, operation: operation, reason: error.reason)
     }
 }
 

@@ -1,3 +1,5 @@
+import Support
+
 /// The special ids around one sequence of token ids: none, `<eos>` after it (what character
 /// models read — a line's end, one symbol like a newline), or `<bos>` … `<eos>`.
 ///
@@ -22,13 +24,13 @@ public enum SequenceMarkers: Sendable, Hashable {
     /// Appends the id that opens a sequence (`<bos>`), if these markers have one.
     @inlinable @inline(__always)
     public func appendOpening(to ids: inout [Int32]) {
-        if self == .beginAndEnd { ids.append(Vocabulary.beginID) }
+        if self == .beginAndEnd { ids.append(SpecialToken.begin.id) }
     }
 
     /// Appends the id that closes a sequence (`<eos>`), if these markers have one.
     @inlinable @inline(__always)
     public func appendClosing(to ids: inout [Int32]) {
-        if self != .none { ids.append(Vocabulary.endID) }
+        if self != .none { ids.append(SpecialToken.end.id) }
     }
 
     /// The part of `sequence` (a range of `ids`) inside these markers. A sequence that does not
@@ -39,11 +41,11 @@ public enum SequenceMarkers: Sendable, Hashable {
         case .none:
             return sequence
         case .end:
-            guard !sequence.isEmpty, ids[sequence.upperBound - 1] == Vocabulary.endID else { return sequence }
+            guard !sequence.isEmpty, ids[sequence.upperBound - 1] == SpecialToken.end.id else { return sequence }
             return sequence.lowerBound..<sequence.upperBound - 1
         case .beginAndEnd:
-            guard sequence.count >= 2, ids[sequence.lowerBound] == Vocabulary.beginID,
-                ids[sequence.upperBound - 1] == Vocabulary.endID
+            guard sequence.count >= 2, ids[sequence.lowerBound] == SpecialToken.begin.id,
+                ids[sequence.upperBound - 1] == SpecialToken.end.id
             else { return sequence }
             return sequence.lowerBound + 1..<sequence.upperBound - 1
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Export to a Hugging Face `tokenizers` `tokenizer.json`, so Python code can load the same ids:
 ///
@@ -43,7 +44,7 @@ extension Vocabulary {
         lines.append("  \"truncation\": null,")
         lines.append("  \"padding\": null,")
         lines.append("  \"added_tokens\": [")
-        for (id, token) in Self.specialTokens.enumerated() {
+        for (id, token) in SpecialToken.texts.enumerated() {
             lines.append("    {")
             lines.append("      \"id\": \(id),")
             lines.append("      \"content\": \(JSONText.quoted(token)),")
@@ -52,7 +53,7 @@ extension Vocabulary {
             lines.append("      \"rstrip\": false,")
             lines.append("      \"normalized\": false,")
             lines.append("      \"special\": true")
-            lines.append("    }" + (id + 1 < Self.specialTokens.count ? "," : ""))
+            lines.append("    }" + (id + 1 < SpecialToken.allCases.count ? "," : ""))
         }
         lines.append("  ],")
         switch normalizers.count {
@@ -70,7 +71,7 @@ extension Vocabulary {
             lines.append("      \(JSONText.quoted(token)): \(id)" + (id + 1 < tokens.count ? "," : ""))
         }
         lines.append("    },")
-        lines.append("    \"unk_token\": \(JSONText.quoted(Self.specialTokens[Int(Self.unknownID)]))")
+        lines.append("    \"unk_token\": \(JSONText.quoted(SpecialToken.unknown.text))")
         lines.append("  }")
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"

@@ -1,3 +1,5 @@
+import Support
+
 /// A fixed mapping between tokens and integer ids, built from a `TokenCounter`.
 ///
 /// Ids are dense, `0 ..< count`:
@@ -18,17 +20,6 @@
 ///
 /// Immutable and `Sendable`: share one vocabulary between all workers.
 public struct Vocabulary: Sendable {
-    /// The special tokens, in id order.
-    public static let specialTokens = ["<pad>", "<unk>", "<bos>", "<eos>"]
-    /// Id of `<pad>`.
-    public static let paddingID: Int32 = 0
-    /// Id of `<unk>`, which every token outside the vocabulary encodes to.
-    public static let unknownID: Int32 = 1
-    /// Id of `<bos>` (beginning of sequence).
-    public static let beginID: Int32 = 2
-    /// Id of `<eos>` (end of sequence).
-    public static let endID: Int32 = 3
-
     /// All state lives in one immutable object, so copying a vocabulary (e.g. capturing it in
     /// the per-record encode closure) costs one reference count, not one per field.
     private final class Storage: Sendable {
@@ -74,12 +65,12 @@ public struct Vocabulary: Sendable {
     /// Builds a vocabulary from counts. Throws `.invalidConfiguration` when `maxSize` < 4
     /// (it must leave room for the special tokens) or `minCount` < 1.
     public init(counter: TokenCounter, configuration: TokenizerConfiguration, maxSize: Int? = nil, minCount: Int = 1) throws(TokenizationError) {
-        if let maxSize, maxSize < Self.specialTokens.count {
-            throw .invalidConfiguration("maxSize is \(maxSize), but it counts the \(Self.specialTokens.count) special tokens and must be at least \(Self.specialTokens.count)")
+        if let maxSize, maxSize < SpecialToken.allCases.count {
+            throw .invalidConfiguration("maxSize is \(maxSize), but it counts the \(SpecialToken.allCases.count) special tokens and must be at least \(SpecialToken.allCases.count)")
         }
         guard minCount >= 1 else { throw .invalidConfiguration("minCount is \(minCount), but it must be at least 1") }
-        var tokens = Self.specialTokens
-        var counts = Self.specialTokens.map { counter.count(of: $0) }
+        var tokens = SpecialToken.texts
+        var counts = SpecialToken.texts.map { counter.count(of: $0) }
         let limit = maxSize ?? Int.max
         for index in counter.rankedIndices() {
             if tokens.count >= limit { break }
@@ -87,7 +78,7 @@ public struct Vocabulary: Sendable {
             // Ranked by count, so everything after the first rare token is rarer still.
             if count < minCount { break }
             let token = counter.tokenString(at: index)
-            if Self.specialTokens.contains(token) { continue }
+            if SpecialToken.texts.contains(token) { continue }
             tokens.append(token)
             counts.append(count)
         }
@@ -101,8 +92,8 @@ public struct Vocabulary: Sendable {
             source.map { .malformedVocabulary(path: $0, reason: reason) } ?? .invalidConfiguration(reason)
         }
         guard tokens.count == counts.count else { throw malformed("it lists \(tokens.count) tokens but \(counts.count) counts") }
-        guard Array(tokens.prefix(Self.specialTokens.count)) == Self.specialTokens else {
-            throw malformed("the first tokens must be \(Self.specialTokens.joined(separator: ", ")) with ids 0 to 3")
+        guard Array(tokens.prefix(SpecialToken.allCases.count)) == SpecialToken.texts else {
+            throw malformed("the first tokens must be \(SpecialToken.texts.joined(separator: ", ")) with ids 0 to 3")
         }
         var table = TokenTable(minimumCapacity: tokens.count)
         for (id, token) in tokens.enumerated() {
@@ -132,17 +123,17 @@ public struct Vocabulary: Sendable {
 
     // MARK: Encoding
 
-    /// The id of a UTF-16 token slice (as `Tokenizer.forEachToken` yields), `unknownID` if absent.
+    /// The id of a UTF-16 token slice (as `Tokenizer.forEachToken` yields), `<unk>`'s if absent.
     /// A hash lookup; no `String` is made.
     @inline(__always)
     public func id(for token: UnsafeBufferPointer<UInt16>) -> Int32 {
-        guard let index = storage.table.index(of: token) else { return Self.unknownID }
+        guard let index = storage.table.index(of: token) else { return SpecialToken.unknown.id }
         return Int32(truncatingIfNeeded: index)
     }
 
-    /// The id of `token`, `unknownID` if absent.
+    /// The id of `token`, `<unk>`'s if absent.
     public func id(for token: String) -> Int32 {
-        guard let index = storage.table.index(of: token) else { return Self.unknownID }
+        guard let index = storage.table.index(of: token) else { return SpecialToken.unknown.id }
         return Int32(truncatingIfNeeded: index)
     }
 
@@ -158,7 +149,7 @@ public struct Vocabulary: Sendable {
         markers.appendOpening(to: &ids)
         let table = storage.table
         try tokenizer.appendTokenIDs(utf8: utf8, to: &ids) { token in
-            table.index(of: token).map { Int32(truncatingIfNeeded: $0) } ?? Self.unknownID
+            table.index(of: token).map { Int32(truncatingIfNeeded: $0) } ?? SpecialToken.unknown.id
         }
         markers.appendClosing(to: &ids)
     }
@@ -182,10 +173,10 @@ public struct Vocabulary: Sendable {
         var text = ""
         var first = true
         for id in ids {
-            if skippingSpecialTokens, id == Self.paddingID || id == Self.beginID || id == Self.endID { continue }
+            if skippingSpecialTokens, id == SpecialToken.padding.id || id == SpecialToken.begin.id || id == SpecialToken.end.id { continue }
             if !first { text += separator }
             first = false
-            text += token(for: id) ?? Self.specialTokens[Int(Self.unknownID)]
+            text += token(for: id) ?? SpecialToken.unknown.text
         }
         return text
     }

@@ -23,6 +23,7 @@
 import Foundation
 import Models
 import NeuralCore
+import Support
 
 enum BatchData { case words, characters }
 
@@ -189,7 +190,7 @@ let result: [String: Any] = [
     "effective_gflops": Double(positions) * flopsPerPosition / elapsed / 1e9,
 ]
 let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .prettyPrinted])
-if let resultPath { try data.write(to: URL(fileURLWithPath: resultPath)) }
+if let resultPath { try AtomicFile.write(data, to: URL(fileURLWithPath: resultPath)) }
 if json {
     print(String(decoding: data, as: UTF8.self))
 } else {
@@ -238,7 +239,7 @@ func runGEMMPeak(_ options: Options) -> Never {
                                  "threads": threads, "gflops": gflops, "blas_core": LinearAlgebra.backend.core,
                                  "blas": LinearAlgebra.backend.description]
     if let data = try? JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .prettyPrinted]) {
-        if let resultPath { try? data.write(to: URL(fileURLWithPath: resultPath)) }
+        if let resultPath { try? AtomicFile.write(data, to: URL(fileURLWithPath: resultPath)) }
         if json { print(String(decoding: data, as: UTF8.self)); exit(0) }
     }
     print(String(format: "cblas_sgemm %d³, %d thread(s): %.1f GFLOP/s (%d calls in %.2f s)", size, threads, gflops, calls, elapsed))

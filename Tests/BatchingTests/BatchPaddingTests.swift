@@ -1,3 +1,4 @@
+import Support
 import Testing
 import Tokenization
 @testable import Batching
@@ -24,6 +25,6 @@ import Tokenization
         #expect((0..<3).map { batch.mask(at: 2, $0) } == [false, true, true])
         #expect(Array(batch.sequence(2)) == [9, 10])
         // The mask marks exactly the non-pad ids (no real id is 0 here).
-        for row in 0..<3 { for t in 0..<3 { #expect(batch.mask(at: row, t) == (batch.ids[row * 3 + t] != Vocabulary.paddingID)) } }
+        for row in 0..<3 { for t in 0..<3 { #expect(batch.mask(at: row, t) == (batch.ids[row * 3 + t] != SpecialToken.padding.id)) } }
     }
 }

@@ -1,3 +1,4 @@
+import Support
 import Testing
 import TokenShards
 import Tokenization
@@ -21,7 +22,7 @@ import Tokenization
 
     @Test func truncationKeepsEndMarkerLast() async throws {
         let (kept, report) = try await run(BatchingOptions(batchSize: 10, maxLength: 4, addBeginAndEnd: true))
-        let b = Vocabulary.beginID, e = Vocabulary.endID
+        let b = SpecialToken.begin.id, e = SpecialToken.end.id
         #expect(kept == [[b, 5, 6, e], [b, 8, 9, e], [b, 1, 13, e], [b, 14, e]])
         #expect(report.truncated == 2)
         #expect(report.droppedTooLong == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 import TokenShards
 import Tokenization
@@ -24,7 +25,7 @@ import Tokenization
         let bare = try await collect(BatchStream(source: .shards(directory: directory), options: BatchingOptions(batchSize: 7)))
         #expect(rows(bare.batches).map(\.ids) == sequences)
         let wrapped = try await collect(BatchStream(source: .shards(directory: directory), options: BatchingOptions(batchSize: 7, addBeginAndEnd: true)))
-        #expect(rows(wrapped.batches).map(\.ids) == sequences.map { [Vocabulary.beginID] + $0 + [Vocabulary.endID] })
+        #expect(rows(wrapped.batches).map(\.ids) == sequences.map { [SpecialToken.begin.id] + $0 + [SpecialToken.end.id] })
     }
 
     @Test func shuffledEpochsVisitShardsInSeededOrders() throws {

@@ -1,3 +1,4 @@
+import Support
 import Testing
 @testable import Batching
 
@@ -29,7 +30,7 @@ import Testing
     @Test func bufferBoundsHowFarASequenceMovesAhead() {
         // Output i can only be one of the first i + capacity + 1 inputs: the buffer is all that
         // is ahead of the stream.
-        var shuffle = ShuffleBuffer(capacity: 8, generator: Xoshiro256(seed: 1, epoch: 0, stream: 1))
+        var shuffle = ShuffleBuffer(capacity: 8, generator: Xoshiro256StarStar(seed: 1, epoch: 0, stream: 1))
         var input = SequenceBlock()
         for position in 0..<200 { [Int32(position)].withUnsafeBufferPointer { input.append($0, position: Int64(position)) } }
         var output = SequenceBlock()

@@ -1,5 +1,6 @@
 import CorpusReader
 import Foundation
+import Support
 import TokenShards
 import Tokenization
 @testable import Batching
@@ -37,9 +38,9 @@ func makeShards(_ sequences: [[Int32]], sequencesPerShard: Int, addBeginAndEnd: 
     var flat: [Int32] = []
     var ends: [Int] = []
     for sequence in sequences {
-        if addBeginAndEnd { flat.append(Vocabulary.beginID) }
+        if addBeginAndEnd { flat.append(SpecialToken.begin.id) }
         flat += sequence
-        if addBeginAndEnd { flat.append(Vocabulary.endID) }
+        if addBeginAndEnd { flat.append(SpecialToken.end.id) }
         ends.append(flat.count)
     }
     try writer.append(ids: flat, ends: ends)

@@ -1,4 +1,5 @@
 import NeuralCore
+import Support
 import Testing
 @testable import Models
 

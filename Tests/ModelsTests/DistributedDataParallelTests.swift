@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 import Testing
 @testable import Models
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import NumericTestSupport
 import NeuralCore
+import Support
 @testable import Models
 
 @Suite struct SentenceVAEBehaviourTests {
@@ -96,8 +97,8 @@ import NeuralCore
         let c = SentenceVAEConfiguration(vocabularySize: 10, embeddingDimension: 5, encoderHidden: 6, latent: 3,
                                          decoderHidden: 6, latentAtEveryStep: true)
         let m = SentenceVAE(configuration: c, rng: &rng)
-        m.output.bias!.value[SpecialTokens.eos] += 1.2
-        m.output.bias!.value[SpecialTokens.pad] -= 5
+        m.output.bias!.value[SpecialToken.end.index] += 1.2
+        m.output.bias!.value[SpecialToken.padding.index] -= 5
         return (m, Tensor.normal([12, 3], std: 1.5, rng: &rng))
     }
 
@@ -148,7 +149,7 @@ import NeuralCore
         let s3 = m.decode(z, strategy: .sample(temperature: 1, topK: nil), maxLength: 10, rng: &c)
         #expect(s1 == s2)
         #expect(s1 != s3)
-        #expect(s1.allSatisfy { $0.count <= 10 && !$0.contains(Int32(SpecialTokens.eos)) })
+        #expect(s1.allSatisfy { $0.count <= 10 && !$0.contains(SpecialToken.end.id) })
     }
 
     /// The decoder's own teacher-forced NLL of a decoded, finished sentence equals minus its score.

@@ -1,5 +1,6 @@
 import CorpusTestSupport
 import Foundation
+import Support
 import Testing
 import Tokenization
 @testable import TokenShards
@@ -44,7 +45,7 @@ import Tokenization
         #expect(vocabulary.token(for: map[0]) == "common")
         // The first prune (at 1,001 distinct) kept "common" and the 749 earliest rare words, so
         // rare749 (number 750) was forgotten and is <unk> whatever the vocabulary size.
-        #expect(map[750] == Vocabulary.unknownID)
+        #expect(map[750] == SpecialToken.unknown.id)
         #expect(vocabulary.token(for: map[1]) == "rare0")
     }
 }

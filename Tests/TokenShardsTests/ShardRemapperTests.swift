@@ -1,5 +1,6 @@
 import CorpusTestSupport
 import Foundation
+import Support
 import Testing
 import Tokenization
 @testable import TokenShards
@@ -32,7 +33,7 @@ import Tokenization
         #expect(provisional.shards.count == 3)
         // A map with <unk> for every seventh number.
         let map: [Int32] = (0..<numbers).map { (number: Int) -> Int32 in
-            number % 7 == 0 ? Vocabulary.unknownID : Int32(4 + number / 2)
+            number % 7 == 0 ? SpecialToken.unknown.id : Int32(4 + number / 2)
         }
         let remapper = ShardRemapper(map: map, addBeginAndEnd: false)
 

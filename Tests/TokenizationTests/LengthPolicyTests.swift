@@ -1,3 +1,4 @@
+import Support
 import Testing
 @testable import Tokenization
 
@@ -15,7 +16,7 @@ import Testing
     }
 
     @Test func markersGoOnAndComeOffOnlyWhereTheyAre() {
-        let b = Vocabulary.beginID, e = Vocabulary.endID
+        let b = SpecialToken.begin.id, e = SpecialToken.end.id
         let cases: [(SequenceMarkers, [Int32])] = [(.none, [7, 8]), (.end, [7, 8, e]), (.beginAndEnd, [b, 7, 8, e])]
         for (markers, framed) in cases {
             var ids: [Int32] = []

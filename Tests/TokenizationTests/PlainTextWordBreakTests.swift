@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 @_spi(Testing) @testable import Tokenization
 

@@ -1,3 +1,4 @@
+import Support
 import Testing
 @testable import Tokenization
 
@@ -20,8 +21,8 @@ import Testing
         #expect(Array(vocabulary.tokens[4...]) == ["the", "a", "cat", "dog", "sat", "N", "and", "company", "mat", "on", "said",
                                                    "shares", "zebra", "ä", "é", "\u{FF21}", "😀"])
         #expect(vocabulary.id(for: "the") == 4)
-        #expect(vocabulary.id(for: "<unk>") == Vocabulary.unknownID)
-        #expect(vocabulary.id(for: "never-seen") == Vocabulary.unknownID)
+        #expect(vocabulary.id(for: "<unk>") == SpecialToken.unknown.id)
+        #expect(vocabulary.id(for: "never-seen") == SpecialToken.unknown.id)
     }
 
     @Test func sameCountsInAnyOrderOrMergeGiveTheSameVocabulary() throws {
@@ -63,11 +64,11 @@ import Testing
         try counter.addTokens(of: "The cat sat on the mat. The dog didn't.", using: tokenizer)
         let vocabulary = try Vocabulary(counter: counter, configuration: words)
         let ids = try vocabulary.encode("the dog sat on the cat.", using: tokenizer, addingBeginAndEnd: true)
-        #expect(ids.first == Vocabulary.beginID && ids.last == Vocabulary.endID)
+        #expect(ids.first == SpecialToken.begin.id && ids.last == SpecialToken.end.id)
         #expect(vocabulary.decode(ids) == "the dog sat on the cat .")
         #expect(vocabulary.decode(ids, skippingSpecialTokens: false) == "<bos> the dog sat on the cat . <eos>")
         let unknown = try vocabulary.encode("the zebra didn't", using: tokenizer)
-        #expect(unknown[1] == Vocabulary.unknownID)
+        #expect(unknown[1] == SpecialToken.unknown.id)
         #expect(vocabulary.decode(unknown) == "the <unk> didn't")
         #expect(vocabulary.decode([999]) == "<unk>")
     }
@@ -91,7 +92,7 @@ import Testing
             try tokenizer.forEachToken(utf8: utf8) { ids.append(vocabulary.id(for: $0)) }
         }
         #expect(ids == [vocabulary.id(for: "the"), vocabulary.id(for: "zebra"), vocabulary.id(for: "😀")])
-        #expect(!ids.contains(Vocabulary.unknownID))
+        #expect(!ids.contains(SpecialToken.unknown.id))
         #expect(vocabulary.token(for: ids[2]) == "😀")
         #expect(vocabulary.token(for: -1) == nil)
     }

@@ -89,6 +89,10 @@ void ck_gemm_packed(int isa, int transpose_a, int m, int n, int k, const float *
 
 // MARK: LSTM step (gate order i, f, g, o as PyTorch)
 
+/// e^x by the portable path's polynomial (the one σ and tanh below are built on): x clamped to
+/// [−87, 88], relative error ≤ 1e−7. For tests that compare it with NeuralCore's `fastExp`.
+float ck_exp(float x);
+
 /// One LSTM step's elementwise part for `rows` sequences of hidden size H, after the caller has
 /// added h_{t−1} · W_hhᵀ to the gate pre-activations.
 ///

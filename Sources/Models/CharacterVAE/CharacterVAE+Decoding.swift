@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 extension CharacterVAE {
     /// Characters decoded from latents `[N, Z]`, `length` per row (fewer when `stopSymbol` is

@@ -1,4 +1,5 @@
 import NeuralCore
+import Support
 
 extension CharacterVAE: LatentTextModel, PrefixGenerating {
     /// z ~ N(0, I), then the decoder from the forced `prefix` on.

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 /// The character-level recurrent VAE of seed 000 (Bowman et al. 2016 with LSTMs, over characters).
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 /// How to turn the decoder's next-token distributions into a sentence.
 public enum DecodingStrategy: Sendable, Hashable {

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 /// An LSTM language model over characters: embed(x_{t−1}) → LSTM → Linear → softmax over x_t,
 /// with x_{−1} = `startSymbol`. No latent variable: the baseline that shows what the VRNN's and

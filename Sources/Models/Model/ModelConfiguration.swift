@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 /// A model's hyper-parameters tagged by its family: what a run stores (`run.json`) and rebuilds
 /// the model from. Encoded as `{"type": "vrnn", "configuration": {…}}`.

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 /// What every model vae-pipeline trains implements: the trainer, the data-parallel wrapper, the
 /// evaluator and the after-training commands are written once against it.

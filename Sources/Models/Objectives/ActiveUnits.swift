@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 /// Active units (Burda et al. 2016): a latent dimension is active when the posterior mean μ_d(x)
 /// varies across the data, Var_x[μ_d(x)] > threshold (0.01). Accumulates sums in Double over a

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 extension DataParallel {
     /// One step of the global `batch` across `group` (see ``DataParallel``): this process's
@@ -19,7 +20,7 @@ extension DataParallel {
             let generators = parts.map { _ in rng.split() }
             let batches = mine.map { batch.rows(parts[$0]) }
             let models = replicas.models
-            let begun = ModelReplicas<Model>.concurrentMap(mine.count) { j -> (Model.StepStart, RandomGenerator) in
+            let begun = Parallelism.map(mine.count) { j -> (Model.StepStart, RandomGenerator) in
                 var r = generators[mine[j]]
                 let start = models[j].beginStep(batches[j], rng: &r)
                 return (start, r)
@@ -27,7 +28,7 @@ extension DataParallel {
             klMeans = exchangeKLSums(mine.indices.map { models[$0].posterior(of: begun[$0].0) }, slices: mine, count: n,
                                      batchSize: B, objective: objective, group: group)
             let means = klMeans
-            let metrics = ModelReplicas<Model>.concurrentMap(mine.count) { j -> StepMetrics in
+            let metrics = Parallelism.map(mine.count) { j -> StepMetrics in
                 var r = begun[j].1
                 return models[j].finishStep(batches[j], from: begun[j].0, objective: objective, normalizer: B,
                                             klDimensionMeans: means, rng: &r)

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 /// A batch trainer the training loop and the evaluator hold without knowing the model's type.
 public protocol BatchTrainer: AnyObject, Sendable {
@@ -95,7 +96,7 @@ public final class DataParallel<Model: TextModel>: BatchTrainer, @unchecked Send
         let n = batches.count, B = batch.batchSize
         let models = replicas.models
         // Phase 1 (a VAE's encoders), so that free bits see the whole batch's KL before any gradient.
-        let begun = ModelReplicas<Model>.concurrentMap(n) { i -> (Model.StepStart, RandomGenerator) in
+        let begun = Parallelism.map(n) { i -> (Model.StepStart, RandomGenerator) in
             var r = generators[i]
             let start = models[i].beginStep(batches[i], rng: &r)
             return (start, r)
@@ -105,7 +106,7 @@ public final class DataParallel<Model: TextModel>: BatchTrainer, @unchecked Send
             ? KLTerm.batchDimensionMeans(ofSlices: posteriors, latent: posteriors[0].mean.lastDimension, batchSize: B, objective: objective)
             : nil
         // Phase 2: the rest of the forward pass, the losses and the backward passes.
-        let metrics = ModelReplicas<Model>.concurrentMap(n) { i -> StepMetrics in
+        let metrics = Parallelism.map(n) { i -> StepMetrics in
             var r = begun[i].1
             return models[i].finishStep(batches[i], from: begun[i].0, objective: objective, normalizer: B,
                                         klDimensionMeans: klMeans, rng: &r)
@@ -140,7 +141,7 @@ extension DataParallel: ImportanceWeightedScoring where Model: ImportanceWeighte
             return model.importanceWeightedNLL(batch, samples: samples, rng: &rng)
         }
         let models = replicas.models
-        return ModelReplicas<Model>.concurrentMap(batches.count) { i -> [Double] in
+        return Parallelism.map(batches.count) { i -> [Double] in
             var r = generators[i]
             return models[i].importanceWeightedNLL(batches[i], samples: samples, rng: &r)
         }.flatMap { $0 }

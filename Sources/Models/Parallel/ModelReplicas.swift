@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 /// A model and replicas of it that share its weights but own their gradients — the machinery of
 /// data-parallel training (``DataParallel``).
@@ -70,7 +71,7 @@ final class ModelReplicas<Model: Module>: @unchecked Sendable {
                         _ evaluate: (Model, TokenBatch, inout RandomGenerator) -> EvaluationResult) -> EvaluationResult {
         guard let (batches, generators) = split(batch, rng: &rng) else { return evaluate(models[0], batch, &rng) }
         let models = self.models
-        let results = Self.concurrentMap(batches.count) { i -> EvaluationResult in
+        let results = Parallelism.map(batches.count) { i -> EvaluationResult in
             var r = generators[i]
             return evaluate(models[i], batches[i], &r)
         }
@@ -91,21 +92,4 @@ final class ModelReplicas<Model: Module>: @unchecked Sendable {
         }
         return out
     }
-
-    /// `body(i)` for every i in 0..<n on concurrent threads; the results in order of i.
-    static func concurrentMap<T>(_ n: Int, _ body: (Int) -> T) -> [T] {
-        let results = UnsafeMutablePointer<T>.allocate(capacity: n)
-        defer { results.deallocate() }
-        // Each iteration initialises its own element; the box only tells the compiler so.
-        withoutActuallyEscaping({ (i: Int) in (results + i).initialize(to: Parallelism.serially { body(i) }) }) { escapable in
-            let box = ConcurrentWork(run: escapable)
-            DispatchQueue.concurrentPerform(iterations: n) { box.run($0) }
-        }
-        let array = Array(UnsafeBufferPointer(start: results, count: n))
-        results.deinitialize(count: n)
-        return array
-    }
 }
-
-/// A closure run by several threads at once on disjoint data (see `concurrentMap`).
-private struct ConcurrentWork: @unchecked Sendable { let run: (Int) -> Void }

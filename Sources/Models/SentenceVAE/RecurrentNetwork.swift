@@ -1,4 +1,5 @@
 import NeuralCore
+import Support
 
 /// An LSTM or GRU stack chosen at run time (``RecurrentCellKind``), with one interface.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 extension SentenceVAE {
     /// Sentences (without `<bos>` / `<eos>`, at most `maxLength` tokens) decoded from latents
@@ -58,14 +59,14 @@ extension SentenceVAE {
         let N = latents.rowCount
         var out = [ScoredSequence](repeating: ScoredSequence(tokens: [], logProbability: 0, finished: false), count: N)
         var done = [Bool](repeating: false, count: N)
-        var tokens = [Int](repeating: SpecialTokens.bos, count: N)
+        var tokens = [Int](repeating: SpecialToken.begin.index, count: N)
         var states: [RNNState]? = nil
         for _ in 0...maxLength where done.contains(false) {
             let step = decoderStep(tokens: tokens, latents: latents, states: states)
             states = step.states
             for n in 0..<N where !done[n] {
                 let id = choose(step.logProbabilities[n], &rng)
-                if id == SpecialTokens.eos {
+                if id == SpecialToken.end.index {
                     out[n].logProbability += step.logProbabilities[n][id]
                     out[n].finished = true
                     done[n] = true
@@ -99,7 +100,7 @@ extension SentenceVAE {
         var alive = [[Hypothesis]](repeating: [Hypothesis(tokens: [], score: 0)], count: N)
         var finished = [[Hypothesis]](repeating: [], count: N)
         var done = [Bool](repeating: false, count: N)
-        var last = [Int](repeating: SpecialTokens.bos, count: rows)
+        var last = [Int](repeating: SpecialToken.begin.index, count: rows)
         let z = Tensor(uninitialized: [rows, Z])
         for r in 0..<rows { (z.data + r * Z).update(from: latents.data + (r / width) * Z, count: Z) }
         var states: [RNNState]? = nil
@@ -120,7 +121,7 @@ extension SentenceVAE {
                 var next: [Hypothesis] = [], parents: [Int] = []
                 let atLimit = alive[n][0].tokens.count == maxLength
                 for (rank, c) in candidates.enumerated() {
-                    if c.token == SpecialTokens.eos {
+                    if c.token == SpecialToken.end.index {
                         if rank < width { finished[n].append(Hypothesis(tokens: alive[n][c.parent].tokens, score: c.score)) }
                     } else if next.count < width && !atLimit {
                         next.append(Hypothesis(tokens: alive[n][c.parent].tokens + [Int32(c.token)], score: c.score))

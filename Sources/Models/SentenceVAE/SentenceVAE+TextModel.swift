@@ -1,4 +1,5 @@
 import NeuralCore
+import Support
 
 extension SentenceVAE: LatentTextModel, ImportanceWeightedModel {
     public convenience init(configuration: SentenceVAEConfiguration, rng: inout RandomGenerator) {

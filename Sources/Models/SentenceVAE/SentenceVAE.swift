@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 /// The sentence VAE of Bowman et al. 2016, "Generating Sentences from a Continuous Space".
 ///
@@ -39,10 +40,10 @@ public final class SentenceVAE: Module, @unchecked Sendable {
         if let embeddings {
             precondition(embeddings.shape == [c.vocabularySize, c.embeddingDimension],
                          "SentenceVAE: embeddings \(embeddings.shape), expected [\(c.vocabularySize), \(c.embeddingDimension)].")
-            embedding = Embedding(weights: embeddings, trainable: !c.freezeEmbeddings, paddingIndex: SpecialTokens.pad)
+            embedding = Embedding(weights: embeddings, trainable: !c.freezeEmbeddings, paddingIndex: SpecialToken.padding.index)
         } else {
             embedding = Embedding(vocabularySize: c.vocabularySize, dimension: c.embeddingDimension,
-                                  trainable: !c.freezeEmbeddings, paddingIndex: SpecialTokens.pad, rng: &rng)
+                                  trainable: !c.freezeEmbeddings, paddingIndex: SpecialToken.padding.index, rng: &rng)
         }
         encoder = RecurrentNetwork(kind: c.encoderCell, inputSize: c.embeddingDimension, hiddenSize: c.encoderHidden,
                                    layers: c.encoderLayers, bidirectional: c.bidirectional, rng: &rng)
@@ -189,13 +190,13 @@ public final class SentenceVAE: Module, @unchecked Sendable {
         let c = configuration, B = batch.batchSize, T = batch.time, TD = T + 1
         // <bos> + tokens, word dropout on the tokens only (drawn for real tokens only, so the
         // draws do not depend on the padded width).
-        var inputIds = [Int](repeating: SpecialTokens.pad, count: B * TD)
+        var inputIds = [Int](repeating: SpecialToken.padding.index, count: B * TD)
         let dropWords = training && c.wordDropout > 0
         for b in 0..<B {
-            inputIds[b * TD] = SpecialTokens.bos
+            inputIds[b * TD] = SpecialToken.begin.index
             for t in 0..<batch.lengths[b] {
                 var id = Int(batch.ids[b * T + t])
-                if dropWords && rng.nextUniform() < c.wordDropout { id = SpecialTokens.unk }
+                if dropWords && rng.nextUniform() < c.wordDropout { id = SpecialToken.unknown.index }
                 inputIds[b * TD + t + 1] = id
             }
         }
@@ -223,7 +224,7 @@ public final class SentenceVAE: Module, @unchecked Sendable {
             for t in 0..<lengths[b] {
                 (dst + rows.count * H).update(from: src + (b * TD + t) * H, count: H)
                 rows.append(b * TD + t)
-                targets.append(t < batch.lengths[b] ? Int(batch.ids[b * T + t]) : SpecialTokens.eos)
+                targets.append(t < batch.lengths[b] ? Int(batch.ids[b * T + t]) : SpecialToken.end.index)
                 rowSentence.append(b)
             }
         }

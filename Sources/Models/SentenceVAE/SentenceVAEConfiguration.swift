@@ -1,4 +1,5 @@
 import NeuralCore
+import Support
 
 /// The recurrent cell of an encoder or decoder.
 public enum RecurrentCellKind: String, Codable, Sendable, CaseIterable {
@@ -71,7 +72,7 @@ public struct SentenceVAEConfiguration: Codable, Sendable, Hashable {
 
     /// Checks that the sizes make sense (called by `SentenceVAE.init`).
     public func validate() {
-        precondition(vocabularySize > SpecialTokens.eos, "vocabularySize must include the special ids 0…3.")
+        precondition(vocabularySize > SpecialToken.end.index, "vocabularySize must include the special ids 0…3.")
         precondition(embeddingDimension > 0 && encoderHidden > 0 && decoderHidden > 0 && latent > 0)
         precondition(encoderLayers >= 1 && decoderLayers >= 1)
         precondition(encoderDense.map { $0 > 0 } ?? true)
@@ -80,12 +81,4 @@ public struct SentenceVAEConfiguration: Codable, Sendable, Hashable {
         precondition(wordDropout >= 0 && wordDropout <= 1 && embeddingDropout >= 0 && embeddingDropout < 1)
         precondition((0..<1).contains(outputDropout ?? 0), "outputDropout must be at least 0 and below 1.")
     }
-}
-
-/// The special ids fixed by the vocabulary.
-public enum SpecialTokens {
-    public static let pad = 0
-    public static let unk = 1
-    public static let bos = 2
-    public static let eos = 3
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 extension VRNN {
     /// Generates `count` sequences of `length` symbols from the model: at each step z_t is drawn

@@ -1,4 +1,5 @@
 import NeuralCore
+import Support
 
 extension VRNN: TextModel {
     public func beginStep(_ batch: TokenBatch, rng: inout RandomGenerator) {}

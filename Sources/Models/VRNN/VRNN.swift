@@ -1,5 +1,6 @@
 import Foundation
 import NeuralCore
+import Support
 
 /// The variational recurrent neural network of Chung et al. 2015 with a categorical output: one
 /// latent variable per time step, with a learned prior that depends on the recurrent state.

@@ -6,7 +6,7 @@ import NeuralCore
 /// Scalar lanes use NeuralCore's `fastExp`, `fastSigmoid` and `fastTanh` (inlined: Foundation's
 /// `exp` is a library call per element that does not vectorise — at 300 steps × B × 3H gate
 /// values per batch it would cost as much as the step's GEMMs); the eight-lane versions below
-/// are the same polynomial on `SIMD8`.
+/// use the same polynomial on `SIMD8`.
 enum VRNNKernels {
     @inline(__always) static func exp(_ x: Float) -> Float { fastExp(x) }
 
@@ -27,23 +27,7 @@ extension VRNNKernels {
     }
 
     /// `exp` lane-wise (NeuralCore's `fastExp` polynomial, eight lanes at once).
-    @inline(__always) static func exp(_ x: V8) -> V8 {
-        var x = x
-        x.replace(with: V8(repeating: -87), where: x .< -87)
-        x.replace(with: V8(repeating: 88), where: x .> 88)
-        let t = x * 1.442_695_04 + 12_582_912
-        let n = t - 12_582_912
-        let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
-        var p = V8(repeating: 1.987_569_15e-4)
-        p = p * r + 1.398_199_95e-3
-        p = p * r + 8.333_451_9e-3
-        p = p * r + 4.166_579_59e-2
-        p = p * r + 0.166_666_655
-        p = p * r + 0.500_000_01
-        p = p * r * r + r + 1
-        let bits = (unsafeBitCast(t, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
-        return p * unsafeBitCast(bits, to: V8.self)
-    }
+    @inline(__always) static func exp(_ x: V8) -> V8 { fastExp(x) }
 
     @inline(__always) static func sigmoid(_ x: V8) -> V8 { 1 / (1 + exp(-x)) }
 

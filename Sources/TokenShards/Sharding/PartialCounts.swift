@@ -1,5 +1,6 @@
 import CorpusReader
 import Foundation
+import Support
 import Tokenization
 
 /// Token counts of some shards of a corpus (`vocab --shard I/N --counts-out part-I.counts`),

@@ -1,5 +1,6 @@
 import CorpusReader
 import Foundation
+import Support
 import Tokenization
 
 extension ShardManifest {

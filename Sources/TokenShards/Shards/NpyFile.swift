@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Element types that ``NpyWriter`` and ``NpyArray`` store: little-endian fixed-width numbers.
 public protocol NpyElement: Sendable {
@@ -29,19 +30,18 @@ public enum NpyError: LocalizedError, Sendable, Equatable {
 
 /// Writes a one-dimensional NumPy `.npy` file (format 1.0) of unknown length, streaming.
 ///
-/// Values go to `PATH.tmp` through a buffer; ``finish()`` rewrites the header with the final
-/// length and renames the file into place, so a run killed at any moment leaves no file under
-/// the final name. Python reads the result with `numpy.load(path, mmap_mode="r")`.
+/// Values go to `PATH.tmp` (an ``AtomicFileWriter``) through a buffer; ``finish()`` rewrites the
+/// header with the final length and renames the file into place, so a run killed at any moment
+/// leaves no file under the final name. Python reads the result with
+/// `numpy.load(path, mmap_mode="r")`.
 public final class NpyWriter<Element: NpyElement> {
     public let path: String
-    private let temporaryPath: String
-    private let handle: FileHandle
+    private let file: AtomicFileWriter
     /// Whether ``finish()`` forces the file to disk before renaming it (temporary files skip it).
     private let synchronizes: Bool
     private var buffer: [UInt8] = []
     private let flushBytes = 1 << 20
     public private(set) var count = 0
-    private var finished = false
 
     /// The header is padded to a fixed 128 bytes so that rewriting it never moves the data.
     static var headerLength: Int { 128 }
@@ -51,23 +51,15 @@ public final class NpyWriter<Element: NpyElement> {
     public init(path: String, synchronizes: Bool = true) throws(NpyError) {
         self.path = path
         self.synchronizes = synchronizes
-        temporaryPath = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil) else {
-            throw .cannotCreate(path: temporaryPath, reason: String(cString: strerror(errno)))
+        // Named after the destination, so that the tokenize pass can clear those a killed run left.
+        let temporaryPath = path + ".tmp"
+        do throws(FileSystemError) {
+            file = try AtomicFileWriter(path: path, temporaryPath: temporaryPath)
+        } catch {
+            throw .cannotCreate(path: temporaryPath, reason: error.reason)
         }
-        guard let handle = FileHandle(forWritingAtPath: temporaryPath) else {
-            throw .cannotCreate(path: temporaryPath, reason: "it cannot be opened for writing")
-        }
-        self.handle = handle
         buffer.reserveCapacity(flushBytes + 4096)
         buffer.append(contentsOf: Self.header(count: 0))
-    }
-
-    deinit {
-        if !finished {
-            try? handle.close()
-            try? FileManager.default.removeItem(atPath: temporaryPath)
-        }
     }
 
     /// Appends values (stored little-endian, which is every platform Swift runs on here).
@@ -90,25 +82,20 @@ public final class NpyWriter<Element: NpyElement> {
     /// Writes the final header and moves the file into place.
     public func finish() throws(NpyError) {
         try flush()
-        do {
-            try handle.seek(toOffset: 0)
-            try handle.write(contentsOf: Self.header(count: count))
-            if synchronizes { try handle.synchronize() }
-            try handle.close()
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporaryPath, toPath: path)
+        do throws(FileSystemError) {
+            try file.write(contentsOf: Self.header(count: count), at: 0)
+            try file.commit(synchronizing: synchronizes)
         } catch {
-            throw .writeFailed(path: path, reason: error.localizedDescription)
+            throw .writeFailed(path: path, reason: error.reason)
         }
-        finished = true
     }
 
     private func flush() throws(NpyError) {
         guard !buffer.isEmpty else { return }
-        do {
-            try handle.write(contentsOf: buffer)
+        do throws(FileSystemError) {
+            try file.append(contentsOf: buffer)
         } catch {
-            throw .writeFailed(path: temporaryPath, reason: error.localizedDescription)
+            throw .writeFailed(path: file.temporaryPath, reason: error.reason)
         }
         buffer.removeAll(keepingCapacity: true)
     }
@@ -127,32 +114,26 @@ public final class NpyWriter<Element: NpyElement> {
 }
 
 /// A one-dimensional `.npy` file mapped into memory (read-only).
-public final class NpyArray<Element: NpyElement>: @unchecked Sendable {
+public final class NpyArray<Element: NpyElement>: Sendable {
     public typealias Index = Int
-    // @unchecked: the mapping is read-only and never changes after init.
     public let path: String
     public let count: Int
-    private let mapping: UnsafeRawPointer
-    private let mappingLength: Int
+    private let file: MappedFile
     /// Where the values start in the file (after the header), in bytes.
     public let dataOffset: Int
 
     public init(path: String) throws(NpyError) {
         self.path = path
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw .notNpy(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw .notNpy(path: path, reason: String(cString: strerror(errno))) }
-        let length = Int(status.st_size)
-        guard length >= 12 else { throw .notNpy(path: path, reason: "it is shorter than a .npy header") }
-        guard let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
-            throw .notNpy(path: path, reason: String(cString: strerror(errno)))
+        do throws(FileSystemError) {
+            file = try MappedFile(path: path)
+        } catch {
+            throw .notNpy(path: path, reason: error.reason)
         }
-        let raw = UnsafeRawPointer(mapped)
+        let length = file.bytes.count
+        guard length >= 12 else { throw .notNpy(path: path, reason: "it is shorter than a .npy header") }
+        let raw = file.bytes.baseAddress!
         let magic = UnsafeRawBufferPointer(start: raw, count: 8)
         guard magic[0] == 0x93, Array(magic[1..<6]) == Array("NUMPY".utf8) else {
-            munmap(mapped, length)
             throw .notNpy(path: path, reason: "the magic string \\x93NUMPY is missing")
         }
         let major = magic[6]
@@ -166,7 +147,6 @@ public final class NpyArray<Element: NpyElement>: @unchecked Sendable {
             headerStart = 12
         }
         guard headerStart + headerLength <= length else {
-            munmap(mapped, length)
             throw .notNpy(path: path, reason: "the header runs past the end of the file")
         }
         let header = String(decoding: UnsafeRawBufferPointer(start: raw + headerStart, count: headerLength), as: UTF8.self)
@@ -178,16 +158,13 @@ public final class NpyArray<Element: NpyElement>: @unchecked Sendable {
         }
         let descr = (field("descr") ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
         guard descr == Element.npyDescriptor else {
-            munmap(mapped, length)
             throw .wrongType(path: path, expected: Element.npyDescriptor, found: descr)
         }
         guard field("fortran_order") == "False" else {
-            munmap(mapped, length)
             throw .notNpy(path: path, reason: "Fortran-ordered arrays are not supported")
         }
         let dimensions = (field("shape") ?? "").split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard dimensions.count == 1 else {
-            munmap(mapped, length)
             throw .notNpy(path: path, reason: "the array has shape (\(field("shape") ?? "?")), not one dimension")
         }
         let elementCount = dimensions[0]
@@ -195,20 +172,14 @@ public final class NpyArray<Element: NpyElement>: @unchecked Sendable {
         // The count comes from the file: a negative or huge one must not reach the buffer.
         let (byteCount, overflow) = elementCount.multipliedReportingOverflow(by: MemoryLayout<Element>.size)
         guard elementCount >= 0, !overflow, byteCount <= length - offset else {
-            munmap(mapped, length)
             throw .notNpy(path: path, reason: "the file holds fewer values than its header says (\(elementCount))")
         }
         guard offset % MemoryLayout<Element>.alignment == 0 else {
-            munmap(mapped, length)
             throw .notNpy(path: path, reason: "its values start at byte \(offset), which is not aligned for \(Element.npyDescriptor)")
         }
-        mapping = raw
-        mappingLength = length
         dataOffset = offset
         count = elementCount
     }
-
-    deinit { munmap(UnsafeMutableRawPointer(mutating: mapping), mappingLength) }
 
     /// Calls `body` with the values, without copying (the buffer is valid only inside `body`).
     public func withUnsafeBufferPointer<Result>(_ body: (UnsafeBufferPointer<Element>) throws -> Result) rethrows -> Result {
@@ -218,16 +189,13 @@ public final class NpyArray<Element: NpyElement>: @unchecked Sendable {
     /// Tells the kernel the values before `index` will not be read again, so their pages leave
     /// this process's resident memory (a streaming reader of a large shard stays small).
     public func releasePages(before index: Int) {
-        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = Int(bitPattern: mapping)
-        let end = Int(bitPattern: mapping + dataOffset) + index * MemoryLayout<Element>.stride
-        let length = (end - start) / pageSize * pageSize
-        if length > 0 { madvise(UnsafeMutableRawPointer(mutating: mapping), length, MADV_DONTNEED) }
+        file.releasePages(before: dataOffset + index * MemoryLayout<Element>.stride)
     }
 
     private var buffer: UnsafeBufferPointer<Element> {
         // .npy data starts at a 64-byte-aligned offset (a format rule), so the cast is aligned.
-        UnsafeBufferPointer(start: (mapping + dataOffset).assumingMemoryBound(to: Element.self), count: count)
+        let values = file.bytes.baseAddress! + dataOffset
+        return UnsafeBufferPointer(start: values.assumingMemoryBound(to: Element.self), count: count)
     }
 }
 

@@ -1,46 +1,22 @@
 import Foundation
+import Support
 
 /// Writes a two-dimensional float32 `.npy` file (format 1.0, C order) whose values are already
 /// in memory. (``NpyWriter`` streams one-dimensional arrays of unknown length.)
 ///
-/// The data goes to a hidden temporary file in the same directory, is flushed, and is renamed
-/// over `path`, so the final name only ever holds a complete matrix.
+/// The data goes through an ``AtomicFileWriter``, so the final name only ever holds a complete
+/// matrix.
 public enum NpyMatrixWriter {
     public static func write(_ values: [Float], rows: Int, columns: Int, to path: String) throws(NpyError) {
         precondition(values.count == rows * columns)
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp").path
-        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-            throw .cannotCreate(path: temporary, reason: String(cString: strerror(errno)))
-        }
-        guard let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw .cannotCreate(path: temporary, reason: "it cannot be opened for writing")
-        }
-        do {
-            try handle.write(contentsOf: header(rows: rows, columns: columns))
-            // In pieces, so that no second copy of a large matrix is made.
-            let piece = 1 << 22
-            try values.withUnsafeBytes { bytes in
-                var start = 0
-                while start < bytes.count {
-                    let end = min(bytes.count, start + piece)
-                    try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress! + start),
-                                                      count: end - start, deallocator: .none))
-                    start = end
-                }
-            }
-            try handle.synchronize()
-            try handle.close()
+        do throws(FileSystemError) {
+            let file = try AtomicFileWriter(path: path)
+            try file.append(contentsOf: Array(header(rows: rows, columns: columns)))
+            try file.append(contentsOf: values)
+            try file.commit()
         } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw .writeFailed(path: path, reason: error.localizedDescription)
-        }
-        if rename(temporary, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw .writeFailed(path: path, reason: reason)
+            if case .cannotOpen = error { throw .cannotCreate(path: error.path, reason: error.reason) }
+            throw .writeFailed(path: path, reason: error.reason)
         }
     }
 

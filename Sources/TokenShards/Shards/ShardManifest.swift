@@ -1,5 +1,6 @@
 import CorpusReader
 import Foundation
+import Support
 import Tokenization
 
 /// `manifest.json` of a token-shard directory, written last and atomically by

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tokenization
 
 /// Rewrites shards of provisional token numbers as vocabulary ids — mapping every number
@@ -40,7 +41,7 @@ public struct ShardRemapper {
                                 markers.appendOpening(to: &outIDs)
                                 for position in Int(bounds[index])..<Int(bounds[index + 1]) {
                                     let id = map[Int(source[position])]
-                                    if id == Vocabulary.unknownID { unknown += 1 }
+                                    if id == SpecialToken.unknown.id { unknown += 1 }
                                     outIDs.append(id)
                                 }
                                 markers.appendClosing(to: &outIDs)
@@ -85,20 +86,22 @@ public struct ShardRemapper {
                 }
                 return (ids.count, ids.dataOffset)
             }()
-            let descriptor = open(idsPath, O_RDWR)
-            guard descriptor >= 0 else { throw NpyError.writeFailed(path: idsPath, reason: String(cString: strerror(errno))) }
-            defer { close(descriptor) }
+            let file: OpenFile
+            do throws(FileSystemError) {
+                file = try OpenFile(path: idsPath, access: .readWrite)
+            } catch {
+                throw NpyError.writeFailed(path: idsPath, reason: error.reason)
+            }
             let parts = max(1, min(threads, count / (1 << 16)))
             // Each part writes only its own element; the map is only read.
-            nonisolated(unsafe) let results = UnsafeMutableBufferPointer<PartResult>.allocate(capacity: parts)
+            let results = UnsafeMutableBufferPointer<PartResult>.allocate(capacity: parts)
             results.initialize(repeating: PartResult())
             defer { results.deallocate() }
             map.withUnsafeBufferPointer { map in
-                nonisolated(unsafe) let map = map
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                Parallelism.forEachPart(parts) { part in
                     let start = count * part / parts
                     let end = count * (part + 1) / parts
-                    results[part] = Self.remapPart(descriptor: descriptor, dataOffset: dataOffset, range: start ..< end, map: map)
+                    results[part] = Self.remapPart(file, dataOffset: dataOffset, range: start ..< end, map: map)
                 }
             }
             for result in results {
@@ -106,20 +109,19 @@ public struct ShardRemapper {
                 unknown += result.unknown
             }
             tokens += count
-            guard fsync(descriptor) == 0 else { throw NpyError.writeFailed(path: idsPath, reason: String(cString: strerror(errno))) }
+            do throws(FileSystemError) {
+                try file.synchronize()
+                // Written without fsync while it was provisional.
+                try OpenFile(path: offsetsPath, access: .readOnly).synchronize()
+            } catch {
+                throw NpyError.writeFailed(path: error.path, reason: error.reason)
+            }
             for (name, path) in [(shard.ids, idsPath), (shard.offsets, offsetsPath)] {
                 let target = destination.appendingPathComponent(name).path
-                if path == offsetsPath {
-                    // Written without fsync while it was provisional.
-                    let handle = open(path, O_RDONLY)
-                    guard handle >= 0, fsync(handle) == 0 else {
-                        if handle >= 0 { close(handle) }
-                        throw NpyError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-                    }
-                    close(handle)
-                }
-                guard rename(path, target) == 0 else {
-                    throw NpyError.writeFailed(path: target, reason: "cannot move \(path) there: \(String(cString: strerror(errno)))")
+                do throws(FileSystemError) {
+                    try FileSystem.move(path, to: target)
+                } catch {
+                    throw NpyError.writeFailed(path: target, reason: "cannot move \(path) there: \(error.reason)")
                 }
             }
         }
@@ -133,7 +135,7 @@ public struct ShardRemapper {
 
     /// Remaps ids `range` of the file block by block; a number outside the map (a damaged
     /// provisional file) is reported, not trapped on.
-    private static func remapPart(descriptor: Int32, dataOffset: Int, range: Range<Int>,
+    private static func remapPart(_ file: OpenFile, dataOffset: Int, range: Range<Int>,
                                   map: UnsafeBufferPointer<Int32>) -> PartResult {
         var result = PartResult()
         let blockLength = 1 << 20
@@ -142,12 +144,16 @@ public struct ShardRemapper {
         let stride = MemoryLayout<Int32>.stride
         var position = range.lowerBound
         let limit = UInt32(truncatingIfNeeded: map.count)
+        let unknownID = SpecialToken.unknown.id
         while position < range.upperBound {
             let length = min(blockLength, range.upperBound - position)
             let bytes = length * stride
-            let fileOffset = off_t(dataOffset + position * stride)
-            guard readFully(descriptor, UnsafeMutableRawPointer(buffer.baseAddress!), bytes, fileOffset) else {
-                result.failure = "reading ids \(position)..<\(position + length) failed: \(String(cString: strerror(errno)))"
+            let fileOffset = dataOffset + position * stride
+            let block = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[..<bytes])
+            do throws(FileSystemError) {
+                try file.read(into: block, at: fileOffset)
+            } catch {
+                result.failure = "reading ids \(position)..<\(position + length) failed: \(error.reason)"
                 return result
             }
             var unknown = 0
@@ -158,40 +164,18 @@ public struct ShardRemapper {
                     return result
                 }
                 let id = map[Int(number)]
-                unknown &+= id == Vocabulary.unknownID ? 1 : 0
+                unknown &+= id == unknownID ? 1 : 0
                 buffer[index] = id
             }
             result.unknown += unknown
-            guard writeFully(descriptor, UnsafeRawPointer(buffer.baseAddress!), bytes, fileOffset) else {
-                result.failure = "writing ids \(position)..<\(position + length) failed: \(String(cString: strerror(errno)))"
+            do throws(FileSystemError) {
+                try file.write(UnsafeRawBufferPointer(block), at: fileOffset)
+            } catch {
+                result.failure = "writing ids \(position)..<\(position + length) failed: \(error.reason)"
                 return result
             }
             position += length
         }
         return result
-    }
-
-    private static func readFully(_ descriptor: Int32, _ pointer: UnsafeMutableRawPointer, _ count: Int, _ offset: off_t) -> Bool {
-        transferFully(count) { done in pread(descriptor, pointer + done, count - done, offset + off_t(done)) }
-    }
-
-    private static func writeFully(_ descriptor: Int32, _ pointer: UnsafeRawPointer, _ count: Int, _ offset: off_t) -> Bool {
-        transferFully(count) { done in pwrite(descriptor, pointer + done, count - done, offset + off_t(done)) }
-    }
-
-    /// Repeats `transfer(bytesDoneSoFar)` (a `pread` or `pwrite`) until `count` bytes moved;
-    /// retries on EINTR; false on an error or an early end of file (errno EIO).
-    private static func transferFully(_ count: Int, _ transfer: (Int) -> Int) -> Bool {
-        var done = 0
-        while done < count {
-            let moved = transfer(done)
-            if moved < 0 && errno == EINTR { continue }
-            guard moved > 0 else {
-                if moved == 0 { errno = EIO }
-                return false
-            }
-            done += moved
-        }
-        return true
     }
 }

@@ -1,3 +1,4 @@
+import Support
 import Tokenization
 
 /// Corpus-wide token numbers assigned in first-seen order while the corpus streams by, before
@@ -129,7 +130,7 @@ public struct ProvisionalNumbering: Sendable {
     /// For every provisional number, its vocabulary id (`<unk>` for tokens outside the
     /// vocabulary and for pruned numbers).
     public func finalIDs(for vocabulary: Vocabulary) -> [Int32] {
-        var map = [Int32](repeating: Vocabulary.unknownID, count: issued)
+        var map = [Int32](repeating: SpecialToken.unknown.id, count: issued)
         for entry in 0..<index.count {
             map[Int(numbers[entry])] = index.withUnits(at: entry) { vocabulary.id(for: $0) }
         }

@@ -1,4 +1,5 @@
 import CorpusReader
+import Support
 import Tokenization
 
 /// The id sequences made from one ``RecordChunk``, in order, stored flat: sequence `i` is
@@ -40,7 +41,7 @@ extension LocallyNumberedChunk {
             for position in start..<end {
                 let local = ids[position]
                 let id = local >= 0 ? idOfLocal[Int(local)] : idOfSnapshotEntry[local]!
-                if id == Vocabulary.unknownID { unknown += 1 }
+                if id == SpecialToken.unknown.id { unknown += 1 }
                 output.ids.append(id)
             }
             markers.appendClosing(to: &output.ids)

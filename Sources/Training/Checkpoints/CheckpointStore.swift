@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import TokenShards
 
 /// The checkpoints of one run, `RUN/checkpoints/step-NNNNNNNN/` plus `RUN/checkpoints/best/`.

@@ -3,6 +3,7 @@ import CorpusReader
 import Foundation
 import Models
 import NeuralCore
+import Support
 import TokenShards
 
 /// Test-set figures of a trained model, accumulated batch by batch over a streamed file: the

@@ -1,5 +1,6 @@
 import Models
 import NeuralCore
+import Support
 
 /// How much of a sequence its reconstruction keeps: token F1 between the input's tokens and the
 /// tokens decoded greedily from its posterior mean, as multisets (order ignored, repeats counted

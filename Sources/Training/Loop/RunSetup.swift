@@ -4,6 +4,7 @@ import Embeddings
 import Foundation
 import Models
 import NeuralCore
+import Support
 import TokenShards
 import Tokenization
 

@@ -1,4 +1,5 @@
 import Models
+import Support
 import Tokenization
 
 /// How a model's ids read as text, for every command and the summary.
@@ -18,11 +19,11 @@ public struct SequenceText: Sendable {
         var lines: [String] = []
         var current: [Int32] = []
         for id in ids {
-            if id == Vocabulary.endID {
+            if id == SpecialToken.end.id {
                 if lineBreaks { lines.append(vocabulary.decode(current, skippingSpecialTokens: false)); current.removeAll() }
                 continue
             }
-            if id == Vocabulary.paddingID || id == Vocabulary.beginID { continue }
+            if id == SpecialToken.padding.id || id == SpecialToken.begin.id { continue }
             current.append(id)
         }
         lines.append(vocabulary.decode(current, skippingSpecialTokens: false))

@@ -1,6 +1,7 @@
 import Foundation
 import Models
 import NeuralCore
+import Support
 import Tokenization
 
 /// A trained model of any family loaded from a run directory (its best or latest checkpoint) or

@@ -2,6 +2,7 @@ import Batching
 import Foundation
 import Models
 import NeuralCore
+import Support
 import TokenShards
 import Tokenization
 

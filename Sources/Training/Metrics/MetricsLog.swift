@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import TokenShards
 
 /// `RUN/metrics.jsonl`: one JSON object per line, appended and flushed as training goes, so the

@@ -1,5 +1,6 @@
 import Models
 import NeuralCore
+import Support
 import Tokenization
 
 extension ResolvedPipeline {
@@ -120,7 +121,7 @@ extension ResolvedPipeline {
 
         /// The model configuration for a vocabulary of `vocabularySize` ids and vectors of `dimension`.
         public func configuration(vocabularySize: Int, embeddingDimension: Int, freeze: Bool) -> ModelConfiguration {
-            let start = Int(Vocabulary.beginID), end = windows ? nil : Int(Vocabulary.endID)
+            let start = Int(SpecialToken.begin.id), end = windows ? nil : Int(SpecialToken.end.id)
             switch kind {
             case .sentenceVAE:
                 return .sentenceVAE(sentenceConfiguration(vocabularySize: vocabularySize,

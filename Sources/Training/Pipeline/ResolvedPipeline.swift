@@ -2,6 +2,8 @@ import Batching
 import CorpusReader
 import Foundation
 import Models
+import NeuralCore
+import Support
 import TokenShards
 import Tokenization
 

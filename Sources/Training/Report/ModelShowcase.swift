@@ -1,6 +1,7 @@
 import Foundation
 import Models
 import NeuralCore
+import Support
 import Tokenization
 
 /// What a trained model shows people — samples from its prior, reconstructions, a path

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import TokenShards
 
 /// Writes `RUN/report.html`: one self-contained page (inline SVG, no scripts) with the training

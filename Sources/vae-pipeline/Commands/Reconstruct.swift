@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuralCore
+import Support
 import Training
 
 extension VAEPipeline {

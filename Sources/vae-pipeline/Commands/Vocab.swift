@@ -1,6 +1,7 @@
 import ArgumentParser
 import CorpusReader
 import Foundation
+import Support
 import TokenShards
 import Tokenization
 
@@ -120,7 +121,7 @@ struct VocabularySummary {
     let top: Int
 
     var text: String {
-        let covered = vocabulary.counts.dropFirst(Vocabulary.specialTokens.count).reduce(0, +)
+        let covered = vocabulary.counts.dropFirst(SpecialToken.allCases.count).reduce(0, +)
         let total = max(1, counter.totalOccurrences)
         var lines: [String] = []
         if let report { lines.append("records     \(Format.count(report.records)) (skipped \(Format.count(report.skipped)))") }
@@ -132,7 +133,7 @@ struct VocabularySummary {
         lines.append("vocabulary  \(Format.count(vocabulary.count)) ids (4 special tokens + \(Format.count(vocabulary.count - 4)) tokens), hash \(vocabulary.hash.prefix(23))…")
         let coverage = Double(covered) / Double(total)
         lines.append("coverage    \(Format.decimal(coverage * 100, digits: 2))% of token occurrences; unknown rate \(Format.decimal((1 - coverage) * 100, digits: 2))%")
-        let shown = vocabulary.tokens.enumerated().dropFirst(Vocabulary.specialTokens.count).prefix(top)
+        let shown = vocabulary.tokens.enumerated().dropFirst(SpecialToken.allCases.count).prefix(top)
         if !shown.isEmpty {
             lines.append("top         " + shown.map { "\($0.element) \(Format.count(vocabulary.counts[$0.offset]))" }.joined(separator: " · "))
         }
