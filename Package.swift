@@ -36,11 +36,11 @@ let package = Package(
         .library(name: "NeuralCore", targets: ["NeuralCore"]),
         .library(name: "Batching", targets: ["Batching"]),
         .library(name: "Models", targets: ["Models"]),
-        .library(name: "Training", targets: ["Training"]),
+        .library(name: "Training", targets: ["Training"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1")
     ],
     targets: [
         // C libraries.
@@ -98,14 +98,17 @@ let package = Package(
         .target(name: "Embeddings", dependencies: ["CorpusReader", "TokenShards", "Tokenization", "Support"]),
         .target(name: "Tokenization", dependencies: ["CICUShim", "Support"]),
         .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CKernels", "Support"]),
-        .target(name: "Batching", dependencies: ["CorpusReader", "TokenShards", "AsyncOperators", "Tokenization", "Support"]),
+        .target(
+            name: "Batching", dependencies: ["CorpusReader", "TokenShards", "AsyncOperators", "Tokenization", "Support"]
+        ),
         .target(name: "Models", dependencies: ["NeuralCore", "Support"]),
         .target(
             name: "Training",
             dependencies: [
-                "Batching", "Models", "NeuralCore", "CorpusReader", "TokenShards", "Embeddings", "Tokenization", "Support",
+                "Batching", "Models", "NeuralCore", "CorpusReader", "TokenShards", "Embeddings", "Tokenization",
+                "Support",
                 "CMPI",
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams")
             ]
         ),
         .executableTarget(
@@ -120,7 +123,7 @@ let package = Package(
                 "NeuralCore",
                 "Training",
                 "Support",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]
         ),
 
@@ -135,7 +138,9 @@ let package = Package(
         .testTarget(name: "CorpusReaderTests", dependencies: ["CorpusReader", "CorpusTestSupport", "Support"]),
         .testTarget(
             name: "TokenShardsTests",
-            dependencies: ["TokenShards", "CorpusReader", "AsyncOperators", "Tokenization", "CorpusTestSupport", "Support"]
+            dependencies: [
+                "TokenShards", "CorpusReader", "AsyncOperators", "Tokenization", "CorpusTestSupport", "Support"
+            ]
         ),
         .testTarget(
             name: "EmbeddingsTests",
@@ -150,6 +155,6 @@ let package = Package(
         ),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "NeuralCore", "NumericTestSupport", "Support"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Batching", "Models", "NeuralCore", "Support"]),
-        .testTarget(name: "VAEPipelineTests", dependencies: ["vae-pipeline"]),
+        .testTarget(name: "VAEPipelineTests", dependencies: ["vae-pipeline"])
     ]
 )

@@ -33,6 +33,6 @@ let package = Package(
         fuzzTarget("manifest-json", ["TokenShards", "Batching"]),
         fuzzTarget("safetensors", ["NeuralCore"]),
         fuzzTarget("npy-header", ["TokenShards"]),
-        fuzzTarget("pipeline-file", ["Training"]),
+        fuzzTarget("pipeline-file", ["Training"])
     ]
 )

@@ -4,7 +4,8 @@
 /// This is how chunks are tokenized on all cores while output stays byte-identical run to
 /// run: chunk *n + k* may finish before chunk *n*, but it is delivered after it. Memory is
 /// bounded by `maxConcurrency` pending results.
-public struct AsyncOrderedConcurrentMapSequence<Base: AsyncSequence & Sendable, Output: Sendable>: AsyncSequence, Sendable
+public struct AsyncOrderedConcurrentMapSequence<Base: AsyncSequence & Sendable, Output: Sendable>: AsyncSequence,
+    Sendable
 where Base.Element: Sendable {
     public typealias Element = Output
 
@@ -33,7 +34,10 @@ where Base.Element: Sendable {
         @usableFromInline var baseFinished = false
 
         @inlinable
-        init(base: Base.AsyncIterator, maxConcurrency: Int, transform: @escaping @Sendable (Base.Element) async throws -> Output) {
+        init(
+            base: Base.AsyncIterator, maxConcurrency: Int,
+            transform: @escaping @Sendable (Base.Element) async throws -> Output
+        ) {
             self.base = base
             self.maxConcurrency = maxConcurrency
             self.transform = transform

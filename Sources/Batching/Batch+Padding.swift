@@ -19,7 +19,8 @@ extension Batch {
                 }
             }
         }
-        self.init(ids: ids, batchSize: batchSize, time: time, lengths: lengths, positions: rows.positions, padding: side)
+        self.init(
+            ids: ids, batchSize: batchSize, time: time, lengths: lengths, positions: rows.positions, padding: side)
     }
 
     /// Character windows of `window + 1` ids each: inputs are the first `window` ids of each,
@@ -41,7 +42,8 @@ extension Batch {
                 }
             }
         }
-        self.init(ids: ids, batchSize: batchSize, time: window, lengths: Array(repeating: window, count: batchSize),
-                  positions: rows.positions, padding: side, targets: targets)
+        self.init(
+            ids: ids, batchSize: batchSize, time: window, lengths: Array(repeating: window, count: batchSize),
+            positions: rows.positions, padding: side, targets: targets)
     }
 }

@@ -26,7 +26,10 @@ public struct Batch: Sendable, Hashable {
     /// Character windows only: `batchSize × time` ids, the inputs shifted left by one.
     public var targets: [Int32]?
 
-    public init(ids: [Int32], batchSize: Int, time: Int, lengths: [Int], positions: [Int64], padding: PaddingSide, targets: [Int32]? = nil) {
+    public init(
+        ids: [Int32], batchSize: Int, time: Int, lengths: [Int], positions: [Int64], padding: PaddingSide,
+        targets: [Int32]? = nil
+    ) {
         self.ids = ids
         self.batchSize = batchSize
         self.time = time

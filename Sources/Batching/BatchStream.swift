@@ -43,7 +43,9 @@ public struct BatchStream: Sendable {
             layout = try ShardLayout(directory: directory, vocabularySize: vocabularySize)
             live = nil
         case let .live(inputs, readerOptions, configuration, vocabulary, encoding, workers):
-            if workers < 1 { throw BatchingError.invalidOptions("The live source has \(workers) workers; it needs at least 1.") }
+            if workers < 1 {
+                throw BatchingError.invalidOptions("The live source has \(workers) workers; it needs at least 1.")
+            }
             layout = nil
             live = Live(
                 reader: try CorpusReader(inputs: inputs, options: readerOptions),

@@ -26,11 +26,13 @@ public enum BatchingError: LocalizedError, Sendable, Equatable {
         case let .missingShardDirectory(path):
             "The token-shard directory '\(path)' does not exist; create it with `vae-pipeline tokenize --out \(path)`."
         case let .incompleteShardDirectory(path):
-            "The token-shard directory '\(path)' has no manifest.json: it was not finished by `vae-pipeline tokenize` (the run stopped or failed); run it again."
+            "The token-shard directory '\(path)' has no manifest.json: it was not finished by `vae-pipeline tokenize` "
+                + "(the run stopped or failed); run it again."
         case let .unreadableManifest(path, reason):
             "The shard manifest '\(path)' cannot be read: \(reason)"
         case let .missingShardFile(path):
-            "The shard file '\(path)' named in the manifest is missing; the directory is incomplete or was changed after `vae-pipeline tokenize`, so tokenize again."
+            "The shard file '\(path)' named in the manifest is missing; the directory is incomplete or was changed "
+                + "after `vae-pipeline tokenize`, so tokenize again."
         case let .unreadableShardFile(path, reason):
             "The shard file '\(path)' cannot be read: \(reason)"
         case let .inconsistentShard(path, reason):
@@ -38,7 +40,8 @@ public enum BatchingError: LocalizedError, Sendable, Equatable {
         case let .idOutOfVocabulary(path, element, sequence, value, vocabularySize):
             "The shard file '\(path)' holds the id \(value) at element \(element) (sequence \(sequence) of the shard), "
                 + (vocabularySize.map { "outside the vocabulary's ids 0…\($0 - 1)" } ?? "and ids cannot be negative")
-                + ": the shards were written with another vocabulary or the file is damaged. Tokenize the corpus again with the vocabulary the run uses."
+                + ": the shards were written with another vocabulary or the file is damaged. Tokenize the corpus "
+                    + "again with the vocabulary the run uses."
         case let .invalidOptions(message), let .invalidOption(_, message):
             message
         }

@@ -13,32 +13,38 @@ extension BatchingOptions {
         if let maxLength {
             let policy = lengthPolicy
             if maxLength < policy.shortestMaxLength {
-                let room = switch policy.markers {
-                case .beginAndEnd: ", but it must leave room for <bos>, <eos> and one token (at least 3)."
-                case .end: ", but it must leave room for <eos> and one token (at least 2)."
-                case .none: "; it must be at least 1."
-                }
+                let room =
+                    switch policy.markers {
+                    case .beginAndEnd: ", but it must leave room for <bos>, <eos> and one token (at least 3)."
+                    case .end: ", but it must leave room for <eos> and one token (at least 2)."
+                    case .none: "; it must be at least 1."
+                    }
                 throw invalid(.maxLength, "The maximum length is \(maxLength)\(room)")
             }
         }
         if shuffleBuffer < 0 {
-            throw invalid(.shuffleBuffer, "The shuffle buffer is \(shuffleBuffer); "
-                + "it must be 0 (no shuffling) or more.")
+            throw invalid(
+                .shuffleBuffer,
+                "The shuffle buffer is \(shuffleBuffer); "
+                    + "it must be 0 (no shuffling) or more.")
         }
         if !(validationFraction >= 0 && validationFraction < 1) {
             throw invalid(
-                .validationFraction, "The validation fraction is \(validationFraction); "
+                .validationFraction,
+                "The validation fraction is \(validationFraction); "
                     + "it must be at least 0 and below 1.")
         }
         if let boundaries = bucketBoundaries {
             if boundaries.isEmpty {
                 throw invalid(
-                    .bucketBoundaries, "The bucket boundaries are empty; give at least one, "
+                    .bucketBoundaries,
+                    "The bucket boundaries are empty; give at least one, "
                         + "or none at all (no bucketing).")
             }
             if boundaries[0] < 1 {
                 throw invalid(
-                    .bucketBoundaries, "The first bucket boundary is \(boundaries[0]); "
+                    .bucketBoundaries,
+                    "The first bucket boundary is \(boundaries[0]); "
                         + "boundaries must be positive lengths.")
             }
             for index in 1..<boundaries.count where boundaries[index] <= boundaries[index - 1] {
@@ -48,8 +54,10 @@ extension BatchingOptions {
                         + "but \(boundaries[index]) follows \(boundaries[index - 1]).")
             }
         } else if bucketMode == .edge {
-            throw invalid(.bucketMode, "Bucket mode 'edge' pads to the bucket boundaries, "
-                + "but no bucket boundaries were given.")
+            throw invalid(
+                .bucketMode,
+                "Bucket mode 'edge' pads to the bucket boundaries, "
+                    + "but no bucket boundaries were given.")
         }
         switch (window, stride) {
         case (nil, nil): break

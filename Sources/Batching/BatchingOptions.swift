@@ -60,7 +60,8 @@ public struct BatchingOptions: Sendable, Hashable {
     /// The length policy of batches: the tokenizer's rule with the batch's markers
     /// (``addBeginAndEnd``, else ``appendEnd``).
     public var lengthPolicy: LengthPolicy {
-        LengthPolicy(maxLength: maxLength, overLength: overLength,
-                     markers: addBeginAndEnd ? .beginAndEnd : appendEnd ? .end : .none)
+        LengthPolicy(
+            maxLength: maxLength, overLength: overLength,
+            markers: addBeginAndEnd ? .beginAndEnd : appendEnd ? .end : .none)
     }
 }

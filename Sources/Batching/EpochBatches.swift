@@ -50,7 +50,9 @@ public struct EpochBatches: AsyncSequence, Sendable {
             options = stream.options
             splitFilter = SplitFilter(split: split, validationFraction: options.validationFraction)
             lengthStage = LengthStage(options, sourceMarkers: stream.sourceMarkers)
-            shuffle = ShuffleBuffer(capacity: options.shuffleBuffer, generator: Xoshiro256StarStar(seed: options.shuffleSeed, epoch: epoch, stream: 1))
+            shuffle = ShuffleBuffer(
+                capacity: options.shuffleBuffer,
+                generator: Xoshiro256StarStar(seed: options.shuffleSeed, epoch: epoch, stream: 1))
             bucketer = Bucketer(options)
             if let window = options.window, let stride = options.stride {
                 windower = CharacterWindower(window: window, stride: stride)
@@ -58,7 +60,10 @@ public struct EpochBatches: AsyncSequence, Sendable {
             }
             toSkip = Swift.max(0, skippingBatches)
             if epoch < 0 || skippingBatches < 0 {
-                failure = .invalidOptions("Epoch \(epoch) with \(skippingBatches) batches skipped is not a position in training; both must be 0 or more.")
+                failure = .invalidOptions(
+                    "Epoch \(epoch) with \(skippingBatches) batches skipped is not a position in training; both must "
+                        + "be 0 or more."
+                )
             }
             if let layout = stream.layout {
                 shards = ShardSequenceReader(layout: layout, order: stream.shardOrder(epoch: epoch))
@@ -67,7 +72,8 @@ public struct EpochBatches: AsyncSequence, Sendable {
                 report.repairedRecords = layout.manifest.repairedRecords
                 report.sourceStatistics = layout.manifest.counts
             } else if let live = stream.live {
-                self.live = LiveSequenceReader(reader: live.reader, tokenizer: live.tokenizer, vocabulary: live.vocabulary, workers: live.workers)
+                self.live = LiveSequenceReader(
+                    reader: live.reader, tokenizer: live.tokenizer, vocabulary: live.vocabulary, workers: live.workers)
             }
         }
 

@@ -18,5 +18,7 @@ public enum SequenceSource: Sendable {
     /// The corpus itself, tokenized on `workers` cores in order with a known vocabulary.
     /// `encoding` is the tokenizer's length policy (as for `tokenize`).
     /// Standard input can be read for one epoch only.
-    case live(inputs: [CorpusInput], reader: ReaderOptions, tokenizer: TokenizerConfiguration, vocabulary: Vocabulary, encoding: EncodingOptions, workers: Int)
+    case live(
+        inputs: [CorpusInput], reader: ReaderOptions, tokenizer: TokenizerConfiguration, vocabulary: Vocabulary,
+        encoding: EncodingOptions, workers: Int)
 }

@@ -7,7 +7,8 @@ extension ShardLayout {
         do {
             return try ShardManifest.read(from: directory)
         } catch let error as TokenShardsError {
-            throw BatchingError.unreadableManifest(path: directory.appendingPathComponent(ShardManifest.fileName).path, reason: error.localizedDescription)
+            throw BatchingError.unreadableManifest(
+                path: directory.appendingPathComponent(ShardManifest.fileName).path, reason: error.localizedDescription)
         }
     }
 }

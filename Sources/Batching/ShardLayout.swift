@@ -30,7 +30,9 @@ struct ShardLayout: Sendable {
             throw .missingShardDirectory(path: directory.path)
         }
         let manifestURL = directory.appendingPathComponent(ShardManifest.fileName)
-        guard manager.fileExists(atPath: manifestURL.path) else { throw .incompleteShardDirectory(path: directory.path) }
+        guard manager.fileExists(atPath: manifestURL.path) else {
+            throw .incompleteShardDirectory(path: directory.path)
+        }
         do {
             manifest = try Self.readManifest(from: directory)
         } catch let error as BatchingError {
@@ -40,7 +42,9 @@ struct ShardLayout: Sendable {
         }
         self.directory = directory
         if let vocabularySize, vocabularySize < 1 {
-            throw .invalidOptions("The vocabulary size for the shards in '\(directory.path)' is \(vocabularySize); it must be at least 1.")
+            throw .invalidOptions(
+                "The vocabulary size for the shards in '\(directory.path)' is \(vocabularySize); it must be at least 1."
+            )
         }
         self.vocabularySize = vocabularySize ?? (manifest.vocabulary.size > 0 ? manifest.vocabulary.size : nil)
         var shards: [Shard] = []
@@ -53,17 +57,31 @@ struct ShardLayout: Sendable {
             }
             let (ids, offsets) = try Self.open(idsURL, offsetsURL)
             guard ids.count == entry.tokens else {
-                throw .inconsistentShard(path: idsURL.path, reason: "it holds \(ids.count) ids, but the manifest says \(entry.tokens).")
+                throw .inconsistentShard(
+                    path: idsURL.path, reason: "it holds \(ids.count) ids, but the manifest says \(entry.tokens).")
             }
             // Compared without `+ 1` on the manifest's number, which may be anything (Int.max, −1).
             guard entry.sequences >= 0, offsets.count - 1 == entry.sequences else {
-                throw .inconsistentShard(path: offsetsURL.path, reason: "it holds \(offsets.count) offsets, but the manifest says \(entry.sequences) sequences, which need one offset more.")
+                throw .inconsistentShard(
+                    path: offsetsURL.path,
+                    reason:
+                        "it holds \(offsets.count) offsets, but the manifest says \(entry.sequences) sequences, which "
+                            + "need one offset more."
+                )
             }
             guard offsets[0] == 0, offsets[entry.sequences] == Int64(ids.count) else {
-                throw .inconsistentShard(path: offsetsURL.path, reason: "its offsets run from \(offsets[0]) to \(offsets[entry.sequences]), but they must run from 0 to \(ids.count), the ids in '\(entry.ids)'.")
+                throw .inconsistentShard(
+                    path: offsetsURL.path,
+                    reason:
+                        "its offsets run from \(offsets[0]) to \(offsets[entry.sequences]), but they must run from 0 "
+                            + "to \(ids.count), the ids in '\(entry.ids)'."
+                )
             }
             let bytes = Int64(entry.tokens * 4 + (entry.sequences + 1) * 8)
-            shards.append(Shard(ids: idsURL, offsets: offsetsURL, sequences: entry.sequences, tokens: entry.tokens, firstPosition: position, bytes: bytes))
+            shards.append(
+                Shard(
+                    ids: idsURL, offsets: offsetsURL, sequences: entry.sequences, tokens: entry.tokens,
+                    firstPosition: position, bytes: bytes))
             position += Int64(entry.sequences)
         }
         self.shards = shards
@@ -73,8 +91,12 @@ struct ShardLayout: Sendable {
     static func open(_ ids: URL, _ offsets: URL) throws(BatchingError) -> (NpyArray<Int32>, NpyArray<Int64>) {
         let idsArray: NpyArray<Int32>
         let offsetsArray: NpyArray<Int64>
-        do { idsArray = try NpyArray<Int32>(path: ids.path) } catch { throw .unreadableShardFile(path: ids.path, reason: describe(error)) }
-        do { offsetsArray = try NpyArray<Int64>(path: offsets.path) } catch { throw .unreadableShardFile(path: offsets.path, reason: describe(error)) }
+        do { idsArray = try NpyArray<Int32>(path: ids.path) } catch {
+            throw .unreadableShardFile(path: ids.path, reason: describe(error))
+        }
+        do { offsetsArray = try NpyArray<Int64>(path: offsets.path) } catch {
+            throw .unreadableShardFile(path: offsets.path, reason: describe(error))
+        }
         return (idsArray, offsetsArray)
     }
 

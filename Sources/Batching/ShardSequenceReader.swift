@@ -48,27 +48,39 @@ struct ShardSequenceReader {
         return false
     }
 
-    private mutating func read(_ shard: ShardLayout.Shard, _ ids: NpyArray<Int32>, _ offsets: NpyArray<Int64>, into block: inout SequenceBlock) throws(BatchingError) {
+    private mutating func read(
+        _ shard: ShardLayout.Shard, _ ids: NpyArray<Int32>, _ offsets: NpyArray<Int64>, into block: inout SequenceBlock
+    ) throws(BatchingError) {
         let layout = self.layout
         let nextSequence = self.nextSequence
         var sequence = nextSequence
         let failure: BatchingError? = ids.withUnsafeBufferPointer { ids in
             offsets.withUnsafeBufferPointer { offsets in
                 var start = Int(offsets[sequence])
-                while sequence < shard.sequences && block.count < Self.blockSequences && block.ids.count < Self.blockTokens {
+                while sequence < shard.sequences && block.count < Self.blockSequences
+                    && block.ids.count < Self.blockTokens
+                {
                     let end = Int(offsets[sequence + 1])
                     guard end >= start && end <= ids.count else {
-                        return .inconsistentShard(path: shard.offsets.path, reason: "offset \(sequence + 1) is \(end), outside \(start)...\(ids.count) (offsets must not decrease nor pass the \(ids.count) ids).")
+                        return .inconsistentShard(
+                            path: shard.offsets.path,
+                            reason:
+                                "offset \(sequence + 1) is \(end), outside \(start)...\(ids.count) (offsets must not "
+                                    + "decrease nor pass the \(ids.count) ids)."
+                        )
                     }
-                    block.append(UnsafeBufferPointer(rebasing: ids[start..<end]), position: shard.firstPosition + Int64(sequence))
+                    block.append(
+                        UnsafeBufferPointer(rebasing: ids[start..<end]), position: shard.firstPosition + Int64(sequence)
+                    )
                     start = end
                     sequence += 1
                 }
                 // Ids index the embedding table: one out of range would stop the process far
                 // from its cause, so each block's span is checked here (a min/max pass).
                 let first = Int(offsets[nextSequence])
-                return Self.checkRange(UnsafeBufferPointer(rebasing: ids[first..<start]), first: first, offsets: offsets,
-                                       vocabularySize: layout.vocabularySize, path: shard.ids.path)
+                return Self.checkRange(
+                    UnsafeBufferPointer(rebasing: ids[first..<start]), first: first, offsets: offsets,
+                    vocabularySize: layout.vocabularySize, path: shard.ids.path)
             }
         }
         if let failure { throw failure }
@@ -79,8 +91,10 @@ struct ShardSequenceReader {
 
     /// The error for the first id of `span` (elements `first…` of the shard) outside
     /// `0..<vocabularySize`, or nil when every id is in range.
-    static func checkRange(_ span: UnsafeBufferPointer<Int32>, first: Int, offsets: UnsafeBufferPointer<Int64>,
-                           vocabularySize: Int?, path: String) -> BatchingError? {
+    static func checkRange(
+        _ span: UnsafeBufferPointer<Int32>, first: Int, offsets: UnsafeBufferPointer<Int64>,
+        vocabularySize: Int?, path: String
+    ) -> BatchingError? {
         guard !span.isEmpty else { return nil }
         var low = Int32.max, high = Int32.min
         for id in span {
@@ -97,6 +111,7 @@ struct ShardSequenceReader {
             let middle = (lower + upper) / 2
             if offsets[middle] <= Int64(element) { lower = middle } else { upper = middle }
         }
-        return .idOutOfVocabulary(path: path, element: element, sequence: lower, value: span[index], vocabularySize: vocabularySize)
+        return .idOutOfVocabulary(
+            path: path, element: element, sequence: lower, value: span[index], vocabularySize: vocabularySize)
     }
 }

@@ -74,7 +74,9 @@ struct ShuffleBuffer {
     @inline(__always)
     private func emit(_ slot: Int, into output: inout SequenceBlock) {
         arena.withUnsafeBufferPointer { arena in
-            output.append(UnsafeBufferPointer(rebasing: arena[starts[slot]..<starts[slot] + lengths[slot]]), position: positions[slot])
+            output.append(
+                UnsafeBufferPointer(rebasing: arena[starts[slot]..<starts[slot] + lengths[slot]]),
+                position: positions[slot])
         }
     }
 

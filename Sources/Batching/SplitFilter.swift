@@ -14,8 +14,10 @@ struct SplitFilter {
         }
         output.removeAll()
         input.ids.withUnsafeBufferPointer { ids in
-            for index in 0..<input.count where split.contains(position: input.positions[index], validationFraction: validationFraction) {
-                output.append(UnsafeBufferPointer(rebasing: ids[input.range(of: index)]), position: input.positions[index])
+            for index in 0..<input.count
+            where split.contains(position: input.positions[index], validationFraction: validationFraction) {
+                output.append(
+                    UnsafeBufferPointer(rebasing: ids[input.range(of: index)]), position: input.positions[index])
             }
         }
         report.sequencesInSplit += output.count

@@ -17,7 +17,8 @@ struct WindowBatcher {
     mutating func push(_ input: SequenceBlock, into batches: inout [Batch]) {
         input.ids.withUnsafeBufferPointer { ids in
             for index in 0..<input.count {
-                rows.append(UnsafeBufferPointer(rebasing: ids[input.range(of: index)]), position: input.positions[index])
+                rows.append(
+                    UnsafeBufferPointer(rebasing: ids[input.range(of: index)]), position: input.positions[index])
                 if rows.count == batchSize {
                     batches.append(Batch(windows: rows, window: window, side: side))
                     rows.removeAll()

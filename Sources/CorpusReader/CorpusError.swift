@@ -31,19 +31,31 @@ public enum CorpusError: LocalizedError, Sendable, Equatable {
         case let .unreadableInput(path, reason):
             return "Cannot read '\(path)': \(reason)."
         case let .inputIsDirectory(path):
-            return "'\(path)' is a directory; give the files inside it (for example '\(path)/*.csv.gz') or an archive of them."
+            return
+                "'\(path)' is a directory; give the files inside it (for example '\(path)/*.csv.gz') or an archive of "
+                    + "them."
         case let .corruptInput(path, member, uncompressed, compressed, reason):
             let place = member.map { "'\(path)', member '\($0)'" } ?? "'\(path)'"
-            return "The data of \(place) is corrupt or truncated at uncompressed byte \(uncompressed) (compressed byte \(compressed)): \(reason). Records before that point were delivered."
+            return
+                "The data of \(place) is corrupt or truncated at uncompressed byte \(uncompressed) (compressed byte "
+                    + "\(compressed)): \(reason). Records before that point were delivered."
         case let .invalidRecord(issue):
-            return "\(issue.location): \(issue.reason.sentence) (--strict stops at the first bad record; without it such records are skipped and counted.)"
+            return
+                "\(issue.location): \(issue.reason.sentence) (--strict stops at the first bad record; without it such "
+                    + "records are skipped and counted.)"
         case let .unknownColumn(name, path, member, header):
             let place = member.map { "'\(path)', member '\($0)'" } ?? "'\(path)'"
-            return "Column '\(name)' is not in the header of \(place); the header has: \(header.map { "'\($0)'" }.joined(separator: ", "))."
+            return
+                "Column '\(name)' is not in the header of \(place); the header has: "
+                    + "\(header.map { "'\($0)'" }.joined(separator: ", "))."
         case let .columnOutOfRange(index, fieldCount, location):
-            return "\(location): column \(index) was requested, but the row has only \(fieldCount) fields (columns count from 0)."
+            return
+                "\(location): column \(index) was requested, but the row has only \(fieldCount) fields (columns count "
+                    + "from 0)."
         case let .headerTooLarge(location, limit):
-            return "\(location): the header row is longer than \(limit) bytes; a header is never skipped, so raise --max-record-bytes above its length (or use --no-header and choose columns by index)."
+            return
+                "\(location): the header row is longer than \(limit) bytes; a header is never skipped, so raise "
+                    + "--max-record-bytes above its length (or use --no-header and choose columns by index)."
         case let .noMatchingMembers(patterns):
             return "No archive member matched \(patterns.map { "'\($0)'" }.joined(separator: " or "))."
         case let .invalidOptions(message):

@@ -60,7 +60,8 @@ enum DecimalFloatParser {
         guard index == count else { return slowParse(start, count) }
         if mantissa == 0 { return negative ? -0.0 : 0.0 }
         guard mantissa <= 1 << 24 && exponent >= -10 && exponent <= 10 else { return slowParse(start, count) }
-        let value = exponent < 0
+        let value =
+            exponent < 0
             ? Float(mantissa) / powers[-exponent]
             : Float(mantissa) * powers[exponent]
         return negative ? -value : value

@@ -48,7 +48,8 @@ public struct EmbeddingLoader: Sendable {
     public func load(from input: CorpusInput, progress: (Int64) -> Void = { _ in }) async throws -> EmbeddingMatrix {
         try options.validate()
         try input.checkReadable()
-        if let members = ArchiveMemberListing.zipMembers(of: input, patterns: options.memberPatterns), members.count > 1 {
+        if let members = ArchiveMemberListing.zipMembers(of: input, patterns: options.memberPatterns), members.count > 1
+        {
             throw EmbeddingError.severalMembers(path: input.description, members: members, complete: true)
         }
         var readerOptions = ReaderOptions()
@@ -68,7 +69,8 @@ public struct EmbeddingLoader: Sendable {
             switch event {
             case let .memberStarted(info):
                 if let memberInfo {
-                    throw EmbeddingError.severalMembers(path: input.description, members: [memberInfo.name ?? "?", info.name ?? "?"], complete: false)
+                    throw EmbeddingError.severalMembers(
+                        path: input.description, members: [memberInfo.name ?? "?", info.name ?? "?"], complete: false)
                 }
                 memberInfo = info
                 scanner.member = info.name
@@ -102,7 +104,9 @@ public struct EmbeddingLoader: Sendable {
     /// Builds the matrix from a vectors file already in memory (uncompressed), scanned in pieces
     /// of `pieceBytes` as ``load(from:progress:)`` scans decompressed chunks. `name` stands for
     /// the file in messages. For tests and fuzzing.
-    public func load(bytes: UnsafeRawBufferPointer, name: String = "<memory>", pieceBytes: Int? = nil) throws -> EmbeddingMatrix {
+    public func load(bytes: UnsafeRawBufferPointer, name: String = "<memory>", pieceBytes: Int? = nil) throws
+        -> EmbeddingMatrix
+    {
         try options.validate()
         let scanner = EmbeddingScanner(table: table, options: options, path: name)
         var report = EmbeddingReport(path: name)
@@ -138,10 +142,14 @@ public struct EmbeddingLoader: Sendable {
         report.oovPolicy = options.oovPolicy
         if let declared = scanner.declaredRows, scanner.format != .glove, declared != scanner.lineNumber - 1 {
             let unit = scanner.format == .word2vecBinary ? "rows" : "lines"
-            report.warnings.append("The header declares \(declared) vectors, but \(scanner.lineNumber - 1) \(unit) followed it.")
+            report.warnings.append(
+                "The header declares \(declared) vectors, but \(scanner.lineNumber - 1) \(unit) followed it.")
         }
         if scanner.headerMismatch, let declared = scanner.declaredDimension {
-            report.warnings.append("The header says the vectors have \(declared) values, but the lines have \(dimension) (\(scanner.dimensionSource.description)); lines were read with \(dimension).")
+            report.warnings.append(
+                "The header says the vectors have \(declared) values, but the lines have \(dimension) "
+                    + "(\(scanner.dimensionSource.description)); lines were read with \(dimension)."
+            )
         }
 
         let special = SpecialToken.allCases.count
@@ -153,7 +161,7 @@ public struct EmbeddingLoader: Sendable {
         for id in 1..<rows where scanner.source(of: id) != 0 {
             found[id] = true
             matched += 1
-            for value in values[id * dimension ..< (id + 1) * dimension] {
+            for value in values[id * dimension..<(id + 1) * dimension] {
                 sum += Double(value)
                 sumOfSquares += Double(value) * Double(value)
             }
@@ -164,7 +172,8 @@ public struct EmbeddingLoader: Sendable {
             }
         }
         guard matched > 0 else {
-            throw EmbeddingError.noTokenMatched(path: scanner.path, member: scanner.member, linesRead: scanner.lineNumber)
+            throw EmbeddingError.noTokenMatched(
+                path: scanner.path, member: scanner.member, linesRead: scanner.lineNumber)
         }
         report.vocabularyTypes = max(0, rows - special)
         report.tokenOccurrences = counts.dropFirst(special).reduce(0, +)
@@ -186,7 +195,9 @@ public struct EmbeddingLoader: Sendable {
                 for id in 1..<rows where found[id] {
                     for index in 0..<dimension { mean[index] += Double(values[id * dimension + index]) }
                 }
-                for index in 0..<dimension { values[unknown * dimension + index] = Float(mean[index] / Double(matched)) }
+                for index in 0..<dimension {
+                    values[unknown * dimension + index] = Float(mean[index] / Double(matched))
+                }
                 report.unknownVector = .mean
             }
             for id in 1..<rows where !found[id] && id != unknown {
@@ -200,8 +211,10 @@ public struct EmbeddingLoader: Sendable {
             var normals = NormalSampler(.angleExcludesZero)
             for id in 1..<rows where !found[id] {
                 for index in 0..<dimension {
-                    values[id * dimension + index] = Float(normals.next(mean: mean, standardDeviation: deviation,
-                                                                        using: &generator))
+                    values[id * dimension + index] = Float(
+                        normals.next(
+                            mean: mean, standardDeviation: deviation,
+                            using: &generator))
                 }
             }
         }

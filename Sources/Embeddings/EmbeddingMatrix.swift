@@ -19,7 +19,7 @@ public struct EmbeddingMatrix: Sendable {
 
     /// The vector of token `id`.
     public func row(_ id: Int) -> ArraySlice<Float> {
-        values[id * dimension ..< (id + 1) * dimension]
+        values[id * dimension..<(id + 1) * dimension]
     }
 
     /// Writes the matrix as a 2-D float32 `.npy` file of shape (rows, dimension), atomically.

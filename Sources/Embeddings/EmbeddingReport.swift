@@ -76,7 +76,9 @@ public enum DimensionSource: Sendable, Equatable {
         case .option: "set by --dimension"
         case .header: "from the header"
         case let .commonest(agreeing, sampled):
-            sampled == 1 ? "from the first vector line" : "the most common in the first \(sampled) vector lines (\(agreeing) of them)"
+            sampled == 1
+                ? "from the first vector line"
+                : "the most common in the first \(sampled) vector lines (\(agreeing) of them)"
         }
     }
 }
@@ -130,7 +132,9 @@ public struct EmbeddingReport: Sendable {
     /// Found / total vocabulary types (special tokens excluded).
     public var typeCoverage: Double { vocabularyTypes == 0 ? 0 : Double(typesFound) / Double(vocabularyTypes) }
     /// Found / total corpus occurrences, weighted by the vocabulary's counts.
-    public var tokenCoverage: Double { tokenOccurrences == 0 ? 0 : Double(occurrencesCovered) / Double(tokenOccurrences) }
+    public var tokenCoverage: Double {
+        tokenOccurrences == 0 ? 0 : Double(occurrencesCovered) / Double(tokenOccurrences)
+    }
     /// All skipped lines.
     public var skippedTotal: Int { skipped.values.reduce(0, +) }
 }

@@ -125,13 +125,15 @@ final class EmbeddingScanner {
         case .binary:
             let rowBytes = dimension * MemoryLayout<Float>.size
             if binaryPhase == .vector {
-                throw .truncatedRecord(path: path, member: member, record: lineNumber - 1, token: tokenText,
-                                       vectorBytes: vectorFilled, expectedBytes: rowBytes)
+                throw .truncatedRecord(
+                    path: path, member: member, record: lineNumber - 1, token: tokenText,
+                    vectorBytes: vectorFilled, expectedBytes: rowBytes)
             }
             if binaryPhase == .token && pendingCount > 0 {
                 tokenPrefix = Array(UnsafeBufferPointer(start: pending, count: min(pendingCount, 80)))
-                throw .truncatedRecord(path: path, member: member, record: lineNumber, token: tokenText,
-                                       vectorBytes: 0, expectedBytes: rowBytes)
+                throw .truncatedRecord(
+                    path: path, member: member, record: lineNumber, token: tokenText,
+                    vectorBytes: 0, expectedBytes: rowBytes)
             }
         }
     }
@@ -171,7 +173,8 @@ final class EmbeddingScanner {
             case .auto:
                 let bodyStart = lineEnd + 1
                 if !atEnd && count - bodyStart < 4096 { return false }
-                binary = Self.looksBinary(data + min(bodyStart, count), max(0, count - bodyStart), dimension: header.dimension)
+                binary = Self.looksBinary(
+                    data + min(bodyStart, count), max(0, count - bodyStart), dimension: header.dimension)
             case .word2vecBinary: binary = true
             case .glove, .word2vecText: binary = false
             }
@@ -180,7 +183,9 @@ final class EmbeddingScanner {
         }
         // Text: gather the first vector lines, which decide the dimension.
         let bodyStart = header != nil ? min(count, lineEnd + 1) : start
-        if !binary && options.dimension == nil && !atEnd && !sampleIsComplete(data, from: bodyStart, count) { return false }
+        if !binary && options.dimension == nil && !atEnd && !sampleIsComplete(data, from: bodyStart, count) {
+            return false
+        }
         declaredRows = header?.rows
         declaredDimension = header?.dimension
         hasHeaderLine = header != nil
@@ -236,7 +241,9 @@ final class EmbeddingScanner {
     /// wins a tie it is part of, and any other tie is an error asking for `--dimension`. With no
     /// vector line in the sample the dimension stays unknown, and the first vector line after
     /// it decides (``detectDimension(_:_:)``).
-    private func chooseDimension(_ data: UnsafePointer<UInt8>, from: Int, _ count: Int, atEnd: Bool, header: Int?) throws(EmbeddingError) {
+    private func chooseDimension(_ data: UnsafePointer<UInt8>, from: Int, _ count: Int, atEnd: Bool, header: Int?)
+        throws(EmbeddingError)
+    {
         var counts: [Int: Int] = [:]
         var sampled = 0
         var index = from
@@ -314,13 +321,17 @@ final class EmbeddingScanner {
     /// memory available (the header's row count is never trusted for an allocation).
     private func setDimension(_ value: Int, source: DimensionSource) throws(EmbeddingError) {
         guard value <= options.maxDimension else {
-            throw .dimensionTooLarge(path: path, member: member, dimension: value, source: source.description, limit: options.maxDimension)
+            throw .dimensionTooLarge(
+                path: path, member: member, dimension: value, source: source.description, limit: options.maxDimension)
         }
         let (elements, overflow) = vocabularySize.multipliedReportingOverflow(by: value)
         let (bytes, overflowBytes) = elements.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
-        if let available = options.maxMatrixBytes ?? AvailableMemory.bytes(), overflow || overflowBytes || bytes > available {
-            throw .matrixTooLarge(path: path, member: member, rows: vocabularySize, dimension: value,
-                                  bytes: overflow || overflowBytes ? .max : bytes, available: available)
+        if let available = options.maxMatrixBytes ?? AvailableMemory.bytes(),
+            overflow || overflowBytes || bytes > available
+        {
+            throw .matrixTooLarge(
+                path: path, member: member, rows: vocabularySize, dimension: value,
+                bytes: overflow || overflowBytes ? .max : bytes, available: available)
         }
         dimension = value
         dimensionSource = source
@@ -399,7 +410,9 @@ final class EmbeddingScanner {
     }
 
     @inline(__always) private static func isSeparator(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
-    @inline(__always) private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+    @inline(__always) private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D
+    }
 
     /// One line without its `\n`.
     private func processLine(_ line: UnsafePointer<UInt8>, _ length: Int) throws(EmbeddingError) {
@@ -457,7 +470,8 @@ final class EmbeddingScanner {
         var total = 0
         var index = 0
         while index + 32 <= count {
-            total &+= spaces(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            total &+=
+                spaces(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
                 &+ spaces(raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self))
                 &+ spaces(raw.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self))
                 &+ spaces(raw.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self))
@@ -521,7 +535,9 @@ final class EmbeddingScanner {
             while end < count && !Self.isSeparator(rest[end]) { end += 1 }
             guard let value = DecimalFloatParser.parse(rest + index, end - index) else { return .malformed }
             if !(abs(value) <= limit) && problem == nil {
-                problem = !value.isFinite ? Self.spelledNonFinite(rest + index, end - index) ? .nonFinite : .outOfRange : .implausibleValue
+                problem =
+                    !value.isFinite
+                    ? Self.spelledNonFinite(rest + index, end - index) ? .nonFinite : .outOfRange : .implausibleValue
             }
             scratch[parsed] = value
             parsed += 1
@@ -613,7 +629,11 @@ final class EmbeddingScanner {
                 if binaryNewlines == nil { binaryNewlines = byte == 0x0A }
                 if binaryNewlines == true {
                     guard byte == 0x0A else {
-                        throw misaligned("its \(dimension) values (\(rowBytes) bytes after the token '\(tokenText)') are followed by byte 0x\(String(byte, radix: 16, uppercase: true)), not by the line break the records before it end with.")
+                        throw misaligned(
+                            "its \(dimension) values (\(rowBytes) bytes after the token '\(tokenText)') are followed "
+                                + "by byte 0x\(String(byte, radix: 16, uppercase: true)), not by the line break the "
+                                    + "records before it end with."
+                        )
                     }
                     index += 1
                 }
@@ -632,7 +652,10 @@ final class EmbeddingScanner {
                         lineNumber += 1
                         tokenPrefix = Array(UnsafeBufferPointer(start: pending, count: 80))
                         pendingCount = 0
-                        throw misaligned("its token '\(tokenText)…' runs for more than \(options.maxLineBytes) bytes without the space that ends a token.")
+                        throw misaligned(
+                            "its token '\(tokenText)…' runs for more than \(options.maxLineBytes) bytes without the "
+                                + "space that ends a token."
+                        )
                     }
                     return
                 }
@@ -669,7 +692,11 @@ final class EmbeddingScanner {
         for index in 0..<length {
             let byte = token[index]
             if (byte < 0x20 && byte != 0x09) || byte == 0x7F {
-                throw misaligned("its token '\(tokenText)' contains the control byte 0x\(String(byte, radix: 16, uppercase: true)), which no word has: the record before it was not exactly \(dimension) values long, or the file is damaged here.")
+                throw misaligned(
+                    "its token '\(tokenText)' contains the control byte "
+                        + "0x\(String(byte, radix: 16, uppercase: true)), which no word has: the record before it was "
+                            + "not exactly \(dimension) values long, or the file is damaged here."
+                )
             }
         }
     }
@@ -695,7 +722,11 @@ final class EmbeddingScanner {
         binaryKeep = -1
         badValueRun += 1
         if binaryNewlines != true && badValueRun >= 3 {
-            throw misaligned("it and the \(badValueRun - 1) records before it all have non-finite or implausibly large values (above --max-value \(options.maxAbsoluteValue)), which is what reading records at the wrong offset gives.")
+            throw misaligned(
+                "it and the \(badValueRun - 1) records before it all have non-finite or implausibly large values "
+                    + "(above --max-value \(options.maxAbsoluteValue)), which is what reading records at the wrong "
+                        + "offset gives."
+            )
         }
         try skip(problem)
     }
@@ -707,7 +738,8 @@ final class EmbeddingScanner {
     /// The current binary token for messages, control bytes escaped.
     private var tokenText: String {
         String(decoding: tokenPrefix, as: UTF8.self).unicodeScalars.map { scalar in
-            scalar.value < 0x20 || scalar.value == 0x7F ? "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" : String(scalar)
+            scalar.value < 0x20 || scalar.value == 0x7F
+                ? "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" : String(scalar)
         }.joined()
     }
 

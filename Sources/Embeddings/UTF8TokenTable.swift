@@ -10,7 +10,7 @@ final class UTF8TokenTable: @unchecked Sendable {
     private let keyBytes: UnsafeMutablePointer<UInt8>
     private let keyOffsets: UnsafeMutablePointer<Int>  // count + 1
     private let hashes: UnsafeMutablePointer<UInt64>
-    private let slots: UnsafeMutablePointer<Int32>     // -1 empty
+    private let slots: UnsafeMutablePointer<Int32>  // -1 empty
     private let mask: Int
     let count: Int
     /// Whether a token contains a space or tab, which can only be matched by the slow path for
@@ -47,7 +47,8 @@ final class UTF8TokenTable: @unchecked Sendable {
             while slots[slot] >= 0 {
                 let other = Int(slots[slot])
                 if hashes[other] == hash && keyOffsets[other + 1] - keyOffsets[other] == length
-                    && memcmp(keyBytes + keyOffsets[other], start, length) == 0 {
+                    && memcmp(keyBytes + keyOffsets[other], start, length) == 0
+                {
                     duplicate = true
                     break
                 }
@@ -75,7 +76,8 @@ final class UTF8TokenTable: @unchecked Sendable {
             let entry = Int(slots[slot])
             if entry < 0 { return -1 }
             if hashes[entry] == hash && keyOffsets[entry + 1] - keyOffsets[entry] == length
-                && memcmp(keyBytes + keyOffsets[entry], start, length) == 0 {
+                && memcmp(keyBytes + keyOffsets[entry], start, length) == 0
+            {
                 return entry
             }
             slot = (slot + 1) & mask

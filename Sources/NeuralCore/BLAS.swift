@@ -42,12 +42,16 @@ enum BLAS {
         let coreTypeSet = environment["OPENBLAS_CORETYPE"] != nil
         let guess = coreTypeSet ? "set by OPENBLAS_CORETYPE" : "OpenBLAS's own choice"
         var backend = LinearAlgebra.Backend(library: configuration(), core: chosenByOpenBLAS, how: guess, problem: nil)
-        switch BLASCore.decide(features: cpu.features, current: chosenByOpenBLAS, request: request, coreTypeSet: coreTypeSet) {
+        switch BLASCore.decide(
+            features: cpu.features, current: chosenByOpenBLAS, request: request, coreTypeSet: coreTypeSet)
+        {
         case .keep:
             if let request, !request.isEmpty, request.lowercased() != "auto" {
                 backend.how = "VAE_PIPELINE_BLAS_CORE=\(request)"
             } else if coreTypeSet, let best = BLASCore.best(for: cpu.features),
-                      let bestTier = BLASCore.tier(ofCore: best), let tier = BLASCore.tier(ofCore: chosenByOpenBLAS), tier < bestTier {
+                let bestTier = BLASCore.tier(ofCore: best), let tier = BLASCore.tier(ofCore: chosenByOpenBLAS),
+                tier < bestTier
+            {
                 backend.how += "; this CPU runs \(best) kernels: VAE_PIPELINE_BLAS_CORE=auto uses them"
             }
         case let .refuse(sentence):
@@ -56,10 +60,13 @@ enum BLAS {
             if switchCore(to: name) {
                 backend.core = corename()
                 let forced = request.map { !$0.isEmpty && $0.lowercased() != "auto" } ?? false
-                backend.how = forced ? "VAE_PIPELINE_BLAS_CORE=\(request!); OpenBLAS had \(chosenByOpenBLAS)"
+                backend.how =
+                    forced
+                    ? "VAE_PIPELINE_BLAS_CORE=\(request!); OpenBLAS had \(chosenByOpenBLAS)"
                     : "chosen for this CPU in place of \(chosenByOpenBLAS), \(guess)"
             } else if let request, !request.isEmpty, request.lowercased() != "auto" {
-                backend.problem = "VAE_PIPELINE_BLAS_CORE=\(request) cannot be applied: \(backend.library) has no \(name) "
+                backend.problem =
+                    "VAE_PIPELINE_BLAS_CORE=\(request) cannot be applied: \(backend.library) has no \(name) "
                     + "kernels or cannot change its kernels at run time (not a DYNAMIC_ARCH build)."
             } else {
                 backend.how += "; \(name) would be faster, but this build cannot switch"
@@ -91,7 +98,8 @@ enum BLAS {
     private static func switchCore(to name: String) -> Bool {
         typealias Entry = @convention(c) () -> Void
         let everywhere = UnsafeMutableRawPointer(bitPattern: 0)  // RTLD_DEFAULT
-        guard let quit = dlsym(everywhere, "gotoblas_dynamic_quit"), let initialise = dlsym(everywhere, "gotoblas_dynamic_init")
+        guard let quit = dlsym(everywhere, "gotoblas_dynamic_quit"),
+            let initialise = dlsym(everywhere, "gotoblas_dynamic_init")
         else { return false }
         let saved = getenv("OPENBLAS_CORETYPE").map { String(cString: $0) }
         setenv("OPENBLAS_CORETYPE", name, 1)
@@ -130,7 +138,8 @@ public enum LinearAlgebra {
     /// and what chose it.
     public static var ownKernels: String {
         let isa = Kernels.best
-        let capped = ProcessInfo.processInfo.environment["CK_ISA"].map { "capped by CK_ISA=\($0)" } ?? "the best this CPU runs"
+        let capped =
+            ProcessInfo.processInfo.environment["CK_ISA"].map { "capped by CK_ISA=\($0)" } ?? "the best this CPU runs"
         return "\(isa) (\(capped))"
     }
 

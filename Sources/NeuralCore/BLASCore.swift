@@ -34,7 +34,7 @@ public enum BLASCore {
         ("Nano", .sse3), ("Opteron_SSE3", .sse3), ("Barcelona", .sse3), ("Bobcat", .sse3),
         ("Sandybridge", .avx), ("Bulldozer", .avx), ("Piledriver", .avx), ("Steamroller", .avx), ("Excavator", .avx),
         ("Haswell", .avx2), ("Zen", .avx2),
-        ("SkylakeX", .avx512), ("Cooperlake", .avx512), ("SapphireRapids", .avx512),
+        ("SkylakeX", .avx512), ("Cooperlake", .avx512), ("SapphireRapids", .avx512)
     ]
 
     /// The tier of a core type name (any case), or nil for a name OpenBLAS does not have on x86-64.
@@ -74,8 +74,10 @@ public enum BLASCore {
     /// - Parameter coreTypeSet: whether `OPENBLAS_CORETYPE` chose `current`. Such a choice is kept
     ///   unless "auto" is asked for: machines set it where an old OpenBLAS's guess computes wrong
     ///   results or crashes, and correctness comes before speed.
-    public static func decide(features: CPUInfo.Features, current: String, request: String?,
-                              coreTypeSet: Bool = false) -> Decision {
+    public static func decide(
+        features: CPUInfo.Features, current: String, request: String?,
+        coreTypeSet: Bool = false
+    ) -> Decision {
         let request = request?.trimmingCharacters(in: .whitespaces) ?? ""
         switch request.lowercased() {
         case "" where coreTypeSet:
@@ -89,12 +91,14 @@ public enum BLASCore {
             return .keep
         default:
             guard let name = canonicalName(request) else {
-                return .refuse("VAE_PIPELINE_BLAS_CORE=\(request) is not an OpenBLAS core type; use auto, openblas or one of "
-                    + knownCores.map(\.name).joined(separator: ", ") + ".")
+                return .refuse(
+                    "VAE_PIPELINE_BLAS_CORE=\(request) is not an OpenBLAS core type; use auto, openblas or one of "
+                        + knownCores.map(\.name).joined(separator: ", ") + ".")
             }
             let widest = best(for: features).flatMap(tier(ofCore:)) ?? .sse2
             if let wanted = tier(ofCore: name), wanted > widest {
-                return .refuse("VAE_PIPELINE_BLAS_CORE=\(name) needs \(wanted) instructions, which this CPU does not have.")
+                return .refuse(
+                    "VAE_PIPELINE_BLAS_CORE=\(name) needs \(wanted) instructions, which this CPU does not have.")
             }
             return name.caseInsensitiveCompare(current) == .orderedSame ? .keep : .switchTo(name)
         }

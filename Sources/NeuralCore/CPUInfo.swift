@@ -43,7 +43,9 @@ public struct CPUInfo: Sendable, CustomStringConvertible {
 
     /// The widest vector instruction set the features allow, in words.
     public var vectorDescription: String {
-        if features.isSuperset(of: .avx512Kernels) { return features.contains(.avx512bf16) ? "AVX-512 (BF16)" : "AVX-512" }
+        if features.isSuperset(of: .avx512Kernels) {
+            return features.contains(.avx512bf16) ? "AVX-512 (BF16)" : "AVX-512"
+        }
         if features.isSuperset(of: .avx2Kernels) { return "AVX2 + FMA" }
         if features.contains(.avx) { return "AVX" }
         if features.contains(.sse42) { return "SSE4.2" }

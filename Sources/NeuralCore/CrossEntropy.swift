@@ -33,7 +33,9 @@ public func softmaxCrossEntropy(
 ) -> CrossEntropyResult {
     let rows = logits.rowCount, V = logits.lastDimension
     precondition(targets.count == rows, "softmaxCrossEntropy: \(targets.count) targets for \(rows) rows.")
-    if let mask { precondition(mask.count == rows, "softmaxCrossEntropy: \(mask.count) mask entries for \(rows) rows.") }
+    if let mask {
+        precondition(mask.count == rows, "softmaxCrossEntropy: \(mask.count) mask entries for \(rows) rows.")
+    }
     precondition(time >= 1 && rows % time == 0, "softmaxCrossEntropy: \(rows) rows are not a multiple of time \(time).")
     for r in 0..<rows where (mask?[r] ?? 1) != 0 {
         precondition(targets[r] >= 0 && targets[r] < V, "softmaxCrossEntropy: target \(targets[r]) outside 0..<\(V).")

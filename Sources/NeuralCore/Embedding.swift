@@ -18,7 +18,10 @@ public final class Embedding: Module, @unchecked Sendable {
     public let paddingIndex: Int?
 
     /// Random initialisation, normal(0, 1) as PyTorch; the padding row, if any, starts at zero.
-    public init(vocabularySize: Int, dimension: Int, trainable: Bool = true, paddingIndex: Int? = nil, rng: inout RandomGenerator) {
+    public init(
+        vocabularySize: Int, dimension: Int, trainable: Bool = true, paddingIndex: Int? = nil,
+        rng: inout RandomGenerator
+    ) {
         self.vocabularySize = vocabularySize
         self.dimension = dimension
         self.paddingIndex = paddingIndex

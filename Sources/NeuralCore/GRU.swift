@@ -22,10 +22,10 @@ public final class GRULayer: FusedGateRecurrentLayer, @unchecked Sendable {
 
     public final class Cache {
         let batch: Int, time: Int, lengths: [Int], reverse: Bool
-        let xtm: Tensor    // [T, B, I]
+        let xtm: Tensor  // [T, B, I]
         let gates: Tensor  // [T, B, 3H] activated r, z, n
-        let gh: Tensor     // [T, B, 3H] h·W_hhᵀ + b_hh (its n part is needed for backward)
-        let hs: Tensor     // [T+1, B, H]
+        let gh: Tensor  // [T, B, 3H] h·W_hhᵀ + b_hh (its n part is needed for backward)
+        let hs: Tensor  // [T+1, B, H]
         init(batch: Int, time: Int, lengths: [Int], reverse: Bool, xtm: Tensor, gates: Tensor, gh: Tensor, hs: Tensor) {
             self.batch = batch; self.time = time; self.lengths = lengths; self.reverse = reverse
             self.xtm = xtm; self.gates = gates; self.gh = gh; self.hs = hs
@@ -33,7 +33,8 @@ public final class GRULayer: FusedGateRecurrentLayer, @unchecked Sendable {
     }
 
     public func forward(_ x: Tensor, lengths: [Int]? = nil, initialState: RNNState? = nil, reverse: Bool = false)
-        -> (output: Tensor, finalState: RNNState, cache: Cache) {
+        -> (output: Tensor, finalState: RNNState, cache: Cache)
+    {
         precondition(x.rank == 3 && x.shape[2] == inputSize, "GRU expects [B, T, \(inputSize)], got \(x.shape).")
         let B = x.shape[0], T = x.shape[1], H = hiddenSize, G = 3 * H, BH = B * H
         let lens = resolveLengths(lengths, batch: B, time: T)
@@ -53,8 +54,9 @@ public final class GRULayer: FusedGateRecurrentLayer, @unchecked Sendable {
         for t in 0..<T {
             if t >= maxLen { (hp + (t + 1) * BH).update(from: hp + t * BH, count: BH); continue }
             let gt = gp + t * B * G, ght = ghp + t * B * G
-            BLAS.sgemm(transposeA: false, transposeB: true, m: B, n: G, k: H, alpha: 1,
-                       a: hp + t * BH, lda: H, b: whh, ldb: H, beta: 1, c: ght, ldc: G)
+            BLAS.sgemm(
+                transposeA: false, transposeB: true, m: B, n: G, k: H, alpha: 1,
+                a: hp + t * BH, lda: H, b: whh, ldb: H, beta: 1, c: ght, ldc: G)
             for b in 0..<B {
                 let hPrev = hp + t * BH + b * H, hNext = hp + (t + 1) * BH + b * H
                 if t < lens[b] {
@@ -70,18 +72,27 @@ public final class GRULayer: FusedGateRecurrentLayer, @unchecked Sendable {
         }
         let output = fromTimeMajor(hs.rows(1..<(T + 1)), lengths: lens, reverse: reverse)
         let final = RNNState(h: hs.rows(T..<(T + 1)).copy().reshaped([B, H]))
-        return (output, final, Cache(batch: B, time: T, lengths: lens, reverse: reverse, xtm: xtm, gates: gates, gh: gh, hs: hs))
+        return (
+            output, final,
+            Cache(batch: B, time: T, lengths: lens, reverse: reverse, xtm: xtm, gates: gates, gh: gh, hs: hs)
+        )
     }
 
     /// The gate gradients of one row for j in 0..<(H rounded down to 8); returns where it stopped.
     @inline(__always)
-    static func backwardStepSIMD(g: UnsafeMutablePointer<Float>, a: UnsafeMutablePointer<Float>, hPrev: UnsafeMutablePointer<Float>,
-                                 dhRow: UnsafeMutablePointer<Float>, di: UnsafeMutablePointer<Float>, dgh: UnsafeMutablePointer<Float>,
-                                 H: Int) -> Int {
+    static func backwardStepSIMD(
+        g: UnsafeMutablePointer<Float>, a: UnsafeMutablePointer<Float>, hPrev: UnsafeMutablePointer<Float>,
+        dhRow: UnsafeMutablePointer<Float>, di: UnsafeMutablePointer<Float>, dgh: UnsafeMutablePointer<Float>,
+        H: Int
+    ) -> Int {
         typealias V8 = SIMD8<Float>
         let one = V8(repeating: 1)
-        func load(_ p: UnsafeMutablePointer<Float>, _ j: Int) -> V8 { UnsafeRawPointer(p + j).loadUnaligned(as: V8.self) }
-        func store(_ v: V8, _ p: UnsafeMutablePointer<Float>, _ j: Int) { UnsafeMutableRawPointer(p + j).storeBytes(of: v, as: V8.self) }
+        func load(_ p: UnsafeMutablePointer<Float>, _ j: Int) -> V8 {
+            UnsafeRawPointer(p + j).loadUnaligned(as: V8.self)
+        }
+        func store(_ v: V8, _ p: UnsafeMutablePointer<Float>, _ j: Int) {
+            UnsafeMutableRawPointer(p + j).storeBytes(of: v, as: V8.self)
+        }
         var j = 0
         while j + 8 <= H {
             let r = load(g, j), z = load(g, H + j), n = load(g, 2 * H + j)
@@ -98,7 +109,8 @@ public final class GRULayer: FusedGateRecurrentLayer, @unchecked Sendable {
     }
 
     public func backward(_ cache: Cache, gradOutput: Tensor?, gradFinalState: RNNState?)
-        -> (gradInput: Tensor, gradInitialState: RNNState) {
+        -> (gradInput: Tensor, gradInitialState: RNNState)
+    {
         let B = cache.batch, T = cache.time, H = hiddenSize, G = 3 * H, BH = B * H
         let lens = cache.lengths
         let maxLen = lens.max() ?? 0
@@ -131,11 +143,14 @@ public final class GRULayer: FusedGateRecurrentLayer, @unchecked Sendable {
                     dhRow[j] = d * z
                 }
             }
-            BLAS.sgemm(transposeA: false, transposeB: false, m: B, n: H, k: G, alpha: 1,
-                       a: dhgp + t * B * G, lda: G, b: whh, ldb: H, beta: 1, c: dhp, ldc: H)
+            BLAS.sgemm(
+                transposeA: false, transposeB: false, m: B, n: H, k: G, alpha: 1,
+                a: dhgp + t * B * G, lda: G, b: whh, ldb: H, beta: 1, c: dhp, ldc: H)
         }
         if weightIH.isTrainable { Tensor.gemm(dGi, transposeA: true, cache.xtm, into: weightIH.gradient, beta: 1) }
-        if weightHH.isTrainable { Tensor.gemm(dGh, transposeA: true, cache.hs.rows(0..<T), into: weightHH.gradient, beta: 1) }
+        if weightHH.isTrainable {
+            Tensor.gemm(dGh, transposeA: true, cache.hs.rows(0..<T), into: weightHH.gradient, beta: 1)
+        }
         if biasIH.isTrainable { dGi.accumulateColumnSums(into: biasIH.gradient) }
         if biasHH.isTrainable { dGh.accumulateColumnSums(into: biasHH.gradient) }
         let dxtm = Tensor(zeros: [T, B, inputSize])

@@ -18,7 +18,9 @@ public enum Gaussian {
     }
 
     /// z = μ + exp(½ log σ²) ⊙ ε with ε ~ N(0, I) drawn from `rng`. Returns z and ε (keep ε for backward).
-    public static func reparameterize(mean: Tensor, logVariance: Tensor, rng: inout RandomGenerator) -> (z: Tensor, epsilon: Tensor) {
+    public static func reparameterize(mean: Tensor, logVariance: Tensor, rng: inout RandomGenerator) -> (
+        z: Tensor, epsilon: Tensor
+    ) {
         precondition(mean.count == logVariance.count)
         let eps = Tensor.normal(mean.shape, rng: &rng)
         let z = Tensor(zeros: mean.shape)
@@ -28,7 +30,9 @@ public enum Gaussian {
     }
 
     /// Given dL/dz returns (dL/dμ, dL/d log σ²) = (dz, dz ⊙ ε ⊙ ½ exp(½ log σ²)).
-    public static func reparameterizeBackward(gradZ: Tensor, epsilon: Tensor, logVariance: Tensor) -> (gradMean: Tensor, gradLogVariance: Tensor) {
+    public static func reparameterizeBackward(gradZ: Tensor, epsilon: Tensor, logVariance: Tensor) -> (
+        gradMean: Tensor, gradLogVariance: Tensor
+    ) {
         let dMean = gradZ.copy(), dLV = Tensor(zeros: gradZ.shape)
         let g = gradZ.data, e = epsilon.data, lv = logVariance.data, o = dLV.data
         for i in 0..<gradZ.count {
@@ -41,7 +45,8 @@ public enum Gaussian {
     /// KL(N(μ, σ²) ‖ N(0, I)) = ½ Σ_d (σ² + μ² − 1 − log σ²) per row, with gradients
     /// scaled by `gradientScale` (e.g. β / batch): dμ = μ, d log σ² = ½ (σ² − 1).
     public static func klToStandardNormal(mean: Tensor, logVariance: Tensor, gradientScale: Float = 1)
-        -> (perRow: [Float], gradMean: Tensor, gradLogVariance: Tensor) {
+        -> (perRow: [Float], gradMean: Tensor, gradLogVariance: Tensor)
+    {
         precondition(mean.count == logVariance.count)
         let N = mean.rowCount, D = mean.lastDimension
         let dm = Tensor(zeros: mean.shape), dlv = Tensor(zeros: mean.shape)
@@ -65,8 +70,11 @@ public enum Gaussian {
     /// KL(q ‖ p) between diagonal Gaussians q = N(μq, σq²), p = N(μp, σp²) per row:
     /// ½ Σ (log σp² − log σq² + (σq² + (μq − μp)²) / σp² − 1). Gradients (scaled by
     /// `gradientScale`) for all four inputs, e.g. VRNN posterior vs. learned prior.
-    public static func kl(meanQ: Tensor, logVarianceQ: Tensor, meanP: Tensor, logVarianceP: Tensor, gradientScale: Float = 1)
-        -> (perRow: [Float], gradMeanQ: Tensor, gradLogVarianceQ: Tensor, gradMeanP: Tensor, gradLogVarianceP: Tensor) {
+    public static func kl(
+        meanQ: Tensor, logVarianceQ: Tensor, meanP: Tensor, logVarianceP: Tensor, gradientScale: Float = 1
+    )
+        -> (perRow: [Float], gradMeanQ: Tensor, gradLogVarianceQ: Tensor, gradMeanP: Tensor, gradLogVarianceP: Tensor)
+    {
         let n = meanQ.count
         precondition(logVarianceQ.count == n && meanP.count == n && logVarianceP.count == n)
         let N = meanQ.rowCount, D = meanQ.lastDimension
@@ -96,7 +104,8 @@ public enum Gaussian {
     /// Negative log-likelihood of `x` under N(μ, σ²) per row: ½ Σ (log 2π + log σ² + (x − μ)²/σ²),
     /// with scaled gradients dμ = −(x − μ)/σ², d log σ² = ½ (1 − (x − μ)²/σ²).
     public static func negativeLogLikelihood(x: Tensor, mean: Tensor, logVariance: Tensor, gradientScale: Float = 1)
-        -> (perRow: [Float], gradMean: Tensor, gradLogVariance: Tensor) {
+        -> (perRow: [Float], gradMean: Tensor, gradLogVariance: Tensor)
+    {
         let n = x.count
         precondition(mean.count == n && logVariance.count == n)
         let N = x.rowCount, D = x.lastDimension
@@ -126,7 +135,8 @@ public enum Bernoulli {
     /// Negative log-likelihood per row, −Σ [x ℓ − softplus(ℓ)], for targets x ∈ [0, 1] and logits ℓ,
     /// with the gradient dℓ = (σ(ℓ) − x) · gradientScale.
     public static func negativeLogLikelihood(x: Tensor, logits: Tensor, gradientScale: Float = 1)
-        -> (perRow: [Float], gradLogits: Tensor) {
+        -> (perRow: [Float], gradLogits: Tensor)
+    {
         precondition(x.count == logits.count)
         let N = x.rowCount, D = x.lastDimension
         let dl = Tensor(zeros: logits.shape)

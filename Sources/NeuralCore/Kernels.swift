@@ -43,10 +43,13 @@ enum Kernels {
         var brand = [CChar](repeating: 0, count: 64)
         var family: Int32 = 0, model: Int32 = 0
         let hasBrand = ck_cpu_identity(&brand, Int32(brand.count), &family, &model) != 0
-        let name = hasBrand ? String(decoding: brand.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            .trimmingCharacters(in: .whitespaces) : ""
-        return CPUInfo(brand: name.isEmpty ? "unknown CPU" : name, family: Int(family), model: Int(model),
-                       features: CPUInfo.Features(rawValue: ck_cpu_features()))
+        let name =
+            hasBrand
+            ? String(decoding: brand.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                .trimmingCharacters(in: .whitespaces) : ""
+        return CPUInfo(
+            brand: name.isEmpty ? "unknown CPU" : name, family: Int(family), model: Int(model),
+            features: CPUInfo.Features(rawValue: ck_cpu_features()))
     }
 
     // MARK: Packed GEMM
@@ -55,8 +58,10 @@ enum Kernels {
     static func packedCount(k: Int, n: Int) -> Int { ck_packed_count(Int32(k), Int32(n)) }
 
     /// Packs op(B) (k×n): B itself stored k×n, or (`transposed`) Bᵀ with B stored n×k.
-    static func pack(_ b: UnsafePointer<Float>, ldb: Int, transposed: Bool, k: Int, n: Int,
-                     into packed: UnsafeMutablePointer<Float>) {
+    static func pack(
+        _ b: UnsafePointer<Float>, ldb: Int, transposed: Bool, k: Int, n: Int,
+        into packed: UnsafeMutablePointer<Float>
+    ) {
         ck_pack_b(b, Int32(ldb), transposed ? 1 : 0, Int32(k), Int32(n), packed)
     }
 
@@ -66,8 +71,9 @@ enum Kernels {
         transposeA: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
         packed: UnsafePointer<Float>, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        ck_gemm_packed(instructionSet.rawValue, transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, Int32(lda),
-                       packed, beta, c, Int32(ldc))
+        ck_gemm_packed(
+            instructionSet.rawValue, transposeA ? 1 : 0, Int32(m), Int32(n), Int32(k), a, Int32(lda),
+            packed, beta, c, Int32(ldc))
     }
 
     // MARK: LSTM step
@@ -80,8 +86,9 @@ enum Kernels {
         hPrev: UnsafePointer<Float>, cPrev: UnsafePointer<Float>, hNext: UnsafeMutablePointer<Float>,
         cNext: UnsafeMutablePointer<Float>, tanhC: UnsafeMutablePointer<Float>
     ) {
-        ck_lstm_forward_step(instructionSet.rawValue, Int32(rows), Int32(hidden), lengths, Int32(t), gates, hPrev, cPrev,
-                             hNext, cNext, tanhC)
+        ck_lstm_forward_step(
+            instructionSet.rawValue, Int32(rows), Int32(hidden), lengths, Int32(t), gates, hPrev, cPrev,
+            hNext, cNext, tanhC)
     }
 
     /// Back-propagation through one step's gates and cell update (see `ck_lstm_backward_step`):
@@ -92,7 +99,8 @@ enum Kernels {
         cPrev: UnsafePointer<Float>, tanhC: UnsafePointer<Float>, gradH: UnsafePointer<Float>?,
         dh: UnsafeMutablePointer<Float>, dc: UnsafeMutablePointer<Float>, dGates: UnsafeMutablePointer<Float>
     ) {
-        ck_lstm_backward_step(instructionSet.rawValue, Int32(rows), Int32(hidden), lengths, Int32(t), gates, cPrev, tanhC,
-                              gradH, dh, dc, dGates)
+        ck_lstm_backward_step(
+            instructionSet.rawValue, Int32(rows), Int32(hidden), lengths, Int32(t), gates, cPrev, tanhC,
+            gradH, dh, dc, dGates)
     }
 }

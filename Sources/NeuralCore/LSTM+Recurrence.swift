@@ -1,10 +1,12 @@
-/// The time loop of an LSTM layer over time-major buffers: shared by ``LSTMLayer/forward(_:lengths:initialState:reverse:)``
+/// The time loop of an LSTM layer over time-major buffers: shared by
+/// ``LSTMLayer/forward(_:lengths:initialState:reverse:)``
 /// and ``LSTMLayer/backward(_:gradOutput:gradFinalState:)`` and by callers that build the gate
 /// inputs themselves (the character VAE gathers them from per-symbol tables).
 ///
 /// Layout: row `t·B + b` is sequence b at step t. A step is one GEMM `h_{t−1} · W_hhᵀ`
 /// (`[B, H] × [H, 4H]`) against W_hh packed once per pass (``PackedMatrix``; the weight does not
-/// change within a pass; see `StepWeight` for when it is not worth it) and one kernel for the gate nonlinearities and the cell update
+/// change within a pass; see `StepWeight` for when it is not worth it) and one kernel for the gate nonlinearities and
+/// the cell update
 /// (`Kernels.lstmForwardStep`, AVX-512 or AVX2 when available). Backward mirrors it: one kernel
 /// for the gate gradients, then one GEMM `dG_t · W_hh` against W_hh packed once. Rows of steps
 /// t ≥ `lengths[b]` are padding: the state (and its gradient) is carried through them.
@@ -19,10 +21,15 @@ extension LSTMLayer {
     ///     state after step t (block T is the final state of every sequence).
     ///   - tanhC: `[T·B, H]` gets tanh(c_t) (unspecified on padded rows).
     ///   - lengths: B values in 0…T.
-    public func recurrenceForward(gates: Tensor, hs: Tensor, cs: Tensor, tanhC: Tensor, lengths: [Int], batch B: Int, time T: Int) {
+    public func recurrenceForward(
+        gates: Tensor, hs: Tensor, cs: Tensor, tanhC: Tensor, lengths: [Int], batch B: Int, time T: Int
+    ) {
         let H = hiddenSize, G = 4 * H, BH = B * H
-        precondition(gates.count == T * B * G && tanhC.count == T * BH && hs.count == (T + 1) * BH && cs.count == (T + 1) * BH,
-                     "LSTM recurrence: buffers \(gates.shape), \(hs.shape), \(cs.shape), \(tanhC.shape) for B \(B), T \(T), H \(H).")
+        precondition(
+            gates.count == T * B * G && tanhC.count == T * BH && hs.count == (T + 1) * BH && cs.count == (T + 1) * BH,
+            "LSTM recurrence: buffers \(gates.shape), \(hs.shape), \(cs.shape), \(tanhC.shape) for B \(B), T \(T), H "
+                + "\(H)."
+        )
         precondition(lengths.count == B, "LSTM recurrence: \(lengths.count) lengths for a batch of \(B).")
         let maxLength = lengths.max() ?? 0
         let weights = StepWeight(weightHH.value, transposed: true, steps: maxLength, rows: B)  // h · W_hhᵀ
@@ -34,8 +41,9 @@ extension LSTMLayer {
                 if t < maxLength {
                     weights.accumulate(m: B, a: h, lda: H, into: gp + t * B * G, ldc: G)
                 }
-                Kernels.lstmForwardStep(rows: B, hidden: H, lengths: lens.baseAddress, t: t, gates: gp + t * B * G,
-                                        hPrev: h, cPrev: c, hNext: h + BH, cNext: c + BH, tanhC: tp + t * BH)
+                Kernels.lstmForwardStep(
+                    rows: B, hidden: H, lengths: lens.baseAddress, t: t, gates: gp + t * B * G,
+                    hPrev: h, cPrev: c, hNext: h + BH, cNext: c + BH, tanhC: tp + t * BH)
             }
         }
     }
@@ -48,12 +56,20 @@ extension LSTMLayer {
     ///   - dh, dc: `[B, H]`: dL/d(final state) on entry, dL/d(initial state) on return.
     /// - Returns: dL/d(gate pre-activations) `[T·B, 4H]`, zero on padded rows. The weight and
     ///   bias gradients are the caller's: each is one GEMM or column sum over all steps.
-    public func recurrenceBackward(gates: Tensor, cs: Tensor, tanhC: Tensor, lengths: [Int], batch B: Int, time T: Int,
-                                   gradOutput: Tensor?, dh: Tensor, dc: Tensor) -> Tensor {
+    public func recurrenceBackward(
+        gates: Tensor, cs: Tensor, tanhC: Tensor, lengths: [Int], batch B: Int, time T: Int,
+        gradOutput: Tensor?, dh: Tensor, dc: Tensor
+    ) -> Tensor {
         let H = hiddenSize, G = 4 * H, BH = B * H
-        precondition(gates.count == T * B * G && tanhC.count == T * BH && cs.count == (T + 1) * BH && dh.count == BH && dc.count == BH,
-                     "LSTM recurrence backward: buffers \(gates.shape), \(cs.shape), \(tanhC.shape), \(dh.shape), \(dc.shape) for B \(B), T \(T), H \(H).")
-        precondition(gradOutput.map { $0.count == T * BH } ?? true, "LSTM recurrence backward: gradOutput \(gradOutput!.shape), expected [\(T * B), \(H)].")
+        precondition(
+            gates.count == T * B * G && tanhC.count == T * BH && cs.count == (T + 1) * BH && dh.count == BH
+                && dc.count == BH,
+            "LSTM recurrence backward: buffers \(gates.shape), \(cs.shape), \(tanhC.shape), \(dh.shape), \(dc.shape) "
+                + "for B \(B), T \(T), H \(H)."
+        )
+        precondition(
+            gradOutput.map { $0.count == T * BH } ?? true,
+            "LSTM recurrence backward: gradOutput \(gradOutput!.shape), expected [\(T * B), \(H)].")
         let maxLength = lengths.max() ?? 0
         let dG = Tensor(uninitialized: [T * B, G])
         if maxLength < T { dG.rows((maxLength * B)..<(T * B)).zero() }
@@ -64,9 +80,10 @@ extension LSTMLayer {
         let dop = gradOutput?.data
         lens.withUnsafeBufferPointer { lens in
             for t in stride(from: maxLength - 1, through: 0, by: -1) {
-                Kernels.lstmBackwardStep(rows: B, hidden: H, lengths: lens.baseAddress, t: t, gates: gp + t * B * G,
-                                         cPrev: cp + t * BH, tanhC: tp + t * BH, gradH: dop.map { $0 + t * BH },
-                                         dh: dhp, dc: dcp, dGates: dgp + t * B * G)
+                Kernels.lstmBackwardStep(
+                    rows: B, hidden: H, lengths: lens.baseAddress, t: t, gates: gp + t * B * G,
+                    cPrev: cp + t * BH, tanhC: tp + t * BH, gradH: dop.map { $0 + t * BH },
+                    dh: dhp, dc: dcp, dGates: dgp + t * B * G)
                 // dh_{t−1} = dG_t W_hh (padded rows have dG = 0 and keep their carried dh).
                 weights.accumulate(m: B, a: dgp + t * B * G, lda: G, into: dhp, ldc: H)
             }
@@ -105,9 +122,11 @@ struct StepWeight {
         if let packed {
             packed.multiply(m: m, a: a, lda: lda, into: c, ldc: ldc, beta: 1)
         } else {
-            let k = transposed ? weight.lastDimension : weight.rowCount, n = transposed ? weight.rowCount : weight.lastDimension
-            BLAS.sgemm(transposeA: false, transposeB: transposed, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
-                       b: weight.data, ldb: weight.lastDimension, beta: 1, c: c, ldc: ldc)
+            let k = transposed ? weight.lastDimension : weight.rowCount,
+                n = transposed ? weight.rowCount : weight.lastDimension
+            BLAS.sgemm(
+                transposeA: false, transposeB: transposed, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
+                b: weight.data, ldb: weight.lastDimension, beta: 1, c: c, ldc: ldc)
         }
     }
 }

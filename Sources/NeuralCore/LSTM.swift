@@ -27,19 +27,23 @@ public final class LSTMLayer: FusedGateRecurrentLayer, @unchecked Sendable {
     /// Activations kept from `forward` for `backward`.
     public final class Cache {
         let batch: Int, time: Int, lengths: [Int], reverse: Bool
-        let xtm: Tensor      // [T, B, I] time-major input (zero on padding)
-        let gates: Tensor    // [T, B, 4H] activated gates i, f, g, o
-        let hs: Tensor       // [T+1, B, H], hs[0] = h0
-        let cs: Tensor       // [T+1, B, H], cs[0] = c0
-        let tanhC: Tensor    // [T, B, H]
-        init(batch: Int, time: Int, lengths: [Int], reverse: Bool, xtm: Tensor, gates: Tensor, hs: Tensor, cs: Tensor, tanhC: Tensor) {
+        let xtm: Tensor  // [T, B, I] time-major input (zero on padding)
+        let gates: Tensor  // [T, B, 4H] activated gates i, f, g, o
+        let hs: Tensor  // [T+1, B, H], hs[0] = h0
+        let cs: Tensor  // [T+1, B, H], cs[0] = c0
+        let tanhC: Tensor  // [T, B, H]
+        init(
+            batch: Int, time: Int, lengths: [Int], reverse: Bool, xtm: Tensor, gates: Tensor, hs: Tensor, cs: Tensor,
+            tanhC: Tensor
+        ) {
             self.batch = batch; self.time = time; self.lengths = lengths; self.reverse = reverse
             self.xtm = xtm; self.gates = gates; self.hs = hs; self.cs = cs; self.tanhC = tanhC
         }
     }
 
     public func forward(_ x: Tensor, lengths: [Int]? = nil, initialState: RNNState? = nil, reverse: Bool = false)
-        -> (output: Tensor, finalState: RNNState, cache: Cache) {
+        -> (output: Tensor, finalState: RNNState, cache: Cache)
+    {
         precondition(x.rank == 3 && x.shape[2] == inputSize, "LSTM expects [B, T, \(inputSize)], got \(x.shape).")
         let B = x.shape[0], T = x.shape[1], H = hiddenSize, G = 4 * H
         let lens = resolveLengths(lengths, batch: B, time: T)
@@ -63,13 +67,16 @@ public final class LSTMLayer: FusedGateRecurrentLayer, @unchecked Sendable {
         }
         recurrenceForward(gates: gates, hs: hs, cs: cs, tanhC: tanhC, lengths: lens, batch: B, time: T)
         let output = fromTimeMajor(hs.rows(1..<(T + 1)), lengths: lens, reverse: reverse)
-        let final = RNNState(h: hs.rows(T..<(T + 1)).copy().reshaped([B, H]), c: cs.rows(T..<(T + 1)).copy().reshaped([B, H]))
-        let cache = Cache(batch: B, time: T, lengths: lens, reverse: reverse, xtm: xtm, gates: gates, hs: hs, cs: cs, tanhC: tanhC)
+        let final = RNNState(
+            h: hs.rows(T..<(T + 1)).copy().reshaped([B, H]), c: cs.rows(T..<(T + 1)).copy().reshaped([B, H]))
+        let cache = Cache(
+            batch: B, time: T, lengths: lens, reverse: reverse, xtm: xtm, gates: gates, hs: hs, cs: cs, tanhC: tanhC)
         return (output, final, cache)
     }
 
     public func backward(_ cache: Cache, gradOutput: Tensor?, gradFinalState: RNNState?)
-        -> (gradInput: Tensor, gradInitialState: RNNState) {
+        -> (gradInput: Tensor, gradInitialState: RNNState)
+    {
         let B = cache.batch, T = cache.time, H = hiddenSize, G = 4 * H
         let lens = cache.lengths
         let dOut = gradOutput.map { g -> Tensor in
@@ -81,10 +88,14 @@ public final class LSTMLayer: FusedGateRecurrentLayer, @unchecked Sendable {
             dh.assign(s.h)
             if let c = s.c { dc.assign(c) }
         }
-        let dG = recurrenceBackward(gates: cache.gates, cs: cache.cs, tanhC: cache.tanhC, lengths: lens, batch: B, time: T,
-                                    gradOutput: dOut, dh: dh, dc: dc).reshaped([T, B, G])
+        let dG = recurrenceBackward(
+            gates: cache.gates, cs: cache.cs, tanhC: cache.tanhC, lengths: lens, batch: B, time: T,
+            gradOutput: dOut, dh: dh, dc: dc
+        ).reshaped([T, B, G])
         if weightIH.isTrainable { Tensor.gemm(dG, transposeA: true, cache.xtm, into: weightIH.gradient, beta: 1) }
-        if weightHH.isTrainable { Tensor.gemm(dG, transposeA: true, cache.hs.rows(0..<T), into: weightHH.gradient, beta: 1) }
+        if weightHH.isTrainable {
+            Tensor.gemm(dG, transposeA: true, cache.hs.rows(0..<T), into: weightHH.gradient, beta: 1)
+        }
         if biasIH.isTrainable { dG.accumulateColumnSums(into: biasIH.gradient) }
         if biasHH.isTrainable { dG.accumulateColumnSums(into: biasHH.gradient) }
         let dxtm = Tensor(zeros: [T, B, inputSize])

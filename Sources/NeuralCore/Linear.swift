@@ -33,7 +33,9 @@ public final class Linear: Module, @unchecked Sendable {
         // With a bias every row is written before the GEMM accumulates; without, GEMM (beta 0) writes all.
         let y = Tensor(uninitialized: shape)
         if bias == nil { y.zero() }
-        if let b = bias { for r in 0..<y.rowCount { (y.data + r * outputSize).update(from: b.value.data, count: outputSize) } }
+        if let b = bias {
+            for r in 0..<y.rowCount { (y.data + r * outputSize).update(from: b.value.data, count: outputSize) }
+        }
         Tensor.gemm(x, weight.value, transposeB: true, into: y, beta: bias == nil ? 0 : 1)
         return y
     }

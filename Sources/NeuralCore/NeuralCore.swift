@@ -47,7 +47,8 @@
 //   a per-row `active` mask). Recurrent layers compute the
 //   input projection of all steps in one GEMM before the time loop, one GEMM per step for
 //   h·W_hhᵀ (for LSTMs against W_hh packed once, `LSTM+Recurrence.swift`), one fused
-//   elementwise pass per step, and the weight gradients of all steps in one GEMM each. Padded steps (t ≥ length) carry the state through unchanged and output zero.
+// elementwise pass per step, and the weight gradients of all steps in one GEMM each. Padded steps (t ≥ length) carry
+// the state through unchanged and output zero.
 // - **Losses**: `softmaxCrossEntropy` is fused (log-sum-exp, loss and gradient in one sweep per
 //   row, gradient written over the logits); `SampledSoftmax` (importance-sampled softmax for
 //   large vocabularies, training only); `Gaussian` (reparameterisation, KL to N(0, I), KL between

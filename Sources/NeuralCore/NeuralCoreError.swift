@@ -30,17 +30,25 @@ public enum NeuralCoreError: Error, LocalizedError, Equatable {
         case let .unsupportedDataType(name, dtype, path):
             return "The tensor \"\(name)\" in \(path) has data type \(dtype), but only F32 is supported."
         case let .missingTensors(names, path):
-            return "The file \(path) lacks \(names.count) expected tensor\(names.count == 1 ? "" : "s"): \(names.joined(separator: ", "))."
+            return
+                "The file \(path) lacks \(names.count) expected tensor\(names.count == 1 ? "" : "s"): "
+                    + "\(names.joined(separator: ", "))."
         case let .unexpectedTensors(names, path):
-            return "The file \(path) holds \(names.count) tensor\(names.count == 1 ? "" : "s") the model does not have: \(names.joined(separator: ", "))."
+            return
+                "The file \(path) holds \(names.count) tensor\(names.count == 1 ? "" : "s") the model does not have: "
+                    + "\(names.joined(separator: ", "))."
         case let .shapeMismatch(name, expected, found, path):
             return "The tensor \"\(name)\" in \(path) has shape \(found), but the model expects \(expected)."
         case let .io(path, reason):
             return "Could not access \(path): \(reason)."
         case let .checksumMismatch(name, path):
-            return "The tensor \"\(name)\" in \(path) does not match the checksum written with it: the file was damaged or changed after it was saved. Use another checkpoint."
+            return
+                "The tensor \"\(name)\" in \(path) does not match the checksum written with it: the file was damaged "
+                    + "or changed after it was saved. Use another checkpoint."
         case let .nonFiniteTensor(name, index, path):
-            return "The tensor \"\(name)\" in \(path) holds NaN or infinity (element \(index)): these weights are unusable. Use another checkpoint."
+            return
+                "The tensor \"\(name)\" in \(path) holds NaN or infinity (element \(index)): these weights are "
+                    + "unusable. Use another checkpoint."
         }
     }
 }

@@ -58,7 +58,10 @@ public struct Adam: Optimizer {
     /// the global count would make their first updates several times the learning rate.
     public private(set) var parameterSteps: [String: Int] = [:]
 
-    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0) {
+    public init(
+        learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+        weightDecay: Float = 0
+    ) {
         self.learningRate = learningRate; self.beta1 = beta1; self.beta2 = beta2
         self.epsilon = epsilon; self.weightDecay = weightDecay
     }
@@ -90,13 +93,15 @@ public struct Adam: Optimizer {
             let stepSize = Float(Double(learningRate) / bc1)
             let invSqrtBC2 = Float(1 / bc2.squareRoot())
             let (mt, vt) = moments[np.name]!
-            precondition(mt.count == p.value.count && vt.count == p.value.count,
-                         "Adam state for \(np.name) has shape \(mt.shape), the parameter \(p.value.shape).")
+            precondition(
+                mt.count == p.value.count && vt.count == p.value.count,
+                "Adam state for \(np.name) has shape \(mt.shape), the parameter \(p.value.shape).")
             let x = p.value.data, g = p.gradient.data, m = mt.data, v = vt.data
             forEachActiveRange(p) { start, n in
                 parallelChunks(n) { lo, count in
-                    Self.kernel(x + start + lo, g + start + lo, m + start + lo, v + start + lo, count,
-                                b1: b1, b2: b2, eps: eps, lr: lr, wd: wd, stepSize: stepSize, invSqrtBC2: invSqrtBC2)
+                    Self.kernel(
+                        x + start + lo, g + start + lo, m + start + lo, v + start + lo, count,
+                        b1: b1, b2: b2, eps: eps, lr: lr, wd: wd, stepSize: stepSize, invSqrtBC2: invSqrtBC2)
                 }
             }
         }
@@ -105,15 +110,18 @@ public struct Adam: Optimizer {
     /// The elementwise update of `n` elements, eight lanes at a time with explicit SIMD (the
     /// four pointers may alias as far as the compiler knows, so it would not vectorise the loop).
     @inline(__always)
-    static func kernel(_ x: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
-                       _ v: UnsafeMutablePointer<Float>, _ n: Int, b1: Float, b2: Float, eps: Float, lr: Float, wd: Float,
-                       stepSize: Float, invSqrtBC2: Float) {
+    static func kernel(
+        _ x: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+        _ v: UnsafeMutablePointer<Float>, _ n: Int, b1: Float, b2: Float, eps: Float, lr: Float, wd: Float,
+        stepSize: Float, invSqrtBC2: Float
+    ) {
         if wd != 0 { let k = 1 - lr * wd; for i in 0..<n { x[i] *= k } }
         let c1 = 1 - b1, c2 = 1 - b2
         typealias V8 = SIMD8<Float>
         let (vb1, vb2, vc1, vc2) = (V8(repeating: b1), V8(repeating: b2), V8(repeating: c1), V8(repeating: c2))
         let (vs, vk, ve) = (V8(repeating: stepSize), V8(repeating: invSqrtBC2), V8(repeating: eps))
-        let rx = UnsafeMutableRawPointer(x), rg = UnsafeRawPointer(g), rm = UnsafeMutableRawPointer(m), rv = UnsafeMutableRawPointer(v)
+        let rx = UnsafeMutableRawPointer(x), rg = UnsafeRawPointer(g), rm = UnsafeMutableRawPointer(m),
+            rv = UnsafeMutableRawPointer(v)
         var i = 0
         while i + 8 <= n {
             let o = i * 4
@@ -149,19 +157,24 @@ public struct Adam: Optimizer {
 
     public mutating func loadState(tensors: [String: Tensor], metadata: [String: String]) throws {
         guard metadata["optimizer"] == "adam", let s = metadata["step"].flatMap(Int.init) else {
-            throw NeuralCoreError.malformedFile(path: "optimizer state", reason: "the metadata does not describe Adam state with a step count")
+            throw NeuralCoreError.malformedFile(
+                path: "optimizer state", reason: "the metadata does not describe Adam state with a step count")
         }
         var loaded: [String: (m: Tensor, v: Tensor)] = [:]
         for (key, m) in tensors where key.hasPrefix("adam.m.") {
             let name = String(key.dropFirst("adam.m.".count))
-            guard let v = tensors["adam.v." + name] else { throw NeuralCoreError.missingTensors(names: ["adam.v." + name], path: "optimizer state") }
+            guard let v = tensors["adam.v." + name] else {
+                throw NeuralCoreError.missingTensors(names: ["adam.v." + name], path: "optimizer state")
+            }
             loaded[name] = (m, v)
         }
         var counts: [String: Int] = [:]
         for name in loaded.keys {
             guard let written = metadata["step." + name] else { counts[name] = s; continue }
             guard let count = Int(written), (0...s).contains(count) else {
-                throw NeuralCoreError.malformedFile(path: "optimizer state", reason: "the update count of \(name) is '\(written)', not a number from 0 to \(s)")
+                throw NeuralCoreError.malformedFile(
+                    path: "optimizer state",
+                    reason: "the update count of \(name) is '\(written)', not a number from 0 to \(s)")
             }
             counts[name] = count
         }
@@ -201,7 +214,9 @@ public struct SGD: Optimizer {
             }
             if buffers[np.name] == nil { buffers[np.name] = Tensor(zeros: p.value.shape) }
             let buffer = buffers[np.name]!
-            precondition(buffer.count == p.value.count, "SGD momentum for \(np.name) has shape \(buffer.shape), the parameter \(p.value.shape).")
+            precondition(
+                buffer.count == p.value.count,
+                "SGD momentum for \(np.name) has shape \(buffer.shape), the parameter \(p.value.shape).")
             let b = buffer.data
             forEachActiveRange(p) { start, n in
                 for i in start..<(start + n) { b[i] = mu * b[i] + g[i]; x[i] -= lr * b[i] }
@@ -217,10 +232,13 @@ public struct SGD: Optimizer {
 
     public mutating func loadState(tensors: [String: Tensor], metadata: [String: String]) throws {
         guard metadata["optimizer"] == "sgd", let s = metadata["step"].flatMap(Int.init) else {
-            throw NeuralCoreError.malformedFile(path: "optimizer state", reason: "the metadata does not describe SGD state with a step count")
+            throw NeuralCoreError.malformedFile(
+                path: "optimizer state", reason: "the metadata does not describe SGD state with a step count")
         }
         var loaded: [String: Tensor] = [:]
-        for (key, b) in tensors where key.hasPrefix("sgd.momentum.") { loaded[String(key.dropFirst("sgd.momentum.".count))] = b }
+        for (key, b) in tensors where key.hasPrefix("sgd.momentum.") {
+            loaded[String(key.dropFirst("sgd.momentum.".count))] = b
+        }
         buffers = loaded
         step = s
     }
@@ -245,7 +263,9 @@ public func gradientNorm(_ parameters: [NamedParameter]) -> Float {
     while i < n {
         let end = min(n, i + 4096)
         var acc = SIMD16<Float>(repeating: 0)
-        while i + 16 <= end { let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self); acc += x * x; i += 16 }
+        while i + 16 <= end {
+            let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self); acc += x * x; i += 16
+        }
         var s = Double(acc.sum())
         while i < end { s += Double(p[i]) * Double(p[i]); i += 1 }
         total += s

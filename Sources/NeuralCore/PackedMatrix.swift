@@ -32,17 +32,23 @@ public final class PackedMatrix: @unchecked Sendable {
     /// `[K, M]`, and c is `[M, N]` (leading dimensions flattened). c is not read when beta = 0.
     public func multiply(_ a: Tensor, transposeA: Bool = false, into c: Tensor, beta: Float = 0) {
         let m = transposeA ? a.lastDimension : a.rowCount, k = transposeA ? a.rowCount : a.lastDimension
-        precondition(k == rows, "PackedMatrix: inner dimensions differ (\(a.shape)\(transposeA ? "ᵀ" : "") · [\(rows), \(columns)]).")
-        precondition(c.rowCount == m && c.lastDimension == columns, "PackedMatrix: output \(c.shape) is not [\(m), \(columns)].")
+        precondition(
+            k == rows,
+            "PackedMatrix: inner dimensions differ (\(a.shape)\(transposeA ? "ᵀ" : "") · [\(rows), \(columns)]).")
+        precondition(
+            c.rowCount == m && c.lastDimension == columns, "PackedMatrix: output \(c.shape) is not [\(m), \(columns)].")
         multiply(m: m, a: a.data, lda: a.lastDimension, transposeA: transposeA, into: c.data, ldc: columns, beta: beta)
     }
 
     /// The pointer form of ``multiply(_:transposeA:into:beta:)``: op(a) has `m` rows and `rows`
     /// columns, `lda` and `ldc` are row strides in elements.
-    public func multiply(m: Int, a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
-                         into c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0) {
+    public func multiply(
+        m: Int, a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
+        into c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0
+    ) {
         guard m > 0 && columns > 0 else { return }
-        Kernels.gemmPacked(transposeA: transposeA, m: m, n: columns, k: rows, a: a, lda: lda, packed: panels.data,
-                           beta: beta, c: c, ldc: ldc)
+        Kernels.gemmPacked(
+            transposeA: transposeA, m: m, n: columns, k: rows, a: a, lda: lda, packed: panels.data,
+            beta: beta, c: c, ldc: ldc)
     }
 }

@@ -30,14 +30,17 @@ public final class Parameter: @unchecked Sendable {
     /// by both) while keeping its own gradient. This is how a model replica on another thread
     /// reads the primary's weights without copying them each step.
     public func shareValue(of other: Parameter) {
-        precondition(other.value.shape == value.shape, "Parameter.shareValue: shape \(other.value.shape) for \(value.shape).")
+        precondition(
+            other.value.shape == value.shape, "Parameter.shareValue: shape \(other.value.shape) for \(value.shape).")
         value = other.value
     }
 
     /// Adds `other`'s accumulated gradient to this one (only its touched rows when sparse, which
     /// become touched here too). Data-parallel training sums replicas' gradients this way.
     public func accumulateGradient(from other: Parameter) {
-        precondition(other.gradient.shape == gradient.shape, "Parameter.accumulateGradient: shape \(other.gradient.shape) for \(gradient.shape).")
+        precondition(
+            other.gradient.shape == gradient.shape,
+            "Parameter.accumulateGradient: shape \(other.gradient.shape) for \(gradient.shape).")
         let g = gradient.data, o = other.gradient.data
         if isSparse && other.isSparse {
             let w = rowWidth

@@ -97,8 +97,10 @@ public final class StackedRecurrent<Layer: RecurrentLayer>: Module, @unchecked S
 
     public var directionCount: Int { isBidirectional ? 2 : 1 }
 
-    public init(inputSize: Int, hiddenSize: Int, layers layerCount: Int = 1, bidirectional: Bool = false,
-                dropout: Float = 0, rng: inout RandomGenerator) {
+    public init(
+        inputSize: Int, hiddenSize: Int, layers layerCount: Int = 1, bidirectional: Bool = false,
+        dropout: Float = 0, rng: inout RandomGenerator
+    ) {
         precondition(layerCount >= 1)
         self.dropout = Dropout(rate: dropout)
         self.inputSize = inputSize
@@ -108,7 +110,8 @@ public final class StackedRecurrent<Layer: RecurrentLayer>: Module, @unchecked S
         var all: [[Layer]] = []
         for k in 0..<layerCount {
             let inSize = k == 0 ? inputSize : hiddenSize * (bidirectional ? 2 : 1)
-            all.append((0..<(bidirectional ? 2 : 1)).map { _ in Layer(inputSize: inSize, hiddenSize: hiddenSize, rng: &rng) })
+            all.append(
+                (0..<(bidirectional ? 2 : 1)).map { _ in Layer(inputSize: inSize, hiddenSize: hiddenSize, rng: &rng) })
         }
         layers = all
     }
@@ -132,16 +135,24 @@ public final class StackedRecurrent<Layer: RecurrentLayer>: Module, @unchecked S
 
     /// Evaluation-mode forward pass (no dropout).
     public func forward(_ x: Tensor, lengths: [Int]? = nil, initialStates: [RNNState]? = nil)
-        -> (output: Tensor, finalStates: [RNNState], cache: Cache) {
+        -> (output: Tensor, finalStates: [RNNState], cache: Cache)
+    {
         var unused = RandomGenerator(seed: 0)
         return forward(x, lengths: lengths, initialStates: initialStates, training: false, rng: &unused)
     }
 
     /// Forward pass; when `training`, inter-layer dropout masks are drawn from `rng`.
-    public func forward(_ x: Tensor, lengths: [Int]? = nil, initialStates: [RNNState]? = nil,
-                        training: Bool, rng: inout RandomGenerator)
-        -> (output: Tensor, finalStates: [RNNState], cache: Cache) {
-        if let s = initialStates { precondition(s.count == layerCount * directionCount, "Expected \(layerCount * directionCount) initial states, got \(s.count).") }
+    public func forward(
+        _ x: Tensor, lengths: [Int]? = nil, initialStates: [RNNState]? = nil,
+        training: Bool, rng: inout RandomGenerator
+    )
+        -> (output: Tensor, finalStates: [RNNState], cache: Cache)
+    {
+        if let s = initialStates {
+            precondition(
+                s.count == layerCount * directionCount,
+                "Expected \(layerCount * directionCount) initial states, got \(s.count).")
+        }
         var input = x
         var finals: [RNNState] = []
         var caches: [[Layer.Cache]] = []
@@ -155,7 +166,8 @@ public final class StackedRecurrent<Layer: RecurrentLayer>: Module, @unchecked S
             var outs: [Tensor] = []
             var layerCaches: [Layer.Cache] = []
             for (d, layer) in dirs.enumerated() {
-                let r = layer.forward(input, lengths: lengths, initialState: initialStates?[k * directionCount + d], reverse: d == 1)
+                let r = layer.forward(
+                    input, lengths: lengths, initialState: initialStates?[k * directionCount + d], reverse: d == 1)
                 outs.append(r.output)
                 finals.append(r.finalState)
                 layerCaches.append(r.cache)
@@ -168,8 +180,13 @@ public final class StackedRecurrent<Layer: RecurrentLayer>: Module, @unchecked S
 
     /// Returns dx `[B, T, I]` and the gradients of the initial states (same order as `finalStates`).
     public func backward(_ cache: Cache, gradOutput: Tensor?, gradFinalStates: [RNNState?]? = nil)
-        -> (gradInput: Tensor, gradInitialStates: [RNNState]) {
-        if let g = gradFinalStates { precondition(g.count == layerCount * directionCount, "Expected \(layerCount * directionCount) final-state gradients, got \(g.count).") }
+        -> (gradInput: Tensor, gradInitialStates: [RNNState])
+    {
+        if let g = gradFinalStates {
+            precondition(
+                g.count == layerCount * directionCount,
+                "Expected \(layerCount * directionCount) final-state gradients, got \(g.count).")
+        }
         var gradOut = gradOutput
         var gradInitial = [RNNState?](repeating: nil, count: layerCount * directionCount)
         var gradInput: Tensor! = nil
@@ -178,8 +195,9 @@ public final class StackedRecurrent<Layer: RecurrentLayer>: Module, @unchecked S
             var sum: Tensor? = nil
             for d in 0..<directionCount {
                 let idx = k * directionCount + d
-                let r = layers[k][d].backward(cache.layerCaches[k][d], gradOutput: parts?[d],
-                                              gradFinalState: gradFinalStates?[idx])
+                let r = layers[k][d].backward(
+                    cache.layerCaches[k][d], gradOutput: parts?[d],
+                    gradFinalState: gradFinalStates?[idx])
                 gradInitial[idx] = r.gradInitialState
                 if let s = sum { s.add(r.gradInput) } else { sum = r.gradInput }
             }
@@ -218,8 +236,10 @@ public struct FusedGateWeights: @unchecked Sendable {
     }
 
     public var namedParameters: [NamedParameter] {
-        [NamedParameter("weight_ih", weightIH), NamedParameter("weight_hh", weightHH),
-         NamedParameter("bias_ih", biasIH), NamedParameter("bias_hh", biasHH)]
+        [
+            NamedParameter("weight_ih", weightIH), NamedParameter("weight_hh", weightHH),
+            NamedParameter("bias_ih", biasIH), NamedParameter("bias_hh", biasHH)
+        ]
     }
 }
 

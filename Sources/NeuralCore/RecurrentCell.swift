@@ -24,8 +24,9 @@ public final class RecurrentCell<Layer: RecurrentLayer>: Module, @unchecked Send
     public func forward(_ x: Tensor, state: RNNState?, active: [Bool]? = nil) -> (state: RNNState, cache: Layer.Cache) {
         precondition(x.rank == 2, "A recurrent cell expects x [B, I], got \(x.shape).")
         let B = x.shape[0]
-        let r = layer.forward(x.reshaped([B, 1, x.shape[1]]), lengths: active.map { $0.map { $0 ? 1 : 0 } },
-                              initialState: state, reverse: false)
+        let r = layer.forward(
+            x.reshaped([B, 1, x.shape[1]]), lengths: active.map { $0.map { $0 ? 1 : 0 } },
+            initialState: state, reverse: false)
         return (r.finalState, r.cache)
     }
 

@@ -45,7 +45,9 @@ public enum SafeTensors {
         for name in names {
             let t = tensors[name]!
             let end = offset + t.count * 4
-            entries.append("\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}")
+            entries.append(
+                "\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}"
+            )
             offset = end
         }
         if !metadata.isEmpty {
@@ -62,7 +64,9 @@ public enum SafeTensors {
             if isLittleEndianHost {
                 data.append(UnsafeBufferPointer(start: t.data, count: t.count))
             } else {
-                for i in 0..<t.count { withUnsafeBytes(of: t.data[i].bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+                for i in 0..<t.count {
+                    withUnsafeBytes(of: t.data[i].bitPattern.littleEndian) { data.append(contentsOf: $0) }
+                }
             }
         }
         try writeAtomically(data, to: url)
@@ -82,21 +86,30 @@ public enum SafeTensors {
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
             throw NeuralCoreError.io(path: path, reason: error.localizedDescription)
         }
-        guard data.count >= 8 else { throw NeuralCoreError.malformedFile(path: path, reason: "it is shorter than the 8-byte header length") }
+        guard data.count >= 8 else {
+            throw NeuralCoreError.malformedFile(path: path, reason: "it is shorter than the 8-byte header length")
+        }
         let n = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | (UInt64($1.element) << (8 * UInt64($1.offset))) }
         guard n <= UInt64(data.count - 8) else {
-            throw NeuralCoreError.malformedFile(path: path, reason: "the header length \(n) exceeds the file size \(data.count)")
+            throw NeuralCoreError.malformedFile(
+                path: path, reason: "the header length \(n) exceeds the file size \(data.count)")
         }
         let headerEnd = 8 + Int(n)
         guard let json = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<headerEnd)),
-              let header = json as? [String: Any] else {
+            let header = json as? [String: Any]
+        else {
             throw NeuralCoreError.malformedFile(path: path, reason: "the header is not a JSON object")
         }
         var metadata: [String: String] = [:]
         if let m = header["__metadata__"] {
-            guard let dict = m as? [String: Any] else { throw NeuralCoreError.malformedFile(path: path, reason: "__metadata__ is not an object") }
+            guard let dict = m as? [String: Any] else {
+                throw NeuralCoreError.malformedFile(path: path, reason: "__metadata__ is not an object")
+            }
             for (k, v) in dict {
-                guard let s = v as? String else { throw NeuralCoreError.malformedFile(path: path, reason: "metadata value of \"\(k)\" is not a string") }
+                guard let s = v as? String else {
+                    throw NeuralCoreError.malformedFile(
+                        path: path, reason: "metadata value of \"\(k)\" is not a string")
+                }
                 metadata[k] = s
             }
         }
@@ -105,25 +118,36 @@ public enum SafeTensors {
         var tensors: [String: Tensor] = [:]
         for (name, value) in header where name != "__metadata__" {
             guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
-                  let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  let offsets = (info["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  offsets.count == 2, (info["shape"] as? [Any])?.count == shape.count else {
-                throw NeuralCoreError.malformedFile(path: path, reason: "the entry for \"\(name)\" lacks a dtype, shape or data_offsets")
+                let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+                let offsets = (info["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+                offsets.count == 2, (info["shape"] as? [Any])?.count == shape.count
+            else {
+                throw NeuralCoreError.malformedFile(
+                    path: path, reason: "the entry for \"\(name)\" lacks a dtype, shape or data_offsets")
             }
-            guard dtype == "F32" else { throw NeuralCoreError.unsupportedDataType(name: name, dtype: dtype, path: path) }
+            guard dtype == "F32" else {
+                throw NeuralCoreError.unsupportedDataType(name: name, dtype: dtype, path: path)
+            }
             guard shape.allSatisfy({ $0 >= 0 }) else {
-                throw NeuralCoreError.malformedFile(path: path, reason: "the tensor \"\(name)\" has a negative dimension")
+                throw NeuralCoreError.malformedFile(
+                    path: path, reason: "the tensor \"\(name)\" has a negative dimension")
             }
             // The shape comes from the file: multiplied with overflow checks, so a huge one is an error, not a trap.
             var count = 1, overflow = false
             for d in shape where !overflow { (count, overflow) = count.multipliedReportingOverflow(by: d) }
             if !overflow { (_, overflow) = count.multipliedReportingOverflow(by: 4) }
             guard !overflow else {
-                throw NeuralCoreError.malformedFile(path: path, reason: "the tensor \"\(name)\" has shape \(shape), too large to exist")
+                throw NeuralCoreError.malformedFile(
+                    path: path, reason: "the tensor \"\(name)\" has shape \(shape), too large to exist")
             }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, end >= begin, end <= body, end - begin == count * 4 else {
-                throw NeuralCoreError.malformedFile(path: path, reason: "the data offsets [\(begin), \(end)] of \"\(name)\" do not fit its shape \(shape) or the file's \(body) data bytes")
+                throw NeuralCoreError.malformedFile(
+                    path: path,
+                    reason:
+                        "the data offsets [\(begin), \(end)] of \"\(name)\" do not fit its shape \(shape) or the "
+                            + "file's \(body) data bytes"
+                )
             }
             let t = Tensor(zeros: shape)
             let crc = data.withUnsafeBytes { raw in
@@ -131,25 +155,36 @@ public enum SafeTensors {
                 if isLittleEndianHost {
                     UnsafeMutableRawPointer(t.data).copyMemory(from: src, byteCount: count * 4)
                 } else {
-                    for i in 0..<count { t.data[i] = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+                    for i in 0..<count {
+                        t.data[i] = Float(
+                            bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                    }
                 }
                 return checksummed ? CRC32.checksum(UnsafeRawBufferPointer(start: src, count: count * 4)) : 0
             }
             if checksummed {
                 guard let expected = metadata[checksumPrefix + name] else {
-                    throw NeuralCoreError.malformedFile(path: path, reason: "the tensor \"\(name)\" has no checksum while the others have")
+                    throw NeuralCoreError.malformedFile(
+                        path: path, reason: "the tensor \"\(name)\" has no checksum while the others have")
                 }
-                guard expected.lowercased() == String(format: "%08x", crc) else { throw NeuralCoreError.checksumMismatch(name: name, path: path) }
+                guard expected.lowercased() == String(format: "%08x", crc) else {
+                    throw NeuralCoreError.checksumMismatch(name: name, path: path)
+                }
             }
-            if let index = firstNonFinite(t) { throw NeuralCoreError.nonFiniteTensor(name: name, index: index, path: path) }
+            if let index = firstNonFinite(t) {
+                throw NeuralCoreError.nonFiniteTensor(name: name, index: index, path: path)
+            }
             tensors[name] = t
         }
         if checksummed {
-            for key in metadata.keys where key.hasPrefix(checksumPrefix) && tensors[String(key.dropFirst(checksumPrefix.count))] == nil {
-                throw NeuralCoreError.malformedFile(path: path, reason: "the checksum \"\(key)\" names a tensor the file does not hold")
+            for key in metadata.keys
+            where key.hasPrefix(checksumPrefix) && tensors[String(key.dropFirst(checksumPrefix.count))] == nil {
+                throw NeuralCoreError.malformedFile(
+                    path: path, reason: "the checksum \"\(key)\" names a tensor the file does not hold")
             }
         }
-        return Contents(tensors: tensors, metadata: metadata.filter { !$0.key.hasPrefix(checksumPrefix) }, verified: checksummed)
+        return Contents(
+            tensors: tensors, metadata: metadata.filter { !$0.key.hasPrefix(checksumPrefix) }, verified: checksummed)
     }
 
     /// Saves parameter values under their names.
@@ -163,14 +198,18 @@ public enum SafeTensors {
     /// parameter present, no extra tensors unless `allowUnexpected`). Nothing is modified if any
     /// check fails. Returns the file's metadata.
     @discardableResult
-    public static func load(into parameters: [NamedParameter], from url: URL, allowUnexpected: Bool = false) throws -> [String: String] {
+    public static func load(into parameters: [NamedParameter], from url: URL, allowUnexpected: Bool = false) throws
+        -> [String: String]
+    {
         try loadVerifying(into: parameters, from: url, allowUnexpected: allowUnexpected).metadata
     }
 
     /// `load(into:from:allowUnexpected:)`, also telling whether the file carried checksums
     /// (false: it loaded, finite, but could not be verified).
-    public static func loadVerifying(into parameters: [NamedParameter], from url: URL, allowUnexpected: Bool = false) throws
-        -> (metadata: [String: String], verified: Bool) {
+    public static func loadVerifying(into parameters: [NamedParameter], from url: URL, allowUnexpected: Bool = false)
+        throws
+        -> (metadata: [String: String], verified: Bool)
+    {
         let contents = try contents(of: url)
         let (tensors, metadata) = (contents.tensors, contents.metadata)
         let path = url.path
@@ -182,7 +221,8 @@ public enum SafeTensors {
             if !extra.isEmpty { throw NeuralCoreError.unexpectedTensors(names: extra, path: path) }
         }
         for p in parameters where tensors[p.name]!.shape != p.parameter.value.shape {
-            throw NeuralCoreError.shapeMismatch(name: p.name, expected: p.parameter.value.shape, found: tensors[p.name]!.shape, path: path)
+            throw NeuralCoreError.shapeMismatch(
+                name: p.name, expected: p.parameter.value.shape, found: tensors[p.name]!.shape, path: path)
         }
         for p in parameters { p.parameter.value.assign(tensors[p.name]!) }
         return (metadata, contents.verified)
@@ -197,7 +237,9 @@ public enum SafeTensors {
     /// Restores an optimiser's state saved by `saveOptimizer`. With `parameters`, every state
     /// tensor must belong to a listed parameter (by the name after the `adam.m.`-style prefix) and
     /// have its shape; otherwise a `NeuralCoreError` names the offending tensor.
-    public static func loadOptimizer<O: Optimizer>(_ optimizer: inout O, from url: URL, parameters: [NamedParameter]? = nil) throws {
+    public static func loadOptimizer<O: Optimizer>(
+        _ optimizer: inout O, from url: URL, parameters: [NamedParameter]? = nil
+    ) throws {
         let s = try read(from: url)
         if let parameters {
             var shapes: [String: [Int]] = [:]
@@ -207,7 +249,9 @@ public enum SafeTensors {
                 // State names are "<optimizer>.<slot>.<parameter name>".
                 let parts = key.split(separator: ".", maxSplits: 2)
                 guard parts.count == 3, let shape = shapes[String(parts[2])] else { unexpected.append(key); continue }
-                if shape != t.shape { throw NeuralCoreError.shapeMismatch(name: key, expected: shape, found: t.shape, path: url.path) }
+                if shape != t.shape {
+                    throw NeuralCoreError.shapeMismatch(name: key, expected: shape, found: t.shape, path: url.path)
+                }
             }
             if !unexpected.isEmpty { throw NeuralCoreError.unexpectedTensors(names: unexpected, path: url.path) }
         }
@@ -281,7 +325,8 @@ enum CRC32 {
             while i + 8 <= n {
                 let lo = bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self).littleEndian ^ crc
                 let hi = bytes.loadUnaligned(fromByteOffset: i + 4, as: UInt32.self).littleEndian
-                crc = t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
+                crc =
+                    t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
                     ^ t[5 * 256 + Int((lo >> 16) & 0xFF)] ^ t[4 * 256 + Int(lo >> 24)]
                     ^ t[3 * 256 + Int(hi & 0xFF)] ^ t[2 * 256 + Int((hi >> 8) & 0xFF)]
                     ^ t[1 * 256 + Int((hi >> 16) & 0xFF)] ^ t[Int(hi >> 24)]

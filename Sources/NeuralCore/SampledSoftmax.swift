@@ -48,7 +48,8 @@ public enum SampledSoftmax {
         sampleCount K: Int, proposal: Proposal = .logUniform, rng: inout RandomGenerator, gradientScale: Float = 1
     ) -> (result: CrossEntropyResult, gradHidden: Tensor) {
         let N = hidden.rowCount, H = hidden.lastDimension, V = output.outputSize
-        precondition(H == output.inputSize, "SampledSoftmax: hidden width \(H) ≠ output input size \(output.inputSize).")
+        precondition(
+            H == output.inputSize, "SampledSoftmax: hidden width \(H) ≠ output input size \(output.inputSize).")
         precondition(targets.count == N && (mask?.count ?? N) == N && N % time == 0)
         precondition(K >= 1)
         let samples = (0..<K).map { _ in draw(V, proposal, &rng) }
@@ -112,6 +113,8 @@ public enum SampledSoftmax {
             if trainB { var s: Float = 0; for r in 0..<N { s += dSampled.data[r * K + c] }; gb![k] += s }
         }
         let total = perSequence.reduce(0, +)
-        return (CrossEntropyResult(perSequence: perSequence.map { Float($0) }, total: total, tokenCount: tokens), dHidden)
+        return (
+            CrossEntropyResult(perSequence: perSequence.map { Float($0) }, total: total, tokenCount: tokens), dHidden
+        )
     }
 }

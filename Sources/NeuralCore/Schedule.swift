@@ -29,7 +29,9 @@ public struct ReduceOnPlateau: Sendable, Equatable {
     public private(set) var best: Float = .infinity
     public private(set) var badObservations = 0
 
-    public init(initialRate: Float, factor: Float = 0.5, patience: Int = 2, threshold: Float = 1e-4, minimumRate: Float = 0) {
+    public init(
+        initialRate: Float, factor: Float = 0.5, patience: Int = 2, threshold: Float = 1e-4, minimumRate: Float = 0
+    ) {
         rate = initialRate; self.factor = factor; self.patience = patience
         self.threshold = threshold; self.minimumRate = minimumRate
     }

@@ -69,7 +69,9 @@ public enum BufferPool {
     static func take(count: Int) -> (UnsafeMutablePointer<Float>, capacity: Int)? {
         guard count >= minimumCount else { return nil }
         let found: (UInt, Int)? = state.withLock { s in
-            guard let size = reusableSize(for: count, among: s.free.filter { !$0.value.isEmpty }.keys) else { return nil }
+            guard let size = reusableSize(for: count, among: s.free.filter { !$0.value.isEmpty }.keys) else {
+                return nil
+            }
             guard let a = s.free[size]?.popLast() else { return nil }
             if s.free[size]?.isEmpty == true { s.free[size] = nil }
             s.bytes -= size * 4
@@ -96,9 +98,11 @@ public enum BufferPool {
         let kept = state.withLock { s in
             // Free buffers of the size class holding the most memory (never this one) until it fits.
             while s.bytes + count * 4 > capacityBytes {
-                guard let (victim, _) = s.free.filter({ $0.key != count && !$0.value.isEmpty })
+                guard
+                    let (victim, _) = s.free.filter({ $0.key != count && !$0.value.isEmpty })
                         .max(by: { $0.key * $0.value.count < $1.key * $1.value.count }),
-                      let a = s.free[victim]?.popLast() else { return false }
+                    let a = s.free[victim]?.popLast()
+                else { return false }
                 if s.free[victim]?.isEmpty == true { s.free[victim] = nil }
                 s.bytes -= victim * 4
                 evicted.append(a)
@@ -225,7 +229,9 @@ public final class Tensor: CustomStringConvertible, @unchecked Sendable {
     private func flatIndex(_ index: [Int]) -> Int {
         precondition(index.count == shape.count, "Index \(index) does not match shape \(shape).")
         var f = 0
-        for (i, d) in zip(index, shape) { precondition(i >= 0 && i < d, "Index \(index) out of shape \(shape)."); f = f * d + i }
+        for (i, d) in zip(index, shape) {
+            precondition(i >= 0 && i < d, "Index \(index) out of shape \(shape)."); f = f * d + i
+        }
         return f
     }
 
@@ -239,7 +245,8 @@ public final class Tensor: CustomStringConvertible, @unchecked Sendable {
     public func rows(_ range: Range<Int>) -> Tensor {
         precondition(!shape.isEmpty && range.lowerBound >= 0 && range.upperBound <= shape[0])
         let inner = shape.dropFirst().reduce(1, *)
-        return Tensor(storage: storage, offset: offset + range.lowerBound * inner, shape: [range.count] + shape.dropFirst())
+        return Tensor(
+            storage: storage, offset: offset + range.lowerBound * inner, shape: [range.count] + shape.dropFirst())
     }
 
     /// An independent copy.
@@ -299,8 +306,9 @@ public final class Tensor: CustomStringConvertible, @unchecked Sendable {
             // A GEMV-shaped GEMM (1ᵀ · self) runs at BLAS speed on all threads; the scalar loop
             // below does not vectorise (v and the rows may alias as far as the compiler knows).
             let ones = Tensor(shape: [1, rows], repeating: 1)
-            BLAS.sgemm(transposeA: false, transposeB: false, m: 1, n: n, k: rows, alpha: 1,
-                       a: ones.data, lda: rows, b: p, ldb: n, beta: 1, c: v, ldc: n)
+            BLAS.sgemm(
+                transposeA: false, transposeB: false, m: 1, n: n, k: rows, alpha: 1,
+                a: ones.data, lda: rows, b: p, ldb: n, beta: 1, c: v, ldc: n)
             return
         }
         for r in 0..<rows { let row = p + r * n; for j in 0..<n { v[j] += row[j] } }
@@ -363,11 +371,14 @@ extension Tensor {
         let (br, bc) = (b.rowCount, b.lastDimension)
         let m = transposeA ? ac : ar, k = transposeA ? ar : ac
         let k2 = transposeB ? bc : br, n = transposeB ? br : bc
-        precondition(k == k2, "gemm: inner dimensions differ (\(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")).")
+        precondition(
+            k == k2,
+            "gemm: inner dimensions differ (\(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")).")
         precondition(c.rowCount == m && c.lastDimension == n, "gemm: output \(c.shape) is not [\(m), \(n)].")
         if k == 0 { if beta == 0 { c.zero() } else if beta != 1 { c.scale(by: beta) }; return }
-        BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                   a: a.data, lda: ac, b: b.data, ldb: bc, beta: beta, c: c.data, ldc: n)
+        BLAS.sgemm(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+            a: a.data, lda: ac, b: b.data, ldb: bc, beta: beta, c: c.data, ldc: n)
     }
 
     /// op(a) · op(b) as a new [m, n] tensor.

@@ -8,7 +8,9 @@ final class CharacterSegmenter {
         iterator = try ICUBreakIterator(.character, locale: locale)
     }
 
-    func forEachSegment(in text: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void) throws(TokenizationError) {
+    func forEachSegment(in text: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void)
+        throws(TokenizationError)
+    {
         try iterator.forEachSpan(in: text, body)
     }
 }

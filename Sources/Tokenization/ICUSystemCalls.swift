@@ -91,7 +91,9 @@ enum ICUSystemCalls {
 
     /// Converts UTF-8 into `buffer` (replacing it), growing the buffer if needed. Ill-formed
     /// sequences become U+FFFD. Returns the UTF-16 length.
-    static func convertUTF8(_ source: UnsafeBufferPointer<UInt8>, into buffer: UTF16Buffer) throws(TokenizationError) -> Int {
+    static func convertUTF8(_ source: UnsafeBufferPointer<UInt8>, into buffer: UTF16Buffer) throws(TokenizationError)
+        -> Int
+    {
         let sourceCount = source.count
         guard sourceCount <= Int(Int32.max) else {
             throw TokenizationError.recordTooLong(utf8Count: sourceCount)
@@ -106,12 +108,16 @@ enum ICUSystemCalls {
     }
 
     /// Lowercases `source` into `destination` with ICU's full, locale-sensitive case mapping.
-    static func lowercase(_ source: UnsafeBufferPointer<UInt16>, locale: String, into destination: UTF16Buffer) throws(TokenizationError) -> Int {
+    static func lowercase(_ source: UnsafeBufferPointer<UInt16>, locale: String, into destination: UTF16Buffer)
+        throws(TokenizationError) -> Int
+    {
         guard let base = source.baseAddress, source.count > 0 else { return 0 }
         destination.reserve(source.count + source.count / 8 + 16)
         while true {
             var status: Int32 = 0
-            let length = locale.withCString { cicu_to_lower(destination.base, Int32(destination.capacity), base, Int32(source.count), $0, &status) }
+            let length = locale.withCString {
+                cicu_to_lower(destination.base, Int32(destination.capacity), base, Int32(source.count), $0, &status)
+            }
             if status == bufferOverflowStatus {
                 destination.reserve(Int(length))
                 continue
@@ -173,7 +179,9 @@ final class ICUBreakIterator {
 
     /// Calls `body` with each span of `text` between consecutive boundaries, in order.
     @inline(__always)
-    func forEachSpan(in text: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void) throws(TokenizationError) {
+    func forEachSpan(in text: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void)
+        throws(TokenizationError)
+    {
         guard let base = text.baseAddress, !text.isEmpty else { return }
         try setText(text)
         var start = 0
@@ -189,7 +197,9 @@ final class ICUBreakIterator {
 
     /// Fills up to `capacity` boundaries and rule statuses; returns how many (0 = done).
     @inline(__always)
-    func nextBatch(boundaries: UnsafeMutablePointer<Int32>, ruleStatuses: UnsafeMutablePointer<Int32>, capacity: Int) -> Int {
+    func nextBatch(boundaries: UnsafeMutablePointer<Int32>, ruleStatuses: UnsafeMutablePointer<Int32>, capacity: Int)
+        -> Int
+    {
         Int(cicu_break_next_batch(handle, boundaries, ruleStatuses, Int32(capacity)))
     }
 
@@ -223,7 +233,8 @@ struct ICUNormalizer: @unchecked Sendable {
         }
         var status: Int32 = 0
         guard let instance = cicu_normalizer_instance(shimForm, &status), status <= 0 else {
-            throw TokenizationError.icuFailure(operation: "unorm2_getInstance", statusName: ICUSystemCalls.errorName(status))
+            throw TokenizationError.icuFailure(
+                operation: "unorm2_getInstance", statusName: ICUSystemCalls.errorName(status))
         }
         handle = instance
     }
@@ -236,7 +247,9 @@ struct ICUNormalizer: @unchecked Sendable {
 
     /// Normalizes `source` into `destination`, or returns nil when `source` is already normalized
     /// (the common case for ASCII text: a quick check, no copy).
-    func normalize(_ source: UnsafeBufferPointer<UInt16>, into destination: UTF16Buffer) throws(TokenizationError) -> Int? {
+    func normalize(_ source: UnsafeBufferPointer<UInt16>, into destination: UTF16Buffer) throws(TokenizationError)
+        -> Int?
+    {
         guard let base = source.baseAddress, source.count > 0 else { return nil }
         var status: Int32 = 0
         let span = Int(cicu_normalizer_span_quick_check_yes(handle, base, Int32(source.count), &status))

@@ -16,9 +16,13 @@ struct KerasSegmenter {
         var others = Set<UInt32>()
         for scalar in filters.unicodeScalars {
             let value = scalar.value
-            if value < 64 { low |= 1 << UInt64(value) }
-            else if value < 128 { high |= 1 << UInt64(value - 64) }
-            else { others.insert(value) }
+            if value < 64 {
+                low |= 1 << UInt64(value)
+            } else if value < 128 {
+                high |= 1 << UInt64(value - 64)
+            } else {
+                others.insert(value)
+            }
         }
         asciiLow = low
         asciiHigh = high

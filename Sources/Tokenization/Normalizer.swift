@@ -44,12 +44,15 @@ final class Normalizer {
     /// Conversion and Unicode normalization only. Sentence splitting needs the original case
     /// ("… Washington. he said" is not a sentence break for ICU), so it runs on this and lowercases
     /// sentence by sentence with `lowercase(_:)`.
-    func normalizeKeepingCase(utf8: UnsafeBufferPointer<UInt8>) throws(TokenizationError) -> UnsafeBufferPointer<UInt16> {
+    func normalizeKeepingCase(utf8: UnsafeBufferPointer<UInt8>) throws(TokenizationError) -> UnsafeBufferPointer<UInt16>
+    {
         let count = try ICUSystemCalls.convertUTF8(utf8, into: converted)
         return try normalizeKeepingCase(utf16: converted.prefix(count))
     }
 
-    func normalizeKeepingCase(utf16 text: UnsafeBufferPointer<UInt16>) throws(TokenizationError) -> UnsafeBufferPointer<UInt16> {
+    func normalizeKeepingCase(utf16 text: UnsafeBufferPointer<UInt16>) throws(TokenizationError) -> UnsafeBufferPointer<
+        UInt16
+    > {
         if let normalizer, let count = try normalizer.normalize(text, into: normalized) {
             return normalized.prefix(count)
         }

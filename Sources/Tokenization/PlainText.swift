@@ -16,7 +16,7 @@ enum PlainText {
     static let blocks: [ClosedRange<UInt32>] = [
         0x0080...0x052F,  // Latin-1 Supplement … Cyrillic Supplement
         0x1E00...0x1FFF,  // Latin Extended Additional, Greek Extended
-        0x2000...0x20CF,  // General Punctuation, Superscripts and Subscripts, Currency Symbols
+        0x2000...0x20CF  // General Punctuation, Superscripts and Subscripts, Currency Symbols
     ]
 
     static func isInBlocks(_ codePoint: UInt32) -> Bool {
@@ -28,7 +28,9 @@ enum PlainText {
     /// is not plain text or the UTF-8 is ill-formed (the caller then takes ICU's path;
     /// `destination` holds garbage).
     @inline(__always)
-    static func convert(_ source: UnsafeBufferPointer<UInt8>, into destination: UTF16Buffer, mapping: PlainTextMapping) -> Int? {
+    static func convert(_ source: UnsafeBufferPointer<UInt8>, into destination: UTF16Buffer, mapping: PlainTextMapping)
+        -> Int?
+    {
         guard let input = source.baseAddress else { return 0 }
         let count = source.count
         // UTF-16 never needs more units than UTF-8 has bytes.

@@ -38,7 +38,9 @@ final class PlainTextMapping: Sendable {
 
     /// The mapping for a configuration (built on first use), or nil when ASCII itself is not
     /// mapped plainly (Turkish and Azeri lowercase "I" to "ı").
-    static func mapping(normalization: Normalization, lowercaseLocale: String?) throws(TokenizationError) -> PlainTextMapping? {
+    static func mapping(normalization: Normalization, lowercaseLocale: String?) throws(TokenizationError)
+        -> PlainTextMapping?
+    {
         let key = Key(normalization: normalization, lowercaseLocale: lowercaseLocale)
         if let cached = cache.withLock({ $0[key] }) { return cached }
         guard let built = try build(normalization: normalization, lowercaseLocale: lowercaseLocale) else { return nil }
@@ -49,7 +51,9 @@ final class PlainTextMapping: Sendable {
         }
     }
 
-    private static func build(normalization: Normalization, lowercaseLocale: String?) throws(TokenizationError) -> PlainTextMapping? {
+    private static func build(normalization: Normalization, lowercaseLocale: String?) throws(TokenizationError)
+        -> PlainTextMapping?
+    {
         let normalizer: ICUNormalizer?
         switch normalization {
         case .none: normalizer = nil
@@ -81,8 +85,11 @@ final class PlainTextMapping: Sendable {
         let limit = Int(PlainText.limit)
         let units = UnsafeMutablePointer<UInt16>.allocate(capacity: limit)
         units.initialize(repeating: notPlain, count: limit)
-        let mapping = PlainTextMapping(lowercasesASCII: lowercaseLocale != nil || normalization == .nfkcCasefold, units: units)
-        let contexts: [(before: [UInt16], after: [UInt16])] = [([], []), ([0x41], []), ([0x49], []), ([0x61], []), ([], [0x41]), ([0x41], [0x41])]
+        let mapping = PlainTextMapping(
+            lowercasesASCII: lowercaseLocale != nil || normalization == .nfkcCasefold, units: units)
+        let contexts: [(before: [UInt16], after: [UInt16])] = [
+            ([], []), ([0x41], []), ([0x49], []), ([0x61], []), ([], [0x41]), ([0x41], [0x41])
+        ]
         /// The unit ICU turns `unit` into wherever it stands, or nil when that depends on context.
         func plainResult(_ unit: UInt16) throws(TokenizationError) -> UInt16? {
             if let normalizer, !normalizer.hasBoundaryBefore(UInt32(unit)) { return nil }
@@ -107,7 +114,8 @@ final class PlainTextMapping: Sendable {
                 // ASCII is converted by arithmetic, not the table: it must agree with ICU.
                 let arithmetic = mapping.lowercasesASCII && (0x41...0x5A).contains(unit) ? unit | 0x20 : unit
                 guard result == arithmetic else { return nil }
-            } else if let result, UInt32(result) < PlainText.limit, classes[Int(result)] != PlainTextWordBreak.uncovered {
+            } else if let result, UInt32(result) < PlainText.limit, classes[Int(result)] != PlainTextWordBreak.uncovered
+            {
                 units[Int(codePoint)] = result
             }
         }

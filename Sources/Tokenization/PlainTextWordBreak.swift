@@ -75,7 +75,8 @@ enum PlainTextWordBreak {
     /// The class ICU's data gives a non-ASCII code point.
     static func wordClass(ofCodePoint codePoint: UInt32) -> WordClass {
         guard PlainText.isInBlocks(codePoint), ICUSystemCalls.isAssigned(codePoint),
-              !ICUSystemCalls.wordBreakIsSpecial(codePoint) else { return uncovered }
+            !ICUSystemCalls.wordBreakIsSpecial(codePoint)
+        else { return uncovered }
         switch ICUSystemCalls.wordBreak(codePoint) {
         case .other: return other
         case .aLetter: return letter
@@ -96,7 +97,9 @@ enum PlainTextWordBreak {
     /// Calls `body` with each segment of plain `text` — its end offset and ICU's rule status —
     /// in order, exactly as ICU's root word iterator would report them.
     @inline(__always)
-    static func forEachSegment(in text: UnsafeBufferPointer<UInt16>, _ body: (_ start: Int, _ end: Int, _ status: Int32) -> Void) {
+    static func forEachSegment(
+        in text: UnsafeBufferPointer<UInt16>, _ body: (_ start: Int, _ end: Int, _ status: Int32) -> Void
+    ) {
         guard let units = text.baseAddress else { return }
         let count = text.count
         classes.withUnsafeBufferPointer { classes in
@@ -120,7 +123,9 @@ enum PlainTextWordBreak {
                     while end < count {
                         let next = wordClass(end)
                         if next >= letter {
-                            status = next == letter || (next == extendNumLet && last != numeric) ? letterStatus : numberStatus
+                            status =
+                                next == letter || (next == extendNumLet && last != numeric)
+                                ? letterStatus : numberStatus
                             last = next
                             end += 1
                             continue
@@ -166,7 +171,9 @@ enum PlainTextWordBreak {
     /// ICU's segments: words (status ≥ 100) always, other segments trimmed of whitespace when
     /// `keepsPunctuation`.
     @inline(__always)
-    static func forEachToken(in text: UnsafeBufferPointer<UInt16>, keepsPunctuation: Bool, _ body: (UnsafeBufferPointer<UInt16>) -> Void) {
+    static func forEachToken(
+        in text: UnsafeBufferPointer<UInt16>, keepsPunctuation: Bool, _ body: (UnsafeBufferPointer<UInt16>) -> Void
+    ) {
         guard let base = text.baseAddress else { return }
         forEachSegment(in: text) { start, end, status in
             let segment = UnsafeBufferPointer(start: base + start, count: end - start)

@@ -7,7 +7,9 @@ final class SentenceSegmenter {
         iterator = try ICUBreakIterator(.sentence, locale: locale)
     }
 
-    func forEachSegment(in text: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void) throws(TokenizationError) {
+    func forEachSegment(in text: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void)
+        throws(TokenizationError)
+    {
         try iterator.forEachSpan(in: text) { span in
             let sentence = UnicodeWhitespace.trimmed(span)
             if !sentence.isEmpty { body(sentence) }

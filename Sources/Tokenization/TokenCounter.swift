@@ -72,7 +72,9 @@ public struct TokenCounter: Sendable {
     }
 
     /// Tokenizes one UTF-8 record with `tokenizer` and counts its tokens.
-    public mutating func addTokens(utf8: UnsafeBufferPointer<UInt8>, using tokenizer: Tokenizer) throws(TokenizationError) {
+    public mutating func addTokens(utf8: UnsafeBufferPointer<UInt8>, using tokenizer: Tokenizer)
+        throws(TokenizationError)
+    {
         recordCount += 1
         try tokenizer.forEachToken(utf8: utf8) { add($0) }
     }
@@ -126,8 +128,8 @@ public struct TokenCounter: Sendable {
                 counts.withUnsafeBufferPointer { counts in
                     order.sort { a, b in
                         if counts[a] != counts[b] { return counts[a] > counts[b] }
-                        let unitsA = UnsafeBufferPointer(rebasing: arena[starts[a] ..< starts[a + 1]])
-                        let unitsB = UnsafeBufferPointer(rebasing: arena[starts[b] ..< starts[b + 1]])
+                        let unitsA = UnsafeBufferPointer(rebasing: arena[starts[a]..<starts[a + 1]])
+                        let unitsB = UnsafeBufferPointer(rebasing: arena[starts[b]..<starts[b + 1]])
                         return CodePointOrder.isLess(unitsA, unitsB)
                     }
                 }

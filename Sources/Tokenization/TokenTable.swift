@@ -53,7 +53,7 @@ struct TokenTable: Sendable {
     }
 
     /// The units of entry `index`.
-    func units(at index: Int) -> ArraySlice<UInt16> { arena[starts[index] ..< starts[index + 1]] }
+    func units(at index: Int) -> ArraySlice<UInt16> { arena[starts[index]..<starts[index + 1]] }
 
     /// The text of entry `index`.
     func string(at index: Int) -> String { String(decoding: units(at: index), as: UTF16.self) }
@@ -62,7 +62,7 @@ struct TokenTable: Sendable {
     @inline(__always)
     func withUnits<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt16>) -> R) -> R {
         let start = starts[index], end = starts[index + 1]
-        return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start ..< end])) }
+        return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
     }
 
     // MARK: Keys
@@ -100,7 +100,9 @@ struct TokenTable: Sendable {
             let mask = UInt(truncatingIfNeeded: shortMask)
             let raw = UnsafeRawPointer(bitPattern: (zeroAddress & mask) | (tokenAddress & ~mask))!
             let lastOffset = (count - 4) & ~Int(truncatingIfNeeded: shortMask)
-            return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: lastOffset * 2, as: UInt64.self))
+            return (
+                raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: lastOffset * 2, as: UInt64.self)
+            )
         }
         let prefix = first | (small & shortMask)
         if count > 8 {
@@ -140,7 +142,9 @@ struct TokenTable: Sendable {
             while true {
                 let slot = slots[position]
                 if slot.meta == 0 { return nil }
-                let difference = (slot.prefix ^ key.prefix) | (slot.last ^ key.last) | ((slot.meta & Self.keyMask) ^ key.lengthAndTag)
+                let difference =
+                    (slot.prefix ^ key.prefix) | (slot.last ^ key.last)
+                    | ((slot.meta & Self.keyMask) ^ key.lengthAndTag)
                 if difference == 0 {
                     let entry = Int(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1
                     // Ends and length equal: a token of ≤ 8 units matches outright.
@@ -160,7 +164,9 @@ struct TokenTable: Sendable {
             while true {
                 let slot = front[position]
                 if slot.meta == 0 { return nil }
-                if (slot.prefix ^ key.prefix) | (slot.last ^ key.last) | ((slot.meta & Self.keyMask) ^ key.lengthAndTag) == 0 {
+                if (slot.prefix ^ key.prefix) | (slot.last ^ key.last) | ((slot.meta & Self.keyMask) ^ key.lengthAndTag)
+                    == 0
+                {
                     return Int(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1
                 }
                 position = (position + 1) & mask
@@ -191,7 +197,7 @@ struct TokenTable: Sendable {
                 guard starts[entry + 1] - start == token.count else { return false }
                 let stored = arena.baseAddress! + start
                 let probe = token.baseAddress!
-                for index in 4 ..< token.count - 4 where stored[index] != probe[index] { return false }
+                for index in 4..<token.count - 4 where stored[index] != probe[index] { return false }
                 return true
             }
         }

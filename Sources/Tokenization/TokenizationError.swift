@@ -22,7 +22,9 @@ public enum TokenizationError: Error, Sendable, Equatable, LocalizedError {
     public var errorDescription: String? {
         switch self {
         case .invalidLocale(let locale):
-            return "The locale \"\(locale)\" is not a locale ICU knows; use a language code such as \"en\" or \"tr\", or \"\" for the root locale."
+            return
+                "The locale \"\(locale)\" is not a locale ICU knows; use a language code such as \"en\" or \"tr\", or "
+                    + "\"\" for the root locale."
         case .icuFailure(let operation, let statusName):
             return "The ICU call \(operation) failed with status \(statusName)."
         case .invalidConfiguration(let reason):

@@ -49,7 +49,8 @@ public final class Tokenizer {
     /// `VAE_PIPELINE_PLAIN_TEXT_FAST_PATH=0`.
     var usesPlainTextFastPath: Bool { plainTextMapping != nil }
 
-    static let plainTextFastPathByDefault = ProcessInfo.processInfo.environment["VAE_PIPELINE_PLAIN_TEXT_FAST_PATH"] != "0"
+    static let plainTextFastPathByDefault =
+        ProcessInfo.processInfo.environment["VAE_PIPELINE_PLAIN_TEXT_FAST_PATH"] != "0"
 
     /// Opens the ICU objects the configuration needs. Throws `TokenizationError.invalidLocale`
     /// for an unknown locale and `.icuFailure` when ICU cannot open a break iterator.
@@ -63,10 +64,13 @@ public final class Tokenizer {
     public init(configuration: TokenizerConfiguration, plainTextFastPath: Bool) throws(TokenizationError) {
         try configuration.validate()
         self.configuration = configuration
-        normalizer = try Normalizer(normalization: configuration.normalization, lowercaseLocale: configuration.lowercaseLocale)
+        normalizer = try Normalizer(
+            normalization: configuration.normalization, lowercaseLocale: configuration.lowercaseLocale)
         switch configuration.level {
         case .character: segmenter = .character(try CharacterSegmenter(locale: configuration.breakLocale))
-        case .word: segmenter = .word(try WordSegmenter(locale: configuration.breakLocale, keepsPunctuation: configuration.keepsPunctuation))
+        case .word:
+            segmenter = .word(
+                try WordSegmenter(locale: configuration.breakLocale, keepsPunctuation: configuration.keepsPunctuation))
         case .sentence:
             let sentences = try SentenceSegmenter(locale: configuration.breakLocale)
             segmenter = .sentence(sentences)
@@ -77,9 +81,11 @@ public final class Tokenizer {
         // Exact only for the rules it reproduces, and when lowercasing ASCII is A–Z → a–z (the
         // mapping checks that too, and takes every other character's mapping from ICU).
         if plainTextFastPath, case .word(let words) = segmenter, words.plainTextIsExact,
-           configuration.lowercaseLocale == nil || normalizer.asciiLowercaseIsPlain {
-            plainTextMapping = try PlainTextMapping.mapping(normalization: configuration.normalization,
-                                                            lowercaseLocale: configuration.lowercaseLocale)
+            configuration.lowercaseLocale == nil || normalizer.asciiLowercaseIsPlain
+        {
+            plainTextMapping = try PlainTextMapping.mapping(
+                normalization: configuration.normalization,
+                lowercaseLocale: configuration.lowercaseLocale)
         } else {
             plainTextMapping = nil
         }
@@ -90,13 +96,16 @@ public final class Tokenizer {
     /// Normalizes one UTF-8 record and calls `body` with each token, in order, as a UTF-16 slice
     /// of the normalized record. The slice is valid only during the call; copy it to keep it.
     /// Ill-formed UTF-8 is replaced by U+FFFD rather than rejected.
-    public func forEachToken(utf8: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt16>) -> Void) throws(TokenizationError) {
+    public func forEachToken(utf8: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt16>) -> Void)
+        throws(TokenizationError)
+    {
         if case .sentence(let sentences) = segmenter {
             try forEachSentence(utf8: utf8, sentences) { sentence in body(sentence) }
             return
         }
         if let plainTextMapping, let count = PlainText.convert(utf8, into: plainTextBuffer, mapping: plainTextMapping) {
-            PlainTextWordBreak.forEachToken(in: plainTextBuffer.prefix(count), keepsPunctuation: configuration.keepsPunctuation, body)
+            PlainTextWordBreak.forEachToken(
+                in: plainTextBuffer.prefix(count), keepsPunctuation: configuration.keepsPunctuation, body)
             return
         }
         let text = try normalizer.normalize(utf8: utf8)
@@ -104,7 +113,9 @@ public final class Tokenizer {
     }
 
     /// Like `forEachToken(utf8:_:)` for UTF-16 input (which is never modified).
-    public func forEachToken(utf16: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void) throws(TokenizationError) {
+    public func forEachToken(utf16: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void)
+        throws(TokenizationError)
+    {
         if case .sentence(let sentences) = segmenter {
             let text = try normalizer.normalizeKeepingCase(utf16: utf16)
             var failure: TokenizationError?
@@ -127,7 +138,9 @@ public final class Tokenizer {
     /// tokenizer.forEachTokenBySentence(utf8: record) { token, sentence in … }
     /// ```
     @discardableResult
-    public func forEachTokenBySentence(utf8: UnsafeBufferPointer<UInt8>, _ body: (_ token: UnsafeBufferPointer<UInt16>, _ sentence: Int) -> Void) throws(TokenizationError) -> Int {
+    public func forEachTokenBySentence(
+        utf8: UnsafeBufferPointer<UInt8>, _ body: (_ token: UnsafeBufferPointer<UInt16>, _ sentence: Int) -> Void
+    ) throws(TokenizationError) -> Int {
         let sentences: SentenceSegmenter
         if let existing = sentenceSegmenter {
             sentences = existing
@@ -146,8 +159,10 @@ public final class Tokenizer {
 
     /// Splits into sentences before lowercasing (ICU relies on case to find sentence starts), then
     /// lowercases each sentence on its own.
-    private func forEachSentence(utf8: UnsafeBufferPointer<UInt8>, _ sentences: SentenceSegmenter,
-                                 _ body: (UnsafeBufferPointer<UInt16>) throws(TokenizationError) -> Void) throws(TokenizationError) {
+    private func forEachSentence(
+        utf8: UnsafeBufferPointer<UInt8>, _ sentences: SentenceSegmenter,
+        _ body: (UnsafeBufferPointer<UInt16>) throws(TokenizationError) -> Void
+    ) throws(TokenizationError) {
         let text = try normalizer.normalizeKeepingCase(utf8: utf8)
         var failure: TokenizationError?
         // The sentence iterator walks `text` while the word/character iterators (separate ICU
@@ -175,7 +190,9 @@ public final class Tokenizer {
     /// ```swift
     /// try tokenizer.appendTokenIDs(utf8: record, to: &ids) { vocabulary.id(for: $0) }
     /// ```
-    public func appendTokenIDs(utf8: UnsafeBufferPointer<UInt8>, to ids: inout [Int32], _ id: (UnsafeBufferPointer<UInt16>) -> Int32) throws(TokenizationError) {
+    public func appendTokenIDs(
+        utf8: UnsafeBufferPointer<UInt8>, to ids: inout [Int32], _ id: (UnsafeBufferPointer<UInt16>) -> Int32
+    ) throws(TokenizationError) {
         if case .sentence = segmenter {
             // Sentences are lowercased one by one (possibly growing), so there is no bound upfront.
             try forEachToken(utf8: utf8) { ids.append(id($0)) }
@@ -185,7 +202,9 @@ public final class Tokenizer {
         if let plainTextMapping, let units = PlainText.convert(utf8, into: plainTextBuffer, mapping: plainTextMapping) {
             idScratch.reserve(units)
             let output = idScratch.base
-            PlainTextWordBreak.forEachToken(in: plainTextBuffer.prefix(units), keepsPunctuation: configuration.keepsPunctuation) { token in
+            PlainTextWordBreak.forEachToken(
+                in: plainTextBuffer.prefix(units), keepsPunctuation: configuration.keepsPunctuation
+            ) { token in
                 output[count] = id(token)
                 count += 1
             }
@@ -202,7 +221,9 @@ public final class Tokenizer {
     }
 
     @inline(__always)
-    private func split(_ text: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void) throws(TokenizationError) {
+    private func split(_ text: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void)
+        throws(TokenizationError)
+    {
         switch segmenter {
         case .word(let words): try words.forEachSegment(in: text, body)
         case .whitespace(let whitespace): whitespace.forEachSegment(in: text, body)
@@ -257,7 +278,9 @@ public final class Tokenizer {
     }
 
     /// Runs `body` over `text`'s contiguous UTF-8 (copying only if the string is bridged/lazy).
-    static func withUTF8(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) throws(TokenizationError) -> Void) throws(TokenizationError) {
+    static func withUTF8(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) throws(TokenizationError) -> Void)
+        throws(TokenizationError)
+    {
         var text = text
         var failure: TokenizationError?
         text.withUTF8 { utf8 in
@@ -268,7 +291,10 @@ public final class Tokenizer {
 }
 
 /// A tokenizer owns mutable ICU state and buffers: share its configuration, not the instance.
-@available(*, unavailable, message: "Tokenizer is per worker; give each task its own via TokenizerConfiguration.makeTokenizer()")
+@available(
+    *, unavailable,
+    message: "Tokenizer is per worker; give each task its own via TokenizerConfiguration.makeTokenizer()"
+)
 extension Tokenizer: Sendable {}
 
 extension TokenizationLevel {

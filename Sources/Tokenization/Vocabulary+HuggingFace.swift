@@ -59,7 +59,10 @@ extension Vocabulary {
         switch normalizers.count {
         case 0: lines.append("  \"normalizer\": null,")
         case 1: lines.append("  \"normalizer\": \(normalizers[0]),")
-        default: lines.append("  \"normalizer\": {\"type\": \"Sequence\", \"normalizers\": [\(normalizers.joined(separator: ", "))]},")
+        default:
+            lines.append(
+                "  \"normalizer\": {\"type\": \"Sequence\", \"normalizers\": [\(normalizers.joined(separator: ", "))]},"
+            )
         }
         lines.append("  \"pre_tokenizer\": \(preTokenizer),")
         lines.append("  \"post_processor\": null,")
@@ -106,10 +109,16 @@ extension Vocabulary {
         var differences: [String] = []
         if configuration.level == .word {
             if tokens.contains(where: { $0.unicodeScalars.contains(where: Self.isDictionaryScalar) }) {
-                differences.append("Chinese, Japanese, Thai, Lao, Khmer and Burmese text (ICU splits it into words with dictionaries, Hugging Face into single characters)")
+                differences.append(
+                    "Chinese, Japanese, Thai, Lao, Khmer and Burmese text (ICU splits it into words with "
+                        + "dictionaries, Hugging Face into single characters)"
+                )
             }
             if tokens.contains(where: { $0.count > 1 && $0.contains("@") }) {
-                differences.append("'@' next to letters or digits, as in e-mail addresses (a letter for ICU, which keeps \"a@b.com\" whole; a symbol for Hugging Face)")
+                differences.append(
+                    "'@' next to letters or digits, as in e-mail addresses (a letter for ICU, which keeps \"a@b.com\" "
+                        + "whole; a symbol for Hugging Face)"
+                )
             }
         }
         if configuration.lowercaseLocale != nil, tokens.contains(where: { $0.contains("\u{3C2}") }) {
@@ -123,8 +132,8 @@ extension Vocabulary {
     static func isDictionaryScalar(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x0E00...0x0EFF, 0x1000...0x109F, 0x1780...0x17FF, 0x19E0...0x19FF, 0x3040...0x30FF, 0x31F0...0x31FF,
-             0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA9E0...0xA9FF, 0xAA60...0xAA7F, 0xF900...0xFAFF, 0xFF66...0xFF9F,
-             0x20000...0x3FFFF:
+            0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA9E0...0xA9FF, 0xAA60...0xAA7F, 0xF900...0xFAFF, 0xFF66...0xFF9F,
+            0x20000...0x3FFFF:
             true
         default:
             false
@@ -138,17 +147,26 @@ extension Vocabulary {
         case .nfc: normalizers.append(#"{"type": "NFC"}"#)
         case .nfkc: normalizers.append(#"{"type": "NFKC"}"#)
         case .nfkcCasefold:
-            throw .unsupportedExport("NFKC_Casefold normalization has no Hugging Face equivalent (it has no case folding); use NFKC with lowercasing instead")
+            throw .unsupportedExport(
+                "NFKC_Casefold normalization has no Hugging Face equivalent (it has no case folding); use NFKC with "
+                    + "lowercasing instead"
+            )
         }
         if let locale = configuration.lowercaseLocale {
             let language = ICUSystemCalls.localeLanguage(locale)
             if language == "lt" {
-                throw .unsupportedExport("Lithuanian lowercasing (locale \"\(locale)\") keeps dots above i in context, which the Hugging Face Lowercase normalizer cannot")
+                throw .unsupportedExport(
+                    "Lithuanian lowercasing (locale \"\(locale)\") keeps dots above i in context, which the Hugging "
+                        + "Face Lowercase normalizer cannot"
+                )
             }
             if language == "tr" || language == "az" {
                 // After NFC/NFKC, I + U+0307 is already İ: the two replacements are then exact.
                 guard configuration.normalization == .nfc || configuration.normalization == .nfkc else {
-                    throw .unsupportedExport("lowercasing with the locale \"\(locale)\" drops a dot above after I in context, which Hugging Face can express only after NFC or NFKC normalization (use --normalization nfc)")
+                    throw .unsupportedExport(
+                        "lowercasing with the locale \"\(locale)\" drops a dot above after I in context, which "
+                            + "Hugging Face can express only after NFC or NFKC normalization (use --normalization nfc)"
+                    )
                 }
                 normalizers.append(#"{"type": "Replace", "pattern": {"String": "\u0130"}, "content": "i"}"#)
                 normalizers.append(#"{"type": "Replace", "pattern": {"String": "I"}, "content": "\u0131"}"#)
@@ -156,7 +174,10 @@ extension Vocabulary {
             normalizers.append(#"{"type": "Lowercase"}"#)
         }
         if configuration.level == .keras, !configuration.kerasFilters.isEmpty {
-            normalizers.append("{\"type\": \"Replace\", \"pattern\": {\"Regex\": \(JSONText.quoted(Self.regexCharacterClass(configuration.kerasFilters)))}, \"content\": \" \"}")
+            normalizers.append(
+                "{\"type\": \"Replace\", \"pattern\": {\"Regex\": "
+                    + "\(JSONText.quoted(Self.regexCharacterClass(configuration.kerasFilters)))}, \"content\": \" \"}"
+            )
         }
         return normalizers
     }
@@ -173,10 +194,12 @@ extension Vocabulary {
             // status: punctuation, symbols, emoji, a lone "_"; ICU counts "__" as a word).
             var steps = [
                 #"{"type": "Split", "pattern": {"Regex": "(?y{w})\\X"}, "behavior": "Isolated", "invert": false}"#,
-                #"{"type": "WhitespaceSplit"}"#,
+                #"{"type": "WhitespaceSplit"}"#
             ]
             if !configuration.keepsPunctuation {
-                steps.append(#"{"type": "Split", "pattern": {"Regex": "\\A(?!\\p{Pc}\\p{Pc})[^\\p{Alphabetic}\\p{Nd}@]+\\z"}, "behavior": "Removed", "invert": false}"#)
+                steps.append(
+                    #"{"type": "Split", "pattern": {"Regex": "\\A(?!\\p{Pc}\\p{Pc})[^\\p{Alphabetic}\\p{Nd}@]+\\z"}, "behavior": "Removed", "invert": false}"#
+                )
             }
             return "{\"type\": \"Sequence\", \"pretokenizers\": [" + steps.joined(separator: ", ") + "]}"
         case .character:
@@ -193,7 +216,9 @@ extension Vocabulary {
     static func regexCharacterClass(_ filters: String) -> String {
         var pattern = "["
         for scalar in filters.unicodeScalars {
-            if scalar.isASCII, !scalar.properties.isAlphabetic, !("0"..."9").contains(scalar), scalar.value > 0x20, scalar.value < 0x7F {
+            if scalar.isASCII, !scalar.properties.isAlphabetic, !("0"..."9").contains(scalar), scalar.value > 0x20,
+                scalar.value < 0x7F
+            {
                 pattern += "\\"
             }
             pattern.unicodeScalars.append(scalar)

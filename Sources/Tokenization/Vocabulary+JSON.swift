@@ -90,28 +90,46 @@ extension Vocabulary {
         } catch {
             throw malformed("it could not be parsed (\(error))")
         }
-        guard file.format == Self.jsonFormatName else { throw malformed("the \"format\" field is \"\(file.format)\", not \"\(Self.jsonFormatName)\"") }
+        guard file.format == Self.jsonFormatName else {
+            throw malformed("the \"format\" field is \"\(file.format)\", not \"\(Self.jsonFormatName)\"")
+        }
         guard file.formatVersion == Self.jsonFormatVersion else {
-            throw malformed("its \"formatVersion\" is \(file.formatVersion), but this library reads version \(Self.jsonFormatVersion)")
+            throw malformed(
+                "its \"formatVersion\" is \(file.formatVersion), but this library reads version "
+                    + "\(Self.jsonFormatVersion)"
+            )
         }
         let settings = file.configuration
         guard let level = TokenizationLevel(rawValue: settings.level) else {
-            throw malformed("\"configuration.level\" is \"\(settings.level)\" but must be one of \(TokenizationLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw malformed(
+                "\"configuration.level\" is \"\(settings.level)\" but must be one of "
+                    + "\(TokenizationLevel.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         guard let normalization = Normalization(rawValue: settings.normalization) else {
-            throw malformed("\"configuration.normalization\" is \"\(settings.normalization)\" but must be one of \(Normalization.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw malformed(
+                "\"configuration.normalization\" is \"\(settings.normalization)\" but must be one of "
+                    + "\(Normalization.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
-        let configuration = TokenizerConfiguration(level: level, normalization: normalization, lowercaseLocale: settings.lowercaseLocale,
-                                                   keepsPunctuation: settings.keepsPunctuation, kerasFilters: settings.kerasFilters,
-                                                   breakLocale: settings.breakLocale)
+        let configuration = TokenizerConfiguration(
+            level: level, normalization: normalization, lowercaseLocale: settings.lowercaseLocale,
+            keepsPunctuation: settings.keepsPunctuation, kerasFilters: settings.kerasFilters,
+            breakLocale: settings.breakLocale)
         if let declared = file.count, declared != file.tokens.count {
             throw malformed("\"count\" says \(declared) tokens but \(file.tokens.count) are listed")
         }
-        if let negative = file.tokens.firstIndex(where: { $0.count < 0 }) { throw malformed("token \(negative) has a negative count") }
-        try self.init(tokens: file.tokens.map(\.token), counts: file.tokens.map(\.count), configuration: configuration,
-                      maxSize: file.maxSize, minCount: file.minCount, source: source)
+        if let negative = file.tokens.firstIndex(where: { $0.count < 0 }) {
+            throw malformed("token \(negative) has a negative count")
+        }
+        try self.init(
+            tokens: file.tokens.map(\.token), counts: file.tokens.map(\.count), configuration: configuration,
+            maxSize: file.maxSize, minCount: file.minCount, source: source)
         guard file.hash == hash else {
-            throw malformed("its \"hash\" is \(file.hash) but its tokens hash to \(hash), so the token list was changed after saving")
+            throw malformed(
+                "its \"hash\" is \(file.hash) but its tokens hash to \(hash), so the token list was changed after "
+                    + "saving"
+            )
         }
     }
 
@@ -157,7 +175,8 @@ private struct VocabularyFile: Decodable {
             token = try pair.decode(String.self)
             count = try pair.decode(Int.self)
             if !pair.isAtEnd {
-                throw DecodingError.dataCorruptedError(in: pair, debugDescription: "a token entry must be a [token, count] pair")
+                throw DecodingError.dataCorruptedError(
+                    in: pair, debugDescription: "a token entry must be a [token, count] pair")
             }
         }
     }

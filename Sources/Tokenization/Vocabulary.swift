@@ -32,7 +32,10 @@ public struct Vocabulary: Sendable {
         /// Token → id; entry index == id because tokens are inserted in id order.
         let table: TokenTable
 
-        init(configuration: TokenizerConfiguration, maxSize: Int?, minCount: Int, tokens: [String], counts: [Int], hash: String, table: TokenTable) {
+        init(
+            configuration: TokenizerConfiguration, maxSize: Int?, minCount: Int, tokens: [String], counts: [Int],
+            hash: String, table: TokenTable
+        ) {
             self.configuration = configuration
             self.maxSize = maxSize
             self.minCount = minCount
@@ -64,9 +67,14 @@ public struct Vocabulary: Sendable {
 
     /// Builds a vocabulary from counts. Throws `.invalidConfiguration` when `maxSize` < 4
     /// (it must leave room for the special tokens) or `minCount` < 1.
-    public init(counter: TokenCounter, configuration: TokenizerConfiguration, maxSize: Int? = nil, minCount: Int = 1) throws(TokenizationError) {
+    public init(counter: TokenCounter, configuration: TokenizerConfiguration, maxSize: Int? = nil, minCount: Int = 1)
+        throws(TokenizationError)
+    {
         if let maxSize, maxSize < SpecialToken.allCases.count {
-            throw .invalidConfiguration("maxSize is \(maxSize), but it counts the \(SpecialToken.allCases.count) special tokens and must be at least \(SpecialToken.allCases.count)")
+            throw .invalidConfiguration(
+                "maxSize is \(maxSize), but it counts the \(SpecialToken.allCases.count) special tokens and must be "
+                    + "at least \(SpecialToken.allCases.count)"
+            )
         }
         guard minCount >= 1 else { throw .invalidConfiguration("minCount is \(minCount), but it must be at least 1") }
         var tokens = SpecialToken.texts
@@ -82,16 +90,23 @@ public struct Vocabulary: Sendable {
             tokens.append(token)
             counts.append(count)
         }
-        self = try Vocabulary(tokens: tokens, counts: counts, configuration: configuration, maxSize: maxSize, minCount: minCount, source: nil)
+        self = try Vocabulary(
+            tokens: tokens, counts: counts, configuration: configuration, maxSize: maxSize, minCount: minCount,
+            source: nil)
     }
 
     /// Assembles a vocabulary from an id-ordered token list (used when loading). `source` names
     /// the file in errors.
-    init(tokens: [String], counts: [Int], configuration: TokenizerConfiguration, maxSize: Int?, minCount: Int, source: String?) throws(TokenizationError) {
+    init(
+        tokens: [String], counts: [Int], configuration: TokenizerConfiguration, maxSize: Int?, minCount: Int,
+        source: String?
+    ) throws(TokenizationError) {
         func malformed(_ reason: String) -> TokenizationError {
             source.map { .malformedVocabulary(path: $0, reason: reason) } ?? .invalidConfiguration(reason)
         }
-        guard tokens.count == counts.count else { throw malformed("it lists \(tokens.count) tokens but \(counts.count) counts") }
+        guard tokens.count == counts.count else {
+            throw malformed("it lists \(tokens.count) tokens but \(counts.count) counts")
+        }
         guard Array(tokens.prefix(SpecialToken.allCases.count)) == SpecialToken.texts else {
             throw malformed("the first tokens must be \(SpecialToken.texts.joined(separator: ", ")) with ids 0 to 3")
         }
@@ -101,8 +116,9 @@ public struct Vocabulary: Sendable {
             let (index, inserted) = table.insert(token)
             if !inserted { throw malformed("the token \"\(token)\" appears twice, with ids \(index) and \(id)") }
         }
-        storage = Storage(configuration: configuration, maxSize: maxSize, minCount: minCount, tokens: tokens, counts: counts,
-                          hash: Self.hash(of: tokens), table: table)
+        storage = Storage(
+            configuration: configuration, maxSize: maxSize, minCount: minCount, tokens: tokens, counts: counts,
+            hash: Self.hash(of: tokens), table: table)
     }
 
     /// The token-list fingerprint described at `hash`.
@@ -110,7 +126,10 @@ public struct Vocabulary: Sendable {
         var hasher = SHA256()
         for token in tokens {
             let length = UInt32(token.utf8.count)
-            hasher.update([UInt8(length >> 24), UInt8(truncatingIfNeeded: length >> 16), UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length)])
+            hasher.update([
+                UInt8(length >> 24), UInt8(truncatingIfNeeded: length >> 16), UInt8(truncatingIfNeeded: length >> 8),
+                UInt8(truncatingIfNeeded: length)
+            ])
             hasher.update(token.utf8)
         }
         return "sha256:" + hasher.finalizeHex()
@@ -144,7 +163,10 @@ public struct Vocabulary: Sendable {
 
     /// Tokenizes one UTF-8 record and appends its ids to `ids` (optionally wrapped in `<bos>` …
     /// `<eos>`). `tokenizer` should have been made from `configuration`.
-    public func encode(utf8: UnsafeBufferPointer<UInt8>, using tokenizer: Tokenizer, addingBeginAndEnd: Bool = false, into ids: inout [Int32]) throws(TokenizationError) {
+    public func encode(
+        utf8: UnsafeBufferPointer<UInt8>, using tokenizer: Tokenizer, addingBeginAndEnd: Bool = false,
+        into ids: inout [Int32]
+    ) throws(TokenizationError) {
         let markers: SequenceMarkers = addingBeginAndEnd ? .beginAndEnd : .none
         markers.appendOpening(to: &ids)
         let table = storage.table
@@ -155,7 +177,9 @@ public struct Vocabulary: Sendable {
     }
 
     /// The ids of `text`.
-    public func encode(_ text: String, using tokenizer: Tokenizer, addingBeginAndEnd: Bool = false) throws(TokenizationError) -> [Int32] {
+    public func encode(_ text: String, using tokenizer: Tokenizer, addingBeginAndEnd: Bool = false)
+        throws(TokenizationError) -> [Int32]
+    {
         var ids: [Int32] = []
         try Tokenizer.withUTF8(text) { (utf8) throws(TokenizationError) in
             try encode(utf8: utf8, using: tokenizer, addingBeginAndEnd: addingBeginAndEnd, into: &ids)
@@ -173,7 +197,11 @@ public struct Vocabulary: Sendable {
         var text = ""
         var first = true
         for id in ids {
-            if skippingSpecialTokens, id == SpecialToken.padding.id || id == SpecialToken.begin.id || id == SpecialToken.end.id { continue }
+            if skippingSpecialTokens,
+                id == SpecialToken.padding.id || id == SpecialToken.begin.id || id == SpecialToken.end.id
+            {
+                continue
+            }
             if !first { text += separator }
             first = false
             text += token(for: id) ?? SpecialToken.unknown.text

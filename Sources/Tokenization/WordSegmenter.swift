@@ -33,12 +33,15 @@ final class WordSegmenter {
         ruleStatuses.deallocate()
     }
 
-    func forEachSegment(in text: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void) throws(TokenizationError) {
+    func forEachSegment(in text: UnsafeBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) -> Void)
+        throws(TokenizationError)
+    {
         guard let base = text.baseAddress, !text.isEmpty else { return }
         try iterator.setText(text)
         var start = 0
         while true {
-            let count = iterator.nextBatch(boundaries: boundaries, ruleStatuses: ruleStatuses, capacity: Self.batchCapacity)
+            let count = iterator.nextBatch(
+                boundaries: boundaries, ruleStatuses: ruleStatuses, capacity: Self.batchCapacity)
             if count == 0 { break }
             for index in 0..<count {
                 let end = Int(boundaries[index])

@@ -8,7 +8,9 @@ public enum TrainingError: LocalizedError, Sendable, Equatable {
     case runExists(String)
     /// A figure of the step blew up: NaN or infinite (`level` nil) or `DivergenceMonitor.factor`
     /// times its running level.
-    case diverged(step: Int, quantity: String, value: Double, level: Double?, factor: Double, levelName: String, lastCheckpoint: String?)
+    case diverged(
+        step: Int, quantity: String, value: Double, level: Double?, factor: Double, levelName: String,
+        lastCheckpoint: String?)
     case noTrainingData(String)
     case noValidationData(String)
     case invalidSetting(String)
@@ -23,18 +25,30 @@ public enum TrainingError: LocalizedError, Sendable, Equatable {
     public var errorDescription: String? {
         switch self {
         case .notACheckpoint(let path):
-            return "\(path) is not a checkpoint (it has no \(CheckpointStore.stateFile)); give a run directory or one of its checkpoints/step-… directories."
+            return
+                "\(path) is not a checkpoint (it has no \(CheckpointStore.stateFile)); give a run directory or one of "
+                    + "its checkpoints/step-… directories."
         case .corruptCheckpoint(let path, let reason):
             return "The checkpoint \(path) cannot be read: \(reason)."
         case .notARun(let path):
             return "\(path) is not a training run directory (no run.json and no complete checkpoint in it)."
         case .runExists(let path):
-            return "The run directory \(path) already holds a run; continue it with --resume \(path), or pass --overwrite to start over."
+            return
+                "The run directory \(path) already holds a run; continue it with --resume \(path), or pass "
+                    + "--overwrite to start over."
         case .diverged(let step, let quantity, let value, let level, let factor, let levelName, let lastCheckpoint):
-            let figure = level.map { "the \(quantity) was \(String(format: "%.3g", value)), over \(Int(factor)) times \(levelName) of \(String(format: "%.3g", $0))" }
+            let figure =
+                level.map {
+                    "the \(quantity) was \(String(format: "%.3g", value)), over \(Int(factor)) times \(levelName) of "
+                        + "\(String(format: "%.3g", $0))"
+                }
                 ?? "the \(quantity) became \(value.isNaN ? "NaN" : "infinite")"
-            let kept = lastCheckpoint.map { " The last good checkpoint is kept: \($0)." } ?? " No good checkpoint had been written."
-            return "Training diverged and stopped at step \(step): \(figure).\(kept) Lower the learning rate (--learning-rate) or clip gradients harder (--clip-norm)."
+            let kept =
+                lastCheckpoint.map { " The last good checkpoint is kept: \($0)." }
+                ?? " No good checkpoint had been written."
+            return
+                "Training diverged and stopped at step \(step): \(figure).\(kept) Lower the learning rate "
+                    + "(--learning-rate) or clip gradients harder (--clip-norm)."
         case .noTrainingData(let detail):
             return "There is no training data: \(detail)."
         case .noValidationData(let detail):

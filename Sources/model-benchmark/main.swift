@@ -38,24 +38,33 @@ struct Spec {
 let specs: [String: Spec] = [
     // seed-004: frozen embedding 50, biLSTM 96, dense 96 + ELU, latent 32, LSTM decoder 96 fed z
     // at every step (no initial state from z), batch 100, length 15.
-    "sentence_vae": Spec(network: .sentenceVAE(SentenceVAEConfiguration(
-        vocabularySize: 12_001, embeddingDimension: 50, freezeEmbeddings: true, encoderCell: .lstm, encoderHidden: 96,
-        bidirectional: true, encoderDense: 96, latent: 32, decoderCell: .lstm, decoderHidden: 96,
-        latentToInitialState: false, latentAtEveryStep: true)), data: .words, batch: 100, length: 15, learningRate: 1e-3),
+    "sentence_vae": Spec(
+        network: .sentenceVAE(
+            SentenceVAEConfiguration(
+                vocabularySize: 12_001, embeddingDimension: 50, freezeEmbeddings: true, encoderCell: .lstm,
+                encoderHidden: 96,
+                bidirectional: true, encoderDense: 96, latent: 32, decoderCell: .lstm, decoderHidden: 96,
+                latentToInitialState: false, latentAtEveryStep: true)), data: .words, batch: 100, length: 15,
+        learningRate: 1e-3),
     // Bowman et al. as timbmg/Sentence-VAE: trainable embedding 300, GRU 256, latent 16, decoder
     // initialised from z, word dropout 0.5, batch 32, length 15.
-    "bowman": Spec(network: .sentenceVAE(SentenceVAEConfiguration(
-        vocabularySize: 12_003, embeddingDimension: 300, encoderCell: .gru, encoderHidden: 256, latent: 16,
-        decoderCell: .gru, decoderHidden: 256, latentToInitialState: true, wordDropout: 0.5)),
+    "bowman": Spec(
+        network: .sentenceVAE(
+            SentenceVAEConfiguration(
+                vocabularySize: 12_003, embeddingDimension: 300, encoderCell: .gru, encoderHidden: 256, latent: 16,
+                decoderCell: .gru, decoderHidden: 256, latentToInitialState: true, wordDropout: 0.5)),
         data: .words, batch: 32, length: 15, learningRate: 1e-3),
     // seed-000 character RVAE (CharacterVAE, the CharRVAE of torch_models.py): embedding 64 over 128
     // symbols, LSTM 256 encoder and decoder, latent 32 fed at every decoder step, length 50, batch 64.
-    "char_rvae": Spec(network: .characterVAE(CharacterVAEConfiguration(
-        vocabularySize: 128, embeddingDimension: 64, encoderHidden: 256, latent: 32, decoderHidden: 256)),
+    "char_rvae": Spec(
+        network: .characterVAE(
+            CharacterVAEConfiguration(
+                vocabularySize: 128, embeddingDimension: 64, encoderHidden: 256, latent: 32, decoderHidden: 256)),
         data: .characters, batch: 64, length: 50, learningRate: 1e-3),
     // seed-001 VRNN: GRU cell 64, embedding 64, latent 64, 128 symbols, length 300, batch 64.
-    "vrnn": Spec(network: .vrnn(VRNNConfiguration(vocabularySize: 128, embeddingDimension: 64, hidden: 64, latent: 64)),
-                 data: .characters, batch: 64, length: 300, learningRate: 1e-3),
+    "vrnn": Spec(
+        network: .vrnn(VRNNConfiguration(vocabularySize: 128, embeddingDimension: 64, hidden: 64, latent: 64)),
+        data: .characters, batch: 64, length: 300, learningRate: 1e-3)
 ]
 
 func fail(_ message: String) -> Never {
@@ -85,7 +94,8 @@ struct Options {
             case "--seconds": guard let v = Double(value()) else { fail("--seconds needs a number") }; seconds = v
             case "--threads": guard let v = Int(value()) else { fail("--threads needs an integer") }; threads = v
             case "--warmup": guard let v = Int(value()) else { fail("--warmup needs an integer") }; warmup = v
-            case "--shards": guard let v = Int(value()), v >= 1 else { fail("--shards needs a positive integer") }; shards = v
+            case "--shards":
+                guard let v = Int(value()), v >= 1 else { fail("--shards needs a positive integer") }; shards = v
             case "--json": json = true
             case "--result": resultPath = value()
             case "--data": dataPath = value()
@@ -97,15 +107,21 @@ struct Options {
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let model = arguments.first, !model.hasPrefix("-") else {
-    fail("usage: model-benchmark MODEL --seconds S [--threads 2] [--warmup 3] [--json] [--result FILE]; MODEL: \(specs.keys.sorted().joined(separator: ", "))")
+    fail(
+        "usage: model-benchmark MODEL --seconds S [--threads 2] [--warmup 3] [--json] [--result FILE]; MODEL: "
+            + "\(specs.keys.sorted().joined(separator: ", "))"
+    )
 }
 arguments.removeFirst()
 if model == "gemm-peak" {
     runGEMMPeak(Options(arguments, allowed: ["--seconds", "--threads", "--json", "--result"]))
 }
-guard let spec = specs[model] else { fail("unknown model \(model); known: \(specs.keys.sorted().joined(separator: ", "))") }
+guard let spec = specs[model] else {
+    fail("unknown model \(model); known: \(specs.keys.sorted().joined(separator: ", "))")
+}
 
-let options = Options(arguments, allowed: ["--seconds", "--threads", "--warmup", "--shards", "--json", "--result", "--data"])
+let options = Options(
+    arguments, allowed: ["--seconds", "--threads", "--warmup", "--shards", "--json", "--result", "--data"])
 let seconds = options.seconds ?? 20, threads = options.threads, warmup = options.warmup, json = options.json
 let shards = options.shards, resultPath = options.resultPath, dataPath = options.dataPath
 // Slices are the parallelism, each on one OpenBLAS thread as in `train`; only a whole batch
@@ -153,7 +169,9 @@ case .characters:
     }
     let symbols = text.map { Int32(min($0, 127)) }
     let windows = symbols.count / spec.length
-    guard windows >= spec.batch else { fail("\(dataPath): \(symbols.count) bytes make fewer than \(spec.batch) windows of \(spec.length)") }
+    guard windows >= spec.batch else {
+        fail("\(dataPath): \(symbols.count) bytes make fewer than \(spec.batch) windows of \(spec.length)")
+    }
     // Windows in a seeded random order, cut into batches (at most 64, as the word batches).
     var order = Array(0..<windows)
     for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) }
@@ -183,20 +201,25 @@ let positions = steps * spec.batch * spec.length
 let trainable = params.filter(\.parameter.isTrainable).reduce(0) { $0 + $1.parameter.value.count }
 let flopsPerPosition = effectiveFLOPsPerPosition(params, length: spec.length)
 let result: [String: Any] = [
-    "model": model, "tool": "vae-pipeline", "steps": steps, "seconds": elapsed, "tokens": tokens, "positions": positions,
+    "model": model, "tool": "vae-pipeline", "steps": steps, "seconds": elapsed, "tokens": tokens,
+    "positions": positions,
     "tokens_per_s": Double(tokens) / elapsed, "positions_per_s": Double(positions) / elapsed,
     "seconds_per_step": elapsed / Double(steps), "final_loss": lastLoss, "threads": threads, "shards": shards,
     "params": trainable, "effective_flops_per_position": flopsPerPosition,
-    "effective_gflops": Double(positions) * flopsPerPosition / elapsed / 1e9,
+    "effective_gflops": Double(positions) * flopsPerPosition / elapsed / 1e9
 ]
 let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .prettyPrinted])
 if let resultPath { try AtomicFile.write(data, to: URL(fileURLWithPath: resultPath)) }
 if json {
     print(String(decoding: data, as: UTF8.self))
 } else {
-    print(String(format: "%@: %d steps in %.2f s — %.0f tokens/s, %.0f positions/s, %.1f effective GFLOP/s, %.4f s/step (threads %d, shards %d, loss %.3f)",
-                 model, steps, elapsed, Double(tokens) / elapsed, Double(positions) / elapsed,
-                 Double(positions) * flopsPerPosition / elapsed / 1e9, elapsed / Double(steps), threads, shards, lastLoss))
+    print(
+        String(
+            format:
+                "%@: %d steps in %.2f s — %.0f tokens/s, %.0f positions/s, %.1f effective GFLOP/s, %.4f s/step "
+                    + "(threads %d, shards %d, loss %.3f)",
+            model, steps, elapsed, Double(tokens) / elapsed, Double(positions) / elapsed,
+            Double(positions) * flopsPerPosition / elapsed / 1e9, elapsed / Double(steps), threads, shards, lastLoss))
 }
 
 /// The model's multiply-add work per position (batch × length, padding included), as a dense
@@ -235,13 +258,18 @@ func runGEMMPeak(_ options: Options) -> Never {
         elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     } while elapsed < seconds
     let gflops = 2 * Double(size * size * size) * Double(calls) / elapsed / 1e9
-    let result: [String: Any] = ["model": "gemm-peak", "tool": "vae-pipeline", "size": size, "calls": calls, "seconds": elapsed,
-                                 "threads": threads, "gflops": gflops, "blas_core": LinearAlgebra.backend.core,
-                                 "blas": LinearAlgebra.backend.description]
+    let result: [String: Any] = [
+        "model": "gemm-peak", "tool": "vae-pipeline", "size": size, "calls": calls, "seconds": elapsed,
+        "threads": threads, "gflops": gflops, "blas_core": LinearAlgebra.backend.core,
+        "blas": LinearAlgebra.backend.description
+    ]
     if let data = try? JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .prettyPrinted]) {
         if let resultPath { try? AtomicFile.write(data, to: URL(fileURLWithPath: resultPath)) }
         if json { print(String(decoding: data, as: UTF8.self)); exit(0) }
     }
-    print(String(format: "cblas_sgemm %d³, %d thread(s): %.1f GFLOP/s (%d calls in %.2f s)", size, threads, gflops, calls, elapsed))
+    print(
+        String(
+            format: "cblas_sgemm %d³, %d thread(s): %.1f GFLOP/s (%d calls in %.2f s)", size, threads, gflops, calls,
+            elapsed))
     exit(0)
 }

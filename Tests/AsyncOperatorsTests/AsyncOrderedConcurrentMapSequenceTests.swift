@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+
 @testable import AsyncOperators
 
 @Suite struct AsyncOrderedConcurrentMapSequenceTests {
@@ -60,9 +62,12 @@ final class ConcurrencyCounter: @unchecked Sendable {
     private let lock = NSLockLike()
     private var current = 0
     private(set) var maximum = 0
-    func enter() { lock.withLock { current += 1; maximum = max(maximum, current) } }
+    func enter() {
+        lock.withLock {
+            current += 1; maximum = max(maximum, current)
+        }
+    }
     func leave() { lock.withLock { current -= 1 } }
 }
 
-import Foundation
 typealias NSLockLike = NSLock

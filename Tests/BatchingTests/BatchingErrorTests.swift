@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Batching
 
 @Suite struct BatchingErrorTests {
@@ -20,7 +21,10 @@ import Testing
     }
 
     @Test func missingDirectoryIsNamed() {
-        let text = message { _ = try BatchStream(source: .shards(directory: URL(fileURLWithPath: "/nonexistent/shards")), options: BatchingOptions()) }
+        let text = message {
+            _ = try BatchStream(
+                source: .shards(directory: URL(fileURLWithPath: "/nonexistent/shards")), options: BatchingOptions())
+        }
         #expect(text.contains("'/nonexistent/shards' does not exist"))
     }
 
@@ -70,7 +74,7 @@ import Testing
         (BatchingOptions(bucketMode: .edge), "no bucket boundaries"),
         (BatchingOptions(validationFraction: 1), "validation fraction"),
         (BatchingOptions(maxLength: 2, addBeginAndEnd: true), "at least 3"),
-        (BatchingOptions(bucketBoundaries: [4], window: 10, stride: 1), "do not apply"),
+        (BatchingOptions(bucketBoundaries: [4], window: 10, stride: 1), "do not apply")
     ])
     func invalidOptionsAreFullSentences(options: BatchingOptions, expected: String) throws {
         let directory = try makeShards([[4]], sequencesPerShard: 1)

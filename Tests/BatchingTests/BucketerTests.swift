@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Batching
 
 @Suite struct BucketerTests {
@@ -10,7 +11,9 @@ import Testing
     func batches(_ options: BatchingOptions) async throws -> [(positions: [Int64], time: Int)] {
         let (batches, _) = try await collect(shardStream(Self.sequences, options: options))
         for batch in batches {
-            for row in 0..<batch.batchSize { #expect(Array(batch.sequence(row)) == Self.sequences[Int(batch.positions[row])]) }
+            for row in 0..<batch.batchSize {
+                #expect(Array(batch.sequence(row)) == Self.sequences[Int(batch.positions[row])])
+            }
         }
         return batches.map { ($0.positions, $0.time) }
     }
@@ -35,7 +38,8 @@ import Testing
     }
 
     @Test func dropRemainderLeavesPartialBucketsOut() async throws {
-        let stream = try shardStream(Self.sequences, options: BatchingOptions(batchSize: 2, bucketBoundaries: [3, 5], dropRemainder: true))
+        let stream = try shardStream(
+            Self.sequences, options: BatchingOptions(batchSize: 2, bucketBoundaries: [3, 5], dropRemainder: true))
         let (batches, report) = try await collect(stream)
         #expect(batches.map(\.positions) == [[0, 2], [1, 4], [3, 6]])
         #expect(report.droppedRemainder == 1)

@@ -1,11 +1,16 @@
 import Testing
+
 @testable import Batching
 
 @Suite struct CharacterWindowerTests {
     /// Ids 4…23 split over sequences of lengths 3, 0, 5, 7, 5: the stream is 4…23 whatever the split.
     static let sequences: [[Int32]] = {
         var next: Int32 = 4
-        return [3, 0, 5, 7, 5].map { length in (0..<length).map { _ in defer { next += 1 }; return next } }
+        return [3, 0, 5, 7, 5].map { length in
+            (0..<length).map { _ in
+                defer { next += 1 }; return next
+            }
+        }
     }()
 
     @Test func strideOneWindowsAreEveryPosition() async throws {
@@ -14,7 +19,11 @@ import Testing
         // 20 ids give 20 − 6 + 1 = 15 windows of 6 ids.
         #expect(report.windows == 15)
         #expect(batches.map(\.batchSize) == [4, 4, 4, 3])
-        let all = batches.flatMap { batch in (0..<batch.batchSize).map { row in (batch.positions[row], Array(batch.row(row)), Array(batch.targets![row * 5..<(row + 1) * 5])) } }
+        let all = batches.flatMap { batch in
+            (0..<batch.batchSize).map { row in
+                (batch.positions[row], Array(batch.row(row)), Array(batch.targets![row * 5..<(row + 1) * 5]))
+            }
+        }
         for (index, (position, inputs, targets)) in all.enumerated() {
             let start = Int32(4 + index)
             #expect(position == Int64(index))

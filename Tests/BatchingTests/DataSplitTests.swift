@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Batching
 
 @Suite struct DataSplitTests {
@@ -19,12 +20,22 @@ import Testing
     @Test func membershipDependsOnThePositionOnly() async throws {
         let sequences = generatedSequences(count: 2_000).filter { !$0.isEmpty }
         let plain = try shardStream(sequences, options: BatchingOptions(batchSize: 50, validationFraction: 0.1))
-        let shuffled = try shardStream(sequences, options: BatchingOptions(batchSize: 50, bucketBoundaries: [5, 10], shuffleBuffer: 300, shuffleSeed: 4, validationFraction: 0.1))
+        let shuffled = try shardStream(
+            sequences,
+            options: BatchingOptions(
+                batchSize: 50, bucketBoundaries: [5, 10], shuffleBuffer: 300, shuffleSeed: 4, validationFraction: 0.1))
         let reference = Set(rows(try await collect(plain, split: .validation).batches).map(\.position))
         for epoch in 0..<2 {
-            #expect(Set(rows(try await collect(shuffled, epoch: epoch, split: .validation).batches).map(\.position)) == reference)
+            #expect(
+                Set(rows(try await collect(shuffled, epoch: epoch, split: .validation).batches).map(\.position))
+                    == reference)
         }
-        #expect(reference == Set((0..<Int64(sequences.count)).filter { DataSplit.validation.contains(position: $0, validationFraction: 0.1) }))
+        #expect(
+            reference
+                == Set(
+                    (0..<Int64(sequences.count)).filter {
+                        DataSplit.validation.contains(position: $0, validationFraction: 0.1)
+                    }))
     }
 
     @Test func noFractionMeansNoValidation() async throws {

@@ -1,17 +1,20 @@
 import Testing
+
 @testable import Batching
 
 @Suite struct EpochResumeTests {
     @Test(arguments: [0, 1, 17, 40])
     func resumedEpochSeesTheTailOfAnUninterruptedOne(skipping: Int) async throws {
-        let options = BatchingOptions(batchSize: 25, bucketBoundaries: [4, 8, 14], shuffleBuffer: 400, shuffleSeed: 11, validationFraction: 0.1)
+        let options = BatchingOptions(
+            batchSize: 25, bucketBoundaries: [4, 8, 14], shuffleBuffer: 400, shuffleSeed: 11, validationFraction: 0.1)
         let stream = try shardStream(generatedSequences(count: 1_500), sequencesPerShard: 400, options: options)
         let whole = try await collect(stream, epoch: 2, split: .train).batches
         #expect(whole.count > 40)
         let resumed = try await collect(stream, epoch: 2, split: .train, skipping: skipping)
         #expect(resumed.batches == Array(whole.dropFirst(skipping)))
         #expect(resumed.report.skippedBatches == skipping)
-        let fromPosition = try await collect(stream.batches(from: EpochPosition(epoch: 2, batchesConsumed: skipping), split: .train))
+        let fromPosition = try await collect(
+            stream.batches(from: EpochPosition(epoch: 2, batchesConsumed: skipping), split: .train))
         #expect(fromPosition == Array(whole.dropFirst(skipping)))
     }
 

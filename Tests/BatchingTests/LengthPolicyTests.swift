@@ -2,6 +2,7 @@ import Support
 import Testing
 import TokenShards
 import Tokenization
+
 @testable import Batching
 
 @Suite struct LengthPolicyTests {

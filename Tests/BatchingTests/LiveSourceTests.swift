@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import TokenShards
 import Tokenization
+
 @testable import Batching
 
 /// The live corpus and the shards `tokenize` writes from it give the same batches.
@@ -16,14 +17,18 @@ import Tokenization
     /// written as `vae-pipeline tokenize --vocab … --bos-eos --max-length 40` writes them.
     static func prepare() async throws -> (Vocabulary, URL) {
         let reader = try CorpusReader(inputs: [.file(corpus.path)], options: ReaderOptions())
-        let vocabulary = try await VocabularyPass(configuration: configuration, maxSize: 3_000, workers: 2).run(reader).vocabulary
+        let vocabulary = try await VocabularyPass(configuration: configuration, maxSize: 3_000, workers: 2).run(reader)
+            .vocabulary
         let directory = try temporaryDirectory()
         let tokenizer = try ChunkTokenizer(configuration: configuration, options: encoding, workers: 2)
         let writer = TokenShardWriter(directory: directory, sequencesPerShard: 9_000)
         var statistics = EncodingStatistics()
-        for try await chunk in reader.orderedConcurrentMap(maxConcurrency: 2, {
-            try tokenizer.tokenize($0).encoded(with: vocabulary)
-        }) {
+        for try await chunk in reader.orderedConcurrentMap(
+            maxConcurrency: 2,
+            {
+                try tokenizer.tokenize($0).encoded(with: vocabulary)
+            })
+        {
             try writer.append(chunk)
             statistics.add(chunk.statistics)
         }
@@ -35,15 +40,18 @@ import Tokenization
 
     @Test func shardsAndLiveCorpusGiveIdenticalBatches() async throws {
         let (vocabulary, directory) = try await Self.prepare()
-        let live = SequenceSource.live(inputs: [.file(Self.corpus.path)], reader: ReaderOptions(), tokenizer: Self.configuration,
-                                       vocabulary: vocabulary, encoding: Self.encoding, workers: 2)
+        let live = SequenceSource.live(
+            inputs: [.file(Self.corpus.path)], reader: ReaderOptions(), tokenizer: Self.configuration,
+            vocabulary: vocabulary, encoding: Self.encoding, workers: 2)
         let settings = [
-            BatchingOptions(batchSize: 64, addBeginAndEnd: true, bucketBoundaries: [8, 16, 24], validationFraction: 0.1),
+            BatchingOptions(
+                batchSize: 64, addBeginAndEnd: true, bucketBoundaries: [8, 16, 24], validationFraction: 0.1),
             BatchingOptions(batchSize: 100, maxLength: 12, overLength: .drop, padding: .pre),
-            BatchingOptions(batchSize: 50, window: 30, stride: 30),
+            BatchingOptions(batchSize: 50, window: 30, stride: 30)
         ]
         for options in settings {
-            let fromShards = try await collect(BatchStream(source: .shards(directory: directory), options: options), split: .train)
+            let fromShards = try await collect(
+                BatchStream(source: .shards(directory: directory), options: options), split: .train)
             let fromLive = try await collect(BatchStream(source: live, options: options), split: .train)
             #expect(fromShards.batches.count > 100)
             // The first differing batch, rather than both epochs, when they disagree.

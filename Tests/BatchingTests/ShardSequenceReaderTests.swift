@@ -3,6 +3,7 @@ import Support
 import Testing
 import TokenShards
 import Tokenization
+
 @testable import Batching
 
 @Suite struct ShardSequenceReaderTests {
@@ -22,19 +23,26 @@ import Tokenization
     @Test func stripsBeginAndEndWrittenByTokenizeAndAddsThemOnlyWhenAsked() async throws {
         let sequences = generatedSequences(count: 300).filter { !$0.isEmpty }
         let directory = try makeShards(sequences, sequencesPerShard: 128, addBeginAndEnd: true)
-        let bare = try await collect(BatchStream(source: .shards(directory: directory), options: BatchingOptions(batchSize: 7)))
+        let bare = try await collect(
+            BatchStream(source: .shards(directory: directory), options: BatchingOptions(batchSize: 7)))
         #expect(rows(bare.batches).map(\.ids) == sequences)
-        let wrapped = try await collect(BatchStream(source: .shards(directory: directory), options: BatchingOptions(batchSize: 7, addBeginAndEnd: true)))
-        #expect(rows(wrapped.batches).map(\.ids) == sequences.map { [SpecialToken.begin.id] + $0 + [SpecialToken.end.id] })
+        let wrapped = try await collect(
+            BatchStream(
+                source: .shards(directory: directory), options: BatchingOptions(batchSize: 7, addBeginAndEnd: true)))
+        #expect(
+            rows(wrapped.batches).map(\.ids) == sequences.map { [SpecialToken.begin.id] + $0 + [SpecialToken.end.id] })
     }
 
     @Test func shuffledEpochsVisitShardsInSeededOrders() throws {
-        let stream = try shardStream(generatedSequences(count: 1_000), sequencesPerShard: 100, options: BatchingOptions(shuffleBuffer: 10, shuffleSeed: 9))
+        let stream = try shardStream(
+            generatedSequences(count: 1_000), sequencesPerShard: 100,
+            options: BatchingOptions(shuffleBuffer: 10, shuffleSeed: 9))
         let first = stream.shardOrder(epoch: 0)
         #expect(first.sorted() == Array(0..<10))
         #expect(first == stream.shardOrder(epoch: 0))
         #expect(first != stream.shardOrder(epoch: 1))
-        let unshuffled = try shardStream(generatedSequences(count: 1_000), sequencesPerShard: 100, options: BatchingOptions())
+        let unshuffled = try shardStream(
+            generatedSequences(count: 1_000), sequencesPerShard: 100, options: BatchingOptions())
         #expect(unshuffled.shardOrder(epoch: 3) == Array(0..<10))
     }
 
@@ -42,11 +50,14 @@ import Tokenization
         var sequences = generatedSequences(count: 50).filter { !$0.isEmpty }
         sequences[30] = [4, 5, 70_000]
         let directory = try makeShards(sequences, sequencesPerShard: 1_000)
-        let stream = try BatchStream(source: .shards(directory: directory, vocabularySize: 1_000), options: BatchingOptions(batchSize: 8))
+        let stream = try BatchStream(
+            source: .shards(directory: directory, vocabularySize: 1_000), options: BatchingOptions(batchSize: 8))
         await #expect {
             _ = try await collect(stream)
         } throws: { error in
-            guard case let .idOutOfVocabulary(path, element, sequence, value, size) = error as? BatchingError else { return false }
+            guard case let .idOutOfVocabulary(path, element, sequence, value, size) = error as? BatchingError else {
+                return false
+            }
             let description = (error as? BatchingError)?.errorDescription ?? ""
             return path.hasSuffix(".npy") && sequence == 30 && value == 70_000 && size == 1_000
                 && element == sequences.prefix(30).reduce(0) { $0 + $1.count } + 2
@@ -58,11 +69,14 @@ import Tokenization
         var sequences = generatedSequences(count: 20).filter { !$0.isEmpty }
         sequences[0] = [-3, 4]
         let directory = try makeShards(sequences, sequencesPerShard: 1_000)
-        let stream = try BatchStream(source: .shards(directory: directory, vocabularySize: 1_000), options: BatchingOptions(batchSize: 8))
+        let stream = try BatchStream(
+            source: .shards(directory: directory, vocabularySize: 1_000), options: BatchingOptions(batchSize: 8))
         await #expect {
             _ = try await collect(stream)
         } throws: { error in
-            guard case let .idOutOfVocabulary(_, element, sequence, value, _) = error as? BatchingError else { return false }
+            guard case let .idOutOfVocabulary(_, element, sequence, value, _) = error as? BatchingError else {
+                return false
+            }
             return element == 0 && sequence == 0 && value == -3
         }
     }
@@ -79,7 +93,8 @@ import Tokenization
         manifest["shards"] = shards
         try JSONSerialization.data(withJSONObject: manifest).write(to: url)
         #expect {
-            _ = try BatchStream(source: .shards(directory: directory, vocabularySize: 1_000), options: BatchingOptions(batchSize: 8))
+            _ = try BatchStream(
+                source: .shards(directory: directory, vocabularySize: 1_000), options: BatchingOptions(batchSize: 8))
         } throws: { error in
             guard case .inconsistentShard = error as? BatchingError else { return false }
             return true

@@ -1,12 +1,15 @@
 import Support
 import Testing
+
 @testable import Batching
 
 @Suite struct ShuffleBufferTests {
     static let sequences = generatedSequences(count: 3_000).filter { !$0.isEmpty }
 
     func positions(buffer: Int, seed: UInt64, epoch: Int) async throws -> [Int64] {
-        let stream = try shardStream(Self.sequences, sequencesPerShard: 1_000, options: BatchingOptions(batchSize: 32, shuffleBuffer: buffer, shuffleSeed: seed))
+        let stream = try shardStream(
+            Self.sequences, sequencesPerShard: 1_000,
+            options: BatchingOptions(batchSize: 32, shuffleBuffer: buffer, shuffleSeed: seed))
         let read = rows(try await collect(stream, epoch: epoch).batches)
         // Every row still carries its own ids.
         #expect(read.allSatisfy { Self.sequences[Int($0.position)] == $0.ids })
@@ -32,7 +35,9 @@ import Testing
         // is ahead of the stream.
         var shuffle = ShuffleBuffer(capacity: 8, generator: Xoshiro256StarStar(seed: 1, epoch: 0, stream: 1))
         var input = SequenceBlock()
-        for position in 0..<200 { [Int32(position)].withUnsafeBufferPointer { input.append($0, position: Int64(position)) } }
+        for position in 0..<200 {
+            [Int32(position)].withUnsafeBufferPointer { input.append($0, position: Int64(position)) }
+        }
         var output = SequenceBlock()
         var emitted: [Int64] = []
         shuffle.push(input, into: &output)

@@ -3,6 +3,7 @@ import Foundation
 import Support
 import TokenShards
 import Tokenization
+
 @testable import Batching
 
 /// The project's `corpora/` folder.
@@ -32,7 +33,9 @@ func generatedSequences(count: Int, maxLength: Int = 20, seed: UInt64 = 1) -> [[
 
 /// Writes `sequences` as a complete shard directory (shards of `sequencesPerShard`), wrapping
 /// each in `<bos>`/`<eos>` when `addBeginAndEnd`, as `vae-pipeline tokenize --bos-eos` does.
-func makeShards(_ sequences: [[Int32]], sequencesPerShard: Int, addBeginAndEnd: Bool = false, in directory: URL? = nil) throws -> URL {
+func makeShards(_ sequences: [[Int32]], sequencesPerShard: Int, addBeginAndEnd: Bool = false, in directory: URL? = nil)
+    throws -> URL
+{
     let directory = try directory ?? temporaryDirectory()
     let writer = TokenShardWriter(directory: directory, sequencesPerShard: sequencesPerShard)
     var flat: [Int32] = []
@@ -49,11 +52,14 @@ func makeShards(_ sequences: [[Int32]], sequencesPerShard: Int, addBeginAndEnd: 
     counts.records = sequences.count
     counts.sequences = sequences.count
     counts.tokens = flat.count
-    try writeManifest(for: writer.shards, counts: counts, encoding: EncodingOptions(addBeginAndEnd: addBeginAndEnd), into: directory)
+    try writeManifest(
+        for: writer.shards, counts: counts, encoding: EncodingOptions(addBeginAndEnd: addBeginAndEnd), into: directory)
     return directory
 }
 
-func writeManifest(for shards: [TokenShardWriter.Shard], counts: EncodingStatistics, encoding: EncodingOptions, into directory: URL) throws {
+func writeManifest(
+    for shards: [TokenShardWriter.Shard], counts: EncodingStatistics, encoding: EncodingOptions, into directory: URL
+) throws {
     let manifest = ShardManifest(
         inputs: [], recordsChecksum: "crc32:00000000", reader: .init(ReaderOptions()),
         tokenizer: TokenizerConfiguration(level: .word), encoding: encoding,
@@ -63,7 +69,9 @@ func writeManifest(for shards: [TokenShardWriter.Shard], counts: EncodingStatist
 }
 
 /// Every batch of one pass, and the pass's final report.
-func collect(_ stream: BatchStream, epoch: Int = 0, split: DataSplit = .all, skipping: Int = 0) async throws -> (batches: [Batch], report: BatchingReport) {
+func collect(_ stream: BatchStream, epoch: Int = 0, split: DataSplit = .all, skipping: Int = 0) async throws -> (
+    batches: [Batch], report: BatchingReport
+) {
     var iterator = stream.batches(epoch: epoch, split: split, skippingBatches: skipping).makeAsyncIterator()
     var batches: [Batch] = []
     while let batch = try await iterator.next() { batches.append(batch) }
@@ -76,6 +84,8 @@ func rows(_ batches: [Batch]) -> [(position: Int64, ids: [Int32])] {
 }
 
 /// Sequences as a shard-source `BatchStream`.
-func shardStream(_ sequences: [[Int32]], sequencesPerShard: Int = 1000, options: BatchingOptions) throws -> BatchStream {
-    try BatchStream(source: .shards(directory: makeShards(sequences, sequencesPerShard: sequencesPerShard)), options: options)
+func shardStream(_ sequences: [[Int32]], sequencesPerShard: Int = 1000, options: BatchingOptions) throws -> BatchStream
+{
+    try BatchStream(
+        source: .shards(directory: makeShards(sequences, sequencesPerShard: sequencesPerShard)), options: options)
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CorpusReader
 
 @Test func libarchiveIsLinkedWithTheCompressionLibraries() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CorpusReader
 
 /// The reader's C scanners (``ByteScanning``, CScan) give the same answers on every instruction
@@ -26,7 +27,7 @@ import Testing
     /// kind, overlong and surrogate starts, bytes that are never UTF-8.
     static let interesting: [UInt8] = [
         0x61, 0x20, 0x09, 0x22, 0x2C, 0x0A, 0x0D, 0x00, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF,
-        0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF,
+        0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF
     ]
     static let sequences: [[UInt8]] = ["é", "€", "😀", "\u{D7FF}", "\u{E000}", "\u{10FFFF}"].map { Array($0.utf8) }
 
@@ -38,9 +39,14 @@ import Testing
             case 0: bytes.append(interesting[generator.below(interesting.count)])
             case 1:
                 // Mostly valid text with a rare bad byte: the case where validation must look closely.
-                if generator.below(4) == 0 { bytes += sequences[generator.below(sequences.count)] }
-                else { bytes.append(UInt8(ascii: "a") + UInt8(generator.below(26))) }
-                if generator.below(300) == 0 { bytes[bytes.count - 1] = interesting[generator.below(interesting.count)] }
+                if generator.below(4) == 0 {
+                    bytes += sequences[generator.below(sequences.count)]
+                } else {
+                    bytes.append(UInt8(ascii: "a") + UInt8(generator.below(26)))
+                }
+                if generator.below(300) == 0 {
+                    bytes[bytes.count - 1] = interesting[generator.below(interesting.count)]
+                }
             default: bytes.append(UInt8(truncatingIfNeeded: generator.next()))
             }
         }
@@ -61,14 +67,16 @@ import Testing
         var generator = Generator(state: 0x9E37_79B9_7F4A_7C15)
         for round in 0..<20_000 {
             // Now and then longer than a record: whole stream pieces take 64-byte steps.
-            let bytes = Self.randomBytes(&generator, count: round % 40 == 0 ? 1000 + generator.below(3000) : generator.below(200))
+            let bytes = Self.randomBytes(
+                &generator, count: round % 40 == 0 ? 1000 + generator.below(3000) : generator.below(200))
             let offset = bytes.isEmpty ? 0 : generator.below(bytes.count)
             bytes.withUnsafeBufferPointer { all in
                 let part = UnsafeBufferPointer(rebasing: all[offset...])
                 let base = part.baseAddress ?? all.baseAddress ?? UnsafePointer(bitPattern: 1)!
                 func results(_ isa: ByteScanning.InstructionSet) -> [Int] {
                     var feeds = 0
-                    let quote = ByteScanning.firstQuote(isa, base, part.count, quote: UInt8(ascii: "\""), lineFeeds: &feeds)
+                    let quote = ByteScanning.firstQuote(
+                        isa, base, part.count, quote: UInt8(ascii: "\""), lineFeeds: &feeds)
                     let any = ByteScanning.firstOf(isa, base, part.count, UInt8(ascii: ","), 0x0A, 0x0D)
                     let nulDelimited = ByteScanning.firstOf(isa, base, part.count, 0, 0x0A, 0x0D)
                     let valid = ByteScanning.isValidUTF8(isa, part) ? 1 : 0
@@ -104,8 +112,9 @@ import Testing
                         position = end
                         if soFar, let lastASCII = all[..<end].lastIndex(where: { $0 < 0x80 }) {
                             // Records end at ASCII bytes: everything up to the last one must be valid.
-                            #expect(String(validating: all[...lastASCII], as: UTF8.self) != nil,
-                                    "round \(round), \(isa): \(lastASCII + 1) bytes called valid")
+                            #expect(
+                                String(validating: all[...lastASCII], as: UTF8.self) != nil,
+                                "round \(round), \(isa): \(lastASCII + 1) bytes called valid")
                         }
                     }
                 }
@@ -118,13 +127,16 @@ import Testing
     /// invalid UTF-8, NUL bytes and wrong field counts, padded so that structure lands near
     /// 32- and 64-byte boundaries.
     static func adversarialCSV(_ generator: inout Generator, rows: Int, delimiter: UInt8) -> [UInt8] {
-        var bytes = Array("id\(Character(UnicodeScalar(delimiter)))text\(Character(UnicodeScalar(delimiter)))more\n".utf8)
+        var bytes = Array(
+            "id\(Character(UnicodeScalar(delimiter)))text\(Character(UnicodeScalar(delimiter)))more\n".utf8)
         for row in 0..<rows {
             let fields = generator.below(10) == 0 ? 2 + generator.below(3) : 3
             for field in 0..<fields {
                 if field > 0 { bytes.append(delimiter) }
                 // Pad so the next structural byte falls at a block edge (±1) now and then.
-                let pad = generator.below(3) == 0 ? (64 - bytes.count % 64 + generator.below(3) - 1 + 64) % 64 : generator.below(8)
+                let pad =
+                    generator.below(3) == 0
+                    ? (64 - bytes.count % 64 + generator.below(3) - 1 + 64) % 64 : generator.below(8)
                 let body = randomBytes(&generator, count: pad).map { $0 == delimiter ? UInt8(ascii: "x") : $0 }
                 if generator.below(2) == 0 {
                     bytes.append(UInt8(ascii: "\""))
@@ -157,8 +169,10 @@ import Testing
         var error: String?
     }
 
-    static func parse(_ bytes: [UInt8], delimiter: UInt8, columns: [ColumnSelector], invalidUTF8: InvalidUTF8Policy,
-                      pieceBytes: Int, on isa: ByteScanning.InstructionSet) -> Parsed {
+    static func parse(
+        _ bytes: [UInt8], delimiter: UInt8, columns: [ColumnSelector], invalidUTF8: InvalidUTF8Policy,
+        pieceBytes: Int, on isa: ByteScanning.InstructionSet
+    ) -> Parsed {
         var options = ReaderOptions()
         options.delimiter = delimiter
         options.columns = columns
@@ -168,11 +182,14 @@ import Testing
             bytes.withUnsafeBytes { raw in
                 do {
                     let chunk = try CorpusReader.parse(raw, format: .csv, options: options, pieceBytes: pieceBytes)
-                    return Parsed(utf8: chunk.utf8, ends: chunk.ends, lines: chunk.lines, fields: chunk.fields, issues: chunk.issues,
-                                  events: chunk.events, blankLines: chunk.blankLines, repaired: chunk.repairedRecords, error: nil)
+                    return Parsed(
+                        utf8: chunk.utf8, ends: chunk.ends, lines: chunk.lines, fields: chunk.fields,
+                        issues: chunk.issues,
+                        events: chunk.events, blankLines: chunk.blankLines, repaired: chunk.repairedRecords, error: nil)
                 } catch {
-                    return Parsed(utf8: [], ends: [], lines: [], fields: [], issues: [], events: [], blankLines: 0, repaired: 0,
-                                  error: "\(error)")
+                    return Parsed(
+                        utf8: [], ends: [], lines: [], fields: [], issues: [], events: [], blankLines: 0, repaired: 0,
+                        error: "\(error)")
                 }
             }
         }
@@ -185,11 +202,14 @@ import Testing
             let bytes = Self.adversarialCSV(&generator, rows: 40, delimiter: delimiter)
             let columns: [ColumnSelector] = round % 2 == 0 ? [] : [.name("more"), .name("text")]
             let policy: InvalidUTF8Policy = round % 3 == 0 ? .skip : .replace
-            let reference = Self.parse(bytes, delimiter: delimiter, columns: columns, invalidUTF8: policy, pieceBytes: bytes.count + 1, on: .portable)
+            let reference = Self.parse(
+                bytes, delimiter: delimiter, columns: columns, invalidUTF8: policy, pieceBytes: bytes.count + 1,
+                on: .portable)
             #expect(reference.error == nil || round % 2 == 1, "round \(round): \(reference.error ?? "")")
             for isa in Self.paths {
                 for piece in [1, 2, 31, 32, 33, 63, 64, 65, 127, 4096] {
-                    let parsed = Self.parse(bytes, delimiter: delimiter, columns: columns, invalidUTF8: policy, pieceBytes: piece, on: isa)
+                    let parsed = Self.parse(
+                        bytes, delimiter: delimiter, columns: columns, invalidUTF8: policy, pieceBytes: piece, on: isa)
                     #expect(parsed == reference, "round \(round), \(isa), pieces of \(piece)")
                 }
             }

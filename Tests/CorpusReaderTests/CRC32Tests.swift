@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CorpusReader
 
 @Suite struct CRC32Tests {
@@ -49,7 +50,9 @@ import Testing
                 first.update(UnsafeBufferPointer(rebasing: all[..<cut]))
                 second.update(UnsafeBufferPointer(rebasing: all[cut...]))
             }
-            #expect(CRC32.combine(first.value, second.value, secondLength: Int64(bytes.count - cut)) == whole.value, "cut \(cut)")
+            #expect(
+                CRC32.combine(first.value, second.value, secondLength: Int64(bytes.count - cut)) == whole.value,
+                "cut \(cut)")
         }
     }
 }

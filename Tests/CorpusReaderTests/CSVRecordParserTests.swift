@@ -1,6 +1,7 @@
 import CorpusTestSupport
 import Foundation
 import Testing
+
 @testable import CorpusReader
 
 @Suite struct CSVRecordParserTests {
@@ -20,7 +21,7 @@ import Testing
             ("quotes_and_newlines.csv", ["1", "ha \n\"ha\" \nha", "3", "4"]),
             ("simple.csv", ["1", "2", "3"]),
             ("simple_crlf.csv", ["1", "2", "3"]),
-            ("utf8.csv", ["1", "2", "3", "4", "5", "ʤ"]),
+            ("utf8.csv", ["1", "2", "3", "4", "5", "ʤ"])
         ]
         for (name, expected) in cases {
             let outcome = try await readAll([spectrum(name)])
@@ -67,7 +68,9 @@ import Testing
         #expect(outcome.records == ["2", "8"])
         #expect(outcome.report.skippedByKind["wrong-field-count"] == 2)
         #expect(outcome.report.examples.map(\.location.line) == [3, 4])
-        #expect(outcome.report.examples.first?.description.contains("bad.csv:3: the row has 1 field, but the header has 2.") == true)
+        #expect(
+            outcome.report.examples.first?.description.contains("bad.csv:3: the row has 1 field, but the header has 2.")
+                == true)
     }
 
     @Test func anUnterminatedQuoteAtTheEndIsSkipped() async throws {
@@ -90,10 +93,14 @@ import Testing
     @Test func headerlessTSVWithIndexColumnsAndCustomDelimiters() async throws {
         let directory = try TemporaryDirectory()
         let tsv = try directory.write("data.tsv", "x\tfirst text\n\"y\"\t\"quoted\ttab\"\n")
-        let outcome = try await readAll([tsv]) { $0.hasHeader = false; $0.columns = [.index(1)] }
+        let outcome = try await readAll([tsv]) {
+            $0.hasHeader = false; $0.columns = [.index(1)]
+        }
         #expect(outcome.records == ["first text", "quoted\ttab"])
         let semicolons = try directory.write("data.csv", "k;v\n1;\"a;b\"\n")
-        let other = try await readAll([semicolons]) { $0.delimiter = UInt8(ascii: ";"); $0.columns = [.name("v")] }
+        let other = try await readAll([semicolons]) {
+            $0.delimiter = UInt8(ascii: ";"); $0.columns = [.name("v")]
+        }
         #expect(other.records == ["a;b"])
     }
 
@@ -111,7 +118,8 @@ import Testing
         options.hasHeader = false
         options.columns = [.name("text")]
         #expect(throws: CorpusError.self) {
-            try CorpusReader(inputs: [.file(corporaDirectory.appendingPathComponent("penguins_raw.csv").path)], options: options)
+            try CorpusReader(
+                inputs: [.file(corporaDirectory.appendingPathComponent("penguins_raw.csv").path)], options: options)
         }
     }
 
@@ -125,7 +133,9 @@ import Testing
         }
         let directory = try TemporaryDirectory()
         let path = try directory.write("q.csv", rows.joined(separator: "\r\n") + "\r\n")
-        let small = try await readAll([path]) { $0.chunkBytes = 4096; $0.columns = [.name("question1"), .name("question2")] }
+        let small = try await readAll([path]) {
+            $0.chunkBytes = 4096; $0.columns = [.name("question1"), .name("question2")]
+        }
         let large = try await readAll([path]) { $0.columns = [.name("question1"), .name("question2")] }
         #expect(small.records.count == 6000)
         #expect(small.records == large.records)
@@ -152,7 +162,9 @@ import Testing
         #expect(large.records[1] == "say \"hi\" 0")
         #expect(large.records[3] == "qx1")
         for chunkBytes in [4096, 4099, 4111] {
-            let small = try await readAll([path]) { $0.chunkBytes = chunkBytes; columns(&$0) }
+            let small = try await readAll([path]) {
+                $0.chunkBytes = chunkBytes; columns(&$0)
+            }
             #expect(small.records == large.records)
             #expect(small.locations == large.locations)
             #expect(small.report.skipped == 0)

@@ -1,6 +1,7 @@
 import CorpusTestSupport
 import Foundation
 import Testing
+
 @testable import CorpusReader
 
 /// Compression and archive formats are detected from the bytes, not from file names.
@@ -13,7 +14,7 @@ import Testing
 
     @Test(arguments: [
         ("gzip", ["gzip", "-c"]), ("bzip2", ["bzip2", "-c"]), ("xz", ["xz", "-c"]),
-        ("zstd", ["zstd", "-q", "-c"]), ("lz4", ["lz4", "-q", "-c"]),
+        ("zstd", ["zstd", "-q", "-c"]), ("lz4", ["lz4", "-q", "-c"])
     ])
     func compressedFilesReadLikeThePlainOne(filter: String, command: [String]) async throws {
         let directory = try TemporaryDirectory()
@@ -33,13 +34,17 @@ import Testing
         try directory.write("parts/a.txt", "alpha one\nalpha two\n")
         try directory.write("parts/b.csv", "text,n\n\"beta, one\",1\n")
         try directory.write("parts/notes.md", "# not a corpus\n")
-        try runTool(["python3", "-c", """
-            import zipfile, tarfile
-            with zipfile.ZipFile('c.zip', 'w', zipfile.ZIP_DEFLATED) as z:
-                for n in ['parts/a.txt', 'parts/b.csv', 'parts/notes.md']: z.write(n)
-            with tarfile.open('c.tar.gz', 'w:gz') as t:
-                for n in ['parts/a.txt', 'parts/b.csv', 'parts/notes.md']: t.add(n)
-            """], in: directory.url)
+        try runTool(
+            [
+                "python3", "-c",
+                """
+                import zipfile, tarfile
+                with zipfile.ZipFile('c.zip', 'w', zipfile.ZIP_DEFLATED) as z:
+                    for n in ['parts/a.txt', 'parts/b.csv', 'parts/notes.md']: z.write(n)
+                with tarfile.open('c.tar.gz', 'w:gz') as t:
+                    for n in ['parts/a.txt', 'parts/b.csv', 'parts/notes.md']: t.add(n)
+                """
+            ], in: directory.url)
         for archive in ["c.zip", "c.tar.gz"] {
             let all = try await readAll([directory.path(archive)])
             #expect(all.records == ["alpha one", "alpha two", "beta, one", "1", "# not a corpus"], "\(archive)")
@@ -47,7 +52,9 @@ import Testing
             #expect(all.report.members.map(\.format) == [.lines, .csv, .lines])
             let selected = try await readAll([directory.path(archive)]) { $0.memberPatterns = ["*.txt", "*.csv"] }
             #expect(selected.records == ["alpha one", "alpha two", "beta, one", "1"])
-            #expect(selected.locations.last == RecordLocation(input: directory.path(archive), member: "parts/b.csv", line: 2))
+            #expect(
+                selected.locations.last
+                    == RecordLocation(input: directory.path(archive), member: "parts/b.csv", line: 2))
             let none = try await readAll([directory.path(archive)]) { $0.memberPatterns = ["*.jsonl"] }
             #expect((none.error as? CorpusError) == .noMatchingMembers(patterns: ["*.jsonl"]))
         }
@@ -79,7 +86,11 @@ import Testing
         #expect(uncompressed > 0 && compressed > 0)
         #expect(error.localizedDescription.contains("cut.gz"))
         #expect(outcome.records.count > 10_000)
-        #expect(outcome.records.prefix(3) == ["record 1 with some text to make it longer", "record 2 with some text to make it longer", "record 3 with some text to make it longer"])
+        #expect(
+            outcome.records.prefix(3) == [
+                "record 1 with some text to make it longer", "record 2 with some text to make it longer",
+                "record 3 with some text to make it longer"
+            ])
     }
 
     // zstd, xz and bzip2 carry checksums that libarchive verifies; gzip's CRC-32 is checked by
@@ -87,7 +98,8 @@ import Testing
     @Test(arguments: [["zstd", "-q", "-k"], ["xz", "-k"], ["bzip2", "-k"], ["gzip", "-k"]])
     func corruptBytesInsideACompressedStreamAreAnError(command: [String]) async throws {
         let directory = try TemporaryDirectory()
-        let plain = try directory.write("x.txt", (1...50_000).map { "line \($0 * 7919 % 100_003) of text" }.joined(separator: "\n"))
+        let plain = try directory.write(
+            "x.txt", (1...50_000).map { "line \($0 * 7919 % 100_003) of text" }.joined(separator: "\n"))
         try runTool(command + [plain])
         let suffix = ["zstd": ".zst", "xz": ".xz", "bzip2": ".bz2", "gzip": ".gz"][command[0]]!
         var data = try Data(contentsOf: URL(fileURLWithPath: plain + suffix))

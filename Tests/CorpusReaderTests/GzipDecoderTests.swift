@@ -1,6 +1,7 @@
 import CorpusTestSupport
 import Foundation
 import Testing
+
 @testable import CorpusReader
 
 /// gzip files are inflated by ISA-L with every member's CRC-32 and length checked.
@@ -12,8 +13,10 @@ import Testing
     /// Several MB of varied text: words from a seeded generator, so deflate finds matches but
     /// the output is not trivially repetitive.
     static func randomishText(megabytes: Int) -> String {
-        let words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
-                     "lambda", "mu", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog", "\"quoted, field\""]
+        let words = [
+            "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+            "lambda", "mu", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog", "\"quoted, field\""
+        ]
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         var out = ""
         out.reserveCapacity(megabytes << 20)
@@ -32,7 +35,9 @@ import Testing
 
     /// Decompresses a whole file with the decoder directly, reading the file in `blockSize`
     /// pieces (tiny pieces put every member boundary and trailer across reads).
-    func decode(_ path: String, blockSize: Int = 1 << 20, outputSize: Int = 65_536) throws -> (bytes: [UInt8], members: Int) {
+    func decode(_ path: String, blockSize: Int = 1 << 20, outputSize: Int = 65_536) throws -> (
+        bytes: [UInt8], members: Int
+    ) {
         let decoder = GzipDecoder(source: try ByteSource(.file(path)), inputBlockSize: blockSize)
         var bytes: [UInt8] = []
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: outputSize, alignment: 16)
@@ -45,7 +50,9 @@ import Testing
         return (bytes, decoder.membersVerified)
     }
 
-    func gzip(_ directory: TemporaryDirectory, _ name: String, _ contents: String, arguments: [String] = []) throws -> String {
+    func gzip(_ directory: TemporaryDirectory, _ name: String, _ contents: String, arguments: [String] = []) throws
+        -> String
+    {
         let plain = try directory.write(name, contents)
         try runTool(["gzip", "-k", "-f"] + arguments + [plain])
         return plain + ".gz"
@@ -114,7 +121,8 @@ import Testing
         var badLength = whole
         badLength[whole.count - 4] ^= 0x01
         let lengthPath = try directory.write("bad-length.gz", badLength)
-        try expectCorrupt(try await readAll([lengthPath]), path: lengthPath, mentioning: "length check of gzip member 1 failed")
+        try expectCorrupt(
+            try await readAll([lengthPath]), path: lengthPath, mentioning: "length check of gzip member 1 failed")
         // The second member of two is checked as well.
         let joined = try directory.write("joined.gz", whole + badCRC)
         let joinedOutcome = try await readAll([joined])
@@ -128,7 +136,7 @@ import Testing
         let cuts: [(Int, String)] = [
             (5, "inside the gzip header"),
             (whole.count / 2, "inside the compressed data of gzip member 1"),
-            (whole.count - 3, "inside the 8-byte trailer of gzip member 1"),
+            (whole.count - 3, "inside the 8-byte trailer of gzip member 1")
         ]
         for (length, phrase) in cuts {
             let cut = try directory.write("cut-\(length).gz", whole.prefix(length))
@@ -136,7 +144,8 @@ import Testing
         }
         // A second member cut inside its header.
         let cutSecond = try directory.write("cut-second.gz", whole + whole.prefix(4))
-        try expectCorrupt(try await readAll([cutSecond]), path: cutSecond, mentioning: "inside the header of gzip member 2")
+        try expectCorrupt(
+            try await readAll([cutSecond]), path: cutSecond, mentioning: "inside the header of gzip member 2")
     }
 
     /// Zero padding after the last member is accepted (as gzip does); anything else is an error,
@@ -161,24 +170,28 @@ import Testing
     @Test func headersWithNameExtraCommentAndHeaderCRCAreRead() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("plain.txt", text)
-        try runTool(["python3", "-c", """
-            import gzip, struct, zlib
-            data = open('plain.txt', 'rb').read()
-            with gzip.open('named.gz', 'wb') as f:
-                f.write(data)
-            def member(flags, extra=b'', name=b'', comment=b'', corrupt_hcrc=False):
-                header = b'\\x1f\\x8b\\x08' + bytes([flags]) + struct.pack('<I', 0) + b'\\x00\\xff'
-                if flags & 4: header += struct.pack('<H', len(extra)) + extra
-                if flags & 8: header += name + b'\\x00'
-                if flags & 16: header += comment + b'\\x00'
-                if flags & 2: header += struct.pack('<H', (zlib.crc32(header) ^ corrupt_hcrc) & 0xffff)
-                c = zlib.compressobj(6, zlib.DEFLATED, -15)
-                body = c.compress(data) + c.flush()
-                return header + body + struct.pack('<II', zlib.crc32(data), len(data) & 0xffffffff)
-            open('all-fields.gz', 'wb').write(member(2 | 4 | 8 | 16, b'AB\\x02\\x00xy', b'corpus.txt', b'made by hand'))
-            open('extra-only.gz', 'wb').write(member(4, b'\\x00' * 300))
-            open('bad-hcrc.gz', 'wb').write(member(2 | 8, name=b'x.txt', corrupt_hcrc=True))
-            """], in: directory.url)
+        try runTool(
+            [
+                "python3", "-c",
+                """
+                import gzip, struct, zlib
+                data = open('plain.txt', 'rb').read()
+                with gzip.open('named.gz', 'wb') as f:
+                    f.write(data)
+                def member(flags, extra=b'', name=b'', comment=b'', corrupt_hcrc=False):
+                    header = b'\\x1f\\x8b\\x08' + bytes([flags]) + struct.pack('<I', 0) + b'\\x00\\xff'
+                    if flags & 4: header += struct.pack('<H', len(extra)) + extra
+                    if flags & 8: header += name + b'\\x00'
+                    if flags & 16: header += comment + b'\\x00'
+                    if flags & 2: header += struct.pack('<H', (zlib.crc32(header) ^ corrupt_hcrc) & 0xffff)
+                    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+                    body = c.compress(data) + c.flush()
+                    return header + body + struct.pack('<II', zlib.crc32(data), len(data) & 0xffffffff)
+                open('all-fields.gz', 'wb').write(member(2 | 4 | 8 | 16, b'AB\\x02\\x00xy', b'corpus.txt', b'made by hand'))
+                open('extra-only.gz', 'wb').write(member(4, b'\\x00' * 300))
+                open('bad-hcrc.gz', 'wb').write(member(2 | 8, name=b'x.txt', corrupt_hcrc=True))
+                """
+            ], in: directory.url)
         for name in ["named.gz", "all-fields.gz", "extra-only.gz"] {
             let outcome = try await readAll([directory.path(name)])
             #expect(outcome.error == nil, "\(name)")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CorpusReader
 
 @Suite struct GzipHeaderParserTests {

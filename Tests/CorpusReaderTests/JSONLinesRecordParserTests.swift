@@ -1,6 +1,7 @@
 import CorpusTestSupport
 import Foundation
 import Testing
+
 @testable import CorpusReader
 
 @Suite struct JSONLinesRecordParserTests {
@@ -9,14 +10,16 @@ import Testing
         let lines = [
             #"{"id": 1, "text": "plain", "meta": {"tags": ["a", "b"], "n": -1.5e3}}"#,
             #"{"text": "quote \" backslash \\ newline \n tab \t slash \/ é \u00e9 emoji \ud83d\ude00", "ok": true}"#,
-            #"{"title": "t", "text": "two fields"}"#,
+            #"{"title": "t", "text": "two fields"}"#
         ]
         let path = try directory.write("d.jsonl", lines.joined(separator: "\n"))
         let outcome = try await readAll([path])
         #expect(outcome.error == nil)
-        #expect(outcome.records == ["plain", "quote \" backslash \\ newline \n tab \t slash / é é emoji 😀", "two fields"])
+        #expect(
+            outcome.records == ["plain", "quote \" backslash \\ newline \n tab \t slash / é é emoji 😀", "two fields"])
         let both = try await readAll([path]) { $0.jsonFields = ["title", "text"] }
-        #expect(both.records == ["plain", "quote \" backslash \\ newline \n tab \t slash / é é emoji 😀", "t", "two fields"])
+        #expect(
+            both.records == ["plain", "quote \" backslash \\ newline \n tab \t slash / é é emoji 😀", "t", "two fields"])
         #expect(both.fields == [1, 1, 0, 1])
         #expect(both.report.skippedByKind["missing-field"] == 2)
     }
@@ -30,7 +33,7 @@ import Testing
             #"{"text": "unterminated}"#,
             #"["not", "an", "object"]"#,
             #"{"text": "trailing"} junk"#,
-            #"{"text": "bad surrogate \ud83d"}"#,
+            #"{"text": "bad surrogate \ud83d"}"#
         ]
         let path = try directory.write("bad.jsonl", lines.joined(separator: "\n") + "\n")
         let outcome = try await readAll([path])

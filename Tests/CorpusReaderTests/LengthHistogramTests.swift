@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CorpusReader
 
 @Suite struct LengthHistogramTests {
@@ -14,8 +15,10 @@ import Testing
     }
 
     @Test func measuresScalarsAndWordsLikeASimpleLoop() {
-        let samples = ["", " ", "one", "  two  words ", "tab\tand\nnewline", "é ü € 😀 ʤ 日本語 more words here",
-                       String(repeating: "ab cd ", count: 50), "x"]
+        let samples = [
+            "", " ", "one", "  two  words ", "tab\tand\nnewline", "é ü € 😀 ʤ 日本語 more words here",
+            String(repeating: "ab cd ", count: 50), "x"
+        ]
         for text in samples {
             let bytes = Array(text.utf8)
             let words = text.split(whereSeparator: { $0.isWhitespace }).count

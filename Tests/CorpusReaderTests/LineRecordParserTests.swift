@@ -1,6 +1,7 @@
 import CorpusTestSupport
 import Foundation
 import Testing
+
 @testable import CorpusReader
 
 @Suite struct LineRecordParserTests {
@@ -34,7 +35,9 @@ import Testing
         // 3 MB without a line break between two short lines; the limit is 64 KiB.
         let long = String(repeating: "x", count: 3_000_000)
         let path = try directory.write("long.txt", "before\n\(long)\nafter\n")
-        let outcome = try await readAll([path]) { $0.maxRecordBytes = 65_536; $0.chunkBytes = 16_384 }
+        let outcome = try await readAll([path]) {
+            $0.maxRecordBytes = 65_536; $0.chunkBytes = 16_384
+        }
         #expect(outcome.error == nil)
         #expect(outcome.records == ["before", "after"])
         #expect(outcome.report.skippedByKind["record-too-large"] == 1)

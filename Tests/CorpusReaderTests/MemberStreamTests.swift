@@ -1,10 +1,11 @@
 import CorpusTestSupport
 import Foundation
 import Testing
+
 @testable import CorpusReader
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Inputs are opened once and recognised from their bytes: gzip goes to ISA-L, archives inside
@@ -42,11 +43,13 @@ import Glibc
         let raw = try await readThroughFIFO(Data(text.utf8), in: directory)
         #expect(raw.error == nil)
         #expect(raw.records == lines)
-        let tgz = try await readThroughFIFO(try Data(contentsOf: URL(fileURLWithPath: directory.path("p.tar.gz"))), in: directory)
+        let tgz = try await readThroughFIFO(
+            try Data(contentsOf: URL(fileURLWithPath: directory.path("p.tar.gz"))), in: directory)
         #expect(tgz.error == nil)
         #expect(tgz.records == lines)
         #expect(tgz.report.members.map(\.name) == ["p.txt"])
-        let tar = try await readThroughFIFO(try Data(contentsOf: URL(fileURLWithPath: directory.path("p.tar"))), in: directory)
+        let tar = try await readThroughFIFO(
+            try Data(contentsOf: URL(fileURLWithPath: directory.path("p.tar"))), in: directory)
         #expect(tar.records == lines)
     }
 

@@ -1,23 +1,31 @@
 import Testing
+
 @testable import CorpusReader
 
 @Suite struct ShardSpecificationTests {
     @Test func flagWinsOverTheEnvironment() throws {
         let environment = ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "4", "JOB_COMPLETION_INDEX": "1"]
-        #expect(try ShardSpecification.resolve(flag: "1/3", count: nil, environment: environment) == ShardSpecification(index: 1, count: 3))
+        #expect(
+            try ShardSpecification.resolve(flag: "1/3", count: nil, environment: environment)
+                == ShardSpecification(index: 1, count: 3))
         #expect(try ShardSpecification.resolve(flag: nil, count: nil, environment: [:]) == nil)
     }
 
     @Test func slurmIndexCountsFromTheArraysMinimum() throws {
         let environment = ["SLURM_ARRAY_TASK_ID": "12", "SLURM_ARRAY_TASK_MIN": "10", "SLURM_ARRAY_TASK_COUNT": "4"]
-        #expect(try ShardSpecification.resolve(flag: nil, count: nil, environment: environment) == ShardSpecification(index: 2, count: 4))
+        #expect(
+            try ShardSpecification.resolve(flag: nil, count: nil, environment: environment)
+                == ShardSpecification(index: 2, count: 4))
         #expect(throws: CorpusError.self) {
-            try ShardSpecification.resolve(flag: nil, count: nil, environment: environment.merging(["SLURM_ARRAY_TASK_STEP": "2"]) { $1 })
+            try ShardSpecification.resolve(
+                flag: nil, count: nil, environment: environment.merging(["SLURM_ARRAY_TASK_STEP": "2"]) { $1 })
         }
     }
 
     @Test func kubernetesIndexNeedsTheCount() throws {
-        #expect(try ShardSpecification.resolve(flag: nil, count: 5, environment: ["JOB_COMPLETION_INDEX": "4"]) == ShardSpecification(index: 4, count: 5))
+        #expect(
+            try ShardSpecification.resolve(flag: nil, count: 5, environment: ["JOB_COMPLETION_INDEX": "4"])
+                == ShardSpecification(index: 4, count: 5))
         do {
             _ = try ShardSpecification.resolve(flag: nil, count: nil, environment: ["JOB_COMPLETION_INDEX": "4"])
             Issue.record("JOB_COMPLETION_INDEX without --shard-count was accepted")
@@ -39,7 +47,9 @@ import Testing
             for count in 1...files {
                 var next = 0
                 for index in 0..<count {
-                    let plan = try ShardPlan(shard: ShardSpecification(index: index, count: count), inputs: (0..<files).map { "f\($0)" }, blockRecords: nil)
+                    let plan = try ShardPlan(
+                        shard: ShardSpecification(index: index, count: count), inputs: (0..<files).map { "f\($0)" },
+                        blockRecords: nil)
                     #expect(plan.unit == .files)
                     #expect(plan.selectedInputs.lowerBound == next && !plan.selectedInputs.isEmpty)
                     next = plan.selectedInputs.upperBound
@@ -67,12 +77,18 @@ import Testing
             var owner: [Int: Int] = [:]
             var reports = 0
             for index in 0..<count {
-                let plan = try ShardPlan(shard: ShardSpecification(index: index, count: count), inputs: ["one"], blockRecords: count == 1 ? nil : 7)
+                let plan = try ShardPlan(
+                    shard: ShardSpecification(index: index, count: count), inputs: ["one"],
+                    blockRecords: count == 1 ? nil : 7)
                 var first = 0
                 for size in sizes {
                     for piece in plan.pieces(of: chunk(first: first, count: size)) {
                         reports += piece.issues.count
-                        if !piece.isEmpty { #expect(plan.block(ofRecord: piece.firstRecordIndex) == plan.block(ofRecord: piece.firstRecordIndex + piece.count - 1)) }
+                        if !piece.isEmpty {
+                            #expect(
+                                plan.block(ofRecord: piece.firstRecordIndex)
+                                    == plan.block(ofRecord: piece.firstRecordIndex + piece.count - 1))
+                        }
                         for record in 0..<piece.count {
                             let position = piece.firstRecordIndex + record
                             #expect(owner[position] == nil, "record \(position) twice")
@@ -89,6 +105,8 @@ import Testing
     }
 
     @Test func standardInputCannotBeSharded() {
-        #expect(throws: CorpusError.self) { try ShardPlan(shard: ShardSpecification(index: 0, count: 2), inputs: ["-", "a"], blockRecords: nil) }
+        #expect(throws: CorpusError.self) {
+            try ShardPlan(shard: ShardSpecification(index: 0, count: 2), inputs: ["-", "a"], blockRecords: nil)
+        }
     }
 }

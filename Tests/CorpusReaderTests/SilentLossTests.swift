@@ -1,6 +1,7 @@
 import CorpusTestSupport
 import Foundation
 import Testing
+
 @testable import CorpusReader
 
 /// Inputs that used to be lost without a word (issue #17): each must now be read, or fail with
@@ -16,7 +17,9 @@ import Testing
     @Test(arguments: ["plain", "gzip", "zstd", "xz"])
     func textBeginningWithNULBytesIsNotAnEmptyArchive(compression: String) async throws {
         let directory = try TemporaryDirectory()
-        try python("open('nul.txt', 'wb').write(b'\\0' * 1500 + b'tail of first line\\nsecond line\\nthird line\\n')", in: directory)
+        try python(
+            "open('nul.txt', 'wb').write(b'\\0' * 1500 + b'tail of first line\\nsecond line\\nthird line\\n')",
+            in: directory)
         var path = directory.path("nul.txt")
         if compression != "plain" {
             try runTool(["sh", "-c", "\(compression) -q -c nul.txt > nul.bin"], in: directory.url)
@@ -59,7 +62,8 @@ import Testing
     @Test func aRecordSpanningChunksIsCheckedForNUL() async throws {
         let directory = try TemporaryDirectory()
         // The NUL is in the first chunk; the line ends in the second.
-        let path = try directory.write("span.txt", Data(("\u{0}" + String(repeating: "x", count: 6000) + "\nafter\n").utf8))
+        let path = try directory.write(
+            "span.txt", Data(("\u{0}" + String(repeating: "x", count: 6000) + "\nafter\n").utf8))
         let outcome = try await readAll([path]) { $0.chunkBytes = 4096 }
         #expect(outcome.records == ["after"])
         #expect(outcome.report.skippedByKind == ["nul-bytes": 1])
@@ -69,7 +73,8 @@ import Testing
 
     @Test func aZipMemberWithABadCRCIsAnErrorNamingIt() async throws {
         let directory = try TemporaryDirectory()
-        try python("""
+        try python(
+            """
             import zipfile, zlib
             data = ''.join(f'line {i} ' + 'x' * 40 + '\\n' for i in range(45000)).encode()
             with zipfile.ZipFile('z.zip', 'w', zipfile.ZIP_DEFLATED) as z: z.writestr('big.txt', data)
@@ -144,7 +149,8 @@ import Testing
         let directory = try TemporaryDirectory()
         try directory.write("a.txt", "alpha one\nalpha two\n")
         try directory.write("b.txt", "beta\n")
-        let tool = ["gzip": "gzip -c", "zstd": "zstd -q -c", "xz": "xz -c", "bzip2": "bzip2 -c", "lz4": "lz4 -q -c"][compression]!
+        let tool = ["gzip": "gzip -c", "zstd": "zstd -q -c", "xz": "xz -c", "bzip2": "bzip2 -c", "lz4": "lz4 -q -c"][
+            compression]!
         try runTool(["sh", "-c", "\(tool) a.txt > a.txt.z && tar cf t.tar a.txt.z b.txt"], in: directory.url)
         let outcome = try await readAll([directory.path("t.tar")])
         #expect(outcome.error == nil)
@@ -155,7 +161,8 @@ import Testing
 
     @Test func aDamagedGzipMemberInsideATarIsAnErrorNamingIt() async throws {
         let directory = try TemporaryDirectory()
-        try python("""
+        try python(
+            """
             import gzip, tarfile, io
             data = bytearray(gzip.compress(b'some text\\n' * 1000))
             data[-8] ^= 0xFF  # the CRC-32 in the trailer
@@ -175,7 +182,11 @@ import Testing
     @Test func anArchiveInsideAMemberIsRefusedWithTheReason() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("a.txt", "alpha\n")
-        try runTool(["sh", "-c", "tar cf inner.tar a.txt && zip -q inner.zip a.txt && tar cf outer.tar inner.tar && tar cf outer2.tar inner.zip"], in: directory.url)
+        try runTool(
+            [
+                "sh", "-c",
+                "tar cf inner.tar a.txt && zip -q inner.zip a.txt && tar cf outer.tar inner.tar && tar cf outer2.tar inner.zip"
+            ], in: directory.url)
         for (archive, member) in [("outer.tar", "inner.tar"), ("outer2.tar", "inner.zip")] {
             let outcome = try await readAll([directory.path(archive)])
             guard case let .corruptInput(_, name, _, _, reason)? = outcome.error as? CorpusError else {
@@ -189,7 +200,7 @@ import Testing
 
     @Test(arguments: [
         ("utf-16-le", [0xFF, 0xFE] as [UInt8], "UTF-16LE"), ("utf-16-be", [0xFE, 0xFF], "UTF-16BE"),
-        ("utf-32-le", [0xFF, 0xFE, 0, 0], "UTF-32LE"), ("utf-32-be", [0, 0, 0xFE, 0xFF], "UTF-32BE"),
+        ("utf-32-le", [0xFF, 0xFE, 0, 0], "UTF-32LE"), ("utf-32-be", [0, 0, 0xFE, 0xFF], "UTF-32BE")
     ])
     func unicodeTextWithAByteOrderMarkIsTranscoded(codec: String, mark: [UInt8], name: String) async throws {
         let directory = try TemporaryDirectory()
@@ -273,10 +284,15 @@ import Testing
         let directory = try TemporaryDirectory()
         let empty = try directory.write("empty.txt", "")
         try runTool(["sh", "-c", "gzip -c empty.txt > empty.txt.gz && mkdir d && tar cf dirs.tar d"], in: directory.url)
-        for (path, phrase) in [(empty, "is empty"), (directory.path("empty.txt.gz"), "is empty"), (directory.path("dirs.tar"), "holds no files")] {
+        for (path, phrase) in [
+            (empty, "is empty"), (directory.path("empty.txt.gz"), "is empty"),
+            (directory.path("dirs.tar"), "holds no files")
+        ] {
             let outcome = try await readAll([path])
             #expect(outcome.error == nil)
-            #expect(outcome.report.warnings.contains { $0.contains(path) && $0.contains(phrase) }, "\(outcome.report.warnings)")
+            #expect(
+                outcome.report.warnings.contains { $0.contains(path) && $0.contains(phrase) },
+                "\(outcome.report.warnings)")
             #expect(outcome.report.issueSummary.contains { $0.hasPrefix("warning:") })
         }
     }
@@ -286,7 +302,9 @@ import Testing
         try directory.write("a.txt", "alpha\n")
         try directory.write("b.csv", "text\nbeta\n")
         try runTool(["sh", "-c", "tar cf one.tar a.txt && tar cf two.tar b.csv"], in: directory.url)
-        let outcome = try await readAll([directory.path("one.tar"), directory.path("two.tar")]) { $0.memberPatterns = ["*.csv"] }
+        let outcome = try await readAll([directory.path("one.tar"), directory.path("two.tar")]) {
+            $0.memberPatterns = ["*.csv"]
+        }
         #expect(outcome.error == nil)
         #expect(outcome.records == ["beta"])
         #expect(outcome.report.warnings.contains { $0.contains("one.tar") && $0.contains("*.csv") })
@@ -298,7 +316,8 @@ import Testing
     /// member read as lines would be ignored, so it is refused naming the member.
     @Test func csvOptionsOnAMemberReadAsLinesAreRefusedNamingIt() async throws {
         let directory = try TemporaryDirectory()
-        try python("""
+        try python(
+            """
             import zipfile
             with zipfile.ZipFile('a.zip', 'w') as z:
                 z.writestr('good.csv', 'text,label\\nhello,1\\n')
@@ -313,10 +332,14 @@ import Testing
         #expect(sentence.contains("data.txt") && sentence.contains("--column") && sentence.contains("--format csv"))
         #expect(refused.records == ["hello"])
         // Only the CSV member: read as asked.
-        let fine = try await readAll([path]) { $0.columns = [.index(0)]; $0.memberPatterns = ["*.csv"] }
+        let fine = try await readAll([path]) {
+            $0.columns = [.index(0)]; $0.memberPatterns = ["*.csv"]
+        }
         #expect(fine.error == nil && fine.records == ["hello"])
         // With --format csv every member is CSV.
-        let forced = try await readAll([path]) { $0.columns = [.index(0)]; $0.format = .csv }
+        let forced = try await readAll([path]) {
+            $0.columns = [.index(0)]; $0.format = .csv
+        }
         #expect(forced.error == nil && forced.records == ["hello", "world"])
     }
 }

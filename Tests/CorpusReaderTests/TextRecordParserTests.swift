@@ -1,12 +1,15 @@
 import CorpusTestSupport
 import Foundation
 import Testing
+
 @testable import CorpusReader
 
 @Suite struct TextRecordParserTests {
     @Test func piecesConcatenateToTheWholeStreamExactly() async throws {
         let path = corporaDirectory.appendingPathComponent("tiny_shakespeare.txt.gz").path
-        let outcome = try await readAll([path]) { $0.format = .text; $0.chunkBytes = 4096 }
+        let outcome = try await readAll([path]) {
+            $0.format = .text; $0.chunkBytes = 4096
+        }
         #expect(outcome.error == nil)
         let joined = outcome.records.joined()
         let expected = try runTool(["sh", "-c", "zcat '\(path)'"])
@@ -19,7 +22,9 @@ import Testing
         let directory = try TemporaryDirectory()
         let text = String(repeating: "ü€😀", count: 20_000)  // 9 bytes per repeat, no line break
         let path = try directory.write("long.txt", text)
-        let outcome = try await readAll([path]) { $0.format = .text; $0.chunkBytes = 4096; $0.maxRecordBytes = 5000 }
+        let outcome = try await readAll([path]) {
+            $0.format = .text; $0.chunkBytes = 4096; $0.maxRecordBytes = 5000
+        }
         #expect(outcome.records.count > 10)
         #expect(outcome.records.joined() == text)
         #expect(outcome.report.repairedRecords == 0)

@@ -1,6 +1,7 @@
 import CorpusTestSupport
 import Foundation
 import Testing
+
 @testable import CorpusReader
 
 @Suite struct UTF8ValidationTests {
@@ -20,10 +21,10 @@ import Testing
     }
 
     @Test func rejectsMalformedSequences() {
-        #expect(!valid([0x80]))                    // lone continuation
-        #expect(!valid([0xC0, 0xAF]))              // overlong
-        #expect(!valid([0xE0, 0x80, 0xAF]))        // overlong 3-byte
-        #expect(!valid([0xED, 0xA0, 0x80]))        // surrogate
+        #expect(!valid([0x80]))  // lone continuation
+        #expect(!valid([0xC0, 0xAF]))  // overlong
+        #expect(!valid([0xE0, 0x80, 0xAF]))  // overlong 3-byte
+        #expect(!valid([0xED, 0xA0, 0x80]))  // surrogate
         #expect(!valid([0xF4, 0x90, 0x80, 0x80]))  // beyond U+10FFFF
         #expect(!valid([0x61, 0x62, 0xE2, 0x82]))  // cut short at the end
         #expect(!valid(Array("abcdefgh".utf8) + [0xFF]))

@@ -1,6 +1,7 @@
 import CorpusTestSupport
 import Foundation
 import Testing
+
 @testable import CorpusReader
 
 /// zstd files are decompressed by libzstd directly (frame checksums checked by libzstd).

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Embeddings
 
 @Suite struct EmbeddingsFloatParserTests {
@@ -25,11 +26,15 @@ import Testing
     }
 
     @Test func gloveForms() {
-        for text in ["0.418", "-0.38497", "0", "-0", "0.0", "-0.0", "1e-05", "-3.2E+4", "4.2e1", "123456", ".5", "5.", "+1.5",
-                     "0.00012345", "16777216", "16777217", "0.1234567890123", "1e-10", "1e10", "1e38", "1e-45", "3.4028236e38",
-                     "nan", "inf", "-Infinity", "0x1p3", "1e", "e5", "-", ".", "", "1.2.3", "1e+", "--1", "1 ", "12a",
-                     "0.579790", "-0.006986", "9999999999999999999999", "0.000000000000000000000000000000000000000000001"] {
-            #expect(same(parse(text), strtofValue(text)), "\(text): \(String(describing: parse(text))) vs \(String(describing: strtofValue(text)))")
+        for text in [
+            "0.418", "-0.38497", "0", "-0", "0.0", "-0.0", "1e-05", "-3.2E+4", "4.2e1", "123456", ".5", "5.", "+1.5",
+            "0.00012345", "16777216", "16777217", "0.1234567890123", "1e-10", "1e10", "1e38", "1e-45", "3.4028236e38",
+            "nan", "inf", "-Infinity", "0x1p3", "1e", "e5", "-", ".", "", "1.2.3", "1e+", "--1", "1 ", "12a",
+            "0.579790", "-0.006986", "9999999999999999999999", "0.000000000000000000000000000000000000000000001"
+        ] {
+            #expect(
+                same(parse(text), strtofValue(text)),
+                "\(text): \(String(describing: parse(text))) vs \(String(describing: strtofValue(text)))")
         }
     }
 

@@ -2,9 +2,10 @@ import CorpusReader
 import CorpusTestSupport
 import Foundation
 import Testing
-@testable import TokenShards
 import Tokenization
+
 @testable import Embeddings
+@testable import TokenShards
 
 /// word2vec binary: `count dim\n`, then per row the token, a space and `dim` little-endian float32.
 func word2vecBinary(_ rows: [(String, [Float])], newlines: Bool) -> Data {
@@ -32,7 +33,9 @@ func word2vecBinary(_ rows: [(String, [Float])], newlines: Bool) -> Data {
         #expect(otherDimension.dimension == 3)  // the first vector line decides
         #expect(otherDimension.report.warnings.contains { $0.contains("but the lines have 3") })
         // Read as GloVe, the header is a skipped line of its own kind (not fatal even in strict mode).
-        let glove = try await loadEmbeddings("2 3\na 1 2 3\nb 4 5 6\n", vocabulary: vocabulary) { $0.format = .glove; $0.strict = true }
+        let glove = try await loadEmbeddings("2 3\na 1 2 3\nb 4 5 6\n", vocabulary: vocabulary) {
+            $0.format = .glove; $0.strict = true
+        }
         #expect(glove.report.format == .glove && glove.report.skipped[.header] == 1)
         #expect(glove.vector("a", in: vocabulary) == [1, 2, 3])
     }
@@ -40,10 +43,14 @@ func word2vecBinary(_ rows: [(String, [Float])], newlines: Bool) -> Data {
     @Test(arguments: [true, false])
     func word2vecBinaryIsDetectedFromTheBytes(newlines: Bool) async throws {
         let vocabulary = try embeddingVocabulary(["king", "queen", "é"])
-        let rows: [(String, [Float])] = [("king", [0.1, -2.5, 3e-8, 1]), ("other", [9, 9, 9, 9]),
-                                         ("queen", [.pi, -0.0, 1e5, 2]), ("é", [4, 3, 2, 1]), ("king", [7, 7, 7, 7])]
+        let rows: [(String, [Float])] = [
+            ("king", [0.1, -2.5, 3e-8, 1]), ("other", [9, 9, 9, 9]),
+            ("queen", [.pi, -0.0, 1e5, 2]), ("é", [4, 3, 2, 1]), ("king", [7, 7, 7, 7])
+        ]
         let data = word2vecBinary(rows, newlines: newlines)
-        let matrix = try await loadEmbeddings(data, name: "vectors.bin", vocabulary: vocabulary) { $0.chunkBytes = 4096 }
+        let matrix = try await loadEmbeddings(data, name: "vectors.bin", vocabulary: vocabulary) {
+            $0.chunkBytes = 4096
+        }
         #expect(matrix.report.format == .word2vecBinary)
         #expect(matrix.dimension == 4 && matrix.report.declaredRows == 5)
         #expect(matrix.vector("king", in: vocabulary) == [0.1, -2.5, 3e-8, 1])
@@ -58,7 +65,9 @@ func word2vecBinary(_ rows: [(String, [Float])], newlines: Bool) -> Data {
         let vocabulary = try embeddingVocabulary(["w0", "w1", "w299"])
         let rows = (0..<300).map { ("w\($0)", (0..<100).map { Float($0) * 0.5 }) }
         var data = word2vecBinary(rows, newlines: true)
-        let matrix = try await loadEmbeddings(data, vocabulary: vocabulary) { $0.chunkBytes = 4096; $0.format = .word2vecBinary }
+        let matrix = try await loadEmbeddings(data, vocabulary: vocabulary) {
+            $0.chunkBytes = 4096; $0.format = .word2vecBinary
+        }
         #expect(matrix.vector("w299", in: vocabulary) == rows[299].1)
         // Cut inside the last record: an error naming the record, not a half-read row.
         data.removeLast(10)
@@ -66,10 +75,14 @@ func word2vecBinary(_ rows: [(String, [Float])], newlines: Bool) -> Data {
             _ = try await loadEmbeddings(data, vocabulary: vocabulary) { $0.chunkBytes = 4096 }
             Issue.record("expected an error")
         } catch let error as EmbeddingError {
-            guard case let .truncatedRecord(path, _, record, token, vectorBytes, expectedBytes) = error else { Issue.record("\(error)"); return }
+            guard case let .truncatedRecord(path, _, record, token, vectorBytes, expectedBytes) = error else {
+                Issue.record("\(error)"); return
+            }
             #expect(path.hasSuffix("vectors.txt") && record == 300 && token == "w299")
             #expect(vectorBytes == 391 && expectedBytes == 400)
-            #expect(error.localizedDescription.contains("ends inside record 300 (token 'w299'): 391 of its 400 vector bytes"))
+            #expect(
+                error.localizedDescription.contains(
+                    "ends inside record 300 (token 'w299'): 391 of its 400 vector bytes"))
         }
     }
 
@@ -78,7 +91,9 @@ func word2vecBinary(_ rows: [(String, [Float])], newlines: Bool) -> Data {
             let data = word2vecBinary([("w", [Float(bitPattern: pattern), 1]), ("v", [2, 3])], newlines: false)
             let bytes = [UInt8](data)
             let body = bytes.firstIndex(of: 0x0A)! + 1
-            let binary = bytes[body...].withUnsafeBufferPointer { EmbeddingScanner.looksBinary($0.baseAddress!, $0.count, dimension: 2) }
+            let binary = bytes[body...].withUnsafeBufferPointer {
+                EmbeddingScanner.looksBinary($0.baseAddress!, $0.count, dimension: 2)
+            }
             #expect(binary, "\(String(pattern, radix: 16))")
         }
         let text = [UInt8]("w 1.5 2\nv 3 4\n".utf8)
@@ -105,7 +120,8 @@ func word2vecBinary(_ rows: [(String, [Float])], newlines: Bool) -> Data {
             guard (try? runTool(["which", tool[0]])) != nil else { continue }
             try runTool(tool + ["-f", "v.txt"], in: directory.url)
         }
-        for name in ["v.txt.gz", "v.txt.xz", "v.txt.zst", "v.txt.bz2"] where FileManager.default.fileExists(atPath: directory.path(name)) {
+        for name in ["v.txt.gz", "v.txt.xz", "v.txt.zst", "v.txt.bz2"]
+        where FileManager.default.fileExists(atPath: directory.path(name)) {
             // A misleading name: detection is from the bytes.
             let renamed = directory.path(name + ".data")
             try FileManager.default.copyItem(atPath: directory.path(name), toPath: renamed)
@@ -118,13 +134,17 @@ func word2vecBinary(_ rows: [(String, [Float])], newlines: Bool) -> Data {
     @Test func aZipWithSeveralMembersNeedsMember() async throws {
         let vocabulary = try embeddingVocabulary(["the", "of"])
         let directory = try TemporaryDirectory()
-        try runTool(["python3", "-c", """
-            import zipfile
-            with zipfile.ZipFile('glove.zip', 'w', zipfile.ZIP_DEFLATED) as z:
-                z.writestr('glove.6B.50d.txt', 'the 1 2\\nof 3 4\\n')
-                z.writestr('glove.6B.100d.txt', 'the 5 6 7\\nof 8 9 10\\n')
-                z.writestr('glove.6B.300d.txt', 'the 11 12 13 14\\nof 15 16 17 18\\n')
-            """], in: directory.url)
+        try runTool(
+            [
+                "python3", "-c",
+                """
+                import zipfile
+                with zipfile.ZipFile('glove.zip', 'w', zipfile.ZIP_DEFLATED) as z:
+                    z.writestr('glove.6B.50d.txt', 'the 1 2\\nof 3 4\\n')
+                    z.writestr('glove.6B.100d.txt', 'the 5 6 7\\nof 8 9 10\\n')
+                    z.writestr('glove.6B.300d.txt', 'the 11 12 13 14\\nof 15 16 17 18\\n')
+                """
+            ], in: directory.url)
         let path = directory.path("glove.zip")
         var options = EmbeddingOptions()
         options.memberPatterns = ["*.100d.txt"]
@@ -138,11 +158,21 @@ func word2vecBinary(_ rows: [(String, [Float])], newlines: Bool) -> Data {
             _ = try await EmbeddingLoader(vocabulary: vocabulary).load(from: .file(path))
             Issue.record("expected an error")
         } catch let error as EmbeddingError {
-            #expect(error == .severalMembers(path: path, members: ["glove.6B.50d.txt", "glove.6B.100d.txt", "glove.6B.300d.txt"], complete: true))
-            #expect(error.localizedDescription.contains("holds 3 members to read ('glove.6B.50d.txt', 'glove.6B.100d.txt', 'glove.6B.300d.txt'); choose one with --member"))
+            #expect(
+                error
+                    == .severalMembers(
+                        path: path, members: ["glove.6B.50d.txt", "glove.6B.100d.txt", "glove.6B.300d.txt"],
+                        complete: true))
+            #expect(
+                error.localizedDescription.contains(
+                    "holds 3 members to read ('glove.6B.50d.txt', 'glove.6B.100d.txt', 'glove.6B.300d.txt'); choose one with --member"
+                ))
         }
         options.memberPatterns = ["*00d.txt"]
-        await #expect(throws: EmbeddingError.severalMembers(path: path, members: ["glove.6B.100d.txt", "glove.6B.300d.txt"], complete: true)) {
+        await #expect(
+            throws: EmbeddingError.severalMembers(
+                path: path, members: ["glove.6B.100d.txt", "glove.6B.300d.txt"], complete: true)
+        ) {
             _ = try await EmbeddingLoader(vocabulary: vocabulary, options: options).load(from: .file(path))
         }
         options.memberPatterns = ["*.42d.txt"]
@@ -158,7 +188,9 @@ func word2vecBinary(_ rows: [(String, [Float])], newlines: Bool) -> Data {
         try directory.write("vec/b.txt", "x 3 4\n")
         try runTool(["tar", "cf", "v.tar", "vec/a.txt", "vec/b.txt"], in: directory.url)
         let path = directory.path("v.tar")
-        await #expect(throws: EmbeddingError.severalMembers(path: path, members: ["vec/a.txt", "vec/b.txt"], complete: false)) {
+        await #expect(
+            throws: EmbeddingError.severalMembers(path: path, members: ["vec/a.txt", "vec/b.txt"], complete: false)
+        ) {
             _ = try await EmbeddingLoader(vocabulary: vocabulary).load(from: .file(path))
         }
     }
@@ -171,7 +203,8 @@ func word2vecBinary(_ rows: [(String, [Float])], newlines: Bool) -> Data {
         try runTool(["tar", "czf", "v.tgz", "vec"], in: directory.url)
         var options = EmbeddingOptions()
         options.memberPatterns = ["*.vec"]
-        let matrix = try await EmbeddingLoader(vocabulary: vocabulary, options: options).load(from: .file(directory.path("v.tgz")))
+        let matrix = try await EmbeddingLoader(vocabulary: vocabulary, options: options).load(
+            from: .file(directory.path("v.tgz")))
         #expect(matrix.report.format == .word2vecText)
         #expect(matrix.vector("x", in: vocabulary) == [1, 2])
     }

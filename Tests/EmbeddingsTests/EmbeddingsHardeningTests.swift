@@ -2,6 +2,7 @@ import CorpusTestSupport
 import Foundation
 import Testing
 import Tokenization
+
 @testable import Embeddings
 
 /// Adversarial vectors files (issue #17): every one gives a counted skip that names the line
@@ -50,7 +51,9 @@ import Tokenization
         let path = try directory.write("v.vec", text)
         var options = EmbeddingOptions()
         options.strict = true
-        let error = await embeddingError { _ = try await EmbeddingLoader(vocabulary: vocabulary, options: options).load(from: .file(path)) }
+        let error = await embeddingError {
+            _ = try await EmbeddingLoader(vocabulary: vocabulary, options: options).load(from: .file(path))
+        }
         #expect(error == .invalidLine(path: path, member: nil, line: 2, reason: .nonFinite))
         #expect(error?.localizedDescription.contains("line 2: a value is not finite (nan or inf).") == true)
     }
@@ -62,7 +65,9 @@ import Tokenization
         #expect(strictDefault.report.skipped[.implausibleValue] == 1)
         let raised = try await loadEmbeddings(text, vocabulary: vocabulary)
         #expect(raised.vector("a", in: vocabulary) == [5000, 1])
-        let error = await embeddingError { _ = try await loadEmbeddings(text, vocabulary: vocabulary) { $0.maxAbsoluteValue = .infinity } }
+        let error = await embeddingError {
+            _ = try await loadEmbeddings(text, vocabulary: vocabulary) { $0.maxAbsoluteValue = .infinity }
+        }
         guard case .invalidOptions? = error else { Issue.record("\(String(describing: error))"); return }
     }
 
@@ -72,7 +77,7 @@ import Tokenization
         let rows: [(String, [Float])] = [("a", [1, 2]), ("b", [.nan, 1]), ("c", [1, 3e30]), ("d", [4, 5])]
         let matrix = try await loadEmbeddings(word2vecBinary(rows, newlines: newlines), vocabulary: vocabulary)
         #expect(matrix.values.allSatisfy { $0.isFinite })
-        #expect(matrix.report.skippedLines[.nonFinite] == [2])          // records, from 1 after the header
+        #expect(matrix.report.skippedLines[.nonFinite] == [2])  // records, from 1 after the header
         #expect(matrix.report.skippedLines[.implausibleValue] == [3])
         #expect(matrix.vector("d", in: vocabulary) == [4, 5])
         #expect(matrix.report.typesFound == 2)
@@ -93,8 +98,12 @@ import Tokenization
         let rows: [(String, [Float])] = [("a", [1, 2, 3, 4]), ("new york", [1, 2, 3, 4]), ("b", [5, 6, 7, 8])]
         let directory = try TemporaryDirectory()
         let path = try directory.write("v.bin", word2vecBinary(rows, newlines: newlines))
-        let error = await embeddingError { _ = try await EmbeddingLoader(vocabulary: vocabulary).load(from: .file(path)) }
-        guard case let .misalignedRecord(errorPath, _, record, problem)? = error else { Issue.record("\(String(describing: error))"); return }
+        let error = await embeddingError {
+            _ = try await EmbeddingLoader(vocabulary: vocabulary).load(from: .file(path))
+        }
+        guard case let .misalignedRecord(errorPath, _, record, problem)? = error else {
+            Issue.record("\(String(describing: error))"); return
+        }
         #expect(errorPath == path)
         // With line breaks the first misread vector shows it; without, the garbage token after it.
         #expect(record == (newlines ? 2 : 3))
@@ -106,8 +115,12 @@ import Tokenization
         let vocabulary = try embeddingVocabulary(["a", "b"])
         var data = word2vecBinary([("a", [1, 2, 3, 4]), ("b", [5, 6, 7, 8])], newlines: true)
         data.replaceSubrange(0..<4, with: Data("2 3\n".utf8))  // the header lies: 3, not 4
-        let error = await embeddingError { _ = try await loadEmbeddings(data, vocabulary: vocabulary) { $0.format = .word2vecBinary } }
-        guard case let .misalignedRecord(_, _, record, _)? = error else { Issue.record("\(String(describing: error))"); return }
+        let error = await embeddingError {
+            _ = try await loadEmbeddings(data, vocabulary: vocabulary) { $0.format = .word2vecBinary }
+        }
+        guard case let .misalignedRecord(_, _, record, _)? = error else {
+            Issue.record("\(String(describing: error))"); return
+        }
         #expect(record == 2)
     }
 
@@ -116,8 +129,12 @@ import Tokenization
         let vocabulary = try embeddingVocabulary(["a"])
         var data = Data("5 2\n".utf8)
         for _ in 0..<5 { data.append(Data("a xyzwxyzw".utf8)) }
-        let error = await embeddingError { _ = try await loadEmbeddings(data, vocabulary: vocabulary) { $0.format = .word2vecBinary } }
-        guard case let .misalignedRecord(_, _, record, problem)? = error else { Issue.record("\(String(describing: error))"); return }
+        let error = await embeddingError {
+            _ = try await loadEmbeddings(data, vocabulary: vocabulary) { $0.format = .word2vecBinary }
+        }
+        guard case let .misalignedRecord(_, _, record, problem)? = error else {
+            Issue.record("\(String(describing: error))"); return
+        }
         #expect(record == 3 && problem.contains("the 2 records before it"), "\(problem)")
     }
 
@@ -126,13 +143,21 @@ import Tokenization
         var data = word2vecBinary([("a", [1, 2]), ("b", [3, 4])], newlines: true)
         data.append(Data("tail".utf8))  // a third record cut inside its token
         var error = await embeddingError { _ = try await loadEmbeddings(data, vocabulary: vocabulary) }
-        #expect(error?.localizedDescription.contains("ends inside record 3 (token 'tail'): 0 of its 8 vector bytes") == true,
-                "\(String(describing: error))")
+        #expect(
+            error?.localizedDescription.contains("ends inside record 3 (token 'tail'): 0 of its 8 vector bytes")
+                == true,
+            "\(String(describing: error))")
 
         var long = Data("1 2\n".utf8)
         long.append(Data(repeating: UInt8(ascii: "x"), count: 5000))
-        error = await embeddingError { _ = try await loadEmbeddings(long, vocabulary: vocabulary) { $0.format = .word2vecBinary; $0.maxLineBytes = 2048; $0.chunkBytes = 4096 } }
-        guard case let .misalignedRecord(_, _, record, problem)? = error else { Issue.record("\(String(describing: error))"); return }
+        error = await embeddingError {
+            _ = try await loadEmbeddings(long, vocabulary: vocabulary) {
+                $0.format = .word2vecBinary; $0.maxLineBytes = 2048; $0.chunkBytes = 4096
+            }
+        }
+        guard case let .misalignedRecord(_, _, record, problem)? = error else {
+            Issue.record("\(String(describing: error))"); return
+        }
         #expect(record == 1 && problem.contains("more than 2048 bytes without the space"))
 
         // The same cut inside gzip: the error still names the record (or the corrupt stream).
@@ -141,8 +166,12 @@ import Tokenization
         cut.removeLast(3)
         try directory.write("v.bin", cut)
         try runTool(["gzip", "v.bin"], in: directory.url)
-        error = await embeddingError { _ = try await EmbeddingLoader(vocabulary: vocabulary).load(from: .file(directory.path("v.bin.gz"))) }
-        guard case let .truncatedRecord(path, _, cutRecord, token, vectorBytes, _)? = error else { Issue.record("\(String(describing: error))"); return }
+        error = await embeddingError {
+            _ = try await EmbeddingLoader(vocabulary: vocabulary).load(from: .file(directory.path("v.bin.gz")))
+        }
+        guard case let .truncatedRecord(path, _, cutRecord, token, vectorBytes, _)? = error else {
+            Issue.record("\(String(describing: error))"); return
+        }
         #expect(path.hasSuffix("v.bin.gz") && cutRecord == 2 && token == "b" && vectorBytes == 6)
     }
 
@@ -161,7 +190,9 @@ import Tokenization
     @Test func onlyTheFirstHundredVectorLinesVote() async throws {
         let vocabulary = try embeddingVocabulary(["w0", "w150"])
         let lines = (0..<100).map { "w\($0) 1 2" } + (100..<300).map { "w\($0) 1 2 3" }
-        let matrix = try await loadEmbeddings(lines.joined(separator: "\n"), vocabulary: vocabulary) { $0.chunkBytes = 4096 }
+        let matrix = try await loadEmbeddings(lines.joined(separator: "\n"), vocabulary: vocabulary) {
+            $0.chunkBytes = 4096
+        }
         #expect(matrix.dimension == 2 && matrix.report.dimensionSource == .commonest(agreeing: 100, sampled: 100))
         #expect(matrix.report.skipped[.wrongDimension] == 200)
     }
@@ -170,7 +201,9 @@ import Tokenization
         let vocabulary = try embeddingVocabulary(["a", "b"])
         let text = "a 1 2\nb 1 2 3\n"
         let error = await embeddingError { _ = try await loadEmbeddings(text, vocabulary: vocabulary) }
-        guard case let .ambiguousDimension(_, _, dimensions, agreeing, sampled)? = error else { Issue.record("\(String(describing: error))"); return }
+        guard case let .ambiguousDimension(_, _, dimensions, agreeing, sampled)? = error else {
+            Issue.record("\(String(describing: error))"); return
+        }
         #expect(dimensions == [2, 3] && agreeing == 1 && sampled == 2)
         let chosen = try await loadEmbeddings(text, vocabulary: vocabulary) { $0.dimension = 3 }
         #expect(chosen.dimension == 3 && chosen.report.dimensionSource == .option)
@@ -182,7 +215,9 @@ import Tokenization
         let text = try await loadEmbeddings("2 3\na 1 2\nb 1 2 3\n", vocabulary: vocabulary)
         #expect(text.dimension == 3 && text.report.dimensionSource == .header && text.report.warnings.isEmpty)
         let binary = word2vecBinary([("a", [1, 2])], newlines: true)
-        let error = await embeddingError { _ = try await loadEmbeddings(binary, vocabulary: vocabulary) { $0.dimension = 3 } }
+        let error = await embeddingError {
+            _ = try await loadEmbeddings(binary, vocabulary: vocabulary) { $0.dimension = 3 }
+        }
         #expect(error?.localizedDescription.contains("gives vectors of 2 values, but --dimension is 3") == true)
     }
 
@@ -193,8 +228,12 @@ import Tokenization
         let vocabulary = try embeddingVocabulary(["a"])
         var data = Data("3 \(dimension)\n".utf8)
         data.append(Data("a ".utf8) + Data(repeating: 0, count: 64))
-        let error = await embeddingError { _ = try await loadEmbeddings(data, vocabulary: vocabulary) { $0.format = .word2vecBinary } }
-        guard case let .dimensionTooLarge(_, _, found, source, limit)? = error else { Issue.record("\(String(describing: error))"); return }
+        let error = await embeddingError {
+            _ = try await loadEmbeddings(data, vocabulary: vocabulary) { $0.format = .word2vecBinary }
+        }
+        guard case let .dimensionTooLarge(_, _, found, source, limit)? = error else {
+            Issue.record("\(String(describing: error))"); return
+        }
         #expect(found == dimension && source == "from the header" && limit == 10_000)
         #expect(error?.localizedDescription.contains("raise --max-dimension (at most 1000000)") == true)
     }
@@ -206,14 +245,20 @@ import Tokenization
         guard case .dimensionTooLarge? = error else { Issue.record("\(String(describing: error))"); return }
         let raised = try await loadEmbeddings(line, vocabulary: vocabulary) { $0.maxDimension = 20_000 }
         #expect(raised.dimension == 10_001)
-        let overCap = await embeddingError { _ = try await loadEmbeddings(line, vocabulary: vocabulary) { $0.maxDimension = 2_000_000 } }
+        let overCap = await embeddingError {
+            _ = try await loadEmbeddings(line, vocabulary: vocabulary) { $0.maxDimension = 2_000_000 }
+        }
         guard case .invalidOptions? = overCap else { Issue.record("\(String(describing: overCap))"); return }
     }
 
     @Test func theMatrixMustFitInMemoryAndTheHeaderRowCountIsNotAllocated() async throws {
         let vocabulary = try embeddingVocabulary(["a", "b"])  // 6 rows with the special tokens
-        let error = await embeddingError { _ = try await loadEmbeddings("a 1 2 3\n", vocabulary: vocabulary) { $0.maxMatrixBytes = 50 } }
-        guard case let .matrixTooLarge(_, _, rows, dimension, bytes, available)? = error else { Issue.record("\(String(describing: error))"); return }
+        let error = await embeddingError {
+            _ = try await loadEmbeddings("a 1 2 3\n", vocabulary: vocabulary) { $0.maxMatrixBytes = 50 }
+        }
+        guard case let .matrixTooLarge(_, _, rows, dimension, bytes, available)? = error else {
+            Issue.record("\(String(describing: error))"); return
+        }
         #expect(rows == 6 && dimension == 3 && bytes == 72 && available == 50)
         #expect(error?.localizedDescription.contains("lower the vocabulary size") == true)
         // A header claiming 10¹⁷ rows only changes a warning.
@@ -238,9 +283,15 @@ import Tokenization
     func filesWithoutVectorsAreAnError(text: String) async throws {
         let vocabulary = try embeddingVocabulary(["a"])
         let error = await embeddingError { _ = try await loadEmbeddings(text, vocabulary: vocabulary) }
-        #expect(error == .noVectors(path: error.flatMap { if case let .noVectors(path, _) = $0 { path } else { nil } } ?? "", member: nil),
-                "\(String(describing: error))")
-        let binary = await embeddingError { _ = try await loadEmbeddings("3 50\n", vocabulary: vocabulary) { $0.format = .word2vecBinary } }
+        #expect(
+            error
+                == .noVectors(
+                    path: error.flatMap { if case let .noVectors(path, _) = $0 { path } else { nil } } ?? "",
+                    member: nil),
+            "\(String(describing: error))")
+        let binary = await embeddingError {
+            _ = try await loadEmbeddings("3 50\n", vocabulary: vocabulary) { $0.format = .word2vecBinary }
+        }
         guard case .noVectors? = binary else { Issue.record("\(String(describing: binary))"); return }
     }
 
@@ -253,11 +304,15 @@ import Tokenization
     @Test func aZipMemberWithBadValuesIsReadLikeAPlainFile() async throws {
         let vocabulary = try embeddingVocabulary(["a", "b"])
         let directory = try TemporaryDirectory()
-        try runTool(["python3", "-c", """
-            import zipfile
-            with zipfile.ZipFile('v.zip', 'w', zipfile.ZIP_DEFLATED) as z:
-                z.writestr('v.txt', 'x 1 2\\na nan 1\\nb 1 2\\n')
-            """], in: directory.url)
+        try runTool(
+            [
+                "python3", "-c",
+                """
+                import zipfile
+                with zipfile.ZipFile('v.zip', 'w', zipfile.ZIP_DEFLATED) as z:
+                    z.writestr('v.txt', 'x 1 2\\na nan 1\\nb 1 2\\n')
+                """
+            ], in: directory.url)
         let matrix = try await EmbeddingLoader(vocabulary: vocabulary).load(from: .file(directory.path("v.zip")))
         #expect(matrix.report.member == "v.txt" && matrix.report.skippedLines[.nonFinite] == [2])
         #expect(matrix.values.allSatisfy { $0.isFinite })

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import TokenShards
 import Tokenization
+
 @testable import Embeddings
 
 /// A vocabulary of `tokens` (after the four special tokens), with descending counts so that ids
@@ -15,8 +16,10 @@ func embeddingVocabulary(_ tokens: [String]) throws -> Vocabulary {
 }
 
 /// Loads `contents` written to a file named `name`.
-func loadEmbeddings(_ contents: Data, name: String = "vectors.txt", vocabulary: Vocabulary,
-                    _ configure: (inout EmbeddingOptions) -> Void = { _ in }) async throws -> EmbeddingMatrix {
+func loadEmbeddings(
+    _ contents: Data, name: String = "vectors.txt", vocabulary: Vocabulary,
+    _ configure: (inout EmbeddingOptions) -> Void = { _ in }
+) async throws -> EmbeddingMatrix {
     let directory = try TemporaryDirectory()
     let path = try directory.write(name, contents)
     var options = EmbeddingOptions()
@@ -24,7 +27,9 @@ func loadEmbeddings(_ contents: Data, name: String = "vectors.txt", vocabulary: 
     return try await EmbeddingLoader(vocabulary: vocabulary, options: options).load(from: .file(path))
 }
 
-func loadEmbeddings(_ text: String, vocabulary: Vocabulary, _ configure: (inout EmbeddingOptions) -> Void = { _ in }) async throws -> EmbeddingMatrix {
+func loadEmbeddings(_ text: String, vocabulary: Vocabulary, _ configure: (inout EmbeddingOptions) -> Void = { _ in })
+    async throws -> EmbeddingMatrix
+{
     try await loadEmbeddings(Data(text.utf8), vocabulary: vocabulary, configure)
 }
 
@@ -47,7 +52,8 @@ extension EmbeddingMatrix {
         options.oovPolicy = .zero
         let matrix = try await EmbeddingLoader(vocabulary: vocabulary, options: options).load(from: .file(glove))
         let report = matrix.report
-        #expect(matrix.rows == vocabulary.count && matrix.dimension == 50 && matrix.values.count == vocabulary.count * 50)
+        #expect(
+            matrix.rows == vocabulary.count && matrix.dimension == 50 && matrix.values.count == vocabulary.count * 50)
         #expect(report.format == .glove && report.compression == ["gzip"] && report.dimension == 50)
         #expect(report.linesRead == 50_000)
         #expect(report.skippedTotal == 0 && report.duplicates == 0)
@@ -65,14 +71,19 @@ extension EmbeddingMatrix {
         #expect(matrix.vector("the", in: vocabulary) == expected)
         #expect(matrix.row(0).allSatisfy { $0 == 0 })  // <pad>
         // Every token found has its file row; every missing one is zero (policy zero).
-        let rows = Dictionary(lines.map { line -> (String, [Float]) in
-            let fields = line.split(separator: " ")
-            return (String(fields[0]), fields.dropFirst().map { Float(String($0))! })
-        }, uniquingKeysWith: { first, _ in first })
+        let rows = Dictionary(
+            lines.map { line -> (String, [Float]) in
+                let fields = line.split(separator: " ")
+                return (String(fields[0]), fields.dropFirst().map { Float(String($0))! })
+            }, uniquingKeysWith: { first, _ in first })
         var checked = 0
         for (id, token) in vocabulary.tokens.enumerated() where id >= 4 {
             let row = Array(matrix.row(id))
-            if let fileRow = rows[token] { #expect(row == fileRow, "\(token)"); checked += 1 } else { #expect(row.allSatisfy { $0 == 0 }) }
+            if let fileRow = rows[token] {
+                #expect(row == fileRow, "\(token)"); checked += 1
+            } else {
+                #expect(row.allSatisfy { $0 == 0 })
+            }
         }
         #expect(checked == report.typesFound)
     }
@@ -118,7 +129,8 @@ extension EmbeddingMatrix {
         await #expect(throws: EmbeddingError.invalidLine(path: path, member: nil, line: 3, reason: .wrongDimension)) {
             _ = try await loader.load(from: .file(path))
         }
-        let message = EmbeddingError.invalidLine(path: path, member: nil, line: 3, reason: .wrongDimension).localizedDescription
+        let message = EmbeddingError.invalidLine(path: path, member: nil, line: 3, reason: .wrongDimension)
+            .localizedDescription
         #expect(message.contains("'\(path)', line 3"))
         // Without --strict the same file loads.
         options.strict = false
@@ -181,7 +193,9 @@ extension EmbeddingMatrix {
     @Test func paddingIsAlwaysZero() async throws {
         let vocabulary = try embeddingVocabulary(["a"])
         for policy in OOVPolicy.allCases {
-            let matrix = try await loadEmbeddings("<pad> 7 7\na 1 2\n<unk> 3 4\n", vocabulary: vocabulary) { $0.oovPolicy = policy }
+            let matrix = try await loadEmbeddings("<pad> 7 7\na 1 2\n<unk> 3 4\n", vocabulary: vocabulary) {
+                $0.oovPolicy = policy
+            }
             #expect(matrix.row(0).allSatisfy { $0 == 0 }, "\(policy)")
             #expect(matrix.vector("<unk>", in: vocabulary) == [3, 4])
         }
@@ -204,7 +218,9 @@ extension EmbeddingMatrix {
         #expect(withUnk.report.unknownVector == .file)
 
         func random(_ seed: UInt64) async throws -> EmbeddingMatrix {
-            try await loadEmbeddings(text, vocabulary: vocabulary) { $0.oovPolicy = .random; $0.seed = seed }
+            try await loadEmbeddings(text, vocabulary: vocabulary) {
+                $0.oovPolicy = .random; $0.seed = seed
+            }
         }
         let first = try await random(7)
         let again = try await random(7)
@@ -220,8 +236,10 @@ extension EmbeddingMatrix {
         let words = (0..<200).map { "w\($0)" }
         let vocabulary = try embeddingVocabulary(words)
         // Matched values: 10 ± 2 exactly (half 8, half 12); 100 of 200 words have vectors.
-        let text = (0..<100).map { "w\($0) " + Array(repeating: $0 % 2 == 0 ? "8" : "12", count: 50).joined(separator: " ") }
-            .joined(separator: "\n")
+        let text = (0..<100).map {
+            "w\($0) " + Array(repeating: $0 % 2 == 0 ? "8" : "12", count: 50).joined(separator: " ")
+        }
+        .joined(separator: "\n")
         let matrix = try await loadEmbeddings(text, vocabulary: vocabulary) { $0.seed = 42 }
         let drawn = (100..<200).flatMap { matrix.vector("w\($0)", in: vocabulary) }.map(Double.init)
         let mean = drawn.reduce(0, +) / Double(drawn.count)
@@ -233,9 +251,11 @@ extension EmbeddingMatrix {
     @Test func caseInsensitiveFallbackNeverBeatsAnExactMatch() async throws {
         let vocabulary = try embeddingVocabulary(["the", "paris", "éclair", "berlin"])
         let text = "The 1 1\nPARIS 2 2\nthe 3 3\nÉclair 4 4\nBerlin 5 5\nberlin 6 6\nBERLIN 7 7\n"
-        let folded = try await loadEmbeddings(text, vocabulary: vocabulary) { $0.caseInsensitive = true; $0.oovPolicy = .zero }
-        #expect(folded.vector("the", in: vocabulary) == [3, 3])     // exact, though later
-        #expect(folded.vector("paris", in: vocabulary) == [2, 2])   // lowercased
+        let folded = try await loadEmbeddings(text, vocabulary: vocabulary) {
+            $0.caseInsensitive = true; $0.oovPolicy = .zero
+        }
+        #expect(folded.vector("the", in: vocabulary) == [3, 3])  // exact, though later
+        #expect(folded.vector("paris", in: vocabulary) == [2, 2])  // lowercased
         #expect(folded.vector("éclair", in: vocabulary) == [4, 4])  // Unicode lowercasing
         #expect(folded.vector("berlin", in: vocabulary) == [6, 6])  // exact replaces the earlier fallback
         #expect(folded.report.caseInsensitiveMatches == 2)
@@ -260,14 +280,18 @@ extension EmbeddingMatrix {
         let longLine = "long " + values.joined(separator: " ")
         let huge = "huge " + String(repeating: "1 ", count: 3000)
         let text = longLine + "\n" + huge + "\nshort " + values.joined(separator: " ") + "\n"
-        let matrix = try await loadEmbeddings(text, vocabulary: vocabulary) { $0.chunkBytes = 4096; $0.maxLineBytes = 30_000 }
+        let matrix = try await loadEmbeddings(text, vocabulary: vocabulary) {
+            $0.chunkBytes = 4096; $0.maxLineBytes = 30_000
+        }
         #expect(matrix.dimension == 3000)
         #expect(matrix.vector("long", in: vocabulary) == values.map { Float($0)! })
         #expect(matrix.vector("short", in: vocabulary) == values.map { Float($0)! })
         #expect(matrix.report.skippedTotal == 0)
         // Over the line limit: skipped and counted, and the lines after it are read.
         let mixed = "long 1 2\n" + huge + "\nshort 3 4\n"
-        let limited = try await loadEmbeddings(mixed, vocabulary: vocabulary) { $0.chunkBytes = 4096; $0.maxLineBytes = 2048 }
+        let limited = try await loadEmbeddings(mixed, vocabulary: vocabulary) {
+            $0.chunkBytes = 4096; $0.maxLineBytes = 2048
+        }
         #expect(limited.report.skipped[.overlongLine] == 1 && limited.report.skippedLines[.overlongLine] == [2])
         #expect(limited.vector("short", in: vocabulary) == [3, 4])
     }

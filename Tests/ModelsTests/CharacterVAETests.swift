@@ -1,33 +1,40 @@
 import Foundation
 import Support
 import Testing
-@testable import NeuralCore
+
 @testable import Models
+@testable import NeuralCore
 
 /// The character-level recurrent VAE: the whole model's gradient against central differences
 /// (full windows, variable lengths, character dropout, free bits, data-parallel slices); padding
 /// changes nothing; it learns real text; same seed, same loss; decoding yields valid symbols.
 @Suite struct CharacterVAETests {
-    static let tiny = CharacterVAEConfiguration(vocabularySize: 7, embeddingDimension: 3, encoderHidden: 5, latent: 3,
-                                                decoderHidden: 4)
+    static let tiny = CharacterVAEConfiguration(
+        vocabularySize: 7, embeddingDimension: 3, encoderHidden: 5, latent: 3,
+        decoderHidden: 4)
 
     /// The whole model's loss against central differences for every parameter. The LSTMs are
     /// smooth (no ReLU kinks), so ε = 1e-2 works with the suite's default tolerances.
-    static func check(_ configuration: CharacterVAEConfiguration, batch: TokenBatch, objective: ObjectiveSettings,
-                      label: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func check(
+        _ configuration: CharacterVAEConfiguration, batch: TokenBatch, objective: ObjectiveSettings,
+        label: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         var rng = RandomGenerator(seed: 11)
         let model = CharacterVAE(configuration: configuration, rng: &rng)
         func loss(gradients: Bool) -> Double {
             var noise = RandomGenerator(seed: 99)
-            return model.run(batch, objective: objective, training: true, gradients: gradients, rng: &noise).metrics.loss
+            return model.run(batch, objective: objective, training: true, gradients: gradients, rng: &noise).metrics
+                .loss
         }
         let params = model.namedParameters
         params.zeroGradients()
         _ = loss(gradients: true)
         var checked = 0
         for p in params where p.parameter.isTrainable {
-            checked += expectGradient("\(label): \(p.name)", of: p.parameter.value, analytic: p.parameter.gradient,
-                                      sourceLocation: sourceLocation) { loss(gradients: false) }
+            checked += expectGradient(
+                "\(label): \(p.name)", of: p.parameter.value, analytic: p.parameter.gradient,
+                sourceLocation: sourceLocation
+            ) { loss(gradients: false) }
         }
         #expect(checked > 80, sourceLocation: sourceLocation)
     }
@@ -48,7 +55,9 @@ import Testing
         var c = Self.tiny
         c.latentToInitialState = true
         c.latentAtEveryStep = everyStep
-        Self.check(c, batch: Self.ragged, objective: ObjectiveSettings(beta: 0.7), label: "initial state, every step \(everyStep)")
+        Self.check(
+            c, batch: Self.ragged, objective: ObjectiveSettings(beta: 0.7),
+            label: "initial state, every step \(everyStep)")
     }
 
     /// Step-wise decoding starts from the same z-derived state as the teacher-forced pass.
@@ -77,7 +86,9 @@ import Testing
     /// The whole model on every kernel path this machine supports (portable C, AVX2, AVX-512;
     /// bound per task, so other tests are unaffected): hidden 17 and 9 reach the step kernels'
     /// 16- and 8-lane blocks and tails and the packed GEMM's partial panels and row tiles.
-    @Test(arguments: Kernels.InstructionSet.allCases) func wholeModelGradientOnEveryKernelPath(isa: Kernels.InstructionSet) {
+    @Test(arguments: Kernels.InstructionSet.allCases) func wholeModelGradientOnEveryKernelPath(
+        isa: Kernels.InstructionSet
+    ) {
         guard isa.isSupported else { print("CharacterVAETests: \(isa) is not supported here; skipped"); return }
         var c = Self.tiny
         c.encoderHidden = 17
@@ -101,7 +112,8 @@ import Testing
         let (m, lv) = model.encode(Self.ragged)
         let dims = KLTerm(mean: m, logVariance: lv, freeBits: 0, gradientScale: nil).perDimension.sorted()
         let floor = Float((dims[0] + dims[1]) / 2)
-        Self.check(Self.tiny, batch: Self.ragged, objective: ObjectiveSettings(beta: 1, freeBits: floor), label: "free bits")
+        Self.check(
+            Self.tiny, batch: Self.ragged, objective: ObjectiveSettings(beta: 1, freeBits: floor), label: "free bits")
     }
 
     /// Two slices on replicas (DataParallelCharacterVAE): the merged gradient is the gradient of
@@ -116,7 +128,9 @@ import Testing
         let parallel = DataParallel(model: model, shards: 2)
         func loss() -> Double {
             var noise = RandomGenerator(seed: 5)
-            return parallel.trainStep(Self.ragged, objective: ObjectiveSettings(beta: 0.5, freeBits: freeBits), rng: &noise).loss
+            return parallel.trainStep(
+                Self.ragged, objective: ObjectiveSettings(beta: 0.5, freeBits: freeBits), rng: &noise
+            ).loss
         }
         let params = model.namedParameters
         params.zeroGradients()
@@ -138,7 +152,8 @@ import Testing
             let params = model.namedParameters
             params.zeroGradients()
             var noise = RandomGenerator(seed: 8)
-            let m = model.trainStep(TokenBatch(sentences: sentences, time: time), objective: ObjectiveSettings(beta: 1), rng: &noise)
+            let m = model.trainStep(
+                TokenBatch(sentences: sentences, time: time), objective: ObjectiveSettings(beta: 1), rng: &noise)
             return (m.loss, params.map(\.parameter.gradient.scalars))
         }
         let (a, ga) = lossAndGradients(time: 5), (b, gb) = lossAndGradients(time: 9)
@@ -152,22 +167,29 @@ import Testing
     @Test func parameterNamesMatchThePyTorchReference() {
         var rng = RandomGenerator(seed: 1)
         let model = CharacterVAE(configuration: Self.tiny, rng: &rng)
-        #expect(model.namedParameters.map(\.name) == [
-            "emb.weight", "enc.weight_ih_l0", "enc.weight_hh_l0", "enc.bias_ih_l0", "enc.bias_hh_l0",
-            "mu.weight", "mu.bias", "logvar.weight", "logvar.bias",
-            "dec.weight_ih_l0", "dec.weight_hh_l0", "dec.bias_ih_l0", "dec.bias_hh_l0", "out.weight", "out.bias",
-        ])
-        #expect(model.namedParameters.map(\.parameter.value.shape) == [
-            [7, 3], [20, 3], [20, 5], [20], [20], [3, 5], [3], [3, 5], [3], [16, 6], [16, 4], [16], [16], [7, 4], [7],
-        ])
+        #expect(
+            model.namedParameters.map(\.name) == [
+                "emb.weight", "enc.weight_ih_l0", "enc.weight_hh_l0", "enc.bias_ih_l0", "enc.bias_hh_l0",
+                "mu.weight", "mu.bias", "logvar.weight", "logvar.bias",
+                "dec.weight_ih_l0", "dec.weight_hh_l0", "dec.bias_ih_l0", "dec.bias_hh_l0", "out.weight", "out.bias"
+            ])
+        #expect(
+            model.namedParameters.map(\.parameter.value.shape) == [
+                [7, 3], [20, 3], [20, 5], [20], [20], [3, 5], [3], [3, 5], [3], [16, 6], [16, 4], [16], [16], [7, 4],
+                [7]
+            ])
     }
 
     /// The first characters of the shipped tiny Shakespeare (corpora/, public domain).
     static func shakespeare(characters: Int) throws -> String {
-        let root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
         let gzip = Process()
         gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "gzip -dc \"$0\" | head -c \(characters)", root.appendingPathComponent("corpora/tiny_shakespeare.txt.gz").path]
+        gzip.arguments = [
+            "-c", "gzip -dc \"$0\" | head -c \(characters)",
+            root.appendingPathComponent("corpora/tiny_shakespeare.txt.gz").path
+        ]
         let pipe = Pipe()
         gzip.standardOutput = pipe
         try gzip.run()
@@ -184,8 +206,9 @@ import Testing
         let text = Array(try Self.shakespeare(characters: 24 * 32).utf8).map { Int32(min($0, 127)) }
         try #require(text.count == 24 * 32, "corpora/tiny_shakespeare.txt.gz not readable")
         let batch = TokenBatch(sentences: (0..<24).map { Array(text[($0 * 32)..<(($0 + 1) * 32)]) }, time: 32)
-        let configuration = CharacterVAEConfiguration(vocabularySize: 128, embeddingDimension: 16, encoderHidden: 48,
-                                                      latent: 8, decoderHidden: 64)
+        let configuration = CharacterVAEConfiguration(
+            vocabularySize: 128, embeddingDimension: 16, encoderHidden: 48,
+            latent: 8, decoderHidden: 64)
         var rng = RandomGenerator(seed: 3)
         let model = CharacterVAE(configuration: configuration, rng: &rng)
         let params = model.namedParameters
@@ -248,8 +271,9 @@ import Testing
             for b in 0..<B {
                 let row = gates.rows((t * B + b)..<(t * B + b + 1))
                 row.assign(layer.biasIH.value); row.add(layer.biasHH.value)
-                Tensor.gemm(x.reshaped([B * T, 4]).rows((b * T + t)..<(b * T + t + 1)), layer.weightIH.value, transposeB: true,
-                            into: row, beta: 1)
+                Tensor.gemm(
+                    x.reshaped([B * T, 4]).rows((b * T + t)..<(b * T + t + 1)), layer.weightIH.value, transposeB: true,
+                    into: row, beta: 1)
             }
         }
         let pass = SymbolLSTM(layer: layer).forward(inputGates: gates, lengths: lengths, batch: B, time: T)

@@ -1,16 +1,18 @@
+import Foundation
+import NeuralCore
+import NumericTestSupport
 import Support
 import Testing
-import Foundation
-import NumericTestSupport
-import NeuralCore
+
 @testable import Models
 
 /// Data-parallel steps optimise the whole batch's objective: the gradient merged from the
 /// replicas matches central differences of the loss the step reports, with word dropout, free
 /// bits and slices of unequal size; evaluation returns sentences in the batch's order.
 @Suite struct DataParallelSentenceVAETests {
-    static let configuration = SentenceVAEConfiguration(vocabularySize: 9, embeddingDimension: 4, encoderHidden: 5,
-                                                        latent: 4, decoderHidden: 5, wordDropout: 0.3)
+    static let configuration = SentenceVAEConfiguration(
+        vocabularySize: 9, embeddingDimension: 4, encoderHidden: 5,
+        latent: 4, decoderHidden: 5, wordDropout: 0.3)
 
     /// Checks every trainable parameter of the primary model against the loss of `shards` slices.
     static func check(shards: Int, objective: ObjectiveSettings, label: String) {

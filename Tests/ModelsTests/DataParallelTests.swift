@@ -1,6 +1,7 @@
 import NeuralCore
 import Support
 import Testing
+
 @testable import Models
 
 /// The generic wrapper, for every model: the gradient it merges from the replicas is the sum of
@@ -9,12 +10,32 @@ import Testing
 @Suite struct DataParallelTests {
     static func models(_ rng: inout RandomGenerator) -> [(String, any TextModel, V: Int, full: Bool)] {
         [
-            ("sentence", SentenceVAE(configuration: SentenceVAEConfiguration(vocabularySize: 30, embeddingDimension: 8, encoderCell: .gru,
-                                                                               encoderHidden: 10, latent: 3, decoderCell: .lstm, decoderHidden: 10), rng: &rng), 30, false),
-            ("character", CharacterVAE(configuration: CharacterVAEConfiguration(vocabularySize: 20, embeddingDimension: 6, encoderHidden: 9,
-                                                                                  latent: 3, decoderHidden: 9), rng: &rng), 20, false),
-            ("vrnn", VRNN(configuration: VRNNConfiguration(vocabularySize: 20, embeddingDimension: 6, hidden: 8, latent: 3), rng: &rng), 20, true),
-            ("lm", LSTMLanguageModel(configuration: LanguageModelConfiguration(vocabularySize: 20, embeddingDimension: 6, hidden: 9), rng: &rng), 20, false),
+            (
+                "sentence",
+                SentenceVAE(
+                    configuration: SentenceVAEConfiguration(
+                        vocabularySize: 30, embeddingDimension: 8, encoderCell: .gru,
+                        encoderHidden: 10, latent: 3, decoderCell: .lstm, decoderHidden: 10), rng: &rng), 30, false
+            ),
+            (
+                "character",
+                CharacterVAE(
+                    configuration: CharacterVAEConfiguration(
+                        vocabularySize: 20, embeddingDimension: 6, encoderHidden: 9,
+                        latent: 3, decoderHidden: 9), rng: &rng), 20, false
+            ),
+            (
+                "vrnn",
+                VRNN(
+                    configuration: VRNNConfiguration(vocabularySize: 20, embeddingDimension: 6, hidden: 8, latent: 3),
+                    rng: &rng), 20, true
+            ),
+            (
+                "lm",
+                LSTMLanguageModel(
+                    configuration: LanguageModelConfiguration(vocabularySize: 20, embeddingDimension: 6, hidden: 9),
+                    rng: &rng), 20, false
+            )
         ]
     }
 
@@ -28,7 +49,9 @@ import Testing
             model.zeroGradients()
             var r = RandomGenerator(seed: 9)
             let merged = parallel.trainStep(batch, objective: objective, rng: &r)
-            let mergedGradients = model.namedParameters.map { Array(UnsafeBufferPointer(start: $0.parameter.gradient.data, count: $0.parameter.gradient.count)) }
+            let mergedGradients = model.namedParameters.map {
+                Array(UnsafeBufferPointer(start: $0.parameter.gradient.data, count: $0.parameter.gradient.count))
+            }
 
             // The same slices and generators, one after the other on the primary model.
             var split = RandomGenerator(seed: 9)
@@ -36,7 +59,8 @@ import Testing
             model.zeroGradients()
             var reconstruction = 0.0, kl = 0.0
             for (i, range) in [0..<3, 3..<6].enumerated() {
-                let m = Self.slice(model, batch.rows(range), generator: generators[i], objective: objective, normalizer: B)
+                let m = Self.slice(
+                    model, batch.rows(range), generator: generators[i], objective: objective, normalizer: B)
                 reconstruction += m.reconstruction
                 kl += m.kl
             }
@@ -47,18 +71,24 @@ import Testing
                 let g = p.parameter.gradient
                 let scale = expected.reduce(Float(0)) { max($0, abs($1)) }
                 for j in 0..<g.count {
-                    #expect(abs(g.data[j] - expected[j]) <= 1e-5 * max(1, scale), "\(name) \(p.name)[\(j)]: \(g.data[j]) vs \(expected[j])")
+                    #expect(
+                        abs(g.data[j] - expected[j]) <= 1e-5 * max(1, scale),
+                        "\(name) \(p.name)[\(j)]: \(g.data[j]) vs \(expected[j])")
                 }
             }
         }
     }
 
     /// One slice's two phases on `model` (opened from the existential).
-    static func slice(_ model: any TextModel, _ batch: TokenBatch, generator: RandomGenerator, objective: ObjectiveSettings, normalizer: Int) -> StepMetrics {
+    static func slice(
+        _ model: any TextModel, _ batch: TokenBatch, generator: RandomGenerator, objective: ObjectiveSettings,
+        normalizer: Int
+    ) -> StepMetrics {
         func run<M: TextModel>(_ m: M) -> StepMetrics {
             var r = generator
             let start = m.beginStep(batch, rng: &r)
-            return m.finishStep(batch, from: start, objective: objective, normalizer: normalizer, klDimensionMeans: nil, rng: &r)
+            return m.finishStep(
+                batch, from: start, objective: objective, normalizer: normalizer, klDimensionMeans: nil, rng: &r)
         }
         return run(model)
     }
@@ -66,7 +96,8 @@ import Testing
     /// The language model's analytic gradient against central differences of its exact loss.
     @Test func languageModelGradientMatchesFiniteDifferences() {
         var rng = RandomGenerator(seed: 3)
-        let model = LSTMLanguageModel(configuration: LanguageModelConfiguration(vocabularySize: 12, embeddingDimension: 5, hidden: 6), rng: &rng)
+        let model = LSTMLanguageModel(
+            configuration: LanguageModelConfiguration(vocabularySize: 12, embeddingDimension: 5, hidden: 6), rng: &rng)
         let batch = randomBatch(B: 3, T: 6, V: 12, seed: 8)
         var unused = RandomGenerator(seed: 0)
         model.zeroGradients()
@@ -82,7 +113,9 @@ import Testing
                 w.data[j] = saved
                 let numeric = (plus - minus) / Double(2 * h)
                 let analytic = Double(p.parameter.gradient.data[j])
-                #expect(abs(numeric - analytic) <= 2e-3 + 2e-2 * abs(analytic), "\(p.name)[\(j)]: numeric \(numeric), analytic \(analytic)")
+                #expect(
+                    abs(numeric - analytic) <= 2e-3 + 2e-2 * abs(analytic),
+                    "\(p.name)[\(j)]: numeric \(numeric), analytic \(analytic)")
             }
         }
     }
@@ -91,13 +124,17 @@ import Testing
     /// teacher forcing, is reproducible from the generator, and r = 1 equals the fast path.
     @Test func teacherForcingRatioIsReproducible() {
         var rng = RandomGenerator(seed: 5)
-        var c = CharacterVAEConfiguration(vocabularySize: 16, embeddingDimension: 5, encoderHidden: 8, latent: 3, decoderHidden: 8, startSymbol: 2)
+        var c = CharacterVAEConfiguration(
+            vocabularySize: 16, embeddingDimension: 5, encoderHidden: 8, latent: 3, decoderHidden: 8, startSymbol: 2)
         let full = CharacterVAE(configuration: c, rng: &rng)
         c.teacherForcing = 0.3
         var same = RandomGenerator(seed: 5)
         let partial = CharacterVAE(configuration: c, rng: &same)
         let batch = randomBatch(B: 4, T: 9, V: 16, seed: 2)
-        func loss(_ m: CharacterVAE) -> Double { var r = RandomGenerator(seed: 1); m.zeroGradients(); return m.trainStep(batch, objective: ObjectiveSettings(beta: 1), rng: &r).loss }
+        func loss(_ m: CharacterVAE) -> Double {
+            var r = RandomGenerator(seed: 1); m.zeroGradients();
+            return m.trainStep(batch, objective: ObjectiveSettings(beta: 1), rng: &r).loss
+        }
         #expect(loss(partial) == loss(partial))
         #expect(loss(partial) != loss(full))
         c.teacherForcing = 1

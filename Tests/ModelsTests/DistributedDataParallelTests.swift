@@ -2,6 +2,7 @@ import Foundation
 import NeuralCore
 import Support
 import Testing
+
 @testable import Models
 
 /// ``DataParallel`` across a ``ProcessGroup`` without MPI: ranks are threads, each with its own
@@ -77,22 +78,27 @@ import Testing
 
     static func sentenceVAE() -> SentenceVAE {
         var rng = RandomGenerator(seed: 5)
-        return SentenceVAE(configuration: SentenceVAEConfiguration(vocabularySize: 30, embeddingDimension: 8, encoderCell: .gru,
-                                                                   encoderHidden: 10, latent: 3, decoderCell: .lstm, decoderHidden: 10,
-                                                                   wordDropout: 0.3), rng: &rng)
+        return SentenceVAE(
+            configuration: SentenceVAEConfiguration(
+                vocabularySize: 30, embeddingDimension: 8, encoderCell: .gru,
+                encoderHidden: 10, latent: 3, decoderCell: .lstm, decoderHidden: 10,
+                wordDropout: 0.3), rng: &rng)
     }
 
     /// One step of `batch` on `ranks` threads × `shards`: each rank's metrics, gradients
     /// (flattened) and touched embedding rows.
     static func distributedStep(ranks: Int, shards: Int, batch: TokenBatch, objective: ObjectiveSettings)
-        -> [(metrics: StepMetrics, gradients: [Float], touched: [Int])] {
+        -> [(metrics: StepMetrics, gradients: [Float], touched: [Int])]
+    {
         let rendezvous = ThreadGroup.Rendezvous(size: ranks)
-        nonisolated(unsafe) var results = [(metrics: StepMetrics, gradients: [Float], touched: [Int])?](repeating: nil, count: ranks)
+        nonisolated(unsafe) var results = [(metrics: StepMetrics, gradients: [Float], touched: [Int])?](
+            repeating: nil, count: ranks)
         let lock = NSLock()
         let threads = (0..<ranks).map { rank in
             Thread {
                 let model = sentenceVAE()
-                let parallel = DataParallel(model: model, shards: shards, group: ThreadGroup(rank: rank, rendezvous: rendezvous))
+                let parallel = DataParallel(
+                    model: model, shards: shards, group: ThreadGroup(rank: rank, rendezvous: rendezvous))
                 model.zeroGradients()
                 var rng = RandomGenerator(seed: 11)
                 let metrics = parallel.trainStep(batch, objective: objective, rng: &rng)
@@ -100,12 +106,16 @@ import Testing
                 lock.withLock { results[rank] = outcome }
             }
         }
-        threads.forEach { $0.stackSize = 8 << 20; $0.start() }
+        threads.forEach {
+            $0.stackSize = 8 << 20; $0.start()
+        }
         while lock.withLock({ results.contains { $0 == nil } }) { usleep(1000) }
         return results.map { $0! }
     }
 
-    static func singleStep(shards: Int, batch: TokenBatch, objective: ObjectiveSettings) -> (metrics: StepMetrics, gradients: [Float], touched: [Int]) {
+    static func singleStep(shards: Int, batch: TokenBatch, objective: ObjectiveSettings) -> (
+        metrics: StepMetrics, gradients: [Float], touched: [Int]
+    ) {
         let model = sentenceVAE()
         let parallel = DataParallel(model: model, shards: shards)
         model.zeroGradients()
@@ -115,7 +125,9 @@ import Testing
     }
 
     static func flatGradients(_ model: some Module) -> [Float] {
-        model.namedParameters.flatMap { Array(UnsafeBufferPointer(start: $0.parameter.gradient.data, count: $0.parameter.gradient.count)) }
+        model.namedParameters.flatMap {
+            Array(UnsafeBufferPointer(start: $0.parameter.gradient.data, count: $0.parameter.gradient.count))
+        }
     }
 
     static func touchedRows(_ model: some Module) -> [Int] {

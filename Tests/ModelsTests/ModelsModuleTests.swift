@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Models
 
 @Test func moduleVersionIsSet() {

@@ -1,13 +1,15 @@
 import Foundation
-import Testing
-import NumericTestSupport
 import NeuralCore
+import NumericTestSupport
 import Support
+import Testing
+
 @testable import Models
 
 @Suite struct SentenceVAEBehaviourTests {
-    static let small = SentenceVAEConfiguration(vocabularySize: 12, embeddingDimension: 6, encoderHidden: 7, latent: 4,
-                                                decoderHidden: 7, wordDropout: 0)
+    static let small = SentenceVAEConfiguration(
+        vocabularySize: 12, embeddingDimension: 6, encoderHidden: 7, latent: 4,
+        decoderHidden: 7, wordDropout: 0)
 
     /// Extra padding columns change neither the loss nor any gradient (padding contributes nothing).
     @Test func paddingInvariance() {
@@ -39,7 +41,9 @@ import Support
             var adam = Adam(learningRate: 0.01)
             for step in 0..<3 {
                 params.zeroGradients()
-                _ = model.trainStep(randomBatch(B: 4, T: 6, V: 12, seed: UInt64(step)), objective: ObjectiveSettings(beta: 1), rng: &rng)
+                _ = model.trainStep(
+                    randomBatch(B: 4, T: 6, V: 12, seed: UInt64(step)), objective: ObjectiveSettings(beta: 1), rng: &rng
+                )
                 clipGradientNorm(params, maxNorm: 5)
                 adam.update(params)
             }
@@ -58,8 +62,10 @@ import Support
         c.encoderDense = 5
         let names = SentenceVAE(configuration: c, rng: &rng).namedParameters.map(\.name)
         #expect(Set(names).count == names.count)
-        for n in ["embedding.weight", "encoder.weight_ih_l0", "encoder.weight_hh_l0_reverse", "encoder_dense.weight",
-                  "to_mean.weight", "to_log_variance.bias", "latent_to_state.weight", "decoder.weight_ih_l0", "output.weight"] {
+        for n in [
+            "embedding.weight", "encoder.weight_ih_l0", "encoder.weight_hh_l0_reverse", "encoder_dense.weight",
+            "to_mean.weight", "to_log_variance.bias", "latent_to_state.weight", "decoder.weight_ih_l0", "output.weight"
+        ] {
             #expect(names.contains(n), "missing \(n)")
         }
     }
@@ -69,8 +75,9 @@ import Support
     @Test func overfitsTwentySentences() {
         let (batch, V, _) = TinyCorpus.batch()
         var rng = RandomGenerator(seed: 2016)
-        let c = SentenceVAEConfiguration(vocabularySize: V, embeddingDimension: 24, encoderHidden: 48, latent: 16,
-                                         decoderHidden: 48)
+        let c = SentenceVAEConfiguration(
+            vocabularySize: V, embeddingDimension: 24, encoderHidden: 48, latent: 16,
+            decoderHidden: 48)
         let model = SentenceVAE(configuration: c, rng: &rng)
         let params = model.namedParameters
         var adam = Adam(learningRate: 0.01)
@@ -94,8 +101,9 @@ import Support
     /// A random model whose `<eos>` logit is raised, so that most sentences end by themselves.
     static func model() -> (SentenceVAE, Tensor) {
         var rng = RandomGenerator(seed: 31)
-        let c = SentenceVAEConfiguration(vocabularySize: 10, embeddingDimension: 5, encoderHidden: 6, latent: 3,
-                                         decoderHidden: 6, latentAtEveryStep: true)
+        let c = SentenceVAEConfiguration(
+            vocabularySize: 10, embeddingDimension: 5, encoderHidden: 6, latent: 3,
+            decoderHidden: 6, latentAtEveryStep: true)
         let m = SentenceVAE(configuration: c, rng: &rng)
         m.output.bias!.value[SpecialToken.end.index] += 1.2
         m.output.bias!.value[SpecialToken.padding.index] -= 5
@@ -124,7 +132,9 @@ import Support
         let terms = c.embeddingDimension + c.latent + c.decoderHidden + 2
         let weights = m.namedParameters.map { Rounding.maxMagnitude($0.parameter.value.scalars) }.max()!
         let magnitude = Double(terms) * weights * max(1, Rounding.maxMagnitude(z.scalars))
-        return (1...max(1, length)).reduce(0) { $0 + 2 * Rounding.chain(stages: $1 + 1, terms: terms, magnitude: magnitude) }
+        return (1...max(1, length)).reduce(0) {
+            $0 + 2 * Rounding.chain(stages: $1 + 1, terms: terms, magnitude: magnitude)
+        }
     }
 
     @Test func beamScoresAtLeastGreedy() {
@@ -135,7 +145,9 @@ import Support
         var strictlyBetter = 0
         for (g, b) in zip(greedy, beam) where g.finished {
             let tolerance = Self.scoreTolerance(m, z, length: max(g.tokens.count, b.tokens.count) + 1)
-            #expect(b.finished && b.logProbability >= g.logProbability - tolerance, "beam \(b) vs greedy \(g), tolerance \(tolerance)")
+            #expect(
+                b.finished && b.logProbability >= g.logProbability - tolerance,
+                "beam \(b) vs greedy \(g), tolerance \(tolerance)")
             if b.logProbability > g.logProbability + 1e-6 { strictlyBetter += 1 }
         }
         print("beam(4) beat greedy on \(strictlyBetter) of \(greedy.count) latents")
@@ -169,8 +181,9 @@ import Support
 @Suite struct ImportanceWeightingTests {
     static func setup() -> (SentenceVAE, TokenBatch) {
         var rng = RandomGenerator(seed: 8)
-        let c = SentenceVAEConfiguration(vocabularySize: 12, embeddingDimension: 6, encoderCell: .gru, encoderHidden: 7,
-                                         latent: 4, decoderCell: .gru, decoderHidden: 7)
+        let c = SentenceVAEConfiguration(
+            vocabularySize: 12, embeddingDimension: 6, encoderCell: .gru, encoderHidden: 7,
+            latent: 4, decoderCell: .gru, decoderHidden: 7)
         let m = SentenceVAE(configuration: c, rng: &rng)
         m.toLogVariance.bias!.value.fill(0.5)  // a wide posterior: a visible Jensen gap
         return (m, randomBatch(B: 6, T: 5, V: 12, seed: 4))
@@ -229,7 +242,10 @@ import Support
     }
 
     @Test func annealingIsCodable() throws {
-        for a in [KLAnnealing.constant(1), .linear(steps: 3, from: 0, to: 1), .logistic(k: 1, x0: 2), .cyclical(period: 4, ratio: 0.5, cycles: nil)] {
+        for a in [
+            KLAnnealing.constant(1), .linear(steps: 3, from: 0, to: 1), .logistic(k: 1, x0: 2),
+            .cyclical(period: 4, ratio: 0.5, cycles: nil)
+        ] {
             let data = try JSONEncoder().encode(a)
             #expect(try JSONDecoder().decode(KLAnnealing.self, from: data) == a)
         }
@@ -261,11 +277,13 @@ import Support
     /// MI ≈ 0 when every x has the same posterior; ≈ log N when posteriors are far apart and narrow.
     @Test func mutualInformation() {
         var rng = RandomGenerator(seed: 1)
-        let same = MutualInformation.estimate(means: Tensor(zeros: [50, 2]), logVariances: Tensor(zeros: [50, 2]), rng: &rng)
+        let same = MutualInformation.estimate(
+            means: Tensor(zeros: [50, 2]), logVariances: Tensor(zeros: [50, 2]), rng: &rng)
         #expect(abs(same) < 0.1)  // only the Monte-Carlo noise of one z per row
         let apart = Tensor(zeros: [50, 2])
         for i in 0..<50 { apart[i, 0] = Float(i) * 10 }
-        let mi = MutualInformation.estimate(means: apart, logVariances: Tensor(shape: [50, 2], repeating: -4), rng: &rng)
+        let mi = MutualInformation.estimate(
+            means: apart, logVariances: Tensor(shape: [50, 2], repeating: -4), rng: &rng)
         #expect(abs(mi - log(50.0)) < 1e-3)
     }
 }

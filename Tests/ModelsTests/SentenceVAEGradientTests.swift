@@ -1,28 +1,60 @@
+import NeuralCore
 import Support
 import Testing
-import NeuralCore
+
 @testable import Models
 
 /// The whole model's loss (reconstruction + β·KL, padding, packing, word dropout with a fixed
 /// generator) against central differences, for every kind of parameter in several variants.
 @Suite struct SentenceVAEGradientTests {
     static func tiny(_ modify: (inout SentenceVAEConfiguration) -> Void) -> SentenceVAEConfiguration {
-        var c = SentenceVAEConfiguration(vocabularySize: 9, embeddingDimension: 4, encoderHidden: 5, latent: 3,
-                                         decoderHidden: 5)
+        var c = SentenceVAEConfiguration(
+            vocabularySize: 9, embeddingDimension: 4, encoderHidden: 5, latent: 3,
+            decoderHidden: 5)
         modify(&c)
         return c
     }
 
     static let variants: [(String, SentenceVAEConfiguration)] = [
         ("lstm", tiny { _ in }),
-        ("gru", tiny { $0.encoderCell = .gru; $0.decoderCell = .gru }),
+        (
+            "gru",
+            tiny {
+                $0.encoderCell = .gru; $0.decoderCell = .gru
+            }
+        ),
         // Hidden sizes over 8 exercise the eight-lane SIMD gate kernels and their scalar remainder.
-        ("gru, hidden 10/11", tiny { $0.encoderCell = .gru; $0.decoderCell = .gru; $0.encoderHidden = 10; $0.decoderHidden = 11 }),
-        ("bidirectional + dense", tiny { $0.bidirectional = true; $0.encoderDense = 6 }),
-        ("latent at every step only", tiny { $0.latentAtEveryStep = true; $0.latentToInitialState = false }),
-        ("latent both ways, 2 layers, gru decoder", tiny { $0.latentAtEveryStep = true; $0.decoderLayers = 2; $0.encoderLayers = 2; $0.decoderCell = .gru }),
-        ("word + embedding dropout (fixed rng)", tiny { $0.wordDropout = 0.4; $0.embeddingDropout = 0.2 }),
-        ("output dropout (fixed rng)", tiny { $0.outputDropout = 0.3 }),
+        (
+            "gru, hidden 10/11",
+            tiny {
+                $0.encoderCell = .gru; $0.decoderCell = .gru; $0.encoderHidden = 10; $0.decoderHidden = 11
+            }
+        ),
+        (
+            "bidirectional + dense",
+            tiny {
+                $0.bidirectional = true; $0.encoderDense = 6
+            }
+        ),
+        (
+            "latent at every step only",
+            tiny {
+                $0.latentAtEveryStep = true; $0.latentToInitialState = false
+            }
+        ),
+        (
+            "latent both ways, 2 layers, gru decoder",
+            tiny {
+                $0.latentAtEveryStep = true; $0.decoderLayers = 2; $0.encoderLayers = 2; $0.decoderCell = .gru
+            }
+        ),
+        (
+            "word + embedding dropout (fixed rng)",
+            tiny {
+                $0.wordDropout = 0.4; $0.embeddingDropout = 0.2
+            }
+        ),
+        ("output dropout (fixed rng)", tiny { $0.outputDropout = 0.3 })
     ]
 
     static func check(_ configuration: SentenceVAEConfiguration, label: String, objective: ObjectiveSettings) {
@@ -31,14 +63,17 @@ import NeuralCore
         let batch = randomBatch(B: 3, T: 5, V: configuration.vocabularySize, seed: 3, lengths: [5, 2, 3])
         func loss(gradients: Bool) -> Double {
             var noise = RandomGenerator(seed: 99)
-            return model.run(batch, objective: objective, training: true, gradients: gradients, rng: &noise).metrics.loss
+            return model.run(batch, objective: objective, training: true, gradients: gradients, rng: &noise).metrics
+                .loss
         }
         let params = model.namedParameters
         params.zeroGradients()
         _ = loss(gradients: true)
         var checked = 0
         for p in params where p.parameter.isTrainable {
-            checked += expectGradient("\(label): \(p.name)", of: p.parameter.value, analytic: p.parameter.gradient) { loss(gradients: false) }
+            checked += expectGradient("\(label): \(p.name)", of: p.parameter.value, analytic: p.parameter.gradient) {
+                loss(gradients: false)
+            }
         }
         #expect(checked > 50)
     }

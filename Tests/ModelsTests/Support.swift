@@ -1,6 +1,7 @@
+import NeuralCore
 import Support
 import Testing
-import NeuralCore
+
 @testable import Models
 
 /// Central-difference gradient check in Float32 (as NeuralCore's tests): each checked element is
@@ -46,7 +47,7 @@ enum TinyCorpus {
         "the sun is hot today", "he likes green tea", "birds sing in the morning", "the river is wide",
         "my friend plays the piano", "they built a small house", "rain fell all night", "the old man smiled",
         "children play in the snow", "i bake bread on sunday", "the train left early", "a red car stopped",
-        "she painted the door blue", "we ate rice and fish", "the moon was bright", "he wrote a long letter",
+        "she painted the door blue", "we ate rice and fish", "the moon was bright", "he wrote a long letter"
     ]
 
     /// (batch, vocabulary size, words by id)
@@ -55,13 +56,14 @@ enum TinyCorpus {
         var index: [String: Int32] = [:]
         var ids: [[Int32]] = []
         for s in sentences {
-            ids.append(s.split(separator: " ").map { w in
-                let w = String(w)
-                if let i = index[w] { return i }
-                index[w] = Int32(words.count)
-                words.append(w)
-                return index[w]!
-            })
+            ids.append(
+                s.split(separator: " ").map { w in
+                    let w = String(w)
+                    if let i = index[w] { return i }
+                    index[w] = Int32(words.count)
+                    words.append(w)
+                    return index[w]!
+                })
         }
         return (TokenBatch(sentences: ids), words.count, words)
     }

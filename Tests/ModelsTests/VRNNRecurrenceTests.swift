@@ -1,7 +1,8 @@
 import Foundation
+import NeuralCore
 import Support
 import Testing
-import NeuralCore
+
 @testable import Models
 
 /// The VRNN's fused recurrence (VRNN+Recurrence.swift): its eight-lane kernels and their scalar
@@ -24,8 +25,10 @@ import NeuralCore
         _ = loss(gradients: true)
         var checked = 0
         for p in params where p.parameter.isTrainable {
-            checked += expectGradient("vrnn H 10 Z 9: \(p.name)", of: p.parameter.value, analytic: p.parameter.gradient,
-                                      eps: 3e-4, rtol: 3e-2, atol: 3e-3) { loss(gradients: false) }
+            checked += expectGradient(
+                "vrnn H 10 Z 9: \(p.name)", of: p.parameter.value, analytic: p.parameter.gradient,
+                eps: 3e-4, rtol: 3e-2, atol: 3e-3
+            ) { loss(gradients: false) }
         }
         #expect(checked > 150)
     }
@@ -60,7 +63,8 @@ import NeuralCore
         q.data[Z + 1] = 25; p.data[2 * Z + Z + 3] = -24; q.data[3 * 2 * Z + Z + 8] = -30
         let fused = model.klToPrior(posterior: q, prior: p, gradientScale: 0.3)
         let qs = q.splitLast([Z, Z]), ps = p.splitLast([Z, Z])
-        let reference = Gaussian.kl(meanQ: qs[0], logVarianceQ: qs[1], meanP: ps[0], logVarianceP: ps[1], gradientScale: 0.3)
+        let reference = Gaussian.kl(
+            meanQ: qs[0], logVarianceQ: qs[1], meanP: ps[0], logVarianceP: ps[1], gradientScale: 0.3)
         let total = reference.perRow.reduce(0.0) { $0 + Double($1) }
         #expect(abs(fused.total - total) <= 1e-5 * abs(total))
         let gq = Tensor.concatenateLast([reference.gradMeanQ, reference.gradLogVarianceQ])

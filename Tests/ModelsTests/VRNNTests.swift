@@ -1,7 +1,8 @@
 import Foundation
+import NeuralCore
 import Support
 import Testing
-import NeuralCore
+
 @testable import Models
 
 /// The VRNN: the whole model's gradient (posterior vs learned prior KL, reparameterisation,
@@ -33,8 +34,10 @@ import NeuralCore
         _ = loss(gradients: true)
         var checked = 0
         for p in params where p.parameter.isTrainable {
-            checked += expectGradient("vrnn: \(p.name)", of: p.parameter.value, analytic: p.parameter.gradient, eps: 3e-4,
-                                      rtol: 3e-2, atol: 3e-3) { loss(gradients: false) }
+            checked += expectGradient(
+                "vrnn: \(p.name)", of: p.parameter.value, analytic: p.parameter.gradient, eps: 3e-4,
+                rtol: 3e-2, atol: 3e-3
+            ) { loss(gradients: false) }
         }
         #expect(checked > 80)
     }
@@ -55,8 +58,10 @@ import NeuralCore
         let analytic = params.map { $0.parameter.gradient.copy() }
         var checked = 0
         for (p, g) in zip(params, analytic) where p.parameter.isTrainable {
-            checked += expectGradient("parallel vrnn: \(p.name)", of: p.parameter.value, analytic: g, eps: 3e-4,
-                                      rtol: 3e-2, atol: 3e-3) { loss() }
+            checked += expectGradient(
+                "parallel vrnn: \(p.name)", of: p.parameter.value, analytic: g, eps: 3e-4,
+                rtol: 3e-2, atol: 3e-3
+            ) { loss() }
         }
         #expect(checked > 80)
     }
@@ -65,11 +70,14 @@ import NeuralCore
     @Test func parameterNamesMatchThePyTorchReference() {
         var rng = RandomGenerator(seed: 1)
         let names = VRNN(configuration: Self.tiny, rng: &rng).namedParameters.map(\.name)
-        #expect(names == ["emb.weight", "phi_x.0.weight", "phi_x.0.bias", "phi_z.0.weight", "phi_z.0.bias",
-                          "enc_x.weight", "enc_x.bias", "enc_h.weight", "enc_stats.weight", "enc_stats.bias",
-                          "prior.0.weight", "prior.0.bias", "prior_stats.weight", "prior_stats.bias",
-                          "dec.0.weight", "dec.0.bias", "dec.2.weight", "dec.2.bias",
-                          "cell.weight_ih", "cell.weight_hh", "cell.bias_ih", "cell.bias_hh"])
+        #expect(
+            names == [
+                "emb.weight", "phi_x.0.weight", "phi_x.0.bias", "phi_z.0.weight", "phi_z.0.bias",
+                "enc_x.weight", "enc_x.bias", "enc_h.weight", "enc_stats.weight", "enc_stats.bias",
+                "prior.0.weight", "prior.0.bias", "prior_stats.weight", "prior_stats.bias",
+                "dec.0.weight", "dec.0.bias", "dec.2.weight", "dec.2.bias",
+                "cell.weight_ih", "cell.weight_hh", "cell.bias_ih", "cell.bias_hh"
+            ])
     }
 
     /// A small VRNN learns English text: the negative ELBO per character falls from ≈ log 128
@@ -103,7 +111,9 @@ import NeuralCore
             let model = VRNN(configuration: Self.tiny, rng: &rng)
             let batch = TokenBatch(sentences: [[1, 2, 3], [4, 5, 6]], time: 3)
             let m = model.trainStep(batch, objective: ObjectiveSettings(beta: 1), rng: &rng)
-            return (m.loss, model.sample(count: 3, length: 8, strategy: .sample(temperature: 0.8, topK: nil), rng: &rng))
+            return (
+                m.loss, model.sample(count: 3, length: 8, strategy: .sample(temperature: 0.8, topK: nil), rng: &rng)
+            )
         }
         let (a, sa) = lossAndSamples(), (b, sb) = lossAndSamples()
         #expect(a == b && sa == sb)

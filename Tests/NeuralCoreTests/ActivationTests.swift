@@ -1,6 +1,7 @@
 import Foundation
 import Support
 import Testing
+
 @testable import NeuralCore
 
 @Suite struct ActivationTests {

@@ -1,21 +1,33 @@
 import Foundation
 import Testing
+
 @testable import NeuralCore
 
 /// The choice of OpenBLAS kernels goes by instruction sets and only ever moves up a tier.
 @Suite struct BLASCoreTests {
-    static let zen4: CPUInfo.Features = [.amd, .sse42, .avx, .avx2, .fma, .avx512f, .avx512bw, .avx512dq, .avx512vl, .avx512bf16]
-    static let emeraldRapids: CPUInfo.Features = [.intel, .sse42, .avx, .avx2, .fma, .avx512f, .avx512bw, .avx512dq, .avx512vl,
-                                                  .avx512bf16]
-    static let skylakeServer: CPUInfo.Features = [.intel, .sse42, .avx, .avx2, .fma, .avx512f, .avx512bw, .avx512dq, .avx512vl]
+    static let zen4: CPUInfo.Features = [
+        .amd, .sse42, .avx, .avx2, .fma, .avx512f, .avx512bw, .avx512dq, .avx512vl, .avx512bf16
+    ]
+    static let emeraldRapids: CPUInfo.Features = [
+        .intel, .sse42, .avx, .avx2, .fma, .avx512f, .avx512bw, .avx512dq, .avx512vl,
+        .avx512bf16
+    ]
+    static let skylakeServer: CPUInfo.Features = [
+        .intel, .sse42, .avx, .avx2, .fma, .avx512f, .avx512bw, .avx512dq, .avx512vl
+    ]
     static let zen2: CPUInfo.Features = [.amd, .sse42, .avx, .avx2, .fma]
     static let haswellDesktop: CPUInfo.Features = [.intel, .sse42, .avx, .avx2, .fma]
 
     /// A CPU newer than the library falls back to Prescott; its instruction sets say better.
     @Test func aGuessBelowTheCPUsTierIsReplaced() {
-        #expect(BLASCore.decide(features: Self.emeraldRapids, current: "Prescott", request: nil) == .switchTo("Cooperlake"))
-        #expect(BLASCore.decide(features: Self.skylakeServer, current: "Prescott", request: "auto") == .switchTo("SkylakeX"))
-        #expect(BLASCore.decide(features: Self.haswellDesktop, current: "Sandybridge", request: nil) == .switchTo("Haswell"))
+        #expect(
+            BLASCore.decide(features: Self.emeraldRapids, current: "Prescott", request: nil) == .switchTo("Cooperlake"))
+        #expect(
+            BLASCore.decide(features: Self.skylakeServer, current: "Prescott", request: "auto") == .switchTo("SkylakeX")
+        )
+        #expect(
+            BLASCore.decide(features: Self.haswellDesktop, current: "Sandybridge", request: nil) == .switchTo("Haswell")
+        )
         #expect(BLASCore.decide(features: Self.zen2, current: "Nehalem", request: nil) == .switchTo("Zen"))
     }
 
@@ -23,9 +35,15 @@ import Testing
     /// crashes or computes wrong results) unless "auto" is asked for explicitly.
     @Test func aCoreSetByOpenBLASCoreTypeIsKeptUnlessAutoIsAsked() {
         #expect(BLASCore.decide(features: Self.zen4, current: "Haswell", request: nil, coreTypeSet: true) == .keep)
-        #expect(BLASCore.decide(features: Self.emeraldRapids, current: "Prescott", request: nil, coreTypeSet: true) == .keep)
-        #expect(BLASCore.decide(features: Self.zen4, current: "Haswell", request: "auto", coreTypeSet: true) == .switchTo("Cooperlake"))
-        #expect(BLASCore.decide(features: Self.zen4, current: "Haswell", request: "SkylakeX", coreTypeSet: true) == .switchTo("SkylakeX"))
+        #expect(
+            BLASCore.decide(features: Self.emeraldRapids, current: "Prescott", request: nil, coreTypeSet: true) == .keep
+        )
+        #expect(
+            BLASCore.decide(features: Self.zen4, current: "Haswell", request: "auto", coreTypeSet: true)
+                == .switchTo("Cooperlake"))
+        #expect(
+            BLASCore.decide(features: Self.zen4, current: "Haswell", request: "SkylakeX", coreTypeSet: true)
+                == .switchTo("SkylakeX"))
     }
 
     /// A guess in the CPU's tier stays: within a tier the kernels measure alike, and OpenBLAS may
@@ -44,11 +62,15 @@ import Testing
         #expect(BLASCore.decide(features: Self.emeraldRapids, current: "Prescott", request: "openblas") == .keep)
         #expect(BLASCore.decide(features: Self.zen4, current: "Cooperlake", request: "haswell") == .switchTo("Haswell"))
         #expect(BLASCore.decide(features: Self.zen4, current: "Cooperlake", request: "Cooperlake") == .keep)
-        guard case let .refuse(unknown) = BLASCore.decide(features: Self.zen4, current: "Cooperlake", request: "Skylake-X") else {
+        guard
+            case let .refuse(unknown) = BLASCore.decide(
+                features: Self.zen4, current: "Cooperlake", request: "Skylake-X")
+        else {
             Issue.record("an unknown core type was accepted"); return
         }
         #expect(unknown.contains("Skylake-X") && unknown.contains("SkylakeX"))
-        guard case let .refuse(tooWide) = BLASCore.decide(features: Self.zen2, current: "Zen", request: "SkylakeX") else {
+        guard case let .refuse(tooWide) = BLASCore.decide(features: Self.zen2, current: "Zen", request: "SkylakeX")
+        else {
             Issue.record("AVX-512 kernels were accepted on an AVX2 CPU"); return
         }
         #expect(tooWide.contains("AVX-512"))
@@ -57,7 +79,9 @@ import Testing
     /// Whatever was asked, the process runs the kernels it says it runs.
     @Test func theBackendRunsTheRequestedCore() {
         let backend = LinearAlgebra.backend
-        if let request = ProcessInfo.processInfo.environment["VAE_PIPELINE_BLAS_CORE"], let name = BLASCore.canonicalName(request) {
+        if let request = ProcessInfo.processInfo.environment["VAE_PIPELINE_BLAS_CORE"],
+            let name = BLASCore.canonicalName(request)
+        {
             #expect(backend.core.caseInsensitiveCompare(name) == .orderedSame, "\(backend)")
         }
         #expect(!CPUInfo.current.brand.isEmpty)

@@ -1,6 +1,7 @@
 import Foundation
 import Support
 import Testing
+
 @testable import NeuralCore
 
 @Suite struct CrossEntropyTests {
@@ -66,7 +67,9 @@ import Testing
         let targets = (0..<rows).map { _ in rng.nextInt(below: V) }
         let mask = (0..<rows).map { $0 % 7 == 3 ? Float(0) : 1 }
         let one = original.copy()
-        let r1 = Parallelism.serially { softmaxCrossEntropy(logits: one, targets: targets, mask: mask, time: T, gradientScale: 0.25) }
+        let r1 = Parallelism.serially {
+            softmaxCrossEntropy(logits: one, targets: targets, mask: mask, time: T, gradientScale: 0.25)
+        }
         #expect(ProcessInfo.processInfo.activeProcessorCount == 1 || Parallelism.width > 1)
         let two = original.copy()
         let r2 = softmaxCrossEntropy(logits: two, targets: targets, mask: mask, time: T, gradientScale: 0.25)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NeuralCore
 
 @Suite struct FastMathTests {
@@ -61,7 +62,10 @@ import Testing
             return (0..<8).map { lanes[$0] }
         }
         var index = 0
-        #expect(Self.fingerprint { _ in defer { index += 1 }; return wide[index] } == 0x91E8_6D25_A09D_F65E)
+        #expect(
+            Self.fingerprint { _ in
+                defer { index += 1 }; return wide[index]
+            } == 0x91E8_6D25_A09D_F65E)
     }
 
     /// The C kernels' portable exp (the LSTM step's σ and tanh) gives the same bits as `fastExp`,
@@ -76,7 +80,9 @@ import Testing
             let wide = fastExp(lanes)
             for lane in 0..<8 {
                 let x = inputs[start + lane], scalar = fastExp(x), c = Kernels.exp(x)
-                let agree = scalar.isNaN ? c.isNaN && wide[lane].isNaN
+                let agree =
+                    scalar.isNaN
+                    ? c.isNaN && wide[lane].isNaN
                     : scalar.bitPattern == c.bitPattern && scalar.bitPattern == wide[lane].bitPattern
                 if !agree && mismatches.count < 10 { mismatches.append(x) }
             }

@@ -1,7 +1,8 @@
 import Foundation
+import NumericTestSupport
 import Support
 import Testing
-import NumericTestSupport
+
 @testable import NeuralCore
 
 @Suite struct GRUTests {
@@ -14,8 +15,13 @@ import NumericTestSupport
         let wih = layer.weightIH.value, whh = layer.weightHH.value, bih = layer.biasIH.value, bhh = layer.biasHH.value
         var h = h0.scalars.map(Double.init)
         for t in 0..<2 {
-            func gi(_ row: Int) -> Double { var s = Double(bih.data[row]); for k in 0..<I { s += Double(wih[row, k]) * Double(x[0, t, k]) }; return s }
-            func gh(_ row: Int) -> Double { var s = Double(bhh.data[row]); for k in 0..<H { s += Double(whh[row, k]) * h[k] }; return s }
+            func gi(_ row: Int) -> Double {
+                var s = Double(bih.data[row]); for k in 0..<I { s += Double(wih[row, k]) * Double(x[0, t, k]) };
+                return s
+            }
+            func gh(_ row: Int) -> Double {
+                var s = Double(bhh.data[row]); for k in 0..<H { s += Double(whh[row, k]) * h[k] }; return s
+            }
             func sig(_ v: Double) -> Double { 1 / (1 + exp(-v)) }
             var next = [Double]()
             for j in 0..<H {
@@ -66,8 +72,10 @@ import NumericTestSupport
         padded.data.update(from: real.data, count: T * I)
         padded.data[T * I] = .infinity
         let weights = layer.namedParameters.map { Rounding.maxMagnitude($0.parameter.value.scalars) }.max()!
-        let forwardTolerance = Float(Rounding.chain(stages: T, terms: I + H + 2,
-                                                    magnitude: (Double(I) * Rounding.maxMagnitude(real.scalars) + Double(H) + 2) * weights))
+        let forwardTolerance = Float(
+            Rounding.chain(
+                stages: T, terms: I + H + 2,
+                magnitude: (Double(I) * Rounding.maxMagnitude(real.scalars) + Double(H) + 2) * weights))
         let a = layer.forward(real, lengths: nil, initialState: nil, reverse: reverse)
         let b = layer.forward(padded, lengths: [T], initialState: nil, reverse: reverse)
         for (x, y) in zip(b.output.scalars[0..<(T * H)], a.output.scalars) { #expect(abs(x - y) <= forwardTolerance) }
@@ -76,15 +84,21 @@ import NumericTestSupport
         let gA = projection([1, T, H], seed: 6)
         let gB = Tensor.normal([1, 5, H], std: 50, rng: &rng)
         gB.data.update(from: gA.data, count: T * H)
-        let gradientTolerance = Float(Rounding.chain(stages: T, terms: 3 * H,
-                                                     magnitude: Double(3 * H * T) * Rounding.maxMagnitude(gA.scalars) * weights))
+        let gradientTolerance = Float(
+            Rounding.chain(
+                stages: T, terms: 3 * H,
+                magnitude: Double(3 * H * T) * Rounding.maxMagnitude(gA.scalars) * weights))
         layer.zeroGradients()
         let ra = layer.backward(a.cache, gradOutput: gA, gradFinalState: nil)
         let gradsA = layer.namedParameters.map { $0.parameter.gradient.copy() }
         layer.zeroGradients()
         let rb = layer.backward(b.cache, gradOutput: gB, gradFinalState: nil)
-        for (ga, p) in zip(gradsA, layer.namedParameters) { #expect(ga.maxAbsDifference(p.parameter.gradient) < 1e-6, "\(p.name)") }
-        for (x, y) in zip(rb.gradInput.scalars[0..<(T * I)], ra.gradInput.scalars) { #expect(abs(x - y) <= gradientTolerance) }
+        for (ga, p) in zip(gradsA, layer.namedParameters) {
+            #expect(ga.maxAbsDifference(p.parameter.gradient) < 1e-6, "\(p.name)")
+        }
+        for (x, y) in zip(rb.gradInput.scalars[0..<(T * I)], ra.gradInput.scalars) {
+            #expect(abs(x - y) <= gradientTolerance)
+        }
         #expect(rb.gradInput.scalars[(T * I)...].allSatisfy { $0 == 0 })
     }
 }

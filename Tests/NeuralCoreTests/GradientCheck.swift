@@ -1,5 +1,6 @@
 import Support
 import Testing
+
 @testable import NeuralCore
 
 /// Central-difference gradient checking in Float32.
@@ -34,8 +35,10 @@ func expectGradient(
             if worst == nil || abs(a - numeric) > abs(worst!.1 - worst!.2) { worst = (i, a, numeric) }
         }
     }
-    #expect(failures == 0, "\(label): \(failures) mismatches; worst at \(worst.map { "index \($0.0): analytic \($0.1) vs numeric \($0.2)" } ?? "")",
-            sourceLocation: sourceLocation)
+    #expect(
+        failures == 0,
+        "\(label): \(failures) mismatches; worst at \(worst.map { "index \($0.0): analytic \($0.1) vs numeric \($0.2)" } ?? "")",
+        sourceLocation: sourceLocation)
 }
 
 /// A fixed random "projection" R so that L = Σ y ⊙ R has dL/dy = R.

@@ -1,6 +1,7 @@
 import Foundation
 import Support
 import Testing
+
 @testable import NeuralCore
 
 /// CKernels through `Kernels`: the packed GEMM against OpenBLAS and the LSTM step kernels against
@@ -29,7 +30,8 @@ import Testing
     /// (M, N, K): single elements, M, N and K below, at and above the tiles (rows 4/6/8, columns
     /// 16/32), the character VAE's step shapes and a panel-crossing odd case.
     static let shapes: [(Int, Int, Int)] = [
-        (1, 1, 1), (7, 45, 13), (9, 33, 17), (13, 70, 5), (6, 16, 3), (8, 32, 8), (3, 15, 2), (32, 1024, 64), (33, 31, 257),
+        (1, 1, 1), (7, 45, 13), (9, 33, 17), (13, 70, 5), (6, 16, 3), (8, 32, 8), (3, 15, 2), (32, 1024, 64),
+        (33, 31, 257)
     ]
 
     /// c = op(a) · op(b) + beta · c through `PackedMatrix` equals `BLAS.sgemm` for every
@@ -45,13 +47,15 @@ import Testing
                             let b = Tensor.uniform(transposeB ? [n, k] : [k, n], low: -1, high: 1, rng: &rng)
                             let c0 = Tensor.uniform([m, n], low: -1, high: 1, rng: &rng)
                             let expected = c0.copy(), ours = c0.copy()
-                            Tensor.gemm(a, transposeA: transposeA, b, transposeB: transposeB, into: expected, beta: beta)
+                            Tensor.gemm(
+                                a, transposeA: transposeA, b, transposeB: transposeB, into: expected, beta: beta)
                             let packed = PackedMatrix(b, transposed: transposeB)
                             #expect(packed.rows == k && packed.columns == n)
                             packed.multiply(a, transposeA: transposeA, into: ours, beta: beta)
                             let d = ours.maxAbsDifference(expected)
-                            #expect(d < 1e-5 * Float(k).squareRoot() + 1e-6,
-                                    "\(isa) \(m)×\(n)×\(k) tA \(transposeA) tB \(transposeB) β \(beta): max |Δ| \(d)")
+                            #expect(
+                                d < 1e-5 * Float(k).squareRoot() + 1e-6,
+                                "\(isa) \(m)×\(n)×\(k) tA \(transposeA) tB \(transposeB) β \(beta): max |Δ| \(d)")
                         }
                     }
                 }
@@ -70,8 +74,10 @@ import Testing
             let c = Tensor(shape: [m, ldc], repeating: .nan)
             PackedMatrix(b, transposed: false).multiply(m: m, a: a.data, lda: lda, into: c.data, ldc: ldc, beta: 0)
             let expected = Tensor(zeros: [m, n])
-            BLAS.sgemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a.data, lda: lda, b: b.data, ldb: n,
-                       beta: 0, c: expected.data, ldc: n)
+            BLAS.sgemm(
+                transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a.data, lda: lda, b: b.data,
+                ldb: n,
+                beta: 0, c: expected.data, ldc: n)
             for i in 0..<m {
                 for j in 0..<n { #expect(abs(c[i, j] - expected[i, j]) < 1e-5, "\(isa) [\(i), \(j)]") }
                 for j in n..<ldc { #expect(c[i, j].isNaN, "\(isa): wrote column \(j) past N") }
@@ -109,7 +115,8 @@ import Testing
             var results: [Tensor] = []
             for (steps, rows) in [(StepWeight.minimumSteps, StepWeight.minimumRows), (1, 5), (50, 1)] {
                 let c = c0.copy()
-                StepWeight(w, transposed: transposed, steps: steps, rows: rows).accumulate(m: 5, a: a.data, lda: k, into: c.data, ldc: n)
+                StepWeight(w, transposed: transposed, steps: steps, rows: rows).accumulate(
+                    m: 5, a: a.data, lda: k, into: c.data, ldc: n)
                 results.append(c)
             }
             let expected = c0.copy()
@@ -136,23 +143,30 @@ import Testing
         let lengths: [Int32] = [5, 2, 3]  // row 1 is padding at step 2
         let pre = Tensor.normal([B, 4 * H], std: 2, rng: &rng)
         let hPrev = Tensor.normal([B, H], rng: &rng), cPrev = Tensor.normal([B, H], rng: &rng)
-        let gates = pre.copy(), hNext = Tensor(zeros: [B, H]), cNext = Tensor(zeros: [B, H]), tanhC = Tensor(zeros: [B, H])
+        let gates = pre.copy(), hNext = Tensor(zeros: [B, H]), cNext = Tensor(zeros: [B, H]),
+            tanhC = Tensor(zeros: [B, H])
         lengths.withUnsafeBufferPointer { lens in
-            Kernels.lstmForwardStep(rows: B, hidden: H, lengths: lens.baseAddress, t: t, gates: gates.data, hPrev: hPrev.data,
-                                    cPrev: cPrev.data, hNext: hNext.data, cNext: cNext.data, tanhC: tanhC.data)
+            Kernels.lstmForwardStep(
+                rows: B, hidden: H, lengths: lens.baseAddress, t: t, gates: gates.data, hPrev: hPrev.data,
+                cPrev: cPrev.data, hNext: hNext.data, cNext: cNext.data, tanhC: tanhC.data)
         }
         func sig(_ x: Float) -> Double { 1 / (1 + Foundation.exp(-Double(x))) }
         var worst = 0.0
         for b in 0..<B {
             for j in 0..<H {
                 if b == 1 {
-                    #expect(hNext[b, j] == hPrev[b, j] && cNext[b, j] == cPrev[b, j], "\(isa) H \(H): padded row not carried")
+                    #expect(
+                        hNext[b, j] == hPrev[b, j] && cNext[b, j] == cPrev[b, j],
+                        "\(isa) H \(H): padded row not carried")
                     continue
                 }
-                let i = sig(pre[b, j]), f = sig(pre[b, H + j]), g = Foundation.tanh(Double(pre[b, 2 * H + j])), o = sig(pre[b, 3 * H + j])
+                let i = sig(pre[b, j]), f = sig(pre[b, H + j]), g = Foundation.tanh(Double(pre[b, 2 * H + j])),
+                    o = sig(pre[b, 3 * H + j])
                 let c = f * Double(cPrev[b, j]) + i * g, h = o * Foundation.tanh(c)
-                for (ours, ref) in [(gates[b, j], i), (gates[b, H + j], f), (gates[b, 2 * H + j], g), (gates[b, 3 * H + j], o),
-                                    (cNext[b, j], c), (tanhC[b, j], Foundation.tanh(c)), (hNext[b, j], h)] {
+                for (ours, ref) in [
+                    (gates[b, j], i), (gates[b, H + j], f), (gates[b, 2 * H + j], g), (gates[b, 3 * H + j], o),
+                    (cNext[b, j], c), (tanhC[b, j], Foundation.tanh(c)), (hNext[b, j], h)
+                ] {
                     worst = max(worst, abs(Double(ours) - ref))
                 }
             }
@@ -164,21 +178,29 @@ import Testing
         let gradH = withGradH ? Tensor.normal([B, H], rng: &rng) : nil
         let dh = dhIn.copy(), dc = dcIn.copy(), dG = Tensor(shape: [B, 4 * H], repeating: .nan)
         lengths.withUnsafeBufferPointer { lens in
-            Kernels.lstmBackwardStep(rows: B, hidden: H, lengths: lens.baseAddress, t: t, gates: gates.data, cPrev: cPrev.data,
-                                     tanhC: tanhC.data, gradH: gradH?.data, dh: dh.data, dc: dc.data, dGates: dG.data)
+            Kernels.lstmBackwardStep(
+                rows: B, hidden: H, lengths: lens.baseAddress, t: t, gates: gates.data, cPrev: cPrev.data,
+                tanhC: tanhC.data, gradH: gradH?.data, dh: dh.data, dc: dc.data, dGates: dG.data)
         }
         worst = 0
         for b in 0..<B {
             if b == 1 {
-                #expect(dG.rows(1..<2).scalars.allSatisfy { $0 == 0 }, "\(isa) H \(H): padded row's gate gradient not zero")
-                #expect(dh.rows(1..<2).scalars == dhIn.rows(1..<2).scalars && dc.rows(1..<2).scalars == dcIn.rows(1..<2).scalars)
+                #expect(
+                    dG.rows(1..<2).scalars.allSatisfy { $0 == 0 }, "\(isa) H \(H): padded row's gate gradient not zero")
+                #expect(
+                    dh.rows(1..<2).scalars == dhIn.rows(1..<2).scalars
+                        && dc.rows(1..<2).scalars == dcIn.rows(1..<2).scalars)
                 continue
             }
             for j in 0..<H {
-                let i = Double(gates[b, j]), f = Double(gates[b, H + j]), g = Double(gates[b, 2 * H + j]), o = Double(gates[b, 3 * H + j])
+                let i = Double(gates[b, j]), f = Double(gates[b, H + j]), g = Double(gates[b, 2 * H + j]),
+                    o = Double(gates[b, 3 * H + j])
                 let th = Double(tanhC[b, j]), dhj = Double(dhIn[b, j]) + Double(gradH?[b, j] ?? 0)
                 let dct = Double(dcIn[b, j]) + dhj * o * (1 - th * th)
-                let refs = [dct * g * i * (1 - i), dct * Double(cPrev[b, j]) * f * (1 - f), dct * i * (1 - g * g), dhj * th * o * (1 - o)]
+                let refs = [
+                    dct * g * i * (1 - i), dct * Double(cPrev[b, j]) * f * (1 - f), dct * i * (1 - g * g),
+                    dhj * th * o * (1 - o)
+                ]
                 for (q, ref) in refs.enumerated() { worst = max(worst, abs(Double(dG[b, q * H + j]) - ref)) }
                 worst = max(worst, abs(Double(dc[b, j]) - dct * f))
                 #expect(dh[b, j] == 0)
@@ -219,7 +241,9 @@ import Testing
         var rng = RandomGenerator(seed: 9)
         let layer = LSTMLayer(inputSize: 5, hiddenSize: 40, rng: &rng)
         let x = Tensor.normal([6, 7, 5], rng: &rng)
-        let reference = Kernels.$instructionSet.withValue(.portable) { layer.forward(x, lengths: [7, 3, 5, 7, 1, 6]).output }
+        let reference = Kernels.$instructionSet.withValue(.portable) {
+            layer.forward(x, lengths: [7, 3, 5, 7, 1, 6]).output
+        }
         for isa in Self.paths where isa.isSupported {
             let out = Kernels.$instructionSet.withValue(isa) { layer.forward(x, lengths: [7, 3, 5, 7, 1, 6]).output }
             #expect(out.maxAbsDifference(reference) < 1e-5, "\(isa)")

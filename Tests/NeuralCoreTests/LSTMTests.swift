@@ -1,7 +1,8 @@
 import Foundation
+import NumericTestSupport
 import Support
 import Testing
-import NumericTestSupport
+
 @testable import NeuralCore
 
 @Suite struct LSTMTests {
@@ -90,11 +91,14 @@ import NumericTestSupport
         padded.data[T * I + 1] = .nan
         let weights = layer.namedParameters.map { Rounding.maxMagnitude($0.parameter.value.scalars) }.max()!
         // Forward: each step's gate pre-activations sum I inputs, H states (|h| < 1) and 2 biases.
-        let forwardTolerance = Rounding.chain(stages: T, terms: I + H + 2,
-                                              magnitude: (Double(I) * Rounding.maxMagnitude(real.scalars) + Double(H) + 2) * weights)
+        let forwardTolerance = Rounding.chain(
+            stages: T, terms: I + H + 2,
+            magnitude: (Double(I) * Rounding.maxMagnitude(real.scalars) + Double(H) + 2) * weights)
         let a = layer.forward(real, lengths: nil, initialState: nil, reverse: reverse)
         let b = layer.forward(padded, lengths: [T], initialState: nil, reverse: reverse)
-        for t in 0..<T { for j in 0..<H { #expect(abs(a.output[0, t, j] - b.output[0, t, j]) <= Float(forwardTolerance)) } }
+        for t in 0..<T {
+            for j in 0..<H { #expect(abs(a.output[0, t, j] - b.output[0, t, j]) <= Float(forwardTolerance)) }
+        }
         for t in T..<6 { for j in 0..<H { #expect(b.output[0, t, j] == 0) } }
         #expect(a.finalState.h.maxAbsDifference(b.finalState.h) <= Float(forwardTolerance))
         #expect(a.finalState.c!.maxAbsDifference(b.finalState.c!) <= Float(forwardTolerance))
@@ -104,8 +108,9 @@ import NumericTestSupport
         gB.data.update(from: gA.data, count: T * H)
         // Backward: the state gradient gathers every later step's output gradient; each input or
         // state gradient sums 4H gate gradients.
-        let gradientTolerance = Rounding.chain(stages: T, terms: 4 * H,
-                                               magnitude: Double(4 * H * T) * Rounding.maxMagnitude(gA.scalars) * weights)
+        let gradientTolerance = Rounding.chain(
+            stages: T, terms: 4 * H,
+            magnitude: Double(4 * H * T) * Rounding.maxMagnitude(gA.scalars) * weights)
         layer.zeroGradients()
         let ra = layer.backward(a.cache, gradOutput: gA, gradFinalState: nil)
         let gradsA = layer.namedParameters.map { $0.parameter.gradient.copy() }

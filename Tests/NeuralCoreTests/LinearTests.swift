@@ -1,5 +1,6 @@
 import Support
 import Testing
+
 @testable import NeuralCore
 
 @Suite struct LinearTests {
@@ -25,7 +26,9 @@ import Testing
         #expect(dx.shape == x.shape)
         let loss = { lin.forward(x).dot(R) }
         expectGradient("dx", of: x, analytic: dx, loss: loss)
-        for p in lin.namedParameters { expectGradient(p.name, of: p.parameter.value, analytic: p.parameter.gradient, loss: loss) }
+        for p in lin.namedParameters {
+            expectGradient(p.name, of: p.parameter.value, analytic: p.parameter.gradient, loss: loss)
+        }
         #expect(lin.namedParameters.map(\.name) == (bias ? ["weight", "bias"] : ["weight"]))
     }
 
@@ -33,7 +36,9 @@ import Testing
         var rng = RandomGenerator(seed: 4)
         let lin = Linear(2, 2, rng: &rng)
         lin.weight.isTrainable = false
-        lin.backward(input: Tensor.normal([3, 2], rng: &rng), gradOutput: Tensor.normal([3, 2], rng: &rng), needInputGradient: false)
+        lin.backward(
+            input: Tensor.normal([3, 2], rng: &rng), gradOutput: Tensor.normal([3, 2], rng: &rng),
+            needInputGradient: false)
         #expect(lin.weight.gradient.sumOfSquares() == 0)
         #expect(lin.bias!.gradient.sumOfSquares() > 0)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NeuralCore
 
 @Suite struct NeuralCoreErrorTests {
@@ -11,15 +12,17 @@ import Testing
             .missingTensors(names: ["a", "b"], path: "/x.safetensors"),
             .unexpectedTensors(names: ["c"], path: "/x.safetensors"),
             .shapeMismatch(name: "w", expected: [2, 3], found: [3, 2], path: "/x.safetensors"),
-            .io(path: "/x.safetensors", reason: "no such file"),
+            .io(path: "/x.safetensors", reason: "no such file")
         ]
         for e in errors {
             let text = e.localizedDescription
             #expect(text.first!.isUppercase && text.hasSuffix("."), "\(text)")
         }
-        #expect(NeuralCoreError.missingTensors(names: ["a", "b"], path: "/m").localizedDescription
+        #expect(
+            NeuralCoreError.missingTensors(names: ["a", "b"], path: "/m").localizedDescription
                 == "The file /m lacks 2 expected tensors: a, b.")
-        #expect(NeuralCoreError.shapeMismatch(name: "w", expected: [2, 3], found: [3, 2], path: "/m").localizedDescription
+        #expect(
+            NeuralCoreError.shapeMismatch(name: "w", expected: [2, 3], found: [3, 2], path: "/m").localizedDescription
                 == "The tensor \"w\" in /m has shape [3, 2], but the model expects [2, 3].")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Support
 import Testing
+
 @testable import NeuralCore
 
 @Suite struct OptimizerTests {
@@ -41,7 +42,11 @@ import Testing
         adam.update(e.parameters())
         for r in 0..<4 {
             for j in 0..<2 {
-                if r == 2 { #expect(e.weight.value[r, j] != before[r, j]) } else { #expect(e.weight.value[r, j] == before[r, j]) }
+                if r == 2 {
+                    #expect(e.weight.value[r, j] != before[r, j])
+                } else {
+                    #expect(e.weight.value[r, j] == before[r, j])
+                }
             }
         }
     }

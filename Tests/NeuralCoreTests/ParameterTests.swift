@@ -1,5 +1,6 @@
 import Support
 import Testing
+
 @testable import NeuralCore
 
 @Suite struct ParameterTests {

@@ -1,5 +1,6 @@
 import Support
 import Testing
+
 @testable import NeuralCore
 
 @Suite struct RecurrentCellTests {
@@ -51,7 +52,9 @@ import Testing
         for t in 0..<T { expectGradient("dx\(t)", of: xs[t], analytic: dxs[t]) { run().loss } }
         expectGradient("dh0", of: h0, analytic: grad.h) { run().loss }
         if hasCell { expectGradient("dc0", of: c0!, analytic: grad.c!) { run().loss } }
-        for p in cell.namedParameters { expectGradient(p.name, of: p.parameter.value, analytic: p.parameter.gradient) { run().loss } }
+        for p in cell.namedParameters {
+            expectGradient(p.name, of: p.parameter.value, analytic: p.parameter.gradient) { run().loss }
+        }
         // The inactive row's input at step 1 gets no gradient.
         #expect(dxs[1][1, 0] == 0)
     }

@@ -1,5 +1,6 @@
 import Support
 import Testing
+
 @testable import NeuralCore
 
 @Suite struct RecurrentTests {
@@ -16,8 +17,11 @@ import Testing
         let lstm = LSTM(inputSize: 4, hiddenSize: 3, layers: 2, bidirectional: true, rng: &rng)
         let names = lstm.parameters(prefix: "encoder.lstm").map(\.name)
         #expect(names.count == 16)
-        #expect(names.prefix(5) == ["encoder.lstm.weight_ih_l0", "encoder.lstm.weight_hh_l0", "encoder.lstm.bias_ih_l0",
-                                    "encoder.lstm.bias_hh_l0", "encoder.lstm.weight_ih_l0_reverse"])
+        #expect(
+            names.prefix(5) == [
+                "encoder.lstm.weight_ih_l0", "encoder.lstm.weight_hh_l0", "encoder.lstm.bias_ih_l0",
+                "encoder.lstm.bias_hh_l0", "encoder.lstm.weight_ih_l0_reverse"
+            ])
         #expect(lstm.layers[1][0].inputSize == 6)
     }
 
@@ -28,10 +32,16 @@ import Testing
         let x = Tensor.normal([B, T, I], rng: &rng)
         let lengths = [3, 2]
         let initial = (0..<4).map { _ in
-            RNNState(h: Tensor.normal([B, H], std: 0.5, rng: &rng), c: hasCell ? Tensor.normal([B, H], std: 0.5, rng: &rng) : nil)
+            RNNState(
+                h: Tensor.normal([B, H], std: 0.5, rng: &rng),
+                c: hasCell ? Tensor.normal([B, H], std: 0.5, rng: &rng) : nil)
         }
         let R = projection([B, T, 2 * H], seed: 41)
-        let Rf = (0..<4).map { k in RNNState(h: projection([B, H], seed: 50 + UInt64(k)), c: hasCell ? projection([B, H], seed: 60 + UInt64(k)) : nil) }
+        let Rf = (0..<4).map { k in
+            RNNState(
+                h: projection([B, H], seed: 50 + UInt64(k)), c: hasCell ? projection([B, H], seed: 60 + UInt64(k)) : nil
+            )
+        }
         func loss() -> Double {
             let r = net.forward(x, lengths: lengths, initialStates: initial)
             var s = r.output.dot(R)
@@ -45,7 +55,9 @@ import Testing
         expectGradient("dx", of: x, analytic: g.gradInput, loss: loss)
         for k in 0..<4 {
             expectGradient("dh0[\(k)]", of: initial[k].h, analytic: g.gradInitialStates[k].h, loss: loss)
-            if hasCell { expectGradient("dc0[\(k)]", of: initial[k].c!, analytic: g.gradInitialStates[k].c!, loss: loss) }
+            if hasCell {
+                expectGradient("dc0[\(k)]", of: initial[k].c!, analytic: g.gradInitialStates[k].c!, loss: loss)
+            }
         }
         for p in net.namedParameters {
             expectGradient(p.name, of: p.parameter.value, analytic: p.parameter.gradient, maxChecks: 15, loss: loss)
@@ -86,7 +98,9 @@ import Testing
         #expect(cache.masks.count == 2 && cache.masks.allSatisfy { $0 != nil })
         let g = net.backward(cache, gradOutput: R)
         expectGradient("dx", of: x, analytic: g.gradInput) { run().0 }
-        for p in net.namedParameters { expectGradient(p.name, of: p.parameter.value, analytic: p.parameter.gradient, maxChecks: 10) { run().0 } }
+        for p in net.namedParameters {
+            expectGradient(p.name, of: p.parameter.value, analytic: p.parameter.gradient, maxChecks: 10) { run().0 }
+        }
         // Evaluation mode draws no masks.
         #expect(net.forward(x).cache.masks.allSatisfy { $0 == nil })
     }

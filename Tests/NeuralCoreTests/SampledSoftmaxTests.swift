@@ -1,6 +1,7 @@
 import Foundation
 import Support
 import Testing
+
 @testable import NeuralCore
 
 @Suite struct SampledSoftmaxTests {
@@ -14,8 +15,9 @@ import Testing
         let mask: [Float] = [1, 1, 0, 1, 1, 1]
         func run() -> (CrossEntropyResult, Tensor) {
             var sampler = RandomGenerator(seed: 42)  // same negatives on every evaluation
-            return SampledSoftmax.loss(hidden: hidden, output: out, targets: targets, mask: mask, time: 3,
-                                       sampleCount: K, proposal: proposal, rng: &sampler, gradientScale: 0.5)
+            return SampledSoftmax.loss(
+                hidden: hidden, output: out, targets: targets, mask: mask, time: 3,
+                sampleCount: K, proposal: proposal, rng: &sampler, gradientScale: 0.5)
         }
         out.zeroGradients()
         let (result, dHidden) = run()
@@ -26,7 +28,9 @@ import Testing
             return 0.5 * run().0.total
         }
         expectGradient("hidden", of: hidden, analytic: dHidden, loss: loss)
-        for (p, g) in zip(out.namedParameters, saved) { expectGradient(p.name, of: p.parameter.value, analytic: g, loss: loss) }
+        for (p, g) in zip(out.namedParameters, saved) {
+            expectGradient(p.name, of: p.parameter.value, analytic: g, loss: loss)
+        }
     }
 
     @Test func manySamplesApproachTheFullSoftmax() {
@@ -38,8 +42,10 @@ import Testing
         let targets = (0..<N).map { _ in rng.nextInt(below: V) }
         let full = softmaxCrossEntropy(logits: out.forward(hidden), targets: targets).total
         var sampler = RandomGenerator(seed: 4)
-        let sampled = SampledSoftmax.loss(hidden: hidden, output: out, targets: targets, sampleCount: 20_000,
-                                          proposal: .uniform, rng: &sampler).result.total
+        let sampled = SampledSoftmax.loss(
+            hidden: hidden, output: out, targets: targets, sampleCount: 20_000,
+            proposal: .uniform, rng: &sampler
+        ).result.total
         #expect(abs(sampled - full) / full < 0.02, "sampled \(sampled) vs full \(full)")
     }
 

@@ -1,5 +1,6 @@
 import Support
 import Testing
+
 @testable import NeuralCore
 
 @Suite struct TensorTests {
@@ -64,7 +65,11 @@ import Testing
         // Accumulation with beta = 1.
         let c2 = c.copy()
         Tensor.gemm(a, transposeA: transposeA, b, transposeB: transposeB, into: c2, alpha: 2, beta: 1)
-        #expect(c2.maxAbsDifference({ let t = c.copy(); t.scale(by: 3); return t }()) < 1e-5)
+        #expect(
+            c2.maxAbsDifference(
+                {
+                    let t = c.copy(); t.scale(by: 3); return t
+                }()) < 1e-5)
     }
 
     @Test func concatenateAndSplitLast() {

@@ -1,6 +1,7 @@
 import Foundation
 import Support
 import Testing
+
 @testable import NeuralCore
 
 /// End-to-end: a character LSTM language model (Embedding → LSTM → Linear → fused CE) trained
@@ -8,7 +9,8 @@ import Testing
 @Suite struct TrainingTests {
     /// The first five sentences of Genesis 1 (World English Bible, public domain), as in
     /// corpora/web_sentences.txt.gz (290 characters, 34 distinct).
-    static let text = "In the beginning, God created the heavens and the earth. The earth was formless and empty. "
+    static let text =
+        "In the beginning, God created the heavens and the earth. The earth was formless and empty. "
         + "Darkness was on the surface of the deep and God’s Spirit was hovering over the surface of the waters. "
         + "God said, “Let there be light,” and there was light. God saw the light, and saw that it was good."
 
@@ -26,7 +28,9 @@ import Testing
             let start = b * T
             let len = min(T, ids.count - 1 - start)
             lengths[b] = len
-            for t in 0..<len { inputs[b * T + t] = ids[start + t]; targets[b * T + t] = ids[start + t + 1]; mask[b * T + t] = 1 }
+            for t in 0..<len {
+                inputs[b * T + t] = ids[start + t]; targets[b * T + t] = ids[start + t + 1]; mask[b * T + t] = 1
+            }
         }
         #expect(lengths.last! < T)
 
@@ -35,7 +39,9 @@ import Testing
         let embedding = Embedding(vocabularySize: V, dimension: E, rng: &rng)
         let lstm = LSTM(inputSize: E, hiddenSize: H, rng: &rng)
         let output = Linear(H, V, rng: &rng)
-        let params = embedding.parameters(prefix: "embedding") + lstm.parameters(prefix: "lstm") + output.parameters(prefix: "output")
+        let params =
+            embedding.parameters(prefix: "embedding") + lstm.parameters(prefix: "lstm")
+            + output.parameters(prefix: "output")
         var adam = Adam(learningRate: 0.01)
         let tokens = Float(mask.reduce(0, +))
         var losses: [Float] = []
@@ -45,7 +51,8 @@ import Testing
             let h = lstm.forward(x, lengths: lengths)
             let flat = h.output.reshaped([B * T, H])
             let logits = output.forward(flat)
-            let ce = softmaxCrossEntropy(logits: logits, targets: targets, mask: mask, time: T, gradientScale: 1 / tokens)
+            let ce = softmaxCrossEntropy(
+                logits: logits, targets: targets, mask: mask, time: T, gradientScale: 1 / tokens)
             let dFlat = output.backward(input: flat, gradOutput: logits)!  // logits now hold dL/dlogits.
             let dx = lstm.backward(h.cache, gradOutput: dFlat.reshaped([B, T, H])).gradInput
             embedding.backward(ids: inputs, gradOutput: dx)
@@ -61,11 +68,13 @@ import Testing
         let start = Date()
         let run1 = try Self.train(seed: 2024, steps: 80)
         let elapsed = Date().timeIntervalSince(start)
-        print("char LM: loss \(run1[0]) → \(run1[39]) → \(run1[59]) → \(run1.last!) nats/char in 80 steps, \(String(format: "%.2f", elapsed)) s")
-        #expect(run1[0] > 3)            // ≈ log(vocabulary) at the start
-        #expect(run1.last! < 0.5)       // overfits: below 0.5 nats per character
+        print(
+            "char LM: loss \(run1[0]) → \(run1[39]) → \(run1[59]) → \(run1.last!) nats/char in 80 steps, \(String(format: "%.2f", elapsed)) s"
+        )
+        #expect(run1[0] > 3)  // ≈ log(vocabulary) at the start
+        #expect(run1.last! < 0.5)  // overfits: below 0.5 nats per character
         let run2 = try Self.train(seed: 2024, steps: 80)
-        #expect(run1 == run2)           // bit-identical trajectory
+        #expect(run1 == run2)  // bit-identical trajectory
         let run3 = try Self.train(seed: 7, steps: 3)
         #expect(run3 != Array(run1.prefix(3)))
     }
@@ -81,9 +90,11 @@ import Testing
         let toState = Linear(Z, H, rng: &rng)
         let decoder = LSTM(inputSize: E, hiddenSize: H, rng: &rng)
         let output = Linear(H, V, rng: &rng)
-        let params = embedding.parameters(prefix: "embedding") + encoder.parameters(prefix: "encoder.lstm")
+        let params =
+            embedding.parameters(prefix: "embedding") + encoder.parameters(prefix: "encoder.lstm")
             + toMean.parameters(prefix: "encoder.mean") + toLogVariance.parameters(prefix: "encoder.logvar")
-            + toState.parameters(prefix: "decoder.init") + decoder.parameters(prefix: "decoder.lstm") + output.parameters(prefix: "decoder.out")
+            + toState.parameters(prefix: "decoder.init") + decoder.parameters(prefix: "decoder.lstm")
+            + output.parameters(prefix: "decoder.out")
         let lengths = [4, 2, 3]
         let ids = (0..<(B * T)).map { _ in rng.nextInt(below: V) }
         let targets = (0..<(B * T)).map { _ in rng.nextInt(below: V) }
@@ -101,7 +112,8 @@ import Testing
             let dec = decoder.forward(x, lengths: lengths, initialStates: [RNNState(h: h0)])
             let flat = dec.output.reshaped([B * T, H])
             let logits = output.forward(flat)
-            let ce = softmaxCrossEntropy(logits: logits, targets: targets, mask: mask, time: T, gradientScale: 1 / Float(B))
+            let ce = softmaxCrossEntropy(
+                logits: logits, targets: targets, mask: mask, time: T, gradientScale: 1 / Float(B))
             let kl = Gaussian.klToStandardNormal(mean: mean, logVariance: logVariance, gradientScale: 1 / Float(B))
             let loss = (ce.total + kl.perRow.reduce(0.0) { $0 + Double($1) }) / Double(B)
             guard backward else { return loss }
@@ -114,8 +126,9 @@ import Testing
             let dSummary = toMean.backward(input: summary, gradOutput: dMeanR)!
             dSummary.add(toLogVariance.backward(input: summary, gradOutput: dLogVarR)!)
             let halves = dSummary.splitLast([H, H])
-            let dEnc = encoder.backward(enc.cache, gradOutput: nil,
-                                        gradFinalStates: [RNNState(h: halves[0]), RNNState(h: halves[1])])
+            let dEnc = encoder.backward(
+                enc.cache, gradOutput: nil,
+                gradFinalStates: [RNNState(h: halves[0]), RNNState(h: halves[1])])
             let dx = dEnc.gradInput
             dx.add(dDec.gradInput)
             embedding.backward(ids: ids, gradOutput: dx)
@@ -124,7 +137,9 @@ import Testing
         params.zeroGradients()
         _ = run(backward: true)
         for p in params {
-            expectGradient(p.name, of: p.parameter.value, analytic: p.parameter.gradient, maxChecks: 12) { run(backward: false) }
+            expectGradient(p.name, of: p.parameter.value, analytic: p.parameter.gradient, maxChecks: 12) {
+                run(backward: false)
+            }
         }
     }
 }

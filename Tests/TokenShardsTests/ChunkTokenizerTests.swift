@@ -4,6 +4,7 @@ import CorpusTestSupport
 import Foundation
 import Testing
 import Tokenization
+
 @testable import TokenShards
 
 @Suite struct ChunkTokenizerTests {
@@ -19,10 +20,13 @@ import Tokenization
         let directory = try TemporaryDirectory()
         let path = try directory.write("v.txt", lines.joined(separator: "\n") + "\n")
         let reader = try CorpusReader(inputs: [.file(path)], options: ReaderOptions())
-        return try await VocabularyPass(configuration: configuration, maxSize: maxSize, workers: 2).run(reader).vocabulary
+        return try await VocabularyPass(configuration: configuration, maxSize: maxSize, workers: 2).run(reader)
+            .vocabulary
     }
 
-    func encode(_ lines: [String], vocabulary: Vocabulary, _ options: EncodingOptions) async throws -> (sequences: [[String]], statistics: EncodingStatistics) {
+    func encode(_ lines: [String], vocabulary: Vocabulary, _ options: EncodingOptions) async throws -> (
+        sequences: [[String]], statistics: EncodingStatistics
+    ) {
         let tokenizer = try ChunkTokenizer(configuration: vocabulary.configuration, options: options, workers: 1)
         var sequences: [[String]] = []
         var statistics = EncodingStatistics()
@@ -73,11 +77,16 @@ import Tokenization
         var hashes: [String] = []
         for workers in [1, 2, 4] {
             let reader = try CorpusReader(inputs: [.file(path)], options: options)
-            let vocabulary = try await VocabularyPass(configuration: configuration, maxSize: 2000, maxDistinctTokens: 5000, workers: workers).run(reader).vocabulary
+            let vocabulary = try await VocabularyPass(
+                configuration: configuration, maxSize: 2000, maxDistinctTokens: 5000, workers: workers
+            ).run(reader).vocabulary
             hashes.append(vocabulary.hash)
-            let tokenizer = try ChunkTokenizer(configuration: configuration, options: EncodingOptions(maxLength: 20), workers: workers)
+            let tokenizer = try ChunkTokenizer(
+                configuration: configuration, options: EncodingOptions(maxLength: 20), workers: workers)
             var ids: [Int32] = []
-            let encoded = try CorpusReader(inputs: [.file(path)], options: options).orderedConcurrentMap(maxConcurrency: workers) {
+            let encoded = try CorpusReader(inputs: [.file(path)], options: options).orderedConcurrentMap(
+                maxConcurrency: workers
+            ) {
                 try tokenizer.tokenize($0).encoded(with: vocabulary)
             }
             for try await chunk in encoded {

@@ -1,6 +1,7 @@
 import CorpusTestSupport
 import Foundation
 import Testing
+
 @testable import TokenShards
 
 /// Inputs found by the fuzz targets of Fuzz/ (minimized), each once a crash: every one must
@@ -27,7 +28,8 @@ import Testing
     // The same check, where count × element size overflows.
     @Test func npyHeaderWithOverflowingCountIsRejected() throws {
         let directory = try TemporaryDirectory()
-        let path = try directory.write("huge.npy", npy("{'descr': '<i8', 'fortran_order': False, 'shape': (2305843009213693952,), }"))
+        let path = try directory.write(
+            "huge.npy", npy("{'descr': '<i8', 'fortran_order': False, 'shape': (2305843009213693952,), }"))
         #expect(throws: NpyError.self) { try NpyArray<Int64>(path: path) }
     }
 }

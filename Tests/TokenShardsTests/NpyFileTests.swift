@@ -1,6 +1,7 @@
 import CorpusTestSupport
 import Foundation
 import Testing
+
 @testable import TokenShards
 
 @Suite struct NpyFileTests {
@@ -36,7 +37,9 @@ import Testing
         let writer = try NpyWriter<Float>(path: path)
         try writer.append(contentsOf: [1.5, -2])
         try writer.finish()
-        #expect(throws: NpyError.wrongType(path: path, expected: "<i4", found: "<f4")) { try NpyArray<Int32>(path: path) }
+        #expect(throws: NpyError.wrongType(path: path, expected: "<i4", found: "<f4")) {
+            try NpyArray<Int32>(path: path)
+        }
         #expect(Array(try NpyArray<Float>(path: path)) == [1.5, -2])
         let text = try directory.write("t.npy", "just text, not numpy")
         #expect(throws: NpyError.self) { try NpyArray<Int32>(path: text) }
@@ -55,11 +58,16 @@ import Testing
         let offsets = try NpyWriter<Int64>(path: directory.path("offsets.npy"))
         try offsets.append(contentsOf: [0, 1, 3])
         try offsets.finish()
-        let output = try runTool(["python3", "-c", """
-            import numpy as np
-            a = np.load('ids.npy', mmap_mode='r'); b = np.load('offsets.npy')
-            print(a.dtype, a.shape, a.tolist(), b.dtype, b.tolist())
-            """], in: directory.url)
-        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "int32 (3,) [7, -1, 2000000000] int64 [0, 1, 3]")
+        let output = try runTool(
+            [
+                "python3", "-c",
+                """
+                import numpy as np
+                a = np.load('ids.npy', mmap_mode='r'); b = np.load('offsets.npy')
+                print(a.dtype, a.shape, a.tolist(), b.dtype, b.tolist())
+                """
+            ], in: directory.url)
+        #expect(
+            output.trimmingCharacters(in: .whitespacesAndNewlines) == "int32 (3,) [7, -1, 2000000000] int64 [0, 1, 3]")
     }
 }

@@ -3,13 +3,15 @@ import Foundation
 import Support
 import Testing
 import Tokenization
+
 @testable import TokenShards
 
 @Suite struct ProvisionalNumberingTests {
     func chunks(_ lines: [String]) async throws -> [LocallyNumberedChunk] {
         let directory = try TemporaryDirectory()
         let path = try directory.write("r.txt", lines.joined(separator: "\n") + "\n")
-        let tokenizer = try ChunkTokenizer(configuration: TokenizerConfiguration(level: .whitespace), options: EncodingOptions(), workers: 1)
+        let tokenizer = try ChunkTokenizer(
+            configuration: TokenizerConfiguration(level: .whitespace), options: EncodingOptions(), workers: 1)
         return try await readAll([path]) { $0.chunkBytes = 4096 }.chunks.map { try tokenizer.tokenize($0) }
     }
 
@@ -26,7 +28,8 @@ import Tokenization
         #expect(numbering.distinctTokens == 51)
         #expect(numbering.totalOccurrences == 6000)
         #expect(Array(all.prefix(6)) == [0, 1, 0, 2, 1, 3])  // w0 shared w0 w1 shared w7
-        let vocabulary = try Vocabulary(counter: numbering.counter(), configuration: TokenizerConfiguration(level: .whitespace))
+        let vocabulary = try Vocabulary(
+            counter: numbering.counter(), configuration: TokenizerConfiguration(level: .whitespace))
         let map = numbering.finalIDs(for: vocabulary)
         #expect(vocabulary.token(for: map[1]) == "shared")
         #expect(vocabulary.token(for: map[0]) == "w0")
@@ -40,7 +43,8 @@ import Tokenization
         #expect(numbering.distinctTokens <= 1000)
         #expect(numbering.prunedDistinctTokens > 0)
         #expect(numbering.issued == 3001)
-        let vocabulary = try Vocabulary(counter: numbering.counter(), configuration: TokenizerConfiguration(level: .whitespace), maxSize: 10)
+        let vocabulary = try Vocabulary(
+            counter: numbering.counter(), configuration: TokenizerConfiguration(level: .whitespace), maxSize: 10)
         let map = numbering.finalIDs(for: vocabulary)
         #expect(vocabulary.token(for: map[0]) == "common")
         // The first prune (at 1,001 distinct) kept "common" and the 749 earliest rare words, so

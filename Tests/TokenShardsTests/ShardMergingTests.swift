@@ -2,6 +2,7 @@ import CorpusReader
 import Foundation
 import Testing
 import Tokenization
+
 @testable import TokenShards
 
 @Suite struct ShardMergingTests {
@@ -13,10 +14,14 @@ import Tokenization
         var parts: [PartialCounts] = []
         for index in 0..<3 {
             var counter = TokenCounter()
-            for (position, token) in tokens.enumerated() where position % 3 != index { counter.add(token, count: position + 1) }
-            let plan = try ShardPlan(shard: ShardSpecification(index: index, count: 3), inputs: ["a", "b", "c"], blockRecords: nil)
-            let counts = PartialCounts(configuration: TokenizerConfiguration(level: .word), plan: plan, records: 10, counter: counter,
-                                       maxDistinctTokens: nil, prunedDistinctTokens: 0, prunedOccurrences: 0)
+            for (position, token) in tokens.enumerated() where position % 3 != index {
+                counter.add(token, count: position + 1)
+            }
+            let plan = try ShardPlan(
+                shard: ShardSpecification(index: index, count: 3), inputs: ["a", "b", "c"], blockRecords: nil)
+            let counts = PartialCounts(
+                configuration: TokenizerConfiguration(level: .word), plan: plan, records: 10, counter: counter,
+                maxDistinctTokens: nil, prunedDistinctTokens: 0, prunedOccurrences: 0)
             let url = directory.appendingPathComponent("\(index).counts")
             try counts.write(to: url)
             let read = try PartialCounts.read(from: url)
@@ -29,12 +34,20 @@ import Tokenization
         #expect(forward.isComplete && forward.header.records == 30)
         #expect(forward.counter.sortedEntries.map(\.token) == backward.counter.sortedEntries.map(\.token))
         #expect(forward.counter.sortedEntries.map(\.count) == backward.counter.sortedEntries.map(\.count))
-        #expect(throws: TokenShardsError.self) { try PartialCounts.merging([parts[0], parts[0]], paths: ["0", "0 again"]) }
+        #expect(throws: TokenShardsError.self) {
+            try PartialCounts.merging([parts[0], parts[0]], paths: ["0", "0 again"])
+        }
     }
 
     @Test func relativePathsBetweenDirectories() {
-        #expect(ShardManifest.relativePath(from: URL(fileURLWithPath: "/d/data"), to: URL(fileURLWithPath: "/d/data/w0")) == "w0/")
-        #expect(ShardManifest.relativePath(from: URL(fileURLWithPath: "/d/data"), to: URL(fileURLWithPath: "/d/w0")) == "../w0/")
-        #expect(ShardManifest.relativePath(from: URL(fileURLWithPath: "/d/data"), to: URL(fileURLWithPath: "/d/data")) == "")
+        #expect(
+            ShardManifest.relativePath(from: URL(fileURLWithPath: "/d/data"), to: URL(fileURLWithPath: "/d/data/w0"))
+                == "w0/")
+        #expect(
+            ShardManifest.relativePath(from: URL(fileURLWithPath: "/d/data"), to: URL(fileURLWithPath: "/d/w0"))
+                == "../w0/")
+        #expect(
+            ShardManifest.relativePath(from: URL(fileURLWithPath: "/d/data"), to: URL(fileURLWithPath: "/d/data")) == ""
+        )
     }
 }

@@ -3,11 +3,14 @@ import Foundation
 import Support
 import Testing
 import Tokenization
+
 @testable import TokenShards
 
 @Suite struct ShardRemapperTests {
     /// Provisional shards of random sequences over `numbers` provisional numbers.
-    func provisionalShards(in directory: TemporaryDirectory, numbers: Int, sequences: Int, perShard: Int) throws -> TokenShardWriter {
+    func provisionalShards(in directory: TemporaryDirectory, numbers: Int, sequences: Int, perShard: Int) throws
+        -> TokenShardWriter
+    {
         let folder = directory.url.appendingPathComponent("provisional")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let writer = TokenShardWriter(directory: folder, sequencesPerShard: perShard, synchronizes: false)
@@ -15,7 +18,9 @@ import Tokenization
         var ids: [Int32] = []
         var ends: [Int] = []
         for _ in 0..<sequences {
-            for _ in 0..<Int.random(in: 1...40, using: &generator) { ids.append(Int32.random(in: 0..<Int32(numbers), using: &generator)) }
+            for _ in 0..<Int.random(in: 1...40, using: &generator) {
+                ids.append(Int32.random(in: 0..<Int32(numbers), using: &generator))
+            }
             ends.append(ids.count)
         }
         try writer.append(ids: ids, ends: ends)
@@ -45,7 +50,8 @@ import Tokenization
 
         let moved = directory.url.appendingPathComponent("moved")
         try FileManager.default.createDirectory(at: moved, withIntermediateDirectories: true)
-        let got = try remapper.remapInPlace(provisional.shards, in: provisional.directory.path, into: moved, threads: threads)
+        let got = try remapper.remapInPlace(
+            provisional.shards, in: provisional.directory.path, into: moved, threads: threads)
         #expect(got.tokens == expected.tokens && got.unknown == expected.unknown)
         #expect(got.unknown > 0)
         #expect(writer.shards == provisional.shards)
@@ -71,8 +77,10 @@ import Tokenization
             Issue.record("expected an error")
         } catch let error as NpyError {
             let text = error.localizedDescription
-            #expect(text.contains("shard-00000.ids.npy") && text.contains("outside the 99 provisional numbers"), "\(text)")
+            #expect(
+                text.contains("shard-00000.ids.npy") && text.contains("outside the 99 provisional numbers"), "\(text)")
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: moved.path).isEmpty, "nothing moved after a failure")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: moved.path).isEmpty, "nothing moved after a failure")
     }
 }

@@ -3,6 +3,7 @@ import CorpusTestSupport
 import Foundation
 import Testing
 import Tokenization
+
 @testable import TokenShards
 
 /// The two shortcuts of the tokenizing pass — the tokenizer's plain-text fast path and numbering
@@ -24,8 +25,10 @@ import Tokenization
     /// Tokenizes the chunks as `tokenize` does, with `lag` chunks tokenized ahead of the one being
     /// absorbed (as the ordered concurrent map does), so later chunks meet snapshots that are a
     /// little old — and, with a small `maxDistinctTokens`, from before a prune.
-    static func run(_ chunks: [RecordChunk], configuration: TokenizerConfiguration, maxDistinctTokens: Int?,
-                    plainTextFastPath: Bool, sharesNumbering: Bool, lag: Int) throws -> Outcome {
+    static func run(
+        _ chunks: [RecordChunk], configuration: TokenizerConfiguration, maxDistinctTokens: Int?,
+        plainTextFastPath: Bool, sharesNumbering: Bool, lag: Int
+    ) throws -> Outcome {
         let tokenizer = try ChunkTokenizer(
             configuration: configuration, options: EncodingOptions(maxLength: 15), workers: 2,
             plainTextFastPath: plainTextFastPath, sharesNumbering: sharesNumbering)
@@ -59,8 +62,11 @@ import Tokenization
     /// Sentences of the repository's web corpus (typographic quotes included), plus lines that
     /// must go through ICU (accents, CJK, emoji) and the classes' corner cases.
     static func corpusChunks() async throws -> [RecordChunk] {
-        var lines = ["Café naïve résumé — “quoted” ‘single’", "日本語のテキスト 🙂 ok", "a_1 1__ __ _ a.b.c 1,000.50 U.S. e-mail me@x.org",
-                     "Don’t STOP: it’s 3:30; I'm OK", "tab\there\u{0B}vt\u{0C}ff\r\nnext"]
+        var lines = [
+            "Café naïve résumé — “quoted” ‘single’", "日本語のテキスト 🙂 ok",
+            "a_1 1__ __ _ a.b.c 1,000.50 U.S. e-mail me@x.org",
+            "Don’t STOP: it’s 3:30; I'm OK", "tab\there\u{0B}vt\u{0C}ff\r\nnext"
+        ]
         for index in 0..<3000 { lines.append("rare\(index) word\(index % 97) common The END") }
         let directory = try TemporaryDirectory()
         let extra = try directory.write("extra.txt", lines.joined(separator: "\n") + "\n")
@@ -76,15 +82,19 @@ import Tokenization
         #expect(chunks.count > 50)
         for configuration in [
             TokenizerConfiguration(level: .word, normalization: .nfc, lowercaseLocale: ""),
-            TokenizerConfiguration(level: .word, keepsPunctuation: false),
+            TokenizerConfiguration(level: .word, keepsPunctuation: false)
         ] {
-            let reference = try Self.run(chunks, configuration: configuration, maxDistinctTokens: maxDistinctTokens,
-                                         plainTextFastPath: false, sharesNumbering: false, lag: 0)
+            let reference = try Self.run(
+                chunks, configuration: configuration, maxDistinctTokens: maxDistinctTokens,
+                plainTextFastPath: false, sharesNumbering: false, lag: 0)
             #expect(reference.chunksWithSnapshots == 0)
             if maxDistinctTokens != nil { #expect(reference.prunedDistinctTokens > 0) }
-            for (fast, shares, lag) in [(true, false, 0), (false, true, 2), (true, true, 0), (true, true, 1), (true, true, 3)] {
-                var outcome = try Self.run(chunks, configuration: configuration, maxDistinctTokens: maxDistinctTokens,
-                                           plainTextFastPath: fast, sharesNumbering: shares, lag: lag)
+            for (fast, shares, lag) in [
+                (true, false, 0), (false, true, 2), (true, true, 0), (true, true, 1), (true, true, 3)
+            ] {
+                var outcome = try Self.run(
+                    chunks, configuration: configuration, maxDistinctTokens: maxDistinctTokens,
+                    plainTextFastPath: fast, sharesNumbering: shares, lag: lag)
                 if shares { #expect(outcome.chunksWithSnapshots > chunks.count / 2) }
                 outcome.chunksWithSnapshots = 0
                 #expect(outcome == reference, "fast path \(fast), snapshots \(shares), lag \(lag)")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tokenization
 
 @Suite struct ICUSystemCallsTests {
@@ -18,8 +19,10 @@ import Testing
         #expect(throws: Never.self) { try ICUSystemCalls.check(-128, "test") }
     }
 
-    @Test(arguments: [("tr", true), ("tr_TR", true), ("tr-TR", true), ("en", true), ("", true), ("root", true),
-                      ("zh_Hans_CN", true), ("en@ss=standard", true), ("xx", false), ("klingon", false)])
+    @Test(arguments: [
+        ("tr", true), ("tr_TR", true), ("tr-TR", true), ("en", true), ("", true), ("root", true),
+        ("zh_Hans_CN", true), ("en@ss=standard", true), ("xx", false), ("klingon", false)
+    ])
     func localesAreValidatedAgainstICU(locale: String, known: Bool) {
         #expect(ICUSystemCalls.localeIsKnown(locale) == known)
     }

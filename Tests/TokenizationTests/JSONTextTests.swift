@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Tokenization
 
 @Suite struct JSONTextTests {
@@ -27,7 +28,8 @@ import Testing
         #expect {
             try writeAtomically(Data(), to: target)
         } throws: { error in
-            (error as? TokenizationError)?.localizedDescription.contains("/nonexistent-directory-for-tests/out.json") == true
+            (error as? TokenizationError)?.localizedDescription.contains("/nonexistent-directory-for-tests/out.json")
+                == true
         }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tokenization
 
 /// Expected tokens come from keras' `text_to_word_sequence` (reimplemented in Python:
@@ -7,12 +8,15 @@ import Testing
     let keras = try! TokenizerConfiguration.keras().makeTokenizer()
 
     @Test func matchesKerasTextToWordSequence() throws {
-        #expect(try keras.tokens(of: "Hello, World! It's a test-case\twith\r\nstuff (ok).")
-            == ["hello", "world", "it's", "a", "test", "case", "with\r", "stuff", "ok"])
-        #expect(try keras.tokens(of: "E-mail: john.doe@example.com; cost=$1,000.50 [approx]")
-            == ["e", "mail", "john", "doe", "example", "com", "cost", "1", "000", "50", "approx"])
-        #expect(try keras.tokens(of: "ΟΔΟΣ İstanbul  naïve\u{A0}café")
-            == ["οδος", "i\u{307}stanbul", "naïve\u{A0}café"])
+        #expect(
+            try keras.tokens(of: "Hello, World! It's a test-case\twith\r\nstuff (ok).")
+                == ["hello", "world", "it's", "a", "test", "case", "with\r", "stuff", "ok"])
+        #expect(
+            try keras.tokens(of: "E-mail: john.doe@example.com; cost=$1,000.50 [approx]")
+                == ["e", "mail", "john", "doe", "example", "com", "cost", "1", "000", "50", "approx"])
+        #expect(
+            try keras.tokens(of: "ΟΔΟΣ İstanbul  naïve\u{A0}café")
+                == ["οδος", "i\u{307}stanbul", "naïve\u{A0}café"])
         #expect(try keras.tokens(of: "don't   stop_me now...~") == ["don't", "stop", "me", "now"])
     }
 

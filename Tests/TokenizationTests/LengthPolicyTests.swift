@@ -1,5 +1,6 @@
 import Support
 import Testing
+
 @testable import Tokenization
 
 @Suite struct LengthPolicyTests {

@@ -1,9 +1,13 @@
 import Testing
+
 @testable import Tokenization
 
 @Suite struct NormalizerTests {
-    private func normalize(_ text: String, _ normalization: Normalization, lowercase locale: String? = nil) throws -> String {
-        try TokenizerConfiguration(level: .whitespace, normalization: normalization, lowercaseLocale: locale).makeTokenizer().normalize(text)
+    private func normalize(_ text: String, _ normalization: Normalization, lowercase locale: String? = nil) throws
+        -> String
+    {
+        try TokenizerConfiguration(level: .whitespace, normalization: normalization, lowercaseLocale: locale)
+            .makeTokenizer().normalize(text)
     }
 
     @Test func nfcComposesCombiningMarks() throws {

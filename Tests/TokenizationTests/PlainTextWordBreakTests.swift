@@ -1,6 +1,7 @@
 import Foundation
 import Support
 import Testing
+
 @_spi(Testing) @testable import Tokenization
 
 /// The proof that the plain-text fast path is exact: `PlainTextWordBreak` must report ICU's
@@ -46,7 +47,8 @@ import Testing
             while true {
                 let count = ends.withUnsafeMutableBufferPointer { ends in
                     statuses.withUnsafeMutableBufferPointer { statuses in
-                        iterator.nextBatch(boundaries: ends.baseAddress!, ruleStatuses: statuses.baseAddress!, capacity: ends.count)
+                        iterator.nextBatch(
+                            boundaries: ends.baseAddress!, ruleStatuses: statuses.baseAddress!, capacity: ends.count)
                     }
                 }
                 if count == 0 { break }
@@ -57,7 +59,8 @@ import Testing
 
     static func fastSegments(_ text: UnsafeBufferPointer<UInt16>, into output: inout [Int64]) {
         output.removeAll(keepingCapacity: true)
-        PlainTextWordBreak.forEachSegment(in: text) { _, end, status in output.append(Int64(end) << 32 | Int64(status)) }
+        PlainTextWordBreak.forEachSegment(in: text) { _, end, status in output.append(Int64(end) << 32 | Int64(status))
+        }
     }
 
     /// Compares the two on every string of `length` units over `alphabet`; returns the first
@@ -77,7 +80,8 @@ import Testing
                 fastSegments(units, into: &actual)
             }
             if expected != actual && failures.count < 10 {
-                failures.append("\(text.map { String(format: "%04X", $0) }) ICU \(describe(expected)) fast \(describe(actual))")
+                failures.append(
+                    "\(text.map { String(format: "%04X", $0) }) ICU \(describe(expected)) fast \(describe(actual))")
             }
             // Next string (odometer order).
             var position = length - 1
@@ -137,9 +141,15 @@ import Testing
     }
 
     /// The shipped corpora, and PTB when `scripts/fetch-ptb.sh` has fetched it (it is not shipped).
-    @Test(arguments: ["web_sentences.txt.gz", "tiny_shakespeare.txt.gz", "ptb/ptb.train.txt", "penguins_raw.csv", "csv-spectrum"])
+    @Test(arguments: [
+        "web_sentences.txt.gz", "tiny_shakespeare.txt.gz", "ptb/ptb.train.txt", "penguins_raw.csv", "csv-spectrum"
+    ])
     func corpusRecordsMatchICU(_ name: String) throws {
-        if name.hasPrefix("ptb/"), !FileManager.default.fileExists(atPath: TestSupport.corpora.appendingPathComponent(name).path) { return }
+        if name.hasPrefix("ptb/"),
+            !FileManager.default.fileExists(atPath: TestSupport.corpora.appendingPathComponent(name).path)
+        {
+            return
+        }
         try Self.compareRecords(try Self.lines(of: name))
     }
 
@@ -157,7 +167,11 @@ import Testing
             var utf8 = record
             let count = utf8.withUTF8 { PlainText.convert($0, into: buffer, mapping: mapping) }
             guard let count else {
-                #expect(record.unicodeScalars.contains { $0.value >= PlainText.limit || PlainTextWordBreak.classes[Int($0.value)] == PlainTextWordBreak.uncovered })
+                #expect(
+                    record.unicodeScalars.contains {
+                        $0.value >= PlainText.limit
+                            || PlainTextWordBreak.classes[Int($0.value)] == PlainTextWordBreak.uncovered
+                    })
                 continue
             }
             plain += 1
@@ -173,7 +187,8 @@ import Testing
         for configuration in [
             TokenizerConfiguration(level: .word, normalization: .nfc, lowercaseLocale: ""),
             TokenizerConfiguration(level: .word, keepsPunctuation: false),
-            TokenizerConfiguration(level: .word, normalization: .nfkcCasefold, lowercaseLocale: "en", keepsPunctuation: true),
+            TokenizerConfiguration(
+                level: .word, normalization: .nfkcCasefold, lowercaseLocale: "en", keepsPunctuation: true)
         ] {
             let fast = try Tokenizer(configuration: configuration, plainTextFastPath: true)
             let slow = try Tokenizer(configuration: configuration, plainTextFastPath: false)
@@ -201,7 +216,9 @@ import Testing
                 Self.fastSegments(units, into: &actual)
             }
             if expected != actual && failures.count < 20 {
-                failures.append("\(text.map { String(format: "%04X", $0) }) ICU \(Self.describe(expected)) fast \(Self.describe(actual))")
+                failures.append(
+                    "\(text.map { String(format: "%04X", $0) }) ICU \(Self.describe(expected)) fast \(Self.describe(actual))"
+                )
             }
         }
         for unit in Self.plainTextUnits {
@@ -228,22 +245,30 @@ import Testing
     /// for, and the ones ICU's rules treat apart.
     @Test func theCoveredCharactersAreTheExpectedOnes() {
         func wordClass(_ scalar: Unicode.Scalar) -> PlainTextWordBreak.WordClass {
-            scalar.value < PlainText.limit ? PlainTextWordBreak.classes[Int(scalar.value)] : PlainTextWordBreak.uncovered
+            scalar.value < PlainText.limit
+                ? PlainTextWordBreak.classes[Int(scalar.value)] : PlainTextWordBreak.uncovered
         }
-        for letter in "éÉßøłŒœŋǆȘλΩάжЖїґ\u{1EA1}ʼªµ" { #expect(wordClass(letter.unicodeScalars.first!) == PlainTextWordBreak.letter, "\(letter)") }
-        for (scalar, expected) in [("\u{2019}", PlainTextWordBreak.midNumLet), ("\u{2018}", PlainTextWordBreak.midNumLet),
-                                   ("\u{00B7}", PlainTextWordBreak.midLetter), ("\u{0387}", PlainTextWordBreak.midLetter),
-                                   ("\u{037E}", PlainTextWordBreak.midNum), ("\u{2044}", PlainTextWordBreak.midNum),
-                                   ("\u{0301}", PlainTextWordBreak.extend), ("\u{00AD}", PlainTextWordBreak.extend),
-                                   ("\u{202F}", PlainTextWordBreak.extendNumLet), ("\u{2003}", PlainTextWordBreak.space),
-                                   ("\u{2028}", PlainTextWordBreak.newline), ("\u{0085}", PlainTextWordBreak.newline),
-                                   ("\u{00A0}", PlainTextWordBreak.other), ("\u{00AB}", PlainTextWordBreak.other),
-                                   ("\u{201C}", PlainTextWordBreak.other), ("\u{2014}", PlainTextWordBreak.other),
-                                   ("\u{20AC}", PlainTextWordBreak.other)] as [(Unicode.Scalar, PlainTextWordBreak.WordClass)] {
+        for letter in "éÉßøłŒœŋǆȘλΩάжЖїґ\u{1EA1}ʼªµ" {
+            #expect(wordClass(letter.unicodeScalars.first!) == PlainTextWordBreak.letter, "\(letter)")
+        }
+        for (scalar, expected) in [
+            ("\u{2019}", PlainTextWordBreak.midNumLet), ("\u{2018}", PlainTextWordBreak.midNumLet),
+            ("\u{00B7}", PlainTextWordBreak.midLetter), ("\u{0387}", PlainTextWordBreak.midLetter),
+            ("\u{037E}", PlainTextWordBreak.midNum), ("\u{2044}", PlainTextWordBreak.midNum),
+            ("\u{0301}", PlainTextWordBreak.extend), ("\u{00AD}", PlainTextWordBreak.extend),
+            ("\u{202F}", PlainTextWordBreak.extendNumLet), ("\u{2003}", PlainTextWordBreak.space),
+            ("\u{2028}", PlainTextWordBreak.newline), ("\u{0085}", PlainTextWordBreak.newline),
+            ("\u{00A0}", PlainTextWordBreak.other), ("\u{00AB}", PlainTextWordBreak.other),
+            ("\u{201C}", PlainTextWordBreak.other), ("\u{2014}", PlainTextWordBreak.other),
+            ("\u{20AC}", PlainTextWordBreak.other)
+        ] as [(Unicode.Scalar, PlainTextWordBreak.WordClass)] {
             #expect(wordClass(scalar) == expected, "U+\(String(scalar.value, radix: 16))")
         }
         // ZWJ and © (emoji sequences), Hebrew, Thai, kana, Han, regional indicators, unassigned.
-        for scalar in ["\u{200D}", "\u{00A9}", "\u{05D0}", "\u{0E01}", "\u{30A2}", "\u{3042}", "\u{65E5}", "\u{1F1E6}", "\u{0378}", "\u{2150}"] as [Unicode.Scalar] {
+        for scalar in [
+            "\u{200D}", "\u{00A9}", "\u{05D0}", "\u{0E01}", "\u{30A2}", "\u{3042}", "\u{65E5}", "\u{1F1E6}", "\u{0378}",
+            "\u{2150}"
+        ] as [Unicode.Scalar] {
             #expect(wordClass(scalar) == PlainTextWordBreak.uncovered, "U+\(String(scalar.value, radix: 16))")
         }
         #expect(Self.plainTextUnits.count > 1800)
@@ -253,13 +278,17 @@ import Testing
         // The verified rules are the linked ICU's root rules; a mismatch means ICU changed:
         // rerun this suite with the new rules' fingerprint (and PLAIN_TEXT_EXHAUSTIVE_LENGTH=8).
         let root = try ICUBreakIterator(.word, locale: "").binaryRules()
-        #expect(PlainTextWordBreak.isExact(forRules: root),
-                "root rules: \(root.count) bytes, fingerprint \(String(PlainTextWordBreak.fingerprint(root), radix: 16))")
+        #expect(
+            PlainTextWordBreak.isExact(forRules: root),
+            "root rules: \(root.count) bytes, fingerprint \(String(PlainTextWordBreak.fingerprint(root), radix: 16))")
         func uses(_ configuration: TokenizerConfiguration) throws -> Bool {
             try Tokenizer(configuration: configuration, plainTextFastPath: true).usesPlainTextFastPath
         }
         #expect(try uses(TokenizerConfiguration(level: .word)))
-        #expect(try uses(TokenizerConfiguration(level: .word, normalization: .nfkc, lowercaseLocale: "en", breakLocale: "en_US")))
+        #expect(
+            try uses(
+                TokenizerConfiguration(level: .word, normalization: .nfkc, lowercaseLocale: "en", breakLocale: "en_US"))
+        )
         #expect(try uses(TokenizerConfiguration(level: .word, lowercaseLocale: "de", breakLocale: "ja")))
         // Tailored word rules (Finnish and Swedish keep ":" inside words; POSIX differs too).
         for locale in ["fi", "sv", "en_US_POSIX"] {
@@ -268,7 +297,9 @@ import Testing
         // Turkish and Azeri lowercase "I" to "ı".
         #expect(try !uses(TokenizerConfiguration(level: .word, lowercaseLocale: "tr")))
         #expect(try !uses(TokenizerConfiguration(level: .word, lowercaseLocale: "az_AZ")))
-        #expect(try !Tokenizer(configuration: TokenizerConfiguration(level: .word), plainTextFastPath: false).usesPlainTextFastPath)
+        #expect(
+            try !Tokenizer(configuration: TokenizerConfiguration(level: .word), plainTextFastPath: false)
+                .usesPlainTextFastPath)
         for level in [TokenizationLevel.character, .sentence, .whitespace, .keras] {
             #expect(try !uses(TokenizerConfiguration(level: level)))
         }
@@ -289,14 +320,18 @@ import Testing
     @Test func generatedNonEnglishRecordsMatchICU() throws {
         let records = try TestSupport.gzippedLines("tiny_shakespeare.txt.gz", count: 12_000)
         let greek = Dictionary(uniqueKeysWithValues: zip("abcdefghiklmnoprstuxyz", "αβψδεφγηικλμνοπρστυχυζ"))
-        let cyrillic = Dictionary(uniqueKeysWithValues: zip("abcdefghijklmnoprstuvyzABEKMHOPCTX", "абцдефгхийклмнопрстуvызАВЕКМНОРСТХ"))
+        let cyrillic = Dictionary(
+            uniqueKeysWithValues: zip("abcdefghijklmnoprstuvyzABEKMHOPCTX", "абцдефгхийклмнопрстуvызАВЕКМНОРСТХ"))
         var generated: [String] = []
         for (index, record) in records.enumerated() {
             switch index % 4 {
             case 0: generated.append(record.replacingOccurrences(of: "e", with: "é"))
             case 1: generated.append(String(record.map { greek[$0] ?? $0 }))
             case 2: generated.append(String(record.map { cyrillic[$0] ?? $0 }))
-            default: generated.append(record.replacingOccurrences(of: "'", with: "\u{2019}").replacingOccurrences(of: "a", with: "a\u{300}"))
+            default:
+                generated.append(
+                    record.replacingOccurrences(of: "'", with: "\u{2019}").replacingOccurrences(
+                        of: "a", with: "a\u{300}"))
             }
         }
         try Self.compareRecords(generated, minimumPlain: 0.99)
@@ -322,7 +357,8 @@ import Testing
         let bytes = [UInt8](data)
         func word(_ offset: Int) -> Int {
             guard offset + 4 <= bytes.count else { return 0 }
-            return Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16 | Int(bytes[offset + 3]) << 24
+            return Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16 | Int(
+                bytes[offset + 3]) << 24
         }
         guard word(0) == 0x9504_12DE else { return [] }
         let count = word(8), table = word(16)
@@ -349,7 +385,7 @@ import Testing
             TokenizerConfiguration(level: .word, normalization: .none, lowercaseLocale: "lt", keepsPunctuation: false),
             TokenizerConfiguration(level: .word, normalization: .nfkc, lowercaseLocale: "el"),
             TokenizerConfiguration(level: .word, normalization: .nfkcCasefold),
-            TokenizerConfiguration(level: .word),
+            TokenizerConfiguration(level: .word)
         ] {
             let fast = try Tokenizer(configuration: configuration, plainTextFastPath: true)
             let slow = try Tokenizer(configuration: configuration, plainTextFastPath: false)
@@ -357,12 +393,18 @@ import Testing
             for _ in 0..<6000 {
                 let length = Int(generator.next() % 30) + 1
                 let text = (0..<length).map { _ in
-                    generator.next() % 200 == 0 ? foreign[Int(generator.next() % UInt64(foreign.count))] : weighted[Int(generator.next() % UInt64(weighted.count))]
+                    generator.next() % 200 == 0
+                        ? foreign[Int(generator.next() % UInt64(foreign.count))]
+                        : weighted[Int(generator.next() % UInt64(weighted.count))]
                 }
                 let string = String(decoding: text, as: UTF16.self)
-                if try fast.tokens(of: string) != slow.tokens(of: string), differing.count < 10 { differing.append(string) }
+                if try fast.tokens(of: string) != slow.tokens(of: string), differing.count < 10 {
+                    differing.append(string)
+                }
             }
-            #expect(differing.isEmpty, "\(configuration): \(differing.map { $0.unicodeScalars.map { String($0.value, radix: 16) } })")
+            #expect(
+                differing.isEmpty,
+                "\(configuration): \(differing.map { $0.unicodeScalars.map { String($0.value, radix: 16) } })")
         }
     }
 
@@ -374,7 +416,9 @@ import Testing
             throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: url.path])
         }
         if isDirectory.boolValue {
-            return try FileManager.default.contentsOfDirectory(atPath: url.path).sorted().flatMap { try lines(of: "\(name)/\($0)") }
+            return try FileManager.default.contentsOfDirectory(atPath: url.path).sorted().flatMap {
+                try lines(of: "\(name)/\($0)")
+            }
         }
         if name.hasSuffix(".gz") { return try TestSupport.gzippedLines(name, count: Int.max) }
         let text = try String(contentsOf: url, encoding: .utf8)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tokenization
 
 @Suite struct SentenceSegmenterTests {
@@ -6,8 +7,11 @@ import Testing
 
     @Test func sentenceLevelYieldsTrimmedSentences() throws {
         let sentences = try TokenizerConfiguration(level: .sentence).makeTokenizer()
-        #expect(try sentences.tokens(of: text)
-            == ["Mr.", "Smith went to Washington.", "He said hi!", "Did he?", "Yes.", "New paragraph without a stop"])
+        #expect(
+            try sentences.tokens(of: text)
+                == [
+                    "Mr.", "Smith went to Washington.", "He said hi!", "Did he?", "Yes.", "New paragraph without a stop"
+                ])
     }
 
     @Test func lowercasingDoesNotHideSentenceStarts() throws {
@@ -18,18 +22,23 @@ import Testing
     @Test func suppressionsLocaleKeepsAbbreviations() throws {
         // ICU's "ss=standard" keyword turns on its abbreviation list for the locale.
         let sentences = try TokenizerConfiguration(level: .sentence, breakLocale: "en@ss=standard").makeTokenizer()
-        #expect(try sentences.tokens(of: "Mr. Smith went to Washington. He left.") == ["Mr. Smith went to Washington.", "He left."])
+        #expect(
+            try sentences.tokens(of: "Mr. Smith went to Washington. He left.") == [
+                "Mr. Smith went to Washington.", "He left."
+            ])
     }
 
     @Test func wordsCanBeGroupedBySentence() throws {
-        let words = try TokenizerConfiguration(level: .word, lowercaseLocale: "en", breakLocale: "en@ss=standard").makeTokenizer()
-        #expect(try words.sentences(of: text) == [
-            ["mr", ".", "smith", "went", "to", "washington", "."],
-            ["he", "said", "hi", "!"],
-            ["did", "he", "?"],
-            ["yes", "."],
-            ["new", "paragraph", "without", "a", "stop"],
-        ])
+        let words = try TokenizerConfiguration(level: .word, lowercaseLocale: "en", breakLocale: "en@ss=standard")
+            .makeTokenizer()
+        #expect(
+            try words.sentences(of: text) == [
+                ["mr", ".", "smith", "went", "to", "washington", "."],
+                ["he", "said", "hi", "!"],
+                ["did", "he", "?"],
+                ["yes", "."],
+                ["new", "paragraph", "without", "a", "stop"]
+            ])
     }
 
     @Test func sentenceIndicesCountEmptySentences() throws {

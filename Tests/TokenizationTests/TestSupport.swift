@@ -10,7 +10,8 @@ enum TestSupport {
     static let resources = testDirectory.appendingPathComponent("Resources")
 
     /// /work/main/corpora (the repository's sample corpora).
-    static let corpora = testDirectory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("corpora")
+    static let corpora = testDirectory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+        "corpora")
 
     /// The first `count` lines of a gzipped corpus, decompressed by /bin/zcat.
     static func gzippedLines(_ name: String, count: Int) throws -> [String] {
@@ -35,7 +36,8 @@ enum TestSupport {
 
     /// A fresh empty directory under the system temporary directory.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tokenization-tests-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tokenization-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tokenization
 
 @Suite struct TokenCounterTests {
@@ -34,7 +35,11 @@ import Testing
         for record in records { try single.addTokens(of: record, using: tokenizer) }
         var left = TokenCounter(), right = TokenCounter()
         for (index, record) in records.enumerated() {
-            if index % 2 == 0 { try left.addTokens(of: record, using: tokenizer) } else { try right.addTokens(of: record, using: tokenizer) }
+            if index % 2 == 0 {
+                try left.addTokens(of: record, using: tokenizer)
+            } else {
+                try right.addTokens(of: record, using: tokenizer)
+            }
         }
         var merged = right
         merged.merge(left)

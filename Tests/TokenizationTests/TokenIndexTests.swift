@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tokenization
 
 @Suite struct TokenIndexTests {

@@ -1,5 +1,6 @@
 import Support
 import Testing
+
 @testable import Tokenization
 
 @Suite struct TokenTableTests {
@@ -82,7 +83,9 @@ import Testing
 
     @Test func codePointOrderPutsSupplementaryCharactersLast() {
         func less(_ a: String, _ b: String) -> Bool {
-            Array(a.utf16).withUnsafeBufferPointer { x in Array(b.utf16).withUnsafeBufferPointer { y in CodePointOrder.isLess(x, y) } }
+            Array(a.utf16).withUnsafeBufferPointer { x in
+                Array(b.utf16).withUnsafeBufferPointer { y in CodePointOrder.isLess(x, y) }
+            }
         }
         #expect(less("a", "b"))
         #expect(less("ab", "abc"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Tokenization
 
 @Suite struct TokenizationErrorTests {
@@ -11,7 +12,7 @@ import Testing
             (.recordTooLong(utf8Count: 3_000_000_000), "3000000000"),
             (.malformedVocabulary(path: "/tmp/v.json", reason: "the \"tokens\" array is missing"), "/tmp/v.json"),
             (.fileOperationFailed(path: "/x/y", operation: "read", reason: "No such file or directory"), "/x/y"),
-            (.unsupportedExport("no sentence pre-tokenizer"), "tokenizer.json"),
+            (.unsupportedExport("no sentence pre-tokenizer"), "tokenizer.json")
         ]
         for (error, detail) in cases {
             let message = error.localizedDescription

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tokenization
 
 @Suite struct TokenizerTests {
@@ -14,7 +15,8 @@ import Testing
     @Test func appendTokenIDsMatchesForEachTokenAtEveryLevel() throws {
         let text = "Hello, wörld! e\u{301} 👩‍👩‍👧 <unk> İSTANBUL. Second sentence here."
         for level in TokenizationLevel.allCases {
-            let tokenizer = try TokenizerConfiguration(level: level, normalization: .nfkc, lowercaseLocale: "").makeTokenizer()
+            let tokenizer = try TokenizerConfiguration(level: level, normalization: .nfkc, lowercaseLocale: "")
+                .makeTokenizer()
             var expected: [Int32] = [7]
             var actual: [Int32] = [7]
             try Array(text.utf8).withUnsafeBufferPointer { utf8 in
@@ -26,7 +28,8 @@ import Testing
     }
 
     @Test func utf16InputIsTokenizedWithoutBeingModified() throws {
-        let tokenizer = try TokenizerConfiguration(level: .word, normalization: .nfc, lowercaseLocale: "en").makeTokenizer()
+        let tokenizer = try TokenizerConfiguration(level: .word, normalization: .nfc, lowercaseLocale: "en")
+            .makeTokenizer()
         let input = Array("CAFE\u{301} Ok".utf16)
         var tokens: [String] = []
         try input.withUnsafeBufferPointer { utf16 in
@@ -46,7 +49,8 @@ import Testing
     }
 
     @Test func reusingOneTokenizerAcrossRecordsOfGrowingLength() throws {
-        let tokenizer = try TokenizerConfiguration(level: .word, normalization: .nfkc, lowercaseLocale: "en").makeTokenizer()
+        let tokenizer = try TokenizerConfiguration(level: .word, normalization: .nfkc, lowercaseLocale: "en")
+            .makeTokenizer()
         for length in [1, 10, 1_000, 10_000, 3] {
             let text = Array(repeating: "Word", count: length).joined(separator: " ")
             #expect(try tokenizer.tokens(of: text) == Array(repeating: "word", count: length))
@@ -56,7 +60,8 @@ import Testing
     @Test func realWebSentences() throws {
         let lines = try TestSupport.gzippedLines("web_sentences.txt.gz", count: 200)
         try #require(lines.count == 200)
-        let words = try TokenizerConfiguration(level: .word, normalization: .nfkc, lowercaseLocale: "en").makeTokenizer()
+        let words = try TokenizerConfiguration(level: .word, normalization: .nfkc, lowercaseLocale: "en")
+            .makeTokenizer()
         let whitespace = try TokenizerConfiguration(level: .whitespace).makeTokenizer()
         let characters = try TokenizerConfiguration(level: .character).makeTokenizer()
         var wordCount = 0
@@ -68,12 +73,16 @@ import Testing
             #expect(try whitespace.tokens(of: line) == line.split(whereSeparator: \.isWhitespace).map(String.init))
         }
         #expect(wordCount == 3_904)
-        #expect(try words.tokens(of: lines[3]) == ["god", "said", ",", "“", "let", "there", "be", "light", ",", "”", "and", "there", "was", "light", "."])
+        #expect(
+            try words.tokens(of: lines[3]) == [
+                "god", "said", ",", "“", "let", "there", "be", "light", ",", "”", "and", "there", "was", "light", "."
+            ])
         #expect(try words.tokens(of: lines[2]).contains("god’s"))
     }
 
     @Test func convenienceNormalizeShowsTheTextBeforeSplitting() throws {
-        let tokenizer = try TokenizerConfiguration(level: .word, normalization: .nfkc, lowercaseLocale: "tr").makeTokenizer()
+        let tokenizer = try TokenizerConfiguration(level: .word, normalization: .nfkc, lowercaseLocale: "tr")
+            .makeTokenizer()
         #expect(try tokenizer.normalize("ＩＳＴＡＮＢＵＬ") == "ıstanbul")
     }
 

@@ -1,10 +1,11 @@
 import Testing
+
 @testable import Tokenization
 
 @Suite struct UnicodeWhitespaceTests {
     @Test func tableMatchesICUWhiteSpaceForEveryBMPUnit() {
         var mismatches: [UInt16] = []
-        for unit in UInt16.min ... UInt16.max {
+        for unit in UInt16.min...UInt16.max {
             let icu = (0xD800...0xDFFF).contains(unit) ? false : ICUSystemCalls.isWhiteSpace(UInt32(unit))
             if UnicodeWhitespace.contains(unit) != icu { mismatches.append(unit) }
         }

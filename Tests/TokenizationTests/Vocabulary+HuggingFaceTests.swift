@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Tokenization
 
 /// Runs Python when the `tokenizers` package is importable (checked once).
@@ -27,7 +28,7 @@ enum PythonTokenizers {
         " aer banknote berlitz calloway centrust cluett fromstein gitano guterman hydro-quebec ipo kia memotec mlx nahb punts rake regatta rubens sim snack-food ssangyong swapo wachter ",
         " pierre <unk> N years old will join the board as a nonexecutive director nov. N ",
         " mr. <unk> is chairman of <unk> n.v. the dutch publishing group ",
-        " the <unk> company said N shares ",
+        " the <unk> company said N shares "
     ]
     /// Simple English: no contractions, number separators or adjacent punctuation, where ICU and
     /// the Hugging Face `Whitespace` pre-tokenizer disagree (ICU: ")" "."; HF: ").").
@@ -35,7 +36,7 @@ enum PythonTokenizers {
         "The cat sat on the mat.",
         "Hello, world! How are you today?",
         "I like green eggs and ham; Sam likes them too.",
-        "The dog and the cat are friends, mostly.",
+        "The dog and the cat are friends, mostly."
     ]
 
     /// Text the old `Whitespace` export split differently from ICU (2 of 5 agreed).
@@ -44,7 +45,7 @@ enum PythonTokenizers {
         "It’s 3.14159 or 2,5 — who knows? “Quoted” text (with parens).",
         "can't won't o'clock rock'n'roll 1990's 'quoted' 5'11\"",
         "Emoji 👩‍👩‍👧 and flags 🇯🇵🇺🇸 and 👍🏽, ½ and ² and Café ﬁne Ａｂｃ １２３ foo_bar __init__ _x",
-        "Ελληνικά και שלום עולם and مرحبا بالعالم and हिन्दी भाषा",
+        "Ελληνικά και שלום עולם and مرحبا بالعالم and हिन्दी भाषा"
     ]
 
     struct Case: Sendable, CustomTestStringConvertible {
@@ -56,22 +57,35 @@ enum PythonTokenizers {
     }
 
     static let cases: [Case] = [
-        Case(name: "whitespace-ptb", configuration: TokenizerConfiguration(level: .whitespace), training: ptbLines,
-             probes: ptbLines + [" the dutch company said N nonexecutive shares ", "unseen words\u{A0}here <unk>"]),
-        Case(name: "word-english", configuration: TokenizerConfiguration(level: .word, normalization: .nfc, lowercaseLocale: "en"),
-             training: englishLines, probes: englishLines + ["THE CAT, the dog; and SAM!", "Unseen words are unknown here."]),
-        Case(name: "character-nfc", configuration: TokenizerConfiguration(level: .character, normalization: .nfc),
-             training: ["Héllo wörld 👩‍👩‍👧!", "cafe\u{301} 🇯🇵\r\n"], probes: ["Héllo 👩‍👩‍👧 🇯🇵 wörld!", "cafe\u{301}\r\nxyz"]),
+        Case(
+            name: "whitespace-ptb", configuration: TokenizerConfiguration(level: .whitespace), training: ptbLines,
+            probes: ptbLines + [" the dutch company said N nonexecutive shares ", "unseen words\u{A0}here <unk>"]),
+        Case(
+            name: "word-english",
+            configuration: TokenizerConfiguration(level: .word, normalization: .nfc, lowercaseLocale: "en"),
+            training: englishLines,
+            probes: englishLines + ["THE CAT, the dog; and SAM!", "Unseen words are unknown here."]),
+        Case(
+            name: "character-nfc", configuration: TokenizerConfiguration(level: .character, normalization: .nfc),
+            training: ["Héllo wörld 👩‍👩‍👧!", "cafe\u{301} 🇯🇵\r\n"], probes: ["Héllo 👩‍👩‍👧 🇯🇵 wörld!", "cafe\u{301}\r\nxyz"]),
         // Where ICU's word break and the old `Whitespace` pre-tokenizer disagreed: contractions,
         // numbers with separators, abbreviations, runs of punctuation, "_" joins, emoji.
-        Case(name: "word-icu-rules", configuration: TokenizerConfiguration(level: .word, normalization: .nfc),
-             training: trickyLines, probes: trickyLines + ["Don't say U.S. costs 2,000.75... ok?! foo_bar"]),
-        Case(name: "word-drop-punctuation", configuration: TokenizerConfiguration(level: .word, normalization: .nfc, keepsPunctuation: false),
-             training: trickyLines, probes: trickyLines + ["!!! ... __ 👍🏽", "(Hello), world_ _"]),
-        Case(name: "word-turkish-lowercase", configuration: TokenizerConfiguration(level: .word, normalization: .nfc, lowercaseLocale: "tr"),
-             training: ["İstanbul IRMAK ılık Iğdır", "KIŞ geldi. I\u{307}ki"], probes: ["İSTANBUL ırmak IĞDIR", "I\u{307}ki kış"]),
-        Case(name: "keras", configuration: .keras(), training: englishLines,
-             probes: englishLines + ["Hello, World! It's a test-case\twith\r\nstuff (ok).", "THE CAT sat--on the mat..."]),
+        Case(
+            name: "word-icu-rules", configuration: TokenizerConfiguration(level: .word, normalization: .nfc),
+            training: trickyLines, probes: trickyLines + ["Don't say U.S. costs 2,000.75... ok?! foo_bar"]),
+        Case(
+            name: "word-drop-punctuation",
+            configuration: TokenizerConfiguration(level: .word, normalization: .nfc, keepsPunctuation: false),
+            training: trickyLines, probes: trickyLines + ["!!! ... __ 👍🏽", "(Hello), world_ _"]),
+        Case(
+            name: "word-turkish-lowercase",
+            configuration: TokenizerConfiguration(level: .word, normalization: .nfc, lowercaseLocale: "tr"),
+            training: ["İstanbul IRMAK ılık Iğdır", "KIŞ geldi. I\u{307}ki"],
+            probes: ["İSTANBUL ırmak IĞDIR", "I\u{307}ki kış"]),
+        Case(
+            name: "keras", configuration: .keras(), training: englishLines,
+            probes: englishLines + ["Hello, World! It's a test-case\twith\r\nstuff (ok).", "THE CAT sat--on the mat..."]
+        )
     ]
 
     private func vocabulary(for testCase: Case) throws -> Vocabulary {
@@ -89,13 +103,16 @@ enum PythonTokenizers {
             if ProcessInfo.processInfo.environment["UPDATE_TOKENIZATION_FIXTURES"] == "1" {
                 try exported.write(to: fixture, atomically: true, encoding: .utf8)
             }
-            #expect(exported == (try String(contentsOf: fixture, encoding: .utf8)), "\(name): export changed; regenerate with UPDATE_TOKENIZATION_FIXTURES=1 if intended")
+            #expect(
+                exported == (try String(contentsOf: fixture, encoding: .utf8)),
+                "\(name): export changed; regenerate with UPDATE_TOKENIZATION_FIXTURES=1 if intended")
         }
     }
 
     @Test func exportIsValidJSONWithWordLevelModel() throws {
         let vocabulary = try vocabulary(for: Self.cases[0])
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(vocabulary.huggingFaceTokenizerJSON().utf8)) as? [String: Any])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(vocabulary.huggingFaceTokenizerJSON().utf8)) as? [String: Any])
         let model = try #require(object["model"] as? [String: Any])
         #expect(model["type"] as? String == "WordLevel")
         #expect(model["unk_token"] as? String == "<unk>")
@@ -111,7 +128,7 @@ enum PythonTokenizers {
             TokenizerConfiguration(level: .sentence),
             TokenizerConfiguration(level: .word, normalization: .nfkcCasefold),
             TokenizerConfiguration(level: .whitespace, lowercaseLocale: "tr"),
-            TokenizerConfiguration(level: .word, normalization: .nfc, lowercaseLocale: "lt"),
+            TokenizerConfiguration(level: .word, normalization: .nfc, lowercaseLocale: "lt")
         ]
         for configuration in refused {
             let vocabulary = try Vocabulary(counter: TokenCounter(), configuration: configuration)
@@ -126,15 +143,18 @@ enum PythonTokenizers {
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("tokenizer.json")
         try Data("stale".utf8).write(to: file)
-        for configuration in [TokenizerConfiguration(level: .word, normalization: .nfkcCasefold),
-                              TokenizerConfiguration(level: .word, lowercaseLocale: "tr")] {
+        for configuration in [
+            TokenizerConfiguration(level: .word, normalization: .nfkcCasefold),
+            TokenizerConfiguration(level: .word, lowercaseLocale: "tr")
+        ] {
             let vocabulary = try Vocabulary(counter: TokenCounter(), configuration: configuration)
             let outcome = try vocabulary.exportHuggingFaceTokenizerIfExpressible(to: file)
             guard case .skipped(let reason) = outcome else { Issue.record("\(outcome)"); continue }
             #expect(!reason.isEmpty)
             #expect(!FileManager.default.fileExists(atPath: file.path))
         }
-        let punctuationDropped = try Vocabulary(counter: TokenCounter(), configuration: TokenizerConfiguration(level: .word, keepsPunctuation: false))
+        let punctuationDropped = try Vocabulary(
+            counter: TokenCounter(), configuration: TokenizerConfiguration(level: .word, keepsPunctuation: false))
         #expect(try punctuationDropped.exportHuggingFaceTokenizerIfExpressible(to: file) == .written(differences: nil))
         #expect(FileManager.default.fileExists(atPath: file.path))
     }
@@ -148,7 +168,8 @@ enum PythonTokenizers {
         try counter.addTokens(of: "plain english words only.", using: tokenizer)
         #expect(try Vocabulary(counter: counter, configuration: configuration).huggingFaceDifferences() == nil)
         try counter.addTokens(of: "中华人民共和国 mail a@b.com ΟΔΟΣ", using: tokenizer)
-        let differences = try #require(try Vocabulary(counter: counter, configuration: configuration).huggingFaceDifferences())
+        let differences = try #require(
+            try Vocabulary(counter: counter, configuration: configuration).huggingFaceDifferences())
         #expect(differences.contains("Chinese"))
         #expect(differences.contains("'@'"))
         #expect(differences.contains("sigma"))
@@ -158,7 +179,10 @@ enum PythonTokenizers {
         #expect(Vocabulary.regexCharacterClass("!-]\\a\t") == "[\\!\\-\\]\\\\a\t]")
     }
 
-    @Test(.enabled(if: PythonTokenizers.isAvailable, "Python package `tokenizers` is not importable (pip install tokenizers to run this comparison)"))
+    @Test(
+        .enabled(
+            if: PythonTokenizers.isAvailable,
+            "Python package `tokenizers` is not importable (pip install tokenizers to run this comparison)"))
     func pythonTokenizersLoadsIdenticalIds() throws {
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -170,19 +194,21 @@ enum PythonTokenizers {
             let file = directory.appendingPathComponent("\(testCase.name).json")
             try vocabulary.exportHuggingFaceTokenizer(to: file)
             requests.append(["name": testCase.name, "file": file.path, "texts": testCase.probes])
-            expected[testCase.name] = try testCase.probes.map { try vocabulary.encode($0, using: tokenizer).map(Int.init) }
+            expected[testCase.name] = try testCase.probes.map {
+                try vocabulary.encode($0, using: tokenizer).map(Int.init)
+            }
         }
         let requestFile = directory.appendingPathComponent("requests.json")
         try JSONSerialization.data(withJSONObject: requests).write(to: requestFile)
         let script = """
-        import json, sys
-        from tokenizers import Tokenizer
-        out = {}
-        for r in json.load(open(sys.argv[1], encoding="utf-8")):
-            t = Tokenizer.from_file(r["file"])
-            out[r["name"]] = [t.encode(text, add_special_tokens=False).ids for text in r["texts"]]
-        print(json.dumps(out))
-        """
+            import json, sys
+            from tokenizers import Tokenizer
+            out = {}
+            for r in json.load(open(sys.argv[1], encoding="utf-8")):
+                t = Tokenizer.from_file(r["file"])
+                out[r["name"]] = [t.encode(text, add_special_tokens=False).ids for text in r["texts"]]
+            print(json.dumps(out))
+            """
         let (status, output) = try PythonTokenizers.run(["-c", script, requestFile.path])
         #expect(status == 0)
         let actual = try #require(try JSONSerialization.jsonObject(with: output) as? [String: [[Int]]])

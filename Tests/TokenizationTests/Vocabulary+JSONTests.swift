@@ -1,9 +1,12 @@
 import Foundation
 import Testing
+
 @testable import Tokenization
 
 @Suite struct VocabularyJSONTests {
-    let configuration = TokenizerConfiguration(level: .word, normalization: .nfkc, lowercaseLocale: "tr", keepsPunctuation: false, breakLocale: "en@ss=standard")
+    let configuration = TokenizerConfiguration(
+        level: .word, normalization: .nfkc, lowercaseLocale: "tr", keepsPunctuation: false,
+        breakLocale: "en@ss=standard")
 
     private func sampleVocabulary() throws -> Vocabulary {
         let tokenizer = try configuration.makeTokenizer()
@@ -41,31 +44,49 @@ import Testing
         #expect(object?["hash"] as? String == (try sampleVocabulary().hash))
     }
 
-    private func expectMalformed(_ json: String, mentioning detail: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectMalformed(
+        _ json: String, mentioning detail: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(sourceLocation: sourceLocation) {
             _ = try Vocabulary(jsonData: Data(json.utf8), source: "/data/vocab.json")
         } throws: { error in
             guard case .malformedVocabulary(let path, let reason) = error as? TokenizationError else { return false }
             return path == "/data/vocab.json" && reason.contains(detail)
-                && (error as? TokenizationError)?.localizedDescription.hasPrefix("The vocabulary file /data/vocab.json is malformed:") == true
+                && (error as? TokenizationError)?.localizedDescription.hasPrefix(
+                    "The vocabulary file /data/vocab.json is malformed:") == true
         }
     }
 
     @Test func malformedFilesNameTheFileAndTheProblem() throws {
         let good = try sampleVocabulary().jsonText()
         expectMalformed("not json", mentioning: "not valid JSON")
-        expectMalformed(good.replacingOccurrences(of: "\"hash\": \"sha256:", with: "\"hash\": \"sha256:0"), mentioning: "hash")
-        expectMalformed(good.replacingOccurrences(of: "[\"istanbul\", 2]", with: "[\"stanbul\", 2]"), mentioning: "changed after saving")
-        expectMalformed(good.replacingOccurrences(of: "\"level\": \"word\"", with: "\"level\": \"paragraph\""), mentioning: "configuration.level")
+        expectMalformed(
+            good.replacingOccurrences(of: "\"hash\": \"sha256:", with: "\"hash\": \"sha256:0"), mentioning: "hash")
+        expectMalformed(
+            good.replacingOccurrences(of: "[\"istanbul\", 2]", with: "[\"stanbul\", 2]"),
+            mentioning: "changed after saving")
+        expectMalformed(
+            good.replacingOccurrences(of: "\"level\": \"word\"", with: "\"level\": \"paragraph\""),
+            mentioning: "configuration.level")
         expectMalformed(good.replacingOccurrences(of: "\"minCount\": 1,", with: ""), mentioning: "minCount")
-        expectMalformed(good.replacingOccurrences(of: "[\"istanbul\", 2]", with: "[\"istanbul\", \"3\"]"), mentioning: "tokens")
-        expectMalformed(good.replacingOccurrences(of: "[\"<pad>\", 0],", with: ""), mentioning: "\"count\" says 14 tokens but 13 are listed")
-        expectMalformed(good.replacingOccurrences(of: "[\"<pad>\", 0],", with: "[\"<PAD>\", 0],"), mentioning: "first tokens must be <pad>, <unk>, <bos>, <eos>")
-        expectMalformed(good.replacingOccurrences(of: "[\"kar\", 1]", with: "[\"new\", 1]"), mentioning: "appears twice")
-        expectMalformed(good.replacingOccurrences(of: "\"formatVersion\": 1", with: "\"formatVersion\": 2"), mentioning: "formatVersion")
+        expectMalformed(
+            good.replacingOccurrences(of: "[\"istanbul\", 2]", with: "[\"istanbul\", \"3\"]"), mentioning: "tokens")
+        expectMalformed(
+            good.replacingOccurrences(of: "[\"<pad>\", 0],", with: ""),
+            mentioning: "\"count\" says 14 tokens but 13 are listed")
+        expectMalformed(
+            good.replacingOccurrences(of: "[\"<pad>\", 0],", with: "[\"<PAD>\", 0],"),
+            mentioning: "first tokens must be <pad>, <unk>, <bos>, <eos>")
+        expectMalformed(
+            good.replacingOccurrences(of: "[\"kar\", 1]", with: "[\"new\", 1]"), mentioning: "appears twice")
+        expectMalformed(
+            good.replacingOccurrences(of: "\"formatVersion\": 1", with: "\"formatVersion\": 2"),
+            mentioning: "formatVersion")
     }
 
     @Test func missingFileIsAFileError() {
-        #expect(throws: TokenizationError.self) { try Vocabulary.load(from: URL(fileURLWithPath: "/nonexistent/vocab.json")) }
+        #expect(throws: TokenizationError.self) {
+            try Vocabulary.load(from: URL(fileURLWithPath: "/nonexistent/vocab.json"))
+        }
     }
 }

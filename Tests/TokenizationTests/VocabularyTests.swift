@@ -1,5 +1,6 @@
 import Support
 import Testing
+
 @testable import Tokenization
 
 @Suite struct VocabularyTests {
@@ -12,14 +13,20 @@ import Testing
         return counter
     }
 
-    let records = ["the cat sat on the mat", "the dog sat", "a cat and a dog", "the <unk> company said N shares", "zebra é ä 😀 \u{FF21}"]
+    let records = [
+        "the cat sat on the mat", "the dog sat", "a cat and a dog", "the <unk> company said N shares",
+        "zebra é ä 😀 \u{FF21}"
+    ]
 
     @Test func specialsComeFirstThenCountThenCodePointOrder() throws {
         let vocabulary = try Vocabulary(counter: counter(records), configuration: configuration)
         #expect(Array(vocabulary.tokens.prefix(4)) == ["<pad>", "<unk>", "<bos>", "<eos>"])
         #expect(vocabulary.counts[1] == 1)  // the literal "<unk>" in the corpus
-        #expect(Array(vocabulary.tokens[4...]) == ["the", "a", "cat", "dog", "sat", "N", "and", "company", "mat", "on", "said",
-                                                   "shares", "zebra", "ä", "é", "\u{FF21}", "😀"])
+        #expect(
+            Array(vocabulary.tokens[4...]) == [
+                "the", "a", "cat", "dog", "sat", "N", "and", "company", "mat", "on", "said",
+                "shares", "zebra", "ä", "é", "\u{FF21}", "😀"
+            ])
         #expect(vocabulary.id(for: "the") == 4)
         #expect(vocabulary.id(for: "<unk>") == SpecialToken.unknown.id)
         #expect(vocabulary.id(for: "never-seen") == SpecialToken.unknown.id)
@@ -48,13 +55,17 @@ import Testing
         #expect(vocabulary.tokens == ["<pad>", "<unk>", "<bos>", "<eos>", "the", "a", "cat"])
         let specialsOnly = try Vocabulary(counter: counter(records), configuration: configuration, maxSize: 4)
         #expect(specialsOnly.count == 4)
-        #expect(throws: TokenizationError.self) { try Vocabulary(counter: TokenCounter(), configuration: configuration, maxSize: 3) }
+        #expect(throws: TokenizationError.self) {
+            try Vocabulary(counter: TokenCounter(), configuration: configuration, maxSize: 3)
+        }
     }
 
     @Test func minCountDropsRareTokens() throws {
         let vocabulary = try Vocabulary(counter: counter(records), configuration: configuration, minCount: 2)
         #expect(Array(vocabulary.tokens[4...]) == ["the", "a", "cat", "dog", "sat"])
-        #expect(throws: TokenizationError.self) { try Vocabulary(counter: TokenCounter(), configuration: configuration, minCount: 0) }
+        #expect(throws: TokenizationError.self) {
+            try Vocabulary(counter: TokenCounter(), configuration: configuration, minCount: 0)
+        }
     }
 
     @Test func encodeDecodeRoundTripAtTheWordLevel() throws {

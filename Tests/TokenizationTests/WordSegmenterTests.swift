@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tokenization
 
 /// Golden tokens for the word level (ICU word break as of the linked ICU; pinned here so an ICU
@@ -8,29 +9,36 @@ import Testing
     let wordsWithoutPunctuation = try! TokenizerConfiguration(level: .word, keepsPunctuation: false).makeTokenizer()
 
     @Test func englishSentences() throws {
-        #expect(try words.tokens(of: "The quick brown fox jumps over the lazy dog.")
-            == ["The", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog", "."])
+        #expect(
+            try words.tokens(of: "The quick brown fox jumps over the lazy dog.")
+                == ["The", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog", "."])
         #expect(try words.tokens(of: "Hello  world.\nNew line") == ["Hello", "world", ".", "New", "line"])
-        #expect(try words.tokens(of: "The U.S. economy grew 3.5% in 2023 -- wow!")
-            == ["The", "U.S", ".", "economy", "grew", "3.5", "%", "in", "2023", "-", "-", "wow", "!"])
+        #expect(
+            try words.tokens(of: "The U.S. economy grew 3.5% in 2023 -- wow!")
+                == ["The", "U.S", ".", "economy", "grew", "3.5", "%", "in", "2023", "-", "-", "wow", "!"])
     }
 
     @Test func contractionsStayWhole() throws {
-        #expect(try words.tokens(of: "Don't panic! It's fine, isn't it?")
-            == ["Don't", "panic", "!", "It's", "fine", ",", "isn't", "it", "?"])
+        #expect(
+            try words.tokens(of: "Don't panic! It's fine, isn't it?")
+                == ["Don't", "panic", "!", "It's", "fine", ",", "isn't", "it", "?"])
         // A typographic apostrophe behaves the same.
         #expect(try words.tokens(of: "don’t") == ["don’t"])
     }
 
     @Test func numbersWithSeparators() throws {
-        #expect(try words.tokens(of: "It costs 1,000.50 dollars, or 1.000,50 euros.")
-            == ["It", "costs", "1,000.50", "dollars", ",", "or", "1.000,50", "euros", "."])
+        #expect(
+            try words.tokens(of: "It costs 1,000.50 dollars, or 1.000,50 euros.")
+                == ["It", "costs", "1,000.50", "dollars", ",", "or", "1.000,50", "euros", "."])
     }
 
     @Test func urlsAndEmailAddresses() throws {
-        #expect(try words.tokens(of: "Visit https://www.example.com/path?q=1 or mail me@example.org.")
-            == ["Visit", "https", ":", "/", "/", "www.example.com", "/", "path", "?", "q", "=", "1",
-                "or", "mail", "me@example.org", "."])
+        #expect(
+            try words.tokens(of: "Visit https://www.example.com/path?q=1 or mail me@example.org.")
+                == [
+                    "Visit", "https", ":", "/", "/", "www.example.com", "/", "path", "?", "q", "=", "1",
+                    "or", "mail", "me@example.org", "."
+                ])
     }
 
     @Test func emojiAreSymbolTokens() throws {
@@ -39,8 +47,9 @@ import Testing
     }
 
     @Test func punctuationCanBeDropped() throws {
-        #expect(try wordsWithoutPunctuation.tokens(of: "Don't panic! It's 1,000.50 dollars, isn't it?")
-            == ["Don't", "panic", "It's", "1,000.50", "dollars", "isn't", "it"])
+        #expect(
+            try wordsWithoutPunctuation.tokens(of: "Don't panic! It's 1,000.50 dollars, isn't it?")
+                == ["Don't", "panic", "It's", "1,000.50", "dollars", "isn't", "it"])
     }
 
     @Test func japaneseUsesDictionarySegmentation() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Training
 
 @Suite struct CheckpointStoreTests {
@@ -42,10 +43,13 @@ import Testing
         }
         #expect(try store.stepCheckpoints().isEmpty)
         // A step directory without state.json (killed before the rename is impossible, but a hand-made one) is not listed.
-        try FileManager.default.createDirectory(at: store.directory.appendingPathComponent("step-00000009"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: store.directory.appendingPathComponent("step-00000009"), withIntermediateDirectories: true)
         #expect(try store.latest() == nil)
         store.removePartials()
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: store.directory.path).filter { $0.hasPrefix(".") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: store.directory.path).filter {
+            $0.hasPrefix(".")
+        }
         #expect(leftovers.isEmpty)
     }
 
@@ -62,7 +66,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: run) }
         let log = try MetricsLog(runDirectory: run)
         for step in [10, 20, 30] {
-            try log.append(MetricsRecord(kind: .train, step: step, epoch: 0, seconds: Double(step), loss: 1, reconstruction: 1, kl: 0))
+            try log.append(
+                MetricsRecord(
+                    kind: .train, step: step, epoch: 0, seconds: Double(step), loss: 1, reconstruction: 1, kl: 0))
         }
         // A torn last line, as a killed run may leave.
         let handle = try FileHandle(forWritingTo: log.url)
@@ -71,7 +77,8 @@ import Testing
         try handle.close()
         #expect(try MetricsLog.read(log.url).map(\.step) == [10, 20, 30])
         let resumed = try MetricsLog(runDirectory: run, truncatingAfter: 20)
-        try resumed.append(MetricsRecord(kind: .validation, step: 25, epoch: 0, seconds: 25, loss: 2, reconstruction: 2, kl: 0))
+        try resumed.append(
+            MetricsRecord(kind: .validation, step: 25, epoch: 0, seconds: 25, loss: 2, reconstruction: 2, kl: 0))
         #expect(try MetricsLog.read(log.url).map(\.step) == [10, 20, 25])
     }
 }

@@ -1,31 +1,33 @@
 import Batching
 import Foundation
 import Testing
+
 @testable import Training
 
 @Suite struct PipelineFileTests {
     @Test func parsesEverySection() throws {
-        let file = try PipelineFile.parse("""
-        name: demo
-        data:
-          inputs: [a.txt.gz]
-          validation_fraction: 0.05
-        tokenizer: {level: word, lowercase: true}
-        vocabulary: {max_size: 5000, min_count: 2}
-        batching: {batch_size: 16, max_length: 20, bucket_boundaries: [8, 12], shuffle_buffer: 100, seed: 3}
-        embeddings: {vectors: g.txt.gz, freeze: true, oov: unk}
-        model:
-          embedding: 50
-          encoder: {cell: gru, hidden: 64, bidirectional: true, dense: 32}
-          latent: 8
-          decoder: {cell: lstm, hidden: 64, z_at_every_step: true}
-          word_dropout: 0.25
-        training:
-          epochs: 2
-          optimizer: {name: adam, learning_rate: 0.002}
-          kl_annealing: {schedule: logistic, k: 0.0025, x0: 2500}
-          free_bits: 0.1
-        """)
+        let file = try PipelineFile.parse(
+            """
+            name: demo
+            data:
+              inputs: [a.txt.gz]
+              validation_fraction: 0.05
+            tokenizer: {level: word, lowercase: true}
+            vocabulary: {max_size: 5000, min_count: 2}
+            batching: {batch_size: 16, max_length: 20, bucket_boundaries: [8, 12], shuffle_buffer: 100, seed: 3}
+            embeddings: {vectors: g.txt.gz, freeze: true, oov: unk}
+            model:
+              embedding: 50
+              encoder: {cell: gru, hidden: 64, bidirectional: true, dense: 32}
+              latent: 8
+              decoder: {cell: lstm, hidden: 64, z_at_every_step: true}
+              word_dropout: 0.25
+            training:
+              epochs: 2
+              optimizer: {name: adam, learning_rate: 0.002}
+              kl_annealing: {schedule: logistic, k: 0.0025, x0: 2500}
+              free_bits: 0.1
+            """)
         #expect(file.name == "demo")
         #expect(file.data.inputs == ["a.txt.gz"])
         #expect(file.data.validationFraction == 0.05)
@@ -42,24 +44,33 @@ import Testing
 
     @Test func unknownKeysAreErrorsNamingTheKey() {
         #expect {
-            _ = try PipelineFile.parse("data: {inputs: [a]}\ntraining:\n  optimizer: {lerning_rate: 0.1}\n", file: "p.yaml")
+            _ = try PipelineFile.parse(
+                "data: {inputs: [a]}\ntraining:\n  optimizer: {lerning_rate: 0.1}\n", file: "p.yaml")
         } throws: { error in
             let message = (error as? LocalizedError)?.errorDescription ?? ""
-            return message.contains("p.yaml") && message.contains("training.optimizer.lerning_rate") && message.contains("learning_rate")
+            return message.contains("p.yaml") && message.contains("training.optimizer.lerning_rate")
+                && message.contains("learning_rate")
         }
     }
 
     @Test func duplicatedKeysAreRefusedNamingTheKeyAndBothLines() {
-        #expect(throws: PipelineError.duplicateKey(file: "p.yaml", key: "training.epochs", firstLine: 3, secondLine: 5)) {
-            _ = try PipelineFile.parse("data: {inputs: [a]}\ntraining:\n  epochs: 2\n  seed: 4\n  epochs: 9\n", file: "p.yaml")
+        #expect(throws: PipelineError.duplicateKey(file: "p.yaml", key: "training.epochs", firstLine: 3, secondLine: 5))
+        {
+            _ = try PipelineFile.parse(
+                "data: {inputs: [a]}\ntraining:\n  epochs: 2\n  seed: 4\n  epochs: 9\n", file: "p.yaml")
         }
         #expect(throws: PipelineError.duplicateKey(file: "p.yaml", key: "model", firstLine: 2, secondLine: 3)) {
             _ = try PipelineFile.parse("data: {inputs: [a]}\nmodel: {latent: 8}\nmodel: {latent: 16}\n", file: "p.yaml")
         }
-        #expect(throws: PipelineError.duplicateKey(file: "p.yaml", key: "training.optimizer.learning_rate", firstLine: 2, secondLine: 2)) {
-            _ = try PipelineFile.parse("data: {inputs: [a]}\ntraining: {optimizer: {learning_rate: 0.1, learning_rate: 1}}\n", file: "p.yaml")
+        #expect(
+            throws: PipelineError.duplicateKey(
+                file: "p.yaml", key: "training.optimizer.learning_rate", firstLine: 2, secondLine: 2)
+        ) {
+            _ = try PipelineFile.parse(
+                "data: {inputs: [a]}\ntraining: {optimizer: {learning_rate: 0.1, learning_rate: 1}}\n", file: "p.yaml")
         }
-        let message = PipelineError.duplicateKey(file: "p.yaml", key: "training.epochs", firstLine: 3, secondLine: 5).errorDescription!
+        let message = PipelineError.duplicateKey(file: "p.yaml", key: "training.epochs", firstLine: 3, secondLine: 5)
+            .errorDescription!
         #expect(message.contains("lines 3 and 5") && message.contains("training.epochs"))
     }
 
@@ -73,13 +84,16 @@ import Testing
     }
 
     @Test func linearAnnealingStartsWhereAsked() throws {
-        let file = try PipelineFile.parse("data: {inputs: [a]}\ntraining: {kl_annealing: {schedule: linear, start: 0.1, steps: 100}}\n")
+        let file = try PipelineFile.parse(
+            "data: {inputs: [a]}\ntraining: {kl_annealing: {schedule: linear, start: 0.1, steps: 100}}\n")
         let resolved = try ResolvedPipeline(file, path: "p.yaml")
         #expect(resolved.training.annealing.beta(at: 0) == 0.1)
         #expect(abs(resolved.training.annealing.beta(at: 50) - 0.55) < 1e-6)
         #expect(resolved.training.annealing.beta(at: 100) == 1)
         #expect(throws: PipelineError.self) {
-            _ = try ResolvedPipeline(try PipelineFile.parse("data: {inputs: [a]}\ntraining: {kl_annealing: {schedule: linear, start: 2}}\n"), path: "p.yaml")
+            _ = try ResolvedPipeline(
+                try PipelineFile.parse("data: {inputs: [a]}\ntraining: {kl_annealing: {schedule: linear, start: 2}}\n"),
+                path: "p.yaml")
         }
     }
 
@@ -101,16 +115,22 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("p.yaml").path
-        try "data: {inputs: [../corpora/x.txt, /abs/y.txt]}\nembeddings: {vectors: v.txt}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "data: {inputs: [../corpora/x.txt, /abs/y.txt]}\nembeddings: {vectors: v.txt}\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
         let file = try PipelineFile.load(from: path)
-        #expect(file.data.inputs == [directory.deletingLastPathComponent().appendingPathComponent("corpora/x.txt").path, "/abs/y.txt"])
+        #expect(
+            file.data.inputs == [
+                directory.deletingLastPathComponent().appendingPathComponent("corpora/x.txt").path, "/abs/y.txt"
+            ])
         #expect(file.embeddings?.vectors == directory.appendingPathComponent("v.txt").path)
     }
 
     @Test func shippedPipelinesParse() throws {
         let pipelines = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("pipelines")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: pipelines.path))?.filter { $0.hasSuffix(".yaml") } ?? []
+        let names =
+            (try? FileManager.default.contentsOfDirectory(atPath: pipelines.path))?.filter { $0.hasSuffix(".yaml") }
+            ?? []
         for name in names {
             let file = try PipelineFile.load(from: pipelines.appendingPathComponent(name).path)
             #expect(file.data.inputs != nil || file.data.shards != nil, "\(name)")
@@ -119,13 +139,16 @@ import Testing
 
     /// The embeddings loader's bounds can be set from the pipeline file, within the same limits.
     @Test func embeddingBoundsComeFromThePipelineFile() throws {
-        let text = "data: {inputs: [a]}\nembeddings: {vectors: v.txt, dimension: 300, max_dimension: 20000, max_value: 50}\n"
+        let text =
+            "data: {inputs: [a]}\nembeddings: {vectors: v.txt, dimension: 300, max_dimension: 20000, max_value: 50}\n"
         let resolved = try ResolvedPipeline(try PipelineFile.parse(text), path: "p.yaml")
         let options = try #require(resolved.embeddings?.options)
         #expect(options.dimension == 300 && options.maxDimension == 20_000 && options.maxAbsoluteValue == 50)
         for bad in ["dimension: 0", "max_dimension: 2000000", "dimension: 20000", "max_value: -1"] {
             #expect(throws: PipelineError.self, "\(bad)") {
-                _ = try ResolvedPipeline(try PipelineFile.parse("data: {inputs: [a]}\nembeddings: {vectors: v.txt, \(bad)}\n"), path: "p.yaml")
+                _ = try ResolvedPipeline(
+                    try PipelineFile.parse("data: {inputs: [a]}\nembeddings: {vectors: v.txt, \(bad)}\n"),
+                    path: "p.yaml")
             }
         }
     }
@@ -133,11 +156,13 @@ import Testing
     /// A batching section names only what it changes: the rest are the stages' (and the
     /// family's) defaults; and the file a run stores in run.json reads back as written.
     @Test func batchingSectionFillsMissingKeysWithDefaults() throws {
-        let text = "data: {inputs: [a]}\nmodel: {type: char_vae}\nbatching: {batch_size: 100, window: 50, stride: 1, seed: 42}\n"
+        let text =
+            "data: {inputs: [a]}\nmodel: {type: char_vae}\nbatching: {batch_size: 100, window: 50, stride: 1, seed: 42}\n"
         let file = try PipelineFile.parse(text)
         let resolved = try ResolvedPipeline(file, path: "p.yaml")
-        var expected = BatchingOptions(batchSize: 100, shuffleBuffer: 10_000, shuffleSeed: 42, validationFraction: 0.05,
-                                       window: 50, stride: 1)
+        var expected = BatchingOptions(
+            batchSize: 100, shuffleBuffer: 10_000, shuffleSeed: 42, validationFraction: 0.05,
+            window: 50, stride: 1)
         expected.appendEnd = true
         #expect(resolved.batching == expected)
         let stored = try JSONDecoder().decode(PipelineFile.self, from: JSONEncoder().encode(file))
@@ -148,27 +173,43 @@ import Testing
     /// A setting chosen by name decodes into its type; another name is refused naming the key,
     /// every name allowed there and the one given.
     @Test func namesOffTheListAreRefusedNamingTheKeyAndTheAllowedNames() throws {
-        let file = try PipelineFile.parse("""
-        data: {inputs: [a], format: csv, invalid_utf8: skip}
-        tokenizer: {level: whitespace, normalization: nfkc}
-        batching: {over_length: drop, bucket_mode: exact, padding: post}
-        model: {type: word_vae, encoder: {cell: gru}}
-        training: {optimizer: {name: sgd}, kl_annealing: {schedule: cyclical}}
-        """)
+        let file = try PipelineFile.parse(
+            """
+            data: {inputs: [a], format: csv, invalid_utf8: skip}
+            tokenizer: {level: whitespace, normalization: nfkc}
+            batching: {over_length: drop, bucket_mode: exact, padding: post}
+            model: {type: word_vae, encoder: {cell: gru}}
+            training: {optimizer: {name: sgd}, kl_annealing: {schedule: cyclical}}
+            """)
         #expect(file.data.format == .csv && file.data.invalidUtf8 == .skip)
         #expect(file.tokenizer?.level == .whitespace && file.tokenizer?.normalization == .nfkc)
-        #expect(file.batching?.overLength == .drop && file.batching?.bucketMode == .exact && file.batching?.padding == .post)
+        #expect(
+            file.batching?.overLength == .drop && file.batching?.bucketMode == .exact && file.batching?.padding == .post
+        )
         #expect(file.model?.type == .wordVAE && file.model?.encoder?.cell == .gru)
         #expect(file.training?.optimizer?.name == .sgd && file.training?.klAnnealing?.schedule == .cyclical)
         for (yaml, message) in [
-            ("batching: {over_length: cut}", "p.yaml: 'batching.over_length' must be truncate or drop; 'cut' was given."),
-            ("model: {type: transformer}",
-             "p.yaml: 'model.type' must be sentence_vae, char_vae, vrnn, word_vae or lstm_lm; 'transformer' was given."),
-            ("tokenizer: {level: sentence}", "p.yaml: 'tokenizer.level' must be word, character, whitespace or keras; 'sentence' was given."),
+            (
+                "batching: {over_length: cut}",
+                "p.yaml: 'batching.over_length' must be truncate or drop; 'cut' was given."
+            ),
+            (
+                "model: {type: transformer}",
+                "p.yaml: 'model.type' must be sentence_vae, char_vae, vrnn, word_vae or lstm_lm; 'transformer' was given."
+            ),
+            (
+                "tokenizer: {level: sentence}",
+                "p.yaml: 'tokenizer.level' must be word, character, whitespace or keras; 'sentence' was given."
+            ),
             ("model: {decoder: {cell: rnn}}", "p.yaml: 'model.decoder.cell' must be lstm or gru; 'rnn' was given."),
-            ("training: {kl_annealing: {schedule: cosine}}",
-             "p.yaml: 'training.kl_annealing.schedule' must be constant, linear, logistic or cyclical; 'cosine' was given."),
-            ("embeddings: {vectors: v.txt, oov: mean}", "p.yaml: 'embeddings.oov' must be random, zero or unk; 'mean' was given."),
+            (
+                "training: {kl_annealing: {schedule: cosine}}",
+                "p.yaml: 'training.kl_annealing.schedule' must be constant, linear, logistic or cyclical; 'cosine' was given."
+            ),
+            (
+                "embeddings: {vectors: v.txt, oov: mean}",
+                "p.yaml: 'embeddings.oov' must be random, zero or unk; 'mean' was given."
+            )
         ] {
             #expect(throws: PipelineError.self, "\(yaml)") {
                 do {
@@ -189,9 +230,15 @@ import Testing
             ("batching: {bucket_mode: edge}", "batching.bucket_mode", "no bucket boundaries"),
             ("batching: {stride: 3}", "batching.stride", "without a character window"),
             ("data: {inputs: [a], validation_fraction: 1}", "data.validation_fraction", "at least 0 and below 1"),
-            ("model: {type: char_vae}\nbatching: {max_length: 1}", "batching.max_length", "room for <eos> and one token"),
-            ("model: {type: char_vae}\nbatching: {window: 10, bucket_boundaries: [4]}", "batching.bucket_boundaries", "does not apply"),
-            ("model: {type: vrnn}\nbatching: {bucket_mode: longest}", "batching.bucket_boundaries", "does not apply"),
+            (
+                "model: {type: char_vae}\nbatching: {max_length: 1}", "batching.max_length",
+                "room for <eos> and one token"
+            ),
+            (
+                "model: {type: char_vae}\nbatching: {window: 10, bucket_boundaries: [4]}", "batching.bucket_boundaries",
+                "does not apply"
+            ),
+            ("model: {type: vrnn}\nbatching: {bucket_mode: longest}", "batching.bucket_boundaries", "does not apply")
         ] {
             let text = yaml.hasPrefix("data:") ? yaml + "\n" : "data: {inputs: [a]}\n" + yaml + "\n"
             #expect {
@@ -205,29 +252,34 @@ import Testing
 
     /// `vocabulary.max_size: 0` means no limit, as `--max-vocab 0` does; left out, 20,000.
     @Test func vocabularyMaxSizeZeroMeansNoLimit() throws {
-        let unlimited = try ResolvedPipeline(try PipelineFile.parse("data: {inputs: [a]}\nvocabulary: {max_size: 0}\n"), path: "p.yaml")
+        let unlimited = try ResolvedPipeline(
+            try PipelineFile.parse("data: {inputs: [a]}\nvocabulary: {max_size: 0}\n"), path: "p.yaml")
         #expect(unlimited.vocabulary.maxSize == nil)
         let defaulted = try ResolvedPipeline(try PipelineFile.parse("data: {inputs: [a]}\n"), path: "p.yaml")
         #expect(defaulted.vocabulary.maxSize == 20_000)
-        let given = try ResolvedPipeline(try PipelineFile.parse("data: {inputs: [a]}\nvocabulary: {max_size: 600}\n"), path: "p.yaml")
+        let given = try ResolvedPipeline(
+            try PipelineFile.parse("data: {inputs: [a]}\nvocabulary: {max_size: 600}\n"), path: "p.yaml")
         #expect(given.vocabulary.maxSize == 600)
     }
 
     /// Dropping punctuation is a word-level rule: at another level it is refused, not ignored.
     @Test func dropPunctuationOutsideTheWordLevelIsRefused() throws {
         #expect(throws: PipelineError.self) {
-            _ = try ResolvedPipeline(try PipelineFile.parse(
-                "data: {inputs: [a]}\ntokenizer: {level: character, drop_punctuation: true}\n"), path: "p.yaml")
+            _ = try ResolvedPipeline(
+                try PipelineFile.parse(
+                    "data: {inputs: [a]}\ntokenizer: {level: character, drop_punctuation: true}\n"), path: "p.yaml")
         }
         do {
-            _ = try ResolvedPipeline(try PipelineFile.parse(
-                "data: {inputs: [a]}\ntokenizer: {level: whitespace, drop_punctuation: true}\n"), path: "p.yaml")
+            _ = try ResolvedPipeline(
+                try PipelineFile.parse(
+                    "data: {inputs: [a]}\ntokenizer: {level: whitespace, drop_punctuation: true}\n"), path: "p.yaml")
             Issue.record("drop_punctuation at the whitespace level was accepted")
         } catch {
             #expect("\(error.localizedDescription)".contains("tokenizer.drop_punctuation"))
         }
-        let word = try ResolvedPipeline(try PipelineFile.parse(
-            "data: {inputs: [a]}\ntokenizer: {level: word, drop_punctuation: true}\n"), path: "p.yaml")
+        let word = try ResolvedPipeline(
+            try PipelineFile.parse(
+                "data: {inputs: [a]}\ntokenizer: {level: word, drop_punctuation: true}\n"), path: "p.yaml")
         #expect(!word.tokenizer.configuration.keepsPunctuation)
     }
 }

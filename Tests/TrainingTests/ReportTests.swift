@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Training
 
 @Suite struct ReportTests {
@@ -23,15 +24,20 @@ import Testing
         defer { try? FileManager.default.removeItem(at: run) }
         let log = try MetricsLog(runDirectory: run)
         for step in stride(from: 10, through: 100, by: 10) {
-            try log.append(MetricsRecord(kind: .train, step: step, epoch: 0, seconds: Double(step), loss: 50 - Double(step) / 10,
-                                         reconstruction: 45, kl: 5, beta: Double(step) / 100))
+            try log.append(
+                MetricsRecord(
+                    kind: .train, step: step, epoch: 0, seconds: Double(step), loss: 50 - Double(step) / 10,
+                    reconstruction: 45, kl: 5, beta: Double(step) / 100))
         }
-        try log.append(MetricsRecord(kind: .validation, step: 100, epoch: 0, seconds: 100, loss: 40, reconstruction: 38, kl: 2,
-                                     perplexity: 120, activeUnits: 3))
-        let summary = RunSummary(name: "demo", step: 100, epoch: 0, seconds: 100, tokensPerSecond: 5000, stoppedBecause: "max steps",
-                                 settings: ["latent": "16"], validation: nil, samples: ["a <b> & c"],
-                                 reconstructions: [.init(input: "x", output: "y")], interpolation: ["p", "q"],
-                                 latentPoints: [[0, 1], [1, 0]], latentPointLabels: ["s1", "s2"], explainedVariance: [0.6, 0.3])
+        try log.append(
+            MetricsRecord(
+                kind: .validation, step: 100, epoch: 0, seconds: 100, loss: 40, reconstruction: 38, kl: 2,
+                perplexity: 120, activeUnits: 3))
+        let summary = RunSummary(
+            name: "demo", step: 100, epoch: 0, seconds: 100, tokensPerSecond: 5000, stoppedBecause: "max steps",
+            settings: ["latent": "16"], validation: nil, samples: ["a <b> & c"],
+            reconstructions: [.init(input: "x", output: "y")], interpolation: ["p", "q"],
+            latentPoints: [[0, 1], [1, 0]], latentPointLabels: ["s1", "s2"], explainedVariance: [0.6, 0.3])
         try JSONEncoder().encode(summary).write(to: run.appendingPathComponent(RunSummary.fileName))
         let url = try ReportWriter.write(runDirectory: run)
         let html = try String(contentsOf: url, encoding: .utf8)
@@ -43,7 +49,9 @@ import Testing
 
     @Test func reportOfAnEmptyDirectoryIsAnError() {
         #expect(throws: TrainingError.self) {
-            try ReportWriter.write(runDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("nothing-\(UUID().uuidString)"))
+            try ReportWriter.write(
+                runDirectory: FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "nothing-\(UUID().uuidString)"))
         }
     }
 }

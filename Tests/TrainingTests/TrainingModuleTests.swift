@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Training
 
 @Test func moduleVersionIsSet() {

@@ -1,6 +1,7 @@
 import Foundation
 import Models
 import Testing
+
 @testable import Training
 
 @Suite struct TrainingSafetyTests {
@@ -9,26 +10,33 @@ import Testing
     }
 
     @Test func sizesBeyondTheirBoundsNameTheSetting() throws {
-        for (yaml, key) in [("model: {latent: 5000}", "model.latent"), ("model: {decoder: {hidden: 20000}}", "model.decoder.hidden"),
-                            ("model: {embedding: 5000}", "model.embedding"), ("model: {encoder: {layers: 100}}", "model.encoder.layers"),
-                            ("batching: {batch_size: 100000}", "batching.batch_size"), ("batching: {max_length: 1000000}", "batching.max_length"),
-                            ("vocabulary: {max_size: 9000000}", "vocabulary.max_size"),
-                            ("training: {optimizer: {learning_rate: 1000000}}", "training.optimizer.learning_rate")] {
+        for (yaml, key) in [
+            ("model: {latent: 5000}", "model.latent"), ("model: {decoder: {hidden: 20000}}", "model.decoder.hidden"),
+            ("model: {embedding: 5000}", "model.embedding"),
+            ("model: {encoder: {layers: 100}}", "model.encoder.layers"),
+            ("batching: {batch_size: 100000}", "batching.batch_size"),
+            ("batching: {max_length: 1000000}", "batching.max_length"),
+            ("vocabulary: {max_size: 9000000}", "vocabulary.max_size"),
+            ("training: {optimizer: {learning_rate: 1000000}}", "training.optimizer.learning_rate")
+        ] {
             #expect {
                 _ = try resolved(yaml)
             } throws: { error in
                 let message = (error as? LocalizedError)?.errorDescription ?? ""
-                return message.contains("p.yaml") && message.contains("'\(key)'") && (message.contains("between") || message.contains("at most"))
+                return message.contains("p.yaml") && message.contains("'\(key)'")
+                    && (message.contains("between") || message.contains("at most"))
             }
         }
-        _ = try resolved("model: {latent: 4096, embedding: 4096, encoder: {hidden: 16384}}\nbatching: {batch_size: 65536}")
+        _ = try resolved(
+            "model: {latent: 4096, embedding: 4096, encoder: {hidden: 16384}}\nbatching: {batch_size: 65536}")
     }
 
     @Test func prePaddingIsRefusedBecauseTrainingIgnoresIt() throws {
         #expect {
             _ = try resolved("batching: {padding: pre}")
         } throws: { error in
-            ((error as? LocalizedError)?.errorDescription ?? "").contains("'batching.padding' cannot be pre for training")
+            ((error as? LocalizedError)?.errorDescription ?? "").contains(
+                "'batching.padding' cannot be pre for training")
         }
         #expect(try resolved("batching: {padding: post}").batching.padding == .post)
     }
@@ -44,13 +52,16 @@ import Testing
         }
         let wide = try resolved("model: {embedding: 4096, decoder: {hidden: 16384}}")
         #expect {
-            try wide.checkMemory(wide.model.configuration(vocabularySize: 2_000_000, embeddingDimension: 4096, freeze: false), available: 8e9)
+            try wide.checkMemory(
+                wide.model.configuration(vocabularySize: 2_000_000, embeddingDimension: 4096, freeze: false),
+                available: 8e9)
         } throws: { error in
             ((error as? LocalizedError)?.errorDescription ?? "").contains("lower vocabulary.max_size")
         }
         // The default model fits a small machine.
         let small = try resolved("")
-        try small.checkMemory(small.model.configuration(vocabularySize: 20_000, embeddingDimension: 300, freeze: false), available: 2e9)
+        try small.checkMemory(
+            small.model.configuration(vocabularySize: 20_000, embeddingDimension: 300, freeze: false), available: 2e9)
         #expect(ResolvedPipeline.availableMemory().map { $0 > 0 } ?? true)
     }
 
@@ -106,9 +117,12 @@ import Testing
         #expect(throws: DivergenceMonitor.Divergence(quantity: "weight norm", value: 1e12, level: 10)) {
             try weights.check(weightNorm: 1e12)
         }
-        let message = TrainingError.diverged(step: 57, quantity: "loss", value: 1.4e13, level: 95.2, factor: 100, levelName: "its recent level",
-                                             lastCheckpoint: "/r/checkpoints/step-00000050").errorDescription!
-        #expect(message.contains("step 57") && message.contains("1.4e+13") && message.contains("95.2")
+        let message = TrainingError.diverged(
+            step: 57, quantity: "loss", value: 1.4e13, level: 95.2, factor: 100, levelName: "its recent level",
+            lastCheckpoint: "/r/checkpoints/step-00000050"
+        ).errorDescription!
+        #expect(
+            message.contains("step 57") && message.contains("1.4e+13") && message.contains("95.2")
                 && message.contains("step-00000050") && message.contains("--clip-norm"))
     }
 }

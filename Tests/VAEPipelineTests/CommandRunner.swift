@@ -14,7 +14,8 @@ struct CommandRunner {
         // Linux test bundles are plain executables in the products directory; on other
         // platforms the bundle is a folder one level deeper.
         while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("vae-pipeline").path),
-              directory.pathComponents.count > 1 {
+            directory.pathComponents.count > 1
+        {
             directory.deleteLastPathComponent()
         }
         return directory.appendingPathComponent("vae-pipeline")
@@ -22,7 +23,9 @@ struct CommandRunner {
 
     /// Runs the executable; `environment` adds variables to (or, with a nil value, removes them
     /// from) this process's environment.
-    static func run(_ arguments: [String], standardInput: Data? = nil, environment: [String: String?] = [:]) throws -> Result {
+    static func run(_ arguments: [String], standardInput: Data? = nil, environment: [String: String?] = [:]) throws
+        -> Result
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -68,7 +71,8 @@ extension CommandRunner {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(arguments.joined(separator: " ")) failed"])
+            throw CocoaError(
+                .executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(arguments.joined(separator: " ")) failed"])
         }
         return String(decoding: data, as: UTF8.self)
     }

@@ -72,7 +72,9 @@ import Testing
         let noInput = try CommandRunner.run(["inspect"])
         #expect(noInput.status != 0)
         #expect(noInput.standardError.contains("Name at least one corpus file"))
-        let column = try CommandRunner.run(["inspect", corporaDirectory.appendingPathComponent("penguins_raw.csv").path, "--column", "nope"])
+        let column = try CommandRunner.run([
+            "inspect", corporaDirectory.appendingPathComponent("penguins_raw.csv").path, "--column", "nope"
+        ])
         #expect(column.standardError.contains("Column 'nope' is not in the header"))
     }
 

@@ -11,7 +11,8 @@ import Testing
         return path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent("mpirun") }
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
-    static let skipReason: Comment = "mpirun is not installed (bash scripts/setup.sh tests installs openmpi-bin); the MPI training tests are skipped"
+    static let skipReason: Comment =
+        "mpirun is not installed (bash scripts/setup.sh tests installs openmpi-bin); the MPI training tests are skipped"
 
     /// Runs `mpirun` with one or more `-np COUNT vae-pipeline ARGUMENTS` groups (separated by ':'
     /// as Open MPI's MPMD syntax), as root in CI, over shared memory; ends it after two minutes.
@@ -38,8 +39,9 @@ import Testing
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while errorReader.isExecuting || !errorReader.isFinished { usleep(1000) }
-        return CommandRunner.Result(status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-                                    standardError: String(decoding: errorData, as: UTF8.self))
+        return CommandRunner.Result(
+            status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
+            standardError: String(decoding: errorData, as: UTF8.self))
     }
 
     static let freeBits = "  free_bits: 0.1"
@@ -59,14 +61,19 @@ import Testing
         #expect(single.status == 0, "\(single.standardError)")
         let ranks = try Self.run([(2, ["train", two.pipeline.path, "--batch-shards", "1", "--workers", "1"])])
         #expect(ranks.status == 0, "\(ranks.standardError)")
-        #expect(ranks.standardOutput.components(separatedBy: "Stopped: step limit reached — step 20").count == 2, "rank 0 alone prints: \(ranks.standardOutput)")
+        #expect(
+            ranks.standardOutput.components(separatedBy: "Stopped: step limit reached — step 20").count == 2,
+            "rank 0 alone prints: \(ranks.standardOutput)")
         #expect(ranks.standardOutput.contains("MPI: 2 processes × 1 slice"))
         #expect(ranks.standardError.contains("rank 0 of 2"))
         for file in ["model.safetensors", "optimizer.safetensors"] {
             let path = "checkpoints/step-00000020/" + file
-            #expect(try Data(contentsOf: one.run.appendingPathComponent(path)) == Data(contentsOf: two.run.appendingPathComponent(path)), "\(file)")
+            #expect(
+                try Data(contentsOf: one.run.appendingPathComponent(path))
+                    == Data(contentsOf: two.run.appendingPathComponent(path)), "\(file)")
         }
-        let state = try String(contentsOf: two.run.appendingPathComponent("checkpoints/step-00000020/state.json"), encoding: .utf8)
+        let state = try String(
+            contentsOf: two.run.appendingPathComponent("checkpoints/step-00000020/state.json"), encoding: .utf8)
         #expect(state.contains("\"worldSize\" : 2") || state.contains("\"worldSize\":2"), "\(state)")
         let metrics = try String(contentsOf: two.run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
         #expect(metrics.contains("\"allreduce_bytes\""))
@@ -76,7 +83,9 @@ import Testing
         let resumed = try Self.run([(2, ["train", "--resume", parts.run.path, "--max-steps", "20", "--workers", "1"])])
         #expect(resumed.status == 0, "\(resumed.standardError)")
         let final = "checkpoints/step-00000020/model.safetensors"
-        #expect(try Data(contentsOf: parts.run.appendingPathComponent(final)) == Data(contentsOf: two.run.appendingPathComponent(final)))
+        #expect(
+            try Data(contentsOf: parts.run.appendingPathComponent(final))
+                == Data(contentsOf: two.run.appendingPathComponent(final)))
     }
 
     /// A checkpoint written by two ranks × 1 slice resumes in one process: every process reads the
@@ -91,17 +100,24 @@ import Testing
         defer { fixture.remove(); whole.remove() }
         let ranks = try Self.run([(2, ["train", fixture.pipeline.path, "--batch-shards", "1", "--workers", "1"])])
         #expect(ranks.status == 0, "\(ranks.standardError)")
-        let resumed = try CommandRunner.run(["train", "--resume", fixture.run.path, "--max-steps", "20", "--workers", "1"])
+        let resumed = try CommandRunner.run([
+            "train", "--resume", fixture.run.path, "--max-steps", "20", "--workers", "1"
+        ])
         #expect(resumed.status == 0, "\(resumed.standardError)")
-        #expect(resumed.standardError.contains("The checkpoint was written by 2 processes and this run has 1"), "\(resumed.standardError)")
+        #expect(
+            resumed.standardError.contains("The checkpoint was written by 2 processes and this run has 1"),
+            "\(resumed.standardError)")
         #expect(resumed.standardError.contains("batch 10 of epoch 1"))
         #expect(resumed.standardError.contains("the same 2 slices (1 × 2 now)"))
-        let state = try String(contentsOf: fixture.run.appendingPathComponent("checkpoints/step-00000020/state.json"), encoding: .utf8)
+        let state = try String(
+            contentsOf: fixture.run.appendingPathComponent("checkpoints/step-00000020/state.json"), encoding: .utf8)
         #expect(state.contains("\"worldSize\" : 1") || state.contains("\"worldSize\":1"), "\(state)")
         let single = try CommandRunner.run(["train", whole.pipeline.path, "--batch-shards", "2", "--workers", "1"])
         #expect(single.status == 0, "\(single.standardError)")
         let final = "checkpoints/step-00000020/model.safetensors"
-        #expect(try Data(contentsOf: fixture.run.appendingPathComponent(final)) == Data(contentsOf: whole.run.appendingPathComponent(final)))
+        #expect(
+            try Data(contentsOf: fixture.run.appendingPathComponent(final))
+                == Data(contentsOf: whole.run.appendingPathComponent(final)))
     }
 
     /// One rank that cannot read its corpus ends the whole job at once (MPI_Abort), naming its
@@ -114,15 +130,20 @@ import Testing
         try String(contentsOf: fixture.pipeline, encoding: .utf8)
             .replacingOccurrences(of: "inputs: [sentences.txt]", with: "inputs: [missing.txt]")
             .write(to: broken, atomically: true, encoding: .utf8)
-        let result = try Self.run([(1, ["train", fixture.pipeline.path, "--workers", "1"]), (1, ["train", broken.path, "--workers", "1"])])
-        #expect(result.status != 0 && result.status != 124, "ended by the failing rank, not by the timeout: \(result.status)")
+        let result = try Self.run([
+            (1, ["train", fixture.pipeline.path, "--workers", "1"]), (1, ["train", broken.path, "--workers", "1"])
+        ])
+        #expect(
+            result.status != 0 && result.status != 124,
+            "ended by the failing rank, not by the timeout: \(result.status)")
         #expect(result.standardError.contains("rank 1 of 2: Error:"), "\(result.standardError)")
         #expect(result.standardError.contains("missing.txt"))
     }
 
     /// A binary says whether it can train across processes.
     @Test func versionSaysWhetherMPIIsAvailable() throws {
-        let result = try CommandRunner.run(["--version"], environment: ["OMPI_COMM_WORLD_SIZE": nil, "OMPI_COMM_WORLD_RANK": nil])
+        let result = try CommandRunner.run(
+            ["--version"], environment: ["OMPI_COMM_WORLD_SIZE": nil, "OMPI_COMM_WORLD_RANK": nil])
         #expect(result.status == 0)
         let line = try #require(result.standardOutput.split(separator: "\n").first { $0.hasPrefix("MPI: ") })
         #expect(line.contains("not launched by mpirun") || line.contains("not available"), "\(line)")
@@ -133,19 +154,26 @@ import Testing
     @Test func launchedByMPIRunWithoutTheLibraryIsAClearError() throws {
         let fixture = try TrainCommandTests.Fixture(maxSteps: 2)
         defer { fixture.remove() }
-        let environment: [String: String?] = ["OMPI_COMM_WORLD_SIZE": "2", "OMPI_COMM_WORLD_RANK": "1",
-                                              "VAE_PIPELINE_LIBMPI": "libmpi-not-here.so.40"]
+        let environment: [String: String?] = [
+            "OMPI_COMM_WORLD_SIZE": "2", "OMPI_COMM_WORLD_RANK": "1",
+            "VAE_PIPELINE_LIBMPI": "libmpi-not-here.so.40"
+        ]
         let result = try CommandRunner.run(["train", fixture.pipeline.path], environment: environment)
         #expect(result.status != 0)
-        #expect(result.standardError.contains("rank 1 of 2: Error: MPI: libmpi-not-here.so.40 cannot be used"), "\(result.standardError)")
-        let version = try CommandRunner.run(["--version"], environment: ["VAE_PIPELINE_LIBMPI": "libmpi-not-here.so.40"])
-        #expect(version.standardOutput.contains("MPI: not available (libmpi-not-here.so.40"), "\(version.standardOutput)")
+        #expect(
+            result.standardError.contains("rank 1 of 2: Error: MPI: libmpi-not-here.so.40 cannot be used"),
+            "\(result.standardError)")
+        let version = try CommandRunner.run(
+            ["--version"], environment: ["VAE_PIPELINE_LIBMPI": "libmpi-not-here.so.40"])
+        #expect(
+            version.standardOutput.contains("MPI: not available (libmpi-not-here.so.40"), "\(version.standardOutput)")
         #expect(!FileManager.default.fileExists(atPath: fixture.run.path), "nothing was trained or written")
     }
 
     /// Under mpirun, commands other than train refuse to run N copies of themselves.
     @Test func otherCommandsRefuseToRunUnderMPIRun() throws {
-        let result = try CommandRunner.run(["vocab", "x.txt"], environment: ["OMPI_COMM_WORLD_SIZE": "2", "OMPI_COMM_WORLD_RANK": "1"])
+        let result = try CommandRunner.run(
+            ["vocab", "x.txt"], environment: ["OMPI_COMM_WORLD_SIZE": "2", "OMPI_COMM_WORLD_RANK": "1"])
         #expect(result.status != 0)
         #expect(result.standardError.contains("only 'vae-pipeline train' runs under mpirun"))
     }

@@ -14,17 +14,28 @@ import Testing
     }
 
     static let families = [
-        Family(type: "char_vae", model: "{type: char_vae, embedding: 8, encoder: {hidden: 12}, latent: 3, decoder: {hidden: 12}, teacher_forcing: 0.7}",
-               batching: "{batch_size: 8, window: 24, stride: 12, shuffle_buffer: 50}", hasSentenceLatent: true),
-        Family(type: "char_vae lines", model: "{type: char_vae, embedding: 8, encoder: {hidden: 12}, latent: 3, decoder: {hidden: 12}, character_dropout: 0.1}",
-               batching: "{batch_size: 8, max_length: 40, shuffle_buffer: 50}", hasSentenceLatent: true),
-        Family(type: "vrnn", model: "{type: vrnn, embedding: 8, hidden: 10, latent: 4}",
-               batching: "{batch_size: 8, window: 30, shuffle_buffer: 50}", hasSentenceLatent: false),
-        Family(type: "lstm_lm", model: "{type: lstm_lm, embedding: 8, hidden: 12}",
-               batching: "{batch_size: 8, window: 24, shuffle_buffer: 50}", hasSentenceLatent: false),
-        Family(type: "word_vae", model: "{type: word_vae, embedding: 8, encoder: {hidden: 12}, latent: 3, decoder: {hidden: 12}}",
-               batching: "{batch_size: 16, max_length: 20, shuffle_buffer: 50}", extra: "  words: {from: tokens, min_count: 1, max_words: 400, lowercase: true}\n",
-               hasSentenceLatent: true),
+        Family(
+            type: "char_vae",
+            model:
+                "{type: char_vae, embedding: 8, encoder: {hidden: 12}, latent: 3, decoder: {hidden: 12}, teacher_forcing: 0.7}",
+            batching: "{batch_size: 8, window: 24, stride: 12, shuffle_buffer: 50}", hasSentenceLatent: true),
+        Family(
+            type: "char_vae lines",
+            model:
+                "{type: char_vae, embedding: 8, encoder: {hidden: 12}, latent: 3, decoder: {hidden: 12}, character_dropout: 0.1}",
+            batching: "{batch_size: 8, max_length: 40, shuffle_buffer: 50}", hasSentenceLatent: true),
+        Family(
+            type: "vrnn", model: "{type: vrnn, embedding: 8, hidden: 10, latent: 4}",
+            batching: "{batch_size: 8, window: 30, shuffle_buffer: 50}", hasSentenceLatent: false),
+        Family(
+            type: "lstm_lm", model: "{type: lstm_lm, embedding: 8, hidden: 12}",
+            batching: "{batch_size: 8, window: 24, shuffle_buffer: 50}", hasSentenceLatent: false),
+        Family(
+            type: "word_vae",
+            model: "{type: word_vae, embedding: 8, encoder: {hidden: 12}, latent: 3, decoder: {hidden: 12}}",
+            batching: "{batch_size: 16, max_length: 20, shuffle_buffer: 50}",
+            extra: "  words: {from: tokens, min_count: 1, max_words: 400, lowercase: true}\n",
+            hasSentenceLatent: true)
     ]
 
     struct Fixture {
@@ -36,8 +47,10 @@ import Testing
         init(_ family: Family, maxSteps: Int) throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("family-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let lines = try CommandRunner.runTool(["gzip", "-dc", corporaDirectory.appendingPathComponent("tiny_shakespeare.txt.gz").path])
-                .split(separator: "\n", omittingEmptySubsequences: false).prefix(600)
+            let lines = try CommandRunner.runTool([
+                "gzip", "-dc", corporaDirectory.appendingPathComponent("tiny_shakespeare.txt.gz").path
+            ])
+            .split(separator: "\n", omittingEmptySubsequences: false).prefix(600)
             try (lines.joined(separator: "\n") + "\n").write(to: corpus, atomically: true, encoding: .utf8)
             try """
             name: tiny
@@ -78,28 +91,42 @@ import Testing
         #expect(b2.status == 0, "\(family.type): \(b2.standardError)")
         for file in ["model.safetensors", "optimizer.safetensors"] {
             let path = "checkpoints/step-00000006/\(file)"
-            #expect(try Data(contentsOf: whole.run.appendingPathComponent(path)) == Data(contentsOf: parts.run.appendingPathComponent(path)),
-                    "\(family.type): \(file) after resuming differs from the uninterrupted run's")
+            #expect(
+                try Data(contentsOf: whole.run.appendingPathComponent(path))
+                    == Data(contentsOf: parts.run.appendingPathComponent(path)),
+                "\(family.type): \(file) after resuming differs from the uninterrupted run's")
         }
         let manifest = try String(contentsOf: whole.run.appendingPathComponent("run.json"), encoding: .utf8)
-        #expect(manifest.contains("\"type\" : \"\(family.type.split(separator: " ")[0])\""), "\(family.type): run.json names the model")
+        #expect(
+            manifest.contains("\"type\" : \"\(family.type.split(separator: " ")[0])\""),
+            "\(family.type): run.json names the model")
 
         let run = whole.run.path
         let sample = try CommandRunner.run(["sample", run, "--count", "3", "--decoding", "sample", "--top-k", "5"])
         #expect(sample.status == 0 && !sample.standardOutput.isEmpty, "\(family.type): \(sample.standardError)")
-        let continued = try CommandRunner.run(["sample", run, "--count", "2", "--prefix", "First", "--decoding", "sample", "--max-words", "12"])
+        let continued = try CommandRunner.run([
+            "sample", run, "--count", "2", "--prefix", "First", "--decoding", "sample", "--max-words", "12"
+        ])
         if family.type == "word_vae" {
-            #expect(continued.status != 0 && continued.standardError.contains("continue a start string"), "\(continued.standardError)")
+            #expect(
+                continued.status != 0 && continued.standardError.contains("continue a start string"),
+                "\(continued.standardError)")
         } else {
-            #expect(continued.status == 0 && continued.standardOutput.hasPrefix("First"), "\(family.type): \(continued.standardOutput) \(continued.standardError)")
+            #expect(
+                continued.status == 0 && continued.standardOutput.hasPrefix("First"),
+                "\(family.type): \(continued.standardOutput) \(continued.standardError)")
         }
         let beam = try CommandRunner.run(["sample", run, "--count", "2", "--decoding", "beam"])
         if family.type == "word_vae" {
             #expect(beam.status == 0, "\(beam.standardError)")
         } else {
-            #expect(beam.status != 0 && beam.standardError.contains("Beam search decodes the sentence and word VAEs only"), "\(family.type): \(beam.standardError)")
+            #expect(
+                beam.status != 0 && beam.standardError.contains("Beam search decodes the sentence and word VAEs only"),
+                "\(family.type): \(beam.standardError)")
         }
-        let eval = try CommandRunner.run(["eval", run, "--corpus", whole.corpus.path, "--max-sentences", "16", "--samples", "3", "--json"])
+        let eval = try CommandRunner.run([
+            "eval", run, "--corpus", whole.corpus.path, "--max-sentences", "16", "--samples", "3", "--json"
+        ])
         #expect(eval.status == 0, "\(family.type): \(eval.standardError)")
         let figures = try JSONSerialization.jsonObject(with: Data(eval.standardOutput.utf8)) as? [String: Any]
         let f1 = figures?["reconstruction_f1"] as? Double
@@ -121,11 +148,15 @@ import Testing
             if family.hasSentenceLatent {
                 #expect(result.status == 0, "\(family.type): \(result.standardError)")
             } else {
-                #expect(result.status != 0 && result.standardError.contains("has no single latent vector per sequence"), "\(family.type): \(result.standardError)")
+                #expect(
+                    result.status != 0 && result.standardError.contains("has no single latent vector per sequence"),
+                    "\(family.type): \(result.standardError)")
             }
         }
         if family.type == "word_vae" {
-            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: whole.run.appendingPathComponent("summary.json"))) as? [String: Any]
+            let summary =
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: whole.run.appendingPathComponent("summary.json"))) as? [String: Any]
             let words = summary?["words"] as? [String: Any]
             #expect((words?["samples"] as? Int) == 1_000, "the summary reports novelty of 1,000 samples")
             #expect(FileManager.default.fileExists(atPath: whole.run.appendingPathComponent("words.txt").path))
@@ -135,13 +166,17 @@ import Testing
     @Test(arguments: ["char_vae", "vrnn", "lstm_lm", "word_vae"]) func trainsFromFlagsAlone(_ type: String) throws {
         let fixture = try Fixture(Self.families[0], maxSteps: 2)
         defer { fixture.remove() }
-        var flags = ["train", "--input", fixture.corpus.path, "--model", type, "--batch-size", "8", "--max-steps", "2",
-                     "--validate-every", "2", "--out", fixture.run.path, "--quiet"]
+        var flags = [
+            "train", "--input", fixture.corpus.path, "--model", type, "--batch-size", "8", "--max-steps", "2",
+            "--validate-every", "2", "--out", fixture.run.path, "--quiet"
+        ]
         if type != "word_vae" { flags += ["--window", "20"] }
         if type == "vrnn" || type == "lstm_lm" { flags += ["--hidden", "12"] } else { flags += ["--latent", "3"] }
         let result = try CommandRunner.run(flags)
         #expect(result.status == 0, "\(type): \(result.standardError)")
-        #expect(try String(contentsOf: fixture.run.appendingPathComponent("run.json"), encoding: .utf8).contains("\"type\" : \"\(type)\""))
+        #expect(
+            try String(contentsOf: fixture.run.appendingPathComponent("run.json"), encoding: .utf8).contains(
+                "\"type\" : \"\(type)\""))
     }
 
     /// A setting of another family is refused naming the key, never ignored.
@@ -151,7 +186,7 @@ import Testing
             ("{type: lstm_lm, latent: 8}", "model.latent"),
             ("{type: char_vae, encoder: {cell: gru}}", "model.encoder.cell"),
             ("{type: sentence_vae, teacher_forcing: 0.5}", "model.teacher_forcing"),
-            ("{type: transformer}", "model.type"),
+            ("{type: transformer}", "model.type")
         ]
         for (model, key) in cases {
             var family = Self.families[0]

@@ -16,24 +16,35 @@ import Testing
         try "One two.\nThree four five.\n".write(to: input, atomically: true, encoding: .utf8)
         let vocab = directory.appendingPathComponent("vocab.json").path
         #expect(try CommandRunner.run(["vocab", input.path, "--out", vocab]).status == 0)
-        for (extra, named) in [(["--level", "character"], "--level character"), (["--normalization", "nfkc"], "--normalization nfkc"),
-                               (["--lowercase"], "--lowercase"), (["--lowercase-locale", "tr"], "--lowercase-locale tr"),
-                               (["--drop-punctuation"], "--drop-punctuation")] {
+        for (extra, named) in [
+            (["--level", "character"], "--level character"), (["--normalization", "nfkc"], "--normalization nfkc"),
+            (["--lowercase"], "--lowercase"), (["--lowercase-locale", "tr"], "--lowercase-locale tr"),
+            (["--drop-punctuation"], "--drop-punctuation")
+        ] {
             let out = directory.appendingPathComponent("out-\(UUID().uuidString)").path
             let result = try CommandRunner.run(["tokenize", input.path, "--vocab", vocab, "--out", out] + extra)
             #expect(result.status != 0, "\(extra)")
-            #expect(result.standardError.contains(named) && result.standardError.contains("differs from the vocabulary"), "\(result.standardError)")
+            #expect(
+                result.standardError.contains(named) && result.standardError.contains("differs from the vocabulary"),
+                "\(result.standardError)")
             #expect(!FileManager.default.fileExists(atPath: out), "nothing is written when refused")
         }
         // Options that agree with the vocabulary (here its defaults) are honoured trivially.
-        let same = try CommandRunner.run(["tokenize", input.path, "--vocab", vocab, "--level", "word", "--normalization", "nfc",
-                                          "--out", directory.appendingPathComponent("same").path])
+        let same = try CommandRunner.run([
+            "tokenize", input.path, "--vocab", vocab, "--level", "word", "--normalization", "nfc",
+            "--out", directory.appendingPathComponent("same").path
+        ])
         #expect(same.status == 0, "\(same.standardError)")
         // Limits on building a vocabulary cannot apply to a loaded one.
         for flag in ["--min-count", "--max-distinct-tokens", "--max-vocab"] {
-            let result = try CommandRunner.run(["tokenize", input.path, "--vocab", vocab, flag, "5000", "--out", directory.appendingPathComponent("x").path])
+            let result = try CommandRunner.run([
+                "tokenize", input.path, "--vocab", vocab, flag, "5000", "--out",
+                directory.appendingPathComponent("x").path
+            ])
             #expect(result.status != 0)
-            #expect(result.standardError.contains("--vocab loads a finished vocabulary, so \(flag)"), "\(result.standardError)")
+            #expect(
+                result.standardError.contains("--vocab loads a finished vocabulary, so \(flag)"),
+                "\(result.standardError)")
         }
     }
 
@@ -44,11 +55,16 @@ import Testing
         let out = directory.appendingPathComponent("out").path
         let stdin = try CommandRunner.run(["tokenize", "-", "--column", "text", "--out", out], standardInput: csv)
         #expect(stdin.status != 0)
-        #expect(stdin.standardError.contains("standard input") && stdin.standardError.contains("--format csv"), "\(stdin.standardError)")
+        #expect(
+            stdin.standardError.contains("standard input") && stdin.standardError.contains("--format csv"),
+            "\(stdin.standardError)")
         // With --format csv the column is honoured: one record, the text column only.
-        let honoured = try CommandRunner.run(["tokenize", "-", "--format", "csv", "--column", "text", "--out", out, "--json"], standardInput: csv)
+        let honoured = try CommandRunner.run(
+            ["tokenize", "-", "--format", "csv", "--column", "text", "--out", out, "--json"], standardInput: csv)
         #expect(honoured.status == 0, "\(honoured.standardError)")
-        #expect(honoured.standardOutput.contains("\"records\" : 1") || honoured.standardOutput.contains("\"records\":1"), "\(honoured.standardOutput)")
+        #expect(
+            honoured.standardOutput.contains("\"records\" : 1") || honoured.standardOutput.contains("\"records\":1"),
+            "\(honoured.standardOutput)")
         let lines = try CommandRunner.run(["inspect", "-", "--format", "lines", "--column", "text"], standardInput: csv)
         #expect(lines.status != 0)
         #expect(lines.standardError.contains("--column applies to csv or tsv input only"), "\(lines.standardError)")
@@ -60,7 +76,8 @@ import Testing
         let byName = try CommandRunner.run(["inspect", named.path, "--delimiter", ";"])
         #expect(byName.status != 0)
         #expect(byName.standardError.contains("reads '\(named.path)' as lines"), "\(byName.standardError)")
-        let eval = try CommandRunner.run(["eval", directory.path, "--corpus", "-", "--column", "text"], standardInput: csv)
+        let eval = try CommandRunner.run(
+            ["eval", directory.path, "--corpus", "-", "--column", "text"], standardInput: csv)
         #expect(eval.status != 0)
         #expect(eval.standardError.contains("--format csv"), "\(eval.standardError)")
     }
@@ -72,14 +89,23 @@ import Testing
             (["sample", missing, "--temperature", "0.5"], "--temperature applies to --decoding sample only"),
             (["sample", missing, "--decoding", "beam", "--top-k", "3"], "--top-k applies to --decoding sample only"),
             (["reconstruct", missing, "x", "--beam-width", "3"], "--beam-width applies to --decoding beam only"),
-            (["interpolate", missing, "a", "b", "--decoding", "sample", "--beam-width", "3"], "--beam-width applies to --decoding beam only"),
-            (["sample", missing, "--decoding", "beam", "--beam-width", "100000"], "--beam-width must be between 1 and 1000"),
+            (
+                ["interpolate", missing, "a", "b", "--decoding", "sample", "--beam-width", "3"],
+                "--beam-width applies to --decoding beam only"
+            ),
+            (
+                ["sample", missing, "--decoding", "beam", "--beam-width", "100000"],
+                "--beam-width must be between 1 and 1000"
+            ),
             (["reconstruct", missing, "x", "--seed", "7"], "--seed changes nothing here"),
             (["interpolate", missing, "a", "b", "--decoding", "beam", "--seed", "7"], "--seed changes nothing here"),
             (["batches", "--shards", missing, "--seed", "7"], "--seed seeds the shuffle"),
             (["batches", "--shards", missing, "--bucket-mode", "edge"], "--bucket-mode applies to buckets"),
-            (["batches", "--shards", missing, "--split", "validation"], "--split validation needs --validation-fraction"),
-            (["vocab", missing, "--out", "/tmp/v.json", "--top=-1"], "--top cannot be negative"),
+            (
+                ["batches", "--shards", missing, "--split", "validation"],
+                "--split validation needs --validation-fraction"
+            ),
+            (["vocab", missing, "--out", "/tmp/v.json", "--top=-1"], "--top cannot be negative")
         ]
         for (arguments, message) in cases {
             let result = try CommandRunner.run(arguments)
@@ -95,16 +121,24 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let input = directory.appendingPathComponent("t.txt")
         try "Straße ONE two.\nThree four five.\n".write(to: input, atomically: true, encoding: .utf8)
-        for extra in [["--normalization", "nfkc_casefold"], ["--lowercase-locale", "lt"], ["--lowercase-locale", "tr", "--normalization", "none"]] {
+        for extra in [
+            ["--normalization", "nfkc_casefold"], ["--lowercase-locale", "lt"],
+            ["--lowercase-locale", "tr", "--normalization", "none"]
+        ] {
             let out = directory.appendingPathComponent("out-\(UUID().uuidString)")
             let result = try CommandRunner.run(["tokenize", input.path, "--out", out.path] + extra)
             #expect(result.status == 0, "\(extra): \(result.standardError)")
             #expect(result.standardError.contains("tokenizer.json not written:"), "\(result.standardError)")
             #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("tokenizer.json").path))
-            let manifest = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as? [String: Any])
+            let manifest = try #require(
+                JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json")))
+                    as? [String: Any])
             let vocabularyInfo = try #require(manifest["vocabulary"] as? [String: Any])
-            #expect(vocabularyInfo["hugging_face_file"] == nil && vocabularyInfo["file"] as? String == "vocab.json", "the manifest names no tokenizer.json")
-            let vocab = try CommandRunner.run(["vocab", input.path, "--out", out.appendingPathComponent("vocab-built.json").path] + extra)
+            #expect(
+                vocabularyInfo["hugging_face_file"] == nil && vocabularyInfo["file"] as? String == "vocab.json",
+                "the manifest names no tokenizer.json")
+            let vocab = try CommandRunner.run(
+                ["vocab", input.path, "--out", out.appendingPathComponent("vocab-built.json").path] + extra)
             #expect(vocab.status == 0, "\(extra): \(vocab.standardError)")
             #expect(vocab.standardError.contains("tokenizer.json not written:"))
         }
@@ -113,7 +147,8 @@ import Testing
             let out = directory.appendingPathComponent("out-\(UUID().uuidString)")
             let result = try CommandRunner.run(["tokenize", input.path, "--out", out.path] + extra)
             #expect(result.status == 0, "\(extra): \(result.standardError)")
-            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("tokenizer.json").path), "\(extra)")
+            #expect(
+                FileManager.default.fileExists(atPath: out.appendingPathComponent("tokenizer.json").path), "\(extra)")
         }
     }
 }
@@ -128,8 +163,9 @@ import Testing
         let run = fixture.run.path
 
         let npy = fixture.directory.appendingPathComponent("z.npy")
-        let encode = try CommandRunner.run(["encode", run, "--out", npy.path, "--with-variance"],
-                                           standardInput: Data("god saw the light.\nthe earth was empty.\nand there was light.\n".utf8))
+        let encode = try CommandRunner.run(
+            ["encode", run, "--out", npy.path, "--with-variance"],
+            standardInput: Data("god saw the light.\nthe earth was empty.\nand there was light.\n".utf8))
         #expect(encode.status == 0, "\(encode.standardError)")
         let variances = fixture.directory.appendingPathComponent("z.logvar.npy")
         #expect((try? Data(contentsOf: npy))?.count == 128 + 3 * 4 * 4)
@@ -142,7 +178,9 @@ import Testing
         #expect(many.status == 0, "\(many.standardError)")
         let manyLines = many.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(manyLines.count == 600)
-        #expect(Array(manyLines.prefix(5)) == few.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).dropLast())
+        #expect(
+            Array(manyLines.prefix(5))
+                == few.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).dropLast())
 
         // A count that could never be held prints its first sentences at once (it used to
         // collect every sentence before printing any).
@@ -174,7 +212,9 @@ import Testing
         kill(pid, SIGKILL)
         process.waitUntilExit()
         if lines < count {
-            Issue.record("\(lines) lines; standard error: \(String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self))")
+            Issue.record(
+                "\(lines) lines; standard error: \(String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self))"
+            )
         }
         return lines
     }

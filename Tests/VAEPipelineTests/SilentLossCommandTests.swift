@@ -15,7 +15,8 @@ import Testing
     @Test func textBeginningWithNULBytesOnStandardInputIsReadAndCounted() throws {
         let result = try CommandRunner.run(["inspect", "-", "--json"], standardInput: nulStarted)
         #expect(result.status == 0, "\(result.standardError)")
-        let report = try #require(JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let report = try #require(
+            JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(report["records"] as? Int == 2)
         #expect((report["skipped"] as? [String: Int])?["nul-bytes"] == 1)
         #expect((report["members"] as? [[String: Any]])?.first?["container"] as? String == "raw")
@@ -36,20 +37,26 @@ import Testing
     @Test func aZipWithABadCRCFailsWithoutAManifest() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        _ = try CommandRunner.runTool(["python3", "-c", """
-            import zipfile, zlib
-            data = ''.join(f'line {i} ' + 'x' * 40 + '\\n' for i in range(45000)).encode()
-            with zipfile.ZipFile('z.zip', 'w', zipfile.ZIP_DEFLATED) as z: z.writestr('big.txt', data)
-            b = bytearray(open('z.zip', 'rb').read())
-            crc = zlib.crc32(data).to_bytes(4, 'little')
-            i = b.find(crc)
-            while i != -1:
-                b[i] ^= 0xFF
-                i = b.find(crc, i + 1)
-            open('bad.zip', 'wb').write(b)
-            """], in: directory)
+        _ = try CommandRunner.runTool(
+            [
+                "python3", "-c",
+                """
+                import zipfile, zlib
+                data = ''.join(f'line {i} ' + 'x' * 40 + '\\n' for i in range(45000)).encode()
+                with zipfile.ZipFile('z.zip', 'w', zipfile.ZIP_DEFLATED) as z: z.writestr('big.txt', data)
+                b = bytearray(open('z.zip', 'rb').read())
+                crc = zlib.crc32(data).to_bytes(4, 'little')
+                i = b.find(crc)
+                while i != -1:
+                    b[i] ^= 0xFF
+                    i = b.find(crc, i + 1)
+                open('bad.zip', 'wb').write(b)
+                """
+            ], in: directory)
         let out = directory.appendingPathComponent("tokens")
-        let result = try CommandRunner.run(["tokenize", directory.appendingPathComponent("bad.zip").path, "--out", out.path])
+        let result = try CommandRunner.run([
+            "tokenize", directory.appendingPathComponent("bad.zip").path, "--out", out.path
+        ])
         #expect(result.status != 0)
         #expect(result.standardError.contains("big.txt"))
         #expect(result.standardError.contains("CRC"))

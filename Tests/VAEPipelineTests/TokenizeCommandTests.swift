@@ -15,7 +15,7 @@ import Testing
         let penguins = corporaDirectory.appendingPathComponent("penguins_raw.csv").path
         let result = try CommandRunner.run([
             "tokenize", penguins, "--column", "Comments", "--lowercase", "--max-vocab", "50",
-            "--max-length", "8", "--bos-eos", "--out", out, "--shard-sequences", "100",
+            "--max-length", "8", "--bos-eos", "--out", out, "--shard-sequences", "100"
         ])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("records     344"))
@@ -31,12 +31,16 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: "\(out)/\(name)"), "\(name)")
         }
         guard (try? CommandRunner.runTool(["python3", "-c", "import numpy"])) != nil else { return }
-        let decoded = try CommandRunner.runTool(["python3", "-c", """
-            import json, numpy as np
-            v = json.load(open('vocab.json'))['tokens']
-            ids = np.load('shard-00000.ids.npy', mmap_mode='r'); o = np.load('shard-00000.offsets.npy')
-            print(ids.dtype, o.dtype, len(o) - 1, ' '.join(v[i][0] if isinstance(v[i], list) else v[i] for i in ids[o[0]:o[1]]))
-            """], in: URL(fileURLWithPath: out))
+        let decoded = try CommandRunner.runTool(
+            [
+                "python3", "-c",
+                """
+                import json, numpy as np
+                v = json.load(open('vocab.json'))['tokens']
+                ids = np.load('shard-00000.ids.npy', mmap_mode='r'); o = np.load('shard-00000.offsets.npy')
+                print(ids.dtype, o.dtype, len(o) - 1, ' '.join(v[i][0] if isinstance(v[i], list) else v[i] for i in ids[o[0]:o[1]]))
+                """
+            ], in: URL(fileURLWithPath: out))
         #expect(decoded.hasPrefix("int32 int64 100 <bos> not enough blood for"))
     }
 
@@ -50,7 +54,9 @@ import Testing
         let again = try CommandRunner.run(["tokenize", input.path, "--out", out])
         #expect(again.status != 0)
         #expect(again.standardError.contains("already holds a complete tokenization"))
-        let replaced = try CommandRunner.run(["tokenize", input.path, "--out", out, "--overwrite", "--max-length", "2", "--over-length", "drop"])
+        let replaced = try CommandRunner.run([
+            "tokenize", input.path, "--out", out, "--overwrite", "--max-length", "2", "--over-length", "drop"
+        ])
         #expect(replaced.status == 0, "\(replaced.standardError)")
         #expect(replaced.standardOutput.contains("dropped too long 1"))
     }
@@ -60,7 +66,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let sentences = corporaDirectory.appendingPathComponent("web_sentences.txt.gz").path
         let out = directory.appendingPathComponent("vocab.json").path
-        let result = try CommandRunner.run(["vocab", sentences, "--lowercase", "--max-vocab", "1000", "--out", out, "--top", "3"])
+        let result = try CommandRunner.run([
+            "vocab", sentences, "--lowercase", "--max-vocab", "1000", "--out", out, "--top", "3"
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("records     50,155"))
         #expect(result.standardOutput.contains("vocabulary  1,000 ids"))
@@ -75,15 +83,18 @@ import Testing
     /// remapped in place and moved: both must equal encoding with the finished vocabulary.
     @Test(arguments: [true, false])
     func singlePassEqualsEncodingWithTheFinishedVocabulary(beginAndEnd: Bool) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("single-pass-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "single-pass-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let sentences = corporaDirectory.appendingPathComponent("web_sentences.txt.gz").path
         let first = directory.appendingPathComponent("built").path
         let second = directory.appendingPathComponent("loaded").path
-        let common = ["--lowercase", "--max-length", "12", "--shard-sequences", "20000"] + (beginAndEnd ? ["--bos-eos"] : [])
+        let common =
+            ["--lowercase", "--max-length", "12", "--shard-sequences", "20000"] + (beginAndEnd ? ["--bos-eos"] : [])
         let built = try CommandRunner.run(["tokenize", sentences, "--max-vocab", "3000", "--out", first] + common)
         #expect(built.status == 0, "\(built.standardError)")
-        let loaded = try CommandRunner.run(["tokenize", sentences, "--vocab", first + "/vocab.json", "--out", second] + common)
+        let loaded = try CommandRunner.run(
+            ["tokenize", sentences, "--vocab", first + "/vocab.json", "--out", second] + common)
         #expect(loaded.status == 0, "\(loaded.standardError)")
         for shard in 0..<3 {
             for kind in ["ids", "offsets"] {
@@ -96,7 +107,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: first + "/.provisional"))
         let names = try FileManager.default.contentsOfDirectory(atPath: first).filter { $0.hasPrefix("shard-") }
         #expect(names.count == 6 && !names.contains { $0.hasSuffix(".tmp") }, "\(names)")
-        #expect(built.standardOutput.components(separatedBy: "\n").filter { $0.hasPrefix("unknown") }
-            == loaded.standardOutput.components(separatedBy: "\n").filter { $0.hasPrefix("unknown") })
+        #expect(
+            built.standardOutput.components(separatedBy: "\n").filter { $0.hasPrefix("unknown") }
+                == loaded.standardOutput.components(separatedBy: "\n").filter { $0.hasPrefix("unknown") })
     }
 }

@@ -13,8 +13,10 @@ import Testing
         init(maxSteps: Int = 40, extra: String = "") throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("train-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let lines = try CommandRunner.runTool(["gzip", "-dc", corporaDirectory.appendingPathComponent("web_sentences.txt.gz").path])
-                .split(separator: "\n").prefix(3000)
+            let lines = try CommandRunner.runTool([
+                "gzip", "-dc", corporaDirectory.appendingPathComponent("web_sentences.txt.gz").path
+            ])
+            .split(separator: "\n").prefix(3000)
             try (lines.joined(separator: "\n") + "\n").write(to: corpus, atomically: true, encoding: .utf8)
             try """
             name: tiny
@@ -55,9 +57,11 @@ import Testing
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("Stopped: step limit reached — step 40"))
         #expect(result.standardOutput.contains("validation @ step 20"))
-        for file in ["run.json", "vocab.json", "metrics.jsonl", "summary.json", "report.html",
-                     "checkpoints/step-00000040/model.safetensors", "checkpoints/step-00000040/optimizer.safetensors",
-                     "checkpoints/best/state.json"] {
+        for file in [
+            "run.json", "vocab.json", "metrics.jsonl", "summary.json", "report.html",
+            "checkpoints/step-00000040/model.safetensors", "checkpoints/step-00000040/optimizer.safetensors",
+            "checkpoints/best/state.json"
+        ] {
             #expect(FileManager.default.fileExists(atPath: fixture.run.appendingPathComponent(file).path), "\(file)")
         }
         let metrics = try String(contentsOf: fixture.run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
@@ -76,21 +80,28 @@ import Testing
         #expect(reconstruct.standardOutput.components(separatedBy: "→").count == 3)
 
         let npy = fixture.directory.appendingPathComponent("z.npy")
-        let encode = try CommandRunner.run(["encode", run, "--out", npy.path], standardInput: Data("god saw the light.\nthe earth was empty.\n".utf8))
+        let encode = try CommandRunner.run(
+            ["encode", run, "--out", npy.path], standardInput: Data("god saw the light.\nthe earth was empty.\n".utf8))
         #expect(encode.status == 0, "\(encode.standardError)")
         let bytes = try Data(contentsOf: npy)
         #expect(bytes.count == 128 + 2 * 4 * 4, "2 sentences × latent 4 float32 after a 128-byte header")
 
-        let interpolate = try CommandRunner.run(["interpolate", run, "god saw the light.", "the earth was empty.", "--steps", "4"])
+        let interpolate = try CommandRunner.run([
+            "interpolate", run, "god saw the light.", "the earth was empty.", "--steps", "4"
+        ])
         #expect(interpolate.status == 0, "\(interpolate.standardError)")
         #expect(interpolate.standardOutput.split(separator: "\n").count == 4)
 
-        let neighbors = try CommandRunner.run(["neighbors", run, "god saw the light.", "--corpus", fixture.corpus.path, "--top", "3"])
+        let neighbors = try CommandRunner.run([
+            "neighbors", run, "god saw the light.", "--corpus", fixture.corpus.path, "--top", "3"
+        ])
         #expect(neighbors.status == 0, "\(neighbors.standardError)")
         #expect(neighbors.standardOutput.split(separator: "\n").count == 3)
         #expect(neighbors.standardError.contains("Scored 3,000 sentences"))
 
-        let eval = try CommandRunner.run(["eval", run, "--corpus", fixture.corpus.path, "--samples", "5", "--max-sentences", "50", "--json"])
+        let eval = try CommandRunner.run([
+            "eval", run, "--corpus", fixture.corpus.path, "--samples", "5", "--max-sentences", "50", "--json"
+        ])
         #expect(eval.status == 0, "\(eval.standardError)")
         let figures = try JSONSerialization.jsonObject(with: Data(eval.standardOutput.utf8)) as? [String: Any]
         let elbo = try #require(figures?["negative_elbo"] as? Double)
@@ -115,8 +126,10 @@ import Testing
         defer { whole.remove() }
         let a = try CommandRunner.run(["train", whole.pipeline.path, "--workers", "2"])
         #expect(a.status == 0, "\(a.standardError)")
-        #expect(a.standardOutput.components(separatedBy: "the autoencoder phase is over").count == 2
-                || a.standardError.components(separatedBy: "the autoencoder phase is over").count == 2, "\(a.standardOutput)")
+        #expect(
+            a.standardOutput.components(separatedBy: "the autoencoder phase is over").count == 2
+                || a.standardError.components(separatedBy: "the autoencoder phase is over").count == 2,
+            "\(a.standardOutput)")
         let final = "checkpoints/step-00000030/model.safetensors"
         let expected = try Data(contentsOf: whole.run.appendingPathComponent(final))
         for stop in [10, 20] {
@@ -164,7 +177,9 @@ import Testing
         try yaml.write(to: noValidation.pipeline, atomically: true, encoding: .utf8)
         let refused = try CommandRunner.run(["train", noValidation.pipeline.path])
         #expect(refused.status != 0)
-        #expect(refused.standardError.contains("training.aggressive_inference needs it to decide when to stop"), "\(refused.standardError)")
+        #expect(
+            refused.standardError.contains("training.aggressive_inference needs it to decide when to stop"),
+            "\(refused.standardError)")
     }
 
     /// A run stopped at step 20 and resumed to 40 ends with exactly the weights of an
@@ -184,8 +199,10 @@ import Testing
         let wholeWeights = try Data(contentsOf: whole.run.appendingPathComponent(final))
         let resumedWeights = try Data(contentsOf: parts.run.appendingPathComponent(final))
         #expect(wholeWeights == resumedWeights)
-        let wholeOptimizer = try Data(contentsOf: whole.run.appendingPathComponent("checkpoints/step-00000040/optimizer.safetensors"))
-        let resumedOptimizer = try Data(contentsOf: parts.run.appendingPathComponent("checkpoints/step-00000040/optimizer.safetensors"))
+        let wholeOptimizer = try Data(
+            contentsOf: whole.run.appendingPathComponent("checkpoints/step-00000040/optimizer.safetensors"))
+        let resumedOptimizer = try Data(
+            contentsOf: parts.run.appendingPathComponent("checkpoints/step-00000040/optimizer.safetensors"))
         #expect(wholeOptimizer == resumedOptimizer)
     }
 
@@ -193,7 +210,9 @@ import Testing
         let fixture = try Fixture(maxSteps: 10)
         defer { fixture.remove() }
         let shards = fixture.directory.appendingPathComponent("tokens")
-        let tokenize = try CommandRunner.run(["tokenize", fixture.corpus.path, "--lowercase", "--max-vocab", "600", "--bos-eos", "--out", shards.path])
+        let tokenize = try CommandRunner.run([
+            "tokenize", fixture.corpus.path, "--lowercase", "--max-vocab", "600", "--bos-eos", "--out", shards.path
+        ])
         #expect(tokenize.status == 0, "\(tokenize.standardError)")
         let result = try CommandRunner.run(["train", fixture.pipeline.path, "--shards", shards.path])
         #expect(result.status == 0, "\(result.standardError)")
@@ -237,12 +256,15 @@ import Testing
         let fixture = try Fixture(extra: "")
         defer { fixture.remove() }
         let typo = fixture.directory.appendingPathComponent("typo.yaml")
-        try "data: {inputs: [sentences.txt]}\ntraining: {lerning_rate: 1}\n".write(to: typo, atomically: true, encoding: .utf8)
+        try "data: {inputs: [sentences.txt]}\ntraining: {lerning_rate: 1}\n".write(
+            to: typo, atomically: true, encoding: .utf8)
         let result = try CommandRunner.run(["train", typo.path])
         #expect(result.status != 0)
         #expect(result.standardError.contains("unknown key 'training.lerning_rate'"))
 
-        let missing = try CommandRunner.run(["train", "--resume", fixture.directory.appendingPathComponent("nothing").path])
+        let missing = try CommandRunner.run([
+            "train", "--resume", fixture.directory.appendingPathComponent("nothing").path
+        ])
         #expect(missing.status != 0)
         #expect(missing.standardError.contains("not a training run directory"))
 
@@ -255,12 +277,16 @@ import Testing
         let fixture = try Fixture(maxSteps: 400)
         defer { fixture.remove() }
         // Adam at the largest learning rate allowed, without clipping, blows the weights up at once.
-        let result = try CommandRunner.run(["train", fixture.pipeline.path, "--learning-rate", "10", "--clip-norm", "0", "--checkpoint-every", "1"])
+        let result = try CommandRunner.run([
+            "train", fixture.pipeline.path, "--learning-rate", "10", "--clip-norm", "0", "--checkpoint-every", "1"
+        ])
         #expect(result.status != 0)
         #expect(result.standardError.contains("Training diverged and stopped at step"), "\(result.standardError)")
         #expect(result.standardError.contains("--clip-norm"))
         // Whatever checkpoint is left loads and samples (its weights passed the checks).
-        let checkpoints = (try? FileManager.default.contentsOfDirectory(atPath: fixture.run.appendingPathComponent("checkpoints").path)) ?? []
+        let checkpoints =
+            (try? FileManager.default.contentsOfDirectory(
+                atPath: fixture.run.appendingPathComponent("checkpoints").path)) ?? []
         if checkpoints.contains(where: { $0.hasPrefix("step-") }) {
             let sample = try CommandRunner.run(["sample", fixture.run.path, "--checkpoint", "latest", "--count", "1"])
             #expect(sample.status == 0, "\(sample.standardError)")
@@ -270,20 +296,25 @@ import Testing
     @Test func learningRatesAndSizesBeyondTheirBoundsAreRefusedBeforeTraining() throws {
         let fixture = try Fixture(maxSteps: 5)
         defer { fixture.remove() }
-        for (flags, words) in [(["--learning-rate", "1e6"], "'training.optimizer.learning_rate' must be positive and at most 10"),
-                               (["--latent", "1000000000"], "'model.latent' must be between 1 and 4096"),
-                               (["--batch-size", "1000000000"], "'batching.batch_size' must be between 1 and 65536"),
-                               (["--clip-norm=-1"], "--clip-norm must be 0")] {
+        for (flags, words) in [
+            (["--learning-rate", "1e6"], "'training.optimizer.learning_rate' must be positive and at most 10"),
+            (["--latent", "1000000000"], "'model.latent' must be between 1 and 4096"),
+            (["--batch-size", "1000000000"], "'batching.batch_size' must be between 1 and 65536"),
+            (["--clip-norm=-1"], "--clip-norm must be 0")
+        ] {
             let result = try CommandRunner.run(["train", fixture.pipeline.path] + flags)
             #expect(result.status != 0)
             #expect(result.standardError.contains(words), "\(flags): \(result.standardError)")
             #expect(!FileManager.default.fileExists(atPath: fixture.run.appendingPathComponent("checkpoints").path))
         }
         let wide = fixture.directory.appendingPathComponent("wide.yaml")
-        try "data: {inputs: [sentences.txt]}\nmodel: {encoder: {hidden: 100000}}\n".write(to: wide, atomically: true, encoding: .utf8)
+        try "data: {inputs: [sentences.txt]}\nmodel: {encoder: {hidden: 100000}}\n".write(
+            to: wide, atomically: true, encoding: .utf8)
         let result = try CommandRunner.run(["train", wide.path])
         #expect(result.status != 0)
-        #expect(result.standardError.contains("'model.encoder.hidden' must be between 1 and 16384; 100000 was given"), "\(result.standardError)")
+        #expect(
+            result.standardError.contains("'model.encoder.hidden' must be between 1 and 16384; 100000 was given"),
+            "\(result.standardError)")
     }
 
     @Test func clipNormIsHonouredAndSettingsAResumedRunCannotChangeAreRefused() throws {
@@ -293,10 +324,15 @@ import Testing
         #expect(result.status == 0, "\(result.standardError)")
         let manifest = try String(contentsOf: fixture.run.appendingPathComponent("run.json"), encoding: .utf8)
         #expect(manifest.contains("\"clip_norm\" : 0.25"), "\(manifest)")
-        for flags in [["--learning-rate", "0.1"], ["--batch-size", "8"], ["--latent", "8"], ["--seed", "9"], ["--clip-norm", "1"], ["--stream"]] {
+        for flags in [
+            ["--learning-rate", "0.1"], ["--batch-size", "8"], ["--latent", "8"], ["--seed", "9"], ["--clip-norm", "1"],
+            ["--stream"]
+        ] {
             let resumed = try CommandRunner.run(["train", "--resume", fixture.run.path, "--max-steps", "10"] + flags)
             #expect(resumed.status != 0)
-            #expect(resumed.standardError.contains("\(flags[0]) cannot be given with it"), "\(flags): \(resumed.standardError)")
+            #expect(
+                resumed.standardError.contains("\(flags[0]) cannot be given with it"),
+                "\(flags): \(resumed.standardError)")
         }
         let allowed = try CommandRunner.run(["train", "--resume", fixture.run.path, "--max-steps", "8"])
         #expect(allowed.status == 0, "\(allowed.standardError)")
@@ -314,7 +350,9 @@ import Testing
         try bytes.write(to: weights)
         let sample = try CommandRunner.run(["sample", fixture.run.path, "--checkpoint", "latest", "--count", "1"])
         #expect(sample.status != 0)
-        #expect(sample.standardError.contains(weights.path) && sample.standardError.contains("checksum"), "\(sample.standardError)")
+        #expect(
+            sample.standardError.contains(weights.path) && sample.standardError.contains("checksum"),
+            "\(sample.standardError)")
         let resumed = try CommandRunner.run(["train", "--resume", fixture.run.path, "--max-steps", "6"])
         #expect(resumed.status != 0)
         #expect(resumed.standardError.contains("checksum"), "\(resumed.standardError)")
@@ -329,7 +367,9 @@ import Testing
         #expect(result.status == 0, "\(result.standardError)")
         let manager = FileManager.default
         #expect(!manager.fileExists(atPath: fixture.run.appendingPathComponent("vocabulary.json").path))
-        try manager.moveItem(at: fixture.run.appendingPathComponent("vocab.json"), to: fixture.run.appendingPathComponent("vocabulary.json"))
+        try manager.moveItem(
+            at: fixture.run.appendingPathComponent("vocab.json"),
+            to: fixture.run.appendingPathComponent("vocabulary.json"))
         let sample = try CommandRunner.run(["sample", fixture.run.path, "--count", "2"])
         #expect(sample.status == 0, "\(sample.standardError)")
         let resumed = try CommandRunner.run(["train", "--resume", fixture.run.path, "--max-steps", "7"])

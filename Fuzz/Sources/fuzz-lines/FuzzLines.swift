@@ -19,7 +19,9 @@ func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         for index in 0..<chunk.count {
             let range = chunk.range(of: index)
             // The record limit is a promise: no record the splitter hands out is longer.
-            if format == .lines && range.count > options.maxRecordBytes && chunk.issues.allSatisfy({ $0.reason != .invalidUTF8Repaired }) {
+            if format == .lines && range.count > options.maxRecordBytes
+                && chunk.issues.allSatisfy({ $0.reason != .invalidUTF8Repaired })
+            {
                 fatalError("a \(range.count)-byte line passed the \(options.maxRecordBytes)-byte limit")
             }
             total += chunk.text(index).utf8.count

@@ -12,7 +12,8 @@ let directory: URL = {
     let ids = try! NpyWriter<Int32>(path: url.appendingPathComponent("shard-00000.ids.npy").path, synchronizes: false)
     try! ids.append(contentsOf: [4, 5, 6, 4, 7])
     try! ids.finish()
-    let offsets = try! NpyWriter<Int64>(path: url.appendingPathComponent("shard-00000.offsets.npy").path, synchronizes: false)
+    let offsets = try! NpyWriter<Int64>(
+        path: url.appendingPathComponent("shard-00000.offsets.npy").path, synchronizes: false)
     try! offsets.append(contentsOf: [0, 2, 5])
     try! offsets.finish()
     atexit { try? FileManager.default.removeItem(at: directory) }

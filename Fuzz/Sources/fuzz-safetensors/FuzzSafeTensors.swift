@@ -1,6 +1,6 @@
 import Foundation
-import NeuralCore
 import FuzzDriver
+import NeuralCore
 
 // The input is a checkpoint file, read as resuming and the after-training commands read one.
 let file: URL = {

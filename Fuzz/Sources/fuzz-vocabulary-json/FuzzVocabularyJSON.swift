@@ -1,6 +1,6 @@
 import Foundation
-import Tokenization
 import FuzzDriver
+import Tokenization
 
 // The whole input is a vocabulary file, as `Vocabulary.load(from:)` reads it; a vocabulary that
 // loads is then used the way tokenize and train use it.
@@ -11,7 +11,8 @@ func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = vocabulary.jsonText()
         _ = try? vocabulary.huggingFaceTokenizerJSON()
         let tokenizer = try vocabulary.makeTokenizer()
-        let ids = try vocabulary.encode("The cat sat, on the mat. Ünïcödé 東京 a-b", using: tokenizer, addingBeginAndEnd: true)
+        let ids = try vocabulary.encode(
+            "The cat sat, on the mat. Ünïcödé 東京 a-b", using: tokenizer, addingBeginAndEnd: true)
         _ = vocabulary.decode(ids)
         for token in vocabulary.tokens.prefix(64) { _ = vocabulary.id(for: token) }
     } catch {

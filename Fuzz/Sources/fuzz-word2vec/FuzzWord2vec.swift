@@ -6,7 +6,9 @@ import Tokenization
 // A small vocabulary whose tokens appear in the seeds.
 let vocabulary: Vocabulary = {
     var counter = TokenCounter()
-    for (token, count) in [("the", 9), (",", 8), (".", 7), ("of", 6), ("New York", 5), ("café", 4), ("apple", 3), ("x", 2)] {
+    for (token, count) in [
+        ("the", 9), (",", 8), (".", 7), ("of", 6), ("New York", 5), ("café", 4), ("apple", 3), ("x", 2)
+    ] {
         counter.add(token, count: count)
     }
     return try! Vocabulary(counter: counter, configuration: TokenizerConfiguration(level: .word))

@@ -1,7 +1,7 @@
 import CArchive
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The one file through which Corpus calls libarchive.
@@ -80,20 +80,24 @@ final class ArchiveHandle {
     /// Opens a stream whose bytes a closure supplies: a pipe whose first bytes were already read
     /// to detect gzip, or the output of ISA-L's inflate (a `.tar.gz`). `read` fills the buffer
     /// it is given and returns the count, 0 at the end.
-    func open(blockSize: Int, read: @escaping (UnsafeMutableRawBufferPointer) throws(ArchiveFailure) -> Int) throws(ArchiveFailure) {
+    func open(blockSize: Int, read: @escaping (UnsafeMutableRawBufferPointer) throws(ArchiveFailure) -> Int)
+        throws(ArchiveFailure)
+    {
         let reader = CallbackReader(blockSize: blockSize, read: read)
         callbackReader = reader
-        let status = archive_read_open(archive, Unmanaged.passUnretained(reader).toOpaque(), nil, { _, client, buffer in
-            let reader = Unmanaged<CallbackReader>.fromOpaque(client!).takeUnretainedValue()
-            do throws(ArchiveFailure) {
-                let count = try reader.read(reader.buffer)
-                buffer?.pointee = UnsafeRawPointer(reader.buffer.baseAddress)
-                return count
-            } catch {
-                reader.failure = error
-                return -1
-            }
-        }, nil)
+        let status = archive_read_open(
+            archive, Unmanaged.passUnretained(reader).toOpaque(), nil,
+            { _, client, buffer in
+                let reader = Unmanaged<CallbackReader>.fromOpaque(client!).takeUnretainedValue()
+                do throws(ArchiveFailure) {
+                    let count = try reader.read(reader.buffer)
+                    buffer?.pointee = UnsafeRawPointer(reader.buffer.baseAddress)
+                    return count
+                } catch {
+                    reader.failure = error
+                    return -1
+                }
+            }, nil)
         try check(status)
         isOpen = true
     }
@@ -102,7 +106,9 @@ final class ArchiveHandle {
     /// of a stream (`nil` when it cannot tell).
     static func detect(prefix: UnsafeRawBufferPointer) -> (format: String, filters: [String])? {
         let handle = ArchiveHandle()
-        guard archive_read_open_memory(handle.archive, prefix.baseAddress, prefix.count) == ARCHIVE_OK else { return nil }
+        guard archive_read_open_memory(handle.archive, prefix.baseAddress, prefix.count) == ARCHIVE_OK else {
+            return nil
+        }
         handle.isOpen = true
         guard (try? handle.nextEntry()) != nil else { return nil }
         return (handle.formatName, handle.compressionFilters)
@@ -117,7 +123,10 @@ final class ArchiveHandle {
         guard let entry else { return nil }
         // A warning on a header (a name that cannot be converted, a damaged but readable header)
         // is passed on for the report rather than dropped.
-        let warning = status == ARCHIVE_WARN ? archive_error_string(archive).map { String(cString: $0) } ?? "libarchive warned about the member's header" : nil
+        let warning =
+            status == ARCHIVE_WARN
+            ? archive_error_string(archive).map { String(cString: $0) } ?? "libarchive warned about the member's header"
+            : nil
         let format = formatName
         let pathname: String?
         if format == "raw" {
@@ -175,7 +184,8 @@ final class ArchiveHandle {
         guard status != ARCHIVE_OK else { return }
         // A failure of the closure supplying the bytes explains itself better than libarchive can.
         if let failure = callbackReader?.failure { throw failure }
-        let message = archive_error_string(archive).map { String(cString: $0) } ?? "unknown libarchive error (status \(status))"
+        let message =
+            archive_error_string(archive).map { String(cString: $0) } ?? "unknown libarchive error (status \(status))"
         throw ArchiveFailure(message: message, errno: archive_errno(archive))
     }
 

@@ -78,7 +78,8 @@ final class GzipDecoder: StreamDecoder {
                 return
             case var .header(parser):
                 if available.isEmpty {
-                    throw truncated(member == 1 ? "inside the gzip header" : "inside the header of gzip member \(member)")
+                    throw truncated(
+                        member == 1 ? "inside the gzip header" : "inside the header of gzip member \(member)")
                 }
                 do {
                     inputStart += try parser.feed(available)
@@ -86,7 +87,8 @@ final class GzipDecoder: StreamDecoder {
                     switch error {
                     case .notGzip where member > 1:
                         throw DecodeFailure(
-                            "the data after gzip member \(member - 1) (from compressed byte \(compressedBytesConsumed)) "
+                            "the data after gzip member \(member - 1) (from compressed byte "
+                                + "\(compressedBytesConsumed)) "
                                 + "is not another gzip member (trailing garbage)")
                     case .notGzip:
                         throw DecodeFailure("the data does not start with a gzip header")
@@ -126,7 +128,8 @@ final class GzipDecoder: StreamDecoder {
                     }
                     if !available.isEmpty {
                         // ISA-L takes all input it is given; stopping without progress would loop forever.
-                        throw DecodeFailure("gzip member \(member) could not be inflated further (ISA-L made no progress)")
+                        throw DecodeFailure(
+                            "gzip member \(member) could not be inflated further (ISA-L made no progress)")
                     }
                 }
             case .trailer:
@@ -176,14 +179,17 @@ final class GzipDecoder: StreamDecoder {
 
     private func verifyTrailer() throws(DecodeFailure) {
         func word(_ at: Int) -> UInt32 {
-            UInt32(trailer[at]) | UInt32(trailer[at + 1]) << 8 | UInt32(trailer[at + 2]) << 16 | UInt32(trailer[at + 3]) << 24
+            UInt32(trailer[at]) | UInt32(trailer[at + 1]) << 8 | UInt32(trailer[at + 2]) << 16 | UInt32(trailer[at + 3])
+                << 24
         }
         let storedCRC = word(0)
         let storedLength = word(4)
         let computedCRC = inflater.crc
         guard storedCRC == computedCRC else {
             throw DecodeFailure(
-                "the CRC-32 check of gzip member \(member) failed (stored \(hex(storedCRC)), computed \(hex(computedCRC)))")
+                "the CRC-32 check of gzip member \(member) failed (stored \(hex(storedCRC)), computed "
+                    + "\(hex(computedCRC)))"
+            )
         }
         // The trailer stores the length modulo 2³².
         guard storedLength == UInt32(truncatingIfNeeded: memberLength) else {

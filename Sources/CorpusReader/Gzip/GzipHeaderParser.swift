@@ -90,7 +90,8 @@ struct GzipHeaderParser {
                 let stored = UInt16(pending[0]) | UInt16(pending[1]) << 8
                 let computed = UInt16(truncatingIfNeeded: crc.value)
                 guard stored == computed else {
-                    throw .badHeader("the header's CRC-16 does not match (stored \(hex(stored)), computed \(hex(computed)))")
+                    throw .badHeader(
+                        "the header's CRC-16 does not match (stored \(hex(stored)), computed \(hex(computed)))")
                 }
                 stage = .done
             }
@@ -107,7 +108,8 @@ struct GzipHeaderParser {
     }
 
     private mutating func hash(_ bytes: UnsafeRawBufferPointer) {
-        crc.update(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+        crc.update(
+            UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
     }
 
     private func hex(_ value: UInt16) -> String {

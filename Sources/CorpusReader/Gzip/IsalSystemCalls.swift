@@ -33,7 +33,9 @@ final class IsalInflater {
     }
 
     /// Inflates from `input` into `output` until one is exhausted or the deflate data ends.
-    func inflate(from input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(InflateFailure) -> Step {
+    func inflate(from input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(InflateFailure)
+        -> Step
+    {
         let inputCount = UInt32(clamping: input.count)
         let outputCount = UInt32(clamping: output.count)
         // ISA-L does not write through next_in; its field is merely declared non-const.

@@ -65,7 +65,10 @@ public struct MemberInfo: Sendable, Hashable {
     /// `nil` for UTF-8.
     public var encoding: String?
 
-    public init(input: String, name: String?, compression: [String], container: String, format: RecordFormat, encoding: String? = nil) {
+    public init(
+        input: String, name: String?, compression: [String], container: String, format: RecordFormat,
+        encoding: String? = nil
+    ) {
         self.input = input
         self.name = name
         self.compression = compression

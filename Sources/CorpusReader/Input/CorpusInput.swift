@@ -20,8 +20,9 @@ public enum CorpusInput: Sendable, Hashable, CustomStringConvertible {
     /// The file's size in bytes, when it is a regular file (for progress and ETA).
     public var fileSize: Int64? {
         guard case let .file(path) = self,
-              let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = attributes[.size] as? NSNumber else { return nil }
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let size = attributes[.size] as? NSNumber
+        else { return nil }
         return size.int64Value
     }
 

@@ -52,19 +52,27 @@ package struct DecompressingProducer: Sendable {
                     memberName = entry.pathname
                     uncompressedOffset = 0
                     if let warning = entry.warning {
-                        guard channel.send(.warning("\(describe(input, entry.pathname)): libarchive warned about the member's header: \(warning).")) else { return }
+                        guard
+                            channel.send(
+                                .warning(
+                                    "\(describe(input, entry.pathname)): libarchive warned about the member's header: "
+                                        + "\(warning)."
+                                ))
+                        else { return }
                     }
                     guard entry.isRegularFile else { continue }
                     regularMembers += 1
                     if let name = entry.pathname, !options.memberPatterns.isEmpty,
-                       !options.memberPatterns.contains(where: { fnmatch($0, name, 0) == 0 }) {
+                        !options.memberPatterns.contains(where: { fnmatch($0, name, 0) == 0 })
+                    {
                         continue
                     }
                     matchedAnyMember = true
                     matchedMembers += 1
                     let container = ContainerMemberBytes(stream)
                     let content = try MemberContentReader.open(container)
-                    let format = options.format == .auto
+                    let format =
+                        options.format == .auto
                         ? resolveFormat(entry.pathname ?? input.description) : options.format
                     let info = MemberInfo(
                         input: input.description, name: entry.pathname,
@@ -93,10 +101,20 @@ package struct DecompressingProducer: Sendable {
                     // A container that stops early without an error (libarchive does for some
                     // damage) must not pass for a complete member.
                     if let declared = entry.declaredSize, entry.pathname != nil, declared != container.count {
-                        throw InputFailure(message: "the member ended after \(container.count) bytes, but the archive declares \(declared)")
+                        throw InputFailure(
+                            message:
+                                "the member ended after \(container.count) bytes, but the archive declares \(declared)")
                     }
                     if let transcoder = content.transcoder, transcoder.replacements > 0 {
-                        guard channel.send(.warning("\(describe(input, entry.pathname)): \(transcoder.replacements) invalid \(content.encoding!.name) sequence\(transcoder.replacements == 1 ? " was" : "s were") replaced with U+FFFD.")) else { return }
+                        guard
+                            channel.send(
+                                .warning(
+                                    "\(describe(input, entry.pathname)): \(transcoder.replacements) invalid "
+                                        + "\(content.encoding!.name) "
+                                            + "sequence\(transcoder.replacements == 1 ? " was" : "s were") replaced "
+                                                + "with U+FFFD."
+                                ))
+                        else { return }
                     }
                     guard channel.send(.memberEnded) else { return }
                 }
@@ -105,16 +123,21 @@ package struct DecompressingProducer: Sendable {
                     guard channel.send(.checksumsVerified(lastMember, gzipMembers: verified)) else { return }
                 }
             } catch {
-                _ = channel.send(.failed(.corruptInput(
-                    path: input.description, member: memberName, uncompressedOffset: uncompressedOffset,
-                    compressedOffset: stream.compressedBytesRead, reason: error.message)))
+                _ = channel.send(
+                    .failed(
+                        .corruptInput(
+                            path: input.description, member: memberName, uncompressedOffset: uncompressedOffset,
+                            compressedOffset: stream.compressedBytesRead, reason: error.message)))
                 return
             }
             // An input that yields nothing is said so: it may be the wrong file, or one whose
             // start fooled format detection.
             let warning: String?
             if matchedMembers == 0 && regularMembers > 0 {
-                warning = "No member of '\(input)' matched \(options.memberPatterns.map { "'\($0)'" }.joined(separator: " or ")); nothing was read from it."
+                warning =
+                    "No member of '\(input)' matched "
+                        + "\(options.memberPatterns.map { "'\($0)'" }.joined(separator: " or ")); nothing was read "
+                            + "from it."
             } else if inputBytes > 0 {
                 warning = nil
             } else if stream.formatName == "raw" || stream.formatName.lowercased().contains("empty") {
@@ -122,7 +145,9 @@ package struct DecompressingProducer: Sendable {
             } else if regularMembers == 0 {
                 warning = "'\(input)' (\(stream.formatName)) holds no files; no text was read from it."
             } else {
-                warning = "'\(input)' holds no text: \(matchedMembers == 1 ? "its only file is" : "all \(matchedMembers) files read are") empty."
+                warning =
+                    "'\(input)' holds no text: "
+                        + "\(matchedMembers == 1 ? "its only file is" : "all \(matchedMembers) files read are") empty."
             }
             if let warning, !channel.send(.warning(warning)) { return }
             totalCompressedBefore += stream.compressedBytesRead
@@ -157,20 +182,33 @@ struct MemberContentReader {
             let content = prefix.withUnsafeBytes { MemberContent.classify($0) }
             switch content {
             case .plain:
-                return MemberContentReader(bytes: ReplayedMemberBytes(prefix: prefix, rest: source), compression: compression)
+                return MemberContentReader(
+                    bytes: ReplayedMemberBytes(prefix: prefix, rest: source), compression: compression)
             case let .compressed(name):
                 guard compression.count < maximumNesting else {
-                    throw InputFailure(message: "the data is compressed more than \(maximumNesting) times over (\((compression + [name]).joined(separator: ", "))); this looks like damaged or hostile input")
+                    throw InputFailure(
+                        message:
+                            "the data is compressed more than \(maximumNesting) times over "
+                                + "(\((compression + [name]).joined(separator: ", "))); this looks like damaged or "
+                                    + "hostile input"
+                    )
                 }
                 compression.append(name)
-                source = try DecompressedMemberBytes(compression: name, source: ReplayedMemberBytes(prefix: prefix, rest: source))
+                source = try DecompressedMemberBytes(
+                    compression: name, source: ReplayedMemberBytes(prefix: prefix, rest: source))
             case let .unicode(encoding):
                 // The byte-order mark is dropped: it is not part of the text.
-                let rest = ReplayedMemberBytes(prefix: Array(prefix.dropFirst(encoding.byteOrderMarkLength)), rest: source)
+                let rest = ReplayedMemberBytes(
+                    prefix: Array(prefix.dropFirst(encoding.byteOrderMarkLength)), rest: source)
                 let transcoder = TranscodedMemberBytes(encoding: encoding, source: rest)
-                return MemberContentReader(bytes: transcoder, compression: compression, encoding: encoding, transcoder: transcoder)
+                return MemberContentReader(
+                    bytes: transcoder, compression: compression, encoding: encoding, transcoder: transcoder)
             case let .archive(name):
-                throw InputFailure(message: "the data is itself a \(name) archive, which is not opened inside another input; extract it and give it as an input of its own")
+                throw InputFailure(
+                    message:
+                        "the data is itself a \(name) archive, which is not opened inside another input; extract it "
+                            + "and give it as an input of its own"
+                )
             }
         }
     }

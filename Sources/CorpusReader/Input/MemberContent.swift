@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a member's (or a plain input's) first bytes say it holds, looked at once per member so
@@ -35,7 +35,9 @@ enum MemberContent: Equatable {
         if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return .compressed("xz") }
         if starts([0x04, 0x22, 0x4D, 0x18]) { return .compressed("lz4") }
         if bytes.count >= 10, starts(Array("BZh".utf8)), (0x31...0x39).contains(bytes[3]),
-           Array(bytes[4..<10]) == [0x31, 0x41, 0x59, 0x26, 0x53, 0x59] || Array(bytes[4..<10]) == [0x17, 0x72, 0x45, 0x38, 0x50, 0x90] {
+            Array(bytes[4..<10]) == [0x31, 0x41, 0x59, 0x26, 0x53, 0x59]
+                || Array(bytes[4..<10]) == [0x17, 0x72, 0x45, 0x38, 0x50, 0x90]
+        {
             return .compressed("bzip2")
         }
         if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return .archive("zip") }
@@ -139,7 +141,9 @@ final class ReplayedMemberBytes: MemberBytes {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputFailure) -> Int {
         if replayed < prefix.count {
             let count = Swift.min(buffer.count, prefix.count - replayed)
-            prefix.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + replayed, byteCount: count) }
+            prefix.withUnsafeBytes {
+                buffer.baseAddress!.copyMemory(from: $0.baseAddress! + replayed, byteCount: count)
+            }
             replayed += count
             if replayed == prefix.count {
                 prefix = []
@@ -186,7 +190,10 @@ final class DecompressedMemberBytes: MemberBytes {
                     throw ByteSourceFailure(errno: 0, reason: error.message)
                 }
             }
-            decoder = compression == "gzip" ? GzipDecoder(source: bytes, inputBlockSize: 256 << 10) : ZstdDecoder(source: bytes, inputBlockSize: 256 << 10)
+            decoder =
+                compression == "gzip"
+                ? GzipDecoder(source: bytes, inputBlockSize: 256 << 10)
+                : ZstdDecoder(source: bytes, inputBlockSize: 256 << 10)
             archive = nil
         default:
             let handle = ArchiveHandle(formats: .rawOnly)
@@ -202,7 +209,8 @@ final class DecompressedMemberBytes: MemberBytes {
                     throw ArchiveFailure(message: "the \(compression) data is empty", errno: 0)
                 }
             } catch {
-                throw InputFailure(message: "the member is \(compression)-compressed, and decompressing it failed: \(error.message)")
+                throw InputFailure(
+                    message: "the member is \(compression)-compressed, and decompressing it failed: \(error.message)")
             }
             decoder = nil
             archive = handle
@@ -218,13 +226,15 @@ final class DecompressedMemberBytes: MemberBytes {
                 }
                 return count
             } catch {
-                throw InputFailure(message: "the member is \(compression)-compressed, and decompressing it failed: \(error.reason)")
+                throw InputFailure(
+                    message: "the member is \(compression)-compressed, and decompressing it failed: \(error.reason)")
             }
         }
         do throws(ArchiveFailure) {
             return try archive!.read(into: buffer)
         } catch {
-            throw InputFailure(message: "the member is \(compression)-compressed, and decompressing it failed: \(error.message)")
+            throw InputFailure(
+                message: "the member is \(compression)-compressed, and decompressing it failed: \(error.message)")
         }
     }
 }
@@ -292,8 +302,12 @@ final class TranscodedMemberBytes: MemberBytes {
             switch encoding {
             case .utf16LittleEndian: UInt32(input[at]) | UInt32(input[at + 1]) << 8
             case .utf16BigEndian: UInt32(input[at]) << 8 | UInt32(input[at + 1])
-            case .utf32LittleEndian: UInt32(input[at]) | UInt32(input[at + 1]) << 8 | UInt32(input[at + 2]) << 16 | UInt32(input[at + 3]) << 24
-            case .utf32BigEndian: UInt32(input[at]) << 24 | UInt32(input[at + 1]) << 16 | UInt32(input[at + 2]) << 8 | UInt32(input[at + 3])
+            case .utf32LittleEndian:
+                UInt32(input[at]) | UInt32(input[at + 1]) << 8 | UInt32(input[at + 2]) << 16 | UInt32(input[at + 3])
+                    << 24
+            case .utf32BigEndian:
+                UInt32(input[at]) << 24 | UInt32(input[at + 1]) << 16 | UInt32(input[at + 2]) << 8
+                    | UInt32(input[at + 3])
             }
         }
         while index + unitBytes <= end {

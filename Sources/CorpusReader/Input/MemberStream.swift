@@ -20,7 +20,8 @@ protocol MemberStream: AnyObject {
     func finish() throws(InputFailure) -> Int
 }
 
-/// What stopped reading an input, as a phrase for ``CorpusError/corruptInput(path:member:uncompressedOffset:compressedOffset:reason:)``.
+/// What stopped reading an input, as a phrase for
+/// ``CorpusError/corruptInput(path:member:uncompressedOffset:compressedOffset:reason:)``.
 struct InputFailure: Error {
     var message: String
 }
@@ -59,7 +60,10 @@ enum MemberStreams {
             // is no tar header, so the input is read as plain data: its NUL bytes then reach
             // the record parsers, which count them.
             if !opensByPath && !source.rewind() {
-                throw ArchiveFailure(message: "the input begins with NUL bytes, and too much of it was read to tell whether it is an archive", errno: 0)
+                throw ArchiveFailure(
+                    message:
+                        "the input begins with NUL bytes, and too much of it was read to tell whether it is an archive",
+                    errno: 0)
             }
             return try openArchive(input, source, formats: .rawOnly, blockSize: blockSize)
         } catch {
@@ -67,7 +71,9 @@ enum MemberStreams {
         }
     }
 
-    private static func openArchive(_ input: CorpusInput, _ source: ByteSource, formats: ArchiveHandle.Formats, blockSize: Int) throws(ArchiveFailure) -> ArchiveMemberStream {
+    private static func openArchive(
+        _ input: CorpusInput, _ source: ByteSource, formats: ArchiveHandle.Formats, blockSize: Int
+    ) throws(ArchiveFailure) -> ArchiveMemberStream {
         let archive = ArchiveHandle(formats: formats)
         if case let .file(path) = input, source.isRegularFile {
             // A regular file can be opened again, by path, so that libarchive may seek in it
@@ -87,7 +93,9 @@ enum MemberStreams {
         return stream
     }
 
-    private static func openDecoded(_ input: CorpusInput, _ decoder: any StreamDecoder, blockSize: Int) throws(CorpusError) -> any MemberStream {
+    private static func openDecoded(_ input: CorpusInput, _ decoder: any StreamDecoder, blockSize: Int)
+        throws(CorpusError) -> any MemberStream
+    {
         let prefix: [UInt8]
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: detectionBytes, alignment: 16)
         defer { scratch.deallocate() }
@@ -101,7 +109,9 @@ enum MemberStreams {
         }
         let detected = prefix.withUnsafeBytes { ArchiveHandle.detect(prefix: $0) }
         // A text beginning with a block of NUL bytes is no tar archive (see `open`).
-        if prefix.isEmpty || prefix.withUnsafeBytes(TarHeader.startsWithNullBlock) || (detected?.format == "raw" && detected?.filters == []) {
+        if prefix.isEmpty || prefix.withUnsafeBytes(TarHeader.startsWithNullBlock)
+            || (detected?.format == "raw" && detected?.filters == [])
+        {
             return DecodedMemberStream(decoder: decoder, prefix: prefix)
         }
         // An archive (or another compression) inside the stream: libarchive reads the
@@ -112,7 +122,9 @@ enum MemberStreams {
             try archive.open(blockSize: blockSize) { buffer throws(ArchiveFailure) in
                 if replayed < prefix.count {
                     let count = Swift.min(buffer.count, prefix.count - replayed)
-                    prefix.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + replayed, byteCount: count) }
+                    prefix.withUnsafeBytes {
+                        buffer.baseAddress!.copyMemory(from: $0.baseAddress! + replayed, byteCount: count)
+                    }
                     replayed += count
                     return count
                 }
@@ -155,9 +167,11 @@ final class DecodedMemberStream: MemberStream {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputFailure) -> Int {
         if replayed < prefix.count {
             let count = Swift.min(buffer.count, prefix.count - replayed)
-            prefix.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + replayed, byteCount: count) }
+            prefix.withUnsafeBytes {
+                buffer.baseAddress!.copyMemory(from: $0.baseAddress! + replayed, byteCount: count)
+            }
             replayed += count
-            if replayed == prefix.count { prefix = [] ; replayed = 0 }
+            if replayed == prefix.count { prefix = []; replayed = 0 }
             return count
         }
         do {

@@ -14,4 +14,3 @@ package struct CRC32 {
         value = libdeflate_crc32(value, base, bytes.count)
     }
 }
-

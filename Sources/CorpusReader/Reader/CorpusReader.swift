@@ -3,7 +3,8 @@ import Foundation
 /// Reads one or more corpus inputs — plain, compressed or archived, detected from the bytes —
 /// as an `AsyncSequence` of ``RecordChunk``s, in bounded memory.
 ///
-/// A dedicated thread decompresses (ISA-L for gzip, libarchive for the rest) into a bounded channel of byte chunks while
+/// A dedicated thread decompresses (ISA-L for gzip, libarchive for the rest) into a bounded channel of byte chunks
+/// while
 /// the consuming task parses each chunk into records, so decompression and parsing run on two
 /// cores. Memory is bounded by `chunksInFlight × chunkBytes` plus one pending record of at most
 /// `maxRecordBytes`, whatever the size of the corpus.
@@ -20,7 +21,8 @@ import Foundation
 ///
 /// Bad records are skipped and reported in each chunk's ``RecordChunk/issues`` (or, with
 /// `strict`, thrown as ``CorpusError/invalidRecord(_:)``). A failure of the input itself —
-/// truncated or corrupt compressed data — is thrown as ``CorpusError/corruptInput(path:member:uncompressedOffset:compressedOffset:reason:)``
+/// truncated or corrupt compressed data — is thrown as
+/// ``CorpusError/corruptInput(path:member:uncompressedOffset:compressedOffset:reason:)``
 /// after every record before it has been delivered.
 public struct CorpusReader: AsyncSequence, Sendable {
     public typealias Element = RecordChunk
@@ -31,7 +33,9 @@ public struct CorpusReader: AsyncSequence, Sendable {
     /// Checks the options and that every path is a readable file before anything is read.
     public init(inputs: [CorpusInput], options: ReaderOptions) throws(CorpusError) {
         try options.validate()
-        if inputs.isEmpty { throw .invalidOptions("No input was given; name at least one file, or '-' for standard input.") }
+        if inputs.isEmpty {
+            throw .invalidOptions("No input was given; name at least one file, or '-' for standard input.")
+        }
         if inputs.filter({ $0 == .standardInput }).count > 1 {
             throw .invalidOptions("Standard input ('-') can be read only once.")
         }
@@ -39,7 +43,10 @@ public struct CorpusReader: AsyncSequence, Sendable {
             throw .invalidOptions("A column is selected twice; each column can become records once.")
         }
         if !options.hasHeader, let name = options.columns.first(where: { if case .name = $0 { true } else { false } }) {
-            throw .invalidOptions("Column '\(name)' is chosen by name, but the input has no header row; choose columns by index (0, 1, …).")
+            throw .invalidOptions(
+                "Column '\(name)' is chosen by name, but the input has no header row; choose columns by index (0, 1, "
+                    + "…)."
+            )
         }
         for input in inputs { try input.checkReadable() }
         self.inputs = inputs
@@ -90,7 +97,8 @@ public struct CorpusReader: AsyncSequence, Sendable {
                 throw CancellationError()
             }
             let channel = startIfNeeded()
-            var builder = RecordChunkBuilder(member: member, firstRecordIndex: report.records, invalidUTF8: options.invalidUTF8)
+            var builder = RecordChunkBuilder(
+                member: member, firstRecordIndex: report.records, invalidUTF8: options.invalidUTF8)
             // The member's last record may be completed here, from bytes of earlier chunks.
             builder.checksNUL = memberHasNUL
             while true {
@@ -110,7 +118,8 @@ public struct CorpusReader: AsyncSequence, Sendable {
                     streamValidation = RecordStreamValidation(format: info.format, isa: scanPath)
                     // Every earlier member's records were delivered at its end (.memberEnded), so
                     // the builder is empty here and each chunk holds one member's records.
-                    builder = RecordChunkBuilder(member: info, firstRecordIndex: report.records, invalidUTF8: options.invalidUTF8)
+                    builder = RecordChunkBuilder(
+                        member: info, firstRecordIndex: report.records, invalidUTF8: options.invalidUTF8)
                     builder.record(.memberStarted(info))
                 case let .bytes(chunk):
                     progress.uncompressedBytes += Int64(chunk.count)
@@ -169,10 +178,14 @@ public struct CorpusReader: AsyncSequence, Sendable {
         private func ignoredFormatOptions(for info: MemberInfo) -> String? {
             guard options.format == .auto else { return nil }
             let name = info.input + (info.name.map { " (member \($0))" } ?? "")
-            let csvOnly = [(!options.columns.isEmpty, "--column"), (options.delimiter != nil, "--delimiter"),
-                           (!options.hasHeader, "--no-header")].filter(\.0).map(\.1)
+            let csvOnly = [
+                (!options.columns.isEmpty, "--column"), (options.delimiter != nil, "--delimiter"),
+                (!options.hasHeader, "--no-header")
+            ].filter(\.0).map(\.1)
             if !csvOnly.isEmpty, info.format != .csv, info.format != .tsv {
-                return "\(csvOnly.joined(separator: ", ")) applies to CSV and TSV, but \(name) is read as \(info.format.rawValue) "
+                return
+                    "\(csvOnly.joined(separator: ", ")) applies to CSV and TSV, but \(name) is read as "
+                        + "\(info.format.rawValue) "
                     + "(--format auto decides by name); add --format csv or --format tsv."
             }
             if options.jsonFields != ["text"], info.format != .jsonl {

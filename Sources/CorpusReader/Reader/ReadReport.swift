@@ -55,7 +55,10 @@ public struct ReadReport: Sendable {
             lines.append("skipped \(count) record\(count == 1 ? "" : "s"): \(kind)")
         }
         if repairedRecords > 0 {
-            lines.append("repaired \(repairedRecords) record\(repairedRecords == 1 ? "" : "s") with invalid UTF-8 (replaced by U+FFFD)")
+            lines.append(
+                "repaired \(repairedRecords) record\(repairedRecords == 1 ? "" : "s") with invalid UTF-8 (replaced by "
+                    + "U+FFFD)"
+            )
         }
         for issue in examples { lines.append("  \(issue)") }
         for warning in warnings { lines.append("warning: \(warning)") }

@@ -89,7 +89,9 @@ public struct ReaderOptions: Sendable {
         if chunksInFlight < 1 {
             throw .invalidOptions("At least one chunk must be allowed in flight.")
         }
-        if let delimiter, delimiter == UInt8(ascii: "\"") || delimiter == UInt8(ascii: "\n") || delimiter == UInt8(ascii: "\r") {
+        if let delimiter,
+            delimiter == UInt8(ascii: "\"") || delimiter == UInt8(ascii: "\n") || delimiter == UInt8(ascii: "\r")
+        {
             throw .invalidOptions("The delimiter cannot be a quote or a line break.")
         }
         if jsonFields.isEmpty && format == .jsonl {

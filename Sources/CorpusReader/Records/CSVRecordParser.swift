@@ -2,7 +2,8 @@
 /// CRLF, a byte-order mark, a header row, any one-byte delimiter.
 ///
 /// A resumable state machine over raw bytes. Unquoted and quoted runs are scanned 32 or 64
-/// bytes a step by ``ByteScanning`` (C: the structural bytes are rare, the text is not); bytes are copied only for the selected columns, once into the
+/// bytes a step by ``ByteScanning`` (C: the structural bytes are rare, the text is not); bytes are copied only for the
+/// selected columns, once into the
 /// row buffer and once into the chunk. A row is emitted only when it ends, so a row with the
 /// wrong number of fields is skipped whole. Lenient where common tools are lenient: a quote
 /// inside an unquoted field, or text after a closing quote, is kept literally.
@@ -58,7 +59,8 @@ struct CSVRecordParser: RecordParser {
 
     // MARK: Parsing
 
-    mutating func parse(_ input: UnsafeBufferPointer<UInt8>, into builder: inout RecordChunkBuilder) throws(CorpusError) {
+    mutating func parse(_ input: UnsafeBufferPointer<UInt8>, into builder: inout RecordChunkBuilder) throws(CorpusError)
+    {
         var bytes = input
         if atMemberStart && !bytes.isEmpty {
             bytes = bytes.droppingByteOrderMark()
@@ -108,7 +110,8 @@ struct CSVRecordParser: RecordParser {
                 let start = index
                 // To the closing quote, counting line breaks on the way (they still count as
                 // lines, for error locations), in one vector pass (``ByteScanning``).
-                let end = index + ByteScanning.firstQuote(isa, base + index, count - index, quote: quote, lineFeeds: &line)
+                let end =
+                    index + ByteScanning.firstQuote(isa, base + index, count - index, quote: quote, lineFeeds: &line)
                 append(base + start, end - start)
                 index = end
                 if index < count {
@@ -239,7 +242,9 @@ struct CSVRecordParser: RecordParser {
         }
         if rowTooLarge {
             // Skipping the header would turn the first data row into the header.
-            if expectingHeader { throw .headerTooLarge(location: builder.location(rowStartLine), limit: maxRecordBytes) }
+            if expectingHeader {
+                throw .headerTooLarge(location: builder.location(rowStartLine), limit: maxRecordBytes)
+            }
             builder.skip(.recordTooLarge(limit: maxRecordBytes), line: rowStartLine)
             return
         }
@@ -255,7 +260,9 @@ struct CSVRecordParser: RecordParser {
         } else {
             // No header: the first row fixes the field count, and index selectors must fit it.
             expectedFieldCount = fieldCount
-            if let beyond = selectors.compactMap({ if case let .index(i) = $0 { i } else { nil } }).first(where: { $0 >= fieldCount }) {
+            if let beyond = selectors.compactMap({ if case let .index(i) = $0 { i } else { nil } }).first(where: {
+                $0 >= fieldCount
+            }) {
                 throw .columnOutOfRange(index: beyond, fieldCount: fieldCount, location: builder.location(rowStartLine))
             }
         }
@@ -284,7 +291,8 @@ struct CSVRecordParser: RecordParser {
                 column = found
             case let .index(index):
                 guard index < fieldCount else {
-                    throw .columnOutOfRange(index: index, fieldCount: fieldCount, location: builder.location(rowStartLine))
+                    throw .columnOutOfRange(
+                        index: index, fieldCount: fieldCount, location: builder.location(rowStartLine))
                 }
                 column = index
             }

@@ -35,12 +35,16 @@ struct JSONFieldExtractor {
         if !cursor.take(UInt8(ascii: "}")) {
             while true {
                 cursor.skipWhitespace()
-                guard cursor.peek == UInt8(ascii: "\"") else { throw .invalid("expected a key in quotes at column \(cursor.position + 1)") }
+                guard cursor.peek == UInt8(ascii: "\"") else {
+                    throw .invalid("expected a key in quotes at column \(cursor.position + 1)")
+                }
                 scratch.removeAll(keepingCapacity: true)
                 try cursor.readString(into: &scratch)
                 let slot = fieldNames.firstIndex(of: scratch)
                 cursor.skipWhitespace()
-                guard cursor.take(UInt8(ascii: ":")) else { throw .invalid("expected ':' at column \(cursor.position + 1)") }
+                guard cursor.take(UInt8(ascii: ":")) else {
+                    throw .invalid("expected ':' at column \(cursor.position + 1)")
+                }
                 cursor.skipWhitespace()
                 if let slot, case .missing = outcomes[slot] {
                     if cursor.peek == UInt8(ascii: "\"") {
@@ -125,10 +129,14 @@ private struct Cursor {
                 var scalar = try readHex4()
                 if (0xD800...0xDBFF).contains(scalar) {
                     // A high surrogate must be followed by an escaped low surrogate.
-                    if position + 1 < bytes.count && bytes[position] == UInt8(ascii: "\\") && bytes[position + 1] == UInt8(ascii: "u") {
+                    if position + 1 < bytes.count && bytes[position] == UInt8(ascii: "\\")
+                        && bytes[position + 1] == UInt8(ascii: "u")
+                    {
                         position += 2
                         let low = try readHex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw .invalid("an unpaired surrogate in \\u escapes") }
+                        guard (0xDC00...0xDFFF).contains(low) else {
+                            throw .invalid("an unpaired surrogate in \\u escapes")
+                        }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     } else {
                         throw .invalid("an unpaired surrogate in \\u escapes")
@@ -180,7 +188,9 @@ private struct Cursor {
             while true {
                 skipWhitespace()
                 if isObject {
-                    guard peek == UInt8(ascii: "\"") else { throw .invalid("expected a key in quotes at column \(position + 1)") }
+                    guard peek == UInt8(ascii: "\"") else {
+                        throw .invalid("expected a key in quotes at column \(position + 1)")
+                    }
                     var sink: [UInt8] = []
                     try readString(into: &sink)
                     skipWhitespace()
@@ -198,11 +208,16 @@ private struct Cursor {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let start = position
             position += 1
-            while let next = peek, (next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9")) || next == UInt8(ascii: ".")
-                || next == UInt8(ascii: "e") || next == UInt8(ascii: "E") || next == UInt8(ascii: "+") || next == UInt8(ascii: "-") {
+            while let next = peek,
+                (next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9")) || next == UInt8(ascii: ".")
+                    || next == UInt8(ascii: "e") || next == UInt8(ascii: "E") || next == UInt8(ascii: "+")
+                    || next == UInt8(ascii: "-")
+            {
                 position += 1
             }
-            if position - start == 1 && byte == UInt8(ascii: "-") { throw .invalid("a number is malformed at column \(start + 1)") }
+            if position - start == 1 && byte == UInt8(ascii: "-") {
+                throw .invalid("a number is malformed at column \(start + 1)")
+            }
         default:
             throw .invalid("unexpected '\(Character(Unicode.Scalar(byte)))' at column \(position + 1)")
         }
@@ -210,7 +225,9 @@ private struct Cursor {
 
     private mutating func expectWord(_ word: StaticString) throws(JSONFieldExtractor.Failure) {
         let length = word.utf8CodeUnitCount
-        guard position + length <= bytes.count else { throw .invalid("a literal is cut short at column \(position + 1)") }
+        guard position + length <= bytes.count else {
+            throw .invalid("a literal is cut short at column \(position + 1)")
+        }
         for offset in 0..<length where bytes[position + offset] != word.utf8Start[offset] {
             throw .invalid("an unknown literal at column \(position + 1)")
         }

@@ -12,7 +12,8 @@ struct JSONLinesRecordParser: RecordParser {
         self.fields = fields
     }
 
-    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, into builder: inout RecordChunkBuilder) throws(CorpusError) {
+    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, into builder: inout RecordChunkBuilder) throws(CorpusError)
+    {
         let limit = splitter.maxLineBytes
         var extractor = self.extractor
         defer { self.extractor = extractor }

@@ -6,7 +6,8 @@ struct LineRecordParser: RecordParser {
         splitter = LineSplitter(maxLineBytes: maxRecordBytes)
     }
 
-    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, into builder: inout RecordChunkBuilder) throws(CorpusError) {
+    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, into builder: inout RecordChunkBuilder) throws(CorpusError)
+    {
         let limit = splitter.maxLineBytes
         try splitter.split(bytes) { line, number, tooLarge in
             Self.take(line, number, tooLarge, limit: limit, into: &builder)

@@ -49,7 +49,9 @@ struct LineSplitter {
     }
 
     /// The member ended: hands out a last line that had no line break.
-    mutating func finish(_ body: (UnsafeBufferPointer<UInt8>, Int, Bool) throws(CorpusError) -> Void) throws(CorpusError) {
+    mutating func finish(_ body: (UnsafeBufferPointer<UInt8>, Int, Bool) throws(CorpusError) -> Void)
+        throws(CorpusError)
+    {
         defer {
             pending.removeAll()
             pendingTooLarge = false

@@ -44,7 +44,8 @@ public struct RecordChunk: Sendable {
 
     /// Calls `body` with the UTF-8 bytes of record `index`, without copying.
     @inlinable
-    public func withUTF8<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+    public func withUTF8<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result
+    {
         let range = range(of: index)
         return try utf8.withUnsafeBufferPointer { all in
             try body(UnsafeBufferPointer(rebasing: all[range]))

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Fills a ``RecordChunk``: validates each record's UTF-8 once, applies the invalid-UTF-8

@@ -85,7 +85,8 @@ public enum RecordIssueReason: Sendable, Hashable {
         case let .fieldNotString(name):
             "the field '\(name)' is not a string."
         case .containsNUL:
-            "the record holds NUL bytes, which text does not (binary data, or UTF-16/UTF-32 text without a byte-order mark?)."
+            "the record holds NUL bytes, which text does not (binary data, or UTF-16/UTF-32 text without a byte-order "
+                + "mark?)."
         }
     }
 }

@@ -32,7 +32,7 @@ extension UnsafeBufferPointer<UInt8> {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

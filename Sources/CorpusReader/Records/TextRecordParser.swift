@@ -12,7 +12,8 @@ struct TextRecordParser: RecordParser {
         self.maxPieceBytes = maxPieceBytes
     }
 
-    mutating func parse(_ input: UnsafeBufferPointer<UInt8>, into builder: inout RecordChunkBuilder) throws(CorpusError) {
+    mutating func parse(_ input: UnsafeBufferPointer<UInt8>, into builder: inout RecordChunkBuilder) throws(CorpusError)
+    {
         var bytes = input
         if atMemberStart && !bytes.isEmpty {
             bytes = bytes.droppingByteOrderMark()

@@ -36,7 +36,9 @@ enum ByteScanning {
     /// The offset of the first `quote` in `count` bytes at `start` (`count` if none), adding the
     /// line feeds before it to `lineFeeds`.
     @inline(__always)
-    static func firstQuote(_ isa: InstructionSet, _ start: UnsafePointer<UInt8>, _ count: Int, quote: UInt8, lineFeeds: inout Int) -> Int {
+    static func firstQuote(
+        _ isa: InstructionSet, _ start: UnsafePointer<UInt8>, _ count: Int, quote: UInt8, lineFeeds: inout Int
+    ) -> Int {
         var feeds = 0
         let found = cs_find_quote_counting_line_feeds(isa.rawValue, start, count, quote, &feeds)
         lineFeeds += feeds
@@ -45,7 +47,9 @@ enum ByteScanning {
 
     /// The offset of the first byte equal to `a`, `b` or `c` in `count` bytes at `start`, or `count`.
     @inline(__always)
-    static func firstOf(_ isa: InstructionSet, _ start: UnsafePointer<UInt8>, _ count: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
+    static func firstOf(
+        _ isa: InstructionSet, _ start: UnsafePointer<UInt8>, _ count: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8
+    ) -> Int {
         cs_find_any_of_three(isa.rawValue, start, count, a, b, c)
     }
 

@@ -37,7 +37,9 @@ extension ShardPlan {
             let block = block(ofRecord: chunk.firstRecordIndex + start)
             let end = min(chunk.count, (block + 1) * blockRecords - chunk.firstRecordIndex)
             if owns(block: block) {
-                pieces.append(start == 0 && end == chunk.count && carriesReports ? chunk : chunk.slice(start..<end, withReports: carriesReports))
+                pieces.append(
+                    start == 0 && end == chunk.count && carriesReports
+                        ? chunk : chunk.slice(start..<end, withReports: carriesReports))
                 carriesReports = false
             }
             start = end
@@ -49,7 +51,8 @@ extension ShardPlan {
 
 /// The record chunks of `base` that one worker keeps under a ``ShardPlan``'s record partition
 /// (see ``ShardPlan/pieces(of:)``); without a plan or under the file partition, `base` unchanged.
-public struct AsyncShardRecordsSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == RecordChunk {
+public struct AsyncShardRecordsSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable
+where Base.Element == RecordChunk {
     public typealias Element = RecordChunk
     let base: Base
     let plan: ShardPlan?

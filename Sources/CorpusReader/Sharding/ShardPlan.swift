@@ -35,19 +35,28 @@ public struct ShardPlan: Sendable, Hashable, Codable {
 
     public init(shard: ShardSpecification, inputs: [String], blockRecords: Int?) throws(CorpusError) {
         if inputs.contains("-") {
-            throw .invalidShard(source: "--shard", reason: "standard input ('-') cannot be sharded: each worker would read its own; name the corpus files.")
+            throw .invalidShard(
+                source: "--shard",
+                reason: "standard input ('-') cannot be sharded: each worker would read its own; name the corpus files."
+            )
         }
         self.shard = shard
         self.inputs = inputs
         if inputs.count >= shard.count {
             if let blockRecords {
-                throw .invalidShard(source: "--shard-block-records", reason: "\(blockRecords) applies to the record partition, but \(inputs.count) input files for \(shard.count) shards are partitioned by whole files; drop --shard-block-records.")
+                throw .invalidShard(
+                    source: "--shard-block-records",
+                    reason:
+                        "\(blockRecords) applies to the record partition, but \(inputs.count) input files for "
+                            + "\(shard.count) shards are partitioned by whole files; drop --shard-block-records."
+                )
             }
             unit = .files
         } else {
             let block = blockRecords ?? Self.defaultBlockRecords
             guard block >= 1 else {
-                throw .invalidShard(source: "--shard-block-records", reason: "a block must hold at least 1 record; \(block) was given.")
+                throw .invalidShard(
+                    source: "--shard-block-records", reason: "a block must hold at least 1 record; \(block) was given.")
             }
             unit = .records
             self.blockRecords = block
@@ -59,7 +68,7 @@ public struct ShardPlan: Sendable, Hashable, Codable {
         switch unit {
         case .files:
             let files = inputs.count
-            return shard.index * files / shard.count ..< (shard.index + 1) * files / shard.count
+            return shard.index * files / shard.count..<(shard.index + 1) * files / shard.count
         case .records:
             return 0..<inputs.count
         }

@@ -76,7 +76,8 @@ public struct RecordLengthStatistics: Sendable {
                 wordCounts.withUnsafeMutableBufferPointer { wordCounts in
                     var start = 0
                     for (index, end) in chunk.ends.enumerated() {
-                        (scalarCounts[index], wordCounts[index]) = Self.measure(UnsafeBufferPointer(rebasing: all[start..<end]), on: isa)
+                        (scalarCounts[index], wordCounts[index]) = Self.measure(
+                            UnsafeBufferPointer(rebasing: all[start..<end]), on: isa)
                         start = end
                     }
                 }
@@ -92,7 +93,9 @@ public struct RecordLengthStatistics: Sendable {
     /// It runs on every byte of the corpus, so it is C (``ByteScanning``): one mask marks
     /// continuation bytes, another non-space bytes, a word starts at a non-space byte whose
     /// predecessor is a space, and the masks are counted with popcount, 32 or 64 bytes a step.
-    static func measure(_ bytes: UnsafeBufferPointer<UInt8>, on isa: ByteScanning.InstructionSet = ByteScanning.instructionSet) -> (scalars: Int, words: Int) {
+    static func measure(
+        _ bytes: UnsafeBufferPointer<UInt8>, on isa: ByteScanning.InstructionSet = ByteScanning.instructionSet
+    ) -> (scalars: Int, words: Int) {
         ByteScanning.measure(isa, bytes)
     }
 }

@@ -35,7 +35,8 @@ final class ZstdDecoder: StreamDecoder {
                 if inputEnd == 0 { sourceEnded = true }
             }
             let available = UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd])
-            let step = try stream.decompress(from: available, into: UnsafeMutableRawBufferPointer(rebasing: output[produced...]))
+            let step = try stream.decompress(
+                from: available, into: UnsafeMutableRawBufferPointer(rebasing: output[produced...]))
             inputStart += step.consumed
             produced += step.produced
             if step.consumed > 0 || step.produced > 0 { atFrameEnd = step.atFrameEnd }

@@ -28,7 +28,9 @@ final class ZstdStream {
     }
 
     /// Decompresses from `input` into `output` as far as both allow.
-    func decompress(from input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(DecodeFailure) -> Step {
+    func decompress(from input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws(DecodeFailure) -> Step
+    {
         var source = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
         var destination = ZSTD_outBuffer(dst: output.baseAddress, size: output.count, pos: 0)
         let result = ZSTD_decompressStream(stream, &destination, &source)

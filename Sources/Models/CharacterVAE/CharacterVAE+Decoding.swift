@@ -10,11 +10,14 @@ extension CharacterVAE {
     /// has no end symbol to rank finished hypotheses by). Sampling draws from `rng`.
     /// The first characters are `prefix` (forced), so text continues a start string; the
     /// returned sequences begin with it.
-    public func decode(_ latents: Tensor, length: Int, strategy: DecodingStrategy, stopSymbol: Int32? = nil,
-                       prefix: [Int32] = [], rng: inout RandomGenerator) -> [[Int32]] {
+    public func decode(
+        _ latents: Tensor, length: Int, strategy: DecodingStrategy, stopSymbol: Int32? = nil,
+        prefix: [Int32] = [], rng: inout RandomGenerator
+    ) -> [[Int32]] {
         let c = configuration
-        precondition(latents.rank == 2 && latents.lastDimension == c.latent,
-                     "CharacterVAE.decode: latents \(latents.shape), expected [N, \(c.latent)].")
+        precondition(
+            latents.rank == 2 && latents.lastDimension == c.latent,
+            "CharacterVAE.decode: latents \(latents.shape), expected [N, \(c.latent)].")
         precondition(length >= 0, "CharacterVAE.decode: length must not be negative, got \(length).")
         let choose: ([Double], inout RandomGenerator) -> Int
         switch strategy {
@@ -43,22 +46,28 @@ extension CharacterVAE {
     }
 
     /// `count` sequences from the prior: z ~ N(0, I) (drawn first from `rng`), then ``decode``.
-    public func sample(count: Int, length: Int, strategy: DecodingStrategy = .sample(temperature: 1, topK: nil),
-                       stopSymbol: Int32? = nil, prefix: [Int32] = [], rng: inout RandomGenerator) -> [[Int32]] {
+    public func sample(
+        count: Int, length: Int, strategy: DecodingStrategy = .sample(temperature: 1, topK: nil),
+        stopSymbol: Int32? = nil, prefix: [Int32] = [], rng: inout RandomGenerator
+    ) -> [[Int32]] {
         precondition(count >= 1, "CharacterVAE.sample: count must be at least 1, got \(count).")
         let z = Tensor.normal([count, configuration.latent], rng: &rng)
         return decode(z, length: length, strategy: strategy, stopSymbol: stopSymbol, prefix: prefix, rng: &rng)
     }
 
     /// Each sequence of `batch` decoded from its posterior mean μ, to its own length.
-    public func reconstruct(_ batch: TokenBatch, strategy: DecodingStrategy = .greedy, rng: inout RandomGenerator) -> [[Int32]] {
+    public func reconstruct(_ batch: TokenBatch, strategy: DecodingStrategy = .greedy, rng: inout RandomGenerator)
+        -> [[Int32]]
+    {
         let decoded = decode(encode(batch).mean, length: batch.time, strategy: strategy, rng: &rng)
         return decoded.enumerated().map { b, s in Array(s.prefix(batch.lengths[b])) }
     }
 
     /// One decoder step for N rows: previous characters `[N]`, latents `[N, Z]`, state (nil: zero,
     /// the start) → log-probabilities of the next character per row and the new state.
-    func decoderStep(previous: [Int], latents z: Tensor, state: RNNState?) -> (logProbabilities: [[Double]], state: RNNState) {
+    func decoderStep(previous: [Int], latents z: Tensor, state: RNNState?) -> (
+        logProbabilities: [[Double]], state: RNNState
+    ) {
         let N = previous.count, V = configuration.vocabularySize
         let x = decoderInput(ids: previous, z: z, batch: N, time: 1)
         let start = state ?? initialState(from: z).map { RNNState(h: $0.h, c: $0.c) }

@@ -67,7 +67,8 @@ public final class CharacterVAE: Module, @unchecked Sendable {
     /// Forward + backward on one batch with teacher forcing; **accumulates** gradients (the
     /// caller zeroes, clips and steps). ε, then the character-dropout draws, come from `rng`.
     /// `reconstruction` and `kl` are per sequence, averaged over the batch; tokens are Σ lengths.
-    public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics {
+    public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics
+    {
         run(batch, objective: objective, training: true, gradients: true, rng: &rng).metrics
     }
 
@@ -76,8 +77,9 @@ public final class CharacterVAE: Module, @unchecked Sendable {
     /// no end symbol), so the negative ELBO per character is Σ (reconstruction + KL) / tokens.
     public func evaluate(_ batch: TokenBatch, rng: inout RandomGenerator) -> EvaluationResult {
         let r = run(batch, objective: ObjectiveSettings(beta: 1), training: false, gradients: false, rng: &rng)
-        return EvaluationResult(perSentenceReconstruction: r.reconstruction, perSentenceKL: r.kl.perRow,
-                                tokens: batch.lengths.reduce(0, +), means: r.encoded.mean, logVariances: r.encoded.logVariance)
+        return EvaluationResult(
+            perSentenceReconstruction: r.reconstruction, perSentenceKL: r.kl.perRow,
+            tokens: batch.lengths.reduce(0, +), means: r.encoded.mean, logVariances: r.encoded.logVariance)
     }
 
     /// The posterior parameters μ, log σ² `[B, Z]`.
@@ -89,29 +91,33 @@ public final class CharacterVAE: Module, @unchecked Sendable {
     // MARK: Encoder
 
     public struct EncoderPass {
-        var ids: [Int]              // [B·T], batch-major
+        var ids: [Int]  // [B·T], batch-major
         var pass: SymbolLSTM.Pass
-        var summary: Tensor         // [B, He]: the state after each sequence's last character
+        var summary: Tensor  // [B, He]: the state after each sequence's last character
         var mean: Tensor, logVariance: Tensor
     }
 
     /// `[V, 4H]` per-symbol gate inputs of `layer` (see ``SymbolInputs/table(_:symbolWeights:)``).
     func symbolTable(_ layer: LSTMLayer, symbolWeights: Tensor) -> Tensor {
-        SymbolInputs(embedding: embedding, vocabularySize: configuration.vocabularySize).table(layer, symbolWeights: symbolWeights)
+        SymbolInputs(embedding: embedding, vocabularySize: configuration.vocabularySize).table(
+            layer, symbolWeights: symbolWeights)
     }
 
     /// Columns `range` of `weight_ih` `[4H, I]` as a contiguous `[4H, range.count]` tensor.
     static func columns(_ w: Tensor, _ range: Range<Int>) -> Tensor {
         let rows = w.rowCount, width = w.lastDimension
         let out = Tensor(uninitialized: [rows, range.count])
-        for r in 0..<rows { (out.data + r * range.count).update(from: w.data + r * width + range.lowerBound, count: range.count) }
+        for r in 0..<rows {
+            (out.data + r * range.count).update(from: w.data + r * width + range.lowerBound, count: range.count)
+        }
         return out
     }
 
     func encodeForward(_ batch: TokenBatch) -> EncoderPass {
         let c = configuration, B = batch.batchSize, T = batch.time, G = 4 * c.encoderHidden
         let ids = batch.ids.map { id -> Int in
-            precondition(id >= 0 && Int(id) < c.vocabularySize, "CharacterVAE: symbol \(id) outside 0..<\(c.vocabularySize).")
+            precondition(
+                id >= 0 && Int(id) < c.vocabularySize, "CharacterVAE: symbol \(id) outside 0..<\(c.vocabularySize).")
             return Int(id)
         }
         let table = symbolTable(encoder, symbolWeights: encoder.weightIH.value)
@@ -121,8 +127,9 @@ public final class CharacterVAE: Module, @unchecked Sendable {
         }
         let pass = SymbolLSTM(layer: encoder).forward(inputGates: gates, lengths: batch.lengths, batch: B, time: T)
         let summary = pass.finalState
-        return EncoderPass(ids: ids, pass: pass, summary: summary, mean: toMean.forward(summary),
-                           logVariance: toLogVariance.forward(summary))
+        return EncoderPass(
+            ids: ids, pass: pass, summary: summary, mean: toMean.forward(summary),
+            logVariance: toLogVariance.forward(summary))
     }
 
     /// Back-propagates dμ, d log σ² through the encoder (accumulating parameter gradients).
@@ -136,7 +143,8 @@ public final class CharacterVAE: Module, @unchecked Sendable {
     }
 
     func gradientPerSymbol(_ dG: Tensor, ids: [Int], batch: TokenBatch) -> (sums: Tensor, present: [Bool]) {
-        SymbolInputs(embedding: embedding, vocabularySize: configuration.vocabularySize).gradientPerSymbol(dG, ids: ids, batch: batch)
+        SymbolInputs(embedding: embedding, vocabularySize: configuration.vocabularySize).gradientPerSymbol(
+            dG, ids: ids, batch: batch)
     }
 
     func accumulateEmbeddingGradient(_ perSymbol: (sums: Tensor, present: [Bool]), symbolWeights: Tensor) {
@@ -147,7 +155,7 @@ public final class CharacterVAE: Module, @unchecked Sendable {
     // MARK: Decoder (teacher forcing)
 
     struct DecoderPass {
-        var inputIds: [Int]         // [B·T]: the batch shifted right (after character dropout)
+        var inputIds: [Int]  // [B·T]: the batch shifted right (after character dropout)
         var pass: SymbolLSTM.Pass
         /// `[T·B, Hd]` time-major decoder outputs (carried states on padded rows).
         var hidden: Tensor
@@ -176,7 +184,9 @@ public final class CharacterVAE: Module, @unchecked Sendable {
         return x
     }
 
-    func decodeForward(_ batch: TokenBatch, ids: [Int], z: Tensor, training: Bool, rng: inout RandomGenerator) -> DecoderPass {
+    func decodeForward(_ batch: TokenBatch, ids: [Int], z: Tensor, training: Bool, rng: inout RandomGenerator)
+        -> DecoderPass
+    {
         let c = configuration, B = batch.batchSize, T = batch.time, E = c.embeddingDimension, G = 4 * c.decoderHidden
         // Shift right: step 0 reads the start symbol, step t the character t − 1. Character
         // dropout is drawn for the real shifted characters only, so the draws do not depend on
@@ -202,19 +212,25 @@ public final class CharacterVAE: Module, @unchecked Sendable {
             Tensor.gemm(z, Self.columns(w, E..<(E + c.latent)), transposeB: true, into: fromZ)
             for t in 0..<T {
                 for b in 0..<B {
-                    let dst = gates.data + (t * B + b) * G, sym = table.data + inputIds[b * T + t] * G, zr = fromZ.data + b * G
+                    let dst = gates.data + (t * B + b) * G, sym = table.data + inputIds[b * T + t] * G,
+                        zr = fromZ.data + b * G
                     var j = 0
-                    while j + 8 <= G { VRNNKernels.store(VRNNKernels.load(sym + j) + VRNNKernels.load(zr + j), dst + j); j += 8 }
+                    while j + 8 <= G {
+                        VRNNKernels.store(VRNNKernels.load(sym + j) + VRNNKernels.load(zr + j), dst + j); j += 8
+                    }
                     for j in j..<G { dst[j] = sym[j] + zr[j] }
                 }
             }
         } else {
             for t in 0..<T {
-                for b in 0..<B { (gates.data + (t * B + b) * G).update(from: table.data + inputIds[b * T + t] * G, count: G) }
+                for b in 0..<B {
+                    (gates.data + (t * B + b) * G).update(from: table.data + inputIds[b * T + t] * G, count: G)
+                }
             }
         }
-        let pass = SymbolLSTM(layer: decoder).forward(inputGates: gates, lengths: batch.lengths, batch: B, time: T,
-                                                      initial: initialState(from: z))
+        let pass = SymbolLSTM(layer: decoder).forward(
+            inputGates: gates, lengths: batch.lengths, batch: B, time: T,
+            initial: initialState(from: z))
         return DecoderPass(inputIds: inputIds, pass: pass, hidden: pass.outputs)
     }
 
@@ -225,7 +241,9 @@ public final class CharacterVAE: Module, @unchecked Sendable {
     /// character dropout: fixed by the step's generator, so resumed runs draw the same ones.
     /// The chosen inputs are then constants of the fast teacher-forced pass (the choice has no
     /// gradient), which recomputes the same states.
-    func freeRunningInputs(_ inputIds: inout [Int], batch: TokenBatch, z: Tensor, ratio: Float, rng: inout RandomGenerator) {
+    func freeRunningInputs(
+        _ inputIds: inout [Int], batch: TokenBatch, z: Tensor, ratio: Float, rng: inout RandomGenerator
+    ) {
         let B = batch.batchSize, T = batch.time
         var state: RNNState? = nil
         for t in 0..<(T - 1) {
@@ -233,7 +251,9 @@ public final class CharacterVAE: Module, @unchecked Sendable {
             let step = decoderStep(previous: previous, latents: z, state: state)
             state = step.state
             for b in 0..<B where t + 1 < batch.lengths[b] {
-                if rng.nextUniform() >= ratio { inputIds[b * T + t + 1] = TokenChooser.argmax(step.logProbabilities[b]) }
+                if rng.nextUniform() >= ratio {
+                    inputIds[b * T + t + 1] = TokenChooser.argmax(step.logProbabilities[b])
+                }
             }
         }
     }
@@ -242,13 +262,17 @@ public final class CharacterVAE: Module, @unchecked Sendable {
     /// through the decoder and the embedding; returns dL/dz `[B, Z]`.
     func decodeBackward(_ d: DecoderPass, batch: TokenBatch, z: Tensor, gradHidden: Tensor) -> Tensor {
         let c = configuration, B = batch.batchSize, E = c.embeddingDimension, Z = c.latent, G = 4 * c.decoderHidden
-        let back = SymbolLSTM(layer: decoder).backwardToInitialState(d.pass, gradOutput: gradHidden, gradFinalState: nil)
+        let back = SymbolLSTM(layer: decoder).backwardToInitialState(
+            d.pass, gradOutput: gradHidden, gradFinalState: nil)
         let dG = back.gates
         // dL/dz through the initial state, when the decoder starts from z.
-        let dzFromState = latentToState.map { $0.backward(input: z, gradOutput: Tensor.concatenateLast([back.h, back.c]))! }
+        let dzFromState = latentToState.map {
+            $0.backward(input: z, gradOutput: Tensor.concatenateLast([back.h, back.c]))!
+        }
         guard c.feedsLatentAtEveryStep else {
             let perSymbol = gradientPerSymbol(dG, ids: d.inputIds, batch: batch)
-            Tensor.gemm(perSymbol.sums, transposeA: true, embedding.weight.value, into: decoder.weightIH.gradient, beta: 1)
+            Tensor.gemm(
+                perSymbol.sums, transposeA: true, embedding.weight.value, into: decoder.weightIH.gradient, beta: 1)
             accumulateEmbeddingGradient(perSymbol, symbolWeights: decoder.weightIH.value)
             return dzFromState!
         }
@@ -263,7 +287,9 @@ public final class CharacterVAE: Module, @unchecked Sendable {
             for b in 0..<B where t < batch.lengths[b] {
                 let dst = sp + b * G, src = gp + (t * B + b) * G
                 var j = 0
-                while j + 8 <= G { VRNNKernels.store(VRNNKernels.load(dst + j) + VRNNKernels.load(src + j), dst + j); j += 8 }
+                while j + 8 <= G {
+                    VRNNKernels.store(VRNNKernels.load(dst + j) + VRNNKernels.load(src + j), dst + j); j += 8
+                }
                 for j in j..<G { dst[j] += src[j] }
             }
         }
@@ -292,10 +318,13 @@ public final class CharacterVAE: Module, @unchecked Sendable {
         var encoded: EncoderPass
     }
 
-    func run(_ batch: TokenBatch, objective: ObjectiveSettings, training: Bool, gradients: Bool,
-             rng: inout RandomGenerator) -> Outcome {
-        finish(batch, encoded: encodeForward(batch), objective: objective, training: training, gradients: gradients,
-               normalizer: batch.batchSize, klDimensionMeans: nil, rng: &rng)
+    func run(
+        _ batch: TokenBatch, objective: ObjectiveSettings, training: Bool, gradients: Bool,
+        rng: inout RandomGenerator
+    ) -> Outcome {
+        finish(
+            batch, encoded: encodeForward(batch), objective: objective, training: training, gradients: gradients,
+            normalizer: batch.batchSize, klDimensionMeans: nil, rng: &rng)
     }
 
     /// Everything after the encoder's forward pass: z, the decoder, the loss and (if `gradients`)
@@ -306,8 +335,10 @@ public final class CharacterVAE: Module, @unchecked Sendable {
     ///     when `batch` is one slice of it (``DataParallel``), so slices add up.
     ///   - klDimensionMeans: the whole batch's per-dimension KL means (free bits decide on them);
     ///     nil when this slice is the whole batch.
-    func finish(_ batch: TokenBatch, encoded enc: EncoderPass, objective: ObjectiveSettings, training: Bool,
-                gradients: Bool, normalizer: Int, klDimensionMeans: [Double]?, rng: inout RandomGenerator) -> Outcome {
+    func finish(
+        _ batch: TokenBatch, encoded enc: EncoderPass, objective: ObjectiveSettings, training: Bool,
+        gradients: Bool, normalizer: Int, klDimensionMeans: [Double]?, rng: inout RandomGenerator
+    ) -> Outcome {
         let B = batch.batchSize, T = batch.time
         let scale = 1 / Float(normalizer)
         let (z, eps) = Gaussian.reparameterize(mean: enc.mean, logVariance: enc.logVariance, rng: &rng)
@@ -325,16 +356,19 @@ public final class CharacterVAE: Module, @unchecked Sendable {
         let ce = softmaxCrossEntropy(logits: logits, targets: targets, mask: mask, gradientScale: scale)
         var reconstruction = [Double](repeating: 0, count: B)
         for (r, loss) in ce.perSequence.enumerated() { reconstruction[r % B] += Double(loss) }
-        let kl = KLTerm(mean: enc.mean, logVariance: enc.logVariance, freeBits: objective.freeBits,
-                        gradientScale: gradients ? objective.beta * scale : nil, batchDimensionMeans: klDimensionMeans)
+        let kl = KLTerm(
+            mean: enc.mean, logVariance: enc.logVariance, freeBits: objective.freeBits,
+            gradientScale: gradients ? objective.beta * scale : nil, batchDimensionMeans: klDimensionMeans)
         let meanRec = ce.total / Double(normalizer)
         let meanKL = kl.perRow.reduce(0, +) / Double(normalizer)
-        let metrics = StepMetrics(loss: meanRec + Double(objective.beta) * kl.lossTerm, reconstruction: meanRec,
-                                  kl: meanKL, tokens: batch.lengths.reduce(0, +), sentences: B)
+        let metrics = StepMetrics(
+            loss: meanRec + Double(objective.beta) * kl.lossTerm, reconstruction: meanRec,
+            kl: meanKL, tokens: batch.lengths.reduce(0, +), sentences: B)
         if gradients {
             let dHidden = output.backward(input: dec.hidden, gradOutput: logits)!  // logits hold dL/dlogits
             let dz = decodeBackward(dec, batch: batch, z: z, gradHidden: dHidden)
-            let (dMean, dLogVariance) = Gaussian.reparameterizeBackward(gradZ: dz, epsilon: eps, logVariance: enc.logVariance)
+            let (dMean, dLogVariance) = Gaussian.reparameterizeBackward(
+                gradZ: dz, epsilon: eps, logVariance: enc.logVariance)
             dMean.add(kl.gradMean!)
             dLogVariance.add(kl.gradLogVariance!)
             encodeBackward(enc, batch: batch, gradMean: dMean, gradLogVariance: dLogVariance)

@@ -39,8 +39,10 @@ public struct CharacterVAEConfiguration: Codable, Sendable, Hashable {
     /// Whether z is part of every decoder input.
     public var feedsLatentAtEveryStep: Bool { latentAtEveryStep ?? true }
 
-    public init(vocabularySize: Int, embeddingDimension: Int = 64, encoderHidden: Int = 256, latent: Int = 32,
-                decoderHidden: Int = 256, startSymbol: Int = 0, characterDropout: Float = 0) {
+    public init(
+        vocabularySize: Int, embeddingDimension: Int = 64, encoderHidden: Int = 256, latent: Int = 32,
+        decoderHidden: Int = 256, startSymbol: Int = 0, characterDropout: Float = 0
+    ) {
         self.vocabularySize = vocabularySize
         self.embeddingDimension = embeddingDimension
         self.encoderHidden = encoderHidden
@@ -55,20 +57,28 @@ public struct CharacterVAEConfiguration: Codable, Sendable, Hashable {
 
     /// Stops with a message naming the bad field (a programming error: pipelines validate first).
     public func validate() {
-        precondition(vocabularySize >= 2, "CharacterVAEConfiguration: vocabularySize must be at least 2, got \(vocabularySize).")
-        for (name, value) in [("embeddingDimension", embeddingDimension), ("encoderHidden", encoderHidden),
-                              ("latent", latent), ("decoderHidden", decoderHidden)] {
+        precondition(
+            vocabularySize >= 2, "CharacterVAEConfiguration: vocabularySize must be at least 2, got \(vocabularySize).")
+        for (name, value) in [
+            ("embeddingDimension", embeddingDimension), ("encoderHidden", encoderHidden),
+            ("latent", latent), ("decoderHidden", decoderHidden)
+        ] {
             precondition(value >= 1, "CharacterVAEConfiguration: \(name) must be at least 1, got \(value).")
         }
-        precondition((0..<vocabularySize).contains(startSymbol),
-                     "CharacterVAEConfiguration: startSymbol \(startSymbol) outside 0..<\(vocabularySize).")
-        precondition(endSymbol.map { (0..<vocabularySize).contains($0) } ?? true,
-                     "CharacterVAEConfiguration: endSymbol \(endSymbol ?? 0) outside 0..<\(vocabularySize).")
-        precondition((0...1).contains(teacherForcing ?? 1),
-                     "CharacterVAEConfiguration: teacherForcing must lie in [0, 1], got \(teacherForcing ?? 1).")
-        precondition(startsFromLatent || feedsLatentAtEveryStep,
-                     "CharacterVAEConfiguration: the decoder must see z: latentToInitialState and/or latentAtEveryStep.")
-        precondition(characterDropout >= 0 && characterDropout < 1,
-                     "CharacterVAEConfiguration: characterDropout must lie in [0, 1), got \(characterDropout).")
+        precondition(
+            (0..<vocabularySize).contains(startSymbol),
+            "CharacterVAEConfiguration: startSymbol \(startSymbol) outside 0..<\(vocabularySize).")
+        precondition(
+            endSymbol.map { (0..<vocabularySize).contains($0) } ?? true,
+            "CharacterVAEConfiguration: endSymbol \(endSymbol ?? 0) outside 0..<\(vocabularySize).")
+        precondition(
+            (0...1).contains(teacherForcing ?? 1),
+            "CharacterVAEConfiguration: teacherForcing must lie in [0, 1], got \(teacherForcing ?? 1).")
+        precondition(
+            startsFromLatent || feedsLatentAtEveryStep,
+            "CharacterVAEConfiguration: the decoder must see z: latentToInitialState and/or latentAtEveryStep.")
+        precondition(
+            characterDropout >= 0 && characterDropout < 1,
+            "CharacterVAEConfiguration: characterDropout must lie in [0, 1), got \(characterDropout).")
     }
 }

@@ -15,7 +15,9 @@ struct SymbolInputs {
         let table = Tensor(uninitialized: [vocabularySize, 4 * layer.hiddenSize])
         let bias = layer.biasIH.value.copy()
         bias.add(layer.biasHH.value)
-        for r in 0..<table.rowCount { (table.data + r * table.lastDimension).update(from: bias.data, count: bias.count) }
+        for r in 0..<table.rowCount {
+            (table.data + r * table.lastDimension).update(from: bias.data, count: bias.count)
+        }
         Tensor.gemm(embedding.weight.value, symbolWeights, transposeB: true, into: table, beta: 1)
         return table
     }
@@ -32,7 +34,9 @@ struct SymbolInputs {
                 let id = ids[b * T + t], dst = sp + id * G, src = gp + (t * B + b) * G
                 present[id] = true
                 var j = 0
-                while j + 8 <= G { VRNNKernels.store(VRNNKernels.load(dst + j) + VRNNKernels.load(src + j), dst + j); j += 8 }
+                while j + 8 <= G {
+                    VRNNKernels.store(VRNNKernels.load(dst + j) + VRNNKernels.load(src + j), dst + j); j += 8
+                }
                 for j in j..<G { dst[j] += src[j] }
             }
         }

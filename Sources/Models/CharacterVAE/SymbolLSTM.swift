@@ -37,9 +37,12 @@ struct SymbolLSTM {
 
     /// Runs the layer from `initial` (h0, c0 `[B, H]` each) or a zero state. `inputGates`
     /// `[T·B, 4H]` holds `x_t W_ihᵀ + b_ih + b_hh` per row; it is consumed (it becomes the gates).
-    func forward(inputGates: Tensor, lengths: [Int], batch B: Int, time T: Int, initial: (h: Tensor, c: Tensor)? = nil) -> Pass {
+    func forward(inputGates: Tensor, lengths: [Int], batch B: Int, time T: Int, initial: (h: Tensor, c: Tensor)? = nil)
+        -> Pass
+    {
         let H = layer.hiddenSize, G = 4 * H
-        precondition(inputGates.shape == [T * B, G], "SymbolLSTM: input gates \(inputGates.shape), expected [\(T * B), \(G)].")
+        precondition(
+            inputGates.shape == [T * B, G], "SymbolLSTM: input gates \(inputGates.shape), expected [\(T * B), \(G)].")
         let hs = Tensor(uninitialized: [(T + 1) * B, H]), cs = Tensor(uninitialized: [(T + 1) * B, H])
         if let initial {
             hs.data.update(from: initial.h.data, count: B * H)
@@ -63,12 +66,15 @@ struct SymbolLSTM {
 
     /// ``backward(_:gradOutput:gradFinalState:)`` that also returns dL/dh0 and dL/dc0 `[B, H]`
     /// (for a state started from z).
-    func backwardToInitialState(_ pass: Pass, gradOutput: Tensor?, gradFinalState: Tensor?) -> (gates: Tensor, h: Tensor, c: Tensor) {
+    func backwardToInitialState(_ pass: Pass, gradOutput: Tensor?, gradFinalState: Tensor?) -> (
+        gates: Tensor, h: Tensor, c: Tensor
+    ) {
         let B = pass.batch, T = pass.time, H = layer.hiddenSize
         let dh = Tensor(zeros: [B, H]), dc = Tensor(zeros: [B, H])
         if let s = gradFinalState { dh.assign(s) }
-        let dG = layer.recurrenceBackward(gates: pass.gates, cs: pass.cs, tanhC: pass.tanhC, lengths: pass.lengths, batch: B,
-                                          time: T, gradOutput: gradOutput, dh: dh, dc: dc)
+        let dG = layer.recurrenceBackward(
+            gates: pass.gates, cs: pass.cs, tanhC: pass.tanhC, lengths: pass.lengths, batch: B,
+            time: T, gradOutput: gradOutput, dh: dh, dc: dc)
         Tensor.gemm(dG, transposeA: true, pass.hs.rows(0..<(T * B)), into: layer.weightHH.gradient, beta: 1)
         dG.accumulateColumnSums(into: layer.biasIH.gradient)
         dG.accumulateColumnSums(into: layer.biasHH.gradient)

@@ -26,26 +26,33 @@ public final class LSTMLanguageModel: TextModel, PrefixGenerating, @unchecked Se
     }
 
     public var namedParameters: [NamedParameter] {
-        embedding.parameters(prefix: "emb") + lstm.namedParameters.map { NamedParameter("lstm.\($0.name)_l0", $0.parameter) }
+        embedding.parameters(prefix: "emb")
+            + lstm.namedParameters.map { NamedParameter("lstm.\($0.name)_l0", $0.parameter) }
             + output.parameters(prefix: "out")
     }
 
-    private var symbols: SymbolInputs { SymbolInputs(embedding: embedding, vocabularySize: configuration.vocabularySize) }
+    private var symbols: SymbolInputs {
+        SymbolInputs(embedding: embedding, vocabularySize: configuration.vocabularySize)
+    }
 
-    public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics {
+    public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics
+    {
         run(batch, gradients: true, normalizer: batch.batchSize).metrics
     }
 
     public func evaluate(_ batch: TokenBatch, rng: inout RandomGenerator) -> EvaluationResult {
         let r = run(batch, gradients: false, normalizer: batch.batchSize)
-        return EvaluationResult(perSentenceReconstruction: r.perSequence, perSentenceKL: [Double](repeating: 0, count: batch.batchSize),
-                                tokens: batch.lengths.reduce(0, +), means: nil, logVariances: nil)
+        return EvaluationResult(
+            perSentenceReconstruction: r.perSequence, perSentenceKL: [Double](repeating: 0, count: batch.batchSize),
+            tokens: batch.lengths.reduce(0, +), means: nil, logVariances: nil)
     }
 
     public func beginStep(_ batch: TokenBatch, rng: inout RandomGenerator) {}
 
-    public func finishStep(_ batch: TokenBatch, from start: Void, objective: ObjectiveSettings, normalizer: Int,
-                           klDimensionMeans: [Double]?, rng: inout RandomGenerator) -> StepMetrics {
+    public func finishStep(
+        _ batch: TokenBatch, from start: Void, objective: ObjectiveSettings, normalizer: Int,
+        klDimensionMeans: [Double]?, rng: inout RandomGenerator
+    ) -> StepMetrics {
         run(batch, gradients: true, normalizer: normalizer).metrics
     }
 
@@ -53,7 +60,9 @@ public final class LSTMLanguageModel: TextModel, PrefixGenerating, @unchecked Se
     func run(_ batch: TokenBatch, gradients: Bool, normalizer: Int) -> (metrics: StepMetrics, perSequence: [Double]) {
         let c = configuration, B = batch.batchSize, T = batch.time, G = 4 * c.hidden
         let ids = batch.ids.map { id -> Int in
-            precondition(id >= 0 && Int(id) < c.vocabularySize, "LSTMLanguageModel: symbol \(id) outside 0..<\(c.vocabularySize).")
+            precondition(
+                id >= 0 && Int(id) < c.vocabularySize,
+                "LSTMLanguageModel: symbol \(id) outside 0..<\(c.vocabularySize).")
             return Int(id)
         }
         // Shift right: step 0 reads the start symbol, step t the symbol t − 1.
@@ -62,7 +71,9 @@ public final class LSTMLanguageModel: TextModel, PrefixGenerating, @unchecked Se
         let table = symbols.table(lstm, symbolWeights: lstm.weightIH.value)
         let gates = Tensor(uninitialized: [T * B, G])
         for t in 0..<T {
-            for b in 0..<B { (gates.data + (t * B + b) * G).update(from: table.data + inputIds[b * T + t] * G, count: G) }
+            for b in 0..<B {
+                (gates.data + (t * B + b) * G).update(from: table.data + inputIds[b * T + t] * G, count: G)
+            }
         }
         let pass = SymbolLSTM(layer: lstm).forward(inputGates: gates, lengths: batch.lengths, batch: B, time: T)
         let hidden = pass.outputs
@@ -79,7 +90,8 @@ public final class LSTMLanguageModel: TextModel, PrefixGenerating, @unchecked Se
         var perSequence = [Double](repeating: 0, count: B)
         for (r, loss) in ce.perSequence.enumerated() { perSequence[r % B] += Double(loss) }
         let mean = ce.total / Double(normalizer)
-        let metrics = StepMetrics(loss: mean, reconstruction: mean, kl: 0, tokens: batch.lengths.reduce(0, +), sentences: B)
+        let metrics = StepMetrics(
+            loss: mean, reconstruction: mean, kl: 0, tokens: batch.lengths.reduce(0, +), sentences: B)
         if gradients {
             let dHidden = output.backward(input: hidden, gradOutput: logits)!  // logits hold dL/dlogits
             let dG = SymbolLSTM(layer: lstm).backward(pass, gradOutput: dHidden, gradFinalState: nil)
@@ -92,17 +104,23 @@ public final class LSTMLanguageModel: TextModel, PrefixGenerating, @unchecked Se
 
     /// Sequences of at most `maxLength` symbols drawn from the model (stopping at `endSymbol`
     /// when the configuration has one), the LSTM run one step at a time.
-    public func generate(count: Int, maxLength: Int, strategy: DecodingStrategy, rng: inout RandomGenerator) -> [[Int32]] {
+    public func generate(count: Int, maxLength: Int, strategy: DecodingStrategy, rng: inout RandomGenerator)
+        -> [[Int32]]
+    {
         generate(count: count, prefix: [], maxLength: maxLength, strategy: strategy, rng: &rng)
     }
 
-    public func generate(count: Int, prefix: [Int32], maxLength: Int, strategy: DecodingStrategy, rng: inout RandomGenerator) -> [[Int32]] {
+    public func generate(
+        count: Int, prefix: [Int32], maxLength: Int, strategy: DecodingStrategy, rng: inout RandomGenerator
+    ) -> [[Int32]] {
         guard count > 0 else { return [] }
         let choose: ([Double], inout RandomGenerator) -> Int
         switch strategy {
         case .greedy: choose = { logp, _ in TokenChooser.argmax(logp) }
-        case let .sample(temperature, topK): choose = { logp, r in TokenChooser.sample(logp, temperature: temperature, topK: topK, rng: &r) }
-        case .beam: preconditionFailure("LSTMLanguageModel.generate: beam search is not supported; use .greedy or .sample.")
+        case let .sample(temperature, topK):
+            choose = { logp, r in TokenChooser.sample(logp, temperature: temperature, topK: topK, rng: &r) }
+        case .beam:
+            preconditionFailure("LSTMLanguageModel.generate: beam search is not supported; use .greedy or .sample.")
         }
         let c = configuration, V = c.vocabularySize
         var out = [[Int32]](repeating: [], count: count)
@@ -115,7 +133,8 @@ public final class LSTMLanguageModel: TextModel, PrefixGenerating, @unchecked Se
             state = r.finalState
             let logits = output.forward(r.finalState.h)
             for n in 0..<count where !done[n] {
-                let id = t < prefix.count ? Int(prefix[t]) : choose(TokenChooser.logSoftmax(logits.data + n * V, V), &rng)
+                let id =
+                    t < prefix.count ? Int(prefix[t]) : choose(TokenChooser.logSoftmax(logits.data + n * V, V), &rng)
                 if let end = c.endSymbol, id == end { done[n] = true; continue }
                 out[n].append(Int32(id))
                 previous[n] = id

@@ -12,7 +12,10 @@ public struct LanguageModelConfiguration: Codable, Sendable, Hashable {
     /// The symbol that ends a line (generation stops there); nil for windows of a stream.
     public var endSymbol: Int? = nil
 
-    public init(vocabularySize: Int, embeddingDimension: Int = 64, hidden: Int = 256, startSymbol: Int = 0, endSymbol: Int? = nil) {
+    public init(
+        vocabularySize: Int, embeddingDimension: Int = 64, hidden: Int = 256, startSymbol: Int = 0,
+        endSymbol: Int? = nil
+    ) {
         self.vocabularySize = vocabularySize
         self.embeddingDimension = embeddingDimension
         self.hidden = hidden
@@ -22,12 +25,17 @@ public struct LanguageModelConfiguration: Codable, Sendable, Hashable {
 
     /// Stops with a message naming the bad field (a programming error: pipelines validate first).
     public func validate() {
-        precondition(vocabularySize >= 2, "LanguageModelConfiguration: vocabularySize must be at least 2, got \(vocabularySize).")
+        precondition(
+            vocabularySize >= 2, "LanguageModelConfiguration: vocabularySize must be at least 2, got \(vocabularySize)."
+        )
         for (name, value) in [("embeddingDimension", embeddingDimension), ("hidden", hidden)] {
             precondition(value >= 1, "LanguageModelConfiguration: \(name) must be at least 1, got \(value).")
         }
-        precondition((0..<vocabularySize).contains(startSymbol), "LanguageModelConfiguration: startSymbol \(startSymbol) outside 0..<\(vocabularySize).")
-        precondition(endSymbol.map { (0..<vocabularySize).contains($0) } ?? true,
-                     "LanguageModelConfiguration: endSymbol \(endSymbol ?? 0) outside 0..<\(vocabularySize).")
+        precondition(
+            (0..<vocabularySize).contains(startSymbol),
+            "LanguageModelConfiguration: startSymbol \(startSymbol) outside 0..<\(vocabularySize).")
+        precondition(
+            endSymbol.map { (0..<vocabularySize).contains($0) } ?? true,
+            "LanguageModelConfiguration: endSymbol \(endSymbol ?? 0) outside 0..<\(vocabularySize).")
     }
 }

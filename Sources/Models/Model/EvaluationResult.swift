@@ -12,7 +12,9 @@ public struct EvaluationResult: Sendable {
     public var means: Tensor?
     public var logVariances: Tensor?
 
-    public init(perSentenceReconstruction: [Double], perSentenceKL: [Double], tokens: Int, means: Tensor?, logVariances: Tensor?) {
+    public init(
+        perSentenceReconstruction: [Double], perSentenceKL: [Double], tokens: Int, means: Tensor?, logVariances: Tensor?
+    ) {
         self.perSentenceReconstruction = perSentenceReconstruction
         self.perSentenceKL = perSentenceKL
         self.tokens = tokens

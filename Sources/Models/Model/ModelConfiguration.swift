@@ -56,15 +56,21 @@ public enum ModelConfiguration: Codable, Sendable, Hashable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let name = try container.decode(String.self, forKey: .type)
         guard let kind = ModelKind(rawValue: name) else {
-            throw DecodingError.dataCorruptedError(forKey: .type, in: container,
-                debugDescription: "unknown model type '\(name)'; known: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: container,
+                debugDescription:
+                    "unknown model type '\(name)'; known: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         switch kind {
-        case .sentenceVAE: self = .sentenceVAE(try container.decode(SentenceVAEConfiguration.self, forKey: .configuration))
-        case .characterVAE: self = .characterVAE(try container.decode(CharacterVAEConfiguration.self, forKey: .configuration))
+        case .sentenceVAE:
+            self = .sentenceVAE(try container.decode(SentenceVAEConfiguration.self, forKey: .configuration))
+        case .characterVAE:
+            self = .characterVAE(try container.decode(CharacterVAEConfiguration.self, forKey: .configuration))
         case .vrnn: self = .vrnn(try container.decode(VRNNConfiguration.self, forKey: .configuration))
         case .wordVAE: self = .wordVAE(try container.decode(SentenceVAEConfiguration.self, forKey: .configuration))
-        case .languageModel: self = .languageModel(try container.decode(LanguageModelConfiguration.self, forKey: .configuration))
+        case .languageModel:
+            self = .languageModel(try container.decode(LanguageModelConfiguration.self, forKey: .configuration))
         }
     }
 

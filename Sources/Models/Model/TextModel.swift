@@ -34,8 +34,10 @@ public protocol TextModel: Module, Sendable {
     /// slice's sums divided by `normalizer` (the whole batch's size), so slices add up;
     /// `klDimensionMeans` are the whole batch's per-dimension KL means (free bits), nil when the
     /// slice is the whole batch.
-    func finishStep(_ batch: TokenBatch, from start: StepStart, objective: ObjectiveSettings, normalizer: Int,
-                    klDimensionMeans: [Double]?, rng: inout RandomGenerator) -> StepMetrics
+    func finishStep(
+        _ batch: TokenBatch, from start: StepStart, objective: ObjectiveSettings, normalizer: Int,
+        klDimensionMeans: [Double]?, rng: inout RandomGenerator
+    ) -> StepMetrics
 
     /// Sequences generated from the model's prior, at most `maxLength` ids each.
     func generate(count: Int, maxLength: Int, strategy: DecodingStrategy, rng: inout RandomGenerator) -> [[Int32]]
@@ -62,7 +64,8 @@ public protocol LatentTextModel: TextModel {
 /// A model that can continue a start string: its generated sequences begin with `prefix`
 /// (forced through the generative process) and go on from it. The character models.
 public protocol PrefixGenerating: TextModel {
-    func generate(count: Int, prefix: [Int32], maxLength: Int, strategy: DecodingStrategy, rng: inout RandomGenerator) -> [[Int32]]
+    func generate(count: Int, prefix: [Int32], maxLength: Int, strategy: DecodingStrategy, rng: inout RandomGenerator)
+        -> [[Int32]]
 }
 
 /// A model that can estimate log p(x) by importance sampling from its posterior (Burda et al.

@@ -35,10 +35,12 @@ public struct TokenBatch: Sendable {
 
     /// Sentences `range` of the batch (same `time`), e.g. one shard in data-parallel training.
     public func rows(_ range: Range<Int>) -> TokenBatch {
-        precondition(range.lowerBound >= 0 && range.upperBound <= batchSize && !range.isEmpty,
-                     "TokenBatch.rows: \(range) outside 0..<\(batchSize).")
-        return TokenBatch(ids: Array(ids[(range.lowerBound * time)..<(range.upperBound * time)]),
-                          batchSize: range.count, time: time, lengths: Array(lengths[range]))
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= batchSize && !range.isEmpty,
+            "TokenBatch.rows: \(range) outside 0..<\(batchSize).")
+        return TokenBatch(
+            ids: Array(ids[(range.lowerBound * time)..<(range.upperBound * time)]),
+            batchSize: range.count, time: time, lengths: Array(lengths[range]))
     }
 
     /// The number of reconstruction targets: every token plus one `<eos>` per sentence.

@@ -52,14 +52,17 @@ struct KLTerm {
 
     /// - Parameter batchDimensionMeans: K_d of the whole batch when `mean` holds only a slice of
     ///   it (data-parallel training); the free-bits decision and the loss term then use them.
-    init(mean: Tensor, logVariance: Tensor, freeBits: Float, gradientScale: Float?, batchDimensionMeans: [Double]? = nil) {
+    init(
+        mean: Tensor, logVariance: Tensor, freeBits: Float, gradientScale: Float?, batchDimensionMeans: [Double]? = nil
+    ) {
         let B = mean.rowCount, Z = mean.lastDimension
         let m = mean.data, lv = logVariance.data
         let (rows, sums) = Self.sums(mean: mean, logVariance: logVariance)
         var dims = sums
         for d in 0..<Z { dims[d] /= Double(max(B, 1)) }
         if let batchDimensionMeans {
-            precondition(batchDimensionMeans.count == Z, "KLTerm: \(batchDimensionMeans.count) batch means for \(Z) dimensions.")
+            precondition(
+                batchDimensionMeans.count == Z, "KLTerm: \(batchDimensionMeans.count) batch means for \(Z) dimensions.")
             dims = batchDimensionMeans
         }
         let range = Gaussian.logVarianceRange
@@ -104,8 +107,10 @@ struct KLTerm {
 
     /// K_d of a whole batch from the posteriors of its slices (`[b_i, Z]` each): what free bits
     /// decide on when the batch runs in slices. Nil without free bits (nothing needs it).
-    static func batchDimensionMeans(ofSlices slices: [(mean: Tensor, logVariance: Tensor)], latent: Int,
-                                    batchSize: Int, objective: ObjectiveSettings) -> [Double]? {
+    static func batchDimensionMeans(
+        ofSlices slices: [(mean: Tensor, logVariance: Tensor)], latent: Int,
+        batchSize: Int, objective: ObjectiveSettings
+    ) -> [Double]? {
         guard objective.freeBits > 0 else { return nil }
         var sums = [Double](repeating: 0, count: latent)
         for slice in slices {
@@ -118,12 +123,15 @@ struct KLTerm {
     /// The metrics of a batch run in slices: sums of the slices' (each already divided by the
     /// whole batch's size); with free bits the optimised KL term is Σ_d max(floor, K_d) of the
     /// whole batch (`batchDimensionMeans`), not the slices' sum.
-    static func mergedMetrics(_ slices: [StepMetrics], batchDimensionMeans: [Double]?, objective: ObjectiveSettings,
-                              batchSize: Int) -> StepMetrics {
+    static func mergedMetrics(
+        _ slices: [StepMetrics], batchDimensionMeans: [Double]?, objective: ObjectiveSettings,
+        batchSize: Int
+    ) -> StepMetrics {
         let reconstruction = slices.reduce(0) { $0 + $1.reconstruction }
         let kl = slices.reduce(0) { $0 + $1.kl }
         let klTerm = batchDimensionMeans.map { $0.reduce(0.0) { $0 + max($1, Double(objective.freeBits)) } } ?? kl
-        return StepMetrics(loss: reconstruction + Double(objective.beta) * klTerm, reconstruction: reconstruction, kl: kl,
-                           tokens: slices.reduce(0) { $0 + $1.tokens }, sentences: batchSize)
+        return StepMetrics(
+            loss: reconstruction + Double(objective.beta) * klTerm, reconstruction: reconstruction, kl: kl,
+            tokens: slices.reduce(0) { $0 + $1.tokens }, sentences: batchSize)
     }
 }

@@ -5,8 +5,10 @@ import Support
 extension DataParallel {
     /// One step of the global `batch` across `group` (see ``DataParallel``): this process's
     /// slices, then the free-bits KL sums, the metrics and the gradients summed over the group.
-    func distributedStep(_ batch: TokenBatch, objective: ObjectiveSettings, group: any ProcessGroup,
-                         rng: inout RandomGenerator) -> StepMetrics {
+    func distributedStep(
+        _ batch: TokenBatch, objective: ObjectiveSettings, group: any ProcessGroup,
+        rng: inout RandomGenerator
+    ) -> StepMetrics {
         let B = batch.batchSize
         let parts = ModelReplicas<Model>.slices(B, count: group.size * shards)
         let n = parts.count
@@ -25,13 +27,15 @@ extension DataParallel {
                 let start = models[j].beginStep(batches[j], rng: &r)
                 return (start, r)
             }
-            klMeans = exchangeKLSums(mine.indices.map { models[$0].posterior(of: begun[$0].0) }, slices: mine, count: n,
-                                     batchSize: B, objective: objective, group: group)
+            klMeans = exchangeKLSums(
+                mine.indices.map { models[$0].posterior(of: begun[$0].0) }, slices: mine, count: n,
+                batchSize: B, objective: objective, group: group)
             let means = klMeans
             let metrics = Parallelism.map(mine.count) { j -> StepMetrics in
                 var r = begun[j].1
-                return models[j].finishStep(batches[j], from: begun[j].0, objective: objective, normalizer: B,
-                                            klDimensionMeans: means, rng: &r)
+                return models[j].finishStep(
+                    batches[j], from: begun[j].0, objective: objective, normalizer: B,
+                    klDimensionMeans: means, rng: &r)
             }
             local = zip(mine, metrics).map { ($0, $1) }
         }
@@ -40,22 +44,28 @@ extension DataParallel {
         // Every slice's figures, exactly: one slot per slice, zeros from the processes that did not run it.
         var slots = [Double](repeating: 0, count: n * 4)
         for (i, m) in local {
-            slots[i * 4] = m.loss; slots[i * 4 + 1] = m.reconstruction; slots[i * 4 + 2] = m.kl; slots[i * 4 + 3] = Double(m.tokens)
+            slots[i * 4] = m.loss; slots[i * 4 + 1] = m.reconstruction; slots[i * 4 + 2] = m.kl;
+            slots[i * 4 + 3] = Double(m.tokens)
         }
         slots = timed(bytes: slots.count * 8) { group.allreduce(slots, .sum) }
         communication.steps += 1
         let all = (0..<n).map { i in
-            StepMetrics(loss: slots[i * 4], reconstruction: slots[i * 4 + 1], kl: slots[i * 4 + 2], tokens: Int(slots[i * 4 + 3]),
-                        sentences: n == 1 ? B : parts[i].count)
+            StepMetrics(
+                loss: slots[i * 4], reconstruction: slots[i * 4 + 1], kl: slots[i * 4 + 2],
+                tokens: Int(slots[i * 4 + 3]),
+                sentences: n == 1 ? B : parts[i].count)
         }
-        return n == 1 ? all[0] : KLTerm.mergedMetrics(all, batchDimensionMeans: klMeans, objective: objective, batchSize: B)
+        return n == 1
+            ? all[0] : KLTerm.mergedMetrics(all, batchDimensionMeans: klMeans, objective: objective, batchSize: B)
     }
 
     /// The whole batch's per-dimension KL means for free bits (nil without free bits or a
     /// sequence latent), from every slice's sums: `KLTerm.batchDimensionMeans` over all the
     /// group's slices in slice order.
-    private func exchangeKLSums(_ posteriors: [(mean: Tensor, logVariance: Tensor)?], slices mine: [Int], count n: Int,
-                                batchSize: Int, objective: ObjectiveSettings, group: any ProcessGroup) -> [Double]? {
+    private func exchangeKLSums(
+        _ posteriors: [(mean: Tensor, logVariance: Tensor)?], slices mine: [Int], count n: Int,
+        batchSize: Int, objective: ObjectiveSettings, group: any ProcessGroup
+    ) -> [Double]? {
         // Decided alike on every process (the same model type and settings), so all or none call.
         let latent = (model as? any LatentTextModel)?.latentWidth ?? 0
         guard objective.freeBits > 0, latent > 0 else { return nil }

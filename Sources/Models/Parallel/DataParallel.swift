@@ -88,7 +88,8 @@ public final class DataParallel<Model: TextModel>: BatchTrainer, @unchecked Send
 
     public var textModel: any TextModel { model }
 
-    public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics {
+    public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics
+    {
         if let group { return distributedStep(batch, objective: objective, group: group, rng: &rng) }
         guard let (batches, generators) = replicas.split(batch, rng: &rng) else {
             return model.trainStep(batch, objective: objective, rng: &rng)
@@ -102,14 +103,17 @@ public final class DataParallel<Model: TextModel>: BatchTrainer, @unchecked Send
             return (start, r)
         }
         let posteriors = begun.indices.compactMap { models[$0].posterior(of: begun[$0].0) }
-        let klMeans = posteriors.count == n
-            ? KLTerm.batchDimensionMeans(ofSlices: posteriors, latent: posteriors[0].mean.lastDimension, batchSize: B, objective: objective)
+        let klMeans =
+            posteriors.count == n
+            ? KLTerm.batchDimensionMeans(
+                ofSlices: posteriors, latent: posteriors[0].mean.lastDimension, batchSize: B, objective: objective)
             : nil
         // Phase 2: the rest of the forward pass, the losses and the backward passes.
         let metrics = Parallelism.map(n) { i -> StepMetrics in
             var r = begun[i].1
-            return models[i].finishStep(batches[i], from: begun[i].0, objective: objective, normalizer: B,
-                                        klDimensionMeans: klMeans, rng: &r)
+            return models[i].finishStep(
+                batches[i], from: begun[i].0, objective: objective, normalizer: B,
+                klDimensionMeans: klMeans, rng: &r)
         }
         replicas.mergeGradients()
         return KLTerm.mergedMetrics(metrics, batchDimensionMeans: klMeans, objective: objective, batchSize: B)
@@ -149,7 +153,8 @@ extension DataParallel: ImportanceWeightedScoring where Model: ImportanceWeighte
 }
 
 /// A ``DataParallel`` over `model`, whatever its type (across `group`'s processes when given).
-public func makeBatchTrainer(_ model: any TextModel, shards: Int, group: (any ProcessGroup)? = nil) -> any BatchTrainer {
+public func makeBatchTrainer(_ model: any TextModel, shards: Int, group: (any ProcessGroup)? = nil) -> any BatchTrainer
+{
     func open<M: TextModel>(_ m: M) -> any BatchTrainer { DataParallel(model: m, shards: shards, group: group) }
     return open(model)
 }

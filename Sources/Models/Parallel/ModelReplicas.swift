@@ -58,7 +58,9 @@ final class ModelReplicas<Model: Module>: @unchecked Sendable {
 
     /// The slices of `batch` with a generator for each, split off `rng` in slice order; nil (and
     /// `rng` untouched) when the batch runs whole, as one slice.
-    func split(_ batch: TokenBatch, rng: inout RandomGenerator) -> (batches: [TokenBatch], generators: [RandomGenerator])? {
+    func split(_ batch: TokenBatch, rng: inout RandomGenerator) -> (
+        batches: [TokenBatch], generators: [RandomGenerator]
+    )? {
         let parts = slices(batch.batchSize)
         guard parts.count > 1 else { return nil }
         let generators = parts.map { _ in rng.split() }
@@ -67,17 +69,21 @@ final class ModelReplicas<Model: Module>: @unchecked Sendable {
 
     /// `evaluate` on every slice of `batch` concurrently, each with a generator split off `rng`;
     /// the per-sequence results joined in the batch's order.
-    func evaluateSlices(_ batch: TokenBatch, rng: inout RandomGenerator,
-                        _ evaluate: (Model, TokenBatch, inout RandomGenerator) -> EvaluationResult) -> EvaluationResult {
+    func evaluateSlices(
+        _ batch: TokenBatch, rng: inout RandomGenerator,
+        _ evaluate: (Model, TokenBatch, inout RandomGenerator) -> EvaluationResult
+    ) -> EvaluationResult {
         guard let (batches, generators) = split(batch, rng: &rng) else { return evaluate(models[0], batch, &rng) }
         let models = self.models
         let results = Parallelism.map(batches.count) { i -> EvaluationResult in
             var r = generators[i]
             return evaluate(models[i], batches[i], &r)
         }
-        return EvaluationResult(perSentenceReconstruction: results.flatMap(\.perSentenceReconstruction),
-                                perSentenceKL: results.flatMap(\.perSentenceKL), tokens: results.reduce(0) { $0 + $1.tokens },
-                                means: Self.stackRows(results.compactMap(\.means)), logVariances: Self.stackRows(results.compactMap(\.logVariances)))
+        return EvaluationResult(
+            perSentenceReconstruction: results.flatMap(\.perSentenceReconstruction),
+            perSentenceKL: results.flatMap(\.perSentenceKL), tokens: results.reduce(0) { $0 + $1.tokens },
+            means: Self.stackRows(results.compactMap(\.means)),
+            logVariances: Self.stackRows(results.compactMap(\.logVariances)))
     }
 
     /// `[b_i, Z]` tensors → `[Σ b_i, Z]`.

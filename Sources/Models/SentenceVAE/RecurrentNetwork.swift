@@ -15,11 +15,21 @@ enum RecurrentNetwork {
         case gru(GRU.Cache)
     }
 
-    init(kind: RecurrentCellKind, inputSize: Int, hiddenSize: Int, layers: Int, bidirectional: Bool,
-         rng: inout RandomGenerator) {
+    init(
+        kind: RecurrentCellKind, inputSize: Int, hiddenSize: Int, layers: Int, bidirectional: Bool,
+        rng: inout RandomGenerator
+    ) {
         switch kind {
-        case .lstm: self = .lstm(LSTM(inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional, rng: &rng))
-        case .gru: self = .gru(GRU(inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional, rng: &rng))
+        case .lstm:
+            self = .lstm(
+                LSTM(
+                    inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional,
+                    rng: &rng))
+        case .gru:
+            self = .gru(
+                GRU(
+                    inputSize: inputSize, hiddenSize: hiddenSize, layers: layers, bidirectional: bidirectional,
+                    rng: &rng))
         }
     }
 
@@ -48,7 +58,8 @@ enum RecurrentNetwork {
     }
 
     func forward(_ x: Tensor, lengths: [Int]?, initialStates: [RNNState]?)
-        -> (output: Tensor, finalStates: [RNNState], cache: Cache) {
+        -> (output: Tensor, finalStates: [RNNState], cache: Cache)
+    {
         switch self {
         case let .lstm(n):
             let r = n.forward(x, lengths: lengths, initialStates: initialStates)
@@ -60,7 +71,8 @@ enum RecurrentNetwork {
     }
 
     func backward(_ cache: Cache, gradOutput: Tensor?, gradFinalStates: [RNNState?]?)
-        -> (gradInput: Tensor, gradInitialStates: [RNNState]) {
+        -> (gradInput: Tensor, gradInitialStates: [RNNState])
+    {
         switch (self, cache) {
         case let (.lstm(n), .lstm(c)): return n.backward(c, gradOutput: gradOutput, gradFinalStates: gradFinalStates)
         case let (.gru(n), .gru(c)): return n.backward(c, gradOutput: gradOutput, gradFinalStates: gradFinalStates)

@@ -5,20 +5,29 @@ import Support
 extension SentenceVAE {
     /// Sentences (without `<bos>` / `<eos>`, at most `maxLength` tokens) decoded from latents
     /// `[N, Z]`. Sampling draws from `rng`; greedy and beam search do not use it.
-    public func decode(_ latents: Tensor, strategy: DecodingStrategy, maxLength: Int, rng: inout RandomGenerator) -> [[Int32]] {
+    public func decode(_ latents: Tensor, strategy: DecodingStrategy, maxLength: Int, rng: inout RandomGenerator)
+        -> [[Int32]]
+    {
         decodeScored(latents, strategy: strategy, maxLength: maxLength, rng: &rng).map(\.tokens)
     }
 
     /// As `decode`, with each sentence's log-probability under the decoder.
-    public func decodeScored(_ latents: Tensor, strategy: DecodingStrategy, maxLength: Int,
-                             rng: inout RandomGenerator) -> [ScoredSequence] {
-        precondition(latents.lastDimension == configuration.latent, "decode: latents \(latents.shape), latent \(configuration.latent).")
+    public func decodeScored(
+        _ latents: Tensor, strategy: DecodingStrategy, maxLength: Int,
+        rng: inout RandomGenerator
+    ) -> [ScoredSequence] {
+        precondition(
+            latents.lastDimension == configuration.latent,
+            "decode: latents \(latents.shape), latent \(configuration.latent).")
         // Latents are decoded in groups whose log-probabilities (rows × V doubles) stay near 32 MB,
         // whatever the count. The grouping depends on the vocabulary and beam width only, so
         // greedy decoding and beam search of width 1 group alike.
         let rowsPerLatent: Int
-        if case let .beam(width) = strategy { precondition(width >= 1, "Beam width must be at least 1."); rowsPerLatent = width }
-        else { rowsPerLatent = 1 }
+        if case let .beam(width) = strategy {
+            precondition(width >= 1, "Beam width must be at least 1."); rowsPerLatent = width
+        } else {
+            rowsPerLatent = 1
+        }
         let group = max(1, (4 << 20) / max(1, configuration.vocabularySize * rowsPerLatent))
         var out: [ScoredSequence] = []
         out.reserveCapacity(latents.rowCount)
@@ -41,7 +50,9 @@ extension SentenceVAE {
 
     /// One decoder step for N rows: previous tokens `[N]`, latents `[N, Z]`, states (nil at the
     /// start) → log-probabilities of the next token per row, and the new states.
-    func decoderStep(tokens: [Int], latents z: Tensor, states: [RNNState]?) -> (logProbabilities: [[Double]], states: [RNNState]) {
+    func decoderStep(tokens: [Int], latents z: Tensor, states: [RNNState]?) -> (
+        logProbabilities: [[Double]], states: [RNNState]
+    ) {
         let N = tokens.count, V = configuration.vocabularySize
         var x = embedding.forward(tokens, shape: [N, 1])
         if configuration.latentAtEveryStep { x = appendLatent(x, z) }
@@ -54,8 +65,10 @@ extension SentenceVAE {
     }
 
     /// Greedy or sampled decoding of all rows together.
-    private func stepwise(_ latents: Tensor, maxLength: Int, rng: inout RandomGenerator,
-                          choose: ([Double], inout RandomGenerator) -> Int) -> [ScoredSequence] {
+    private func stepwise(
+        _ latents: Tensor, maxLength: Int, rng: inout RandomGenerator,
+        choose: ([Double], inout RandomGenerator) -> Int
+    ) -> [ScoredSequence] {
         let N = latents.rowCount
         var out = [ScoredSequence](repeating: ScoredSequence(tokens: [], logProbability: 0, finished: false), count: N)
         var done = [Bool](repeating: false, count: N)
@@ -117,12 +130,16 @@ extension SentenceVAE {
                         candidates.append((i, t, h.score + step.logProbabilities[base + i][t]))
                     }
                 }
-                candidates.sort { $0.score != $1.score ? $0.score > $1.score : ($0.parent, $0.token) < ($1.parent, $1.token) }
+                candidates.sort {
+                    $0.score != $1.score ? $0.score > $1.score : ($0.parent, $0.token) < ($1.parent, $1.token)
+                }
                 var next: [Hypothesis] = [], parents: [Int] = []
                 let atLimit = alive[n][0].tokens.count == maxLength
                 for (rank, c) in candidates.enumerated() {
                     if c.token == SpecialToken.end.index {
-                        if rank < width { finished[n].append(Hypothesis(tokens: alive[n][c.parent].tokens, score: c.score)) }
+                        if rank < width {
+                            finished[n].append(Hypothesis(tokens: alive[n][c.parent].tokens, score: c.score))
+                        }
                     } else if next.count < width && !atLimit {
                         next.append(Hypothesis(tokens: alive[n][c.parent].tokens + [Int32(c.token)], score: c.score))
                         parents.append(c.parent)
@@ -142,7 +159,9 @@ extension SentenceVAE {
                     last[base + j] = Int(next[slot].tokens.last!)
                 }
             }
-            states = step.states.map { s in RNNState(h: Self.gatherRows(s.h, sources), c: s.c.map { Self.gatherRows($0, sources) }) }
+            states = step.states.map { s in
+                RNNState(h: Self.gatherRows(s.h, sources), c: s.c.map { Self.gatherRows($0, sources) })
+            }
         }
         return (0..<N).map { n in
             if let best = finished[n].max(by: { $0.score < $1.score }) {

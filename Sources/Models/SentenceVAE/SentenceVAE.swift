@@ -38,23 +38,28 @@ public final class SentenceVAE: Module, @unchecked Sendable {
         let c = configuration
         self.configuration = c
         if let embeddings {
-            precondition(embeddings.shape == [c.vocabularySize, c.embeddingDimension],
-                         "SentenceVAE: embeddings \(embeddings.shape), expected [\(c.vocabularySize), \(c.embeddingDimension)].")
-            embedding = Embedding(weights: embeddings, trainable: !c.freezeEmbeddings, paddingIndex: SpecialToken.padding.index)
+            precondition(
+                embeddings.shape == [c.vocabularySize, c.embeddingDimension],
+                "SentenceVAE: embeddings \(embeddings.shape), expected [\(c.vocabularySize), \(c.embeddingDimension)].")
+            embedding = Embedding(
+                weights: embeddings, trainable: !c.freezeEmbeddings, paddingIndex: SpecialToken.padding.index)
         } else {
-            embedding = Embedding(vocabularySize: c.vocabularySize, dimension: c.embeddingDimension,
-                                  trainable: !c.freezeEmbeddings, paddingIndex: SpecialToken.padding.index, rng: &rng)
+            embedding = Embedding(
+                vocabularySize: c.vocabularySize, dimension: c.embeddingDimension,
+                trainable: !c.freezeEmbeddings, paddingIndex: SpecialToken.padding.index, rng: &rng)
         }
-        encoder = RecurrentNetwork(kind: c.encoderCell, inputSize: c.embeddingDimension, hiddenSize: c.encoderHidden,
-                                   layers: c.encoderLayers, bidirectional: c.bidirectional, rng: &rng)
+        encoder = RecurrentNetwork(
+            kind: c.encoderCell, inputSize: c.embeddingDimension, hiddenSize: c.encoderHidden,
+            layers: c.encoderLayers, bidirectional: c.bidirectional, rng: &rng)
         encoderDense = c.encoderDense.map { Linear(c.summaryWidth, $0, rng: &rng) }
         let statsInput = c.encoderDense ?? c.summaryWidth
         toMean = Linear(statsInput, c.latent, rng: &rng)
         toLogVariance = Linear(statsInput, c.latent, rng: &rng)
         let stateWidth = c.decoderLayers * c.decoderHidden * (c.decoderCell == .lstm ? 2 : 1)
         latentToState = c.latentToInitialState ? Linear(c.latent, stateWidth, rng: &rng) : nil
-        decoder = RecurrentNetwork(kind: c.decoderCell, inputSize: c.decoderInputWidth, hiddenSize: c.decoderHidden,
-                                   layers: c.decoderLayers, bidirectional: false, rng: &rng)
+        decoder = RecurrentNetwork(
+            kind: c.decoderCell, inputSize: c.decoderInputWidth, hiddenSize: c.decoderHidden,
+            layers: c.decoderLayers, bidirectional: false, rng: &rng)
         output = Linear(c.decoderHidden, c.vocabularySize, rng: &rng)
     }
 
@@ -78,7 +83,8 @@ public final class SentenceVAE: Module, @unchecked Sendable {
     /// Forward + backward on one batch with teacher forcing; **accumulates** gradients (the
     /// caller zeroes, clips and steps). Dropouts are active; ε, word dropout and dropout masks
     /// are drawn from `rng` in a fixed order.
-    public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics {
+    public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics
+    {
         run(batch, objective: objective, training: true, gradients: true, rng: &rng).metrics
     }
 
@@ -86,8 +92,9 @@ public final class SentenceVAE: Module, @unchecked Sendable {
     /// single-sample ELBO's terms), per-sentence KL, and the posterior parameters.
     public func evaluate(_ batch: TokenBatch, rng: inout RandomGenerator) -> EvaluationResult {
         let r = run(batch, objective: ObjectiveSettings(beta: 1), training: false, gradients: false, rng: &rng)
-        return EvaluationResult(perSentenceReconstruction: r.reconstruction, perSentenceKL: r.kl.perRow,
-                                tokens: batch.targetCount, means: r.mean, logVariances: r.logVariance)
+        return EvaluationResult(
+            perSentenceReconstruction: r.reconstruction, perSentenceKL: r.kl.perRow,
+            tokens: batch.targetCount, means: r.mean, logVariances: r.logVariance)
     }
 
     /// The posterior parameters μ, log σ² `[B, Z]` (no dropout).
@@ -103,9 +110,9 @@ public final class SentenceVAE: Module, @unchecked Sendable {
         var ids: [Int]
         var embeddedMask: Tensor?
         var cache: RecurrentNetwork.Cache
-        var summary: Tensor        // [B, S]
-        var dense: Tensor?         // ELU output [B, D]
-        var statsInput: Tensor     // dense ?? summary
+        var summary: Tensor  // [B, S]
+        var dense: Tensor?  // ELU output [B, D]
+        var statsInput: Tensor  // dense ?? summary
         var mean: Tensor, logVariance: Tensor
     }
 
@@ -117,7 +124,9 @@ public final class SentenceVAE: Module, @unchecked Sendable {
         x = drop.output
         let enc = encoder.forward(x, lengths: batch.lengths, initialStates: nil)
         let last = (encoder.layerCount - 1) * encoder.directionCount
-        let summary = encoder.directionCount == 1 ? enc.finalStates[last].h
+        let summary =
+            encoder.directionCount == 1
+            ? enc.finalStates[last].h
             : Tensor.concatenateLast((0..<encoder.directionCount).map { enc.finalStates[last + $0].h })
         var statsInput = summary, dense: Tensor? = nil
         if let d = encoderDense {
@@ -126,8 +135,9 @@ public final class SentenceVAE: Module, @unchecked Sendable {
             dense = y
             statsInput = y
         }
-        return EncoderPass(ids: ids, embeddedMask: drop.mask, cache: enc.cache, summary: summary, dense: dense,
-                           statsInput: statsInput, mean: toMean.forward(statsInput), logVariance: toLogVariance.forward(statsInput))
+        return EncoderPass(
+            ids: ids, embeddedMask: drop.mask, cache: enc.cache, summary: summary, dense: dense,
+            statsInput: statsInput, mean: toMean.forward(statsInput), logVariance: toLogVariance.forward(statsInput))
     }
 
     /// Back-propagates dμ, d log σ² through the encoder (accumulating parameter gradients).
@@ -152,15 +162,15 @@ public final class SentenceVAE: Module, @unchecked Sendable {
     // MARK: Decoder (teacher forcing)
 
     struct DecoderPass {
-        var inputIds: [Int]         // [B, T+1]
+        var inputIds: [Int]  // [B, T+1]
         var embeddedMask: Tensor?
         var cache: RecurrentNetwork.Cache
         var initialStatePre: Tensor?  // latent_to_state output [B, stateWidth]
-        var packed: Tensor          // [N, H] hidden states of the real steps (after output dropout)
-        var outputMask: Tensor?     // the output dropout's scaled mask, [N, H]
-        var rows: [Int]             // packed row → b·(T+1) + t
-        var targets: [Int]          // [N]
-        var rowSentence: [Int]      // [N]
+        var packed: Tensor  // [N, H] hidden states of the real steps (after output dropout)
+        var outputMask: Tensor?  // the output dropout's scaled mask, [N, H]
+        var rows: [Int]  // packed row → b·(T+1) + t
+        var targets: [Int]  // [N]
+        var rowSentence: [Int]  // [N]
     }
 
     /// The decoder's initial states from z: `[B, layers · H (· 2)]` → one RNNState per layer.
@@ -229,9 +239,10 @@ public final class SentenceVAE: Module, @unchecked Sendable {
             }
         }
         let outputDrop = Dropout(rate: c.outputDropout ?? 0).forward(packed, training: training, rng: &rng)
-        return DecoderPass(inputIds: inputIds, embeddedMask: drop.mask, cache: dec.cache, initialStatePre: pre,
-                           packed: outputDrop.output, outputMask: outputDrop.mask, rows: rows, targets: targets,
-                           rowSentence: rowSentence)
+        return DecoderPass(
+            inputIds: inputIds, embeddedMask: drop.mask, cache: dec.cache, initialStatePre: pre,
+            packed: outputDrop.output, outputMask: outputDrop.mask, rows: rows, targets: targets,
+            rowSentence: rowSentence)
     }
 
     /// Given dL/d(packed hidden states) `[N, H]`, back-propagates through the decoder and returns dL/dz.
@@ -280,11 +291,14 @@ public final class SentenceVAE: Module, @unchecked Sendable {
         var mean: Tensor, logVariance: Tensor
     }
 
-    func run(_ batch: TokenBatch, objective: ObjectiveSettings, training: Bool, gradients: Bool,
-             rng: inout RandomGenerator) -> Outcome {
+    func run(
+        _ batch: TokenBatch, objective: ObjectiveSettings, training: Bool, gradients: Bool,
+        rng: inout RandomGenerator
+    ) -> Outcome {
         let enc = encodeForward(batch, training: training, rng: &rng)
-        return finish(batch, encoded: enc, objective: objective, training: training, gradients: gradients,
-                      normalizer: batch.batchSize, klDimensionMeans: nil, rng: &rng)
+        return finish(
+            batch, encoded: enc, objective: objective, training: training, gradients: gradients,
+            normalizer: batch.batchSize, klDimensionMeans: nil, rng: &rng)
     }
 
     /// Everything after the encoder's forward pass: z, the decoder, the loss and (if `gradients`)
@@ -295,8 +309,10 @@ public final class SentenceVAE: Module, @unchecked Sendable {
     /// and gradients are sums over this slice divided by it, so slices add up to the batch mean)
     /// and `klDimensionMeans` the whole batch's per-dimension KL means, which decide the free-bits
     /// floor (nil: this slice is the whole batch). The metrics are this slice's share.
-    func finish(_ batch: TokenBatch, encoded enc: EncoderPass, objective: ObjectiveSettings, training: Bool,
-                gradients: Bool, normalizer: Int, klDimensionMeans: [Double]?, rng: inout RandomGenerator) -> Outcome {
+    func finish(
+        _ batch: TokenBatch, encoded enc: EncoderPass, objective: ObjectiveSettings, training: Bool,
+        gradients: Bool, normalizer: Int, klDimensionMeans: [Double]?, rng: inout RandomGenerator
+    ) -> Outcome {
         let B = batch.batchSize
         let scale = 1 / Float(normalizer)
         let (z, eps) = Gaussian.reparameterize(mean: enc.mean, logVariance: enc.logVariance, rng: &rng)
@@ -305,20 +321,24 @@ public final class SentenceVAE: Module, @unchecked Sendable {
         let ce = softmaxCrossEntropy(logits: logits, targets: dec.targets, gradientScale: scale)
         var reconstruction = [Double](repeating: 0, count: B)
         for (i, b) in dec.rowSentence.enumerated() { reconstruction[b] += Double(ce.perSequence[i]) }
-        let kl = KLTerm(mean: enc.mean, logVariance: enc.logVariance, freeBits: objective.freeBits,
-                        gradientScale: gradients ? objective.beta * scale : nil, batchDimensionMeans: klDimensionMeans)
+        let kl = KLTerm(
+            mean: enc.mean, logVariance: enc.logVariance, freeBits: objective.freeBits,
+            gradientScale: gradients ? objective.beta * scale : nil, batchDimensionMeans: klDimensionMeans)
         let meanRec = ce.total / Double(normalizer)
         let meanKL = kl.perRow.reduce(0, +) / Double(normalizer)
-        let metrics = StepMetrics(loss: meanRec + Double(objective.beta) * kl.lossTerm, reconstruction: meanRec,
-                                  kl: meanKL, tokens: dec.targets.count, sentences: B)
+        let metrics = StepMetrics(
+            loss: meanRec + Double(objective.beta) * kl.lossTerm, reconstruction: meanRec,
+            kl: meanKL, tokens: dec.targets.count, sentences: B)
         if gradients {
             let dPacked = output.backward(input: dec.packed, gradOutput: logits)!  // logits hold dL/dlogits
             let dz = decodeBackward(dec, batch: batch, z: z, gradPacked: dPacked)
-            let (dMean, dLogVariance) = Gaussian.reparameterizeBackward(gradZ: dz, epsilon: eps, logVariance: enc.logVariance)
+            let (dMean, dLogVariance) = Gaussian.reparameterizeBackward(
+                gradZ: dz, epsilon: eps, logVariance: enc.logVariance)
             dMean.add(kl.gradMean!)
             dLogVariance.add(kl.gradLogVariance!)
             encodeBackward(enc, batch: batch, gradMean: dMean, gradLogVariance: dLogVariance)
         }
-        return Outcome(metrics: metrics, reconstruction: reconstruction, kl: kl, mean: enc.mean, logVariance: enc.logVariance)
+        return Outcome(
+            metrics: metrics, reconstruction: reconstruction, kl: kl, mean: enc.mean, logVariance: enc.logVariance)
     }
 }

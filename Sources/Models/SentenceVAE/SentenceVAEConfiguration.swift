@@ -41,11 +41,13 @@ public struct SentenceVAEConfiguration: Codable, Sendable, Hashable {
     /// existed still decode; nil means 0.
     public var outputDropout: Float? = nil
 
-    public init(vocabularySize: Int, embeddingDimension: Int = 300, freezeEmbeddings: Bool = false,
-                embeddingDropout: Float = 0, encoderCell: RecurrentCellKind = .lstm, encoderHidden: Int = 256,
-                encoderLayers: Int = 1, bidirectional: Bool = false, encoderDense: Int? = nil, latent: Int = 32,
-                decoderCell: RecurrentCellKind = .lstm, decoderHidden: Int = 256, decoderLayers: Int = 1,
-                latentToInitialState: Bool = true, latentAtEveryStep: Bool = false, wordDropout: Float = 0) {
+    public init(
+        vocabularySize: Int, embeddingDimension: Int = 300, freezeEmbeddings: Bool = false,
+        embeddingDropout: Float = 0, encoderCell: RecurrentCellKind = .lstm, encoderHidden: Int = 256,
+        encoderLayers: Int = 1, bidirectional: Bool = false, encoderDense: Int? = nil, latent: Int = 32,
+        decoderCell: RecurrentCellKind = .lstm, decoderHidden: Int = 256, decoderLayers: Int = 1,
+        latentToInitialState: Bool = true, latentAtEveryStep: Bool = false, wordDropout: Float = 0
+    ) {
         self.vocabularySize = vocabularySize
         self.embeddingDimension = embeddingDimension
         self.freezeEmbeddings = freezeEmbeddings
@@ -76,8 +78,9 @@ public struct SentenceVAEConfiguration: Codable, Sendable, Hashable {
         precondition(embeddingDimension > 0 && encoderHidden > 0 && decoderHidden > 0 && latent > 0)
         precondition(encoderLayers >= 1 && decoderLayers >= 1)
         precondition(encoderDense.map { $0 > 0 } ?? true)
-        precondition(latentToInitialState || latentAtEveryStep,
-                     "The decoder must see z: enable latentToInitialState and/or latentAtEveryStep.")
+        precondition(
+            latentToInitialState || latentAtEveryStep,
+            "The decoder must see z: enable latentToInitialState and/or latentAtEveryStep.")
         precondition(wordDropout >= 0 && wordDropout <= 1 && embeddingDropout >= 0 && embeddingDropout < 1)
         precondition((0..<1).contains(outputDropout ?? 0), "outputDropout must be at least 0 and below 1.")
     }

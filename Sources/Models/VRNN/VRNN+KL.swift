@@ -11,7 +11,9 @@ extension VRNN {
     /// four allocations and library `exp` calls.
     /// - Returns: the sum over all positions (Double), each position's KL `[N]`, and
     ///   d/d(posterior stats), d/d(prior stats).
-    func klToPrior(posterior q: Tensor, prior p: Tensor, gradientScale s: Float) -> (total: Double, perRow: [Double], gradQ: Tensor, gradP: Tensor) {
+    func klToPrior(posterior q: Tensor, prior p: Tensor, gradientScale s: Float) -> (
+        total: Double, perRow: [Double], gradQ: Tensor, gradP: Tensor
+    ) {
         typealias K = VRNNKernels
         let N = q.rowCount, Z = configuration.latent, W = 2 * Z
         precondition(q.lastDimension == W && p.shape == q.shape, "VRNN.klToPrior: \(q.shape) vs \(p.shape).")

@@ -123,8 +123,9 @@ extension VRNN {
                 }
             }
         }
-        return RecurrencePass(batch: B, time: T, hs: hs, hidden: hidden, stats: stats, z: z, fz: fz, gates: gates, gh: gh,
-                              wCat: wCat, wIHx: wIHx, wIHz: wIHz)
+        return RecurrencePass(
+            batch: B, time: T, hs: hs, hidden: hidden, stats: stats, z: z, fz: fz, gates: gates, gh: gh,
+            wCat: wCat, wIHx: wIHx, wIHz: wIHz)
     }
 
     /// Gradients of the recurrence's outputs from the batched layers and the loss.
@@ -141,13 +142,14 @@ extension VRNN {
     /// the cell, and returns dL/d(encoder pre-activation) `[N, H]` (for `enc_x`) and dL/dφ_x from
     /// the cell `[N, H]`.
     func recurrenceBackward(_ pass: RecurrencePass, fx: Tensor, epsilon: Tensor, gradients d: RecurrenceGradients)
-        -> (hiddenPre: Tensor, fxFromCell: Tensor) {
+        -> (hiddenPre: Tensor, fxFromCell: Tensor)
+    {
         let c = configuration, B = pass.batch, T = pass.time, H = c.hidden, Z = c.latent, N = B * T, G = 3 * H
         let weights = cell.layer
         // Per step: dA = dL/d(encoder pre-activation) and dG_h = dL/d(h W_hhᵀ + b_hh), side by
         // side as `[dA | dG_h]`, the row layout of W_cat's output.
         let dCat = Tensor(uninitialized: [N, 4 * H])
-        let dGi = Tensor(uninitialized: [N, G])          // dL/d(x W_ihᵀ + b_ih)
+        let dGi = Tensor(uninitialized: [N, G])  // dL/d(x W_ihᵀ + b_ih)
         let dStats = Tensor(uninitialized: [N, 2 * Z])
         let dfzPre = Tensor(uninitialized: [N, H])
         var carry = Tensor(zeros: [B, H]), next = Tensor(uninitialized: [B, H])  // dL/dh_t, dL/dh_{t−1}
@@ -185,9 +187,12 @@ extension VRNN {
             }
             // φ_z: from the cell input and from the decoder, through its ReLU.
             Tensor.gemm(dGi.rows(rows), pass.wIHz, into: scratch)
-            let sp = scratch.data, fzp = pass.fz.data + first * H, dfd = d.fz.data + first * H, dfp = dfzPre.data + first * H
+            let sp = scratch.data, fzp = pass.fz.data + first * H, dfd = d.fz.data + first * H,
+                dfp = dfzPre.data + first * H
             var i = 0
-            while i + 8 <= B * H { K.store(K.passWherePositive(K.load(sp + i) + K.load(dfd + i), K.load(fzp + i)), dfp + i); i += 8 }
+            while i + 8 <= B * H {
+                K.store(K.passWherePositive(K.load(sp + i) + K.load(dfd + i), K.load(fzp + i)), dfp + i); i += 8
+            }
             for i in i..<(B * H) { dfp[i] = fzp[i] > 0 ? sp[i] + dfd[i] : 0 }
             Tensor.gemm(dfzPre.rows(rows), phiZ.weight.value, into: dz)
             // Reparameterisation and the KL's own gradient into d(μ, log σ²).
@@ -198,8 +203,9 @@ extension VRNN {
                 while j + 8 <= Z {
                     let i = b * Z + j, raw = K.load(stp + b * 2 * Z + Z + j), g = K.load(dzp + i)
                     K.store(g + K.load(gmq + b * 2 * Z + j), dsp + b * 2 * Z + j)
-                    let through = K.passWherePositive(g * K.load(ep + i) * 0.5 * K.exp(0.5 * K.clamp(raw, lo, hi)),
-                                                      K.V8(repeating: 1).replacing(with: 0, where: (raw .< lo) .| (raw .> hi)))
+                    let through = K.passWherePositive(
+                        g * K.load(ep + i) * 0.5 * K.exp(0.5 * K.clamp(raw, lo, hi)),
+                        K.V8(repeating: 1).replacing(with: 0, where: (raw .< lo) .| (raw .> hi)))
                     K.store(through + K.load(gmq + b * 2 * Z + Z + j), dsp + b * 2 * Z + Z + j)
                     j += 8
                 }
@@ -208,7 +214,8 @@ extension VRNN {
                     let inside = raw >= lo && raw <= hi
                     let lv = raw < lo ? lo : (raw > hi ? hi : raw)
                     dsp[b * 2 * Z + j] = dzp[i] + gmq[b * 2 * Z + j]
-                    dsp[b * 2 * Z + Z + j] = (inside ? dzp[i] * ep[i] * 0.5 * VRNNKernels.exp(0.5 * lv) : 0) + gmq[b * 2 * Z + Z + j]
+                    dsp[b * 2 * Z + Z + j] =
+                        (inside ? dzp[i] * ep[i] * 0.5 * VRNNKernels.exp(0.5 * lv) : 0) + gmq[b * 2 * Z + Z + j]
                 }
             }
             // The encoder's hidden layer, through its ReLU.

@@ -9,9 +9,13 @@ extension VRNN {
     /// symbol — the generative process of Chung et al. 2015. Returns `[count][length]` ids.
     /// The first symbols are `prefix` (forced, as if drawn), so text continues a start string;
     /// the returned sequences begin with it.
-    public func sample(count: Int, length: Int, strategy: DecodingStrategy, prefix: [Int32] = [], rng: inout RandomGenerator) -> [[Int32]] {
+    public func sample(
+        count: Int, length: Int, strategy: DecodingStrategy, prefix: [Int32] = [], rng: inout RandomGenerator
+    ) -> [[Int32]] {
         precondition(count >= 1 && length >= 1, "VRNN.sample: count and length must be at least 1.")
-        if case .beam = strategy { preconditionFailure("VRNN.sample: beam search is not supported; use .greedy or .sample.") }
+        if case .beam = strategy {
+            preconditionFailure("VRNN.sample: beam search is not supported; use .greedy or .sample.")
+        }
         let c = configuration, B = count, H = c.hidden, Z = c.latent, V = c.vocabularySize
         var h = Tensor(zeros: [B, H])
         var out = [[Int32]](repeating: [], count: B)

@@ -67,7 +67,8 @@ public final class VRNN: Module, @unchecked Sendable {
     /// Forward + backward with ε drawn from `rng`; **accumulates** gradients (the caller zeroes,
     /// clips and steps). `reconstruction` and `kl` are sums over a sequence's steps, averaged
     /// over the batch; tokens are `B · T`.
-    public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics {
+    public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics
+    {
         run(batch, beta: objective.beta, gradients: true, normalizer: batch.batchSize, rng: &rng)
     }
 
@@ -76,22 +77,27 @@ public final class VRNN: Module, @unchecked Sendable {
     public func evaluate(_ batch: TokenBatch, rng: inout RandomGenerator) -> EvaluationResult {
         var perSequence: (reconstruction: [Double], kl: [Double]) = ([], [])
         _ = run(batch, beta: 1, gradients: false, normalizer: batch.batchSize, rng: &rng, perSequence: &perSequence)
-        return EvaluationResult(perSentenceReconstruction: perSequence.reconstruction, perSentenceKL: perSequence.kl,
-                                tokens: batch.batchSize * batch.time, means: nil, logVariances: nil)
+        return EvaluationResult(
+            perSentenceReconstruction: perSequence.reconstruction, perSentenceKL: perSequence.kl,
+            tokens: batch.batchSize * batch.time, means: nil, logVariances: nil)
     }
 
     // MARK: The step
 
     /// - Parameter normalizer: the batch size losses and gradients are averaged over — the whole
     ///   batch's when `batch` is one slice of it (``DataParallel``), so slices add up.
-    func run(_ batch: TokenBatch, beta: Float, gradients: Bool, normalizer: Int, rng: inout RandomGenerator) -> StepMetrics {
+    func run(_ batch: TokenBatch, beta: Float, gradients: Bool, normalizer: Int, rng: inout RandomGenerator)
+        -> StepMetrics
+    {
         var unused: (reconstruction: [Double], kl: [Double]) = ([], [])
         return run(batch, beta: beta, gradients: gradients, normalizer: normalizer, rng: &rng, perSequence: &unused)
     }
 
     /// As above, also filling each sequence's summed reconstruction NLL and KL (`[B]` each).
-    func run(_ batch: TokenBatch, beta: Float, gradients: Bool, normalizer: Int, rng: inout RandomGenerator,
-             perSequence: inout (reconstruction: [Double], kl: [Double])) -> StepMetrics {
+    func run(
+        _ batch: TokenBatch, beta: Float, gradients: Bool, normalizer: Int, rng: inout RandomGenerator,
+        perSequence: inout (reconstruction: [Double], kl: [Double])
+    ) -> StepMetrics {
         let c = configuration, B = batch.batchSize, T = batch.time, H = c.hidden, Z = c.latent, N = B * T
         precondition(batch.lengths.allSatisfy { $0 == T }, "VRNN: every sequence must fill the window of \(T) steps.")
         // Time-major ids: row t·B + b is sequence b at step t.
@@ -107,9 +113,9 @@ public final class VRNN: Module, @unchecked Sendable {
 
         // Everything that does not depend on the recurrence, for all positions at once.
         let embedded = embedding.forward(ids, shape: [N])
-        let fx = phiX.forward(embedded)                 // [N, H]
+        let fx = phiX.forward(embedded)  // [N, H]
         Activation.relu.apply(inPlace: fx)
-        let ex = encoderX.forward(fx)                   // [N, H]: the x-half of the encoder layer, with its bias
+        let ex = encoderX.forward(fx)  // [N, H]: the x-half of the encoder layer, with its bias
         let epsilon = Tensor.normal([N, Z], rng: &rng)
 
         // The recurrence (VRNN+Recurrence.swift): h_{t−1}, the encoder's hidden layer, the
@@ -137,25 +143,32 @@ public final class VRNN: Module, @unchecked Sendable {
         }
         let reconstruction = ce.total / Double(normalizer)
         let klMean = kl.total / Double(normalizer)
-        let metrics = StepMetrics(loss: reconstruction + Double(beta) * klMean, reconstruction: reconstruction,
-                                  kl: klMean, tokens: N, sentences: B)
+        let metrics = StepMetrics(
+            loss: reconstruction + Double(beta) * klMean, reconstruction: reconstruction,
+            kl: klMean, tokens: N, sentences: B)
         guard gradients else { return metrics }
 
         // Decoder and prior backward (logits now hold dL/dlogits).
         let dDecoderHidden = decoderOutput.backward(input: decoderHiddenOut, gradOutput: logits)!
-        let dDecoderInput = decoderHidden.backward(input: decoderInput,
-                                                   gradOutput: Activation.relu.backward(output: decoderHiddenOut, gradOutput: dDecoderHidden))!
+        let dDecoderInput = decoderHidden.backward(
+            input: decoderInput,
+            gradOutput: Activation.relu.backward(output: decoderHiddenOut, gradOutput: dDecoderHidden))!
         let decoderParts = dDecoderInput.splitLast([H, H])
         let dfzDecoder = decoderParts[0], dhs = decoderParts[1]
         let dPriorHidden = priorStats.backward(input: priorHidden, gradOutput: kl.gradP)!
-        dhs.add(prior.backward(input: hs, gradOutput: Activation.relu.backward(output: priorHidden, gradOutput: dPriorHidden))!)
+        dhs.add(
+            prior.backward(
+                input: hs, gradOutput: Activation.relu.backward(output: priorHidden, gradOutput: dPriorHidden))!)
 
         // Back through the recurrence; then φ_x's gradient from the encoder and the cell.
-        let back = recurrenceBackward(pass, fx: fx, epsilon: epsilon, gradients: RecurrenceGradients(
-            previousStates: dhs, fz: dfzDecoder, statsQ: kl.gradQ))
+        let back = recurrenceBackward(
+            pass, fx: fx, epsilon: epsilon,
+            gradients: RecurrenceGradients(
+                previousStates: dhs, fz: dfzDecoder, statsQ: kl.gradQ))
         let dfx = encoderX.backward(input: fx, gradOutput: back.hiddenPre)!
         dfx.add(back.fxFromCell)
-        let dEmbedded = phiX.backward(input: embedded, gradOutput: Activation.relu.backward(output: fx, gradOutput: dfx))!
+        let dEmbedded = phiX.backward(
+            input: embedded, gradOutput: Activation.relu.backward(output: fx, gradOutput: dfx))!
         if embedding.weight.isTrainable { embedding.backward(ids: ids, gradOutput: dEmbedded) }
         return metrics
     }

@@ -21,7 +21,8 @@ public struct VRNNConfiguration: Codable, Sendable, Hashable {
 
     /// Stops with a message naming the bad field (a programming error: pipelines validate first).
     func validate() {
-        precondition(vocabularySize >= 2, "VRNNConfiguration: vocabularySize must be at least 2, got \(vocabularySize).")
+        precondition(
+            vocabularySize >= 2, "VRNNConfiguration: vocabularySize must be at least 2, got \(vocabularySize).")
         for (name, value) in [("embeddingDimension", embeddingDimension), ("hidden", hidden), ("latent", latent)] {
             precondition(value >= 1, "VRNNConfiguration: \(name) must be at least 1, got \(value).")
         }

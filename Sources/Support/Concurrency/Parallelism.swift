@@ -35,8 +35,10 @@ public enum Parallelism {
     /// Calls `body(range)` for ranges that cover `0..<count` in order, one per thread of
     /// ``width`` (at most one per `minimumLength` elements), every boundary a multiple of
     /// `alignment`. The ranges must touch disjoint data.
-    public static func forEachRange(of count: Int, minimumLength: Int = 1, alignment: Int = 1,
-                                    _ body: (Range<Int>) -> Void) {
+    public static func forEachRange(
+        of count: Int, minimumLength: Int = 1, alignment: Int = 1,
+        _ body: (Range<Int>) -> Void
+    ) {
         let parts = max(1, min(width, count / max(1, minimumLength)))
         guard parts > 1 else {
             body(0..<count)

@@ -21,7 +21,8 @@ public final class AtomicFileWriter {
         self.path = path
         let url = URL(fileURLWithPath: path)
         let process = ProcessInfo.processInfo.processIdentifier
-        self.temporaryPath = temporaryPath ?? url.deletingLastPathComponent().path
+        self.temporaryPath =
+            temporaryPath ?? url.deletingLastPathComponent().path
             + "/.\(url.lastPathComponent).tmp-\(process)-\(UInt32.random(in: 0 ... .max))"
         file = try OpenFile(path: self.temporaryPath, access: .createOrTruncate)
     }
@@ -55,9 +56,12 @@ public final class AtomicFileWriter {
 
     /// `body` on the bytes of `values`, its error passed on as it is (`withUnsafeBytes` only
     /// rethrows untyped errors).
-    private static func withBytes<Element>(of values: [Element],
-                                           _ body: (UnsafeRawBufferPointer) throws(FileSystemError) -> Void)
-        throws(FileSystemError) {
+    private static func withBytes<Element>(
+        of values: [Element],
+        _ body: (UnsafeRawBufferPointer) throws(FileSystemError) -> Void
+    )
+        throws(FileSystemError)
+    {
         var failure: FileSystemError?
         values.withUnsafeBytes { bytes in
             do throws(FileSystemError) { try body(bytes) } catch { failure = error }

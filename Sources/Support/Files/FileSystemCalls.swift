@@ -6,11 +6,12 @@ import Glibc
 enum FileSystemCalls {
     /// The descriptor of `path` opened for `access`.
     static func open(_ path: String, access: OpenFile.Access) throws(FileSystemError) -> Int32 {
-        let flags = switch access {
-        case .readOnly: O_RDONLY
-        case .readWrite: O_RDWR
-        case .createOrTruncate: O_WRONLY | O_CREAT | O_TRUNC
-        }
+        let flags =
+            switch access {
+            case .readOnly: O_RDONLY
+            case .readWrite: O_RDWR
+            case .createOrTruncate: O_WRONLY | O_CREAT | O_TRUNC
+            }
         return try open(path, flags: flags)
     }
 
@@ -34,8 +35,10 @@ enum FileSystemCalls {
     /// Reads exactly `buffer.count` bytes at `offset`; a file that ends before is an I/O error
     /// (EIO).
     @inline(never)
-    static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int,
-                     path: String) throws(FileSystemError) {
+    static func read(
+        _ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int,
+        path: String
+    ) throws(FileSystemError) {
         var done = 0
         while done < buffer.count {
             let moved = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
@@ -51,8 +54,10 @@ enum FileSystemCalls {
 
     /// Writes all of `bytes` at `offset`.
     @inline(never)
-    static func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int,
-                      path: String) throws(FileSystemError) {
+    static func write(
+        _ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int,
+        path: String
+    ) throws(FileSystemError) {
         var done = 0
         while done < bytes.count {
             let moved = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
@@ -95,8 +100,10 @@ enum FileSystemCalls {
 
     /// The first `length` bytes of the file mapped read-only (`length` > 0).
     @inline(never)
-    static func mapReadOnly(_ descriptor: Int32, length: Int,
-                            path: String) throws(FileSystemError) -> UnsafeRawPointer {
+    static func mapReadOnly(
+        _ descriptor: Int32, length: Int,
+        path: String
+    ) throws(FileSystemError) -> UnsafeRawPointer {
         guard let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
             throw .cannotMap(path: path, code: errno)
         }

@@ -64,12 +64,16 @@ public struct PartialCounts: Sendable {
     public var counter: TokenCounter
 
     /// Counts of one worker (or, with `plan` nil, of a whole corpus).
-    public init(configuration: TokenizerConfiguration, plan: ShardPlan?, records: Int, counter: TokenCounter,
-                maxDistinctTokens: Int?, prunedDistinctTokens: Int, prunedOccurrences: Int) {
+    public init(
+        configuration: TokenizerConfiguration, plan: ShardPlan?, records: Int, counter: TokenCounter,
+        maxDistinctTokens: Int?, prunedDistinctTokens: Int, prunedOccurrences: Int
+    ) {
         header = Header(
             configuration: configuration, partition: plan.map(Partition.init), shards: [plan?.shard.index ?? 0],
             records: records, distinctTokens: counter.distinctTokens, occurrences: counter.totalOccurrences,
-            pruning: Pruning(maxDistinctTokens: maxDistinctTokens, distinctTokens: prunedDistinctTokens, occurrences: prunedOccurrences),
+            pruning: Pruning(
+                maxDistinctTokens: maxDistinctTokens, distinctTokens: prunedDistinctTokens,
+                occurrences: prunedOccurrences),
             checksum: "")
         self.counter = counter
     }
@@ -92,14 +96,30 @@ public struct PartialCounts: Sendable {
         var covered = Dictionary(uniqueKeysWithValues: total.header.shards.map { ($0, paths[0]) })
         for (part, path) in zip(parts.dropFirst(), paths.dropFirst()) {
             if part.header.configuration != total.header.configuration {
-                throw .unmergeableShards(path: path, reason: "it was counted with other tokenizer settings than '\(paths[0])' (\(describe(part.header.configuration)) against \(describe(total.header.configuration))); count every shard with the same options.")
+                throw .unmergeableShards(
+                    path: path,
+                    reason:
+                        "it was counted with other tokenizer settings than '\(paths[0])' "
+                            + "(\(describe(part.header.configuration)) against "
+                                + "\(describe(total.header.configuration))); count every shard with the same options."
+                )
             }
             if part.header.partition != total.header.partition {
-                throw .unmergeableShards(path: path, reason: "it follows another partition of the corpus than '\(paths[0])' (\(describe(part.header.partition)) against \(describe(total.header.partition))); every worker must be given the same inputs in the same order and the same shard count.")
+                throw .unmergeableShards(
+                    path: path,
+                    reason:
+                        "it follows another partition of the corpus than '\(paths[0])' "
+                            + "(\(describe(part.header.partition)) against \(describe(total.header.partition))); "
+                                + "every worker must be given the same inputs in the same order and the same shard "
+                                    + "count."
+                )
             }
             for shard in part.header.shards {
                 if let other = covered[shard] {
-                    throw .unmergeableShards(path: path, reason: "shard \(shard) is counted both here and in '\(other)'; each shard must be merged once.")
+                    throw .unmergeableShards(
+                        path: path,
+                        reason: "shard \(shard) is counted both here and in '\(other)'; each shard must be merged once."
+                    )
                 }
                 covered[shard] = path
             }
@@ -108,7 +128,9 @@ public struct PartialCounts: Sendable {
             total.header.pruning.distinctTokens += part.header.pruning.distinctTokens
             total.header.pruning.occurrences += part.header.pruning.occurrences
             if total.header.pruning.maxDistinctTokens != part.header.pruning.maxDistinctTokens {
-                total.header.pruning.maxDistinctTokens = [total.header.pruning.maxDistinctTokens, part.header.pruning.maxDistinctTokens].compactMap { $0 }.min()
+                total.header.pruning.maxDistinctTokens = [
+                    total.header.pruning.maxDistinctTokens, part.header.pruning.maxDistinctTokens
+                ].compactMap { $0 }.min()
             }
         }
         total.header.shards = covered.keys.sorted()
@@ -118,13 +140,17 @@ public struct PartialCounts: Sendable {
     }
 
     private static func describe(_ configuration: TokenizerConfiguration) -> String {
-        "level \(configuration.level.rawValue), normalization \(configuration.normalization.rawValue), lowercase \(configuration.lowercaseLocale.map { $0.isEmpty ? "yes" : $0 } ?? "no"), punctuation \(configuration.keepsPunctuation ? "kept" : "dropped")"
+        "level \(configuration.level.rawValue), normalization \(configuration.normalization.rawValue), lowercase "
+            + "\(configuration.lowercaseLocale.map { $0.isEmpty ? "yes" : $0 } ?? "no"), punctuation "
+                + "\(configuration.keepsPunctuation ? "kept" : "dropped")"
     }
 
     private static func describe(_ partition: Partition?) -> String {
         guard let partition else { return "the whole corpus, not sharded" }
         let unit = partition.unit == .records ? "records in blocks of \(partition.blockRecords ?? 0)" : "files"
-        return "\(partition.count) shards by \(unit) over \(partition.inputs.count) input\(partition.inputs.count == 1 ? "" : "s")"
+        return
+            "\(partition.count) shards by \(unit) over \(partition.inputs.count) "
+                + "input\(partition.inputs.count == 1 ? "" : "s")"
     }
 
     // MARK: The file
@@ -163,32 +189,50 @@ public struct PartialCounts: Sendable {
         do {
             header = try JSONDecoder().decode(Header.self, from: data[data.startIndex..<newline])
         } catch {
-            throw .unreadableCounts(path: path, reason: "its first line is not a \(formatName) header (written by 'vae-pipeline vocab --counts-out').")
+            throw .unreadableCounts(
+                path: path,
+                reason: "its first line is not a \(formatName) header (written by 'vae-pipeline vocab --counts-out').")
         }
         guard header.format == formatName else {
             throw .unreadableCounts(path: path, reason: "its format is '\(header.format)', not '\(formatName)'.")
         }
         guard header.version == formatVersion else {
-            throw .unreadableCounts(path: path, reason: "it is version \(header.version) of the format; this vae-pipeline reads version \(formatVersion).")
+            throw .unreadableCounts(
+                path: path,
+                reason:
+                    "it is version \(header.version) of the format; this vae-pipeline reads version \(formatVersion).")
         }
         let body = data[(newline + 1)...]
         var crc = CRC32()
         body.withUnsafeBytes { crc.update($0.bindMemory(to: UInt8.self)) }
         guard RecordsChecksum.text(crc.value) == header.checksum else {
-            throw .unreadableCounts(path: path, reason: "its checksum is \(RecordsChecksum.text(crc.value)), not the \(header.checksum) its header records: it is truncated or was changed.")
+            throw .unreadableCounts(
+                path: path,
+                reason:
+                    "its checksum is \(RecordsChecksum.text(crc.value)), not the \(header.checksum) its header "
+                        + "records: it is truncated or was changed."
+            )
         }
         var counter = TokenCounter()
         var line = 1
-        for row in String(decoding: body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+        for row in String(decoding: body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .dropLast()
+        {
             line += 1
             guard let tab = row.lastIndex(of: "\t"), let count = Int(row[row.index(after: tab)...]), count > 0,
-                  let token = unescape(row[..<tab]) else {
+                let token = unescape(row[..<tab])
+            else {
                 throw .unreadableCounts(path: path, reason: "line \(line) is not a token, a tab and a positive count.")
             }
             counter.add(token, count: count)
         }
         guard counter.distinctTokens == header.distinctTokens, counter.totalOccurrences == header.occurrences else {
-            throw .unreadableCounts(path: path, reason: "it holds \(counter.distinctTokens) tokens and \(counter.totalOccurrences) occurrences, but its header says \(header.distinctTokens) and \(header.occurrences).")
+            throw .unreadableCounts(
+                path: path,
+                reason:
+                    "it holds \(counter.distinctTokens) tokens and \(counter.totalOccurrences) occurrences, but its "
+                        + "header says \(header.distinctTokens) and \(header.occurrences)."
+            )
         }
         return PartialCounts(header: header, counter: counter)
     }
@@ -199,7 +243,9 @@ public struct PartialCounts: Sendable {
     }
 
     static func escape(_ token: String) -> String {
-        guard token.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return token }
+        guard token.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else {
+            return token
+        }
         var escaped = ""
         for scalar in token.unicodeScalars {
             switch scalar {

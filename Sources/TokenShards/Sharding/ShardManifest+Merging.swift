@@ -13,15 +13,24 @@ extension ShardManifest {
     /// run's. Workers that disagree — another partition, tokenizer, vocabulary, encoding or
     /// reader settings — or a shard missing or given twice are refused, naming the directory.
     public static func merging(_ directories: [URL], into output: URL) throws -> ShardManifest {
-        guard !directories.isEmpty else { throw TokenShardsError.invalidOptions("Name the directories the workers of a sharded tokenize wrote.") }
+        guard !directories.isEmpty else {
+            throw TokenShardsError.invalidOptions("Name the directories the workers of a sharded tokenize wrote.")
+        }
         var workers: [(directory: URL, manifest: ShardManifest, plan: ShardPlan)] = []
         for directory in directories {
             let manifest: ShardManifest
             do { manifest = try ShardManifest.read(from: directory) } catch {
-                throw TokenShardsError.unmergeableShards(path: directory.path, reason: "its manifest.json cannot be read (\(error.localizedDescription)); a worker that has not finished leaves none.")
+                throw TokenShardsError.unmergeableShards(
+                    path: directory.path,
+                    reason:
+                        "its manifest.json cannot be read (\(error.localizedDescription)); a worker that has not "
+                            + "finished leaves none."
+                )
             }
             guard let plan = manifest.partition, manifest.parts != nil else {
-                throw TokenShardsError.unmergeableShards(path: directory.path, reason: "it is not one worker's output of a sharded tokenize (its manifest records no partition).")
+                throw TokenShardsError.unmergeableShards(
+                    path: directory.path,
+                    reason: "it is not one worker's output of a sharded tokenize (its manifest records no partition).")
             }
             workers.append((directory, manifest, plan))
         }
@@ -30,29 +39,64 @@ extension ShardManifest {
         for worker in workers {
             let path = worker.directory.path
             let plan = worker.plan, reference = first.plan
-            if plan.shard.count != reference.shard.count || plan.unit != reference.unit || plan.blockRecords != reference.blockRecords || plan.inputs != reference.inputs {
-                throw TokenShardsError.unmergeableShards(path: path, reason: "its worker followed another partition than '\(first.directory.path)' (\(plan.shard.count) shards by \(plan.unit.rawValue) over \(plan.inputs.count) inputs, against \(reference.shard.count) by \(reference.unit.rawValue) over \(reference.inputs.count)); every worker must be given the same inputs in the same order and the same number of shards.")
+            if plan.shard.count != reference.shard.count || plan.unit != reference.unit
+                || plan.blockRecords != reference.blockRecords || plan.inputs != reference.inputs
+            {
+                throw TokenShardsError.unmergeableShards(
+                    path: path,
+                    reason:
+                        "its worker followed another partition than '\(first.directory.path)' (\(plan.shard.count) "
+                            + "shards by \(plan.unit.rawValue) over \(plan.inputs.count) inputs, against "
+                                + "\(reference.shard.count) by \(reference.unit.rawValue) over "
+                                    + "\(reference.inputs.count)); every worker must be given the same inputs in the "
+                                        + "same order and the same number of shards."
+                )
             }
             if worker.manifest.vocabulary.hash != first.manifest.vocabulary.hash {
-                throw TokenShardsError.unmergeableShards(path: path, reason: "it was tokenized with another vocabulary than '\(first.directory.path)' (hash \(worker.manifest.vocabulary.hash.prefix(23))… against \(first.manifest.vocabulary.hash.prefix(23))…); every worker must be given the same --vocab file.")
+                throw TokenShardsError.unmergeableShards(
+                    path: path,
+                    reason:
+                        "it was tokenized with another vocabulary than '\(first.directory.path)' (hash "
+                            + "\(worker.manifest.vocabulary.hash.prefix(23))… against "
+                                + "\(first.manifest.vocabulary.hash.prefix(23))…); every worker must be given the "
+                                    + "same --vocab file."
+                )
             }
             if worker.manifest.tokenizer != first.manifest.tokenizer {
-                throw TokenShardsError.unmergeableShards(path: path, reason: "its tokenizer settings differ from those of '\(first.directory.path)'.")
+                throw TokenShardsError.unmergeableShards(
+                    path: path, reason: "its tokenizer settings differ from those of '\(first.directory.path)'.")
             }
             if worker.manifest.encoding != first.manifest.encoding {
-                throw TokenShardsError.unmergeableShards(path: path, reason: "its sequence settings (--max-length, --over-length, --bos-eos, --sentences) differ from those of '\(first.directory.path)'.")
+                throw TokenShardsError.unmergeableShards(
+                    path: path,
+                    reason:
+                        "its sequence settings (--max-length, --over-length, --bos-eos, --sentences) differ from "
+                            + "those of '\(first.directory.path)'."
+                )
             }
             if worker.manifest.reader != first.manifest.reader {
-                throw TokenShardsError.unmergeableShards(path: path, reason: "its reading options (--format, --column, --field, --member, …) differ from those of '\(first.directory.path)'.")
+                throw TokenShardsError.unmergeableShards(
+                    path: path,
+                    reason:
+                        "its reading options (--format, --column, --field, --member, …) differ from those of "
+                            + "'\(first.directory.path)'."
+                )
             }
             if let other = byIndex[plan.shard.index] {
-                throw TokenShardsError.unmergeableShards(path: path, reason: "it holds shard \(plan.shard) like '\(other.path)'; each shard must be merged once.")
+                throw TokenShardsError.unmergeableShards(
+                    path: path,
+                    reason: "it holds shard \(plan.shard) like '\(other.path)'; each shard must be merged once.")
             }
             byIndex[plan.shard.index] = worker.directory
         }
         let count = first.plan.shard.count
         if let missing = (0..<count).first(where: { byIndex[$0] == nil }) {
-            throw TokenShardsError.unmergeableShards(path: output.path, reason: "shard \(missing)/\(count) is missing (\(byIndex.count) of \(count) given); name every worker's directory.")
+            throw TokenShardsError.unmergeableShards(
+                path: output.path,
+                reason:
+                    "shard \(missing)/\(count) is missing (\(byIndex.count) of \(count) given); name every worker's "
+                        + "directory."
+            )
         }
         workers.sort { $0.plan.shard.index < $1.plan.shard.index }
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
@@ -72,10 +116,17 @@ extension ShardManifest {
         entries.sort { ($0.part, $0.order) < ($1.part, $1.order) }
         parts.sort { $0.number < $1.number }
         for (position, part) in parts.enumerated() where part.number != position {
-            throw TokenShardsError.unmergeableShards(path: output.path, reason: "part \(position) of the corpus is in no worker's manifest (the workers' parts are \(parts.prefix(8).map(\.number))…); were the workers given the same corpus?")
+            throw TokenShardsError.unmergeableShards(
+                path: output.path,
+                reason:
+                    "part \(position) of the corpus is in no worker's manifest (the workers' parts are "
+                        + "\(parts.prefix(8).map(\.number))…); were the workers given the same corpus?"
+            )
         }
         guard let checksum = RecordsChecksum.concatenated(parts.map { ($0.recordsChecksum, $0.recordsBytes) }) else {
-            throw TokenShardsError.unmergeableShards(path: output.path, reason: "a worker's manifest holds a records checksum this vae-pipeline did not write.")
+            throw TokenShardsError.unmergeableShards(
+                path: output.path,
+                reason: "a worker's manifest holds a records checksum this vae-pipeline did not write.")
         }
 
         var counts = EncodingStatistics()
@@ -89,9 +140,12 @@ extension ShardManifest {
         let inputs = first.plan.unit == .files ? workers.flatMap(\.manifest.inputs) : first.manifest.inputs
 
         // The vocabulary (and tokenizer.json) beside the merged manifest, for readers that load it from there.
-        let vocabulary = try Vocabulary.load(from: first.directory.appendingPathComponent(first.manifest.vocabulary.file))
+        let vocabulary = try Vocabulary.load(
+            from: first.directory.appendingPathComponent(first.manifest.vocabulary.file))
         guard vocabulary.hash == first.manifest.vocabulary.hash else {
-            throw TokenShardsError.unmergeableShards(path: first.directory.appendingPathComponent(first.manifest.vocabulary.file).path, reason: "its hash is not the one its manifest records; the directory was changed after tokenize.")
+            throw TokenShardsError.unmergeableShards(
+                path: first.directory.appendingPathComponent(first.manifest.vocabulary.file).path,
+                reason: "its hash is not the one its manifest records; the directory was changed after tokenize.")
         }
         try vocabulary.save(to: output.appendingPathComponent("vocab.json"))
         var huggingFaceFile: String?
@@ -102,9 +156,11 @@ extension ShardManifest {
             huggingFaceFile = "tokenizer.json"
         }
         let merged = ShardManifest(
-            inputs: inputs, recordsChecksum: checksum, reader: first.manifest.reader, tokenizer: first.manifest.tokenizer,
+            inputs: inputs, recordsChecksum: checksum, reader: first.manifest.reader,
+            tokenizer: first.manifest.tokenizer,
             encoding: first.manifest.encoding,
-            vocabulary: .init(file: "vocab.json", huggingFaceFile: huggingFaceFile, hash: vocabulary.hash, size: vocabulary.count),
+            vocabulary: .init(
+                file: "vocab.json", huggingFaceFile: huggingFaceFile, hash: vocabulary.hash, size: vocabulary.count),
             counts: counts, skippedRecords: skipped, repairedRecords: repaired,
             shards: entries.map { entry in
                 var shard = entry.shard

@@ -149,11 +149,14 @@ public final class NpyArray<Element: NpyElement>: Sendable {
         guard headerStart + headerLength <= length else {
             throw .notNpy(path: path, reason: "the header runs past the end of the file")
         }
-        let header = String(decoding: UnsafeRawBufferPointer(start: raw + headerStart, count: headerLength), as: UTF8.self)
+        let header = String(
+            decoding: UnsafeRawBufferPointer(start: raw + headerStart, count: headerLength), as: UTF8.self)
         func field(_ key: String) -> String? {
             guard let range = header.range(of: "'\(key)':") else { return nil }
             let rest = header[range.upperBound...].drop(while: { $0 == " " })
-            if rest.first == "(" { return rest.firstIndex(of: ")").map { String(rest[rest.index(after: rest.startIndex)..<$0]) } }
+            if rest.first == "(" {
+                return rest.firstIndex(of: ")").map { String(rest[rest.index(after: rest.startIndex)..<$0]) }
+            }
             return String(rest.prefix(while: { $0 != "," && $0 != "}" })).trimmingCharacters(in: .whitespaces)
         }
         let descr = (field("descr") ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
@@ -163,7 +166,9 @@ public final class NpyArray<Element: NpyElement>: Sendable {
         guard field("fortran_order") == "False" else {
             throw .notNpy(path: path, reason: "Fortran-ordered arrays are not supported")
         }
-        let dimensions = (field("shape") ?? "").split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let dimensions = (field("shape") ?? "").split(separator: ",").compactMap {
+            Int($0.trimmingCharacters(in: .whitespaces))
+        }
         guard dimensions.count == 1 else {
             throw .notNpy(path: path, reason: "the array has shape (\(field("shape") ?? "?")), not one dimension")
         }
@@ -175,14 +180,18 @@ public final class NpyArray<Element: NpyElement>: Sendable {
             throw .notNpy(path: path, reason: "the file holds fewer values than its header says (\(elementCount))")
         }
         guard offset % MemoryLayout<Element>.alignment == 0 else {
-            throw .notNpy(path: path, reason: "its values start at byte \(offset), which is not aligned for \(Element.npyDescriptor)")
+            throw .notNpy(
+                path: path,
+                reason: "its values start at byte \(offset), which is not aligned for \(Element.npyDescriptor)")
         }
         dataOffset = offset
         count = elementCount
     }
 
     /// Calls `body` with the values, without copying (the buffer is valid only inside `body`).
-    public func withUnsafeBufferPointer<Result>(_ body: (UnsafeBufferPointer<Element>) throws -> Result) rethrows -> Result {
+    public func withUnsafeBufferPointer<Result>(_ body: (UnsafeBufferPointer<Element>) throws -> Result) rethrows
+        -> Result
+    {
         try withExtendedLifetime(self) { try body(buffer) }
     }
 

@@ -16,7 +16,9 @@ public struct ShardRemapper {
 
     /// Reads `shards` (from `directory`) and appends the remapped sequences to `writer`;
     /// returns the ids written and how many were `<unk>`.
-    public func remap(_ shards: [TokenShardWriter.Shard], in directory: String, into writer: TokenShardWriter) throws -> (tokens: Int, unknown: Int) {
+    public func remap(_ shards: [TokenShardWriter.Shard], in directory: String, into writer: TokenShardWriter) throws
+        -> (tokens: Int, unknown: Int)
+    {
         var tokens = 0
         var unknown = 0
         let markers: SequenceMarkers = addBeginAndEnd ? .beginAndEnd : .none
@@ -25,7 +27,8 @@ public struct ShardRemapper {
             let ids = try NpyArray<Int32>(path: directory + "/" + shard.ids)
             let offsets = try NpyArray<Int64>(path: directory + "/" + shard.offsets)
             guard offsets.count == shard.sequences + 1, Int(offsets[offsets.count - 1]) == ids.count else {
-                throw NpyError.notNpy(path: directory + "/" + shard.offsets, reason: "its offsets do not match \(shard.ids)")
+                throw NpyError.notNpy(
+                    path: directory + "/" + shard.offsets, reason: "its offsets do not match \(shard.ids)")
             }
             var outIDs: [Int32] = []
             var outEnds: [Int] = []
@@ -70,8 +73,10 @@ public struct ShardRemapper {
     /// Blocks go through a small buffer with `pread`/`pwrite` (a mapping of the whole file
     /// would count its pages in this process's resident memory), on `threads` threads, each
     /// over its own part of the file. Files are forced to disk before they are moved.
-    public func remapInPlace(_ shards: [TokenShardWriter.Shard], in directory: String, into destination: URL,
-                             threads: Int) throws -> (tokens: Int, unknown: Int) {
+    public func remapInPlace(
+        _ shards: [TokenShardWriter.Shard], in directory: String, into destination: URL,
+        threads: Int
+    ) throws -> (tokens: Int, unknown: Int) {
         precondition(!addBeginAndEnd, "remapInPlace cannot add <bos>/<eos>")
         var tokens = 0
         var unknown = 0
@@ -101,7 +106,7 @@ public struct ShardRemapper {
                 Parallelism.forEachPart(parts) { part in
                     let start = count * part / parts
                     let end = count * (part + 1) / parts
-                    results[part] = Self.remapPart(file, dataOffset: dataOffset, range: start ..< end, map: map)
+                    results[part] = Self.remapPart(file, dataOffset: dataOffset, range: start..<end, map: map)
                 }
             }
             for result in results {
@@ -135,8 +140,10 @@ public struct ShardRemapper {
 
     /// Remaps ids `range` of the file block by block; a number outside the map (a damaged
     /// provisional file) is reported, not trapped on.
-    private static func remapPart(_ file: OpenFile, dataOffset: Int, range: Range<Int>,
-                                  map: UnsafeBufferPointer<Int32>) -> PartResult {
+    private static func remapPart(
+        _ file: OpenFile, dataOffset: Int, range: Range<Int>,
+        map: UnsafeBufferPointer<Int32>
+    ) -> PartResult {
         var result = PartResult()
         let blockLength = 1 << 20
         let buffer = UnsafeMutableBufferPointer<Int32>.allocate(capacity: blockLength)
@@ -157,10 +164,11 @@ public struct ShardRemapper {
                 return result
             }
             var unknown = 0
-            for index in 0 ..< length {
+            for index in 0..<length {
                 let number = buffer[index]
                 guard UInt32(bitPattern: number) < limit else {
-                    result.failure = "id \(position + index) holds \(number), outside the \(map.count) provisional numbers"
+                    result.failure =
+                        "id \(position + index) holds \(number), outside the \(map.count) provisional numbers"
                     return result
                 }
                 let id = map[Int(number)]

@@ -79,8 +79,10 @@ public final class TokenShardWriter {
 
     private func openShard() throws(NpyError) {
         let name = String(format: "shard-%05d", shards.count)
-        ids = try NpyWriter<Int32>(path: directory.appendingPathComponent("\(name).ids.npy").path, synchronizes: synchronizes)
-        offsets = try NpyWriter<Int64>(path: directory.appendingPathComponent("\(name).offsets.npy").path, synchronizes: synchronizes)
+        ids = try NpyWriter<Int32>(
+            path: directory.appendingPathComponent("\(name).ids.npy").path, synchronizes: synchronizes)
+        offsets = try NpyWriter<Int64>(
+            path: directory.appendingPathComponent("\(name).offsets.npy").path, synchronizes: synchronizes)
         try offsets!.append(0)
         sequencesInShard = 0
         tokensInShard = 0
@@ -90,10 +92,11 @@ public final class TokenShardWriter {
         guard let ids, let offsets else { return }
         try ids.finish()
         try offsets.finish()
-        shards.append(Shard(
-            ids: URL(fileURLWithPath: ids.path).lastPathComponent,
-            offsets: URL(fileURLWithPath: offsets.path).lastPathComponent,
-            sequences: sequencesInShard, tokens: Int(tokensInShard), part: part))
+        shards.append(
+            Shard(
+                ids: URL(fileURLWithPath: ids.path).lastPathComponent,
+                offsets: URL(fileURLWithPath: offsets.path).lastPathComponent,
+                sequences: sequencesInShard, tokens: Int(tokensInShard), part: part))
         self.ids = nil
         self.offsets = nil
     }

@@ -34,8 +34,10 @@ public struct LocallyNumberedChunk: Sendable {
     /// The markers the sequences get once they are ids (see ``encoded(with:)``).
     let markers: SequenceMarkers
 
-    init(records: RecordChunk, markers: SequenceMarkers = .none, snapshot: NumberingSnapshot? = nil,
-         exchange: NumberingExchange? = nil) {
+    init(
+        records: RecordChunk, markers: SequenceMarkers = .none, snapshot: NumberingSnapshot? = nil,
+        exchange: NumberingExchange? = nil
+    ) {
         self.records = records
         self.markers = markers
         self.snapshot = snapshot
@@ -79,16 +81,21 @@ public struct ChunkTokenizer: Sendable {
     /// Snapshots of the numbering that absorbs this tokenizer's chunks (nil: never use them).
     private let exchange: NumberingExchange?
 
-    public init(configuration: TokenizerConfiguration, options: EncodingOptions, keepsSequences: Bool = true, workers: Int) throws(TokenizationError) {
-        try self.init(configuration: configuration, options: options, keepsSequences: keepsSequences, workers: workers,
-                      plainTextFastPath: nil, sharesNumbering: true)
+    public init(
+        configuration: TokenizerConfiguration, options: EncodingOptions, keepsSequences: Bool = true, workers: Int
+    ) throws(TokenizationError) {
+        try self.init(
+            configuration: configuration, options: options, keepsSequences: keepsSequences, workers: workers,
+            plainTextFastPath: nil, sharesNumbering: true)
     }
 
     /// With the two shortcuts on or off, for tests that prove they change nothing: the
     /// tokenizer's plain-text fast path (nil: the tokenizer's default), and numbering against
     /// the numbering's snapshots.
-    init(configuration: TokenizerConfiguration, options: EncodingOptions, keepsSequences: Bool = true, workers: Int,
-         plainTextFastPath: Bool?, sharesNumbering: Bool) throws(TokenizationError) {
+    init(
+        configuration: TokenizerConfiguration, options: EncodingOptions, keepsSequences: Bool = true, workers: Int,
+        plainTextFastPath: Bool?, sharesNumbering: Bool
+    ) throws(TokenizationError) {
         self.configuration = configuration
         self.options = options
         self.keepsSequences = keepsSequences
@@ -98,8 +105,9 @@ public struct ChunkTokenizer: Sendable {
 
     public func tokenize(_ chunk: RecordChunk) throws -> LocallyNumberedChunk {
         let policy = options.lengthPolicy
-        var output = LocallyNumberedChunk(records: chunk, markers: policy.markers, snapshot: exchange?.snapshot,
-                                          exchange: exchange)
+        var output = LocallyNumberedChunk(
+            records: chunk, markers: policy.markers, snapshot: exchange?.snapshot,
+            exchange: exchange)
         // Kept apart from `output` so the numbering closure (which updates `output.tokens`)
         // and the id buffer (passed `inout`) never overlap.
         var ids: [Int32] = []
@@ -117,7 +125,9 @@ public struct ChunkTokenizer: Sendable {
                         var current = -1
                         _ = try tokenizer.forEachTokenBySentence(utf8: bytes) { token, sentence in
                             if sentence != current {
-                                if current >= 0 { Self.endSequence(from: &sequenceStart, ids: &ids, policy: policy, in: &output) }
+                                if current >= 0 {
+                                    Self.endSequence(from: &sequenceStart, ids: &ids, policy: policy, in: &output)
+                                }
                                 current = sentence
                             }
                             ids.append(output.number(token))
@@ -145,8 +155,10 @@ public struct ChunkTokenizer: Sendable {
     }
 
     /// Closes the sequence that began at `start`: keeps, truncates or drops it by the length policy.
-    private static func endSequence(from start: inout Int, ids: inout [Int32], policy: LengthPolicy,
-                                    in output: inout LocallyNumberedChunk) {
+    private static func endSequence(
+        from start: inout Int, ids: inout [Int32], policy: LengthPolicy,
+        in output: inout LocallyNumberedChunk
+    ) {
         defer { start = ids.count }
         switch policy.verdict(forLength: ids.count - start) {
         case .empty:

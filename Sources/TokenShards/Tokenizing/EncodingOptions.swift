@@ -10,7 +10,10 @@ public struct EncodingOptions: Sendable, Hashable, Codable {
     /// Split each record into sentences (ICU sentence break) and make each a sequence.
     public var splitSentences = false
 
-    public init(maxLength: Int? = nil, overLength: OverLengthPolicy = .truncate, addBeginAndEnd: Bool = false, splitSentences: Bool = false) {
+    public init(
+        maxLength: Int? = nil, overLength: OverLengthPolicy = .truncate, addBeginAndEnd: Bool = false,
+        splitSentences: Bool = false
+    ) {
         self.maxLength = maxLength
         self.overLength = overLength
         self.addBeginAndEnd = addBeginAndEnd

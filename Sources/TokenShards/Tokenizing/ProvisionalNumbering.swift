@@ -109,7 +109,8 @@ public struct ProvisionalNumbering: Sendable {
     /// from it costs a local and a corpus-wide insertion per chunk it occurs in.
     private mutating func publish(to exchange: NumberingExchange?) {
         guard let exchange, index.count > 0, index.count <= Self.maxSnapshotEntries,
-              publishedCount == 0 || index.count - publishedCount >= max(1024, publishedCount / 4) else { return }
+            publishedCount == 0 || index.count - publishedCount >= max(1024, publishedCount / 4)
+        else { return }
         exchange.publish(NumberingSnapshot(index: index, lineage: lineage.value))
         publishedCount = index.count
     }
@@ -139,7 +140,9 @@ public struct ProvisionalNumbering: Sendable {
 
     /// Keeps the `target` most frequent tokens (ties: earlier first, so it is deterministic).
     private mutating func prune(keeping target: Int) {
-        let order = counts.indices.sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : numbers[$0] < numbers[$1] }
+        let order = counts.indices.sorted {
+            counts[$0] != counts[$1] ? counts[$0] > counts[$1] : numbers[$0] < numbers[$1]
+        }
         let keep = order.prefix(target).sorted { numbers[$0] < numbers[$1] }
         var newIndex = TokenIndex(minimumCapacity: Swift.max(1 << 16, target))
         var newCounts: [Int] = []

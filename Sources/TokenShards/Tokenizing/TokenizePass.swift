@@ -34,8 +34,10 @@ public struct TokenizePass: Sendable {
     /// Replace a directory that already holds a complete run.
     public var overwrite: Bool
 
-    public init(inputs: [CorpusInput], readerOptions: ReaderOptions, vocabulary: VocabularySource, encoding: EncodingOptions,
-                sequencesPerShard: Int, workers: Int, plan: ShardPlan? = nil, overwrite: Bool = false) {
+    public init(
+        inputs: [CorpusInput], readerOptions: ReaderOptions, vocabulary: VocabularySource, encoding: EncodingOptions,
+        sequencesPerShard: Int, workers: Int, plan: ShardPlan? = nil, overwrite: Bool = false
+    ) {
         self.inputs = inputs
         self.readerOptions = readerOptions
         self.vocabulary = vocabulary
@@ -59,7 +61,13 @@ public struct TokenizePass: Sendable {
     /// Runs the pass into `directory`. `progress` is called after each chunk (for a progress line).
     public func run(into directory: URL, progress: (ReadProgress, Int) -> Void = { _, _ in }) async throws -> Outcome {
         if plan != nil, case .built = vocabulary {
-            throw TokenShardsError.invalidShard(source: "--shard", reason: "a sharded tokenize needs the vocabulary of the whole corpus, so that every worker gives a token the same id; build it with 'vocab --shard I/N --counts-out …' and 'vocab merge', then pass --vocab vocab.json.")
+            throw TokenShardsError.invalidShard(
+                source: "--shard",
+                reason:
+                    "a sharded tokenize needs the vocabulary of the whole corpus, so that every worker gives a token "
+                        + "the same id; build it with 'vocab --shard I/N --counts-out …' and 'vocab merge', then pass "
+                            + "--vocab vocab.json."
+            )
         }
         let readInputs = plan.map { Array(inputs[$0.selectedInputs]) } ?? inputs
         let reader = try CorpusReader(inputs: readInputs, options: readerOptions)
@@ -77,7 +85,8 @@ public struct TokenizePass: Sendable {
         case .loaded(let loaded):
             // The vocabulary is known: encode straight to ids.
             vocabulary = loaded
-            let chunkTokenizer = try ChunkTokenizer(configuration: vocabulary.configuration, options: encoding, workers: workers)
+            let chunkTokenizer = try ChunkTokenizer(
+                configuration: vocabulary.configuration, options: encoding, workers: workers)
             let encoded = reader.sharded(by: plan).orderedConcurrentMap(maxConcurrency: workers) {
                 try chunkTokenizer.tokenize($0).encoded(with: vocabulary)
             }
@@ -104,7 +113,8 @@ public struct TokenizePass: Sendable {
             defer { try? FileManager.default.removeItem(at: provisional) }
             let chunkTokenizer = try ChunkTokenizer(configuration: configuration, options: encoding, workers: workers)
             // Not forced to disk: they are rewritten (or copied) before the run ends.
-            let provisionalWriter = TokenShardWriter(directory: provisional, sequencesPerShard: sequencesPerShard, synchronizes: false)
+            let provisionalWriter = TokenShardWriter(
+                directory: provisional, sequencesPerShard: sequencesPerShard, synchronizes: false)
             var numbering = ProvisionalNumbering(maxDistinctTokens: maxDistinctTokens)
             let tokenized = reader.orderedConcurrentMap(maxConcurrency: workers) { try chunkTokenizer.tokenize($0) }
             for try await var chunk in tokenized {
@@ -116,8 +126,10 @@ public struct TokenizePass: Sendable {
                 progress(chunk.records.progress, report.records)
             }
             try provisionalWriter.finish()
-            vocabulary = try Vocabulary(counter: numbering.counter(), configuration: configuration, maxSize: maxSize, minCount: minCount)
-            let remapper = ShardRemapper(map: numbering.finalIDs(for: vocabulary), addBeginAndEnd: encoding.addBeginAndEnd)
+            vocabulary = try Vocabulary(
+                counter: numbering.counter(), configuration: configuration, maxSize: maxSize, minCount: minCount)
+            let remapper = ShardRemapper(
+                map: numbering.finalIDs(for: vocabulary), addBeginAndEnd: encoding.addBeginAndEnd)
             let tokens: Int
             let unknown: Int
             if encoding.addBeginAndEnd {
@@ -126,7 +138,8 @@ public struct TokenizePass: Sendable {
                 try writer.finish()
                 shards = writer.shards
             } else {
-                (tokens, unknown) = try remapper.remapInPlace(provisionalWriter.shards, in: provisional.path, into: directory, threads: workers)
+                (tokens, unknown) = try remapper.remapInPlace(
+                    provisionalWriter.shards, in: provisional.path, into: directory, threads: workers)
                 shards = provisionalWriter.shards
             }
             statistics.tokens = tokens
@@ -142,15 +155,18 @@ public struct TokenizePass: Sendable {
             inputs: readInputs.map { .init(path: $0.description, bytes: $0.fileSize) },
             recordsChecksum: checksum.text, reader: .init(readerOptions), tokenizer: vocabulary.configuration,
             encoding: encoding,
-            vocabulary: .init(file: vocabularyURL.lastPathComponent, huggingFaceFile: export.isWritten ? huggingFaceURL.lastPathComponent : nil,
-                              hash: vocabulary.hash, size: vocabulary.count),
+            vocabulary: .init(
+                file: vocabularyURL.lastPathComponent,
+                huggingFaceFile: export.isWritten ? huggingFaceURL.lastPathComponent : nil,
+                hash: vocabulary.hash, size: vocabulary.count),
             counts: statistics, skippedRecords: report.skippedByKind, repairedRecords: report.repairedRecords,
             shards: shards)
         manifest.partition = plan
         manifest.parts = parts.finished()
         try manifest.write(into: directory)
-        return Outcome(manifest: manifest, vocabulary: vocabulary, report: report, huggingFace: export,
-                       prunedDistinctTokens: pruned.distinctTokens, prunedOccurrences: pruned.occurrences)
+        return Outcome(
+            manifest: manifest, vocabulary: vocabulary, report: report, huggingFace: export,
+            prunedDistinctTokens: pruned.distinctTokens, prunedOccurrences: pruned.occurrences)
     }
 
     /// Refuses to touch a complete run unless ``overwrite``; with it, removes the manifest
@@ -165,7 +181,10 @@ public struct TokenizePass: Sendable {
             let manifest = directory.appendingPathComponent(ShardManifest.fileName)
             if manager.fileExists(atPath: manifest.path) {
                 guard overwrite else {
-                    throw TokenShardsError.invalidOptions("'\(directory.path)' already holds a complete tokenization (manifest.json); pass --overwrite to replace it, or choose another --out.")
+                    throw TokenShardsError.invalidOptions(
+                        "'\(directory.path)' already holds a complete tokenization (manifest.json); pass --overwrite "
+                            + "to replace it, or choose another --out."
+                    )
                 }
                 try manager.removeItem(at: manifest)
             }

@@ -17,8 +17,11 @@ public struct VocabularyPass: Sendable {
     /// file partition); nil counts every record.
     public var plan: ShardPlan?
 
-    public init(configuration: TokenizerConfiguration, maxSize: Int?, minCount: Int = 1, maxDistinctTokens: Int? = nil, workers: Int,
-                plan: ShardPlan? = nil) {
+    public init(
+        configuration: TokenizerConfiguration, maxSize: Int?, minCount: Int = 1, maxDistinctTokens: Int? = nil,
+        workers: Int,
+        plan: ShardPlan? = nil
+    ) {
         self.plan = plan
         self.configuration = configuration
         self.maxSize = maxSize
@@ -35,9 +38,13 @@ public struct VocabularyPass: Sendable {
     }
 
     /// Reads `reader` once. `progress` is called after each chunk (for a progress line).
-    public func run(_ reader: CorpusReader, progress: (ReadProgress, Int) -> Void = { _, _ in }) async throws -> Outcome {
-        let tokenizer = try ChunkTokenizer(configuration: configuration, options: EncodingOptions(), keepsSequences: false, workers: workers)
-        let tokenized = reader.sharded(by: plan).orderedConcurrentMap(maxConcurrency: workers) { try tokenizer.tokenize($0) }
+    public func run(_ reader: CorpusReader, progress: (ReadProgress, Int) -> Void = { _, _ in }) async throws -> Outcome
+    {
+        let tokenizer = try ChunkTokenizer(
+            configuration: configuration, options: EncodingOptions(), keepsSequences: false, workers: workers)
+        let tokenized = reader.sharded(by: plan).orderedConcurrentMap(maxConcurrency: workers) {
+            try tokenizer.tokenize($0)
+        }
         var numbering = ProvisionalNumbering(maxDistinctTokens: maxDistinctTokens)
         var report = ReadReport()
         for try await var chunk in tokenized {
@@ -46,7 +53,8 @@ public struct VocabularyPass: Sendable {
             progress(chunk.records.progress, report.records)
         }
         let counter = numbering.counter()
-        let vocabulary = try Vocabulary(counter: counter, configuration: configuration, maxSize: maxSize, minCount: minCount)
+        let vocabulary = try Vocabulary(
+            counter: counter, configuration: configuration, maxSize: maxSize, minCount: minCount)
         return Outcome(vocabulary: vocabulary, counter: counter, numbering: numbering, report: report)
     }
 }

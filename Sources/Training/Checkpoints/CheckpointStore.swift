@@ -33,7 +33,8 @@ public struct CheckpointStore: Sendable {
     /// Writes a checkpoint: `writeFiles` fills the directory it is given (weights, optimiser);
     /// then the state is written and the directory is moved into place atomically.
     @discardableResult
-    public func write(state: TrainingState, name: String? = nil, writeFiles: (URL) throws -> Void) throws -> Checkpoint {
+    public func write(state: TrainingState, name: String? = nil, writeFiles: (URL) throws -> Void) throws -> Checkpoint
+    {
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
         let finalName = name ?? Self.name(forStep: state.step)
@@ -62,7 +63,8 @@ public struct CheckpointStore: Sendable {
     public func promoteToBest(_ checkpoint: Checkpoint) throws {
         try write(state: checkpoint.state, name: Self.bestName) { partial in
             for file in [Self.modelFile, Self.optimizerFile] {
-                try FileManager.default.copyItem(at: checkpoint.url.appendingPathComponent(file), to: partial.appendingPathComponent(file))
+                try FileManager.default.copyItem(
+                    at: checkpoint.url.appendingPathComponent(file), to: partial.appendingPathComponent(file))
             }
         }
     }
@@ -86,7 +88,9 @@ public struct CheckpointStore: Sendable {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
         return try names.filter { $0.hasPrefix("step-") }.sorted().compactMap { name in
             let url = directory.appendingPathComponent(name, isDirectory: true)
-            guard FileManager.default.fileExists(atPath: url.appendingPathComponent(Self.stateFile).path) else { return nil }
+            guard FileManager.default.fileExists(atPath: url.appendingPathComponent(Self.stateFile).path) else {
+                return nil
+            }
             return try Self.read(url)
         }
     }
@@ -95,7 +99,8 @@ public struct CheckpointStore: Sendable {
 
     public func best() throws -> Checkpoint? {
         let url = directory.appendingPathComponent(Self.bestName, isDirectory: true)
-        return FileManager.default.fileExists(atPath: url.appendingPathComponent(Self.stateFile).path) ? try Self.read(url) : nil
+        return FileManager.default.fileExists(atPath: url.appendingPathComponent(Self.stateFile).path)
+            ? try Self.read(url) : nil
     }
 
     /// Removes all but the newest `keepLast` step checkpoints, and leftovers of interrupted writes.

@@ -35,9 +35,11 @@ public struct TrainingState: Codable, Sendable, Equatable {
     public var aggressiveMutualInformation: Double?
     public var encoderUpdates: Int?
 
-    public init(step: Int = 0, epoch: Int = 0, batchesConsumed: Int = 0, seed: UInt64, tokensSeen: Int = 0,
-                sentencesSeen: Int = 0, elapsedSeconds: Double = 0, bestValidationLoss: Double? = nil,
-                bestStep: Int? = nil, validation: ValidationSummary? = nil, finished: Bool = false) {
+    public init(
+        step: Int = 0, epoch: Int = 0, batchesConsumed: Int = 0, seed: UInt64, tokensSeen: Int = 0,
+        sentencesSeen: Int = 0, elapsedSeconds: Double = 0, bestValidationLoss: Double? = nil,
+        bestStep: Int? = nil, validation: ValidationSummary? = nil, finished: Bool = false
+    ) {
         self.step = step
         self.epoch = epoch
         self.batchesConsumed = batchesConsumed
@@ -67,8 +69,10 @@ public struct ValidationSummary: Codable, Sendable, Equatable {
     public var latent: Int
     public var mutualInformation: Double?
 
-    public init(sentences: Int, tokens: Int, loss: Double, reconstruction: Double, kl: Double, perplexity: Double,
-                activeUnits: Int, latent: Int, mutualInformation: Double?) {
+    public init(
+        sentences: Int, tokens: Int, loss: Double, reconstruction: Double, kl: Double, perplexity: Double,
+        activeUnits: Int, latent: Int, mutualInformation: Double?
+    ) {
         self.sentences = sentences
         self.tokens = tokens
         self.loss = loss

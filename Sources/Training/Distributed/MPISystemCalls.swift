@@ -35,11 +35,14 @@ enum MPISystemCalls {
             let status = cmpi_init(&provided)
             guard status == 0 else { throw TrainingError.mpi("MPI_Init_thread failed (error \(status))") }
             guard provided >= 2 else {
-                throw TrainingError.mpi("Open MPI grants only thread level \(provided); training needs MPI_THREAD_SERIALIZED (2)")
+                throw TrainingError.mpi(
+                    "Open MPI grants only thread level \(provided); training needs MPI_THREAD_SERIALIZED (2)")
             }
         }
         var rank: Int32 = 0, size: Int32 = 0
-        guard cmpi_world_rank(&rank) == 0, cmpi_world_size(&size) == 0 else { throw TrainingError.mpi("MPI_Comm_rank/MPI_Comm_size failed") }
+        guard cmpi_world_rank(&rank) == 0, cmpi_world_size(&size) == 0 else {
+            throw TrainingError.mpi("MPI_Comm_rank/MPI_Comm_size failed")
+        }
         return (Int(rank), Int(size))
     }
 

@@ -21,7 +21,9 @@ public final class MPIWorld: ProcessGroup, @unchecked Sendable {
     }
 
     /// The rank and size `mpirun` (Open MPI) announces in the environment, before MPI starts.
-    public static func launch(environment: [String: String] = ProcessInfo.processInfo.environment) -> (rank: Int, size: Int)? {
+    public static func launch(environment: [String: String] = ProcessInfo.processInfo.environment) -> (
+        rank: Int, size: Int
+    )? {
         guard let size = environment["OMPI_COMM_WORLD_SIZE"].flatMap(Int.init) else { return nil }
         return (environment["OMPI_COMM_WORLD_RANK"].flatMap(Int.init) ?? 0, size)
     }

@@ -87,7 +87,9 @@ public struct Evaluator {
     /// Scores one batch as the model reads it.
     public mutating func add(_ batch: TokenBatch) {
         if latent != nil {
-            for row in 0..<batch.batchSize where firstSequences.count < ReconstructionScore.sentences { firstSequences.append(batch.sentence(row)) }
+            for row in 0..<batch.batchSize where firstSequences.count < ReconstructionScore.sentences {
+                firstSequences.append(batch.sentence(row))
+            }
         }
         let result = parallel.evaluate(batch, rng: &rng)
         reconstructionSum += result.perSentenceReconstruction.reduce(0, +)
@@ -96,9 +98,12 @@ public struct Evaluator {
         sentences += batch.batchSize
         if let means = result.means, let logVariances = result.logVariances {
             activeUnits.add(means: means)
-            miSum += MutualInformation.estimate(means: means, logVariances: logVariances, rng: &rng) * Double(batch.batchSize)
+            miSum +=
+                MutualInformation.estimate(means: means, logVariances: logVariances, rng: &rng)
+                * Double(batch.batchSize)
         }
-        if importanceSamples > 0, let nll = parallel.importanceWeightedNLL(batch, samples: importanceSamples, rng: &rng) {
+        if importanceSamples > 0, let nll = parallel.importanceWeightedNLL(batch, samples: importanceSamples, rng: &rng)
+        {
             iwSum += nll.reduce(0, +)
         }
     }
@@ -146,15 +151,18 @@ public struct Evaluator {
 extension TrainedModel {
     /// The test corpus as the run's character model read its training data — windows of the
     /// character stream or lines ended by `<eos>`, in order, unshuffled — `batchSize` at a time.
-    public func characterBatches(inputs: [CorpusInput], reader: ReaderOptions, batchSize: Int = 64, workers: Int) throws -> EpochBatches {
+    public func characterBatches(inputs: [CorpusInput], reader: ReaderOptions, batchSize: Int = 64, workers: Int) throws
+        -> EpochBatches
+    {
         var options = BatchingOptions()
         options.batchSize = batchSize
         options.appendEnd = true
         options.shuffleBuffer = 0
         options.maxLength = maxLength
         if let window { options.window = window; options.stride = window }
-        let source = SequenceSource.live(inputs: inputs, reader: reader, tokenizer: manifest.tokenizer, vocabulary: vocabulary,
-                                         encoding: EncodingOptions(maxLength: nil, overLength: .truncate), workers: workers)
+        let source = SequenceSource.live(
+            inputs: inputs, reader: reader, tokenizer: manifest.tokenizer, vocabulary: vocabulary,
+            encoding: EncodingOptions(maxLength: nil, overLength: .truncate), workers: workers)
         return try BatchStream(source: source, options: options).batches(epoch: 0, split: .all)
     }
 }

@@ -51,8 +51,9 @@ struct DivergenceMonitor {
         if let lossPerToken {
             if let first = firstLossPerToken {
                 if lossPerToken > Self.ceilingFactor * max(first, 1e-3) {
-                    throw Divergence(quantity: "loss per token", value: lossPerToken, level: first, factor: Self.ceilingFactor,
-                                     levelName: "its level at the first step")
+                    throw Divergence(
+                        quantity: "loss per token", value: lossPerToken, level: first, factor: Self.ceilingFactor,
+                        levelName: "its level at the first step")
                 }
             } else {
                 firstLossPerToken = lossPerToken
@@ -68,10 +69,14 @@ struct DivergenceMonitor {
         try Self.compare("weight norm", weightNorm, &self.weightNorm, judge: true)
     }
 
-    private static func compare(_ quantity: String, _ value: Double, _ level: inout Double?, judge: Bool) throws(Divergence) {
+    private static func compare(_ quantity: String, _ value: Double, _ level: inout Double?, judge: Bool)
+        throws(Divergence)
+    {
         guard let current = level else { level = abs(value); return }
         // A level near zero (a loss that reached 0) must not turn noise into a divergence.
-        if judge && abs(value) > factor * max(current, 1e-3) { throw Divergence(quantity: quantity, value: value, level: current) }
+        if judge && abs(value) > factor * max(current, 1e-3) {
+            throw Divergence(quantity: quantity, value: value, level: current)
+        }
         level = current + smoothing * (abs(value) - current)
     }
 

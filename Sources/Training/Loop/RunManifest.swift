@@ -36,7 +36,10 @@ public struct RunManifest: Codable, Sendable {
     public var tokenizer: TokenizerConfiguration
     public var vocabularyHash: String
 
-    public init(pipelineFile: String, pipeline: PipelineFile, model: ModelConfiguration, tokenizer: TokenizerConfiguration, vocabularyHash: String) {
+    public init(
+        pipelineFile: String, pipeline: PipelineFile, model: ModelConfiguration, tokenizer: TokenizerConfiguration,
+        vocabularyHash: String
+    ) {
         createdAt = ISO8601DateFormatter().string(from: Date())
         self.pipelineFile = pipelineFile
         self.pipeline = pipeline
@@ -55,11 +58,19 @@ public struct RunManifest: Codable, Sendable {
         let url = runDirectory.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { throw TrainingError.notARun(runDirectory.path) }
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw TrainingError.corruptCheckpoint(url.path, reason: error.localizedDescription) }
+        do { data = try Data(contentsOf: url) } catch {
+            throw TrainingError.corruptCheckpoint(url.path, reason: error.localizedDescription)
+        }
         struct Header: Decodable { var format: String?; var version: Int? }
         if let header = try? JSONDecoder().decode(Header.self, from: data), let version = header.version,
-           !(1...currentVersion).contains(version) {
-            throw TrainingError.corruptCheckpoint(url.path, reason: "it is a run of format version \(version), written by a newer vae-pipeline; this one reads versions 1 to \(currentVersion)")
+            !(1...currentVersion).contains(version)
+        {
+            throw TrainingError.corruptCheckpoint(
+                url.path,
+                reason:
+                    "it is a run of format version \(version), written by a newer vae-pipeline; this one reads "
+                        + "versions 1 to \(currentVersion)"
+            )
         }
         do {
             return try JSONDecoder().decode(RunManifest.self, from: data)
@@ -68,7 +79,9 @@ public struct RunManifest: Codable, Sendable {
         }
     }
 
-    enum CodingKeys: String, CodingKey { case format, version, createdAt, pipelineFile, pipeline, model, tokenizer, vocabularyHash }
+    enum CodingKeys: String, CodingKey {
+        case format, version, createdAt, pipelineFile, pipeline, model, tokenizer, vocabularyHash
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -78,7 +91,9 @@ public struct RunManifest: Codable, Sendable {
         pipelineFile = try container.decode(String.self, forKey: .pipelineFile)
         pipeline = try container.decode(PipelineFile.self, forKey: .pipeline)
         // Version 1 stored the sentence VAE's configuration itself.
-        model = version == 1 ? .sentenceVAE(try container.decode(SentenceVAEConfiguration.self, forKey: .model))
+        model =
+            version == 1
+            ? .sentenceVAE(try container.decode(SentenceVAEConfiguration.self, forKey: .model))
             : try container.decode(ModelConfiguration.self, forKey: .model)
         tokenizer = try container.decode(TokenizerConfiguration.self, forKey: .tokenizer)
         vocabularyHash = try container.decode(String.self, forKey: .vocabularyHash)

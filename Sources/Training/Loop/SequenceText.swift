@@ -20,7 +20,9 @@ public struct SequenceText: Sendable {
         var current: [Int32] = []
         for id in ids {
             if id == SpecialToken.end.id {
-                if lineBreaks { lines.append(vocabulary.decode(current, skippingSpecialTokens: false)); current.removeAll() }
+                if lineBreaks {
+                    lines.append(vocabulary.decode(current, skippingSpecialTokens: false)); current.removeAll()
+                }
                 continue
             }
             if id == SpecialToken.padding.id || id == SpecialToken.begin.id { continue }

@@ -25,7 +25,10 @@ public final class TrainedModel {
 
     /// A sentence for the user when the weights could not be verified, else nil.
     public var unverifiedNote: String? {
-        verified ? nil : "Note: \(checkpoint.modelURL.path) was written without checksums (by an older vae-pipeline), so damage to it cannot be detected; its weights were checked to be finite."
+        verified
+            ? nil
+            : "Note: \(checkpoint.modelURL.path) was written without checksums (by an older vae-pipeline), so damage "
+                + "to it cannot be detected; its weights were checked to be finite."
     }
 
     public enum Choice: String, Sendable, CaseIterable { case best, latest }
@@ -64,8 +67,9 @@ public final class TrainedModel {
         let batching = try ResolvedPipeline(manifest.pipeline, path: manifest.pipelineFile).batching
         maxLength = batching.maxLength
         window = batching.window
-        showcase = ModelShowcase(model: model, kind: manifest.model.kind, vocabulary: vocabulary,
-                                 defaultLength: window ?? (maxLength ?? 50) + 10)
+        showcase = ModelShowcase(
+            model: model, kind: manifest.model.kind, vocabulary: vocabulary,
+            defaultLength: window ?? (maxLength ?? 50) + 10)
     }
 
     /// The character window the model was trained on (nil: one sequence per record).
@@ -74,7 +78,12 @@ public final class TrainedModel {
     /// The model as one with a sentence latent, or an error naming what `operation` needs.
     public func latentModel(for operation: String) throws -> any LatentTextModel {
         guard let latentModel = model as? any LatentTextModel else {
-            throw TrainingError.notSupported("The run's model is a\(kind == .languageModel ? "n" : "") \(kind.displayName), which has no single latent vector per sequence (\(kind == .vrnn ? "its latents are one per step" : "it has none")), so it cannot \(operation); use sample or eval.")
+            throw TrainingError.notSupported(
+                "The run's model is a\(kind == .languageModel ? "n" : "") \(kind.displayName), which has no single "
+                    + "latent vector per sequence "
+                        + "(\(kind == .vrnn ? "its latents are one per step" : "it has none")), so it cannot "
+                            + "\(operation); use sample or eval."
+            )
         }
         return latentModel
     }
@@ -83,7 +92,11 @@ public final class TrainedModel {
     /// VAEs': the character models have no end symbol to rank finished hypotheses by).
     public func check(_ strategy: DecodingStrategy) throws {
         if case .beam = strategy, kind != .sentenceVAE, kind != .wordVAE {
-            throw TrainingError.notSupported("Beam search decodes the sentence and word VAEs only; the run's model is a\(kind == .languageModel ? "n" : "") \(kind.displayName). Use --decoding greedy or --decoding sample.")
+            throw TrainingError.notSupported(
+                "Beam search decodes the sentence and word VAEs only; the run's model is "
+                    + "a\(kind == .languageModel ? "n" : "") \(kind.displayName). Use --decoding greedy or --decoding "
+                        + "sample."
+            )
         }
     }
 
@@ -91,21 +104,30 @@ public final class TrainedModel {
     public var defaultLength: Int { showcase.defaultLength }
 
     /// Sequences from the model's prior (`count` at once), as text.
-    public func generate(count: Int, strategy: DecodingStrategy, maxLength: Int? = nil, rng: inout RandomGenerator) -> [String] {
+    public func generate(count: Int, strategy: DecodingStrategy, maxLength: Int? = nil, rng: inout RandomGenerator)
+        -> [String]
+    {
         showcase.samples(count: count, strategy: strategy, maxLength: maxLength, rng: &rng)
     }
 
     /// Sequences that begin with `start` and continue it (the character models); the length
     /// counts the start's characters.
-    public func generate(count: Int, continuing start: String, strategy: DecodingStrategy, maxLength: Int? = nil,
-                         rng: inout RandomGenerator) throws -> [String] {
+    public func generate(
+        count: Int, continuing start: String, strategy: DecodingStrategy, maxLength: Int? = nil,
+        rng: inout RandomGenerator
+    ) throws -> [String] {
         guard let model = model as? any PrefixGenerating else {
-            throw TrainingError.notSupported("Only the character models (char_vae, vrnn, lstm_lm) continue a start string; the run's model is a \(kind.displayName), which draws whole sequences from its latent.")
+            throw TrainingError.notSupported(
+                "Only the character models (char_vae, vrnn, lstm_lm) continue a start string; the run's model is a "
+                    + "\(kind.displayName), which draws whole sequences from its latent."
+            )
         }
         let prefix = try vocabulary.encode(start, using: tokenizer)
         guard !prefix.isEmpty else { throw TrainingError.emptyInput("The start string has no characters.") }
         let length = max(maxLength ?? defaultLength, prefix.count + 1)
-        return model.generate(count: count, prefix: prefix, maxLength: length, strategy: strategy, rng: &rng).map { text(of: $0) }
+        return model.generate(count: count, prefix: prefix, maxLength: length, strategy: strategy, rng: &rng).map {
+            text(of: $0)
+        }
     }
 
     /// Token ids of `text` (truncated to the run's maximum length); empty when it has no tokens.
@@ -130,7 +152,10 @@ public final class TrainedModel {
             let slice = texts[start..<min(texts.count, start + batchSize)]
             let sequences = try slice.enumerated().map { offset, text in
                 let ids = try self.ids(of: text)
-                if ids.isEmpty { throw TrainingError.emptyInput("Sentence \(start + offset + 1) (\"\(text.prefix(60))\") has no tokens to encode.") }
+                if ids.isEmpty {
+                    throw TrainingError.emptyInput(
+                        "Sentence \(start + offset + 1) (\"\(text.prefix(60))\") has no tokens to encode.")
+                }
                 return ids
             }
             let (mean, logVariance) = model.encode(TokenBatch(sentences: sequences))
@@ -145,7 +170,9 @@ public final class TrainedModel {
     }
 
     /// Decodes latent vectors (rows) to sentences.
-    public func decode(_ latents: [[Float]], strategy: DecodingStrategy, maxLength: Int? = nil, rng: inout RandomGenerator) throws -> [String] {
+    public func decode(
+        _ latents: [[Float]], strategy: DecodingStrategy, maxLength: Int? = nil, rng: inout RandomGenerator
+    ) throws -> [String] {
         _ = try latentModel(for: "decode latent vectors")
         return showcase.decode(latents, strategy: strategy, maxLength: maxLength, rng: &rng)
     }

@@ -10,7 +10,8 @@ import Tokenization
 public enum TrainerEvent: Sendable {
     case note(String)
     case progress(TrainingProgress)
-    case validation(step: Int, summary: ValidationSummary, reconstructions: [RunSummary.Reconstruction], samples: [String])
+    case validation(
+        step: Int, summary: ValidationSummary, reconstructions: [RunSummary.Reconstruction], samples: [String])
     case checkpoint(path: String, best: Bool)
     case epochFinished(epoch: Int, report: BatchingReport)
 }
@@ -77,9 +78,12 @@ public final class Trainer {
     ///   - resume: a checkpoint to continue from (weights and optimiser are loaded from it).
     ///   - group: the processes of an `mpirun` job; each trains its slices of every global batch,
     ///     and only rank 0 validates, writes files and reports.
-    public init(pipeline: ResolvedPipeline, runDirectory: URL, model: any TextModel, configuration: ModelConfiguration, vocabulary: Vocabulary,
-                source: SequenceSource, validationSource: SequenceSource?, resume: CheckpointStore.Checkpoint?,
-                group: (any ProcessGroup)? = nil, events: @escaping (TrainerEvent) -> Void) throws {
+    public init(
+        pipeline: ResolvedPipeline, runDirectory: URL, model: any TextModel, configuration: ModelConfiguration,
+        vocabulary: Vocabulary,
+        source: SequenceSource, validationSource: SequenceSource?, resume: CheckpointStore.Checkpoint?,
+        group: (any ProcessGroup)? = nil, events: @escaping (TrainerEvent) -> Void
+    ) throws {
         self.pipeline = pipeline
         self.runDirectory = runDirectory
         self.model = model
@@ -111,7 +115,12 @@ public final class Trainer {
         }
         if let resume {
             if !(try SafeTensors.loadVerifying(into: parameters, from: resume.modelURL).verified) {
-                events(.note("Note: \(resume.modelURL.path) was written without checksums (by an older vae-pipeline), so damage to it cannot be detected; its weights were checked to be finite. Checkpoints from now on carry checksums."))
+                events(
+                    .note(
+                        "Note: \(resume.modelURL.path) was written without checksums (by an older vae-pipeline), so "
+                            + "damage to it cannot be detected; its weights were checked to be finite. Checkpoints "
+                                + "from now on carry checksums."
+                    ))
             }
             try optimizer.load(from: resume.optimizerURL, parameters: parameters)
             state = resume.state
@@ -124,11 +133,25 @@ public final class Trainer {
                 // on in the same order; RunSetup.resume keeps the number of slices when it can.
                 let slices = resume.state.slices ?? before * pipeline.training.batchShards
                 let shards = pipeline.training.batchShards
-                let written = "The checkpoint was written by \(before) process\(before == 1 ? "" : "es") and this run has \(now): training continues with the same global batches in the same order (batch \(resume.state.batchesConsumed) of epoch \(resume.state.epoch + 1))"
+                let written =
+                    "The checkpoint was written by \(before) process\(before == 1 ? "" : "es") and this run has "
+                        + "\(now): training continues with the same global batches in the same order (batch "
+                            + "\(resume.state.batchesConsumed) of epoch \(resume.state.epoch + 1))"
                 if slices == now * shards {
-                    events(.note(written + ", each cut into the same \(slices) slices (\(now) × \(shards) now), so the run goes on as it would have with \(before)."))
+                    events(
+                        .note(
+                            written
+                                + ", each cut into the same \(slices) slices (\(now) × \(shards) now), so the run "
+                                    + "goes on as it would have with \(before)."
+                        ))
                 } else {
-                    events(.note(written + ", cut into \(now) × \(shards) slices instead of \(slices) (which do not divide among \(now)), so from here the noise and rounding differ from a run that kept \(before)."))
+                    events(
+                        .note(
+                            written
+                                + ", cut into \(now) × \(shards) slices instead of \(slices) (which do not divide "
+                                    + "among \(now)), so from here the noise and rounding differ from a run that kept "
+                                        + "\(before)."
+                        ))
                 }
             }
         } else {
@@ -137,7 +160,10 @@ public final class Trainer {
         }
         if pipeline.training.aggressiveInference != nil {
             guard validationStream != nil else {
-                throw TrainingError.noValidationData("training.aggressive_inference needs it to decide when to stop (the validation mutual information); give data.validation or data.validation_fraction")
+                throw TrainingError.noValidationData(
+                    "training.aggressive_inference needs it to decide when to stop (the validation mutual "
+                        + "information); give data.validation or data.validation_fraction"
+                )
             }
             if state.aggressiveInference == nil { state.aggressiveInference = true }
         }
@@ -147,10 +173,19 @@ public final class Trainer {
         if let group = self.group {
             // The same settings, vocabulary, model and starting point everywhere, or nothing.
             let settings = pipeline.summaryTable.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            let description = settings + [vocabulary.hash, String(describing: configuration), "\(state.step) \(state.epoch) \(state.batchesConsumed)"]
-            let fingerprint = description.joined(separator: "\n").utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
+            let description =
+                settings + [
+                    vocabulary.hash, String(describing: configuration),
+                    "\(state.step) \(state.epoch) \(state.batchesConsumed)"
+                ]
+            let fingerprint = description.joined(separator: "\n").utf8.reduce(UInt64(0xCBF2_9CE4_8422_2325)) {
+                ($0 ^ UInt64($1)) &* 0x100_0000_01B3
+            }
             guard group.agree(on: fingerprint) else {
-                throw TrainingError.mpi("the \(group.size) processes do not share the same settings, vocabulary, model or checkpoint (give every rank the same command and files)")
+                throw TrainingError.mpi(
+                    "the \(group.size) processes do not share the same settings, vocabulary, model or checkpoint "
+                        + "(give every rank the same command and files)"
+                )
             }
             guard parallel.weightsAgree() else {
                 throw TrainingError.mpi("the \(group.size) processes start from different weights")
@@ -196,18 +231,27 @@ public final class Trainer {
         var batchesPerEpoch: Int? = nil
         var bytesFraction: Double? = nil
         let latentModel = model as? any LatentTextModel
-        let encoderParameters = parameters.filter { p in latentModel?.encoderParameterPrefixes.contains { p.name.hasPrefix($0) } ?? false }
+        let encoderParameters = parameters.filter { p in
+            latentModel?.encoderParameterPrefixes.contains { p.name.hasPrefix($0) } ?? false
+        }
         let generativeParameters = parameters.filter { p in !encoderParameters.contains { $0.name == p.name } }
         var round: AggressiveInferenceRound? = nil
 
         /// Zeroes, accumulates the batch's gradients, clips, and updates `subset`.
-        func optimizerStep(_ batch: TokenBatch, beta: Float, updating subset: [NamedParameter], rng: inout RandomGenerator) throws -> (StepMetrics, Float) {
+        func optimizerStep(
+            _ batch: TokenBatch, beta: Float, updating subset: [NamedParameter], rng: inout RandomGenerator
+        ) throws -> (StepMetrics, Float) {
             model.zeroGradients()
-            let step = parallel.trainStep(batch, objective: ObjectiveSettings(beta: beta, freeBits: settings.freeBits), rng: &rng)
-            let norm = settings.clipNorm > 0 ? clipGradientNorm(parameters, maxNorm: settings.clipNorm) : gradientNorm(parameters)
+            let step = parallel.trainStep(
+                batch, objective: ObjectiveSettings(beta: beta, freeBits: settings.freeBits), rng: &rng)
+            let norm =
+                settings.clipNorm > 0
+                ? clipGradientNorm(parameters, maxNorm: settings.clipNorm) : gradientNorm(parameters)
             do {
-                try monitor.check(loss: Double(step.loss), lossPerToken: Double(step.loss) * Double(step.sentences) / Double(max(1, step.tokens)),
-                                  gradientNorm: Double(norm))
+                try monitor.check(
+                    loss: Double(step.loss),
+                    lossPerToken: Double(step.loss) * Double(step.sentences) / Double(max(1, step.tokens)),
+                    gradientNorm: Double(norm))
                 optimizer.update(subset)
                 try monitor.check(weightNorm: DivergenceMonitor.weightNorm(parameters))
             } catch {
@@ -266,30 +310,44 @@ public final class Trainer {
                 // of bytes read, and compare the sentences trained on with that.
                 if let read = report.fraction, read > 0, report.sequencesKept > 0 {
                     let estimatedTotal = Double(report.sequencesKept) / read
-                    bytesFraction = min(1, Double(epochSentences + report.skippedBatches * pipeline.batching.batchSize) / estimatedTotal)
+                    bytesFraction = min(
+                        1, Double(epochSentences + report.skippedBatches * pipeline.batching.batchSize) / estimatedTotal
+                    )
                 }
                 if state.step % settings.logEvery == 0 || state.step == 1 {
                     let seconds = max(1e-9, (ContinuousClock.now - windowStart).timeInSeconds)
                     let tokensPerSecond = Double(window.tokens) / seconds
                     var record = MetricsRecord(
-                        kind: .train, step: state.step, epoch: state.epoch, seconds: elapsed(), loss: window.mean(\.loss),
+                        kind: .train, step: state.step, epoch: state.epoch, seconds: elapsed(),
+                        loss: window.mean(\.loss),
                         reconstruction: window.mean(\.reconstruction), kl: window.mean(\.kl), beta: Double(beta),
-                        tokensPerSecond: tokensPerSecond, gradientNorm: window.meanNorm, learningRate: Double(optimizer.learningRate))
+                        tokensPerSecond: tokensPerSecond, gradientNorm: window.meanNorm,
+                        learningRate: Double(optimizer.learningRate))
                     let communication = parallel.communication
                     if group != nil, communication.steps > windowCommunication.steps {
                         let steps = Double(communication.steps - windowCommunication.steps)
                         record.allreduceSeconds = (communication.seconds - windowCommunication.seconds) / steps
-                        record.allreduceBytes = Int((Double(communication.bytes - windowCommunication.bytes) / steps).rounded())
-                        record.allreduceWaitingSeconds = (communication.waitingSeconds - windowCommunication.waitingSeconds) / steps
+                        record.allreduceBytes = Int(
+                            (Double(communication.bytes - windowCommunication.bytes) / steps).rounded())
+                        record.allreduceWaitingSeconds =
+                            (communication.waitingSeconds - windowCommunication.waitingSeconds) / steps
                     }
                     windowCommunication = communication
                     try metrics?.append(record)
-                    let fraction = batchesPerEpoch.map { min(1, Double(state.batchesConsumed) / Double(max(1, $0))) } ?? bytesFraction
-                    events(.progress(TrainingProgress(
-                        epoch: state.epoch, epochs: settings.epochs, step: state.step, maxSteps: settings.maxSteps,
-                        tokensPerSecond: tokensPerSecond, loss: window.mean(\.loss), reconstruction: window.mean(\.reconstruction),
-                        kl: window.mean(\.kl), beta: Double(beta), epochFraction: fraction,
-                        etaSeconds: eta(fraction: fraction, elapsed: elapsed(), sessionSeconds: (ContinuousClock.now - sessionStart).timeInSeconds))))
+                    let fraction =
+                        batchesPerEpoch.map { min(1, Double(state.batchesConsumed) / Double(max(1, $0))) }
+                        ?? bytesFraction
+                    events(
+                        .progress(
+                            TrainingProgress(
+                                epoch: state.epoch, epochs: settings.epochs, step: state.step,
+                                maxSteps: settings.maxSteps,
+                                tokensPerSecond: tokensPerSecond, loss: window.mean(\.loss),
+                                reconstruction: window.mean(\.reconstruction),
+                                kl: window.mean(\.kl), beta: Double(beta), epochFraction: fraction,
+                                etaSeconds: eta(
+                                    fraction: fraction, elapsed: elapsed(),
+                                    sessionSeconds: (ContinuousClock.now - sessionStart).timeInSeconds))))
                     window = Window()
                     windowStart = ContinuousClock.now
                 }
@@ -303,10 +361,15 @@ public final class Trainer {
                     if isLeader, lastCheckpoint?.state.step != state.step { try writeCheckpoint(elapsed: elapsed()) }
                 }
                 if let maxSteps = settings.maxSteps, state.step >= maxSteps { stopReason = .maxSteps; break epochs }
-                if let minutes = settings.maxMinutes, timeIsUp(elapsed() >= minutes * 60) { stopReason = .timeLimit; break epochs }
+                if let minutes = settings.maxMinutes, timeIsUp(elapsed() >= minutes * 60) {
+                    stopReason = .timeLimit; break epochs
+                }
             }
             if !sawBatch && skipping == 0 {
-                throw TrainingError.noTrainingData("epoch \(state.epoch + 1) produced no batch (every record was empty, too long with over_length: drop, or held out for validation)")
+                throw TrainingError.noTrainingData(
+                    "epoch \(state.epoch + 1) produced no batch (every record was empty, too long with over_length: "
+                        + "drop, or held out for validation)"
+                )
             }
             events(.epochFinished(epoch: state.epoch, report: iterator.report))
             // A round the epoch's end cut short has no decoder update; its encoder updates stay.
@@ -338,7 +401,13 @@ public final class Trainer {
         if let group { information = group.allreduce([information], .max)[0] }
         if let previous = state.aggressiveMutualInformation, information < previous {
             state.aggressiveInference = false
-            events(.note("Step \(state.step): aggressive inference-network training ends after \(state.encoderUpdates ?? 0) encoder-only updates: the validation mutual information fell from \(String(format: "%.3f", previous)) to \(String(format: "%.3f", information)) nats; from here every step updates the whole model."))
+            events(
+                .note(
+                    "Step \(state.step): aggressive inference-network training ends after "
+                        + "\(state.encoderUpdates ?? 0) encoder-only updates: the validation mutual information fell "
+                            + "from \(String(format: "%.3f", previous)) to \(String(format: "%.3f", information)) "
+                                + "nats; from here every step updates the whole model."
+                ))
         }
         state.aggressiveMutualInformation = information
     }
@@ -347,7 +416,10 @@ public final class Trainer {
     /// identical steps; a fingerprint is compared at every checkpoint and at the end).
     private func checkWeightsAgree() throws {
         guard let group, !parallel.weightsAgree() else { return }
-        throw TrainingError.mpi("after step \(state.step) the weights differ between the \(group.size) processes; the reduction did not give every process the same sum")
+        throw TrainingError.mpi(
+            "after step \(state.step) the weights differ between the \(group.size) processes; the reduction did not "
+                + "give every process the same sum"
+        )
     }
 
     /// Rank 0's clock decides for every process (they must stop at the same step).
@@ -360,18 +432,23 @@ public final class Trainer {
     /// weights of the step before produced the bad loss or gradient, so a checkpoint of them is
     /// not good either. What is left is the last good checkpoint.
     private func diverged(_ divergence: DivergenceMonitor.Divergence, step: Int) -> TrainingError {
-        let doubtful = divergence.quantity == "weight norm" || divergence.quantity.hasPrefix("validation") ? step : step - 1
+        let doubtful =
+            divergence.quantity == "weight norm" || divergence.quantity.hasPrefix("validation") ? step : step - 1
         guard isLeader else {
-            return .diverged(step: step, quantity: divergence.quantity, value: divergence.value, level: divergence.level,
-                             factor: divergence.factor, levelName: divergence.levelName, lastCheckpoint: nil)
+            return .diverged(
+                step: step, quantity: divergence.quantity, value: divergence.value, level: divergence.level,
+                factor: divergence.factor, levelName: divergence.levelName, lastCheckpoint: nil)
         }
         for checkpoint in (try? store.stepCheckpoints()) ?? [] where checkpoint.state.step >= doubtful {
             try? FileManager.default.removeItem(at: checkpoint.url)
         }
-        if let best = try? store.best(), best.state.step >= doubtful { try? FileManager.default.removeItem(at: best.url) }
+        if let best = try? store.best(), best.state.step >= doubtful {
+            try? FileManager.default.removeItem(at: best.url)
+        }
         let kept = (try? store.latest())?.url.path
-        return .diverged(step: step, quantity: divergence.quantity, value: divergence.value, level: divergence.level,
-                         factor: divergence.factor, levelName: divergence.levelName, lastCheckpoint: kept)
+        return .diverged(
+            step: step, quantity: divergence.quantity, value: divergence.value, level: divergence.level,
+            factor: divergence.factor, levelName: divergence.levelName, lastCheckpoint: kept)
     }
 
     /// The end of the autoencoder phase (Li et al. 2019): the decoder's weights are drawn afresh
@@ -389,7 +466,11 @@ public final class Trainer {
             names.insert(mine.name)
         }
         optimizer.resetState(for: names)
-        events(.note("Step \(state.step): the autoencoder phase is over; the decoder (\(names.count) tensors) starts afresh and the KL term comes in."))
+        events(
+            .note(
+                "Step \(state.step): the autoencoder phase is over; the decoder (\(names.count) tensors) starts "
+                    + "afresh and the KL term comes in."
+            ))
     }
 
     /// Remaining time: the nearest of the time limit, the step limit at this session's step
@@ -421,16 +502,19 @@ public final class Trainer {
         let (summary, firstSequences) = try await validate(collectingMeans: collecting)
         // Weights that score NaN or infinity on held-out sentences have diverged even when the
         // training steps looked finite; nothing of them may be written.
-        for (quantity, value) in [("validation loss", summary.loss), ("validation perplexity", summary.perplexity),
-                                  ("validation mutual information", summary.mutualInformation ?? 0)] where !value.isFinite {
+        for (quantity, value) in [
+            ("validation loss", summary.loss), ("validation perplexity", summary.perplexity),
+            ("validation mutual information", summary.mutualInformation ?? 0)
+        ] where !value.isFinite {
             throw diverged(DivergenceMonitor.Divergence(quantity: quantity, value: value, level: nil), step: state.step)
         }
         lastValidation = (state.step, summary)
         lastValidationSentences = (collecting, firstSequences)
-        try metrics?.append(MetricsRecord(
-            kind: .validation, step: state.step, epoch: state.epoch, seconds: elapsed, loss: summary.loss,
-            reconstruction: summary.reconstruction, kl: summary.kl, perplexity: summary.perplexity,
-            activeUnits: summary.activeUnits, mutualInformation: summary.mutualInformation))
+        try metrics?.append(
+            MetricsRecord(
+                kind: .validation, step: state.step, epoch: state.epoch, seconds: elapsed, loss: summary.loss,
+                reconstruction: summary.reconstruction, kl: summary.kl, perplexity: summary.perplexity,
+                activeUnits: summary.activeUnits, mutualInformation: summary.mutualInformation))
         var rng = RandomGenerator(seed: state.seed ^ 0x5EED_5A3D)
         let count = pipeline.training.samples
         let reconstructions = reconstruct(Array(firstSequences.prefix(count)), rng: &rng)
@@ -440,7 +524,9 @@ public final class Trainer {
             state.bestValidationLoss = summary.loss
             state.bestStep = state.step
             state.validation = summary
-            let checkpoint = lastCheckpoint?.state.step == state.step ? lastCheckpoint! : try writeCheckpoint(elapsed: elapsed, announce: false)
+            let checkpoint =
+                lastCheckpoint?.state.step == state.step
+                ? lastCheckpoint! : try writeCheckpoint(elapsed: elapsed, announce: false)
             try store.promoteToBest(checkpoint)
             events(.checkpoint(path: store.directory.appendingPathComponent(CheckpointStore.bestName).path, best: true))
         }
@@ -448,7 +534,9 @@ public final class Trainer {
 
     /// The validation figures, and the first validation sentences (for reconstructions).
     func validate(collectingMeans: Int = 0) async throws -> (ValidationSummary, [[Int32]]) {
-        guard let validationStream else { throw TrainingError.noValidationData("no validation split or files are configured") }
+        guard let validationStream else {
+            throw TrainingError.noValidationData("no validation split or files are configured")
+        }
         let limit = pipeline.source.validationMaxSentences
         var rng = RandomGenerator(seed: state.seed ^ 0x7A11_DA7E)
         var sentences = 0, tokens = 0
@@ -468,21 +556,28 @@ public final class Trainer {
             tokens += result.tokens
             if let means = result.means, let logVariances = result.logVariances {
                 activeUnits.add(means: means)
-                mutualInformation += MutualInformation.estimate(means: means, logVariances: logVariances, rng: &rng) * Double(tokenBatch.batchSize)
+                mutualInformation +=
+                    MutualInformation.estimate(means: means, logVariances: logVariances, rng: &rng)
+                    * Double(tokenBatch.batchSize)
             }
             if first.count < max(collectingMeans, 16) {
-                for row in 0..<tokenBatch.batchSize where first.count < max(collectingMeans, 16) { first.append(tokenBatch.sentence(row)) }
+                for row in 0..<tokenBatch.batchSize where first.count < max(collectingMeans, 16) {
+                    first.append(tokenBatch.sentence(row))
+                }
             }
             sentences += tokenBatch.batchSize
             if sentences >= limit { break }
         }
         guard sentences > 0 else {
-            throw TrainingError.noValidationData("the validation split is empty; raise data.validation_fraction or give data.validation files")
+            throw TrainingError.noValidationData(
+                "the validation split is empty; raise data.validation_fraction or give data.validation files")
         }
         let n = Double(sentences)
         let summary = ValidationSummary(
-            sentences: sentences, tokens: tokens, loss: (reconstruction + kl) / n, reconstruction: reconstruction / n, kl: kl / n,
-            perplexity: exp((reconstruction + kl) / Double(max(1, tokens))), activeUnits: latent == nil ? 0 : activeUnits.activeCount(),
+            sentences: sentences, tokens: tokens, loss: (reconstruction + kl) / n, reconstruction: reconstruction / n,
+            kl: kl / n,
+            perplexity: exp((reconstruction + kl) / Double(max(1, tokens))),
+            activeUnits: latent == nil ? 0 : activeUnits.activeCount(),
             latent: latent ?? 0, mutualInformation: latent == nil ? nil : mutualInformation / n)
         return (summary, first)
     }
@@ -499,8 +594,9 @@ public final class Trainer {
     /// What the model shows: samples, reconstructions, interpolation (shared with the commands).
     private var showcase: ModelShowcase {
         // Generated length: a window of the character stream, or a record's limit with room to spare.
-        ModelShowcase(model: model, kind: configuration.kind, vocabulary: vocabulary,
-                      defaultLength: pipeline.batching.window ?? (pipeline.batching.maxLength ?? 50) + 10)
+        ModelShowcase(
+            model: model, kind: configuration.kind, vocabulary: vocabulary,
+            defaultLength: pipeline.batching.window ?? (pipeline.batching.maxLength ?? 50) + 10)
     }
 
     // MARK: - Checkpoints and summary
@@ -510,9 +606,13 @@ public final class Trainer {
         state.elapsedSeconds = elapsed
         let parameters = self.parameters
         let optimizer = self.optimizer
-        let metadata = ["step": "\(state.step)", "format": "vae-pipeline \(configuration.kind.displayName)", "model": configuration.kind.rawValue]
+        let metadata = [
+            "step": "\(state.step)", "format": "vae-pipeline \(configuration.kind.displayName)",
+            "model": configuration.kind.rawValue
+        ]
         let checkpoint = try store.write(state: state) { directory in
-            try SafeTensors.save(parameters, metadata: metadata, to: directory.appendingPathComponent(CheckpointStore.modelFile))
+            try SafeTensors.save(
+                parameters, metadata: metadata, to: directory.appendingPathComponent(CheckpointStore.modelFile))
             try optimizer.save(to: directory.appendingPathComponent(CheckpointStore.optimizerFile))
         }
         lastCheckpoint = checkpoint
@@ -536,9 +636,11 @@ public final class Trainer {
                 sequences = try await validate(collectingMeans: Self.summarySentences).1
             }
             reconstructions = showcase.reconstructions(of: Array(sequences.prefix(8)), rng: &rng)
-            reconstructionF1 = showcase.reconstructionF1(of: Array(sequences.prefix(ReconstructionScore.sentences)), rng: &rng)
+            reconstructionF1 = showcase.reconstructionF1(
+                of: Array(sequences.prefix(ReconstructionScore.sentences)), rng: &rng)
             if sequences.count >= 2 {
-                interpolation = showcase.interpolation(between: sequences[0], and: sequences[sequences.count / 2], rng: &rng)
+                interpolation = showcase.interpolation(
+                    between: sequences[0], and: sequences[sequences.count / 2], rng: &rng)
             }
             picture = showcase.latentPicture(of: sequences)
         }
@@ -575,7 +677,9 @@ public final class Trainer {
             kl += Double(metrics.kl)
             self.norm += Double(norm)
         }
-        func mean(_ keyPath: KeyPath<Window, Double>) -> Double { steps == 0 ? 0 : self[keyPath: keyPath] / Double(steps) }
+        func mean(_ keyPath: KeyPath<Window, Double>) -> Double {
+            steps == 0 ? 0 : self[keyPath: keyPath] / Double(steps)
+        }
         var meanNorm: Double { steps == 0 ? 0 : norm / Double(steps) }
     }
 }

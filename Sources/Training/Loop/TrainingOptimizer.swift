@@ -44,7 +44,8 @@ public enum TrainingOptimizer {
 
     public mutating func load(from url: URL, parameters: [NamedParameter]) throws {
         switch self {
-        case .adam(var adam): try SafeTensors.loadOptimizer(&adam, from: url, parameters: parameters); self = .adam(adam)
+        case .adam(var adam):
+            try SafeTensors.loadOptimizer(&adam, from: url, parameters: parameters); self = .adam(adam)
         case .sgd(var sgd): try SafeTensors.loadOptimizer(&sgd, from: url, parameters: parameters); self = .sgd(sgd)
         }
     }

@@ -27,9 +27,11 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
     /// The part of `allreduceSeconds` spent waiting for the other processes to arrive.
     public var allreduceWaitingSeconds: Double?
 
-    public init(kind: Kind, step: Int, epoch: Int, seconds: Double, loss: Double, reconstruction: Double, kl: Double,
-                beta: Double? = nil, tokensPerSecond: Double? = nil, gradientNorm: Double? = nil, learningRate: Double? = nil,
-                perplexity: Double? = nil, activeUnits: Int? = nil, mutualInformation: Double? = nil) {
+    public init(
+        kind: Kind, step: Int, epoch: Int, seconds: Double, loss: Double, reconstruction: Double, kl: Double,
+        beta: Double? = nil, tokensPerSecond: Double? = nil, gradientNorm: Double? = nil, learningRate: Double? = nil,
+        perplexity: Double? = nil, activeUnits: Int? = nil, mutualInformation: Double? = nil
+    ) {
         self.kind = kind
         self.step = step
         self.epoch = epoch

@@ -6,8 +6,10 @@ extension BatchingOptions {
     /// ``BatchingOptions/validate()`` accepts, within the run's ``ResolvedPipeline/Limits`` and
     /// the family's rules. `validationFraction` is `data.validation_fraction`; `seed` the
     /// training seed that shuffles unless `batching.seed` is given.
-    init(_ section: BatchingSection, for kind: ModelKind, validationFraction: Double, seed: UInt64,
-         checks: PipelineChecks) throws(PipelineError) {
+    init(
+        _ section: BatchingSection, for kind: ModelKind, validationFraction: Double, seed: UInt64,
+        checks: PipelineChecks
+    ) throws(PipelineError) {
         self.init()
         // A character stream cut into windows has no sequence length to limit.
         let windowed = section.window != nil || kind == .vrnn
@@ -35,12 +37,16 @@ extension BatchingOptions {
     }
 
     /// The run's rules, then the batching stages' own (``validate()``), each refusal naming its key.
-    private func validate(_ section: BatchingSection, for kind: ModelKind,
-                          checks: PipelineChecks) throws(PipelineError) {
+    private func validate(
+        _ section: BatchingSection, for kind: ModelKind,
+        checks: PipelineChecks
+    ) throws(PipelineError) {
         try checks.bound("batching.batch_size", batchSize, ResolvedPipeline.Limits.batchSize)
         if window != nil, section.maxLength != nil {
-            throw checks.invalid("batching.max_length", "does not apply to character windows (every window has "
-                + "batching.window characters); remove it")
+            throw checks.invalid(
+                "batching.max_length",
+                "does not apply to character windows (every window has "
+                    + "batching.window characters); remove it")
         }
         if let maxLength { try checks.bound("batching.max_length", maxLength, ResolvedPipeline.Limits.maxLength) }
         // The model masks padding and re-pads every batch at the end, so pre-padding would
@@ -48,21 +54,26 @@ extension BatchingOptions {
         if padding == .pre {
             throw checks.invalid(
                 "batching.padding",
-                "cannot be pre for training: the model masks padding, so pre- and post-padded batches train identically; "
+                "cannot be pre for training: the model masks padding, so pre- and post-padded batches train "
+                    + "identically; "
                     + "remove the key (pre-padding is for 'vae-pipeline batches' only)")
         }
         try checks.bound("batching.shuffle_buffer", shuffleBuffer, 0...ResolvedPipeline.Limits.shuffleBuffer)
         if let window {
             guard kind == .characterVAE || kind == .vrnn || kind == .languageModel else {
-                throw checks.invalid("batching.window", "applies to the character models (char_vae, vrnn, "
-                    + "lstm_lm) only; the \(kind.displayName) reads one sequence per record")
+                throw checks.invalid(
+                    "batching.window",
+                    "applies to the character models (char_vae, vrnn, "
+                        + "lstm_lm) only; the \(kind.displayName) reads one sequence per record")
             }
             try checks.bound("batching.window", window, ResolvedPipeline.Limits.maxLength)
             if let stride { try checks.bound("batching.stride", stride, 1...window) }
             // Refused when given at all, even as the default (`validate()` sees only values).
             if section.bucketBoundaries != nil || section.bucketMode != nil {
-                throw checks.invalid("batching.bucket_boundaries", "does not apply to character windows, which all have "
-                    + "one length; remove bucket_boundaries and bucket_mode")
+                throw checks.invalid(
+                    "batching.bucket_boundaries",
+                    "does not apply to character windows, which all have "
+                        + "one length; remove bucket_boundaries and bucket_mode")
             }
         }
         do throws(BatchingError) {

@@ -43,15 +43,18 @@ extension KeyedDecodingContainer {
         try choice(Choice.self, named: try decode(String.self, forKey: key), forKey: key)
     }
 
-    private func choice<Choice: PipelineChoice>(_ type: Choice.Type, named name: String,
-                                                forKey key: Key) throws -> Choice {
+    private func choice<Choice: PipelineChoice>(
+        _ type: Choice.Type, named name: String,
+        forKey key: Key
+    ) throws -> Choice {
         switch Choice.parse(name) {
         case .success(let value):
             return value
         case .failure(let invalid):
             throw DecodingError.dataCorrupted(
-                DecodingError.Context(codingPath: codingPath + [key], debugDescription: invalid.reason,
-                                      underlyingError: invalid))
+                DecodingError.Context(
+                    codingPath: codingPath + [key], debugDescription: invalid.reason,
+                    underlyingError: invalid))
         }
     }
 }

@@ -27,7 +27,9 @@ public enum PipelineError: LocalizedError, Sendable, Equatable {
             return "\(file): '\(key)' is missing; \(reason)."
         case .duplicateKey(let file, let key, let firstLine, let secondLine):
             let lines = [firstLine, secondLine].compactMap { $0 }.map(String.init)
-            return "\(file): '\(key)' is given twice\(lines.count == 2 ? " (lines \(lines[0]) and \(lines[1]))" : ""); keep one of them."
+            return
+                "\(file): '\(key)' is given twice\(lines.count == 2 ? " (lines \(lines[0]) and \(lines[1]))" : ""); "
+                    + "keep one of them."
         }
     }
 }

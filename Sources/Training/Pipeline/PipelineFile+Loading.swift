@@ -26,7 +26,8 @@ extension PipelineFile {
             throw PipelineError.invalidYAML(file: file, reason: "\(error)")
         }
         guard let node, node.mapping != nil else {
-            throw PipelineError.invalidYAML(file: file, reason: "the top level must be a mapping of sections (data:, model:, training:, …).")
+            throw PipelineError.invalidYAML(
+                file: file, reason: "the top level must be a mapping of sections (data:, model:, training:, …).")
         }
         try checkKeys(node, path: "", file: file)
         do {
@@ -50,7 +51,7 @@ extension PipelineFile {
         "training": TrainingSection.CodingKeys.allCases.map(\.rawValue),
         "training.aggressive_inference": TrainingSection.AggressiveInferenceSection.CodingKeys.allCases.map(\.rawValue),
         "training.optimizer": TrainingSection.OptimizerSection.CodingKeys.allCases.map(\.rawValue),
-        "training.kl_annealing": TrainingSection.KLAnnealingSection.CodingKeys.allCases.map(\.rawValue),
+        "training.kl_annealing": TrainingSection.KLAnnealingSection.CodingKeys.allCases.map(\.rawValue)
     ]
 
     private static func checkKeys(_ node: Node, path: String, file: String) throws {
@@ -65,7 +66,9 @@ extension PipelineFile {
         for (key, _) in mapping {
             let name = key.string ?? "\(key)"
             if let first = seen[name] {
-                throw PipelineError.duplicateKey(file: file, key: path.isEmpty ? name : "\(path).\(name)", firstLine: first, secondLine: key.mark?.line)
+                throw PipelineError.duplicateKey(
+                    file: file, key: path.isEmpty ? name : "\(path).\(name)", firstLine: first,
+                    secondLine: key.mark?.line)
             }
             seen[name] = key.mark?.line
         }
@@ -92,13 +95,15 @@ extension PipelineFile {
         case .typeMismatch(let type, let context):
             return .invalidValue(file: file, key: keyPath(context.codingPath), reason: "must be \(typeName(type))")
         case .valueNotFound(let type, let context):
-            return .invalidValue(file: file, key: keyPath(context.codingPath), reason: "must be \(typeName(type)), not empty")
+            return .invalidValue(
+                file: file, key: keyPath(context.codingPath), reason: "must be \(typeName(type)), not empty")
         case .keyNotFound(let key, let context):
             return .missing(file: file, key: keyPath(context.codingPath + [key]), reason: "this section needs it")
         case .dataCorrupted(let context) where context.underlyingError is InvalidPipelineChoice:
             return .invalidValue(file: file, key: keyPath(context.codingPath), reason: context.debugDescription)
         case .dataCorrupted(let context):
-            return .invalidValue(file: file, key: keyPath(context.codingPath), reason: "is not valid: \(context.debugDescription)")
+            return .invalidValue(
+                file: file, key: keyPath(context.codingPath), reason: "is not valid: \(context.debugDescription)")
         @unknown default:
             return .invalidYAML(file: file, reason: "\(error)")
         }

@@ -331,6 +331,8 @@ public struct TrainingSection: Codable, Sendable, Equatable {
         public var ratio: Float?
         public var cycles: Int?
         public init(schedule: KLScheduleKind) { self.schedule = schedule }
-        enum CodingKeys: String, CodingKey, CaseIterable { case schedule, beta, start, steps, k, x0, period, ratio, cycles }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case schedule, beta, start, steps, k, x0, period, ratio, cycles
+        }
     }
 }

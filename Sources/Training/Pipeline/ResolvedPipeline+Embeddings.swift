@@ -27,8 +27,10 @@ extension ResolvedPipeline {
 
         private func validate(for kind: ModelKind, checks: PipelineChecks) throws(PipelineError) {
             if kind.readsCharacters {
-                throw checks.invalid("embeddings", "do not apply to the \(kind.displayName): it reads characters, "
-                    + "and word vectors have none")
+                throw checks.invalid(
+                    "embeddings",
+                    "do not apply to the \(kind.displayName): it reads characters, "
+                        + "and word vectors have none")
             }
             try checks.bound("embeddings.max_dimension", options.maxDimension, 1...EmbeddingOptions.dimensionHardCap)
             if let dimension = options.dimension {

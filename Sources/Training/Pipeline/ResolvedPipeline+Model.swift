@@ -31,8 +31,10 @@ extension ResolvedPipeline {
 
         /// The family's defaults for every key the section leaves out; `windows` when batching
         /// cuts a character stream into windows.
-        init(_ section: ModelSection, for kind: ModelKind, windows: Bool,
-             checks: PipelineChecks) throws(PipelineError) {
+        init(
+            _ section: ModelSection, for kind: ModelKind, windows: Bool,
+            checks: PipelineChecks
+        ) throws(PipelineError) {
             let encoder = section.encoder ?? .init()
             let decoder = section.decoder ?? .init()
             let recurrentCell: RecurrentCellKind = kind == .wordVAE ? .gru : .lstm
@@ -61,18 +63,22 @@ extension ResolvedPipeline {
 
         private func validate(_ section: ModelSection, checks: PipelineChecks) throws(PipelineError) {
             try refuseOtherFamilies(section, checks: checks)
-            let sizes = [("model.encoder.hidden", encoderHidden, Limits.hidden),
-                         ("model.decoder.hidden", decoderHidden, Limits.hidden), ("model.latent", latent, Limits.latent),
-                         ("model.encoder.layers", encoderLayers, Limits.layers),
-                         ("model.decoder.layers", decoderLayers, Limits.layers), ("model.hidden", hidden, Limits.hidden)]
+            let sizes = [
+                ("model.encoder.hidden", encoderHidden, Limits.hidden),
+                ("model.decoder.hidden", decoderHidden, Limits.hidden), ("model.latent", latent, Limits.latent),
+                ("model.encoder.layers", encoderLayers, Limits.layers),
+                ("model.decoder.layers", decoderLayers, Limits.layers), ("model.hidden", hidden, Limits.hidden)
+            ]
             for (key, value, range) in sizes { try checks.bound(key, value, range) }
             if let embedding { try checks.bound("model.embedding", embedding, Limits.embedding) }
             if let encoderDense { try checks.bound("model.encoder.dense", encoderDense, Limits.hidden) }
             if !latentToInitialState && !latentAtEveryStep {
                 throw checks.invalid("model.decoder", "must use z somewhere: set z_to_initial_state or z_at_every_step")
             }
-            let dropouts = [("model.word_dropout", wordDropout), ("model.embedding_dropout", embeddingDropout),
-                            ("model.output_dropout", outputDropout), ("model.character_dropout", characterDropout)]
+            let dropouts = [
+                ("model.word_dropout", wordDropout), ("model.embedding_dropout", embeddingDropout),
+                ("model.output_dropout", outputDropout), ("model.character_dropout", characterDropout)
+            ]
             for (key, value) in dropouts where !(0..<1).contains(value) {
                 throw checks.invalid(key, "must be at least 0 and below 1")
             }
@@ -88,33 +94,41 @@ extension ResolvedPipeline {
             switch kind {
             case .sentenceVAE, .wordVAE:
                 try checks.refuse(
-                    [("model.hidden", section.hidden != nil), ("model.teacher_forcing", section.teacherForcing != nil),
-                     ("model.character_dropout", section.characterDropout != nil)],
+                    [
+                        ("model.hidden", section.hidden != nil),
+                        ("model.teacher_forcing", section.teacherForcing != nil),
+                        ("model.character_dropout", section.characterDropout != nil)
+                    ],
                     notHere + "it has an encoder and a decoder (model.encoder.hidden, model.decoder.hidden) "
                         + "and word dropout (model.word_dropout)")
             case .characterVAE:
                 try checks.refuse(
-                    [("model.hidden", section.hidden != nil), ("model.word_dropout", section.wordDropout != nil),
-                     ("model.embedding_dropout", section.embeddingDropout != nil),
-                     ("model.output_dropout", section.outputDropout != nil),
-                     ("model.encoder.layers", encoderLayers != 1), ("model.decoder.layers", decoderLayers != 1),
-                     ("model.encoder.bidirectional", encoder.bidirectional == true),
-                     ("model.encoder.dense", encoder.dense != nil),
-                     ("model.encoder.cell", encoderCell != .lstm), ("model.decoder.cell", decoderCell != .lstm)],
+                    [
+                        ("model.hidden", section.hidden != nil), ("model.word_dropout", section.wordDropout != nil),
+                        ("model.embedding_dropout", section.embeddingDropout != nil),
+                        ("model.output_dropout", section.outputDropout != nil),
+                        ("model.encoder.layers", encoderLayers != 1), ("model.decoder.layers", decoderLayers != 1),
+                        ("model.encoder.bidirectional", encoder.bidirectional == true),
+                        ("model.encoder.dense", encoder.dense != nil),
+                        ("model.encoder.cell", encoderCell != .lstm), ("model.decoder.cell", decoderCell != .lstm)
+                    ],
                     notHere + "it is one LSTM layer each way; its knobs are model.embedding, model.encoder.hidden, "
                         + "model.latent, model.decoder.hidden (with z_to_initial_state, z_at_every_step), "
                         + "model.character_dropout and model.teacher_forcing")
             case .vrnn, .languageModel:
-                let knobs = kind == .vrnn
+                let knobs =
+                    kind == .vrnn
                     ? "model.embedding, model.hidden and model.latent" : "model.embedding and model.hidden"
                 try checks.refuse(
-                    [("model.encoder", section.encoder != nil), ("model.decoder", section.decoder != nil),
-                     ("model.latent", kind == .languageModel && section.latent != nil),
-                     ("model.word_dropout", section.wordDropout != nil),
-                     ("model.character_dropout", section.characterDropout != nil),
-                     ("model.embedding_dropout", section.embeddingDropout != nil),
-                     ("model.output_dropout", section.outputDropout != nil),
-                     ("model.teacher_forcing", section.teacherForcing != nil)],
+                    [
+                        ("model.encoder", section.encoder != nil), ("model.decoder", section.decoder != nil),
+                        ("model.latent", kind == .languageModel && section.latent != nil),
+                        ("model.word_dropout", section.wordDropout != nil),
+                        ("model.character_dropout", section.characterDropout != nil),
+                        ("model.embedding_dropout", section.embeddingDropout != nil),
+                        ("model.output_dropout", section.outputDropout != nil),
+                        ("model.teacher_forcing", section.teacherForcing != nil)
+                    ],
                     notHere + "its knobs are " + knobs)
             }
         }
@@ -124,11 +138,15 @@ extension ResolvedPipeline {
             let start = Int(SpecialToken.begin.id), end = windows ? nil : Int(SpecialToken.end.id)
             switch kind {
             case .sentenceVAE:
-                return .sentenceVAE(sentenceConfiguration(vocabularySize: vocabularySize,
-                                                          embeddingDimension: embeddingDimension, freeze: freeze))
+                return .sentenceVAE(
+                    sentenceConfiguration(
+                        vocabularySize: vocabularySize,
+                        embeddingDimension: embeddingDimension, freeze: freeze))
             case .wordVAE:
-                return .wordVAE(sentenceConfiguration(vocabularySize: vocabularySize,
-                                                      embeddingDimension: embeddingDimension, freeze: freeze))
+                return .wordVAE(
+                    sentenceConfiguration(
+                        vocabularySize: vocabularySize,
+                        embeddingDimension: embeddingDimension, freeze: freeze))
             case .characterVAE:
                 var c = CharacterVAEConfiguration(
                     vocabularySize: vocabularySize, embeddingDimension: embeddingDimension,
@@ -141,12 +159,15 @@ extension ResolvedPipeline {
                 c.latentAtEveryStep = latentAtEveryStep ? nil : false
                 return .characterVAE(c)
             case .vrnn:
-                return .vrnn(VRNNConfiguration(vocabularySize: vocabularySize, embeddingDimension: embeddingDimension,
-                                               hidden: hidden, latent: latent))
+                return .vrnn(
+                    VRNNConfiguration(
+                        vocabularySize: vocabularySize, embeddingDimension: embeddingDimension,
+                        hidden: hidden, latent: latent))
             case .languageModel:
-                return .languageModel(LanguageModelConfiguration(
-                    vocabularySize: vocabularySize, embeddingDimension: embeddingDimension, hidden: hidden,
-                    startSymbol: start, endSymbol: end))
+                return .languageModel(
+                    LanguageModelConfiguration(
+                        vocabularySize: vocabularySize, embeddingDimension: embeddingDimension, hidden: hidden,
+                        startSymbol: start, endSymbol: end))
             }
         }
 
@@ -154,8 +175,10 @@ extension ResolvedPipeline {
         public var defaultEmbedding: Int { kind == .sentenceVAE ? 300 : 64 }
 
         /// The sentence (or word) VAE's configuration.
-        func sentenceConfiguration(vocabularySize: Int, embeddingDimension: Int,
-                                   freeze: Bool) -> SentenceVAEConfiguration {
+        func sentenceConfiguration(
+            vocabularySize: Int, embeddingDimension: Int,
+            freeze: Bool
+        ) -> SentenceVAEConfiguration {
             var c = SentenceVAEConfiguration(vocabularySize: vocabularySize)
             c.embeddingDimension = embeddingDimension
             c.freezeEmbeddings = freeze

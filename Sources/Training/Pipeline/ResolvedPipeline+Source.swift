@@ -45,13 +45,15 @@ extension ResolvedPipeline {
                 }
             } else {
                 guard let list = data.inputs, !list.isEmpty else {
-                    throw PipelineError.missing(file: checks.file, key: "data.inputs",
-                                                reason: "name at least one corpus file (or data.shards)")
+                    throw PipelineError.missing(
+                        file: checks.file, key: "data.inputs",
+                        reason: "name at least one corpus file (or data.shards)")
                 }
                 if list.contains("-") {
                     throw checks.invalid(
                         "data.inputs",
-                        "cannot be standard input ('-'): training reads the corpus several times (vocabulary, every epoch, "
+                        "cannot be standard input ('-'): training reads the corpus several times (vocabulary, every "
+                            + "epoch, "
                             + "validation), and standard input can be read only once; save it to a file first")
                 }
             }

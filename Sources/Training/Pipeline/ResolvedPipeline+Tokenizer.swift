@@ -12,22 +12,29 @@ extension ResolvedPipeline {
 
         init(_ section: TokenizerSection, for kind: ModelKind, checks: PipelineChecks) throws(PipelineError) {
             configuration = TokenizerConfiguration(
-                level: section.level ?? (kind.readsCharacters ? .character : .word), normalization: section.normalization ?? .nfc,
+                level: section.level ?? (kind.readsCharacters ? .character : .word),
+                normalization: section.normalization ?? .nfc,
                 lowercase: section.lowercase ?? false, lowercaseLocale: section.lowercaseLocale,
                 dropPunctuation: section.dropPunctuation ?? false)
             splitSentences = section.sentences ?? false
             try validate(section, for: kind, checks: checks)
         }
 
-        private func validate(_ section: TokenizerSection, for kind: ModelKind,
-                              checks: PipelineChecks) throws(PipelineError) {
+        private func validate(
+            _ section: TokenizerSection, for kind: ModelKind,
+            checks: PipelineChecks
+        ) throws(PipelineError) {
             if kind.readsCharacters, let level = section.level, level != .character {
-                throw checks.invalid("tokenizer.level", "must be character for the \(kind.displayName) (it reads "
-                    + "letters); '\(level.rawValue)' was given")
+                throw checks.invalid(
+                    "tokenizer.level",
+                    "must be character for the \(kind.displayName) (it reads "
+                        + "letters); '\(level.rawValue)' was given")
             }
             if section.dropPunctuation == true, configuration.level != .word {
-                throw checks.invalid("tokenizer.drop_punctuation", "applies to the word level only; the "
-                    + "\(configuration.level.rawValue) level keeps every character it reads")
+                throw checks.invalid(
+                    "tokenizer.drop_punctuation",
+                    "applies to the word level only; the "
+                        + "\(configuration.level.rawValue) level keeps every character it reads")
             }
         }
 

@@ -79,49 +79,63 @@ extension ResolvedPipeline {
                 resetDecoder = pretrain.resetDecoder ?? true
             }
             if let aggressive = section.aggressiveInference {
-                aggressiveInference = AggressiveInference(maxEncoderUpdates: aggressive.maxEncoderUpdates ?? 100,
-                                                          checkEvery: aggressive.checkEvery ?? 15)
+                aggressiveInference = AggressiveInference(
+                    maxEncoderUpdates: aggressive.maxEncoderUpdates ?? 100,
+                    checkEvery: aggressive.checkEvery ?? 15)
             }
             try validate(section, for: kind, checks: checks)
         }
 
-        private func validate(_ section: TrainingSection, for kind: ModelKind,
-                              checks: PipelineChecks) throws(PipelineError) {
+        private func validate(
+            _ section: TrainingSection, for kind: ModelKind,
+            checks: PipelineChecks
+        ) throws(PipelineError) {
             if case .linear(_, let start, _) = annealing, !(0...1).contains(start) {
                 throw checks.invalid("training.kl_annealing.start", "must be between 0 and 1")
             }
             if kind == .languageModel, section.klAnnealing != nil {
-                throw checks.invalid("training.kl_annealing", "does not apply to the LSTM language model, "
-                    + "which has no KL term; remove it")
+                throw checks.invalid(
+                    "training.kl_annealing",
+                    "does not apply to the LSTM language model, "
+                        + "which has no KL term; remove it")
             }
             if kind == .languageModel || kind == .vrnn, let bits = section.freeBits, bits != 0 {
                 let latent = kind == .vrnn ? "a latent per step with a learned prior" : "no latent"
-                throw checks.invalid("training.free_bits",
-                                     "applies to models with one latent per sequence; the \(kind.displayName) has \(latent)")
+                throw checks.invalid(
+                    "training.free_bits",
+                    "applies to models with one latent per sequence; the \(kind.displayName) has \(latent)")
             }
             if section.pretrain != nil {
                 guard kind != .vrnn && kind != .languageModel else {
-                    throw checks.invalid("training.pretrain", "applies to models with one latent per sequence; "
-                        + "the \(kind.displayName) has no encoder to pretrain as an autoencoder")
+                    throw checks.invalid(
+                        "training.pretrain",
+                        "applies to models with one latent per sequence; "
+                            + "the \(kind.displayName) has no encoder to pretrain as an autoencoder")
                 }
                 try checks.bound("training.pretrain.steps", pretrainSteps, 1...100_000_000)
             }
             if let aggressiveInference {
                 guard kind != .vrnn && kind != .languageModel else {
                     let has = kind == .vrnn ? "a latent per step" : "no encoder"
-                    throw checks.invalid("training.aggressive_inference", "applies to models with one latent per "
-                        + "sequence; the \(kind.displayName) has \(has)")
+                    throw checks.invalid(
+                        "training.aggressive_inference",
+                        "applies to models with one latent per "
+                            + "sequence; the \(kind.displayName) has \(has)")
                 }
-                try checks.bound("training.aggressive_inference.max_encoder_updates",
-                                 aggressiveInference.maxEncoderUpdates, 1...100_000)
-                try checks.bound("training.aggressive_inference.check_every", aggressiveInference.checkEvery, 1...100_000)
+                try checks.bound(
+                    "training.aggressive_inference.max_encoder_updates",
+                    aggressiveInference.maxEncoderUpdates, 1...100_000)
+                try checks.bound(
+                    "training.aggressive_inference.check_every", aggressiveInference.checkEvery, 1...100_000)
             }
             if epochs < 1 { throw checks.invalid("training.epochs", "must be at least 1") }
             if let maxSteps, maxSteps < 1 { throw checks.invalid("training.max_steps", "must be at least 1") }
             if let maxMinutes, maxMinutes <= 0 { throw checks.invalid("training.max_minutes", "must be positive") }
             if !(learningRate > 0 && learningRate <= Limits.learningRate) {
-                throw checks.invalid("training.optimizer.learning_rate", "must be positive and at most "
-                    + "\(Limits.learningRate); \(learningRate) was given")
+                throw checks.invalid(
+                    "training.optimizer.learning_rate",
+                    "must be positive and at most "
+                        + "\(Limits.learningRate); \(learningRate) was given")
             }
             if !(clipNorm >= 0 && clipNorm.isFinite) {
                 throw checks.invalid("training.clip_norm", "must be 0 (off) or a positive number")
@@ -132,8 +146,10 @@ extension ResolvedPipeline {
             if !(1...64).contains(batchShards) {
                 throw checks.invalid("training.batch_shards", "must be between 1 and 64")
             }
-            let intervals = [("training.validate_every", validateEvery), ("training.checkpoint_every", checkpointEvery),
-                             ("training.log_every", logEvery)]
+            let intervals = [
+                ("training.validate_every", validateEvery), ("training.checkpoint_every", checkpointEvery),
+                ("training.log_every", logEvery)
+            ]
             for (key, value) in intervals where value < 1 {
                 throw checks.invalid(key, "must be at least 1")
             }

@@ -20,8 +20,10 @@ extension ResolvedPipeline {
         }
 
         /// The word VAE's settings (nil for the other models, which refuse the section).
-        static func resolve(_ data: DataSection, for kind: ModelKind,
-                            checks: PipelineChecks) throws(PipelineError) -> WordsSettings? {
+        static func resolve(
+            _ data: DataSection, for kind: ModelKind,
+            checks: PipelineChecks
+        ) throws(PipelineError) -> WordsSettings? {
             guard kind == .wordVAE else {
                 if data.words != nil {
                     throw checks.invalid("data.words", "applies to the word VAE (model.type: word_vae) only")

@@ -56,16 +56,18 @@ public struct ResolvedPipeline: Sendable {
         tokenizer = try TokenizerSettings(file.tokenizer ?? TokenizerSection(), for: kind, checks: checks)
         vocabulary = try VocabularySettings(file.vocabulary ?? VocabularySection(), checks: checks)
         training = try TrainingSettings(file.training ?? TrainingSection(), for: kind, checks: checks)
-        batching = try BatchingOptions(file.batching ?? BatchingSection(), for: kind,
-                                       validationFraction: source.validationFraction, seed: training.seed,
-                                       checks: checks)
+        batching = try BatchingOptions(
+            file.batching ?? BatchingSection(), for: kind,
+            validationFraction: source.validationFraction, seed: training.seed,
+            checks: checks)
         if let section = file.embeddings {
             embeddings = try EmbeddingSettings(section, for: kind, checks: checks)
         } else {
             embeddings = nil
         }
-        model = try ModelSettings(file.model ?? ModelSection(), for: kind, windows: batching.window != nil,
-                                  checks: checks)
+        model = try ModelSettings(
+            file.model ?? ModelSection(), for: kind, windows: batching.window != nil,
+            checks: checks)
         words = try WordsSettings.resolve(file.data, for: kind, checks: checks)
         output = file.output ?? "runs/\(name)"
     }

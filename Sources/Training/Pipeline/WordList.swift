@@ -21,34 +21,44 @@ public enum WordList {
     }
 
     /// Counts the words of `pipeline`'s inputs and writes the list into `runDirectory`.
-    static func build(_ pipeline: ResolvedPipeline, settings: ResolvedPipeline.WordsSettings, workers: Int,
-                      into runDirectory: URL) async throws -> Outcome {
+    static func build(
+        _ pipeline: ResolvedPipeline, settings: ResolvedPipeline.WordsSettings, workers: Int,
+        into runDirectory: URL
+    ) async throws -> Outcome {
         let tokenizer: TokenizerConfiguration
         switch settings.source {
         case .tokens:
-            tokenizer = TokenizerConfiguration(level: .word, normalization: pipeline.tokenizer.configuration.normalization,
-                                               lowercaseLocale: settings.lowercase ? "" : nil, keepsPunctuation: false)
+            tokenizer = TokenizerConfiguration(
+                level: .word, normalization: pipeline.tokenizer.configuration.normalization,
+                lowercaseLocale: settings.lowercase ? "" : nil, keepsPunctuation: false)
         case .lines:
-            tokenizer = TokenizerConfiguration(level: .whitespace, normalization: pipeline.tokenizer.configuration.normalization,
-                                               lowercaseLocale: settings.lowercase ? "" : nil, keepsPunctuation: true)
+            tokenizer = TokenizerConfiguration(
+                level: .whitespace, normalization: pipeline.tokenizer.configuration.normalization,
+                lowercaseLocale: settings.lowercase ? "" : nil, keepsPunctuation: true)
         }
         let reader = try CorpusReader(inputs: pipeline.source.inputs, options: pipeline.source.reader)
         // Room for the four special entries; tokens that are not words are filtered after.
-        let pass = VocabularyPass(configuration: tokenizer, maxSize: settings.maxWords + 4, minCount: settings.minCount,
-                                  maxDistinctTokens: pipeline.vocabulary.maxDistinctTokens, workers: workers)
+        let pass = VocabularyPass(
+            configuration: tokenizer, maxSize: settings.maxWords + 4, minCount: settings.minCount,
+            maxDistinctTokens: pipeline.vocabulary.maxDistinctTokens, workers: workers)
         let outcome = try await pass.run(reader)
         var words: [String] = []
         for id in 4..<outcome.vocabulary.count {
             guard let token = outcome.vocabulary.token(for: Int32(id)) else { continue }
-            if token.allSatisfy({ $0.isLetter || $0 == "'" || $0 == "-" || $0 == "’" }) && token.first?.isLetter == true {
+            if token.allSatisfy({ $0.isLetter || $0 == "'" || $0 == "-" || $0 == "’" }) && token.first?.isLetter == true
+            {
                 words.append(token)
             }
         }
         guard !words.isEmpty else {
-            throw TrainingError.noTrainingData("the inputs hold no word (letters only) seen at least \(settings.minCount) times")
+            throw TrainingError.noTrainingData(
+                "the inputs hold no word (letters only) seen at least \(settings.minCount) times")
         }
-        try AtomicFile.write(Data((words.joined(separator: "\n") + "\n").utf8), to: runDirectory.appendingPathComponent(fileName))
-        return Outcome(words: words.count, leftOut: max(0, outcome.counter.distinctTokens - words.count), records: outcome.report.records)
+        try AtomicFile.write(
+            Data((words.joined(separator: "\n") + "\n").utf8), to: runDirectory.appendingPathComponent(fileName))
+        return Outcome(
+            words: words.count, leftOut: max(0, outcome.counter.distinctTokens - words.count),
+            records: outcome.report.records)
     }
 
     /// The run's word list.

@@ -25,9 +25,12 @@ public struct ModelShowcase {
     var latentModel: (any LatentTextModel)? { model as? any LatentTextModel }
 
     /// Sequences from the prior, as text.
-    public func samples(count: Int, strategy: DecodingStrategy, maxLength: Int? = nil, rng: inout RandomGenerator) -> [String] {
+    public func samples(count: Int, strategy: DecodingStrategy, maxLength: Int? = nil, rng: inout RandomGenerator)
+        -> [String]
+    {
         guard count > 0 else { return [] }
-        return model.generate(count: count, maxLength: maxLength ?? defaultLength, strategy: strategy, rng: &rng).map(text.text(of:))
+        return model.generate(count: count, maxLength: maxLength ?? defaultLength, strategy: strategy, rng: &rng).map(
+            text.text(of:))
     }
 
     /// The summary's samples: greedy for the models with a sentence latent (each z gives its
@@ -36,10 +39,13 @@ public struct ModelShowcase {
     public var summaryStrategy: DecodingStrategy { latentModel == nil ? .sample(temperature: 1, topK: nil) : .greedy }
 
     /// Latent vectors (rows) decoded to text.
-    public func decode(_ latents: [[Float]], strategy: DecodingStrategy, maxLength: Int? = nil, rng: inout RandomGenerator) -> [String] {
+    public func decode(
+        _ latents: [[Float]], strategy: DecodingStrategy, maxLength: Int? = nil, rng: inout RandomGenerator
+    ) -> [String] {
         guard let latentModel, !latents.isEmpty else { return [] }
         let tensor = Tensor(shape: [latents.count, latentModel.latentWidth], latents.flatMap { $0 })
-        return latentModel.decode(tensor, strategy: strategy, maxLength: maxLength ?? defaultLength, rng: &rng).map(text.text(of:))
+        return latentModel.decode(tensor, strategy: strategy, maxLength: maxLength ?? defaultLength, rng: &rng).map(
+            text.text(of:))
     }
 
     /// Posterior means of id sequences (none empty), one row each.
@@ -66,10 +72,13 @@ public struct ModelShowcase {
 
     /// The summary's interpolation: greedy decodings along the path between two sequences' means,
     /// the ends marked with their inputs.
-    public func interpolation(between first: [Int32], and second: [Int32], steps: Int = 7, rng: inout RandomGenerator) -> [String] {
+    public func interpolation(between first: [Int32], and second: [Int32], steps: Int = 7, rng: inout RandomGenerator)
+        -> [String]
+    {
         let ends = means(of: [first, second])
         guard ends.count == 2 else { return [] }
-        var lines = decode(Self.path(from: ends[0], to: ends[1], steps: steps, range: 0..<steps), strategy: .greedy, rng: &rng)
+        var lines = decode(
+            Self.path(from: ends[0], to: ends[1], steps: steps, range: 0..<steps), strategy: .greedy, rng: &rng)
         lines[0] = "[\(text.text(of: first))] → " + lines[0]
         lines[steps - 1] += " ← [\(text.text(of: second))]"
         return lines
@@ -85,6 +94,7 @@ public struct ModelShowcase {
 
     /// The word VAE's invention: 1,000 words sampled from the prior (temperature 1) against its list.
     public func wordReport(words: [String], rng: inout RandomGenerator) -> WordSampleReport {
-        WordSampleReport(samples: samples(count: 1_000, strategy: .sample(temperature: 1, topK: nil), rng: &rng), words: Set(words))
+        WordSampleReport(
+            samples: samples(count: 1_000, strategy: .sample(temperature: 1, topK: nil), rng: &rng), words: Set(words))
     }
 }

@@ -3,7 +3,8 @@
 public enum PrincipalComponents {
     /// Projects `points` (rows of length `dimension`) onto their first `components` principal axes.
     /// Returns the projected rows and the share of variance each axis explains.
-    public static func project(_ points: [[Float]], components: Int = 2) -> (projected: [[Double]], explained: [Double]) {
+    public static func project(_ points: [[Float]], components: Int = 2) -> (projected: [[Double]], explained: [Double])
+    {
         guard let dimension = points.first?.count, dimension > 0, points.count > 1 else {
             return (points.map { _ in Array(repeating: 0, count: components) }, Array(repeating: 0, count: components))
         }
@@ -47,7 +48,9 @@ public enum PrincipalComponents {
                 if change < 1e-10 { break }
             }
             // Deflate so the next iteration finds the next axis.
-            for i in 0..<dimension { for j in 0..<dimension { covariance[i * dimension + j] -= eigenvalue * v[i] * v[j] } }
+            for i in 0..<dimension {
+                for j in 0..<dimension { covariance[i * dimension + j] -= eigenvalue * v[i] * v[j] }
+            }
             axes.append(v)
             explained.append(totalVariance > 0 ? eigenvalue / totalVariance : 0)
         }

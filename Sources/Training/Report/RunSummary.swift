@@ -34,9 +34,12 @@ public struct RunSummary: Codable, Sendable, Equatable {
     /// posterior mean (``ReconstructionScore``), over the first 200; nil without a sentence latent.
     public var reconstructionF1: Double?
 
-    public init(name: String, step: Int, epoch: Int, seconds: Double, tokensPerSecond: Double?, stoppedBecause: String,
-                settings: [String: String], validation: ValidationSummary?, samples: [String], reconstructions: [Reconstruction],
-                interpolation: [String], latentPoints: [[Double]], latentPointLabels: [String], explainedVariance: [Double]) {
+    public init(
+        name: String, step: Int, epoch: Int, seconds: Double, tokensPerSecond: Double?, stoppedBecause: String,
+        settings: [String: String], validation: ValidationSummary?, samples: [String],
+        reconstructions: [Reconstruction],
+        interpolation: [String], latentPoints: [[Double]], latentPointLabels: [String], explainedVariance: [Double]
+    ) {
         self.name = name
         self.step = step
         self.epoch = epoch

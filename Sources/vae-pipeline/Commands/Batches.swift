@@ -13,7 +13,8 @@ extension VAEPipeline {
     /// `vae-pipeline batches`: runs the batching stages alone over token shards and reports them.
     struct Batches: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the batching stages over token shards and report batches, padding efficiency, drops and speed.",
+            abstract:
+                "Run the batching stages over token shards and report batches, padding efficiency, drops and speed.",
             discussion: """
                 Shows what a training run's batching settings do to a corpus — how much padding \
                 bucketing saves, how many sequences the length policy drops — and how fast the \
@@ -33,10 +34,15 @@ extension VAEPipeline {
         @Option(help: "Sequences over --max-length: truncate or drop.")
         var overLength: OverLengthPolicy = .truncate
 
-        @Option(help: ArgumentHelp("Bucket boundaries, comma-separated increasing lengths (e.g. 8,12,16).", valueName: "list"))
+        @Option(
+            help: ArgumentHelp(
+                "Bucket boundaries, comma-separated increasing lengths (e.g. 8,12,16).", valueName: "list"))
         var buckets: String?
 
-        @Option(help: "With --buckets: longest (pad to the batch's longest; the default), edge (to the bucket's edge) or exact (equal lengths only).")
+        @Option(
+            help:
+                "With --buckets: longest (pad to the batch's longest; the default), edge (to the bucket's edge) or exact (equal lengths only)."
+        )
         var bucketMode: BucketMode?
 
         @Option(help: "post or pre (Keras) padding.")
@@ -74,7 +80,8 @@ extension VAEPipeline {
             if let buckets {
                 let values = buckets.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
                 guard values.allSatisfy({ $0 != nil }) else {
-                    throw ValidationError("--buckets must be comma-separated whole numbers such as 8,12,16; '\(buckets)' was given.")
+                    throw ValidationError(
+                        "--buckets must be comma-separated whole numbers such as 8,12,16; '\(buckets)' was given.")
                 }
                 options.bucketBoundaries = values.compactMap { $0 }
             }
@@ -92,16 +99,23 @@ extension VAEPipeline {
         func validate() throws {
             if epochs < 1 { throw ValidationError("--epochs must be at least 1.") }
             // Each of these is read only together with another option; alone it would do nothing.
-            if bucketMode != nil && buckets == nil { throw ValidationError("--bucket-mode applies to buckets; give --buckets too, or drop --bucket-mode.") }
-            if seed != nil && shuffleBuffer == 0 { throw ValidationError("--seed seeds the shuffle; give --shuffle-buffer too, or drop --seed.") }
+            if bucketMode != nil && buckets == nil {
+                throw ValidationError("--bucket-mode applies to buckets; give --buckets too, or drop --bucket-mode.")
+            }
+            if seed != nil && shuffleBuffer == 0 {
+                throw ValidationError("--seed seeds the shuffle; give --shuffle-buffer too, or drop --seed.")
+            }
             if split != .all && validationFraction == 0 {
-                throw ValidationError("--split \(split.rawValue) needs --validation-fraction above 0; without it every sequence is in the train split.")
+                throw ValidationError(
+                    "--split \(split.rawValue) needs --validation-fraction above 0; without it every sequence is in the train split."
+                )
             }
             _ = try options()
         }
 
         func run() async throws {
-            let stream = try BatchStream(source: .shards(directory: URL(fileURLWithPath: shards)), options: try options())
+            let stream = try BatchStream(
+                source: .shards(directory: URL(fileURLWithPath: shards)), options: try options())
             let started = ContinuousClock.now
             var total = BatchingReport()
             var rows = 0
@@ -131,16 +145,28 @@ extension VAEPipeline {
                 }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
-                print(String(decoding: try encoder.encode(Output(report: total, rows: rows, seconds: seconds,
-                                                                 rowsPerSecond: Double(rows) / seconds,
-                                                                 paddingEfficiency: total.paddingEfficiency)), as: UTF8.self))
+                print(
+                    String(
+                        decoding: try encoder.encode(
+                            Output(
+                                report: total, rows: rows, seconds: seconds,
+                                rowsPerSecond: Double(rows) / seconds,
+                                paddingEfficiency: total.paddingEfficiency)), as: UTF8.self))
                 return
             }
             let noun = window == nil ? "sequences" : "windows"
-            print("batches     \(Format.count(total.batches)) of up to \(batchSize) (\(Format.count(rows)) \(noun), \(split.rawValue) split, \(epochs) epoch\(epochs == 1 ? "" : "s"))")
-            print("tokens      \(Format.count(total.tokens)) in \(Format.count(total.paddedPositions)) padded positions: padding efficiency \(Format.decimal(total.paddingEfficiency * 100))%")
-            print("length      \(Format.count(total.truncated)) truncated, \(Format.count(total.droppedTooLong)) dropped too long, \(Format.count(total.droppedEmpty)) empty, \(Format.count(total.droppedRemainder)) in short last batches dropped")
-            print("speed       \(Format.count(Int(Double(rows) / seconds))) \(noun)/s (\(Format.decimal(seconds, digits: 2)) s)")
+            print(
+                "batches     \(Format.count(total.batches)) of up to \(batchSize) (\(Format.count(rows)) \(noun), \(split.rawValue) split, \(epochs) epoch\(epochs == 1 ? "" : "s"))"
+            )
+            print(
+                "tokens      \(Format.count(total.tokens)) in \(Format.count(total.paddedPositions)) padded positions: padding efficiency \(Format.decimal(total.paddingEfficiency * 100))%"
+            )
+            print(
+                "length      \(Format.count(total.truncated)) truncated, \(Format.count(total.droppedTooLong)) dropped too long, \(Format.count(total.droppedEmpty)) empty, \(Format.count(total.droppedRemainder)) in short last batches dropped"
+            )
+            print(
+                "speed       \(Format.count(Int(Double(rows) / seconds))) \(noun)/s (\(Format.decimal(seconds, digits: 2)) s)"
+            )
         }
     }
 }

@@ -11,7 +11,8 @@ extension VAEPipeline {
     /// `vae-pipeline embeddings`: a vocabulary's embedding matrix from GloVe/word2vec vectors.
     struct Embeddings: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Build a vocabulary's embedding matrix from pre-trained word vectors (GloVe, word2vec, fastText).",
+            abstract:
+                "Build a vocabulary's embedding matrix from pre-trained word vectors (GloVe, word2vec, fastText).",
             discussion: """
                 Streams the vectors file once — plain, compressed or inside a zip/tar archive, \
                 detected from the bytes — keeping only the vocabulary's rows, so memory is \
@@ -33,32 +34,48 @@ extension VAEPipeline {
                 """
         )
 
-        @Option(help: ArgumentHelp("The vocabulary JSON written by 'vae-pipeline vocab' or 'tokenize'.", valueName: "file"))
+        @Option(
+            help: ArgumentHelp("The vocabulary JSON written by 'vae-pipeline vocab' or 'tokenize'.", valueName: "file"))
         var vocab: String
 
-        @Option(help: ArgumentHelp("The word-vectors file (plain, compressed, or an archive), or '-' for standard input.", valueName: "file"))
+        @Option(
+            help: ArgumentHelp(
+                "The word-vectors file (plain, compressed, or an archive), or '-' for standard input.",
+                valueName: "file"))
         var vectors: String
 
-        @Option(name: .customLong("member"), help: ArgumentHelp(
-            "The archive member to read, as a shell glob (e.g. '*.300d.txt'); exactly one member may match.", valueName: "glob"))
+        @Option(
+            name: .customLong("member"),
+            help: ArgumentHelp(
+                "The archive member to read, as a shell glob (e.g. '*.300d.txt'); exactly one member may match.",
+                valueName: "glob"))
         var memberPatterns: [String] = []
 
         @Option(help: "File format: auto (from the bytes), glove, word2vec-text or word2vec-binary.")
         var format: EmbeddingFormat = .auto
 
-        @Option(help: "Vocabulary tokens without a vector: random (normal, matched vectors' mean and std), zero, or unk (copy of <unk>).")
+        @Option(
+            help:
+                "Vocabulary tokens without a vector: random (normal, matched vectors' mean and std), zero, or unk (copy of <unk>)."
+        )
         var oov: OOVPolicy = .random
 
         @Option(help: "Seed of the random OOV vectors.")
         var seed: UInt64 = 0
 
-        @Flag(help: "Let a lowercased vector token fill a vocabulary token that has no exact match (exact matches win).")
+        @Flag(
+            help: "Let a lowercased vector token fill a vocabulary token that has no exact match (exact matches win).")
         var caseInsensitive = false
 
-        @Flag(help: "Stop at the first malformed line with its file and line number, instead of skipping and counting it.")
+        @Flag(
+            help: "Stop at the first malformed line with its file and line number, instead of skipping and counting it."
+        )
         var strict = false
 
-        @Option(help: "The vector dimension to read; lines of other dimensions are skipped. Default: the header's, or the most common in the first 100 lines.")
+        @Option(
+            help:
+                "The vector dimension to read; lines of other dimensions are skipped. Default: the header's, or the most common in the first 100 lines."
+        )
         var dimension: Int?
 
         @Option(help: "The largest dimension accepted from the file (at most 1,000,000).")
@@ -67,7 +84,9 @@ extension VAEPipeline {
         @Option(help: "Values larger in magnitude are skipped and counted as implausible.")
         var maxValue: Float = 1e6
 
-        @Option(help: ArgumentHelp("Where to write the matrix (.npy, float32, shape (vocabulary, dimension)).", valueName: "file"))
+        @Option(
+            help: ArgumentHelp(
+                "Where to write the matrix (.npy, float32, shape (vocabulary, dimension)).", valueName: "file"))
         var out: String
 
         @Flag(help: "Print the report as one JSON object on standard output.")
@@ -89,7 +108,8 @@ extension VAEPipeline {
             let input = CorpusInput(argument: vectors)
             let total = input.fileSize
             var progressLine = ProgressLine()
-            let matrix = try await EmbeddingLoader(vocabulary: vocabulary, options: options).load(from: input) { bytes in
+            let matrix = try await EmbeddingLoader(vocabulary: vocabulary, options: options).load(from: input) {
+                bytes in
                 progressLine.update(bytes: bytes, of: total)
             }
             progressLine.finish()
@@ -98,7 +118,11 @@ extension VAEPipeline {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
-                print(String(decoding: try encoder.encode(EmbeddingsJSON(matrix.report, rows: matrix.rows, out: out, seconds: seconds)), as: UTF8.self))
+                print(
+                    String(
+                        decoding: try encoder.encode(
+                            EmbeddingsJSON(matrix.report, rows: matrix.rows, out: out, seconds: seconds)), as: UTF8.self
+                    ))
             } else {
                 print(Self.summary(matrix.report, rows: matrix.rows, out: out, seconds: seconds))
             }
@@ -109,35 +133,56 @@ extension VAEPipeline {
             var source = "'\(report.path)'"
             if let member = report.member { source += ", member '\(member)'" }
             let compression = report.compression.isEmpty ? "" : " (\(report.compression.joined(separator: "+")))"
-            lines.append("vectors     \(source)\(compression), \(report.format.rawValue), dimension \(report.dimension) (\(report.dimensionSource.description))")
+            lines.append(
+                "vectors     \(source)\(compression), \(report.format.rawValue), dimension \(report.dimension) (\(report.dimensionSource.description))"
+            )
             let declared = report.declaredRows.map { " (header: \(Format.count($0)) rows)" } ?? ""
-            let rate = seconds > 0 ? " in \(Format.decimal(seconds, digits: 2)) s, \(Format.bytes(Int64(Double(report.bytesRead) / seconds)))/s" : ""
-            lines.append("read        \(Format.count(report.linesRead)) lines\(declared), \(Format.bytes(report.bytesRead))\(rate)")
-            lines.append("coverage    \(Format.count(report.typesFound)) of \(Format.count(report.vocabularyTypes)) vocabulary types (\(Format.decimal(report.typeCoverage * 100, digits: 2))%), \(Format.decimal(report.tokenCoverage * 100, digits: 2))% of corpus tokens")
+            let rate =
+                seconds > 0
+                ? " in \(Format.decimal(seconds, digits: 2)) s, \(Format.bytes(Int64(Double(report.bytesRead) / seconds)))/s"
+                : ""
+            lines.append(
+                "read        \(Format.count(report.linesRead)) lines\(declared), \(Format.bytes(report.bytesRead))\(rate)"
+            )
+            lines.append(
+                "coverage    \(Format.count(report.typesFound)) of \(Format.count(report.vocabularyTypes)) vocabulary types (\(Format.decimal(report.typeCoverage * 100, digits: 2))%), \(Format.decimal(report.tokenCoverage * 100, digits: 2))% of corpus tokens"
+            )
             if report.caseInsensitiveMatches > 0 {
-                lines.append("            \(Format.count(report.caseInsensitiveMatches)) of them through a lowercased vector token")
+                lines.append(
+                    "            \(Format.count(report.caseInsensitiveMatches)) of them through a lowercased vector token"
+                )
             }
             if !report.oovExamples.isEmpty {
-                lines.append("no vector   " + report.oovExamples.map { "\($0.token) \(Format.count($0.count))" }.joined(separator: " · "))
+                lines.append(
+                    "no vector   "
+                        + report.oovExamples.map { "\($0.token) \(Format.count($0.count))" }.joined(separator: " · "))
             }
-            let unknown = switch report.unknownVector {
-            case .file: "the file's <unk> vector"
-            case .mean: "the mean of the matched vectors"
-            case .oovPolicy: "like the other missing tokens"
-            }
+            let unknown =
+                switch report.unknownVector {
+                case .file: "the file's <unk> vector"
+                case .mean: "the mean of the matched vectors"
+                case .oovPolicy: "like the other missing tokens"
+                }
             lines.append("oov         \(report.oovPolicy.rawValue); <unk>: \(unknown); <pad>: zero")
             if report.skippedTotal == 0 {
                 lines.append("skipped     none")
             } else {
                 let unit = report.format == .word2vecBinary ? "record" : "line"
                 let reasons = report.skipped.sorted { $0.key < $1.key }.map { reason, count in
-                    let where_ = report.skippedLines[reason].map { " (\(unit) \($0.map(String.init).joined(separator: ", "))\(count > $0.count ? ", …" : ""))" } ?? ""
+                    let where_ =
+                        report.skippedLines[reason].map {
+                            " (\(unit) \($0.map(String.init).joined(separator: ", "))\(count > $0.count ? ", …" : ""))"
+                        } ?? ""
                     return "\(reason.rawValue) \(Format.count(count))\(where_)"
                 }
-                lines.append("skipped     \(Format.count(report.skippedTotal)) \(unit)\(report.skippedTotal == 1 ? "" : "s"): " + reasons.joined(separator: "; "))
+                lines.append(
+                    "skipped     \(Format.count(report.skippedTotal)) \(unit)\(report.skippedTotal == 1 ? "" : "s"): "
+                        + reasons.joined(separator: "; "))
             }
             if report.duplicates > 0 {
-                lines.append("duplicates  \(Format.count(report.duplicates)) later \(report.duplicates == 1 ? "line" : "lines") of vocabulary tokens ignored (the first one is kept)")
+                lines.append(
+                    "duplicates  \(Format.count(report.duplicates)) later \(report.duplicates == 1 ? "line" : "lines") of vocabulary tokens ignored (the first one is kept)"
+                )
             }
             for warning in report.warnings { lines.append("warning     \(warning)") }
             lines.append("wrote       \(out) (\(Format.count(rows)) × \(report.dimension) float32)")
@@ -217,4 +262,3 @@ struct EmbeddingsJSON: Encodable {
         self.seconds = seconds
     }
 }
-

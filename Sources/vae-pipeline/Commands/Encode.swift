@@ -12,10 +12,15 @@ extension VAEPipeline {
         @OptionGroup var model: RunOptions
         @OptionGroup var input: SentenceInput
 
-        @Option(help: ArgumentHelp("Write the means as a float32 .npy of shape (sentences, latent), atomically.", valueName: "file"))
+        @Option(
+            help: ArgumentHelp(
+                "Write the means as a float32 .npy of shape (sentences, latent), atomically.", valueName: "file"))
         var out: String?
 
-        @Flag(help: "Also write the log-variances: a \"logVariance\" member in JSON output; with --out, a second .npy of the same shape named FILE with .npy replaced by .logvar.npy (z.npy → z.logvar.npy).")
+        @Flag(
+            help:
+                "Also write the log-variances: a \"logVariance\" member in JSON output; with --out, a second .npy of the same shape named FILE with .npy replaced by .logvar.npy (z.npy → z.logvar.npy)."
+        )
         var withVariance = false
 
         /// Where `--with-variance` puts the log-variances beside `--out`.
@@ -33,8 +38,10 @@ extension VAEPipeline {
                 FileHandle.standardError.write(Data("Wrote \(means.count) × \(latent) latent means to \(out).\n".utf8))
                 if withVariance {
                     let file = Self.varianceFile(for: out)
-                    try NpyMatrixWriter.write(logVariances.flatMap { $0 }, rows: logVariances.count, columns: latent, to: file)
-                    FileHandle.standardError.write(Data("Wrote \(logVariances.count) × \(latent) log-variances to \(file).\n".utf8))
+                    try NpyMatrixWriter.write(
+                        logVariances.flatMap { $0 }, rows: logVariances.count, columns: latent, to: file)
+                    FileHandle.standardError.write(
+                        Data("Wrote \(logVariances.count) × \(latent) log-variances to \(file).\n".utf8))
                 }
                 return
             }
@@ -42,7 +49,8 @@ extension VAEPipeline {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             for (index, sentence) in sentences.enumerated() {
-                let row = Row(sentence: sentence, mean: means[index], logVariance: withVariance ? logVariances[index] : nil)
+                let row = Row(
+                    sentence: sentence, mean: means[index], logVariance: withVariance ? logVariances[index] : nil)
                 print(String(decoding: try encoder.encode(row), as: UTF8.self))
             }
         }

@@ -8,7 +8,9 @@ extension VAEPipeline {
     /// `vae-pipeline eval`: test-set likelihood figures of a trained model.
     struct Eval: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Evaluate a trained model on a test corpus: −ELBO, importance-weighted NLL, perplexities, KL, mutual information, active units.",
+            abstract:
+                "Evaluate a trained model on a test corpus: −ELBO, importance-weighted NLL, perplexities, KL, mutual "
+                    + "information, active units.",
             discussion: """
                 Perplexities are per token with <eos> counted. The importance-weighted NLL uses K \
                 samples from q(z|x) per sentence (Burda et al. 2016; 500 is the literature's \
@@ -45,7 +47,9 @@ extension VAEPipeline {
             var progress = ProgressLine()
             if trained.kind.readsCharacters && trained.kind != .wordVAE {
                 // Character models read windows of the stream (or lines with <eos>), as in training.
-                for try await batch in try trained.characterBatches(inputs: corpus.inputs, reader: corpus.readerOptions, workers: 2) {
+                for try await batch in try trained.characterBatches(
+                    inputs: corpus.inputs, reader: corpus.readerOptions, workers: 2)
+                {
                     var tokenBatch = TokenBatch(batch)
                     if taken + tokenBatch.batchSize > limit { tokenBatch = tokenBatch.rows(0..<(limit - taken)) }
                     evaluator.add(tokenBatch)
@@ -53,17 +57,17 @@ extension VAEPipeline {
                     if taken >= limit { break }
                 }
             } else {
-            reading: for try await chunk in try corpus.makeReader() {
-                for index in 0..<chunk.count {
-                    let ids = try trained.ids(of: chunk.text(index))
-                    if ids.isEmpty { evaluator.skippedEmpty += 1; continue }
-                    pending.append(ids)
-                    taken += 1
-                    if pending.count == 64 { evaluator.add(pending); pending.removeAll(keepingCapacity: true) }
-                    if taken >= limit { break reading }
+                reading: for try await chunk in try corpus.makeReader() {
+                    for index in 0..<chunk.count {
+                        let ids = try trained.ids(of: chunk.text(index))
+                        if ids.isEmpty { evaluator.skippedEmpty += 1; continue }
+                        pending.append(ids)
+                        taken += 1
+                        if pending.count == 64 { evaluator.add(pending); pending.removeAll(keepingCapacity: true) }
+                        if taken >= limit { break reading }
+                    }
+                    progress.update(chunk.progress, records: taken)
                 }
-                progress.update(chunk.progress, records: taken)
-            }
             }
             evaluator.add(pending)
             progress.finish()
@@ -80,23 +84,51 @@ extension VAEPipeline {
             }
             if let bits = report.bitsPerCharacter {
                 let unit = trained.window != nil ? "windows of \(trained.window!) characters" : "lines"
-                print("Sequences: \(Format.count(report.sentences)) \(unit) (\(Format.count(report.tokens)) characters, a line's end counted as one)")
-                print(String(format: trained.kind == .languageModel ? "NLL: %.4f bits per character (exact); per sequence %.2f nats" : "−ELBO: %.4f bits per character (an upper bound); per sequence %.2f nats = reconstruction %.2f + KL %.2f",
-                             bits, report.negativeELBO, report.reconstruction, report.kl))
+                print(
+                    "Sequences: \(Format.count(report.sentences)) \(unit) (\(Format.count(report.tokens)) characters, "
+                        + "a line's end counted as one)"
+                )
+                print(
+                    String(
+                        format: trained.kind == .languageModel
+                            ? "NLL: %.4f bits per character (exact); per sequence %.2f nats"
+                            : "−ELBO: %.4f bits per character (an upper bound); per sequence %.2f nats = "
+                                + "reconstruction %.2f + KL %.2f",
+                        bits, report.negativeELBO, report.reconstruction, report.kl))
                 if trained.kind == .characterVAE {
-                    print(String(format: "Mutual information I(x; z): %.2f nats; active units %d of %d", report.mutualInformation, report.activeUnits, report.latent))
+                    print(
+                        String(
+                            format: "Mutual information I(x; z): %.2f nats; active units %d of %d",
+                            report.mutualInformation, report.activeUnits, report.latent))
                 }
                 print("Time: \(Format.duration(report.seconds))")
                 return
             }
-            print("Sentences: \(Format.count(report.sentences)) (\(Format.count(report.tokens)) tokens with <eos>)\(report.skippedEmpty > 0 ? "; \(report.skippedEmpty) without tokens skipped" : "")")
-            print(String(format: "−ELBO: %.2f per sentence = reconstruction %.2f + KL %.2f; perplexity (ELBO) %.2f", report.negativeELBO, report.reconstruction, report.kl, report.perplexityELBO))
+            print(
+                "Sentences: \(Format.count(report.sentences)) (\(Format.count(report.tokens)) tokens with "
+                    + "<eos>)\(report.skippedEmpty > 0 ? "; \(report.skippedEmpty) without tokens skipped" : "")"
+            )
+            print(
+                String(
+                    format: "−ELBO: %.2f per sentence = reconstruction %.2f + KL %.2f; perplexity (ELBO) %.2f",
+                    report.negativeELBO, report.reconstruction, report.kl, report.perplexityELBO))
             if let nll = report.importanceWeightedNLL, let ppl = report.importanceWeightedPerplexity {
-                print(String(format: "IW-NLL (K = %d): %.2f per sentence; perplexity %.2f", report.importanceSamples, nll, ppl))
+                print(
+                    String(
+                        format: "IW-NLL (K = %d): %.2f per sentence; perplexity %.2f", report.importanceSamples, nll,
+                        ppl))
             }
-            print(String(format: "Mutual information I(x; z): %.2f nats; active units %d of %d", report.mutualInformation, report.activeUnits, report.latent))
+            print(
+                String(
+                    format: "Mutual information I(x; z): %.2f nats; active units %d of %d", report.mutualInformation,
+                    report.activeUnits, report.latent))
             if let f1 = report.reconstructionF1 {
-                print(String(format: "Reconstruction: token F1 %.3f (the first %d sentences against their greedy reconstructions from the posterior mean)", f1, min(report.sentences, ReconstructionScore.sentences)))
+                print(
+                    String(
+                        format:
+                            "Reconstruction: token F1 %.3f (the first %d sentences against their greedy "
+                                + "reconstructions from the posterior mean)",
+                        f1, min(report.sentences, ReconstructionScore.sentences)))
             }
             print("Time: \(Format.duration(report.seconds))")
         }

@@ -6,7 +6,9 @@ extension VAEPipeline {
     /// `vae-pipeline inspect`: what a user needs to know about a corpus before training on it.
     struct Inspect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Describe a corpus: compression, members, format, columns, record counts, skipped records, lengths and samples.",
+            abstract:
+                "Describe a corpus: compression, members, format, columns, record counts, skipped records, lengths "
+                    + "and samples.",
             discussion: """
                 Reads every record once, in bounded memory, and reports what it met. Lengths are \
                 counted in Unicode scalars ("characters") and whitespace-separated words. Samples \
@@ -63,13 +65,17 @@ extension VAEPipeline {
             }
         }
 
-        private func printSummary(_ report: ReadReport, _ statistics: RecordLengthStatistics, _ sampler: ReservoirSampler, elapsed: Duration) {
+        private func printSummary(
+            _ report: ReadReport, _ statistics: RecordLengthStatistics, _ sampler: ReservoirSampler, elapsed: Duration
+        ) {
             var out = ""
             for member in report.members {
                 let place = member.name.map { "\(member.input) → \($0)" } ?? member.input
                 let compression = member.compression.isEmpty ? "none" : member.compression.joined(separator: "+")
                 out += "input       \(place)\n"
-                out += "            compression \(compression), container \(member.container), format \(member.format.rawValue)"
+                out +=
+                    "            compression \(compression), container \(member.container), format "
+                        + "\(member.format.rawValue)"
                 out += member.encoding.map { ", \($0) transcoded to UTF-8\n" } ?? "\n"
             }
             for (member, fields) in report.headers {
@@ -86,7 +92,9 @@ extension VAEPipeline {
                 out += "checksums   \(report.verifiedChecksums) gzip CRC-32 verified\n"
             }
             let progress = report.progress
-            out += "bytes       \(Format.bytes(progress.uncompressedBytes)) of text from \(Format.bytes(progress.compressedBytes)) read"
+            out +=
+                "bytes       \(Format.bytes(progress.uncompressedBytes)) of text from "
+                    + "\(Format.bytes(progress.compressedBytes)) read"
             out += " in \(Format.decimal(elapsed.seconds, digits: 2)) s"
             if elapsed.seconds > 0 {
                 out += " (\(Format.bytes(Int64(Double(progress.uncompressedBytes) / elapsed.seconds)))/s of text)"
@@ -105,21 +113,30 @@ extension VAEPipeline {
 
         private func describe(_ histogram: LengthHistogram) -> String {
             guard histogram.count > 0 else { return "—" }
-            return "mean \(Format.decimal(histogram.mean))  p50 \(histogram.percentile(0.5))  p90 \(histogram.percentile(0.9))  "
+            return
+                "mean \(Format.decimal(histogram.mean))  p50 \(histogram.percentile(0.5))  p90 "
+                    + "\(histogram.percentile(0.9))  "
                 + "p99 \(histogram.percentile(0.99))  max \(histogram.maximum)"
         }
 
-        private func printJSON(_ report: ReadReport, _ statistics: RecordLengthStatistics, _ sampler: ReservoirSampler, elapsed: Duration) throws {
+        private func printJSON(
+            _ report: ReadReport, _ statistics: RecordLengthStatistics, _ sampler: ReservoirSampler, elapsed: Duration
+        ) throws {
             func lengths(_ histogram: LengthHistogram) -> InspectJSON.Lengths {
-                .init(mean: histogram.mean, p50: histogram.percentile(0.5), p90: histogram.percentile(0.9),
-                      p99: histogram.percentile(0.99), max: histogram.maximum)
+                .init(
+                    mean: histogram.mean, p50: histogram.percentile(0.5), p90: histogram.percentile(0.9),
+                    p99: histogram.percentile(0.99), max: histogram.maximum)
             }
             let summary = InspectJSON(
                 inputs: corpus.inputs,
                 members: report.members.map {
-                    .init(input: $0.input, member: $0.name, compression: $0.compression, container: $0.container, format: $0.format.rawValue, encoding: $0.encoding)
+                    .init(
+                        input: $0.input, member: $0.name, compression: $0.compression, container: $0.container,
+                        format: $0.format.rawValue, encoding: $0.encoding)
                 },
-                headers: report.headers.map { .init(input: $0.member.input, member: $0.member.name, columns: $0.fields) },
+                headers: report.headers.map {
+                    .init(input: $0.member.input, member: $0.member.name, columns: $0.fields)
+                },
                 records: report.records,
                 blankLines: report.blankLines,
                 skipped: report.skippedByKind,

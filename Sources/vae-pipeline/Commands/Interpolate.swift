@@ -8,8 +8,10 @@ extension VAEPipeline {
     /// `vae-pipeline interpolate`: a path between two sentences in latent space.
     struct Interpolate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Decode points on the straight line between two sentences' latent means (Bowman et al.'s homotopy).",
-            discussion: "Points are decoded \(DecodingOptions.latentsPerGroup) at a time and printed as each group is done.")
+            abstract:
+                "Decode points on the straight line between two sentences' latent means (Bowman et al.'s homotopy).",
+            discussion:
+                "Points are decoded \(DecodingOptions.latentsPerGroup) at a time and printed as each group is done.")
 
         @OptionGroup var model: RunOptions
 
@@ -37,7 +39,8 @@ extension VAEPipeline {
             for start in stride(from: 0, to: steps, by: DecodingOptions.latentsPerGroup) {
                 let range = start..<min(steps, start + DecodingOptions.latentsPerGroup)
                 let path = ModelShowcase.path(from: means[0], to: means[1], steps: steps, range: range)
-                let sentences = try trained.decode(path, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
+                let sentences = try trained.decode(
+                    path, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
                 for (step, sentence) in zip(range, sentences) {
                     print(String(format: "%.2f  ", Double(step) / Double(steps - 1)) + sentence)
                 }

@@ -53,9 +53,14 @@ extension VAEPipeline {
             }
             flush()
             for neighbor in neighbors.neighbors {
-                print(String(format: "%.3f  ", neighbor.similarity) + Format.oneLine(neighbor.text, limit: 120) + "  (\(neighbor.location))")
+                print(
+                    String(format: "%.3f  ", neighbor.similarity) + Format.oneLine(neighbor.text, limit: 120)
+                        + "  (\(neighbor.location))")
             }
-            FileHandle.standardError.write(Data("Scored \(Format.count(neighbors.scored)) sentences\(empty > 0 ? " (\(empty) without tokens skipped)" : "").\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "Scored \(Format.count(neighbors.scored)) sentences\(empty > 0 ? " (\(empty) without tokens skipped)" : "").\n"
+                        .utf8))
         }
     }
 }

@@ -9,7 +9,8 @@ extension VAEPipeline {
     struct Reconstruct: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Encode sentences (posterior mean) and decode them again.",
-            discussion: "Words outside the run's vocabulary become <unk>; sentences longer than the run's max length are cut.")
+            discussion:
+                "Words outside the run's vocabulary become <unk>; sentences longer than the run's max length are cut.")
 
         @OptionGroup var model: RunOptions
         @OptionGroup var input: SentenceInput
@@ -32,10 +33,14 @@ extension VAEPipeline {
             // Decoded a group at a time and printed as it is done: outputs never pile up.
             for start in stride(from: 0, to: sentences.count, by: DecodingOptions.latentsPerGroup) {
                 let range = start..<min(sentences.count, start + DecodingOptions.latentsPerGroup)
-                let latents = sampleLatent
-                    ? range.map { row in zip(means[row], logVariances[row]).map { $0 + exp(0.5 * $1) * rng.nextNormal() } }
+                let latents =
+                    sampleLatent
+                    ? range.map { row in
+                        zip(means[row], logVariances[row]).map { $0 + exp(0.5 * $1) * rng.nextNormal() }
+                    }
                     : Array(means[range])
-                let outputs = try trained.decode(latents, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
+                let outputs = try trained.decode(
+                    latents, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
                 for (sentence, output) in zip(sentences[range], outputs) {
                     print("\(sentence)\n  → \(output)")
                 }

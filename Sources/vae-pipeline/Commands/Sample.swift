@@ -8,7 +8,9 @@ extension VAEPipeline {
     /// `vae-pipeline sample`: sentences generated from the prior.
     struct Sample: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Generate from the model's prior: sentences (z ~ N(0, I), decoded greedily, by sampling or by beam search), invented words, or character text (VRNN, language model).",
+            abstract:
+                "Generate from the model's prior: sentences (z ~ N(0, I), decoded greedily, by sampling or by beam "
+                    + "search), invented words, or character text (VRNN, language model).",
             discussion: """
                 Sentences are decoded \(DecodingOptions.latentsPerGroup) at a time and printed as each group is \
                 done, so any --count runs in the same memory. --beam-width is at most \(DecodingOptions.maxBeamWidth).
@@ -20,7 +22,8 @@ extension VAEPipeline {
         @Option(help: "How many sentences (streamed: memory does not grow with the count).")
         var count: Int = 10
 
-        @Option(help: ArgumentHelp("Character models: continue this start string (printed with it).", valueName: "text"))
+        @Option(
+            help: ArgumentHelp("Character models: continue this start string (printed with it).", valueName: "text"))
         var prefix: String?
 
         func validate() throws {
@@ -34,8 +37,14 @@ extension VAEPipeline {
             var remaining = count
             while remaining > 0 {
                 let group = min(remaining, DecodingOptions.latentsPerGroup)
-                let sentences = try prefix.map { try trained.generate(count: group, continuing: $0, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng) }
-                    ?? trained.generate(count: group, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
+                let sentences =
+                    try prefix.map {
+                        try trained.generate(
+                            count: group, continuing: $0, strategy: decoding.strategy, maxLength: decoding.maxWords,
+                            rng: &rng)
+                    }
+                    ?? trained.generate(
+                        count: group, strategy: decoding.strategy, maxLength: decoding.maxWords, rng: &rng)
                 for sentence in sentences {
                     print(sentence.isEmpty ? "(empty: <eos> first)" : sentence)
                 }

@@ -9,7 +9,8 @@ extension VAEPipeline.Tokenize {
     struct MergeManifests: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "merge-manifests",
-            abstract: "Write one manifest over the shard directories of a sharded tokenize, for 'train --shards' and NumPy.",
+            abstract:
+                "Write one manifest over the shard directories of a sharded tokenize, for 'train --shards' and NumPy.",
             discussion: """
                 Reads each worker's manifest.json, checks that every shard 0…N-1 is there once and \
                 that all agree (partition, vocabulary, tokenizer, sequence and reading settings), and \
@@ -20,7 +21,8 @@ extension VAEPipeline.Tokenize {
                 """
         )
 
-        @Argument(help: ArgumentHelp("The directories the workers wrote (tokenize --shard I/N --out DIR).", valueName: "dir"))
+        @Argument(
+            help: ArgumentHelp("The directories the workers wrote (tokenize --shard I/N --out DIR).", valueName: "dir"))
         var directories: [String] = []
 
         @Option(help: ArgumentHelp("The dataset directory to write the merged manifest into.", valueName: "dir"))
@@ -30,15 +32,22 @@ extension VAEPipeline.Tokenize {
         var overwrite = false
 
         func validate() throws {
-            if directories.isEmpty { throw ValidationError("Name the directories the workers wrote (for example tokens/part-*).") }
+            if directories.isEmpty {
+                throw ValidationError("Name the directories the workers wrote (for example tokens/part-*).")
+            }
         }
 
         func run() async throws {
             let output = URL(fileURLWithPath: out)
             let existing = output.appendingPathComponent(ShardManifest.fileName)
-            let isInput = directories.contains { URL(fileURLWithPath: $0).standardizedFileURL == output.standardizedFileURL }
+            let isInput = directories.contains {
+                URL(fileURLWithPath: $0).standardizedFileURL == output.standardizedFileURL
+            }
             if FileManager.default.fileExists(atPath: existing.path) && !overwrite && !isInput {
-                throw ValidationError("'\(output.path)' already holds a manifest.json; pass --overwrite to replace it, or choose another --out.")
+                throw ValidationError(
+                    "'\(output.path)' already holds a manifest.json; pass --overwrite to replace it, or choose "
+                        + "another --out."
+                )
             }
             let manifest = try ShardManifest.merging(directories.map { URL(fileURLWithPath: $0) }, into: output)
             print("shards      \(directories.count) workers, \(manifest.shards.count) shard files")

@@ -29,7 +29,9 @@ extension VAEPipeline.Tokenize {
     struct CorpusPass: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "corpus",
-            abstract: "Tokenize a corpus (or one shard of it) into NumPy shards of token ids, with its vocabulary and a manifest.",
+            abstract:
+                "Tokenize a corpus (or one shard of it) into NumPy shards of token ids, with its vocabulary and a "
+                    + "manifest.",
             discussion: """
                 Writes, into --out: shard-NNNNN.ids.npy (int32 ids, flat) and shard-NNNNN.offsets.npy \
                 (int64, one more than the sequences), vocab.json, tokenizer.json (Hugging Face; \
@@ -73,8 +75,9 @@ extension VAEPipeline.Tokenize {
 
         /// How records become sequences: the length policy and the markers the shards carry.
         var encoding: EncodingOptions {
-            EncodingOptions(maxLength: maxLength == 0 ? nil : maxLength, overLength: overLength,
-                            addBeginAndEnd: addBeginAndEnd, splitSentences: tokenizer.sentences)
+            EncodingOptions(
+                maxLength: maxLength == 0 ? nil : maxLength, overLength: overLength,
+                addBeginAndEnd: addBeginAndEnd, splitSentences: tokenizer.sentences)
         }
 
         func validate() throws {
@@ -82,7 +85,9 @@ extension VAEPipeline.Tokenize {
             let policy = encoding.lengthPolicy
             if maxLength > 0 && maxLength < policy.shortestMaxLength {
                 throw ValidationError(
-                    "--max-length must leave room for <bos>, <eos> and one token (at least \(policy.shortestMaxLength)).")
+                    "--max-length must leave room for <bos>, <eos> and one token (at least "
+                        + "\(policy.shortestMaxLength))."
+                )
             }
             if shardSequences < 1 { throw ValidationError("--shard-sequences must be at least 1.") }
         }
@@ -94,13 +99,20 @@ extension VAEPipeline.Tokenize {
                 let vocabulary = try Vocabulary.load(from: URL(fileURLWithPath: file))
                 let conflicts = tokenizer.conflicts(with: vocabulary.configuration)
                 if !conflicts.isEmpty {
-                    throw ValidationError(conflicts.joined(separator: " ") + " The vocabulary \(file) was built with its own tokenizer settings, which tokenize uses; drop the option or build a new vocabulary.")
+                    throw ValidationError(
+                        conflicts.joined(separator: " ")
+                            + " The vocabulary \(file) was built with its own tokenizer settings, which tokenize "
+                                + "uses; drop the option or build a new vocabulary."
+                    )
                 }
                 return vocabulary
             }
-            let source: TokenizePass.VocabularySource = loaded.map { .loaded($0) } ?? .built(
-                configuration: tokenizer.configuration, maxSize: vocabulary.maxVocab == 0 ? nil : vocabulary.maxVocab,
-                minCount: vocabulary.minCount, maxDistinctTokens: vocabulary.maxDistinctTokens)
+            let source: TokenizePass.VocabularySource =
+                loaded.map { .loaded($0) }
+                ?? .built(
+                    configuration: tokenizer.configuration,
+                    maxSize: vocabulary.maxVocab == 0 ? nil : vocabulary.maxVocab,
+                    minCount: vocabulary.minCount, maxDistinctTokens: vocabulary.maxDistinctTokens)
             let pass = TokenizePass(
                 inputs: corpus.corpusInputs, readerOptions: corpus.readerOptions, vocabulary: source,
                 encoding: encoding,
@@ -108,14 +120,22 @@ extension VAEPipeline.Tokenize {
                 plan: try sharding.plan(inputs: corpus.inputs), overwrite: overwrite)
             var progressLine = ProgressLine()
             let directory = URL(fileURLWithPath: out)
-            let outcome = try await pass.run(into: directory) { progress, records in progressLine.update(progress, records: records) }
+            let outcome = try await pass.run(into: directory) { progress, records in
+                progressLine.update(progress, records: records)
+            }
             progressLine.finish()
             if outcome.prunedDistinctTokens > 0 && !json {
-                printError("pruned      \(Format.count(outcome.prunedDistinctTokens)) rare distinct tokens while counting (--max-distinct-tokens); they are <unk>")
+                printError(
+                    "pruned      \(Format.count(outcome.prunedDistinctTokens)) rare distinct tokens while counting "
+                        + "(--max-distinct-tokens); they are <unk>"
+                )
             }
             outcome.huggingFace.report()
             if json {
-                print(String(decoding: try Data(contentsOf: directory.appendingPathComponent(ShardManifest.fileName)), as: UTF8.self))
+                print(
+                    String(
+                        decoding: try Data(contentsOf: directory.appendingPathComponent(ShardManifest.fileName)),
+                        as: UTF8.self))
             } else {
                 print(TokenizeSummary(manifest: outcome.manifest, report: outcome.report, directory: directory).text)
             }
@@ -135,15 +155,27 @@ struct TokenizeSummary {
         let shards = manifest.shards
         var lines: [String] = []
         let skipped = report?.skipped ?? manifest.skippedRecords.values.reduce(0, +)
-        lines.append("records     \(Format.count(report?.records ?? statistics.records)) (skipped \(Format.count(skipped)))")
+        lines.append(
+            "records     \(Format.count(report?.records ?? statistics.records)) (skipped \(Format.count(skipped)))")
         if let plan = manifest.partition {
             let parts = manifest.parts?.count ?? 0
-            lines.append("shard       \(plan.shard) by \(plan.unit == .files ? "files: inputs \(plan.selectedInputs.lowerBound + 1)–\(plan.selectedInputs.upperBound) of \(plan.inputs.count)" : "records: \(parts) block\(parts == 1 ? "" : "s") of \(Format.count(plan.blockRecords ?? 0))")")
+            lines.append(
+                "shard       \(plan.shard) by "
+                    + "\(plan.unit == .files ? "files: inputs \(plan.selectedInputs.lowerBound + 1)–\(plan.selectedInputs.upperBound) of \(plan.inputs.count)" : "records: \(parts) block\(parts == 1 ? "" : "s") of \(Format.count(plan.blockRecords ?? 0))")"
+            )
         }
-        lines.append("sequences   \(Format.count(statistics.sequences)) in \(shards.count) shard\(shards.count == 1 ? "" : "s"); \(Format.count(statistics.tokens)) ids")
-        let unknownRate = statistics.tokens == 0 ? 0 : Double(statistics.unknownTokens) / Double(statistics.tokens) * 100
-        lines.append("unknown     \(Format.count(statistics.unknownTokens)) ids (\(Format.decimal(unknownRate, digits: 2))%)")
-        lines.append("length      truncated \(Format.count(statistics.truncated)), dropped too long \(Format.count(statistics.droppedTooLong)), dropped empty \(Format.count(statistics.droppedEmpty))")
+        lines.append(
+            "sequences   \(Format.count(statistics.sequences)) in \(shards.count) "
+                + "shard\(shards.count == 1 ? "" : "s"); \(Format.count(statistics.tokens)) ids"
+        )
+        let unknownRate =
+            statistics.tokens == 0 ? 0 : Double(statistics.unknownTokens) / Double(statistics.tokens) * 100
+        lines.append(
+            "unknown     \(Format.count(statistics.unknownTokens)) ids (\(Format.decimal(unknownRate, digits: 2))%)")
+        lines.append(
+            "length      truncated \(Format.count(statistics.truncated)), dropped too long "
+                + "\(Format.count(statistics.droppedTooLong)), dropped empty \(Format.count(statistics.droppedEmpty))"
+        )
         for line in report?.issueSummary ?? [] { lines.append("            \(line)") }
         lines.append("wrote       \(directory.path)/ (manifest.json last)")
         return lines.joined(separator: "\n")

@@ -14,8 +14,10 @@ struct TrainSetting {
     let apply: ((inout PipelineFile) -> Void)?
 
     /// A flag that sets one key of the pipeline file to its value.
-    init<Value>(_ name: String, _ value: Value?, sets key: WritableKeyPath<PipelineFile, Value?>,
-                mayChangeOnResume: Bool = false) {
+    init<Value>(
+        _ name: String, _ value: Value?, sets key: WritableKeyPath<PipelineFile, Value?>,
+        mayChangeOnResume: Bool = false
+    ) {
         self.name = name
         isGiven = value != nil
         self.mayChangeOnResume = mayChangeOnResume
@@ -76,7 +78,7 @@ extension VAEPipeline.Train {
                 file.batchingSection.window = window
                 file.batchingSection.stride = nil
             },
-            TrainSetting("--stride", stride, sets: \.batchingSection.stride),
+            TrainSetting("--stride", stride, sets: \.batchingSection.stride)
         ]
     }
 

@@ -30,22 +30,38 @@ extension VAEPipeline {
                 """
         )
 
-        @Argument(help: ArgumentHelp("A pipeline file (e.g. pipelines/web-sentences.yaml).", valueName: "pipeline.yaml"))
+        @Argument(
+            help: ArgumentHelp("A pipeline file (e.g. pipelines/web-sentences.yaml).", valueName: "pipeline.yaml"))
         var pipeline: String?
 
-        @Flag(help: "Stream batches from the corpus each epoch (read → tokenize → batch, never holding the corpus). This is the default mode; the flag only states it, and cannot be combined with --shards.")
+        @Flag(
+            help:
+                "Stream batches from the corpus each epoch (read → tokenize → batch, never holding the corpus). This is the default mode; the flag only states it, and cannot be combined with --shards."
+        )
         var stream = false
 
-        @Option(help: ArgumentHelp("Train from token shards written by 'vae-pipeline tokenize' instead of the live corpus.", valueName: "dir"))
+        @Option(
+            help: ArgumentHelp(
+                "Train from token shards written by 'vae-pipeline tokenize' instead of the live corpus.",
+                valueName: "dir"))
         var shards: String?
 
-        @Option(name: .customLong("input"), help: ArgumentHelp("A corpus file (repeatable): replaces the pipeline's data.inputs, or trains without a pipeline file.", valueName: "file"))
+        @Option(
+            name: .customLong("input"),
+            help: ArgumentHelp(
+                "A corpus file (repeatable): replaces the pipeline's data.inputs, or trains without a pipeline file.",
+                valueName: "file"))
         var inputs: [String] = []
 
-        @Option(help: ArgumentHelp("The run directory (default: the pipeline's output, else runs/<pipeline name>).", valueName: "dir"))
+        @Option(
+            help: ArgumentHelp(
+                "The run directory (default: the pipeline's output, else runs/<pipeline name>).", valueName: "dir"))
         var out: String?
 
-        @Option(help: ArgumentHelp("Continue the run in this directory from its latest checkpoint (or give a checkpoints/step-… directory).", valueName: "run"))
+        @Option(
+            help: ArgumentHelp(
+                "Continue the run in this directory from its latest checkpoint (or give a checkpoints/step-… directory).",
+                valueName: "run"))
         var resume: String?
 
         @Flag(help: "Start over in a run directory that already holds a run.")
@@ -69,7 +85,10 @@ extension VAEPipeline {
         @Option(help: "Clip the gradients' global L2 norm to this (0: no clipping); overrides training.clip_norm.")
         var clipNorm: Float?
 
-        @Option(help: ArgumentHelp("The model: sentence_vae (default), char_vae, vrnn, word_vae or lstm_lm; overrides model.type.", valueName: "type"))
+        @Option(
+            help: ArgumentHelp(
+                "The model: sentence_vae (default), char_vae, vrnn, word_vae or lstm_lm; overrides model.type.",
+                valueName: "type"))
         var model: String?
 
         @Option(help: "Size of the latent code z (1–4096).")
@@ -78,7 +97,10 @@ extension VAEPipeline {
         @Option(help: "The VRNN's and the language model's recurrent width (model.hidden).")
         var hidden: Int?
 
-        @Option(help: "Character VAE: probability of feeding the true previous character in training (model.teacher_forcing, 0–1).")
+        @Option(
+            help:
+                "Character VAE: probability of feeding the true previous character in training (model.teacher_forcing, 0–1)."
+        )
         var teacherForcing: Float?
 
         @Option(help: "Character models: train on windows of this many characters of the stream (batching.window).")
@@ -93,13 +115,18 @@ extension VAEPipeline {
         @Option(help: "Validate every this many steps.")
         var validateEvery: Int?
 
-        @Option(help: "Cut each batch into this many slices trained concurrently on model replicas (results depend on it, not on the cores).")
+        @Option(
+            help:
+                "Cut each batch into this many slices trained concurrently on model replicas (results depend on it, not on the cores)."
+        )
         var batchShards: Int?
 
         @Option(help: "Checkpoint every this many steps.")
         var checkpointEvery: Int?
 
-        @Option(help: ArgumentHelp("Initialise word embeddings from these vectors (GloVe/word2vec/fastText).", valueName: "file"))
+        @Option(
+            help: ArgumentHelp(
+                "Initialise word embeddings from these vectors (GloVe/word2vec/fastText).", valueName: "file"))
         var vectors: String?
 
         @OptionGroup var workers: WorkerOptions
@@ -109,10 +136,13 @@ extension VAEPipeline {
 
         func validate() throws {
             if pipeline == nil && inputs.isEmpty && shards == nil && resume == nil {
-                throw ValidationError("Name a pipeline file (e.g. pipelines/web-sentences.yaml), corpus files with --input, token shards with --shards, or a run to --resume.")
+                throw ValidationError(
+                    "Name a pipeline file (e.g. pipelines/web-sentences.yaml), corpus files with --input, token shards with --shards, or a run to --resume."
+                )
             }
             if stream && shards != nil {
-                throw ValidationError("--stream reads the corpus itself and --shards reads token shards; give one of them.")
+                throw ValidationError(
+                    "--stream reads the corpus itself and --shards reads token shards; give one of them.")
             }
             if let model, ModelKind(rawValue: model) == nil {
                 let names = ModelKind.allCases.map(\.rawValue)
@@ -124,19 +154,32 @@ extension VAEPipeline {
                 // setting that shapes the model, the data or the steps is the run's own.
                 let given = settings.filter { $0.isGiven && !$0.mayChangeOnResume }.map(\.name)
                 if !given.isEmpty {
-                    throw ValidationError("--resume continues a run with the settings it was started with, so \(given.joined(separator: ", ")) cannot be given with it (changing \(given.count == 1 ? "it" : "them") would make the run differ from an uninterrupted one); only --epochs, --max-steps and --max-minutes may change. To train with other settings, start a new run.")
+                    throw ValidationError(
+                        "--resume continues a run with the settings it was started with, so \(given.joined(separator: ", ")) cannot be given with it (changing \(given.count == 1 ? "it" : "them") would make the run differ from an uninterrupted one); only --epochs, --max-steps and --max-minutes may change. To train with other settings, start a new run."
+                    )
                 }
             }
-            for (name, value) in [("--epochs", epochs), ("--max-steps", maxSteps), ("--batch-size", batchSize), ("--latent", latent),
-                                  ("--validate-every", validateEvery), ("--checkpoint-every", checkpointEvery),
-                                  ("--batch-shards", batchShards), ("--hidden", hidden), ("--window", window), ("--stride", stride)] {
+            for (name, value) in [
+                ("--epochs", epochs), ("--max-steps", maxSteps), ("--batch-size", batchSize), ("--latent", latent),
+                ("--validate-every", validateEvery), ("--checkpoint-every", checkpointEvery),
+                ("--batch-shards", batchShards), ("--hidden", hidden), ("--window", window), ("--stride", stride)
+            ] {
                 if let value, value < 1 { throw ValidationError("\(name) must be at least 1; \(value) was given.") }
             }
             if let maxMinutes, !(maxMinutes > 0) { throw ValidationError("--max-minutes must be positive.") }
-            if let clipNorm, !(clipNorm >= 0 && clipNorm.isFinite) { throw ValidationError("--clip-norm must be 0 (no clipping) or a positive number; \(clipNorm) was given.") }
-            if let teacherForcing, !(0...1).contains(teacherForcing) { throw ValidationError("--teacher-forcing must be between 0 and 1; \(teacherForcing) was given.") }
-            if stride != nil && window == nil { throw ValidationError("--stride applies to character windows; give --window too.") }
-            if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive; \(learningRate) was given.") }
+            if let clipNorm, !(clipNorm >= 0 && clipNorm.isFinite) {
+                throw ValidationError(
+                    "--clip-norm must be 0 (no clipping) or a positive number; \(clipNorm) was given.")
+            }
+            if let teacherForcing, !(0...1).contains(teacherForcing) {
+                throw ValidationError("--teacher-forcing must be between 0 and 1; \(teacherForcing) was given.")
+            }
+            if stride != nil && window == nil {
+                throw ValidationError("--stride applies to character windows; give --window too.")
+            }
+            if let learningRate, !(learningRate > 0) {
+                throw ValidationError("--learning-rate must be positive; \(learningRate) was given.")
+            }
         }
 
         func run() async throws {
@@ -160,7 +203,8 @@ extension VAEPipeline {
                 try await train(world: world)
                 world.finalize()
             } catch {
-                FileHandle.standardError.write(Data("rank \(world.rank) of \(world.size): Error: \(error.localizedDescription)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("rank \(world.rank) of \(world.size): Error: \(error.localizedDescription)\n".utf8))
                 world.abort(code: 1)
             }
         }
@@ -170,16 +214,20 @@ extension VAEPipeline {
             let printer = TrainingPrinter(quiet: quiet, silent: (world?.rank ?? 0) != 0)
             for line in LinearAlgebra.machineDescription.split(separator: "\n") { printer.note(String(line)) }
             if let world {
-                printer.note("\(MPIWorld.versionLine): the \(world.size) processes share every (global) batch; rank 0 validates and writes the run.")
+                printer.note(
+                    "\(MPIWorld.versionLine): the \(world.size) processes share every (global) batch; rank 0 validates and writes the run."
+                )
             }
             let trainer: Trainer
             let started = ContinuousClock.now
             if let resume {
                 let url = URL(fileURLWithPath: resume).standardizedFileURL
-                let isCheckpoint = FileManager.default.fileExists(atPath: url.appendingPathComponent(CheckpointStore.stateFile).path)
+                let isCheckpoint = FileManager.default.fileExists(
+                    atPath: url.appendingPathComponent(CheckpointStore.stateFile).path)
                 let runDirectory = isCheckpoint ? url.deletingLastPathComponent().deletingLastPathComponent() : url
-                trainer = try await RunSetup.resume(runDirectory: runDirectory, checkpoint: isCheckpoint ? url : nil, workers: workers.workers,
-                                                    group: world, adjust: applyLimits, events: printer.handle)
+                trainer = try await RunSetup.resume(
+                    runDirectory: runDirectory, checkpoint: isCheckpoint ? url : nil, workers: workers.workers,
+                    group: world, adjust: applyLimits, events: printer.handle)
             } else {
                 let path = pipeline ?? "<command line>"
                 let base = try pipeline.map { try PipelineFile.load(from: $0) } ?? PipelineFile(data: DataSection())
@@ -187,29 +235,45 @@ extension VAEPipeline {
                 let resolved = try ResolvedPipeline(file, path: path)
                 let runDirectory = URL(fileURLWithPath: resolved.output).standardizedFileURL
                 printer.note("Run directory: \(runDirectory.path)")
-                trainer = try await RunSetup.start(file: file, path: path, runDirectory: runDirectory, overwrite: overwrite,
-                                                   workers: workers.workers, group: world, events: printer.handle)
+                trainer = try await RunSetup.start(
+                    file: file, path: path, runDirectory: runDirectory, overwrite: overwrite,
+                    workers: workers.workers, group: world, events: printer.handle)
             }
             let parameterCount = trainer.model.namedParameters.reduce(0) { $0 + $1.parameter.value.count }
-            let trainable = trainer.model.namedParameters.filter(\.parameter.isTrainable).reduce(0) { $0 + $1.parameter.value.count }
-            let latent = trainer.configuration.sequenceLatent.map { ", latent \($0)" } ?? (trainer.configuration.kind == .vrnn ? ", a latent per step" : "")
-            printer.note("Model: \(trainer.configuration.kind.displayName), \(Format.count(parameterCount)) parameters (\(Format.count(trainable)) trained), vocabulary \(Format.count(trainer.vocabulary.count))\(latent).")
+            let trainable = trainer.model.namedParameters.filter(\.parameter.isTrainable).reduce(0) {
+                $0 + $1.parameter.value.count
+            }
+            let latent =
+                trainer.configuration.sequenceLatent.map { ", latent \($0)" }
+                ?? (trainer.configuration.kind == .vrnn ? ", a latent per step" : "")
+            printer.note(
+                "Model: \(trainer.configuration.kind.displayName), \(Format.count(parameterCount)) parameters (\(Format.count(trainable)) trained), vocabulary \(Format.count(trainer.vocabulary.count))\(latent)."
+            )
             let reason = try await trainer.run()
             printer.finishProgress()
             if let world {
                 let c = trainer.communication
                 if c.steps > 0 {
                     let steps = Double(c.steps)
-                    printer.say(String(format: "MPI: %d processes × %d slice%@; reductions %.2f ms per step (%.2f ms of it waiting for the other ranks, %.2f ms moving data), %@ per step and process.",
-                                       world.size, trainer.pipeline.training.batchShards, trainer.pipeline.training.batchShards == 1 ? "" : "s",
-                                       c.seconds / steps * 1000, c.waitingSeconds / steps * 1000, (c.seconds - c.waitingSeconds) / steps * 1000, Format.bytes(Int64(c.bytes / c.steps))))
+                    printer.say(
+                        String(
+                            format:
+                                "MPI: %d processes × %d slice%@; reductions %.2f ms per step (%.2f ms of it waiting for the other ranks, %.2f ms moving data), %@ per step and process.",
+                            world.size, trainer.pipeline.training.batchShards,
+                            trainer.pipeline.training.batchShards == 1 ? "" : "s",
+                            c.seconds / steps * 1000, c.waitingSeconds / steps * 1000,
+                            (c.seconds - c.waitingSeconds) / steps * 1000, Format.bytes(Int64(c.bytes / c.steps))))
                 }
             }
             let state = trainer.state
             let seconds = started.duration(to: .now).seconds
-            printer.say("Stopped: \(reason.rawValue) — step \(Format.count(state.step)), epoch \(state.epoch + (reason == .epochs ? 0 : 1)), \(Format.count(state.tokensSeen)) tokens in \(Format.duration(state.elapsedSeconds)) of training (\(Format.duration(seconds)) this session).")
+            printer.say(
+                "Stopped: \(reason.rawValue) — step \(Format.count(state.step)), epoch \(state.epoch + (reason == .epochs ? 0 : 1)), \(Format.count(state.tokensSeen)) tokens in \(Format.duration(state.elapsedSeconds)) of training (\(Format.duration(seconds)) this session)."
+            )
             let runDirectory = trainer.runDirectory
-            if let summary = try? JSONDecoder().decode(RunSummary.self, from: Data(contentsOf: runDirectory.appendingPathComponent(RunSummary.fileName))) {
+            if let summary = try? JSONDecoder().decode(
+                RunSummary.self, from: Data(contentsOf: runDirectory.appendingPathComponent(RunSummary.fileName)))
+            {
                 printer.printSummary(summary)
             }
             printer.say("Report: \(runDirectory.appendingPathComponent(ReportWriter.fileName).path)")
@@ -277,23 +341,32 @@ final class TrainingPrinter: @unchecked Sendable {
         case .validation(let step, let summary, let reconstructions, let samples):
             guard !quiet else { return }
             finishProgress()
-            say(String(format: "validation @ step %@: −ELBO %.2f (rec %.2f + KL %.2f) · perplexity ≤ %.1f · active units %d/%d · MI %.2f · %d sentences",
-                         Format.count(step), summary.loss, summary.reconstruction, summary.kl, summary.perplexity,
-                         summary.activeUnits, summary.latent, summary.mutualInformation ?? .nan, summary.sentences))
+            say(
+                String(
+                    format:
+                        "validation @ step %@: −ELBO %.2f (rec %.2f + KL %.2f) · perplexity ≤ %.1f · active units %d/%d · MI %.2f · %d sentences",
+                    Format.count(step), summary.loss, summary.reconstruction, summary.kl, summary.perplexity,
+                    summary.activeUnits, summary.latent, summary.mutualInformation ?? .nan, summary.sentences))
             for item in reconstructions.prefix(3) {
-                say("  in:  \(Format.oneLine(item.input, limit: 100))\n  out: \(Format.oneLine(item.output, limit: 100))")
+                say(
+                    "  in:  \(Format.oneLine(item.input, limit: 100))\n  out: \(Format.oneLine(item.output, limit: 100))"
+                )
             }
             for sample in samples.prefix(3) { say("  sample: \(Format.oneLine(sample, limit: 100))") }
         case .checkpoint(let path, let best):
             if best { note("new best validation: \(path)") } else { note("checkpoint: \(path)") }
         case .epochFinished(let epoch, let report):
-            var text = "epoch \(epoch + 1) done: \(Format.count(report.sequences)) sequences, \(Format.count(report.batches)) batches"
+            var text =
+                "epoch \(epoch + 1) done: \(Format.count(report.sequences)) sequences, \(Format.count(report.batches)) batches"
             if report.droppedTooLong > 0 { text += ", \(Format.count(report.droppedTooLong)) too long (dropped)" }
             if report.truncated > 0 { text += ", \(Format.count(report.truncated)) truncated" }
             if report.droppedEmpty > 0 { text += ", \(Format.count(report.droppedEmpty)) empty" }
             let skipped = report.skippedRecords.values.reduce(0, +)
             if skipped > 0 {
-                text += ", \(Format.count(skipped)) records skipped (" + report.skippedRecords.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"
+                text +=
+                    ", \(Format.count(skipped)) records skipped ("
+                    + report.skippedRecords.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(
+                        separator: ", ") + ")"
             }
             note(text)
         }
@@ -305,32 +378,50 @@ final class TrainingPrinter: @unchecked Sendable {
         if let v = summary.validation {
             if let bits = summary.bitsPerCharacter {
                 let what = kind == .languageModel ? "NLL" : "−ELBO"
-                let latent = kind == .characterVAE ? String(format: ", active units %d of %d", v.activeUnits, v.latent) : ""
-                say(String(format: "Validation: %.3f bits per character (%@ of %d characters; reconstruction %.2f, KL %.2f nats per sequence)%@.",
-                           bits, what, v.tokens, v.reconstruction, v.kl, latent))
+                let latent =
+                    kind == .characterVAE ? String(format: ", active units %d of %d", v.activeUnits, v.latent) : ""
+                say(
+                    String(
+                        format:
+                            "Validation: %.3f bits per character (%@ of %d characters; reconstruction %.2f, KL %.2f nats per sequence)%@.",
+                        bits, what, v.tokens, v.reconstruction, v.kl, latent))
             } else {
-                say(String(format: "Validation: −ELBO %.2f per %@ (reconstruction %.2f, KL %.2f), perplexity ≤ %.1f, active units %d of %d.",
-                           v.loss, unit, v.reconstruction, v.kl, v.perplexity, v.activeUnits, v.latent))
+                say(
+                    String(
+                        format:
+                            "Validation: −ELBO %.2f per %@ (reconstruction %.2f, KL %.2f), perplexity ≤ %.1f, active units %d of %d.",
+                        v.loss, unit, v.reconstruction, v.kl, v.perplexity, v.activeUnits, v.latent))
             }
         }
         if let f1 = summary.reconstructionF1 {
-            say(String(format: "Reconstruction: token F1 %.3f between %d validation %@s and their greedy reconstructions from the posterior mean.",
-                       f1, ReconstructionScore.sentences, unit))
+            say(
+                String(
+                    format:
+                        "Reconstruction: token F1 %.3f between %d validation %@s and their greedy reconstructions from the posterior mean.",
+                    f1, ReconstructionScore.sentences, unit))
         }
         if let words = summary.words {
-            say(String(format: "Of %d words sampled from the prior: %.1f%% new (not in the word list), %.1f%% known words, %.1f%% empty; mean length %.1f letters (the list's: %.1f).",
-                       words.samples, words.novelShare * 100, words.knownShare * 100, words.emptyShare * 100, words.meanSampleLength, words.meanWordLength))
+            say(
+                String(
+                    format:
+                        "Of %d words sampled from the prior: %.1f%% new (not in the word list), %.1f%% known words, %.1f%% empty; mean length %.1f letters (the list's: %.1f).",
+                    words.samples, words.novelShare * 100, words.knownShare * 100, words.emptyShare * 100,
+                    words.meanSampleLength, words.meanWordLength))
             say("Invented words: " + words.novelExamples.prefix(12).joined(separator: ", "))
         }
         if !summary.samples.isEmpty {
             let greedy = kind == .vrnn || kind == .languageModel ? "sampled" : "greedy"
             say("Samples from the prior (\(greedy)):")
-            for sample in summary.samples.prefix(6) { say("  • " + sample.replacingOccurrences(of: "\n", with: "\n    ")) }
+            for sample in summary.samples.prefix(6) {
+                say("  • " + sample.replacingOccurrences(of: "\n", with: "\n    "))
+            }
         }
         if !summary.reconstructions.isEmpty {
             say("Reconstructions of validation \(unit)s:")
             for item in summary.reconstructions.prefix(4) {
-                say("  " + item.input.replacingOccurrences(of: "\n", with: "⏎") + "\n    → " + item.output.replacingOccurrences(of: "\n", with: "⏎"))
+                say(
+                    "  " + item.input.replacingOccurrences(of: "\n", with: "⏎") + "\n    → "
+                        + item.output.replacingOccurrences(of: "\n", with: "⏎"))
             }
         }
         if !summary.interpolation.isEmpty {

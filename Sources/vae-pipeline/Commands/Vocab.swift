@@ -10,7 +10,9 @@ extension VAEPipeline {
     /// vocabulary; `vocab merge` reduces the shards' partial counts.
     struct Vocab: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Build a vocabulary from a corpus: vocab.json plus a Hugging Face tokenizer.json where one can express the settings.",
+            abstract:
+                "Build a vocabulary from a corpus: vocab.json plus a Hugging Face tokenizer.json where one can "
+                    + "express the settings.",
             discussion: """
                 'vocab FILES… --out vocab.json' (the default subcommand, 'build') counts a corpus; \
                 'vocab --shard I/N FILES… --counts-out part-I.counts' counts one shard of it, and \
@@ -44,13 +46,20 @@ extension VAEPipeline.Vocab {
         @OptionGroup var workers: WorkerOptions
         @OptionGroup var sharding: ShardOptions
 
-        @Option(help: ArgumentHelp("Where to write the vocabulary JSON; tokenizer.json goes beside it.", valueName: "file"))
+        @Option(
+            help: ArgumentHelp("Where to write the vocabulary JSON; tokenizer.json goes beside it.", valueName: "file"))
         var out: String?
 
-        @Option(help: ArgumentHelp("Write the token counts to this .counts file (for 'vocab merge') instead of a vocabulary; a sharded run writes only these.", valueName: "file"))
+        @Option(
+            help: ArgumentHelp(
+                "Write the token counts to this .counts file (for 'vocab merge') instead of a vocabulary; a sharded "
+                    + "run writes only these.",
+                valueName: "file"))
         var countsOut: String?
 
-        @Option(name: .customLong("top"), help: "How many of the most frequent tokens to print (default 20; not with --counts-out).")
+        @Option(
+            name: .customLong("top"),
+            help: "How many of the most frequent tokens to print (default 20; not with --counts-out).")
         var givenTop: Int?
 
         var top: Int { givenTop ?? 20 }
@@ -58,26 +67,40 @@ extension VAEPipeline.Vocab {
         func validate() throws {
             if top < 0 { throw ValidationError("--top cannot be negative; \(top) was given.") }
             if givenTop != nil && countsOut != nil {
-                throw ValidationError("--top chooses the tokens printed with a vocabulary; --counts-out writes none, so it would change nothing. Drop --top or write --out.")
+                throw ValidationError(
+                    "--top chooses the tokens printed with a vocabulary; --counts-out writes none, so it would change "
+                        + "nothing. Drop --top or write --out."
+                )
             }
             if vocabulary.vocabularyFile != nil {
                 throw ValidationError("vocab builds a vocabulary; --vocab (load one) belongs to tokenize and train.")
             }
             if (out == nil) == (countsOut == nil) {
-                throw ValidationError(out == nil
-                    ? "Say where to write: --out vocab.json for a vocabulary, or --counts-out FILE.counts for counts to merge."
-                    : "Give --out (a vocabulary) or --counts-out (counts to merge), not both; merge counts with 'vocab merge … --out'.")
+                throw ValidationError(
+                    out == nil
+                        ? "Say where to write: --out vocab.json for a vocabulary, or --counts-out FILE.counts for "
+                            + "counts to merge."
+                        : "Give --out (a vocabulary) or --counts-out (counts to merge), not both; merge counts with "
+                            + "'vocab merge … --out'."
+                )
             }
         }
 
         func run() async throws {
             let plan = try sharding.plan(inputs: corpus.inputs)
             if plan != nil, countsOut == nil {
-                throw ValidationError("A sharded vocab counts only part of the corpus, so it writes counts, not a vocabulary: replace --out with --counts-out part-\(plan!.shard.index).counts and merge the parts with 'vocab merge'.")
+                throw ValidationError(
+                    "A sharded vocab counts only part of the corpus, so it writes counts, not a vocabulary: replace "
+                        + "--out with --counts-out part-\(plan!.shard.index).counts and merge the parts with 'vocab "
+                            + "merge'."
+                )
             }
             if countsOut != nil {
-                for (given, flag) in [(vocabulary.givenMaxVocab != nil, "--max-vocab"), (vocabulary.givenMinCount != nil, "--min-count")] where given {
-                    throw ValidationError("\(flag) shapes the vocabulary, which --counts-out does not write; give it to 'vocab merge'.")
+                for (given, flag) in [
+                    (vocabulary.givenMaxVocab != nil, "--max-vocab"), (vocabulary.givenMinCount != nil, "--min-count")
+                ] where given {
+                    throw ValidationError(
+                        "\(flag) shapes the vocabulary, which --counts-out does not write; give it to 'vocab merge'.")
                 }
             }
             let inputs = plan.map { Array(corpus.corpusInputs[$0.selectedInputs]) } ?? corpus.corpusInputs
@@ -85,13 +108,18 @@ extension VAEPipeline.Vocab {
             var progressLine = ProgressLine()
             let pass = VocabularyPass(
                 configuration: tokenizer.configuration, maxSize: vocabulary.maxVocab == 0 ? nil : vocabulary.maxVocab,
-                minCount: vocabulary.minCount, maxDistinctTokens: vocabulary.maxDistinctTokens, workers: workers.workers, plan: plan)
-            let outcome = try await pass.run(reader) { progress, records in progressLine.update(progress, records: records) }
+                minCount: vocabulary.minCount, maxDistinctTokens: vocabulary.maxDistinctTokens,
+                workers: workers.workers, plan: plan)
+            let outcome = try await pass.run(reader) { progress, records in
+                progressLine.update(progress, records: records)
+            }
             progressLine.finish()
             if let countsOut {
                 let counts = PartialCounts(
-                    configuration: tokenizer.configuration, plan: plan, records: outcome.report.records, counter: outcome.counter,
-                    maxDistinctTokens: vocabulary.maxDistinctTokens, prunedDistinctTokens: outcome.numbering.prunedDistinctTokens,
+                    configuration: tokenizer.configuration, plan: plan, records: outcome.report.records,
+                    counter: outcome.counter,
+                    maxDistinctTokens: vocabulary.maxDistinctTokens,
+                    prunedDistinctTokens: outcome.numbering.prunedDistinctTokens,
                     prunedOccurrences: outcome.numbering.prunedOccurrences)
                 try counts.write(to: URL(fileURLWithPath: countsOut))
                 print(CountsSummary(counts: counts, report: outcome.report).text)
@@ -102,8 +130,11 @@ extension VAEPipeline.Vocab {
             try outcome.vocabulary.save(to: url)
             let huggingFace = url.deletingLastPathComponent().appendingPathComponent("tokenizer.json")
             let export = try outcome.vocabulary.exportHuggingFaceTokenizerIfExpressible(to: huggingFace)
-            print(VocabularySummary(vocabulary: outcome.vocabulary, counter: outcome.counter, report: outcome.report,
-                                    pruned: (outcome.numbering.prunedDistinctTokens, outcome.numbering.prunedOccurrences), top: top).text)
+            print(
+                VocabularySummary(
+                    vocabulary: outcome.vocabulary, counter: outcome.counter, report: outcome.report,
+                    pruned: (outcome.numbering.prunedDistinctTokens, outcome.numbering.prunedOccurrences), top: top
+                ).text)
             print("wrote       \(url.path)" + (export.isWritten ? " and \(huggingFace.path)" : ""))
             export.report()
         }
@@ -124,18 +155,35 @@ struct VocabularySummary {
         let covered = vocabulary.counts.dropFirst(SpecialToken.allCases.count).reduce(0, +)
         let total = max(1, counter.totalOccurrences)
         var lines: [String] = []
-        if let report { lines.append("records     \(Format.count(report.records)) (skipped \(Format.count(report.skipped)))") }
-        lines.append("tokens      \(Format.count(counter.totalOccurrences)) occurrences of \(Format.count(counter.distinctTokens)) distinct tokens")
+        if let report {
+            lines.append("records     \(Format.count(report.records)) (skipped \(Format.count(report.skipped)))")
+        }
+        lines.append(
+            "tokens      \(Format.count(counter.totalOccurrences)) occurrences of "
+                + "\(Format.count(counter.distinctTokens)) distinct tokens"
+        )
         // The numbering prunes, not the counter built from it, so the figures come from the pass.
         if pruned.distinctTokens > 0 {
-            lines.append("pruned      \(Format.count(pruned.distinctTokens)) rare distinct tokens (\(Format.count(pruned.occurrences)) occurrences) to bound memory")
+            lines.append(
+                "pruned      \(Format.count(pruned.distinctTokens)) rare distinct tokens "
+                    + "(\(Format.count(pruned.occurrences)) occurrences) to bound memory"
+            )
         }
-        lines.append("vocabulary  \(Format.count(vocabulary.count)) ids (4 special tokens + \(Format.count(vocabulary.count - 4)) tokens), hash \(vocabulary.hash.prefix(23))…")
+        lines.append(
+            "vocabulary  \(Format.count(vocabulary.count)) ids (4 special tokens + "
+                + "\(Format.count(vocabulary.count - 4)) tokens), hash \(vocabulary.hash.prefix(23))…"
+        )
         let coverage = Double(covered) / Double(total)
-        lines.append("coverage    \(Format.decimal(coverage * 100, digits: 2))% of token occurrences; unknown rate \(Format.decimal((1 - coverage) * 100, digits: 2))%")
+        lines.append(
+            "coverage    \(Format.decimal(coverage * 100, digits: 2))% of token occurrences; unknown rate "
+                + "\(Format.decimal((1 - coverage) * 100, digits: 2))%"
+        )
         let shown = vocabulary.tokens.enumerated().dropFirst(SpecialToken.allCases.count).prefix(top)
         if !shown.isEmpty {
-            lines.append("top         " + shown.map { "\($0.element) \(Format.count(vocabulary.counts[$0.offset]))" }.joined(separator: " · "))
+            lines.append(
+                "top         "
+                    + shown.map { "\($0.element) \(Format.count(vocabulary.counts[$0.offset]))" }.joined(
+                        separator: " · "))
         }
         for line in report?.issueSummary ?? [] { lines.append("            \(line)") }
         return lines.joined(separator: "\n")

@@ -9,32 +9,43 @@ struct CorpusOptions: ParsableArguments {
     @Argument(help: "Corpus files (plain, compressed or archives), or '-' for standard input.")
     var inputs: [String] = []
 
-    @Option(help: "Record format: auto (by file name; standard input is read as lines), lines, csv, tsv, jsonl or text.")
+    @Option(
+        help: "Record format: auto (by file name; standard input is read as lines), lines, csv, tsv, jsonl or text.")
     var format: RecordFormat = .auto
 
-    @Option(name: .customLong("column"), help: ArgumentHelp(
-        "A CSV/TSV column to read, by header name or 0-based index; repeat to read several (each becomes a record).",
-        valueName: "name|index"))
+    @Option(
+        name: .customLong("column"),
+        help: ArgumentHelp(
+            "A CSV/TSV column to read, by header name or 0-based index; repeat to read several (each becomes a "
+                + "record).",
+            valueName: "name|index"))
     var columns: [String] = []
 
-    @Option(name: .customLong("field"), help: ArgumentHelp(
-        "A JSON Lines string field to read; repeat to read several (default: text).", valueName: "name"))
+    @Option(
+        name: .customLong("field"),
+        help: ArgumentHelp(
+            "A JSON Lines string field to read; repeat to read several (default: text).", valueName: "name"))
     var fields: [String] = []
 
-    @Option(help: ArgumentHelp("The CSV/TSV field delimiter, one ASCII character (default ',' for csv, tab for tsv).", valueName: "char"))
+    @Option(
+        help: ArgumentHelp(
+            "The CSV/TSV field delimiter, one ASCII character (default ',' for csv, tab for tsv).", valueName: "char"))
     var delimiter: String?
 
     @Flag(help: "CSV/TSV input has no header row (then columns are chosen by index).")
     var noHeader = false
 
-    @Option(name: .customLong("member"), help: ArgumentHelp(
-        "Read only archive members matching this shell glob (e.g. '*.csv'); repeatable.", valueName: "glob"))
+    @Option(
+        name: .customLong("member"),
+        help: ArgumentHelp(
+            "Read only archive members matching this shell glob (e.g. '*.csv'); repeatable.", valueName: "glob"))
     var memberPatterns: [String] = []
 
     @Option(help: "Skip (and count) records longer than this many bytes; bounds memory on input without line breaks.")
     var maxRecordBytes: Int = 1 << 20
 
-    @Option(name: .customLong("invalid-utf8"), help: "Invalid UTF-8 in a record: replace (with U+FFFD) or skip the record.")
+    @Option(
+        name: .customLong("invalid-utf8"), help: "Invalid UTF-8 in a record: replace (with U+FFFD) or skip the record.")
     var invalidUTF8: InvalidUTF8Policy = .replace
 
     @Flag(help: "Stop at the first bad record with its file and line, instead of skipping and counting it.")
@@ -45,15 +56,18 @@ struct CorpusOptions: ParsableArguments {
             throw ValidationError("Name at least one corpus file, or '-' to read standard input.")
         }
         if let delimiter, delimiter.utf8.count != 1 && delimiter != "\\t" {
-            throw ValidationError("The delimiter must be a single ASCII character (or '\\t'); '\(delimiter)' was given.")
+            throw ValidationError(
+                "The delimiter must be a single ASCII character (or '\\t'); '\(delimiter)' was given.")
         }
         if maxRecordBytes < 16 {
             throw ValidationError("--max-record-bytes must be at least 16; \(maxRecordBytes) was given.")
         }
-        try FormatSpecificOptions.check(format: format, inputs: inputs, given: [
-            (!columns.isEmpty, "--column", [.csv, .tsv]), (delimiter != nil, "--delimiter", [.csv, .tsv]),
-            (noHeader, "--no-header", [.csv, .tsv]), (!fields.isEmpty, "--field", [.jsonl]),
-        ])
+        try FormatSpecificOptions.check(
+            format: format, inputs: inputs,
+            given: [
+                (!columns.isEmpty, "--column", [.csv, .tsv]), (delimiter != nil, "--delimiter", [.csv, .tsv]),
+                (noHeader, "--no-header", [.csv, .tsv]), (!fields.isEmpty, "--field", [.jsonl])
+            ])
     }
 
     var corpusInputs: [CorpusInput] { inputs.map(CorpusInput.init(argument:)) }
@@ -84,7 +98,9 @@ struct CorpusOptions: ParsableArguments {
 /// read as lines, so a CSV-only option there must come with `--format csv` (or `tsv`). Archives
 /// are not judged: their members are named inside.
 enum FormatSpecificOptions {
-    static let archiveSuffixes = [".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tzst", ".tlz4", ".zip", ".7z", ".cpio", ".iso", ".rar", ".ar"]
+    static let archiveSuffixes = [
+        ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tzst", ".tlz4", ".zip", ".7z", ".cpio", ".iso", ".rar", ".ar"
+    ]
 
     static func check(format: RecordFormat, inputs: [String], given: [(Bool, String, [RecordFormat])]) throws {
         for (isGiven, flag, formats) in given where isGiven {
@@ -92,22 +108,32 @@ enum FormatSpecificOptions {
             let suggestion = formats.map { "--format \($0.rawValue)" }.joined(separator: " or ")
             if format != .auto {
                 guard formats.contains(format) else {
-                    throw ValidationError("\(flag) applies to \(names) input only, so with --format \(format.rawValue) it would be ignored; use \(suggestion) or drop \(flag).")
+                    throw ValidationError(
+                        "\(flag) applies to \(names) input only, so with --format \(format.rawValue) it would be "
+                            + "ignored; use \(suggestion) or drop \(flag)."
+                    )
                 }
                 continue
             }
             for input in inputs {
                 if input == "-" {
-                    throw ValidationError("\(flag) applies to \(names) input only, but --format auto cannot tell what standard input ('-') holds and reads it as lines; add \(suggestion).")
+                    throw ValidationError(
+                        "\(flag) applies to \(names) input only, but --format auto cannot tell what standard input "
+                            + "('-') holds and reads it as lines; add \(suggestion)."
+                    )
                 }
                 var name = input.lowercased()
-                for suffix in [".gz", ".gzip", ".bz2", ".xz", ".lzma", ".zst", ".zstd", ".lz4", ".z"] where name.hasSuffix(suffix) {
+                for suffix in [".gz", ".gzip", ".bz2", ".xz", ".lzma", ".zst", ".zstd", ".lz4", ".z"]
+                where name.hasSuffix(suffix) {
                     name.removeLast(suffix.count)
                 }
                 if archiveSuffixes.contains(where: { name.hasSuffix($0) }) { continue }
                 let detected = RecordFormat.detect(fromName: input)
                 if !formats.contains(detected) {
-                    throw ValidationError("\(flag) applies to \(names) input only, but --format auto reads '\(input)' as \(detected.rawValue) (by its name); add \(suggestion) if it holds \(names).")
+                    throw ValidationError(
+                        "\(flag) applies to \(names) input only, but --format auto reads '\(input)' as "
+                            + "\(detected.rawValue) (by its name); add \(suggestion) if it holds \(names)."
+                    )
                 }
             }
         }

@@ -8,7 +8,9 @@ extension TrainedModel.Choice: ExpressibleByArgument {}
 
 /// Which trained model to use: shared by every command that runs one.
 struct RunOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("A run directory written by 'vae-pipeline train', or one of its checkpoint directories.", valueName: "run"))
+    @Argument(
+        help: ArgumentHelp(
+            "A run directory written by 'vae-pipeline train', or one of its checkpoint directories.", valueName: "run"))
     var run: String
 
     @Option(help: "Which checkpoint of a run directory: best (by validation; latest if none) or latest.")
@@ -32,22 +34,33 @@ struct DecodingOptions: ParsableArguments {
     /// 1000 × 50,000 words is 400 MB, so wider beams are refused rather than exhausting memory.
     static let maxBeamWidth = 1000
 
-    @Option(help: "greedy (most likely word each step), sample (from the softmax, with --temperature and --top-k) or beam (--beam-width).")
+    @Option(
+        help:
+            "greedy (most likely word each step), sample (from the softmax, with --temperature and --top-k) or beam (--beam-width)."
+    )
     var decoding: Method = .greedy
 
-    @Option(help: "With --decoding sample: sampling temperature (below 1: safer words; above 1: more varied; default 1).")
+    @Option(
+        help: "With --decoding sample: sampling temperature (below 1: safer words; above 1: more varied; default 1).")
     var temperature: Float?
 
     @Option(help: "With --decoding sample: sample only among the k most likely words.")
     var topK: Int?
 
-    @Option(help: "With --decoding beam: beam width, 1 to \(DecodingOptions.maxBeamWidth) (default 5; memory grows with width × vocabulary).")
+    @Option(
+        help:
+            "With --decoding beam: beam width, 1 to \(DecodingOptions.maxBeamWidth) (default 5; memory grows with width × vocabulary)."
+    )
     var beamWidth: Int?
 
     @Option(help: "Stop decoding a sentence after this many words (default: the run's max length + 10).")
     var maxWords: Int?
 
-    @Option(name: .customLong("seed"), help: "Seed of what is random: --decoding sample, sample's latent codes, reconstruct's --sample-latent (default 1).")
+    @Option(
+        name: .customLong("seed"),
+        help:
+            "Seed of what is random: --decoding sample, sample's latent codes, reconstruct's --sample-latent (default 1)."
+    )
     var givenSeed: UInt64?
 
     var seed: UInt64 { givenSeed ?? 1 }
@@ -55,7 +68,9 @@ struct DecodingOptions: ParsableArguments {
     /// Refuses `--seed` where nothing is random (`drawsRandomly`: the command draws latents).
     func checkSeed(drawsRandomly: Bool) throws {
         if givenSeed != nil && decoding != .sample && !drawsRandomly {
-            throw ValidationError("--seed changes nothing here: --decoding \(decoding.rawValue) draws nothing at random. Add --decoding sample or drop --seed.")
+            throw ValidationError(
+                "--seed changes nothing here: --decoding \(decoding.rawValue) draws nothing at random. Add --decoding sample or drop --seed."
+            )
         }
     }
 
@@ -65,15 +80,29 @@ struct DecodingOptions: ParsableArguments {
         }
         if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1; \(topK) was given.") }
         if let beamWidth, !(1...Self.maxBeamWidth).contains(beamWidth) {
-            throw ValidationError("--beam-width must be between 1 and \(Self.maxBeamWidth) (memory grows with width × vocabulary); \(beamWidth) was given.")
+            throw ValidationError(
+                "--beam-width must be between 1 and \(Self.maxBeamWidth) (memory grows with width × vocabulary); \(beamWidth) was given."
+            )
         }
-        if let maxWords, maxWords < 1 { throw ValidationError("--max-words must be at least 1; \(maxWords) was given.") }
+        if let maxWords, maxWords < 1 {
+            throw ValidationError("--max-words must be at least 1; \(maxWords) was given.")
+        }
         if decoding != .sample {
-            if temperature != nil { throw ValidationError("--temperature applies to --decoding sample only; with --decoding \(decoding.rawValue) it would change nothing. Add --decoding sample or drop --temperature.") }
-            if topK != nil { throw ValidationError("--top-k applies to --decoding sample only; with --decoding \(decoding.rawValue) it would change nothing. Add --decoding sample or drop --top-k.") }
+            if temperature != nil {
+                throw ValidationError(
+                    "--temperature applies to --decoding sample only; with --decoding \(decoding.rawValue) it would change nothing. Add --decoding sample or drop --temperature."
+                )
+            }
+            if topK != nil {
+                throw ValidationError(
+                    "--top-k applies to --decoding sample only; with --decoding \(decoding.rawValue) it would change nothing. Add --decoding sample or drop --top-k."
+                )
+            }
         }
         if decoding != .beam, beamWidth != nil {
-            throw ValidationError("--beam-width applies to --decoding beam only; with --decoding \(decoding.rawValue) it would change nothing. Add --decoding beam or drop --beam-width.")
+            throw ValidationError(
+                "--beam-width applies to --decoding beam only; with --decoding \(decoding.rawValue) it would change nothing. Add --decoding beam or drop --beam-width."
+            )
         }
     }
 
@@ -95,7 +124,8 @@ struct SentenceInput: ParsableArguments {
     @Argument(help: "Sentences (quote each). Without any, --file or standard input is read, one sentence per line.")
     var sentences: [String] = []
 
-    @Option(help: ArgumentHelp("Read sentences from this file, one per line ('-' for standard input).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Read sentences from this file, one per line ('-' for standard input).", valueName: "file"))
     var file: String?
 
     func read() throws -> [String] {
@@ -109,7 +139,9 @@ struct SentenceInput: ParsableArguments {
         } else {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         }
-        let lines = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let lines = text.split(whereSeparator: \.isNewline).map(String.init).filter {
+            !$0.trimmingCharacters(in: .whitespaces).isEmpty
+        }
         if lines.isEmpty { throw ValidationError("No sentences were given (the input has no non-blank line).") }
         return lines
     }

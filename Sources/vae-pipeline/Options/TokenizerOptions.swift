@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Tokenization
 
 extension TokenizationLevel: ExpressibleByArgument {}
@@ -9,7 +10,10 @@ extension Normalization: ExpressibleByArgument {}
 /// Level and normalization are optional so that `tokenize --vocab` can tell an option given
 /// (which must agree with the vocabulary's recorded tokenizer) from a default.
 struct TokenizerOptions: ParsableArguments {
-    @Option(help: "Token level: character (grapheme clusters), word (ICU word break), whitespace (pre-tokenized text such as PTB) or keras (Keras' Tokenizer rule). Default: word.")
+    @Option(
+        help:
+            "Token level: character (grapheme clusters), word (ICU word break), whitespace (pre-tokenized text such as PTB) or keras (Keras' Tokenizer rule). Default: word."
+    )
     var level: TokenizationLevel?
 
     @Option(help: "Unicode normalization before splitting: none, nfc, nfkc or nfkc_casefold. Default: nfc.")
@@ -18,7 +22,10 @@ struct TokenizerOptions: ParsableArguments {
     @Flag(help: "Lowercase (language-neutral rules, like Python's str.lower()).")
     var lowercase = false
 
-    @Option(help: ArgumentHelp("Lowercase with this ICU locale's rules (e.g. 'tr' for Turkish dotted and dotless i).", valueName: "locale"))
+    @Option(
+        help: ArgumentHelp(
+            "Lowercase with this ICU locale's rules (e.g. 'tr' for Turkish dotted and dotless i).", valueName: "locale")
+    )
     var lowercaseLocale: String?
 
     @Flag(help: "Word level: drop punctuation and symbol tokens (kept by default).")
@@ -29,7 +36,9 @@ struct TokenizerOptions: ParsableArguments {
 
     func validate() throws {
         if level == .sentence {
-            throw ValidationError("The sentence level is not a token level; use --sentences with --level word or character to split records into sentences.")
+            throw ValidationError(
+                "The sentence level is not a token level; use --sentences with --level word or character to split records into sentences."
+            )
         }
         if dropPunctuation && (level ?? .word) != .word {
             throw ValidationError("--drop-punctuation applies to the word level only.")
@@ -37,8 +46,9 @@ struct TokenizerOptions: ParsableArguments {
     }
 
     var configuration: TokenizerConfiguration {
-        TokenizerConfiguration(level: level ?? .word, normalization: normalization ?? .nfc, lowercase: lowercase,
-                               lowercaseLocale: lowercaseLocale, dropPunctuation: dropPunctuation)
+        TokenizerConfiguration(
+            level: level ?? .word, normalization: normalization ?? .nfc, lowercase: lowercase,
+            lowercaseLocale: lowercaseLocale, dropPunctuation: dropPunctuation)
     }
 
     /// The options given that disagree with `recorded` (a loaded vocabulary's tokenizer), each
@@ -46,14 +56,19 @@ struct TokenizerOptions: ParsableArguments {
     func conflicts(with recorded: TokenizerConfiguration) -> [String] {
         var conflicts: [String] = []
         if let level, level != recorded.level {
-            conflicts.append("--level \(level.rawValue) differs from the vocabulary's level \(recorded.level.rawValue).")
+            conflicts.append(
+                "--level \(level.rawValue) differs from the vocabulary's level \(recorded.level.rawValue).")
         }
         if let normalization, normalization != recorded.normalization {
-            conflicts.append("--normalization \(normalization.rawValue) differs from the vocabulary's normalization \(recorded.normalization.rawValue).")
+            conflicts.append(
+                "--normalization \(normalization.rawValue) differs from the vocabulary's normalization \(recorded.normalization.rawValue)."
+            )
         }
-        let recordedLowercase = recorded.lowercaseLocale.map { $0.isEmpty ? "--lowercase" : "--lowercase-locale \($0)" } ?? "no lowercasing"
+        let recordedLowercase =
+            recorded.lowercaseLocale.map { $0.isEmpty ? "--lowercase" : "--lowercase-locale \($0)" } ?? "no lowercasing"
         if let lowercaseLocale, recorded.lowercaseLocale != lowercaseLocale {
-            conflicts.append("--lowercase-locale \(lowercaseLocale) differs from the vocabulary's \(recordedLowercase).")
+            conflicts.append(
+                "--lowercase-locale \(lowercaseLocale) differs from the vocabulary's \(recordedLowercase).")
         } else if lowercaseLocale == nil, lowercase, recorded.lowercaseLocale == nil {
             conflicts.append("--lowercase differs from the vocabulary's \(recordedLowercase).")
         } else if lowercaseLocale == nil, lowercase, let locale = recorded.lowercaseLocale, !locale.isEmpty {
@@ -70,16 +85,24 @@ struct TokenizerOptions: ParsableArguments {
 ///
 /// The limits are optional so that one given with `--vocab` (which would build nothing) is refused.
 struct VocabularyOptions: ParsableArguments {
-    @Option(name: .customLong("vocab"), help: ArgumentHelp("Use this vocabulary file (vocab.json) instead of building one.", valueName: "file"))
+    @Option(
+        name: .customLong("vocab"),
+        help: ArgumentHelp("Use this vocabulary file (vocab.json) instead of building one.", valueName: "file"))
     var vocabularyFile: String?
 
-    @Option(name: .customLong("max-vocab"), help: "Vocabulary size, the 4 special tokens (<pad> <unk> <bos> <eos>) included; 0: no limit (the default).")
+    @Option(
+        name: .customLong("max-vocab"),
+        help: "Vocabulary size, the 4 special tokens (<pad> <unk> <bos> <eos>) included; 0: no limit (the default).")
     var givenMaxVocab: Int?
 
     @Option(name: .customLong("min-count"), help: "Leave out tokens seen fewer times than this (default 1).")
     var givenMinCount: Int?
 
-    @Option(name: .customLong("max-distinct-tokens"), help: "While counting, keep at most this many distinct tokens (the rarest are pruned), bounding memory (default 5,000,000).")
+    @Option(
+        name: .customLong("max-distinct-tokens"),
+        help:
+            "While counting, keep at most this many distinct tokens (the rarest are pruned), bounding memory (default 5,000,000)."
+    )
     var givenMaxDistinctTokens: Int?
 
     var maxVocab: Int { givenMaxVocab ?? 0 }
@@ -88,14 +111,21 @@ struct VocabularyOptions: ParsableArguments {
 
     func validate() throws {
         if maxVocab != 0 && maxVocab < 4 {
-            throw ValidationError("--max-vocab counts the 4 special tokens and must be at least 4 (or 0 for no limit); \(maxVocab) was given.")
+            throw ValidationError(
+                "--max-vocab counts the 4 special tokens and must be at least 4 (or 0 for no limit); \(maxVocab) was given."
+            )
         }
         if maxVocab < 0 { throw ValidationError("--max-vocab cannot be negative; \(maxVocab) was given.") }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1.") }
         if maxDistinctTokens < 1000 { throw ValidationError("--max-distinct-tokens must be at least 1000.") }
         if vocabularyFile != nil {
-            for (given, flag) in [(givenMaxVocab != nil, "--max-vocab"), (givenMinCount != nil, "--min-count"), (givenMaxDistinctTokens != nil, "--max-distinct-tokens")] where given {
-                throw ValidationError("--vocab loads a finished vocabulary, so \(flag) (which limits building one) cannot apply; give one or the other.")
+            for (given, flag) in [
+                (givenMaxVocab != nil, "--max-vocab"), (givenMinCount != nil, "--min-count"),
+                (givenMaxDistinctTokens != nil, "--max-distinct-tokens")
+            ] where given {
+                throw ValidationError(
+                    "--vocab loads a finished vocabulary, so \(flag) (which limits building one) cannot apply; give one or the other."
+                )
             }
         }
     }
@@ -111,7 +141,6 @@ struct WorkerOptions: ParsableArguments {
     }
 }
 
-import Foundation
 enum ProcessInfoCores {
     static var active: Int { ProcessInfo.processInfo.activeProcessorCount }
 }

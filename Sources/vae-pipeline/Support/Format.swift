@@ -27,7 +27,8 @@ enum Format {
         guard seconds.isFinite else { return "?" }
         let total = Int(seconds.rounded())
         let (hours, minutes, secs) = (total / 3600, (total % 3600) / 60, total % 60)
-        return hours > 0 ? String(format: "%d:%02d:%02d", hours, minutes, secs) : String(format: "%d:%02d", minutes, secs)
+        return hours > 0
+            ? String(format: "%d:%02d:%02d", hours, minutes, secs) : String(format: "%d:%02d", minutes, secs)
     }
 
     static func decimal(_ value: Double, digits: Int = 1) -> String {
