@@ -11,7 +11,11 @@ public enum Parallelism {
 
     /// The threads a loop started on this thread may use: the active cores, or 1 inside
     /// ``serially(_:)``.
-    public static var width: Int { isSerial ? 1 : ProcessInfo.processInfo.activeProcessorCount }
+    public static var width: Int { isSerial ? 1 : cores }
+
+    /// The machine's active cores, read once: Foundation reads them from the system (cgroup and
+    /// sysfs files) on every call, and the loops below ask for every parameter and row range.
+    private static let cores = ProcessInfo.processInfo.activeProcessorCount
 
     /// Runs `body` with ``width`` 1 on this thread.
     public static func serially<T>(_ body: () throws -> T) rethrows -> T {
@@ -39,7 +43,8 @@ public enum Parallelism {
         of count: Int, minimumLength: Int = 1, alignment: Int = 1,
         _ body: (Range<Int>) -> Void
     ) {
-        let parts = max(1, min(width, count / max(1, minimumLength)))
+        let most = count / max(1, minimumLength)
+        let parts = most > 1 ? min(width, most) : 1
         guard parts > 1 else {
             body(0..<count)
             return
