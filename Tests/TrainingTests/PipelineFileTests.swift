@@ -282,4 +282,63 @@ import Testing
                 "data: {inputs: [a]}\ntokenizer: {level: word, drop_punctuation: true}\n"), path: "p.yaml")
         #expect(!word.tokenizer.configuration.keepsPunctuation)
     }
+
+    /// `training.optimizer.decay`: the rate holds until `after` of the budget, then falls to `to`
+    /// of itself at the budget's end, by steps or by the clock, whichever is further along.
+    @Test func learningRateDecaysOverTheBudget() throws {
+        func resolved(_ training: String) throws -> ResolvedPipeline {
+            try ResolvedPipeline(try PipelineFile.parse("data: {inputs: [a]}\ntraining: \(training)\n"), path: "p.yaml")
+        }
+        let steps = try resolved(
+            "{max_steps: 100, optimizer: {learning_rate: 0.01, decay: {shape: linear, after: 0.5, to: 0.1}}}"
+        ).training
+        #expect(steps.learningRate(afterSteps: 0, elapsedSeconds: 0) == 0.01)
+        #expect(steps.learningRate(afterSteps: 50, elapsedSeconds: 0) == 0.01)
+        #expect(abs(steps.learningRate(afterSteps: 75, elapsedSeconds: 0) - 0.0055) < 1e-8)
+        #expect(abs(steps.learningRate(afterSteps: 100, elapsedSeconds: 0) - 0.001) < 1e-9)
+        #expect(steps.decayDescription.contains("falling linearly to 10% of it after 50% of the budget"))
+
+        // With both limits, the one further along sets the rate.
+        let both = try resolved(
+            "{max_steps: 1000, max_minutes: 10, optimizer: {learning_rate: 0.01, decay: {shape: cosine}}}"
+        ).training
+        #expect(both.budgetProgress(step: 100, elapsedSeconds: 300) == 0.5)
+        #expect(abs(both.learningRate(afterSteps: 100, elapsedSeconds: 300) - 0.005) < 1e-8)
+        #expect(abs(both.learningRate(afterSteps: 900, elapsedSeconds: 60) - 0.01 * (1 + cos(0.9 * .pi)) / 2) < 1e-8)
+
+        let undecayed = try resolved("{max_steps: 100, optimizer: {learning_rate: 0.01}}").training
+        #expect(undecayed.learningRate(afterSteps: 99, elapsedSeconds: 1e6) == 0.01)
+        #expect(undecayed.decayDescription.isEmpty)
+
+        let refusals = [
+            ("{epochs: 3, optimizer: {decay: {shape: linear}}}", "training.max_steps or training.max_minutes"),
+            ("{max_steps: 9, optimizer: {decay: {after: 1}}}", "training.optimizer.decay.after"),
+            ("{max_steps: 9, optimizer: {decay: {to: 1.5}}}", "training.optimizer.decay.to"),
+            ("{max_steps: 9, optimizer: {decay: {shape: step}}}", "must be linear or cosine; 'step' was given"),
+            ("{max_steps: 9, optimizer: {decay: {until: 0.5}}}", "training.optimizer.decay.until")
+        ]
+        for (training, phrase) in refusals {
+            do {
+                _ = try resolved(training)
+                Issue.record("\(training) was accepted")
+            } catch {
+                let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+                #expect(message.contains(phrase), "\(training): \(message)")
+            }
+        }
+    }
+
+    /// Misspelt keys inside `training.pretrain` and `data.words` are refused like any other.
+    @Test func nestedSectionsRefuseUnknownKeys() {
+        for (yaml, key) in [
+            ("data: {inputs: [a]}\ntraining: {pretrain: {steps: 5, reset_decodr: true}}\n", "training.pretrain.reset_decodr"),
+            ("data: {inputs: [a], words: {min_cont: 2}}\n", "data.words.min_cont")
+        ] {
+            #expect {
+                _ = try PipelineFile.parse(yaml, file: "p.yaml")
+            } throws: { error in
+                ((error as? LocalizedError)?.errorDescription ?? "").contains(key)
+            }
+        }
+    }
 }

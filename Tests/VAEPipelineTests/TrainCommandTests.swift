@@ -182,6 +182,49 @@ import Testing
             "\(refused.standardError)")
     }
 
+    /// A decaying learning rate follows the step budget (the metrics show each step's rate), and a
+    /// run resumed from a mid-run checkpoint ends with the uninterrupted run's weights.
+    @Test func learningRateDecayFollowsTheBudgetAndResumesExactly() throws {
+        let whole = try Fixture(maxSteps: 40)
+        defer { whole.remove() }
+        let yaml = try String(contentsOf: whole.pipeline, encoding: .utf8)
+        let decayed = yaml.replacingOccurrences(
+            of: "optimizer: {learning_rate: 0.005}",
+            with: "optimizer: {learning_rate: 0.005, decay: {shape: linear, after: 0.25, to: 0.1}}")
+        #expect(decayed != yaml)
+        try decayed.write(to: whole.pipeline, atomically: true, encoding: .utf8)
+        let a = try CommandRunner.run(["train", whole.pipeline.path, "--workers", "2"])
+        #expect(a.status == 0, "\(a.standardError)")
+        let summary = try String(contentsOf: whole.run.appendingPathComponent("summary.json"), encoding: .utf8)
+        #expect(summary.contains("falling linearly to 10% of it after 25% of the budget"), "\(summary)")
+
+        var rates: [Int: Double] = [:]
+        let metrics = try String(contentsOf: whole.run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        for line in metrics.split(separator: "\n") {
+            let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            guard record?["kind"] as? String == "train", let step = record?["step"] as? Int else { continue }
+            rates[step] = record?["learning_rate"] as? Double
+        }
+        // Step 5 starts 4/40 of the way through the budget, before the fall; step 40 starts at
+        // 39/40: 1 − 0.9 · (0.975 − 0.25) / 0.75 = 0.13 of the rate.
+        #expect(rates[5] == Double(Float(0.005)), "\(rates)")
+        #expect(abs((rates[40] ?? 0) - 0.005 * 0.13) < 1e-8, "\(rates)")
+        #expect((rates[20] ?? 0) < (rates[10] ?? 0))
+
+        let resumed = whole.directory.appendingPathComponent("resumed")
+        try FileManager.default.copyItem(at: whole.run, to: resumed)
+        try FileManager.default.removeItem(at: resumed.appendingPathComponent("checkpoints/step-00000040"))
+        let b = try CommandRunner.run(["train", "--resume", resumed.path, "--workers", "2"])
+        #expect(b.status == 0, "\(b.standardError)")
+        #expect(b.standardError.contains("Resuming"))
+        for file in ["model.safetensors", "optimizer.safetensors"] {
+            let path = "checkpoints/step-00000040/" + file
+            #expect(
+                try Data(contentsOf: resumed.appendingPathComponent(path))
+                    == Data(contentsOf: whole.run.appendingPathComponent(path)), "\(file)")
+        }
+    }
+
     /// A run stopped at step 20 and resumed to 40 ends with exactly the weights of an
     /// uninterrupted 40-step run: same batches (shuffled, bucketed), same noise, same optimiser state.
     @Test func resumingGivesTheSameModelAsAnUninterruptedRun() throws {

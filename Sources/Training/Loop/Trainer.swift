@@ -236,6 +236,8 @@ public final class Trainer {
         }
         let generativeParameters = parameters.filter { p in !encoderParameters.contains { $0.name == p.name } }
         var round: AggressiveInferenceRound? = nil
+        // Training time as of the last step's end, the same on every process (see `leaderClock`).
+        var clock = priorSeconds
 
         /// Zeroes, accumulates the batch's gradients, clips, and updates `subset`.
         func optimizerStep(
@@ -273,6 +275,9 @@ public final class Trainer {
                     resetDecoder()
                 }
                 let beta = settings.beta(at: state.step)
+                if settings.learningRateDecay != nil {
+                    optimizer.learningRate = settings.learningRate(afterSteps: state.step, elapsedSeconds: clock)
+                }
                 var updatedParameters = parameters
                 if state.aggressiveInference == true, let aggressive = settings.aggressiveInference {
                     // The encoder alone learns from this batch; the step's own update waits for the
@@ -361,8 +366,9 @@ public final class Trainer {
                     if isLeader, lastCheckpoint?.state.step != state.step { try writeCheckpoint(elapsed: elapsed()) }
                 }
                 if let maxSteps = settings.maxSteps, state.step >= maxSteps { stopReason = .maxSteps; break epochs }
-                if let minutes = settings.maxMinutes, timeIsUp(elapsed() >= minutes * 60) {
-                    stopReason = .timeLimit; break epochs
+                if let minutes = settings.maxMinutes {
+                    clock = leaderClock(elapsed())
+                    if clock >= minutes * 60 { stopReason = .timeLimit; break epochs }
                 }
             }
             if !sawBatch && skipping == 0 {
@@ -423,9 +429,11 @@ public final class Trainer {
     }
 
     /// Rank 0's clock decides for every process (they must stop at the same step).
-    private func timeIsUp(_ here: Bool) -> Bool {
+    /// Rank 0's training time, which every process takes for the time limit and a decaying
+    /// learning rate, so all stop at the same step and update with the same rate.
+    private func leaderClock(_ here: Double) -> Double {
         guard let group else { return here }
-        return group.allreduce([isLeader && here ? 1 : 0], .max)[0] > 0
+        return group.allreduce([isLeader ? here : 0], .max)[0]
     }
 
     /// The error for a diverged step, after removing the checkpoints it puts in doubt: the

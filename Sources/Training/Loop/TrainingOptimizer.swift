@@ -13,10 +13,19 @@ public enum TrainingOptimizer {
         }
     }
 
+    /// The rate of the next update (a decaying schedule sets it before each step).
     public var learningRate: Float {
-        switch self {
-        case .adam(let adam): adam.learningRate
-        case .sgd(let sgd): sgd.learningRate
+        get {
+            switch self {
+            case .adam(let adam): adam.learningRate
+            case .sgd(let sgd): sgd.learningRate
+            }
+        }
+        set {
+            switch self {
+            case .adam(var adam): adam.learningRate = newValue; self = .adam(adam)
+            case .sgd(var sgd): sgd.learningRate = newValue; self = .sgd(sgd)
+            }
         }
     }
 

@@ -2,6 +2,7 @@ import Batching
 import CorpusReader
 import Embeddings
 import Models
+import NeuralCore
 import TokenShards
 import Tokenization
 
@@ -72,6 +73,7 @@ extension OOVPolicy: PipelineChoice {}
 extension WordsSource: PipelineChoice {}
 extension OptimizerKind: PipelineChoice {}
 extension KLScheduleKind: PipelineChoice {}
+extension LearningRateDecay.Shape: PipelineChoice {}
 
 extension TokenizationLevel: PipelineChoice {
     /// Sentences are not a training tokenizer (`tokenizer.sentences` splits records into them).

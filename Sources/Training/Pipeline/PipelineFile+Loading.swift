@@ -41,6 +41,7 @@ extension PipelineFile {
     static let schema: [String: [String]] = [
         "": PipelineFile.CodingKeys.allCases.map(\.rawValue),
         "data": DataSection.CodingKeys.allCases.map(\.rawValue),
+        "data.words": WordsSection.CodingKeys.allCases.map(\.rawValue),
         "tokenizer": TokenizerSection.CodingKeys.allCases.map(\.rawValue),
         "vocabulary": VocabularySection.CodingKeys.allCases.map(\.rawValue),
         "batching": BatchingSection.CodingKeys.allCases.map(\.rawValue),
@@ -51,6 +52,8 @@ extension PipelineFile {
         "training": TrainingSection.CodingKeys.allCases.map(\.rawValue),
         "training.aggressive_inference": TrainingSection.AggressiveInferenceSection.CodingKeys.allCases.map(\.rawValue),
         "training.optimizer": TrainingSection.OptimizerSection.CodingKeys.allCases.map(\.rawValue),
+        "training.optimizer.decay": TrainingSection.DecaySection.CodingKeys.allCases.map(\.rawValue),
+        "training.pretrain": TrainingSection.PretrainSection.CodingKeys.allCases.map(\.rawValue),
         "training.kl_annealing": TrainingSection.KLAnnealingSection.CodingKeys.allCases.map(\.rawValue)
     ]
 

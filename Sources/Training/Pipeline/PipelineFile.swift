@@ -3,6 +3,7 @@ import CorpusReader
 import Embeddings
 import Foundation
 import Models
+import NeuralCore
 import TokenShards
 import Tokenization
 
@@ -286,11 +287,26 @@ public struct TrainingSection: Codable, Sendable, Equatable {
         public var learningRate: Float?
         public var momentum: Float?
         public var weightDecay: Float?
+        /// The rate falls over the last part of the run's budget (`max_steps` or `max_minutes`).
+        public var decay: DecaySection?
         public init() {}
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case name, momentum
+            case name, momentum, decay
             case learningRate = "learning_rate"
             case weightDecay = "weight_decay"
+        }
+    }
+
+    public struct DecaySection: Codable, Sendable, Equatable {
+        /// `linear` (default) or `cosine`.
+        public var shape: LearningRateDecay.Shape?
+        /// The share of the budget (0 ..< 1) after which the rate falls (default 0).
+        public var after: Double?
+        /// The final rate as a share of `learning_rate` (default 0).
+        public var to: Double?
+        public init() {}
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case shape, after, to
         }
     }
 

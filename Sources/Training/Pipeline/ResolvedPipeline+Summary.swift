@@ -26,7 +26,8 @@ extension ResolvedPipeline {
             "embedding dropout": "\(model.embeddingDropout)",
             "output dropout": "\(model.outputDropout)",
             "optimizer":
-                "\(training.optimizer.rawValue), learning rate \(training.learningRate), clip \(training.clipNorm)",
+                "\(training.optimizer.rawValue), learning rate \(training.learningRate)\(training.decayDescription), "
+                + "clip \(training.clipNorm)",
             "KL annealing": "\(training.annealing)",
             "free bits": "\(training.freeBits)",
             "seed": "\(training.seed)"

@@ -1,4 +1,5 @@
 import Models
+import NeuralCore
 
 extension ResolvedPipeline {
     /// While on, each step first trains the encoder alone on the stream's next batches — up to
@@ -38,6 +39,35 @@ extension ResolvedPipeline {
         public var resetDecoder: Bool = false
         /// Aggressive inference-network training (He et al. 2019), or nil.
         public var aggressiveInference: AggressiveInference?
+        /// How `learningRate` falls over the budget (`max_steps`, `max_minutes`), or nil to hold it.
+        public var learningRateDecay: LearningRateDecay?
+
+        /// How far through its budget a run is after `step` steps and `elapsedSeconds` of training:
+        /// the larger of its shares of `maxSteps` and `maxMinutes` (0 with neither).
+        public func budgetProgress(step: Int, elapsedSeconds: Double) -> Double {
+            var progress = 0.0
+            if let maxSteps { progress = max(progress, Double(step) / Double(maxSteps)) }
+            if let maxMinutes { progress = max(progress, elapsedSeconds / (maxMinutes * 60)) }
+            return progress
+        }
+
+        /// The learning rate of the step that follows `step` steps and `elapsedSeconds` of training.
+        public func learningRate(afterSteps step: Int, elapsedSeconds: Double) -> Float {
+            guard let learningRateDecay else { return learningRate }
+            let factor = learningRateDecay.factor(
+                atProgress: budgetProgress(step: step, elapsedSeconds: elapsedSeconds))
+            return Float(Double(learningRate) * factor)
+        }
+
+        /// How the rate falls, for the run's header: ", falling linearly to 5% of it after 50% of the
+        /// budget" (empty without decay).
+        var decayDescription: String {
+            guard let decay = learningRateDecay else { return "" }
+            func percent(_ share: Double) -> String { String(format: "%g%%", share * 100) }
+            let when = decay.after > 0 ? " after \(percent(decay.after)) of the budget" : " over the budget"
+            return ", falling \(decay.shape == .linear ? "linearly" : "along a cosine") to "
+                + "\(percent(decay.final)) of it\(when)"
+        }
 
         /// β at `step`: 0 during the autoencoder phase, then the schedule from its start.
         public func beta(at step: Int) -> Float {
@@ -54,6 +84,10 @@ extension ResolvedPipeline {
             momentum = optimizerSection.momentum ?? 0
             weightDecay = optimizerSection.weightDecay ?? 0
             clipNorm = section.clipNorm ?? 5
+            if let decay = optimizerSection.decay {
+                learningRateDecay = LearningRateDecay(
+                    shape: decay.shape ?? .linear, after: decay.after ?? 0, final: decay.to ?? 0)
+            }
             if let a = section.klAnnealing {
                 switch a.schedule {
                 case .constant: annealing = .constant(a.beta ?? 1)
@@ -136,6 +170,23 @@ extension ResolvedPipeline {
                     "training.optimizer.learning_rate",
                     "must be positive and at most "
                         + "\(Limits.learningRate); \(learningRate) was given")
+            }
+            if let decay = learningRateDecay {
+                guard maxSteps != nil || maxMinutes != nil else {
+                    throw checks.invalid(
+                        "training.optimizer.decay",
+                        "falls over the run's budget, which needs training.max_steps or training.max_minutes "
+                            + "(a streamed corpus's epochs have no length known in advance)")
+                }
+                if !(0..<1).contains(decay.after) {
+                    throw checks.invalid(
+                        "training.optimizer.decay.after", "must be at least 0 and below 1; \(decay.after) was given")
+                }
+                if !(0...1).contains(decay.final) {
+                    throw checks.invalid(
+                        "training.optimizer.decay.to", "must be between 0 and 1 (a share of learning_rate); "
+                            + "\(decay.final) was given")
+                }
             }
             if !(clipNorm >= 0 && clipNorm.isFinite) {
                 throw checks.invalid("training.clip_norm", "must be 0 (off) or a positive number")
