@@ -612,6 +612,9 @@ public final class Trainer {
     @discardableResult
     private func writeCheckpoint(elapsed: Double, announce: Bool = true) throws -> CheckpointStore.Checkpoint {
         state.elapsedSeconds = elapsed
+        // The history up to this step goes to disk first, so a run resumed from this checkpoint
+        // after a crash finds every line it keeps.
+        try metrics?.synchronize()
         let parameters = self.parameters
         let optimizer = self.optimizer
         let metadata = [

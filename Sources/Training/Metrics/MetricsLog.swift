@@ -22,10 +22,10 @@ public final class MetricsLog {
             var data = Data()
             for record in kept { data.append(try encoder.encode(record)); data.append(0x0A) }
             try AtomicFile.write(data, to: url)
-        } else {
-            fileManager.createFile(atPath: url.path, contents: nil)
+        } else if !fileManager.createFile(atPath: url.path, contents: nil) {
+            throw TrainingError.invalidSetting(
+                "cannot create \(url.path): check that the run directory is writable and the disk not full")
         }
-        if !fileManager.fileExists(atPath: url.path) { fileManager.createFile(atPath: url.path, contents: nil) }
         handle = try FileHandle(forWritingTo: url)
         try handle.seekToEnd()
         encoder = JSONEncoder()
@@ -38,6 +38,11 @@ public final class MetricsLog {
         var data = try encoder.encode(record)
         data.append(0x0A)
         try handle.write(contentsOf: data)
+    }
+
+    /// Forces the lines appended so far to disk.
+    public func synchronize() throws {
+        try handle.synchronize()
     }
 
     /// Reads a metrics file; a torn last line (a run killed mid-write) is ignored.

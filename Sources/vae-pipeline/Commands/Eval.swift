@@ -20,6 +20,7 @@ extension VAEPipeline {
 
         @OptionGroup var model: RunOptions
         @OptionGroup var corpus: CorpusFileOptions
+        @OptionGroup var workers: WorkerOptions
 
         @Option(help: "Importance samples per sentence (0: ELBO only).")
         var samples: Int = 500
@@ -48,7 +49,7 @@ extension VAEPipeline {
             if trained.kind.readsCharacters && trained.kind != .wordVAE {
                 // Character models read windows of the stream (or lines with <eos>), as in training.
                 for try await batch in try trained.characterBatches(
-                    inputs: corpus.inputs, reader: corpus.readerOptions, workers: 2)
+                    inputs: corpus.inputs, reader: corpus.readerOptions, workers: workers.workers)
                 {
                     var tokenBatch = TokenBatch(batch)
                     if taken + tokenBatch.batchSize > limit { tokenBatch = tokenBatch.rows(0..<(limit - taken)) }
