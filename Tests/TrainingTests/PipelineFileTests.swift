@@ -157,7 +157,8 @@ import Testing
     /// family's) defaults; and the file a run stores in run.json reads back as written.
     @Test func batchingSectionFillsMissingKeysWithDefaults() throws {
         let text =
-            "data: {inputs: [a]}\nmodel: {type: char_vae}\nbatching: {batch_size: 100, window: 50, stride: 1, seed: 42}\n"
+            "data: {inputs: [a]}\nmodel: {type: char_vae}\n"
+            + "batching: {batch_size: 100, window: 50, stride: 1, seed: 42}\n"
         let file = try PipelineFile.parse(text)
         let resolved = try ResolvedPipeline(file, path: "p.yaml")
         var expected = BatchingOptions(
@@ -195,7 +196,8 @@ import Testing
             ),
             (
                 "model: {type: transformer}",
-                "p.yaml: 'model.type' must be sentence_vae, char_vae, vrnn, word_vae or lstm_lm; 'transformer' was given."
+                "p.yaml: 'model.type' must be sentence_vae, char_vae, vrnn, word_vae or lstm_lm; "
+                    + "'transformer' was given."
             ),
             (
                 "tokenizer: {level: sentence}",
@@ -204,7 +206,8 @@ import Testing
             ("model: {decoder: {cell: rnn}}", "p.yaml: 'model.decoder.cell' must be lstm or gru; 'rnn' was given."),
             (
                 "training: {kl_annealing: {schedule: cosine}}",
-                "p.yaml: 'training.kl_annealing.schedule' must be constant, linear, logistic or cyclical; 'cosine' was given."
+                "p.yaml: 'training.kl_annealing.schedule' must be constant, linear, logistic or cyclical; "
+                    + "'cosine' was given."
             ),
             (
                 "embeddings: {vectors: v.txt, oov: mean}",

@@ -65,8 +65,8 @@ public struct TokenizePass: Sendable {
                 source: "--shard",
                 reason:
                     "a sharded tokenize needs the vocabulary of the whole corpus, so that every worker gives a token "
-                        + "the same id; build it with 'vocab --shard I/N --counts-out …' and 'vocab merge', then pass "
-                            + "--vocab vocab.json."
+                        + "the same id; build it with 'vocab --shard I/N --counts-out …' and 'vocab merge', "
+                        + "then pass --vocab vocab.json."
             )
         }
         let readInputs = plan.map { Array(inputs[$0.selectedInputs]) } ?? inputs

@@ -35,8 +35,10 @@ struct DecodingOptions: ParsableArguments {
     static let maxBeamWidth = 1000
 
     @Option(
-        help:
-            "greedy (most likely word each step), sample (from the softmax, with --temperature and --top-k) or beam (--beam-width)."
+        help: """
+            greedy (most likely word each step), sample (from the softmax, with --temperature and --top-k) \
+            or beam (--beam-width).
+            """
     )
     var decoding: Method = .greedy
 
@@ -48,8 +50,10 @@ struct DecodingOptions: ParsableArguments {
     var topK: Int?
 
     @Option(
-        help:
-            "With --decoding beam: beam width, 1 to \(DecodingOptions.maxBeamWidth) (default 5; memory grows with width × vocabulary)."
+        help: """
+            With --decoding beam: beam width, 1 to \(DecodingOptions.maxBeamWidth) \
+            (default 5; memory grows with width × vocabulary).
+            """
     )
     var beamWidth: Int?
 
@@ -58,8 +62,10 @@ struct DecodingOptions: ParsableArguments {
 
     @Option(
         name: .customLong("seed"),
-        help:
-            "Seed of what is random: --decoding sample, sample's latent codes, reconstruct's --sample-latent (default 1)."
+        help: """
+            Seed of what is random: --decoding sample, sample's latent codes, reconstruct's --sample-latent \
+            (default 1).
+            """
     )
     var givenSeed: UInt64?
 
@@ -69,7 +75,8 @@ struct DecodingOptions: ParsableArguments {
     func checkSeed(drawsRandomly: Bool) throws {
         if givenSeed != nil && decoding != .sample && !drawsRandomly {
             throw ValidationError(
-                "--seed changes nothing here: --decoding \(decoding.rawValue) draws nothing at random. Add --decoding sample or drop --seed."
+                "--seed changes nothing here: --decoding \(decoding.rawValue) draws nothing at random. "
+                    + "Add --decoding sample or drop --seed."
             )
         }
     }
@@ -81,7 +88,8 @@ struct DecodingOptions: ParsableArguments {
         if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1; \(topK) was given.") }
         if let beamWidth, !(1...Self.maxBeamWidth).contains(beamWidth) {
             throw ValidationError(
-                "--beam-width must be between 1 and \(Self.maxBeamWidth) (memory grows with width × vocabulary); \(beamWidth) was given."
+                "--beam-width must be between 1 and \(Self.maxBeamWidth) (memory grows with width × vocabulary); "
+                    + "\(beamWidth) was given."
             )
         }
         if let maxWords, maxWords < 1 {
@@ -90,18 +98,21 @@ struct DecodingOptions: ParsableArguments {
         if decoding != .sample {
             if temperature != nil {
                 throw ValidationError(
-                    "--temperature applies to --decoding sample only; with --decoding \(decoding.rawValue) it would change nothing. Add --decoding sample or drop --temperature."
+                    "--temperature applies to --decoding sample only; with --decoding \(decoding.rawValue) "
+                        + "it would change nothing. Add --decoding sample or drop --temperature."
                 )
             }
             if topK != nil {
                 throw ValidationError(
-                    "--top-k applies to --decoding sample only; with --decoding \(decoding.rawValue) it would change nothing. Add --decoding sample or drop --top-k."
+                    "--top-k applies to --decoding sample only; with --decoding \(decoding.rawValue) "
+                        + "it would change nothing. Add --decoding sample or drop --top-k."
                 )
             }
         }
         if decoding != .beam, beamWidth != nil {
             throw ValidationError(
-                "--beam-width applies to --decoding beam only; with --decoding \(decoding.rawValue) it would change nothing. Add --decoding beam or drop --beam-width."
+                "--beam-width applies to --decoding beam only; with --decoding \(decoding.rawValue) "
+                    + "it would change nothing. Add --decoding beam or drop --beam-width."
             )
         }
     }

@@ -11,8 +11,10 @@ extension Normalization: ExpressibleByArgument {}
 /// (which must agree with the vocabulary's recorded tokenizer) from a default.
 struct TokenizerOptions: ParsableArguments {
     @Option(
-        help:
-            "Token level: character (grapheme clusters), word (ICU word break), whitespace (pre-tokenized text such as PTB) or keras (Keras' Tokenizer rule). Default: word."
+        help: """
+            Token level: character (grapheme clusters), word (ICU word break), whitespace (pre-tokenized \
+            text such as PTB) or keras (Keras' Tokenizer rule). Default: word.
+            """
     )
     var level: TokenizationLevel?
 
@@ -37,7 +39,8 @@ struct TokenizerOptions: ParsableArguments {
     func validate() throws {
         if level == .sentence {
             throw ValidationError(
-                "The sentence level is not a token level; use --sentences with --level word or character to split records into sentences."
+                "The sentence level is not a token level; use --sentences with --level word or character "
+                    + "to split records into sentences."
             )
         }
         if dropPunctuation && (level ?? .word) != .word {
@@ -61,7 +64,8 @@ struct TokenizerOptions: ParsableArguments {
         }
         if let normalization, normalization != recorded.normalization {
             conflicts.append(
-                "--normalization \(normalization.rawValue) differs from the vocabulary's normalization \(recorded.normalization.rawValue)."
+                "--normalization \(normalization.rawValue) differs from the vocabulary's normalization "
+                    + "\(recorded.normalization.rawValue)."
             )
         }
         let recordedLowercase =
@@ -100,8 +104,10 @@ struct VocabularyOptions: ParsableArguments {
 
     @Option(
         name: .customLong("max-distinct-tokens"),
-        help:
-            "While counting, keep at most this many distinct tokens (the rarest are pruned), bounding memory (default 5,000,000)."
+        help: """
+            While counting, keep at most this many distinct tokens (the rarest are pruned), bounding memory \
+            (default 5,000,000).
+            """
     )
     var givenMaxDistinctTokens: Int?
 
@@ -112,7 +118,8 @@ struct VocabularyOptions: ParsableArguments {
     func validate() throws {
         if maxVocab != 0 && maxVocab < 4 {
             throw ValidationError(
-                "--max-vocab counts the 4 special tokens and must be at least 4 (or 0 for no limit); \(maxVocab) was given."
+                "--max-vocab counts the 4 special tokens and must be at least 4 (or 0 for no limit); "
+                    + "\(maxVocab) was given."
             )
         }
         if maxVocab < 0 { throw ValidationError("--max-vocab cannot be negative; \(maxVocab) was given.") }
@@ -124,7 +131,8 @@ struct VocabularyOptions: ParsableArguments {
                 (givenMaxDistinctTokens != nil, "--max-distinct-tokens")
             ] where given {
                 throw ValidationError(
-                    "--vocab loads a finished vocabulary, so \(flag) (which limits building one) cannot apply; give one or the other."
+                    "--vocab loads a finished vocabulary, so \(flag) (which limits building one) cannot apply; "
+                        + "give one or the other."
                 )
             }
         }
