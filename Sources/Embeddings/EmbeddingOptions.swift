@@ -60,25 +60,4 @@ public struct EmbeddingOptions: Sendable {
     public var chunkBytes = 512 << 10
 
     public init() {}
-
-    /// Rejects settings outside their documented bounds.
-    func validate() throws(EmbeddingError) {
-        if maxLineBytes < 1024 {
-            throw .invalidOptions("The line limit must be at least 1024 bytes; \(maxLineBytes) was given.")
-        }
-        guard (1...Self.dimensionHardCap).contains(maxDimension) else {
-            throw .invalidOptions(
-                "--max-dimension must be between 1 and \(Self.dimensionHardCap); \(maxDimension) was given.")
-        }
-        if let dimension, !(1...maxDimension).contains(dimension) {
-            throw .invalidOptions(
-                "--dimension must be between 1 and --max-dimension (\(maxDimension)); \(dimension) was given.")
-        }
-        guard maxAbsoluteValue.isFinite && maxAbsoluteValue > 0 else {
-            throw .invalidOptions("--max-value must be a positive finite number; \(maxAbsoluteValue) was given.")
-        }
-        if let maxMatrixBytes, maxMatrixBytes < 1 {
-            throw .invalidOptions("The matrix size limit must be positive; \(maxMatrixBytes) was given.")
-        }
-    }
 }

@@ -144,12 +144,22 @@ import Testing
         let resolved = try ResolvedPipeline(try PipelineFile.parse(text), path: "p.yaml")
         let options = try #require(resolved.embeddings?.options)
         #expect(options.dimension == 300 && options.maxDimension == 20_000 && options.maxAbsoluteValue == 50)
-        for bad in ["dimension: 0", "max_dimension: 2000000", "dimension: 20000", "max_value: -1"] {
-            #expect(throws: PipelineError.self, "\(bad)") {
+        // The bounds are the embeddings loader's, named by the file's keys.
+        for (bad, message) in [
+            ("dimension: 0", "p.yaml: 'embeddings.dimension' must be between 1 and 'embeddings.max_dimension' (10000); "
+                + "0 was given."),
+            ("max_dimension: 2000000", "p.yaml: 'embeddings.max_dimension' must be between 1 and 1000000; "
+                + "2000000 was given."),
+            ("dimension: 20000", "p.yaml: 'embeddings.dimension' must be between 1 and 'embeddings.max_dimension' "
+                + "(10000); 20000 was given."),
+            ("max_value: -1", "p.yaml: 'embeddings.max_value' must be a positive finite number; -1.0 was given.")
+        ] {
+            let error = #expect(throws: PipelineError.self, "\(bad)") {
                 _ = try ResolvedPipeline(
                     try PipelineFile.parse("data: {inputs: [a]}\nembeddings: {vectors: v.txt, \(bad)}\n"),
                     path: "p.yaml")
             }
+            #expect(error?.localizedDescription == message)
         }
     }
 

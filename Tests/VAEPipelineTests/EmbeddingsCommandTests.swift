@@ -192,6 +192,17 @@ import Testing
         #expect(
             tooWide.status != 0 && tooWide.standardError.contains("more than --max-dimension (2) allows"),
             "\(tooWide.standardError)")
+
+        // The options' bounds are the library's, the names the command's flags.
+        let outOfBounds = try CommandRunner.run([
+            "embeddings", "--vocab", vocab, "--vectors", vectors.path, "--out", out,
+            "--max-dimension", "10", "--dimension", "20"
+        ])
+        #expect(
+            outOfBounds.status != 0
+                && outOfBounds.standardError.contains(
+                    "--dimension must be between 1 and --max-dimension (10); 20 was given."),
+            "\(outOfBounds.standardError)")
     }
 
     @Test func helpStatesTheBounds() throws {

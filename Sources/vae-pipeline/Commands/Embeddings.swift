@@ -109,6 +109,7 @@ extension VAEPipeline {
             options.dimension = dimension
             options.maxDimension = maxDimension
             options.maxAbsoluteValue = maxValue
+            try options.validate(naming: Self.flag)
             let input = CorpusInput(argument: vectors)
             let total = input.fileSize
             var progressLine = ProgressLine()
@@ -129,6 +130,16 @@ extension VAEPipeline {
                     ))
             } else {
                 print(Self.summary(matrix.report, rows: matrix.rows, out: out, seconds: seconds))
+            }
+        }
+
+        /// The flag that sets an embeddings setting (the property's name for those without one).
+        static func flag(_ setting: EmbeddingOptions.Setting) -> String {
+            switch setting {
+            case .dimension: "--dimension"
+            case .maxDimension: "--max-dimension"
+            case .maxAbsoluteValue: "--max-value"
+            case .maxLineBytes, .maxMatrixBytes: setting.rawValue
             }
         }
 
