@@ -1,11 +1,3 @@
-/// Which end of a row holds the padding.
-public enum PaddingSide: String, Codable, Sendable, CaseIterable {
-    /// Real ids first, `<pad>` after them (PyTorch's `pad_sequence`, the default).
-    case post
-    /// `<pad>` first, real ids at the end of the row (Keras' `pad_sequences` default).
-    case pre
-}
-
 /// One padded batch: row-major `[batchSize, time]` Int32 ids.
 ///
 /// Row `r` holds `lengths[r]` real ids and `time - lengths[r]` copies of

@@ -17,8 +17,9 @@ public enum EmbeddingError: LocalizedError, Sendable, Equatable {
     /// More than one archive member matches; the loader reads exactly one. `members` lists
     /// them all when the archive could be listed (zip), else the first two met.
     case severalMembers(path: String, members: [String], complete: Bool)
-    /// The options are malformed.
-    case invalidOptions(String)
+    /// One of ``EmbeddingOptions`` is outside its bounds: which, named as the caller names it (a
+    /// flag, a pipeline key, the property), and why.
+    case invalidOption(EmbeddingOptions.Setting, name: String, reason: String)
     /// A word2vec binary record does not have the layout its neighbours have (token, space,
     /// `dimension` float32, newline when the file uses them), so the records after it cannot be
     /// found. `record` counts from 1 after the header.
@@ -66,8 +67,8 @@ public enum EmbeddingError: LocalizedError, Sendable, Equatable {
             return
                 "'\(path)' holds \(count) to read (\(names)); choose one with --member (for example --member "
                     + "'\(members.first ?? "*.txt")')."
-        case let .invalidOptions(message):
-            return message
+        case let .invalidOption(_, name, reason):
+            return "\(name) \(reason)."
         case let .misalignedRecord(path, member, record, problem):
             return
                 "\(Self.place(path, member).capitalizedFirst), record \(record): \(problem) The records after it "

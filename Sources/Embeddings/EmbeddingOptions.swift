@@ -1,27 +1,3 @@
-/// The layout of a word-vectors file.
-public enum EmbeddingFormat: String, Sendable, CaseIterable, Codable {
-    /// Decide from the bytes: a first line of two integers (`count dim`) is a word2vec header,
-    /// followed by binary rows when the bytes after the first token are not text; otherwise GloVe.
-    case auto
-    /// GloVe text: `token v1 … vD` per line, no header.
-    case glove
-    /// word2vec / fastText `.vec` text: a `count dim` header line, then GloVe-like lines.
-    case word2vecText = "word2vec-text"
-    /// word2vec binary: a `count dim` header line, then per row the token, a space and `dim`
-    /// little-endian float32 values, optionally followed by a newline.
-    case word2vecBinary = "word2vec-binary"
-}
-
-/// What a vocabulary entry without a vector in the file gets.
-public enum OOVPolicy: String, Sendable, CaseIterable, Codable {
-    /// Normal random values with the mean and standard deviation of all matched values, from `seed`.
-    case random
-    /// Zeros.
-    case zero
-    /// A copy of the `<unk>` row (the file's `<unk>` vector, else the mean of the matched vectors).
-    case unk
-}
-
 /// Everything that decides how a vectors file becomes an embedding matrix.
 public struct EmbeddingOptions: Sendable {
     public var format: EmbeddingFormat = .auto
@@ -60,25 +36,4 @@ public struct EmbeddingOptions: Sendable {
     public var chunkBytes = 512 << 10
 
     public init() {}
-
-    /// Rejects settings outside their documented bounds.
-    func validate() throws(EmbeddingError) {
-        if maxLineBytes < 1024 {
-            throw .invalidOptions("The line limit must be at least 1024 bytes; \(maxLineBytes) was given.")
-        }
-        guard (1...Self.dimensionHardCap).contains(maxDimension) else {
-            throw .invalidOptions(
-                "--max-dimension must be between 1 and \(Self.dimensionHardCap); \(maxDimension) was given.")
-        }
-        if let dimension, !(1...maxDimension).contains(dimension) {
-            throw .invalidOptions(
-                "--dimension must be between 1 and --max-dimension (\(maxDimension)); \(dimension) was given.")
-        }
-        guard maxAbsoluteValue.isFinite && maxAbsoluteValue > 0 else {
-            throw .invalidOptions("--max-value must be a positive finite number; \(maxAbsoluteValue) was given.")
-        }
-        if let maxMatrixBytes, maxMatrixBytes < 1 {
-            throw .invalidOptions("The matrix size limit must be positive; \(maxMatrixBytes) was given.")
-        }
-    }
 }

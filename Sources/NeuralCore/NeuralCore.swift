@@ -64,7 +64,8 @@
 //   of the real tokens only) are reused too. Adam and the GRU backward gate loop use explicit
 //   SIMD8 (the compiler does not vectorise loops over possibly aliasing pointers).
 // - **Optimisers** (`Optimizer.swift`): `Adam`, `SGD` (momentum) with explicit, named state;
-//   `clipGradientNorm`, `checkFinite`; schedules in `Schedule.swift`.
+//   `clipGradientNorm`, `checkFinite`; schedules in `LearningRateSchedule.swift` and
+//   `ReduceOnPlateau.swift`.
 // - **Checkpoints** (`SafeTensors.swift`): safetensors read/write, atomic writes, strict loading;
 //   optimiser state in a second file (`adam.m.<name>`, `adam.v.<name>`, step in the metadata).
 //

@@ -373,7 +373,8 @@ extension Tensor {
         let k2 = transposeB ? bc : br, n = transposeB ? br : bc
         precondition(
             k == k2,
-            "gemm: inner dimensions differ (\(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")).")
+            "gemm: inner dimensions differ "
+                + "(\(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")).")
         precondition(c.rowCount == m && c.lastDimension == n, "gemm: output \(c.shape) is not [\(m), \(n)].")
         if k == 0 { if beta == 0 { c.zero() } else if beta != 1 { c.scale(by: beta) }; return }
         BLAS.sgemm(

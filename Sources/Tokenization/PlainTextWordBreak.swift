@@ -12,18 +12,19 @@
 ///
 /// The classes, as ICU 72's root rules see these characters. ASCII's are fixed here (ICU tailors
 /// UAX #29 there: "@" is a letter and ":" is not MidLetter); every other character's comes from
-/// ICU's Word_Break property at run time (``classes``):
+/// ICU's Word_Break property at run time (``classes``). Each class, its units and what it joins:
 ///
-/// | class | units | joins |
-/// |---|---|---|
-/// | letter | A–Z a–z @, ALetter (é, ß, λ, ж, ʼ, ª, …) | letters, digits, `_`; `letter mid letter` for MidLetter (·) and MidNumLet |
-/// | numeric | 0–9 | letters, digits, `_`; `digit mid digit` for MidNum (`,` `;` ⁄) and MidNumLet (`.` `'` ‘ ’ ․) |
-/// | extendNumLet | `_`, U+202F, ‿ ⁀ ⁔ | letters, digits, `_` |
-/// | extend | Extend and Format (U+0300–036F, soft hyphen, U+200C, bidi marks) | attach to what precedes them (WB4), unless that is a line break |
-/// | space | U+0020, U+2000–200A but U+2007 (WSegSpace) | runs of spaces (WB3d) |
-/// | carriageReturn | CR | CR LF (WB3) |
-/// | newline | LF, VT, FF, U+0085, U+2028, U+2029 | nothing, not even extends |
-/// | other | the rest (controls, symbols, dashes, quotes, NBSP, « », …) | nothing |
+/// - `letter`: A–Z a–z @, ALetter (é, ß, λ, ж, ʼ, ª, …). Joins letters, digits, `_`;
+///   `letter mid letter` for MidLetter (·) and MidNumLet.
+/// - `numeric`: 0–9. Joins letters, digits, `_`; `digit mid digit` for MidNum (`,` `;` ⁄) and
+///   MidNumLet (`.` `'` ‘ ’ ․).
+/// - `extendNumLet`: `_`, U+202F, ‿ ⁀ ⁔. Joins letters, digits, `_`.
+/// - `extend`: Extend and Format (U+0300–036F, soft hyphen, U+200C, bidi marks). Attach to what
+///   precedes them (WB4), unless that is a line break.
+/// - `space`: U+0020, U+2000–200A but U+2007 (WSegSpace). Runs of spaces join (WB3d).
+/// - `carriageReturn`: CR. Joins CR LF (WB3).
+/// - `newline`: LF, VT, FF, U+0085, U+2028, U+2029. Joins nothing, not even extends.
+/// - `other`: the rest (controls, symbols, dashes, quotes, NBSP, « », …). Joins nothing.
 ///
 /// Statuses are ICU's tags: a word's status comes from its last word unit — 200 (letter) after a
 /// letter, 100 (number) after a digit, and after `_` 100 if a digit precedes it, else 200 — and a

@@ -12,15 +12,19 @@ import Support
 /// The file has a `WordLevel` model (vocab in id order, `unk_token` "<unk>"), the four special
 /// tokens as `added_tokens`, and a normalizer and pre-tokenizer that reproduce this library's:
 ///
-/// | This library                         | tokenizer.json                                        | Same ids?                     |
-/// |--------------------------------------|-------------------------------------------------------|-------------------------------|
-/// | `.whitespace`                        | `WhitespaceSplit`                                     | yes (both split on White_Space) |
-/// | `.word`                              | `Sequence`: `Split` on `(?y{w})\X` (Oniguruma's UAX #29 word segments), `WhitespaceSplit` (drops the space segments); without punctuation also `Split` removing segments with no letter or digit | yes on the shipped corpora (checked by `HuggingFaceParityTests`), except the inputs in ``huggingFaceDifferences`` |
-/// | `.character`                         | `Split` on regex `\X` (grapheme clusters), isolated   | yes, barring Unicode-version differences |
-/// | `.keras`                             | `Replace` filters → " ", then `Split` on " ", removed | yes                           |
-/// | `.nfc` / `.nfkc`                     | `NFC` / `NFKC` normalizer                             | yes                           |
-/// | lowercase, locale not tr/az/lt       | `Lowercase`                                           | yes except final sigma (HF maps Σ→σ everywhere) |
-/// | lowercase tr/az, with NFC or NFKC    | `Replace` İ→i and I→ı, then `Lowercase`               | yes (NFC has already joined I + U+0307 into İ) |
+/// - `.whitespace` → `WhitespaceSplit`. Same ids: yes (both split on White_Space).
+/// - `.word` → `Sequence`: `Split` on `(?y{w})\X` (Oniguruma's UAX #29 word segments),
+///   `WhitespaceSplit` (drops the space segments); without punctuation also `Split` removing
+///   segments with no letter or digit. Same ids: yes on the shipped corpora (checked by
+///   `HuggingFaceParityTests`), except the inputs in ``huggingFaceDifferences``.
+/// - `.character` → `Split` on regex `\X` (grapheme clusters), isolated. Same ids: yes, barring
+///   Unicode-version differences.
+/// - `.keras` → `Replace` filters → " ", then `Split` on " ", removed. Same ids: yes.
+/// - `.nfc` / `.nfkc` → `NFC` / `NFKC` normalizer. Same ids: yes.
+/// - lowercase, locale not tr/az/lt → `Lowercase`. Same ids: yes except final sigma (HF maps Σ→σ
+///   everywhere).
+/// - lowercase tr/az, with NFC or NFKC → `Replace` İ→i and I→ı, then `Lowercase`. Same ids: yes
+///   (NFC has already joined I + U+0307 into İ).
 ///
 /// Not exportable (`huggingFaceTokenizerJSON()` throws `TokenizationError.unsupportedExport`;
 /// ``exportHuggingFaceTokenizerIfExpressible(to:)`` skips the file and says why): the `.sentence`
@@ -122,7 +126,8 @@ extension Vocabulary {
             }
         }
         if configuration.lowercaseLocale != nil, tokens.contains(where: { $0.contains("\u{3C2}") }) {
-            differences.append("Greek words ending in capital sigma (ICU lowercases it to final ς, Hugging Face to σ)")
+            differences.append(
+                "Greek words ending in capital sigma (ICU lowercases it to final ς, Hugging Face to σ)")
         }
         guard !differences.isEmpty else { return nil }
         return "tokenizer.json gives other ids for " + differences.joined(separator: "; ") + "."
@@ -198,7 +203,8 @@ extension Vocabulary {
             ]
             if !configuration.keepsPunctuation {
                 steps.append(
-                    #"{"type": "Split", "pattern": {"Regex": "\\A(?!\\p{Pc}\\p{Pc})[^\\p{Alphabetic}\\p{Nd}@]+\\z"}, "behavior": "Removed", "invert": false}"#
+                    #"{"type": "Split", "pattern": {"Regex": "\\A(?!\\p{Pc}\\p{Pc})[^\\p{Alphabetic}\\p{Nd}@]+\\z"}, "#
+                        + #""behavior": "Removed", "invert": false}"#
                 )
             }
             return "{\"type\": \"Sequence\", \"pretokenizers\": [" + steps.joined(separator: ", ") + "]}"

@@ -42,8 +42,8 @@ struct VAEPipeline: AsyncParsableCommand {
         {
             FileHandle.standardError.write(
                 Data(
-                    "Error: rank \(launch.rank) of \(launch.size): only 'vae-pipeline train' runs under mpirun (the other commands are single processes, or array jobs with --shard I/N).\n"
-                        .utf8))
+                    ("Error: rank \(launch.rank) of \(launch.size): only 'vae-pipeline train' runs under mpirun "
+                        + "(the other commands are single processes, or array jobs with --shard I/N).\n").utf8))
             Foundation.exit(2)
         }
         do {

@@ -187,7 +187,8 @@ import Testing
                     c = zlib.compressobj(6, zlib.DEFLATED, -15)
                     body = c.compress(data) + c.flush()
                     return header + body + struct.pack('<II', zlib.crc32(data), len(data) & 0xffffffff)
-                open('all-fields.gz', 'wb').write(member(2 | 4 | 8 | 16, b'AB\\x02\\x00xy', b'corpus.txt', b'made by hand'))
+                open('all-fields.gz', 'wb').write(
+                    member(2 | 4 | 8 | 16, b'AB\\x02\\x00xy', b'corpus.txt', b'made by hand'))
                 open('extra-only.gz', 'wb').write(member(4, b'\\x00' * 300))
                 open('bad-hcrc.gz', 'wb').write(member(2 | 8, name=b'x.txt', corrupt_hcrc=True))
                 """

@@ -185,7 +185,8 @@ import Testing
         try runTool(
             [
                 "sh", "-c",
-                "tar cf inner.tar a.txt && zip -q inner.zip a.txt && tar cf outer.tar inner.tar && tar cf outer2.tar inner.zip"
+                "tar cf inner.tar a.txt && zip -q inner.zip a.txt && tar cf outer.tar inner.tar "
+                    + "&& tar cf outer2.tar inner.zip"
             ], in: directory.url)
         for (archive, member) in [("outer.tar", "inner.tar"), ("outer2.tar", "inner.zip")] {
             let outcome = try await readAll([directory.path(archive)])

@@ -165,7 +165,8 @@ func word2vecBinary(_ rows: [(String, [Float])], newlines: Bool) -> Data {
                         complete: true))
             #expect(
                 error.localizedDescription.contains(
-                    "holds 3 members to read ('glove.6B.50d.txt', 'glove.6B.100d.txt', 'glove.6B.300d.txt'); choose one with --member"
+                    "holds 3 members to read ('glove.6B.50d.txt', 'glove.6B.100d.txt', 'glove.6B.300d.txt'); "
+                        + "choose one with --member"
                 ))
         }
         options.memberPatterns = ["*00d.txt"]
@@ -247,6 +248,7 @@ func word2vecBinary(_ rows: [(String, [Float])], newlines: Bool) -> Data {
         #expect(headerLength % 64 == 0 && data.count == headerLength + 24)
         let values = data.dropFirst(headerLength).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         #expect(values == [1, 2, 3, 4, 5, 6])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["m.npy"])  // no temporary left
+        // No temporary file is left.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["m.npy"])
     }
 }

@@ -68,7 +68,10 @@ import Tokenization
         let error = await embeddingError {
             _ = try await loadEmbeddings(text, vocabulary: vocabulary) { $0.maxAbsoluteValue = .infinity }
         }
-        guard case .invalidOptions? = error else { Issue.record("\(String(describing: error))"); return }
+        guard case .invalidOption(.maxAbsoluteValue, _, _)? = error else {
+            Issue.record("\(String(describing: error))"); return
+        }
+        #expect(error?.localizedDescription == "maxAbsoluteValue must be a positive finite number; inf was given.")
     }
 
     @Test(arguments: [true, false])
@@ -248,7 +251,10 @@ import Tokenization
         let overCap = await embeddingError {
             _ = try await loadEmbeddings(line, vocabulary: vocabulary) { $0.maxDimension = 2_000_000 }
         }
-        guard case .invalidOptions? = overCap else { Issue.record("\(String(describing: overCap))"); return }
+        guard case .invalidOption(.maxDimension, _, _)? = overCap else {
+            Issue.record("\(String(describing: overCap))"); return
+        }
+        #expect(overCap?.localizedDescription == "maxDimension must be between 1 and 1000000; 2000000 was given.")
     }
 
     @Test func theMatrixMustFitInMemoryAndTheHeaderRowCountIsNotAllocated() async throws {

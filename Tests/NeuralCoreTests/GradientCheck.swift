@@ -35,9 +35,10 @@ func expectGradient(
             if worst == nil || abs(a - numeric) > abs(worst!.1 - worst!.2) { worst = (i, a, numeric) }
         }
     }
+    let worstText = worst.map { "index \($0.0): analytic \($0.1) vs numeric \($0.2)" } ?? ""
     #expect(
         failures == 0,
-        "\(label): \(failures) mismatches; worst at \(worst.map { "index \($0.0): analytic \($0.1) vs numeric \($0.2)" } ?? "")",
+        "\(label): \(failures) mismatches; worst at \(worstText)",
         sourceLocation: sourceLocation)
 }
 

@@ -23,7 +23,8 @@ import Testing
             for name, info in header.items():
                 if name == "__metadata__": continue
                 b, e = info["data_offsets"]
-                out[name] = torch.tensor(np.frombuffer(raw[8 + n + b:8 + n + e], dtype="<f4").reshape(info["shape"]).copy())
+                out[name] = torch.tensor(
+                    np.frombuffer(raw[8 + n + b:8 + n + e], dtype="<f4").reshape(info["shape"]).copy())
             return out, header.get("__metadata__", {})
         def compare(path):
           t, meta = load(path)

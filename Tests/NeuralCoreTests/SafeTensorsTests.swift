@@ -218,7 +218,8 @@ import Testing
             guard process.terminationStatus == 0, !output.hasPrefix("NO_NUMPY") else { continue }
             #expect(
                 output.trimmingCharacters(in: .whitespacesAndNewlines)
-                    == #"{"meta": {"step": "5"}, "tensors": {"b": [7.0, 8.0, 9.0], "encoder.w": [[1.0, 2.5], [-3.0, 4.0]]}}"#
+                    == #"{"meta": {"step": "5"}, "tensors": {"b": [7.0, 8.0, 9.0], "#
+                    + #""encoder.w": [[1.0, 2.5], [-3.0, 4.0]]}}"#
             )
             return
         }
@@ -230,9 +231,8 @@ import Testing
         var offset = 0
         var entries: [String] = ["\"__metadata__\":{\"step\":\"1\"}"]
         for (name, shape, values) in tensors {
-            entries.append(
-                "\"\(name)\":{\"dtype\":\"F32\",\"shape\":\(shape),\"data_offsets\":[\(offset),\(offset + values.count * 4)]}"
-            )
+            let end = offset + values.count * 4
+            entries.append("\"\(name)\":{\"dtype\":\"F32\",\"shape\":\(shape),\"data_offsets\":[\(offset),\(end)]}")
             offset += values.count * 4
         }
         var header = Array(("{" + entries.joined(separator: ",") + "}").utf8)

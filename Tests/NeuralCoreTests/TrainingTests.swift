@@ -69,7 +69,8 @@ import Testing
         let run1 = try Self.train(seed: 2024, steps: 80)
         let elapsed = Date().timeIntervalSince(start)
         print(
-            "char LM: loss \(run1[0]) → \(run1[39]) → \(run1[59]) → \(run1.last!) nats/char in 80 steps, \(String(format: "%.2f", elapsed)) s"
+            "char LM: loss \(run1[0]) → \(run1[39]) → \(run1[59]) → \(run1.last!) nats/char in 80 steps, "
+                + "\(String(format: "%.2f", elapsed)) s"
         )
         #expect(run1[0] > 3)  // ≈ log(vocabulary) at the start
         #expect(run1.last! < 0.5)  // overfits: below 0.5 nats per character

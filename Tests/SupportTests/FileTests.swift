@@ -45,6 +45,51 @@ import Testing
         #expect(try MappedFile(path: directory.path("empty")).bytes.isEmpty)
     }
 
+    @Test func readsAFileFromStartToEndInPieces() throws {
+        let directory = try TemporaryDirectory()
+        let bytes = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        try Data(bytes).write(to: URL(fileURLWithPath: directory.path("data")))
+        let file = try SequentialFile(path: directory.path("data"))
+        #expect(file.isRegularFile)
+        var read: [UInt8] = []
+        var piece = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = try piece.withUnsafeMutableBytes { try file.read(into: $0) }
+            if count == 0 { break }
+            read += piece[0..<count]
+        }
+        #expect(read == bytes)
+    }
+
+    @Test func readsANamedPipeAsItComes() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("fifo")
+        #expect(mkfifo(path, 0o600) == 0)
+        let writer = Thread {
+            let handle = FileHandle(forWritingAtPath: path)
+            handle?.write(Data("through the pipe".utf8))
+            try? handle?.close()
+        }
+        writer.start()
+        let file = try SequentialFile(path: path)
+        #expect(!file.isRegularFile)
+        var read: [UInt8] = []
+        var piece = [UInt8](repeating: 0, count: 5)
+        while true {
+            let count = try piece.withUnsafeMutableBytes { try file.read(into: $0) }
+            if count == 0 { break }
+            read += piece[0..<count]
+        }
+        #expect(String(decoding: read, as: UTF8.self) == "through the pipe")
+    }
+
+    @Test func sequentialReadingOfAMissingFileNamesIt() {
+        #expect(throws: FileSystemError.cannotOpen(path: "/nonexistent-for-tests/x", code: ENOENT)) {
+            try SequentialFile(path: "/nonexistent-for-tests/x")
+        }
+        #expect(FileSystemError.cannotOpen(path: "/nonexistent-for-tests/x", code: ENOENT).code == ENOENT)
+    }
+
     @Test func movesFiles() throws {
         let directory = try TemporaryDirectory()
         try Data("a".utf8).write(to: URL(fileURLWithPath: directory.path("a")))

@@ -69,8 +69,8 @@ import Testing
             #expect(failures.isEmpty, "\(normalization) \(locale ?? "nil"): \(failures)")
             // The letters of Latin, Greek and Cyrillic text stay plain in every configuration.
             for text in [
-                "é", "naïve", "Ærøskøbing", "Łódź", "Ελληνικά", "Москва", "Київ", "l’été", "«ça»", "a\u{00A0}b",
-                "Tiếng Việt"
+                "é", "naïve", "Ærøskøbing", "Łódź", "Ελληνικά", "Москва", "Київ",
+                "l’été", "«ça»", "a\u{00A0}b", "Tiếng Việt"
             ] {
                 let utf8 = Array(text.utf8)
                 #expect(

@@ -217,7 +217,8 @@ import Testing
             }
             if expected != actual && failures.count < 20 {
                 failures.append(
-                    "\(text.map { String(format: "%04X", $0) }) ICU \(Self.describe(expected)) fast \(Self.describe(actual))"
+                    "\(text.map { String(format: "%04X", $0) }) "
+                        + "ICU \(Self.describe(expected)) fast \(Self.describe(actual))"
                 )
             }
         }
@@ -319,9 +320,12 @@ import Testing
     /// Cyrillic letters (a letter-for-letter transliteration): generated non-English text.
     @Test func generatedNonEnglishRecordsMatchICU() throws {
         let records = try TestSupport.gzippedLines("tiny_shakespeare.txt.gz", count: 12_000)
-        let greek = Dictionary(uniqueKeysWithValues: zip("abcdefghiklmnoprstuxyz", "αβψδεφγηικλμνοπρστυχυζ"))
+        let greek = Dictionary(
+            uniqueKeysWithValues: zip("abcdefghiklmnoprstuxyz", "αβψδεφγηικλμνοπρστυχυζ"))
         let cyrillic = Dictionary(
-            uniqueKeysWithValues: zip("abcdefghijklmnoprstuvyzABEKMHOPCTX", "абцдефгхийклмнопрстуvызАВЕКМНОРСТХ"))
+            uniqueKeysWithValues: zip(
+                "abcdefghijklmnoprstuvyzABEKMHOPCTX",
+                "абцдефгхийклмнопрстуvызАВЕКМНОРСТХ"))
         var generated: [String] = []
         for (index, record) in records.enumerated() {
             switch index % 4 {
@@ -377,7 +381,8 @@ import Testing
     /// tokenizers with the fast path on and off, in configurations that map characters.
     @Test func randomTextTokenizesAsWithICU() throws {
         let units = Self.plainTextUnits
-        let weighted = units + Array(String(repeating: "aZ9_.',; ’éÉλΣж·\u{301}\u{AD}\u{2003}\u{A0}", count: 30).utf16)
+        let weighted =
+            units + Array(String(repeating: "aZ9_.',; ’éÉλΣж·\u{301}\u{AD}\u{2003}\u{A0}", count: 30).utf16)
         let foreign: [UInt16] = [0x05D0, 0x0E01, 0x30A2, 0x65E5, 0x200D, 0x00A9, 0x2150]
         var generator = SplitMix64(seed: 0xF00D)
         for configuration in [

@@ -42,7 +42,9 @@ import Testing
 
     @Test func distinguishesPrefixesAndNonASCII() {
         var table = TokenTable()
-        for token in ["a", "ab", "abc", "abcd", "abcde", "é", "e\u{301}", "👩‍👩‍👧", "<unk>"] { _ = table.insert(token) }
+        for token in ["a", "ab", "abc", "abcd", "abcde", "é", "e\u{301}", "👩‍👩‍👧", "<unk>"] {
+            _ = table.insert(token)
+        }
         #expect(table.count == 9)
         #expect(table.index(of: "abcd") == 3)
         #expect(table.index(of: "e\u{301}") == 6)

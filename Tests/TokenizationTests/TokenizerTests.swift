@@ -75,7 +75,8 @@ import Testing
         #expect(wordCount == 3_904)
         #expect(
             try words.tokens(of: lines[3]) == [
-                "god", "said", ",", "“", "let", "there", "be", "light", ",", "”", "and", "there", "was", "light", "."
+                "god", "said", ",", "“", "let", "there", "be", "light", ",", "”",
+                "and", "there", "was", "light", "."
             ])
         #expect(try words.tokens(of: lines[2]).contains("god’s"))
     }

@@ -25,7 +25,8 @@ enum PythonTokenizers {
 @Suite struct VocabularyHuggingFaceTests {
     /// Penn Treebank lines (ptb.train.txt) for the whitespace level.
     static let ptbLines = [
-        " aer banknote berlitz calloway centrust cluett fromstein gitano guterman hydro-quebec ipo kia memotec mlx nahb punts rake regatta rubens sim snack-food ssangyong swapo wachter ",
+        " aer banknote berlitz calloway centrust cluett fromstein gitano guterman hydro-quebec ipo kia memotec mlx "
+            + "nahb punts rake regatta rubens sim snack-food ssangyong swapo wachter ",
         " pierre <unk> N years old will join the board as a nonexecutive director nov. N ",
         " mr. <unk> is chairman of <unk> n.v. the dutch publishing group ",
         " the <unk> company said N shares "
@@ -44,7 +45,8 @@ enum PythonTokenizers {
         "Don't pay $1,000.50 to the U.S. government... ever!",
         "It’s 3.14159 or 2,5 — who knows? “Quoted” text (with parens).",
         "can't won't o'clock rock'n'roll 1990's 'quoted' 5'11\"",
-        "Emoji 👩‍👩‍👧 and flags 🇯🇵🇺🇸 and 👍🏽, ½ and ² and Café ﬁne Ａｂｃ １２３ foo_bar __init__ _x",
+        "Emoji 👩‍👩‍👧 and flags 🇯🇵🇺🇸 and 👍🏽, ½ and ² and Café ﬁne "
+            + "Ａｂｃ １２３ foo_bar __init__ _x",
         "Ελληνικά και שלום עולם and مرحبا بالعالم and हिन्दी भाषा"
     ]
 
@@ -67,7 +69,8 @@ enum PythonTokenizers {
             probes: englishLines + ["THE CAT, the dog; and SAM!", "Unseen words are unknown here."]),
         Case(
             name: "character-nfc", configuration: TokenizerConfiguration(level: .character, normalization: .nfc),
-            training: ["Héllo wörld 👩‍👩‍👧!", "cafe\u{301} 🇯🇵\r\n"], probes: ["Héllo 👩‍👩‍👧 🇯🇵 wörld!", "cafe\u{301}\r\nxyz"]),
+            training: ["Héllo wörld 👩‍👩‍👧!", "cafe\u{301} 🇯🇵\r\n"],
+            probes: ["Héllo 👩‍👩‍👧 🇯🇵 wörld!", "cafe\u{301}\r\nxyz"]),
         // Where ICU's word break and the old `Whitespace` pre-tokenizer disagreed: contractions,
         // numbers with separators, abbreviations, runs of punctuation, "_" joins, emoji.
         Case(

@@ -42,7 +42,8 @@ import Testing
             try store.write(state: TrainingState(step: 5, seed: 1)) { _ in throw Killed() }
         }
         #expect(try store.stepCheckpoints().isEmpty)
-        // A step directory without state.json (killed before the rename is impossible, but a hand-made one) is not listed.
+        // A step directory without state.json (killed before the rename is impossible, but a hand-made one)
+        // is not listed.
         try FileManager.default.createDirectory(
             at: store.directory.appendingPathComponent("step-00000009"), withIntermediateDirectories: true)
         #expect(try store.latest() == nil)

@@ -21,7 +21,8 @@ import Testing
     /// Checkpoints written before training across processes have no world size: one process.
     @Test func checkpointsWithoutAWorldSizeWereWrittenByOneProcess() throws {
         let old =
-            #"{"step": 3, "epoch": 0, "batchesConsumed": 3, "seed": 1, "tokensSeen": 10, "sentencesSeen": 2, "elapsedSeconds": 1, "finished": false}"#
+            #"{"step": 3, "epoch": 0, "batchesConsumed": 3, "seed": 1, "tokensSeen": 10, "sentencesSeen": 2, "#
+            + #""elapsedSeconds": 1, "finished": false}"#
         let state = try JSONDecoder().decode(TrainingState.self, from: Data(old.utf8))
         #expect(state.worldSize == nil)
         var new = state

@@ -144,12 +144,22 @@ import Testing
         let resolved = try ResolvedPipeline(try PipelineFile.parse(text), path: "p.yaml")
         let options = try #require(resolved.embeddings?.options)
         #expect(options.dimension == 300 && options.maxDimension == 20_000 && options.maxAbsoluteValue == 50)
-        for bad in ["dimension: 0", "max_dimension: 2000000", "dimension: 20000", "max_value: -1"] {
-            #expect(throws: PipelineError.self, "\(bad)") {
+        // The bounds are the embeddings loader's, named by the file's keys.
+        for (bad, message) in [
+            ("dimension: 0", "p.yaml: 'embeddings.dimension' must be between 1 and 'embeddings.max_dimension' (10000); "
+                + "0 was given."),
+            ("max_dimension: 2000000", "p.yaml: 'embeddings.max_dimension' must be between 1 and 1000000; "
+                + "2000000 was given."),
+            ("dimension: 20000", "p.yaml: 'embeddings.dimension' must be between 1 and 'embeddings.max_dimension' "
+                + "(10000); 20000 was given."),
+            ("max_value: -1", "p.yaml: 'embeddings.max_value' must be a positive finite number; -1.0 was given.")
+        ] {
+            let error = #expect(throws: PipelineError.self, "\(bad)") {
                 _ = try ResolvedPipeline(
                     try PipelineFile.parse("data: {inputs: [a]}\nembeddings: {vectors: v.txt, \(bad)}\n"),
                     path: "p.yaml")
             }
+            #expect(error?.localizedDescription == message)
         }
     }
 
@@ -157,7 +167,8 @@ import Testing
     /// family's) defaults; and the file a run stores in run.json reads back as written.
     @Test func batchingSectionFillsMissingKeysWithDefaults() throws {
         let text =
-            "data: {inputs: [a]}\nmodel: {type: char_vae}\nbatching: {batch_size: 100, window: 50, stride: 1, seed: 42}\n"
+            "data: {inputs: [a]}\nmodel: {type: char_vae}\n"
+            + "batching: {batch_size: 100, window: 50, stride: 1, seed: 42}\n"
         let file = try PipelineFile.parse(text)
         let resolved = try ResolvedPipeline(file, path: "p.yaml")
         var expected = BatchingOptions(
@@ -195,7 +206,8 @@ import Testing
             ),
             (
                 "model: {type: transformer}",
-                "p.yaml: 'model.type' must be sentence_vae, char_vae, vrnn, word_vae or lstm_lm; 'transformer' was given."
+                "p.yaml: 'model.type' must be sentence_vae, char_vae, vrnn, word_vae or lstm_lm; "
+                    + "'transformer' was given."
             ),
             (
                 "tokenizer: {level: sentence}",
@@ -204,7 +216,8 @@ import Testing
             ("model: {decoder: {cell: rnn}}", "p.yaml: 'model.decoder.cell' must be lstm or gru; 'rnn' was given."),
             (
                 "training: {kl_annealing: {schedule: cosine}}",
-                "p.yaml: 'training.kl_annealing.schedule' must be constant, linear, logistic or cyclical; 'cosine' was given."
+                "p.yaml: 'training.kl_annealing.schedule' must be constant, linear, logistic or cyclical; "
+                    + "'cosine' was given."
             ),
             (
                 "embeddings: {vectors: v.txt, oov: mean}",

@@ -56,7 +56,8 @@ import Testing
                     rows.setdefault(token, rest)
                 found = [i for i, t in enumerate(tokens) if i > 0 and t in rows]
                 exact = all(np.array_equal(m[i], np.array(rows[tokens[i]].split(), dtype=np.float32)) for i in found)
-                print(m.dtype, m.shape, m.flags['C_CONTIGUOUS'], exact, not m[0].any(), m[tokens.index('the')][:2].tolist())
+                print(m.dtype, m.shape, m.flags['C_CONTIGUOUS'], exact, not m[0].any(),
+                      m[tokens.index('the')][:2].tolist())
                 """
             ], in: directory)
         #expect(
@@ -153,11 +154,13 @@ import Testing
             "\(result.standardOutput)")
         #expect(
             result.standardOutput.contains(
-                "skipped     3 lines: wrong dimension 1 (line 4); non-finite value 1 (line 2); value out of Float32 range 1 (line 3)"
+                "skipped     3 lines: wrong dimension 1 (line 4); non-finite value 1 (line 2); "
+                    + "value out of Float32 range 1 (line 3)"
             ),
             "\(result.standardOutput)")
         let data = try Data(contentsOf: URL(fileURLWithPath: out))
-        let values = data.suffix(9 * 3 * 4).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }  // 9 vocabulary rows
+        // 9 vocabulary rows.
+        let values = data.suffix(9 * 3 * 4).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         #expect(values.count == 27 && values.allSatisfy { $0.isFinite })
 
         let json = try CommandRunner.run([
@@ -189,6 +192,17 @@ import Testing
         #expect(
             tooWide.status != 0 && tooWide.standardError.contains("more than --max-dimension (2) allows"),
             "\(tooWide.standardError)")
+
+        // The options' bounds are the library's, the names the command's flags.
+        let outOfBounds = try CommandRunner.run([
+            "embeddings", "--vocab", vocab, "--vectors", vectors.path, "--out", out,
+            "--max-dimension", "10", "--dimension", "20"
+        ])
+        #expect(
+            outOfBounds.status != 0
+                && outOfBounds.standardError.contains(
+                    "--dimension must be between 1 and --max-dimension (10); 20 was given."),
+            "\(outOfBounds.standardError)")
     }
 
     @Test func helpStatesTheBounds() throws {

@@ -24,7 +24,10 @@ enum HuggingFacePython {
     .serialized,
     .enabled(
         if: HuggingFacePython.isAvailable,
-        "Python package `tokenizers` is not importable and could not be installed (bash scripts/install-python-tokenizers.sh); tokenizer.json parity not checked"
+        """
+        Python package `tokenizers` is not importable and could not be installed \
+        (bash scripts/install-python-tokenizers.sh); tokenizer.json parity not checked
+        """
     ))
 struct HuggingFaceParityTests {
     static let settings: [[String]] = [

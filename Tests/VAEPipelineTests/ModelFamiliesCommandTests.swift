@@ -17,12 +17,14 @@ import Testing
         Family(
             type: "char_vae",
             model:
-                "{type: char_vae, embedding: 8, encoder: {hidden: 12}, latent: 3, decoder: {hidden: 12}, teacher_forcing: 0.7}",
+                "{type: char_vae, embedding: 8, encoder: {hidden: 12}, latent: 3, decoder: {hidden: 12}, "
+                + "teacher_forcing: 0.7}",
             batching: "{batch_size: 8, window: 24, stride: 12, shuffle_buffer: 50}", hasSentenceLatent: true),
         Family(
             type: "char_vae lines",
             model:
-                "{type: char_vae, embedding: 8, encoder: {hidden: 12}, latent: 3, decoder: {hidden: 12}, character_dropout: 0.1}",
+                "{type: char_vae, embedding: 8, encoder: {hidden: 12}, latent: 3, decoder: {hidden: 12}, "
+                + "character_dropout: 0.1}",
             batching: "{batch_size: 8, max_length: 40, shuffle_buffer: 50}", hasSentenceLatent: true),
         Family(
             type: "vrnn", model: "{type: vrnn, embedding: 8, hidden: 10, latent: 4}",

@@ -212,9 +212,8 @@ import Testing
         kill(pid, SIGKILL)
         process.waitUntilExit()
         if lines < count {
-            Issue.record(
-                "\(lines) lines; standard error: \(String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self))"
-            )
+            let standardError = String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
+            Issue.record("\(lines) lines; standard error: \(standardError)")
         }
         return lines
     }

@@ -170,7 +170,8 @@ import Testing
         data: {shards: \(dataset.path)}
         batching: {batch_size: 16, max_length: 20, shuffle_buffer: 100}
         model: {embedding: 8, encoder: {cell: gru, hidden: 8}, latent: 2, decoder: {cell: gru, hidden: 8}}
-        training: {epochs: 1, max_steps: 3, validate_every: 100, checkpoint_every: 100, log_every: 1, seed: 1, samples: 0}
+        training: {epochs: 1, max_steps: 3, validate_every: 100, checkpoint_every: 100, log_every: 1, \
+        seed: 1, samples: 0}
         output: \(fixture.directory.appendingPathComponent("run").path)
         """.write(to: pipeline, atomically: true, encoding: .utf8)
         let result = try succeed(["train", pipeline.path])

@@ -38,7 +38,8 @@ import Testing
                 import json, numpy as np
                 v = json.load(open('vocab.json'))['tokens']
                 ids = np.load('shard-00000.ids.npy', mmap_mode='r'); o = np.load('shard-00000.offsets.npy')
-                print(ids.dtype, o.dtype, len(o) - 1, ' '.join(v[i][0] if isinstance(v[i], list) else v[i] for i in ids[o[0]:o[1]]))
+                print(ids.dtype, o.dtype, len(o) - 1,
+                      ' '.join(v[i][0] if isinstance(v[i], list) else v[i] for i in ids[o[0]:o[1]]))
                 """
             ], in: URL(fileURLWithPath: out))
         #expect(decoded.hasPrefix("int32 int64 100 <bos> not enough blood for"))

@@ -23,7 +23,8 @@ import Testing
             data: {inputs: [sentences.txt], validation_fraction: 0.1, validation_max_sentences: 64}
             tokenizer: {level: word, lowercase: true}
             vocabulary: {max_size: 600, min_count: 2}
-            batching: {batch_size: 16, max_length: 12, over_length: drop, bucket_boundaries: [6, 9], shuffle_buffer: 200}
+            batching: {batch_size: 16, max_length: 12, over_length: drop, bucket_boundaries: [6, 9], \
+            shuffle_buffer: 200}
             model:
               embedding: 16
               encoder: {cell: lstm, hidden: 24}

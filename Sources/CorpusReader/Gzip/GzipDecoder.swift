@@ -194,8 +194,8 @@ final class GzipDecoder: StreamDecoder {
         // The trailer stores the length modulo 2³².
         guard storedLength == UInt32(truncatingIfNeeded: memberLength) else {
             throw DecodeFailure(
-                "the length check of gzip member \(member) failed (the trailer records \(storedLength) bytes mod 2³², "
-                    + "\(memberLength) were inflated)")
+                "the length check of gzip member \(member) failed "
+                    + "(the trailer records \(storedLength) bytes mod 2³², \(memberLength) were inflated)")
         }
     }
 

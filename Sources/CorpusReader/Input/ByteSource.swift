@@ -1,16 +1,18 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Support
 
 /// An input's bytes as they come from the file or pipe, read once from one open file
-/// descriptor: standard input and named pipes cannot be reopened or rewound, so the bytes
-/// looked at to detect the format are kept and read again from here.
+/// descriptor (Support's ``SequentialFile``, the reader's way to the system's `open` and
+/// `read`): standard input and named pipes cannot be reopened or rewound, so the bytes looked
+/// at to detect the format are kept and read again from here.
 final class ByteSource {
-    private let descriptor: Int32
-    private let ownsDescriptor: Bool
-    /// The supplier of the bytes when they come from another reader (an archive member), not a
-    /// file descriptor.
-    private let supplier: ((UnsafeMutableRawBufferPointer) throws(ByteSourceFailure) -> Int)?
+    /// Where the bytes come from.
+    private enum Origin {
+        /// The input's file, named pipe or standard input.
+        case file(SequentialFile)
+        /// Another reader (an archive member), not a file descriptor.
+        case supplier((UnsafeMutableRawBufferPointer) throws(ByteSourceFailure) -> Int)
+    }
+    private let origin: Origin
     /// Bytes handed out while recording (see ``startRecording()``), to be handed out again.
     private var recorded: [UInt8] = []
     private var isRecording = false
@@ -27,26 +29,24 @@ final class ByteSource {
 
     /// Opens a path for reading, or takes standard input (which stays open).
     init(_ input: CorpusInput) throws(ByteSourceFailure) {
+        let file: SequentialFile
         switch input {
         case let .file(path):
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw ByteSourceFailure(errno: errno) }
-            descriptor = fd
-            ownsDescriptor = true
+            do throws(FileSystemError) {
+                file = try SequentialFile(path: path)
+            } catch {
+                throw ByteSourceFailure(errno: error.code)
+            }
         case .standardInput:
-            descriptor = 0
-            ownsDescriptor = false
+            file = .standardInput()
         }
-        supplier = nil
-        var status = stat()
-        isRegularFile = fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+        origin = .file(file)
+        isRegularFile = file.isRegularFile
     }
 
     /// Bytes supplied by `read`, e.g. an archive member's, to be decompressed by a ``StreamDecoder``.
     init(reading read: @escaping (UnsafeMutableRawBufferPointer) throws(ByteSourceFailure) -> Int) {
-        descriptor = -1
-        ownsDescriptor = false
-        supplier = read
+        origin = .supplier(read)
         isRegularFile = false
     }
 
@@ -76,16 +76,12 @@ final class ByteSource {
         return true
     }
 
-    deinit {
-        if ownsDescriptor { close(descriptor) }
-    }
-
     /// The first `count` bytes (fewer when the input is shorter), without consuming them.
     func peek(_ count: Int) throws(ByteSourceFailure) -> [UInt8] {
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(count, 64 << 10), alignment: 16)
         defer { scratch.deallocate() }
         while pending.count - pendingStart < count {
-            let got = try readDescriptor(into: scratch)
+            let got = try readFromOrigin(into: scratch)
             if got == 0 { break }
             pending.append(contentsOf: scratch[0..<got])
         }
@@ -109,7 +105,7 @@ final class ByteSource {
             if isRecording { record(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) }
             return count
         }
-        let count = try readDescriptor(into: buffer)
+        let count = try readFromOrigin(into: buffer)
         bytesRead += Int64(count)
         if isRecording { record(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) }
         return count
@@ -125,22 +121,16 @@ final class ByteSource {
         recorded.append(contentsOf: bytes)
     }
 
-    private func readDescriptor(into buffer: UnsafeMutableRawBufferPointer) throws(ByteSourceFailure) -> Int {
-        if let supplier { return try supplier(buffer) }
-        while true {
-            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
-            if count >= 0 { return count }
-            if errno == EINTR { continue }
-            throw ByteSourceFailure(errno: errno)
+    private func readFromOrigin(into buffer: UnsafeMutableRawBufferPointer) throws(ByteSourceFailure) -> Int {
+        switch origin {
+        case let .supplier(read):
+            return try read(buffer)
+        case let .file(file):
+            do throws(FileSystemError) {
+                return try file.read(into: buffer)
+            } catch {
+                throw ByteSourceFailure(errno: error.code)
+            }
         }
     }
-}
-
-/// A failed `open` or `read`.
-struct ByteSourceFailure: Error {
-    var errno: Int32
-    /// Set when the bytes come from another reader whose failure explains itself.
-    var reason: String? = nil
-
-    var message: String { reason ?? String(cString: strerror(errno)) }
 }

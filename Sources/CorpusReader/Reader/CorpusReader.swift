@@ -1,5 +1,3 @@
-import Foundation
-
 /// Reads one or more corpus inputs — plain, compressed or archived, detected from the bytes —
 /// as an `AsyncSequence` of ``RecordChunk``s, in bounded memory.
 ///
@@ -225,18 +223,4 @@ public struct CorpusReader: AsyncSequence, Sendable {
             lifetime = nil  // cancels the channel, which stops the producer thread
         }
     }
-}
-
-/// Cancels the channel — and so stops the decompressing thread — when the iterator that owns
-/// it goes away, however the consumer stopped (finished, broke out of the loop, or threw).
-package final class ChannelLifetime: Sendable {
-    let channel: BoundedChannel<ByteStreamEvent>
-    let pool: ByteStoragePool
-
-    package init(channel: BoundedChannel<ByteStreamEvent>, pool: ByteStoragePool) {
-        self.channel = channel
-        self.pool = pool
-    }
-
-    deinit { channel.cancel() }
 }

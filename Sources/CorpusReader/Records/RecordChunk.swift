@@ -65,33 +65,3 @@ public struct RecordChunk: Sendable {
         RecordLocation(input: member?.input ?? "?", member: member?.name, line: lines[index])
     }
 }
-
-/// Something the reader met besides records.
-public enum ReaderEvent: Sendable, Hashable {
-    /// A member (or a plain file) started.
-    case memberStarted(MemberInfo)
-    /// A CSV/TSV header row was read.
-    case header([String], MemberInfo)
-    /// Something the user should know that is not a bad record (e.g. an unverifiable checksum).
-    case warning(String)
-    /// A member's data matched its stored checksum (gzip CRC-32; other formats check their own).
-    case checksumVerified(MemberInfo)
-}
-
-/// How much input has been read.
-public struct ReadProgress: Sendable, Hashable {
-    /// Decompressed bytes delivered so far.
-    public var uncompressedBytes: Int64 = 0
-    /// Bytes of the input files consumed so far (what is on disk).
-    public var compressedBytes: Int64 = 0
-    /// The sum of the input files' sizes, when all are regular files (for an ETA).
-    public var totalInputBytes: Int64? = nil
-
-    public init() {}
-
-    /// The fraction of the input consumed, when the total is known.
-    public var fraction: Double? {
-        guard let total = totalInputBytes, total > 0 else { return nil }
-        return min(1, Double(compressedBytes) / Double(total))
-    }
-}

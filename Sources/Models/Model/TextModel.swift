@@ -1,4 +1,3 @@
-import Foundation
 import NeuralCore
 import Support
 
@@ -41,65 +40,6 @@ public protocol TextModel: Module, Sendable {
 
     /// Sequences generated from the model's prior, at most `maxLength` ids each.
     func generate(count: Int, maxLength: Int, strategy: DecodingStrategy, rng: inout RandomGenerator) -> [[Int32]]
-}
-
-/// A model with one latent vector per sequence: `encode`, `reconstruct`, `interpolate`,
-/// `neighbors` and the latent-space figures (mutual information, active units) need it.
-public protocol LatentTextModel: TextModel {
-    /// Z, the width of the sequence latent.
-    var latentWidth: Int { get }
-    /// The posterior parameters μ, log σ² `[B, Z]` (no dropout).
-    func encode(_ batch: TokenBatch) -> (mean: Tensor, logVariance: Tensor)
-    /// Sequences decoded from latents `[N, Z]`, at most `maxLength` ids each.
-    func decode(_ latents: Tensor, strategy: DecodingStrategy, maxLength: Int, rng: inout RandomGenerator) -> [[Int32]]
-    /// Name prefixes of the decoder's parameters (what re-initialising the decoder after an
-    /// autoencoder phase replaces; the shared embedding is not among them).
-    var decoderParameterPrefixes: [String] { get }
-    /// Name prefixes of the inference network's parameters (the encoder and the posterior's
-    /// layers): what aggressive inference-network training updates on its own, while the
-    /// decoder and the shared embedding — the generative model — stay as they are.
-    var encoderParameterPrefixes: [String] { get }
-}
-
-/// A model that can continue a start string: its generated sequences begin with `prefix`
-/// (forced through the generative process) and go on from it. The character models.
-public protocol PrefixGenerating: TextModel {
-    func generate(count: Int, prefix: [Int32], maxLength: Int, strategy: DecodingStrategy, rng: inout RandomGenerator)
-        -> [[Int32]]
-}
-
-/// A model that can estimate log p(x) by importance sampling from its posterior (Burda et al.
-/// 2016): `eval`'s IW-NLL.
-public protocol ImportanceWeightedModel: TextModel {
-    /// −log p(x) per sequence estimated with `samples` draws from q(z|x).
-    func importanceWeightedNLL(_ batch: TokenBatch, samples: Int, rng: inout RandomGenerator) -> [Double]
-}
-
-/// The model families, as the pipeline file's `model.type` names them.
-public enum ModelKind: String, Codable, Sendable, CaseIterable {
-    /// Bowman et al. 2016 over words.
-    case sentenceVAE = "sentence_vae"
-    /// A recurrent VAE over characters (windows of a character stream, or lines).
-    case characterVAE = "char_vae"
-    /// Chung et al. 2015: a latent variable per step, over characters.
-    case vrnn
-    /// A sentence VAE whose records are single words spelt letter by letter: it invents words.
-    case wordVAE = "word_vae"
-    /// An LSTM language model over characters without a latent: the baseline.
-    case languageModel = "lstm_lm"
-
-    /// Whether the model reads characters (windows or lines) rather than words.
-    public var readsCharacters: Bool { self != .sentenceVAE }
-    /// For people: "sentence VAE", "VRNN", ….
-    public var displayName: String {
-        switch self {
-        case .sentenceVAE: "sentence VAE"
-        case .characterVAE: "character VAE"
-        case .vrnn: "VRNN"
-        case .wordVAE: "word VAE"
-        case .languageModel: "LSTM language model"
-        }
-    }
 }
 
 extension TextModel {

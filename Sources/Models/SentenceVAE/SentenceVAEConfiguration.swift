@@ -1,10 +1,4 @@
-import NeuralCore
 import Support
-
-/// The recurrent cell of an encoder or decoder.
-public enum RecurrentCellKind: String, Codable, Sendable, CaseIterable {
-    case lstm, gru
-}
 
 /// The hyper-parameters of a ``SentenceVAE`` (Bowman et al. 2016 and its variants: the Keras
 /// seed-004 model is `bidirectional`, `encoderDense`, `latentAtEveryStep`; timbmg's PyTorch model

@@ -1,8 +1,8 @@
 import Glibc
 
-/// The one place where the modules call the system for file I/O: `open`, `pread`, `pwrite`,
-/// `fsync`, `fstat`, `mmap`, `madvise`, `rename`, `unlink`. Interrupted calls (EINTR) are
-/// retried; failures become ``FileSystemError``s naming the file.
+/// The one place where the modules call the system for file I/O: `open`, `read`, `pread`,
+/// `pwrite`, `fsync`, `fstat`, `mmap`, `madvise`, `rename`, `unlink`. Interrupted calls (EINTR)
+/// are retried; failures become ``FileSystemError``s naming the file.
 enum FileSystemCalls {
     /// The descriptor of `path` opened for `access`.
     static func open(_ path: String, access: OpenFile.Access) throws(FileSystemError) -> Int32 {
@@ -52,6 +52,20 @@ enum FileSystemCalls {
         }
     }
 
+    /// Reads up to `buffer.count` bytes from where `descriptor` stands (a file, a pipe, a
+    /// terminal): fewer when fewer are there yet, 0 only at the end.
+    @inline(never)
+    static func readSome(
+        _ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer,
+        path: String
+    ) throws(FileSystemError) -> Int {
+        while true {
+            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno != EINTR { throw .cannotRead(path: path, code: errno) }
+        }
+    }
+
     /// Writes all of `bytes` at `offset`.
     @inline(never)
     static func write(
@@ -88,6 +102,14 @@ enum FileSystemCalls {
             if case .cannotSynchronize(_, EINVAL) = error { return }
             throw error
         }
+    }
+
+    /// Whether `descriptor` is a regular file (which could be opened again by its path), not a
+    /// pipe, device or directory.
+    @inline(never)
+    static func isRegularFile(_ descriptor: Int32) -> Bool {
+        var status = stat()
+        return fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
     }
 
     /// The size of the open file in bytes.

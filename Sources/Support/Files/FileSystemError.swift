@@ -20,14 +20,17 @@ public enum FileSystemError: LocalizedError, Equatable, Sendable {
         }
     }
 
-    /// The system's words for what went wrong (`strerror`), without the path.
-    public var reason: String {
+    /// The system's error number (`errno`).
+    public var code: Int32 {
         switch self {
         case let .cannotOpen(_, code), let .cannotRead(_, code), let .cannotWrite(_, code),
             let .cannotSynchronize(_, code), let .cannotMap(_, code), let .cannotRename(_, _, code):
-            String(cString: strerror(code))
+            code
         }
     }
+
+    /// The system's words for what went wrong (`strerror`), without the path.
+    public var reason: String { String(cString: strerror(code)) }
 
     public var errorDescription: String? {
         switch self {

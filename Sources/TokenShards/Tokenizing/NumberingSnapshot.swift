@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 import Tokenization
 
@@ -26,26 +25,5 @@ final class NumberingSnapshot: Sendable {
     /// A lineage number never used before in this process.
     static func newLineage() -> UInt64 {
         lastLineage.add(1, ordering: .relaxed).newValue
-    }
-}
-
-/// Where the consumer leaves the latest ``NumberingSnapshot`` for the workers of one
-/// ``ChunkTokenizer``. Chunks carry a reference to it, so that ``ProvisionalNumbering/absorb(_:)``
-/// can publish without the caller wiring the two together.
-final class NumberingExchange: @unchecked Sendable {
-    // @unchecked: `latest` is guarded by `lock`.
-    private let lock = NSLock()
-    private var latest: NumberingSnapshot?
-
-    var snapshot: NumberingSnapshot? {
-        lock.lock()
-        defer { lock.unlock() }
-        return latest
-    }
-
-    func publish(_ snapshot: NumberingSnapshot) {
-        lock.lock()
-        latest = snapshot
-        lock.unlock()
     }
 }

@@ -32,12 +32,24 @@ extension ResolvedPipeline {
                     "do not apply to the \(kind.displayName): it reads characters, "
                         + "and word vectors have none")
             }
-            try checks.bound("embeddings.max_dimension", options.maxDimension, 1...EmbeddingOptions.dimensionHardCap)
-            if let dimension = options.dimension {
-                try checks.bound("embeddings.dimension", dimension, 1...options.maxDimension)
+            do throws(EmbeddingError) {
+                try options.validate { "'\(Self.pipelineKey($0))'" }
+            } catch {
+                guard case let .invalidOption(setting, _, reason) = error else {
+                    throw checks.invalid("embeddings", error.localizedDescription)
+                }
+                throw checks.invalid(Self.pipelineKey(setting), reason)
             }
-            guard options.maxAbsoluteValue.isFinite, options.maxAbsoluteValue > 0 else {
-                throw checks.invalid("embeddings.max_value", "must be a positive finite number")
+        }
+
+        /// The pipeline file's key for an embeddings setting.
+        static func pipelineKey(_ setting: EmbeddingOptions.Setting) -> String {
+            switch setting {
+            case .dimension: "embeddings.dimension"
+            case .maxDimension: "embeddings.max_dimension"
+            case .maxAbsoluteValue: "embeddings.max_value"
+            // Not settable from a pipeline file: their defaults are valid.
+            case .maxLineBytes, .maxMatrixBytes: "embeddings"
             }
         }
     }

@@ -6,6 +6,10 @@ extension ResolvedPipeline {
     public var summaryTable: [String: String] {
         let tokens = tokenizer.configuration
         let lowercase = tokens.lowercaseLocale != nil ? ", lowercase" : ""
+        // Where the decoder sees z.
+        let latentInputs = [
+            model.latentToInitialState ? "initial state" : nil, model.latentAtEveryStep ? "every step" : nil
+        ].compactMap { $0 }.joined(separator: " and ")
         let corpus =
             source.inputs.map(\.description).joined(separator: ", ")
             + (source.shardDirectory.map { "shards \($0.path)" } ?? "")
@@ -20,7 +24,7 @@ extension ResolvedPipeline {
                         + "\(model.encoderLayers) layer(s)\(model.encoderDense.map { ", dense \($0) + ELU" } ?? "")",
             "decoder":
                 "\(model.decoderCell.rawValue) \(model.decoderHidden) × \(model.decoderLayers) layer(s), z → "
-                    + "\([model.latentToInitialState ? "initial state" : nil, model.latentAtEveryStep ? "every step" : nil].compactMap { $0 }.joined(separator: " and "))",
+                    + latentInputs,
             "latent": "\(model.latent)",
             "word dropout": "\(model.wordDropout)",
             "embedding dropout": "\(model.embeddingDropout)",
@@ -52,7 +56,7 @@ extension ResolvedPipeline {
             table["encoder"] = "lstm \(model.encoderHidden)"
             table["decoder"] =
                 "lstm \(model.decoderHidden), z → "
-                    + "\([model.latentToInitialState ? "initial state" : nil, model.latentAtEveryStep ? "every step" : nil].compactMap { $0 }.joined(separator: " and "))"
+                    + latentInputs
             table["character dropout"] = "\(model.characterDropout)"
             table["teacher forcing"] = "\(model.teacherForcing)"
         case .vrnn, .languageModel:

@@ -45,8 +45,8 @@ public enum WordList {
         var words: [String] = []
         for id in 4..<outcome.vocabulary.count {
             guard let token = outcome.vocabulary.token(for: Int32(id)) else { continue }
-            if token.allSatisfy({ $0.isLetter || $0 == "'" || $0 == "-" || $0 == "’" }) && token.first?.isLetter == true
-            {
+            let isWord = token.allSatisfy { $0.isLetter || $0 == "'" || $0 == "-" || $0 == "’" }
+            if isWord && token.first?.isLetter == true {
                 words.append(token)
             }
         }

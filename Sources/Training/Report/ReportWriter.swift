@@ -45,7 +45,8 @@ public enum ReportWriter {
             body += ". Stopped: \(SVGChart.escape(summary.stoppedBecause)).</p>\n"
             if let v = summary.validation {
                 body +=
-                    "<table><tr><th>validation</th><th>sentences</th><th>−ELBO</th><th>reconstruction</th><th>KL</th><th>perplexity (ELBO)</th><th>active units</th><th>MI</th></tr>"
+                    "<table><tr><th>validation</th><th>sentences</th><th>−ELBO</th><th>reconstruction</th>"
+                    + "<th>KL</th><th>perplexity (ELBO)</th><th>active units</th><th>MI</th></tr>"
                 body += String(
                     format:
                         "<tr><td></td><td>%d</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%.1f</td><td>%d / "

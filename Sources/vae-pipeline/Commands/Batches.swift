@@ -40,8 +40,10 @@ extension VAEPipeline {
         var buckets: String?
 
         @Option(
-            help:
-                "With --buckets: longest (pad to the batch's longest; the default), edge (to the bucket's edge) or exact (equal lengths only)."
+            help: """
+                With --buckets: longest (pad to the batch's longest; the default), edge (to the bucket's edge) \
+                or exact (equal lengths only).
+                """
         )
         var bucketMode: BucketMode?
 
@@ -107,7 +109,8 @@ extension VAEPipeline {
             }
             if split != .all && validationFraction == 0 {
                 throw ValidationError(
-                    "--split \(split.rawValue) needs --validation-fraction above 0; without it every sequence is in the train split."
+                    "--split \(split.rawValue) needs --validation-fraction above 0; "
+                        + "without it every sequence is in the train split."
                 )
             }
             _ = try options()
@@ -156,16 +159,22 @@ extension VAEPipeline {
             }
             let noun = window == nil ? "sequences" : "windows"
             print(
-                "batches     \(Format.count(total.batches)) of up to \(batchSize) (\(Format.count(rows)) \(noun), \(split.rawValue) split, \(epochs) epoch\(epochs == 1 ? "" : "s"))"
+                "batches     \(Format.count(total.batches)) of up to \(batchSize) (\(Format.count(rows)) \(noun), "
+                    + "\(split.rawValue) split, \(epochs) epoch\(epochs == 1 ? "" : "s"))"
             )
             print(
-                "tokens      \(Format.count(total.tokens)) in \(Format.count(total.paddedPositions)) padded positions: padding efficiency \(Format.decimal(total.paddingEfficiency * 100))%"
+                "tokens      \(Format.count(total.tokens)) in \(Format.count(total.paddedPositions)) padded positions: "
+                    + "padding efficiency \(Format.decimal(total.paddingEfficiency * 100))%"
             )
             print(
-                "length      \(Format.count(total.truncated)) truncated, \(Format.count(total.droppedTooLong)) dropped too long, \(Format.count(total.droppedEmpty)) empty, \(Format.count(total.droppedRemainder)) in short last batches dropped"
+                "length      \(Format.count(total.truncated)) truncated, "
+                    + "\(Format.count(total.droppedTooLong)) dropped too long, "
+                    + "\(Format.count(total.droppedEmpty)) empty, "
+                    + "\(Format.count(total.droppedRemainder)) in short last batches dropped"
             )
             print(
-                "speed       \(Format.count(Int(Double(rows) / seconds))) \(noun)/s (\(Format.decimal(seconds, digits: 2)) s)"
+                "speed       \(Format.count(Int(Double(rows) / seconds))) \(noun)/s "
+                    + "(\(Format.decimal(seconds, digits: 2)) s)"
             )
         }
     }

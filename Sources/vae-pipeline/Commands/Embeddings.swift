@@ -55,8 +55,10 @@ extension VAEPipeline {
         var format: EmbeddingFormat = .auto
 
         @Option(
-            help:
-                "Vocabulary tokens without a vector: random (normal, matched vectors' mean and std), zero, or unk (copy of <unk>)."
+            help: """
+                Vocabulary tokens without a vector: random (normal, matched vectors' mean and std), zero, \
+                or unk (copy of <unk>).
+                """
         )
         var oov: OOVPolicy = .random
 
@@ -73,8 +75,10 @@ extension VAEPipeline {
         var strict = false
 
         @Option(
-            help:
-                "The vector dimension to read; lines of other dimensions are skipped. Default: the header's, or the most common in the first 100 lines."
+            help: """
+                The vector dimension to read; lines of other dimensions are skipped. Default: the header's, \
+                or the most common in the first 100 lines.
+                """
         )
         var dimension: Int?
 
@@ -105,6 +109,7 @@ extension VAEPipeline {
             options.dimension = dimension
             options.maxDimension = maxDimension
             options.maxAbsoluteValue = maxValue
+            try options.validate(naming: Self.flag)
             let input = CorpusInput(argument: vectors)
             let total = input.fileSize
             var progressLine = ProgressLine()
@@ -128,28 +133,44 @@ extension VAEPipeline {
             }
         }
 
+        /// The flag that sets an embeddings setting (the property's name for those without one).
+        static func flag(_ setting: EmbeddingOptions.Setting) -> String {
+            switch setting {
+            case .dimension: "--dimension"
+            case .maxDimension: "--max-dimension"
+            case .maxAbsoluteValue: "--max-value"
+            case .maxLineBytes, .maxMatrixBytes: setting.rawValue
+            }
+        }
+
         static func summary(_ report: EmbeddingReport, rows: Int, out: String, seconds: Double) -> String {
             var lines: [String] = []
             var source = "'\(report.path)'"
             if let member = report.member { source += ", member '\(member)'" }
             let compression = report.compression.isEmpty ? "" : " (\(report.compression.joined(separator: "+")))"
             lines.append(
-                "vectors     \(source)\(compression), \(report.format.rawValue), dimension \(report.dimension) (\(report.dimensionSource.description))"
+                "vectors     \(source)\(compression), \(report.format.rawValue), "
+                    + "dimension \(report.dimension) (\(report.dimensionSource.description))"
             )
             let declared = report.declaredRows.map { " (header: \(Format.count($0)) rows)" } ?? ""
             let rate =
                 seconds > 0
-                ? " in \(Format.decimal(seconds, digits: 2)) s, \(Format.bytes(Int64(Double(report.bytesRead) / seconds)))/s"
+                ? " in \(Format.decimal(seconds, digits: 2)) s, "
+                    + "\(Format.bytes(Int64(Double(report.bytesRead) / seconds)))/s"
                 : ""
             lines.append(
-                "read        \(Format.count(report.linesRead)) lines\(declared), \(Format.bytes(report.bytesRead))\(rate)"
+                "read        \(Format.count(report.linesRead)) lines\(declared), "
+                    + "\(Format.bytes(report.bytesRead))\(rate)"
             )
             lines.append(
-                "coverage    \(Format.count(report.typesFound)) of \(Format.count(report.vocabularyTypes)) vocabulary types (\(Format.decimal(report.typeCoverage * 100, digits: 2))%), \(Format.decimal(report.tokenCoverage * 100, digits: 2))% of corpus tokens"
+                "coverage    \(Format.count(report.typesFound)) of \(Format.count(report.vocabularyTypes)) vocabulary "
+                    + "types (\(Format.decimal(report.typeCoverage * 100, digits: 2))%), "
+                    + "\(Format.decimal(report.tokenCoverage * 100, digits: 2))% of corpus tokens"
             )
             if report.caseInsensitiveMatches > 0 {
                 lines.append(
-                    "            \(Format.count(report.caseInsensitiveMatches)) of them through a lowercased vector token"
+                    "            \(Format.count(report.caseInsensitiveMatches)) of them through a lowercased "
+                        + "vector token"
                 )
             }
             if !report.oovExamples.isEmpty {
@@ -171,7 +192,8 @@ extension VAEPipeline {
                 let reasons = report.skipped.sorted { $0.key < $1.key }.map { reason, count in
                     let where_ =
                         report.skippedLines[reason].map {
-                            " (\(unit) \($0.map(String.init).joined(separator: ", "))\(count > $0.count ? ", …" : ""))"
+                            " (\(unit) \($0.map(String.init).joined(separator: ", "))"
+                                + "\(count > $0.count ? ", …" : ""))"
                         } ?? ""
                     return "\(reason.rawValue) \(Format.count(count))\(where_)"
                 }
@@ -181,7 +203,8 @@ extension VAEPipeline {
             }
             if report.duplicates > 0 {
                 lines.append(
-                    "duplicates  \(Format.count(report.duplicates)) later \(report.duplicates == 1 ? "line" : "lines") of vocabulary tokens ignored (the first one is kept)"
+                    "duplicates  \(Format.count(report.duplicates)) later \(report.duplicates == 1 ? "line" : "lines") "
+                        + "of vocabulary tokens ignored (the first one is kept)"
                 )
             }
             for warning in report.warnings { lines.append("warning     \(warning)") }

@@ -18,8 +18,10 @@ extension VAEPipeline {
         var out: String?
 
         @Flag(
-            help:
-                "Also write the log-variances: a \"logVariance\" member in JSON output; with --out, a second .npy of the same shape named FILE with .npy replaced by .logvar.npy (z.npy → z.logvar.npy)."
+            help: """
+                Also write the log-variances: a "logVariance" member in JSON output; with --out, a second .npy \
+                of the same shape named FILE with .npy replaced by .logvar.npy (z.npy → z.logvar.npy).
+                """
         )
         var withVariance = false
 

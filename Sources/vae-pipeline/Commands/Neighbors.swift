@@ -59,8 +59,8 @@ extension VAEPipeline {
             }
             FileHandle.standardError.write(
                 Data(
-                    "Scored \(Format.count(neighbors.scored)) sentences\(empty > 0 ? " (\(empty) without tokens skipped)" : "").\n"
-                        .utf8))
+                    ("Scored \(Format.count(neighbors.scored)) sentences"
+                        + "\(empty > 0 ? " (\(empty) without tokens skipped)" : "").\n").utf8))
         }
     }
 }

@@ -36,7 +36,8 @@ extension VAEPipeline.Tokenize {
                 Writes, into --out: shard-NNNNN.ids.npy (int32 ids, flat) and shard-NNNNN.offsets.npy \
                 (int64, one more than the sequences), vocab.json, tokenizer.json (Hugging Face; \
                 skipped, with a line saying why, for settings it cannot express: nfkc_casefold, \
-                --lowercase-locale lt, tr/az without nfc or nfkc), and manifest.json last. A directory with a manifest is complete; a run stopped at any \
+                --lowercase-locale lt, tr/az without nfc or nfkc), and manifest.json last. \
+                A directory with a manifest is complete; a run stopped at any \
                 point leaves none. Without --vocab, the corpus is tokenized once, on every core: \
                 tokens are numbered as they come and counted, then renumbered as vocabulary ids. \
                 With --vocab, the tokenizer settings are the vocabulary's: --level, --normalization, \
@@ -159,10 +160,12 @@ struct TokenizeSummary {
             "records     \(Format.count(report?.records ?? statistics.records)) (skipped \(Format.count(skipped)))")
         if let plan = manifest.partition {
             let parts = manifest.parts?.count ?? 0
-            lines.append(
-                "shard       \(plan.shard) by "
-                    + "\(plan.unit == .files ? "files: inputs \(plan.selectedInputs.lowerBound + 1)–\(plan.selectedInputs.upperBound) of \(plan.inputs.count)" : "records: \(parts) block\(parts == 1 ? "" : "s") of \(Format.count(plan.blockRecords ?? 0))")"
-            )
+            let selection =
+                plan.unit == .files
+                ? "files: inputs \(plan.selectedInputs.lowerBound + 1)–\(plan.selectedInputs.upperBound) "
+                    + "of \(plan.inputs.count)"
+                : "records: \(parts) block\(parts == 1 ? "" : "s") of \(Format.count(plan.blockRecords ?? 0))"
+            lines.append("shard       \(plan.shard) by \(selection)")
         }
         lines.append(
             "sequences   \(Format.count(statistics.sequences)) in \(shards.count) "

@@ -35,8 +35,10 @@ extension VAEPipeline {
         var pipeline: String?
 
         @Flag(
-            help:
-                "Stream batches from the corpus each epoch (read → tokenize → batch, never holding the corpus). This is the default mode; the flag only states it, and cannot be combined with --shards."
+            help: """
+                Stream batches from the corpus each epoch (read → tokenize → batch, never holding the corpus). \
+                This is the default mode; the flag only states it, and cannot be combined with --shards.
+                """
         )
         var stream = false
 
@@ -60,7 +62,10 @@ extension VAEPipeline {
 
         @Option(
             help: ArgumentHelp(
-                "Continue the run in this directory from its latest checkpoint (or give a checkpoints/step-… directory).",
+                """
+                Continue the run in this directory from its latest checkpoint \
+                (or give a checkpoints/step-… directory).
+                """,
                 valueName: "run"))
         var resume: String?
 
@@ -98,8 +103,10 @@ extension VAEPipeline {
         var hidden: Int?
 
         @Option(
-            help:
-                "Character VAE: probability of feeding the true previous character in training (model.teacher_forcing, 0–1)."
+            help: """
+                Character VAE: probability of feeding the true previous character in training \
+                (model.teacher_forcing, 0–1).
+                """
         )
         var teacherForcing: Float?
 
@@ -116,8 +123,10 @@ extension VAEPipeline {
         var validateEvery: Int?
 
         @Option(
-            help:
-                "Cut each batch into this many slices trained concurrently on model replicas (results depend on it, not on the cores)."
+            help: """
+                Cut each batch into this many slices trained concurrently on model replicas \
+                (results depend on it, not on the cores).
+                """
         )
         var batchShards: Int?
 
@@ -137,7 +146,8 @@ extension VAEPipeline {
         func validate() throws {
             if pipeline == nil && inputs.isEmpty && shards == nil && resume == nil {
                 throw ValidationError(
-                    "Name a pipeline file (e.g. pipelines/web-sentences.yaml), corpus files with --input, token shards with --shards, or a run to --resume."
+                    "Name a pipeline file (e.g. pipelines/web-sentences.yaml), corpus files with --input, "
+                        + "token shards with --shards, or a run to --resume."
                 )
             }
             if stream && shards != nil {
@@ -155,7 +165,11 @@ extension VAEPipeline {
                 let given = settings.filter { $0.isGiven && !$0.mayChangeOnResume }.map(\.name)
                 if !given.isEmpty {
                     throw ValidationError(
-                        "--resume continues a run with the settings it was started with, so \(given.joined(separator: ", ")) cannot be given with it (changing \(given.count == 1 ? "it" : "them") would make the run differ from an uninterrupted one); only --epochs, --max-steps and --max-minutes may change. To train with other settings, start a new run."
+                        "--resume continues a run with the settings it was started with, so "
+                            + "\(given.joined(separator: ", ")) cannot be given with it "
+                            + "(changing \(given.count == 1 ? "it" : "them") would make the run differ from an "
+                            + "uninterrupted one); only --epochs, --max-steps and --max-minutes may change. "
+                            + "To train with other settings, start a new run."
                     )
                 }
             }
@@ -215,7 +229,8 @@ extension VAEPipeline {
             for line in LinearAlgebra.machineDescription.split(separator: "\n") { printer.note(String(line)) }
             if let world {
                 printer.note(
-                    "\(MPIWorld.versionLine): the \(world.size) processes share every (global) batch; rank 0 validates and writes the run."
+                    "\(MPIWorld.versionLine): the \(world.size) processes share every (global) batch; "
+                        + "rank 0 validates and writes the run."
                 )
             }
             let trainer: Trainer
@@ -247,7 +262,9 @@ extension VAEPipeline {
                 trainer.configuration.sequenceLatent.map { ", latent \($0)" }
                 ?? (trainer.configuration.kind == .vrnn ? ", a latent per step" : "")
             printer.note(
-                "Model: \(trainer.configuration.kind.displayName), \(Format.count(parameterCount)) parameters (\(Format.count(trainable)) trained), vocabulary \(Format.count(trainer.vocabulary.count))\(latent)."
+                "Model: \(trainer.configuration.kind.displayName), \(Format.count(parameterCount)) parameters "
+                    + "(\(Format.count(trainable)) trained), "
+                    + "vocabulary \(Format.count(trainer.vocabulary.count))\(latent)."
             )
             let reason = try await trainer.run()
             printer.finishProgress()
@@ -258,7 +275,9 @@ extension VAEPipeline {
                     printer.say(
                         String(
                             format:
-                                "MPI: %d processes × %d slice%@; reductions %.2f ms per step (%.2f ms of it waiting for the other ranks, %.2f ms moving data), %@ per step and process.",
+                                "MPI: %d processes × %d slice%@; reductions %.2f ms per step "
+                                + "(%.2f ms of it waiting for the other ranks, %.2f ms moving data), "
+                                + "%@ per step and process.",
                             world.size, trainer.pipeline.training.batchShards,
                             trainer.pipeline.training.batchShards == 1 ? "" : "s",
                             c.seconds / steps * 1000, c.waitingSeconds / steps * 1000,
@@ -268,7 +287,10 @@ extension VAEPipeline {
             let state = trainer.state
             let seconds = started.duration(to: .now).seconds
             printer.say(
-                "Stopped: \(reason.rawValue) — step \(Format.count(state.step)), epoch \(state.epoch + (reason == .epochs ? 0 : 1)), \(Format.count(state.tokensSeen)) tokens in \(Format.duration(state.elapsedSeconds)) of training (\(Format.duration(seconds)) this session)."
+                "Stopped: \(reason.rawValue) — step \(Format.count(state.step)), "
+                    + "epoch \(state.epoch + (reason == .epochs ? 0 : 1)), \(Format.count(state.tokensSeen)) tokens "
+                    + "in \(Format.duration(state.elapsedSeconds)) of training "
+                    + "(\(Format.duration(seconds)) this session)."
             )
             let runDirectory = trainer.runDirectory
             if let summary = try? JSONDecoder().decode(
@@ -328,7 +350,8 @@ final class TrainingPrinter: @unchecked Sendable {
             if let fraction = p.epochFraction { text += " (\(Int(fraction * 100))%)" }
             text += " · step \(Format.count(p.step))\(p.maxSteps.map { "/\(Format.count($0))" } ?? "")"
             text += " · \(Format.count(Int(p.tokensPerSecond))) tok/s"
-            text += String(format: " · loss %.2f = rec %.2f + β %.3f × KL %.2f", p.loss, p.reconstruction, p.beta, p.kl)
+            text += String(
+                format: " · loss %.2f = rec %.2f + β %.3f × KL %.2f", p.loss, p.reconstruction, p.beta, p.kl)
             if let eta = p.etaSeconds { text += " · ETA \(Format.duration(eta))" }
             if interactive {
                 FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
@@ -344,12 +367,14 @@ final class TrainingPrinter: @unchecked Sendable {
             say(
                 String(
                     format:
-                        "validation @ step %@: −ELBO %.2f (rec %.2f + KL %.2f) · perplexity ≤ %.1f · active units %d/%d · MI %.2f · %d sentences",
+                        "validation @ step %@: −ELBO %.2f (rec %.2f + KL %.2f) · perplexity ≤ %.1f "
+                        + "· active units %d/%d · MI %.2f · %d sentences",
                     Format.count(step), summary.loss, summary.reconstruction, summary.kl, summary.perplexity,
                     summary.activeUnits, summary.latent, summary.mutualInformation ?? .nan, summary.sentences))
             for item in reconstructions.prefix(3) {
                 say(
-                    "  in:  \(Format.oneLine(item.input, limit: 100))\n  out: \(Format.oneLine(item.output, limit: 100))"
+                    "  in:  \(Format.oneLine(item.input, limit: 100))\n"
+                        + "  out: \(Format.oneLine(item.output, limit: 100))"
                 )
             }
             for sample in samples.prefix(3) { say("  sample: \(Format.oneLine(sample, limit: 100))") }
@@ -357,7 +382,8 @@ final class TrainingPrinter: @unchecked Sendable {
             if best { note("new best validation: \(path)") } else { note("checkpoint: \(path)") }
         case .epochFinished(let epoch, let report):
             var text =
-                "epoch \(epoch + 1) done: \(Format.count(report.sequences)) sequences, \(Format.count(report.batches)) batches"
+                "epoch \(epoch + 1) done: \(Format.count(report.sequences)) sequences, "
+                + "\(Format.count(report.batches)) batches"
             if report.droppedTooLong > 0 { text += ", \(Format.count(report.droppedTooLong)) too long (dropped)" }
             if report.truncated > 0 { text += ", \(Format.count(report.truncated)) truncated" }
             if report.droppedEmpty > 0 { text += ", \(Format.count(report.droppedEmpty)) empty" }
@@ -383,13 +409,15 @@ final class TrainingPrinter: @unchecked Sendable {
                 say(
                     String(
                         format:
-                            "Validation: %.3f bits per character (%@ of %d characters; reconstruction %.2f, KL %.2f nats per sequence)%@.",
+                            "Validation: %.3f bits per character (%@ of %d characters; "
+                            + "reconstruction %.2f, KL %.2f nats per sequence)%@.",
                         bits, what, v.tokens, v.reconstruction, v.kl, latent))
             } else {
                 say(
                     String(
                         format:
-                            "Validation: −ELBO %.2f per %@ (reconstruction %.2f, KL %.2f), perplexity ≤ %.1f, active units %d of %d.",
+                            "Validation: −ELBO %.2f per %@ (reconstruction %.2f, KL %.2f), perplexity ≤ %.1f, "
+                            + "active units %d of %d.",
                         v.loss, unit, v.reconstruction, v.kl, v.perplexity, v.activeUnits, v.latent))
             }
         }
@@ -397,14 +425,16 @@ final class TrainingPrinter: @unchecked Sendable {
             say(
                 String(
                     format:
-                        "Reconstruction: token F1 %.3f between %d validation %@s and their greedy reconstructions from the posterior mean.",
+                        "Reconstruction: token F1 %.3f between %d validation %@s and their greedy reconstructions "
+                        + "from the posterior mean.",
                     f1, ReconstructionScore.sentences, unit))
         }
         if let words = summary.words {
             say(
                 String(
                     format:
-                        "Of %d words sampled from the prior: %.1f%% new (not in the word list), %.1f%% known words, %.1f%% empty; mean length %.1f letters (the list's: %.1f).",
+                        "Of %d words sampled from the prior: %.1f%% new (not in the word list), %.1f%% known words, "
+                        + "%.1f%% empty; mean length %.1f letters (the list's: %.1f).",
                     words.samples, words.novelShare * 100, words.knownShare * 100, words.emptyShare * 100,
                     words.meanSampleLength, words.meanWordLength))
             say("Invented words: " + words.novelExamples.prefix(12).joined(separator: ", "))

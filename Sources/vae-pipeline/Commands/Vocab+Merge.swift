@@ -111,7 +111,9 @@ extension VAEPipeline.Vocab {
                 throw ValidationError(
                     "The counts cover \(merged.header.shards.count) of \(merged.header.partition?.count ?? 1) shards; "
                         + "shard\(missing.count == 1 ? "" : "s") "
-                            + "\(missing.prefix(10).map(String.init).joined(separator: ", "))\(missing.count > 10 ? ", …" : "") \(missing.count == 1 ? "is" : "are") missing. A vocabulary needs every shard (or write a partial merge with --counts-out)."
+                            + "\(missing.prefix(10).map(String.init).joined(separator: ", "))"
+                            + "\(missing.count > 10 ? ", …" : "") \(missing.count == 1 ? "is" : "are") missing. "
+                            + "A vocabulary needs every shard (or write a partial merge with --counts-out)."
                 )
             }
             let vocabulary = try Vocabulary(
@@ -154,10 +156,10 @@ struct CountsSummary {
             header.partition.map {
                 $0.unit == .files ? "by files" : "by records, blocks of \(Format.count($0.blockRecords ?? 0))"
             } ?? "the whole corpus"
-        lines.append(
-            "shards      "
-                + "\(header.shards.count == total ? "all \(total)" : header.shards.map(String.init).joined(separator: ", ") + " of \(total)") (\(unit))"
-        )
+        let listed =
+            header.shards.count == total
+            ? "all \(total)" : header.shards.map(String.init).joined(separator: ", ") + " of \(total)"
+        lines.append("shards      \(listed) (\(unit))")
         lines.append(
             "tokens      \(Format.count(header.occurrences)) occurrences of \(Format.count(header.distinctTokens)) "
                 + "distinct tokens"

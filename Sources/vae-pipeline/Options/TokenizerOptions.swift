@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Tokenization
 
 extension TokenizationLevel: ExpressibleByArgument {}
@@ -11,8 +10,10 @@ extension Normalization: ExpressibleByArgument {}
 /// (which must agree with the vocabulary's recorded tokenizer) from a default.
 struct TokenizerOptions: ParsableArguments {
     @Option(
-        help:
-            "Token level: character (grapheme clusters), word (ICU word break), whitespace (pre-tokenized text such as PTB) or keras (Keras' Tokenizer rule). Default: word."
+        help: """
+            Token level: character (grapheme clusters), word (ICU word break), whitespace (pre-tokenized \
+            text such as PTB) or keras (Keras' Tokenizer rule). Default: word.
+            """
     )
     var level: TokenizationLevel?
 
@@ -37,7 +38,8 @@ struct TokenizerOptions: ParsableArguments {
     func validate() throws {
         if level == .sentence {
             throw ValidationError(
-                "The sentence level is not a token level; use --sentences with --level word or character to split records into sentences."
+                "The sentence level is not a token level; use --sentences with --level word or character "
+                    + "to split records into sentences."
             )
         }
         if dropPunctuation && (level ?? .word) != .word {
@@ -61,7 +63,8 @@ struct TokenizerOptions: ParsableArguments {
         }
         if let normalization, normalization != recorded.normalization {
             conflicts.append(
-                "--normalization \(normalization.rawValue) differs from the vocabulary's normalization \(recorded.normalization.rawValue)."
+                "--normalization \(normalization.rawValue) differs from the vocabulary's normalization "
+                    + "\(recorded.normalization.rawValue)."
             )
         }
         let recordedLowercase =
@@ -79,68 +82,4 @@ struct TokenizerOptions: ParsableArguments {
         }
         return conflicts
     }
-}
-
-/// How a vocabulary is obtained: loaded, or built from the corpus with these limits.
-///
-/// The limits are optional so that one given with `--vocab` (which would build nothing) is refused.
-struct VocabularyOptions: ParsableArguments {
-    @Option(
-        name: .customLong("vocab"),
-        help: ArgumentHelp("Use this vocabulary file (vocab.json) instead of building one.", valueName: "file"))
-    var vocabularyFile: String?
-
-    @Option(
-        name: .customLong("max-vocab"),
-        help: "Vocabulary size, the 4 special tokens (<pad> <unk> <bos> <eos>) included; 0: no limit (the default).")
-    var givenMaxVocab: Int?
-
-    @Option(name: .customLong("min-count"), help: "Leave out tokens seen fewer times than this (default 1).")
-    var givenMinCount: Int?
-
-    @Option(
-        name: .customLong("max-distinct-tokens"),
-        help:
-            "While counting, keep at most this many distinct tokens (the rarest are pruned), bounding memory (default 5,000,000)."
-    )
-    var givenMaxDistinctTokens: Int?
-
-    var maxVocab: Int { givenMaxVocab ?? 0 }
-    var minCount: Int { givenMinCount ?? 1 }
-    var maxDistinctTokens: Int { givenMaxDistinctTokens ?? 5_000_000 }
-
-    func validate() throws {
-        if maxVocab != 0 && maxVocab < 4 {
-            throw ValidationError(
-                "--max-vocab counts the 4 special tokens and must be at least 4 (or 0 for no limit); \(maxVocab) was given."
-            )
-        }
-        if maxVocab < 0 { throw ValidationError("--max-vocab cannot be negative; \(maxVocab) was given.") }
-        if minCount < 1 { throw ValidationError("--min-count must be at least 1.") }
-        if maxDistinctTokens < 1000 { throw ValidationError("--max-distinct-tokens must be at least 1000.") }
-        if vocabularyFile != nil {
-            for (given, flag) in [
-                (givenMaxVocab != nil, "--max-vocab"), (givenMinCount != nil, "--min-count"),
-                (givenMaxDistinctTokens != nil, "--max-distinct-tokens")
-            ] where given {
-                throw ValidationError(
-                    "--vocab loads a finished vocabulary, so \(flag) (which limits building one) cannot apply; give one or the other."
-                )
-            }
-        }
-    }
-}
-
-/// How many cores to use.
-struct WorkerOptions: ParsableArguments {
-    @Option(help: "Chunks tokenized at once (default: the number of cores).")
-    var workers: Int = max(1, ProcessInfoCores.active)
-
-    func validate() throws {
-        if workers < 1 { throw ValidationError("--workers must be at least 1.") }
-    }
-}
-
-enum ProcessInfoCores {
-    static var active: Int { ProcessInfo.processInfo.activeProcessorCount }
 }

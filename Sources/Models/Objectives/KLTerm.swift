@@ -1,37 +1,6 @@
 import Foundation
 import NeuralCore
 
-/// How the ELBO loss of one batch is weighted.
-public struct ObjectiveSettings: Sendable, Hashable {
-    /// The KL weight β (see ``KLAnnealing``).
-    public var beta: Float
-    /// Free bits (Kingma et al. 2016): a per-dimension KL floor in nats; 0 turns it off.
-    public var freeBits: Float = 0
-
-    public init(beta: Float, freeBits: Float = 0) {
-        self.beta = beta
-        self.freeBits = freeBits
-    }
-}
-
-/// What one training step measured (means are per sentence).
-public struct StepMetrics: Sendable, Hashable {
-    /// The optimised loss: reconstruction + β · (KL, or its free-bits floor), per sentence.
-    public var loss: Double
-    /// The summed NLL of a sentence's targets (its tokens and `<eos>`), averaged over sentences.
-    public var reconstruction: Double
-    /// KL(q(z|x) ‖ N(0, I)) per sentence (without the free-bits floor).
-    public var kl: Double
-    /// The number of targets (tokens + one `<eos>` per sentence).
-    public var tokens: Int
-    public var sentences: Int
-
-    public init(loss: Double, reconstruction: Double, kl: Double, tokens: Int, sentences: Int) {
-        self.loss = loss; self.reconstruction = reconstruction; self.kl = kl
-        self.tokens = tokens; self.sentences = sentences
-    }
-}
-
 /// KL(N(μ, σ²) ‖ N(0, I)) for a batch, with optional free bits.
 ///
 /// Per row b and dimension d: kl_bd = ½ (σ² + μ² − 1 − log σ²). The loss term is

@@ -1,22 +1,3 @@
-import Foundation
-
-/// A learning rate as a function of the epoch (or step) number.
-public enum LearningRateSchedule: Sendable, Equatable {
-    /// Always `rate`.
-    case constant(Float)
-    /// `initial · factor^⌊epoch / every⌋`.
-    case stepDecay(initial: Float, factor: Float, every: Int)
-
-    /// The rate at `epoch` (0-based).
-    public func rate(at epoch: Int) -> Float {
-        switch self {
-        case let .constant(r): return r
-        case let .stepDecay(initial, factor, every):
-            return initial * Foundation.pow(factor, Float(epoch / max(every, 1)))
-        }
-    }
-}
-
 /// Reduce-on-plateau: multiplies the rate by `factor` when the monitored metric (lower is
 /// better, e.g. validation loss) has not improved by more than `threshold` (relative) for
 /// `patience` consecutive observations; never below `minimumRate`.
