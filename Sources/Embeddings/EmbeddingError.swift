@@ -82,17 +82,19 @@ public enum EmbeddingError: LocalizedError, Sendable, Equatable {
         case let .dimensionTooLarge(path, member, dimension, source, limit):
             return
                 "\(Self.place(path, member).capitalizedFirst) has vectors of \(dimension) values (\(source)), more "
-                    + "than --max-dimension (\(limit)) allows; raise --max-dimension (at most "
-                        + "\(EmbeddingOptions.dimensionHardCap)) if the file is right."
+                    + "than --max-dimension (\(limit)) allows; raise --max-dimension (embeddings.max_dimension in a "
+                        + "pipeline file; at most \(EmbeddingOptions.dimensionHardCap)) if the file is right."
         case let .ambiguousDimension(path, member, dimensions, agreeing, sampled):
             let list = dimensions.map(String.init).joined(separator: ", ")
             return
                 "The first \(sampled) vector lines of \(Self.place(path, member)) disagree about the dimension "
-                    + "(\(agreeing) lines each have \(list) values); give the right one with --dimension."
+                    + "(\(agreeing) lines each have \(list) values); give the right one with --dimension "
+                    + "(embeddings.dimension in a pipeline file)."
         case let .headerDimensionDiffers(path, member, header, option):
             return
                 "The header of \(Self.place(path, member)) gives vectors of \(header) values, but --dimension is "
-                    + "\(option); word2vec binary records can only be read with the header's dimension."
+                    + "\(option) (embeddings.dimension in a pipeline file); word2vec binary records can only be "
+                    + "read with the header's dimension."
         case let .matrixTooLarge(path, member, rows, dimension, bytes, available):
             return
                 "The embedding matrix for \(Self.place(path, member)) would take \(Self.megabytes(bytes)) (\(rows) "

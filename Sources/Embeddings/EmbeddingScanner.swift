@@ -724,8 +724,8 @@ final class EmbeddingScanner {
         if binaryNewlines != true && badValueRun >= 3 {
             throw misaligned(
                 "it and the \(badValueRun - 1) records before it all have non-finite or implausibly large values "
-                    + "(above --max-value \(options.maxAbsoluteValue)), which is what reading records at the wrong "
-                        + "offset gives."
+                    + "(above --max-value, embeddings.max_value in a pipeline file: \(options.maxAbsoluteValue)), "
+                    + "which is what reading records at the wrong offset gives."
             )
         }
         try skip(problem)

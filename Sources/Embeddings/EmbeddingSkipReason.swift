@@ -33,7 +33,7 @@ public enum EmbeddingSkipReason: String, Sendable, CaseIterable, Comparable {
         case .overlongLine: "the line is longer than the line limit."
         case .nonFinite: "a value is not finite (nan or inf)."
         case .outOfRange: "a value is too large for a 32-bit float."
-        case .implausibleValue: "a value is larger in magnitude than --max-value allows."
+        case .implausibleValue: "a value is larger in magnitude than --max-value (embeddings.max_value) allows."
         }
     }
 

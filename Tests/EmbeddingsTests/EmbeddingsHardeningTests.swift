@@ -221,7 +221,8 @@ import Tokenization
         let error = await embeddingError {
             _ = try await loadEmbeddings(binary, vocabulary: vocabulary) { $0.dimension = 3 }
         }
-        #expect(error?.localizedDescription.contains("gives vectors of 2 values, but --dimension is 3") == true)
+        #expect(error?.localizedDescription.contains(
+                "gives vectors of 2 values, but --dimension is 3 (embeddings.dimension in a pipeline file)") == true)
     }
 
     // MARK: Bounds on what the file controls
@@ -238,7 +239,8 @@ import Tokenization
             Issue.record("\(String(describing: error))"); return
         }
         #expect(found == dimension && source == "from the header" && limit == 10_000)
-        #expect(error?.localizedDescription.contains("raise --max-dimension (at most 1000000)") == true)
+        #expect(error?.localizedDescription.contains(
+                "raise --max-dimension (embeddings.max_dimension in a pipeline file; at most 1000000)") == true)
     }
 
     @Test func textDimensionIsBoundedAndTheBoundCanBeRaised() async throws {

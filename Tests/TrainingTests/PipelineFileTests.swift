@@ -344,7 +344,10 @@ import Testing
     /// Misspelt keys inside `training.pretrain` and `data.words` are refused like any other.
     @Test func nestedSectionsRefuseUnknownKeys() {
         for (yaml, key) in [
-            ("data: {inputs: [a]}\ntraining: {pretrain: {steps: 5, reset_decodr: true}}\n", "training.pretrain.reset_decodr"),
+            (
+                "data: {inputs: [a]}\ntraining: {pretrain: {steps: 5, reset_decodr: true}}\n",
+                "training.pretrain.reset_decodr"
+            ),
             ("data: {inputs: [a], words: {min_cont: 2}}\n", "data.words.min_cont")
         ] {
             #expect {

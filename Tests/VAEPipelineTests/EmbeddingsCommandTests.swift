@@ -104,7 +104,8 @@ import Testing
         #expect(ambiguousDimension.status != 0)
         #expect(
             ambiguousDimension.standardError.contains(
-                "disagree about the dimension (1 lines each have 2, 3 values); give the right one with --dimension"),
+                "disagree about the dimension (1 lines each have 2, 3 values); give the right one with --dimension "
+                    + "(embeddings.dimension in a pipeline file)"),
             "\(ambiguousDimension.standardError)")
 
         let strict = try CommandRunner.run([
