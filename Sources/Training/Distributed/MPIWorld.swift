@@ -62,6 +62,28 @@ public final class MPIWorld: ProcessGroup, @unchecked Sendable {
         MPISystemCalls.allreduceDouble(buffer, operation: Self.code(operation))
     }
 
+    public func reduceScatter(
+        _ buffer: UnsafeBufferPointer<Float>, counts: [Int], into part: UnsafeMutableBufferPointer<Float>,
+        _ operation: ReductionOperation
+    ) {
+        precondition(counts.count == size && part.count >= counts[rank], "reduceScatter: a part for every process")
+        awaitAll()
+        MPISystemCalls.reduceScatter(
+            buffer, counts: counts, into: part, type: MPISystemCalls.floatType, operation: Self.code(operation))
+    }
+
+    public func allgather(_ buffer: UnsafeMutableBufferPointer<Float>, counts: [Int]) {
+        precondition(counts.count == size, "allgather: a part for every process")
+        awaitAll()
+        MPISystemCalls.allgather(buffer, counts: counts, type: MPISystemCalls.floatType)
+    }
+
+    public func allgather(_ buffer: UnsafeMutableBufferPointer<Int32>, counts: [Int]) {
+        precondition(counts.count == size, "allgather: a part for every process")
+        awaitAll()
+        MPISystemCalls.allgather(buffer, counts: counts, type: MPISystemCalls.int32Type)
+    }
+
     private func awaitAll() {
         let start = ContinuousClock.now
         MPISystemCalls.awaitAll()
