@@ -65,14 +65,20 @@ public protocol BatchTrainer: AnyObject, Sendable {
 /// model and is given the same batch — the *global* batch. The batch is cut into
 /// `group.size × shards` slices exactly as one process with that many shards would cut it, with
 /// the same generators (all split off `rng` in slice order); process r runs slices
-/// `r·shards ..< (r+1)·shards` on its replicas. Free bits' per-dimension KL sums, the metrics and,
-/// after the local merge, every trainable gradient (one contiguous `Float` buffer, with a
-/// touched-rows mask for sparse embeddings) are summed over the group, so every process clips
-/// and steps identically and the weights stay equal without being sent. Per-slice figures travel
-/// as exact values (one slot per slice, zeros elsewhere) and are combined in slice order, so
-/// they are bit-identical to one process's; the gradient sum is a+b for two slices, identical in
-/// either order, so two processes × 1 shard give bit-identical weights to one process × 2 shards
-/// (more addends may round differently, as the group's reduction order is its own).
+/// `r·shards ..< (r+1)·shards` on its replicas. Free bits' per-dimension KL sums and the metrics
+/// are summed over the group; per-slice figures travel as exact values (one slot per slice, zeros
+/// elsewhere) and are combined in slice order, so they are bit-identical to one process's. The
+/// gradient travels in one contiguous buffer (``GradientExchange``: the dense gradients live in
+/// it, and only the embedding rows some process touched are packed after them). The training
+/// loop's step (``gradientStep(_:objective:rng:)``, ``clipGradients(maxNorm:)``, ``update(_:)``)
+/// **shards the optimiser**: a reduce-scatter leaves each process the summed gradient of its
+/// share of the parameters, each clips and updates its share only — the norm rebuilt from every
+/// share's partial sums exactly as `gradientNorm` adds them — and an allgather brings every
+/// share's new weights to all. The gradient sum is a+b for two slices, identical in either order,
+/// so two processes × 1 shard give bit-identical weights and optimiser state to one process × 2
+/// shards (more addends may round differently, as the group's reduction order is its own).
+/// ``trainStep(_:objective:rng:)`` across a group leaves every process the whole summed gradient
+/// (an allreduce of the same buffer).
 ///
 /// ```swift
 /// let parallel = DataParallel(model: vae, shards: 2)
