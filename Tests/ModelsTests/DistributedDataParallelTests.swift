@@ -80,16 +80,15 @@ import Testing
             _ = buffer.update(fromContentsOf: reduced)
         }
 
-        /// The whole buffer reduced in rank order, as `allreduce`; this rank keeps its part.
+        /// The whole buffer reduced in rank order, as `allreduce`; this rank keeps its part (the
+        /// others are left as they were).
         func reduceScatter(
-            _ buffer: UnsafeBufferPointer<Float>, counts: [Int], into part: UnsafeMutableBufferPointer<Float>,
-            _ operation: ReductionOperation
+            _ buffer: UnsafeMutableBufferPointer<Float>, counts: [Int], _ operation: ReductionOperation
         ) {
             precondition(counts.count == size && counts.reduce(0, +) <= buffer.count)
-            let all = Array(buffer.prefix(counts.reduce(0, +)))
-            let reduced = rendezvous.reduce(rank: rank, all, operation)
+            let reduced = rendezvous.reduce(rank: rank, Array(buffer.prefix(counts.reduce(0, +))), operation)
             let start = counts[..<rank].reduce(0, +)
-            _ = part.update(fromContentsOf: reduced[start..<(start + counts[rank])])
+            for i in start..<(start + counts[rank]) { buffer[i] = reduced[i] }
         }
 
         func allgather(_ buffer: UnsafeMutableBufferPointer<Float>, counts: [Int]) { gather(buffer, counts: counts) }

@@ -42,9 +42,10 @@ int cmpi_world_rank(int *rank);
 int cmpi_world_size(int *size);
 /// MPI_Allreduce in place (MPI_IN_PLACE) over MPI_COMM_WORLD.
 int cmpi_allreduce(void *buffer, int count, int type, int operation);
-/// MPI_Reduce_scatter over MPI_COMM_WORLD: `send` holds one part per process, `counts[r]`
-/// elements each, one after another; `receive` gets the reduction of this process's part.
-int cmpi_reduce_scatter(const void *send, void *receive, const int *counts, int type, int operation);
+/// MPI_Sendrecv over MPI_COMM_WORLD: sends `send_count` elements to rank `destination` while
+/// receiving `receive_count` from rank `source` (the steps of a ring; a tag of its own).
+int cmpi_sendrecv(const void *send, int send_count, int destination, void *receive, int receive_count, int source,
+                  int type);
 /// MPI_Allgatherv in place (MPI_IN_PLACE) over MPI_COMM_WORLD: `buffer` holds one part per
 /// process, `counts[r]` elements from `displacements[r]`; each process's part goes to all.
 int cmpi_allgatherv(void *buffer, const int *counts, const int *displacements, int type);

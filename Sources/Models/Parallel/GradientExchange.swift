@@ -16,14 +16,14 @@ import NeuralCore
 /// arithmetic one process would use. The last process's share also holds the packed sparse rows.
 ///
 /// **A sharded step**: the processes agree on the touched rows (an allgather of their counts,
-/// one of the row ids) and pack their gradient of them; one reduce-scatter leaves each process
-/// the summed gradient of its share (``reduceScatter()``); the norm is rebuilt from every
-/// share's pieces (``fillNormPieces(_:)``, ``norm(fromPieces:)``); the optimiser updates the
-/// share's elements (the exchange is the ``GradientRegions``); one allgather brings every share's
-/// new weights to all (``allgatherWeights()``). These are the bytes of one allreduce, in two
-/// halves, and each process runs the optimiser over its share only, keeping its state current
-/// there (``gatherState(_:)`` brings the shares together before a checkpoint).
-/// ``allreduce()`` instead leaves every process the whole summed gradient.
+/// one of the row ids) and pack their gradient of them; one reduce-scatter, in place, leaves
+/// each process the summed gradient of its share (``reduceScatter()``); the norm is rebuilt
+/// from every share's pieces (``fillNormPieces(_:)``, ``norm(fromPieces:)``); the optimiser
+/// updates the share's elements (the exchange is the ``GradientRegions``); one allgather
+/// brings every share's new weights to all (``allgatherWeights()``). These are the bytes of one
+/// allreduce, in two halves, and each process runs the optimiser over its share only, keeping
+/// its state current there (``gatherState(_:)`` brings the shares together before a
+/// checkpoint). ``allreduce()`` instead leaves every process the whole summed gradient.
 final class GradientExchange: GradientRegions {
     /// A dense parameter's place in the buffers and its first block among all dense blocks.
     private struct Dense {
@@ -56,8 +56,6 @@ final class GradientExchange: GradientRegions {
     private let gradients: Tensor
     /// Weights, laid out as `gradients`.
     private let weights: Tensor
-    /// This process's part of the summed gradient, after `reduceScatter()`.
-    private let share: Tensor
 
     /// The rows of each sparse parameter that some process touched this step, sorted.
     private(set) var rows: [[Int]]
@@ -93,10 +91,8 @@ final class GradientExchange: GradientRegions {
         rows = Array(repeating: [], count: sparse.count)
         cuts = Self.cuts(dense.map { ($0.offset, $0.count) }, end: denseCount, parts: group.size)
         let sparseCapacity = sparse.reduce(0) { $0 + $1.parameter.value.count }
-        let largestShare = zip(cuts, cuts.dropFirst()).map { $1 - $0 }.max() ?? 0
         gradients = Tensor(uninitialized: [denseCount + sparseCapacity])
         weights = Tensor(uninitialized: [denseCount + sparseCapacity])
-        share = Tensor(uninitialized: [largestShare + sparseCapacity])
         // The padding between parameters travels too; keep it zero. The room for packed rows is
         // written before it is read.
         gradients.data.update(repeating: 0, count: denseCount)
@@ -222,15 +218,14 @@ final class GradientExchange: GradientRegions {
         }
     }
 
-    /// Sums the gradient over the processes, leaving this process the sum of its share only (in
-    /// a buffer of its own; the parameters' gradients keep this process's addends).
+    /// Sums the gradient over the processes in place, leaving this process the sum of its share
+    /// only: the parameters' gradients elsewhere hold partial sums until they are next zeroed.
     func reduceScatter() {
         packTouchedRows()
         let count = denseCount + packedCount
         meter.measure(bytes: count * 4) {
             group.reduceScatter(
-                UnsafeBufferPointer(start: gradients.data, count: count), counts: partCounts,
-                into: UnsafeMutableBufferPointer(start: share.data, count: share.count), .sum)
+                UnsafeMutableBufferPointer(start: gradients.data, count: count), counts: partCounts, .sum)
         }
     }
 
@@ -279,12 +274,12 @@ final class GradientExchange: GradientRegions {
                 let position = d.offset + k * squaredNormBlock
                 guard position >= low && position < high else { continue }
                 let length = min(squaredNormBlock, d.count - k * squaredNormBlock)
-                pieces[d.firstBlock + k] = blockSumOfSquares(share.data + (position - low), length)
+                pieces[d.firstBlock + k] = blockSumOfSquares(gradients.data + position, length)
             }
         }
         guard isLast else { return }
         var slot = blockCount
-        let packed = share.data + (high - low)
+        let packed = gradients.data + denseCount
         forEachPackedRow { p, _, at in
             pieces[slot] = sumOfSquares(packed + at, p.rowWidth)
             slot += 1
@@ -314,8 +309,10 @@ final class GradientExchange: GradientRegions {
 
     /// Scales this process's share of the summed gradient by `k` (clipping).
     func scaleShare(by k: Float) {
-        let g = share.data
-        for i in 0..<partCounts[rank] { g[i] *= k }
+        let g = gradients.data
+        for i in cuts[rank]..<cuts[rank + 1] { g[i] *= k }
+        guard isLast else { return }
+        for i in denseCount..<(denseCount + packedCount) { g[i] *= k }
     }
 
     // MARK: - The optimiser's regions
@@ -330,10 +327,10 @@ final class GradientExchange: GradientRegions {
         case .dense(let i):
             let d = dense[i]
             let start = max(low, d.offset), end = min(high, d.offset + d.count)
-            if start < end { body(start - d.offset, end - start, share.data + (start - low)) }
+            if start < end { body(start - d.offset, end - start, gradients.data + start) }
         case .sparse(let s):
             guard isLast else { return }
-            let packed = share.data + (high - low)
+            let packed = gradients.data + denseCount
             forEachPackedRow { p, row, at in
                 if p === sparse[s].parameter { body(row * p.rowWidth, p.rowWidth, packed + at) }
             }

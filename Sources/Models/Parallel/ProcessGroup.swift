@@ -19,12 +19,11 @@ public protocol ProcessGroup: AnyObject, Sendable {
     func allreduce(_ buffer: UnsafeMutableBufferPointer<Float>, _ operation: ReductionOperation)
     /// Replaces every element of `buffer` by the reduction over all processes of that element.
     func allreduce(_ buffer: UnsafeMutableBufferPointer<Double>, _ operation: ReductionOperation)
-    /// Reduces `buffer` over all processes and keeps this process's part of the result: `buffer`
-    /// is cut into consecutive parts of `counts[r]` elements, one per process in rank order, and
-    /// `part` (at least `counts[rank]` elements) receives the reduction of part `rank`.
-    func reduceScatter(
-        _ buffer: UnsafeBufferPointer<Float>, counts: [Int], into part: UnsafeMutableBufferPointer<Float>,
-        _ operation: ReductionOperation)
+    /// Reduces `buffer` over all processes in place, keeping this process's part of the result:
+    /// `buffer` is cut into consecutive parts of `counts[r]` elements, one per process in rank
+    /// order; on return part `rank` holds the reduction of that part over all processes, and the
+    /// other parts are undefined (partial reductions, for instance).
+    func reduceScatter(_ buffer: UnsafeMutableBufferPointer<Float>, counts: [Int], _ operation: ReductionOperation)
     /// Gives every process every process's part of `buffer`: `buffer` is cut into consecutive
     /// parts of `counts[r]` elements, one per process in rank order, and on return part r holds
     /// what process r had there.

@@ -62,18 +62,20 @@ enum MPISystemCalls {
         }
     }
 
-    /// MPI_Reduce_scatter over MPI_COMM_WORLD: `send` holds one part per process (`counts[r]`
-    /// elements each, one after another); `receive` gets the reduction of this process's part.
+    /// MPI_Sendrecv over MPI_COMM_WORLD: `send` to rank `destination` while `receive` fills from
+    /// rank `source` (fewer than 2³¹ elements each).
     @inline(never)
-    static func reduceScatter<T>(
-        _ send: UnsafeBufferPointer<T>, counts: [Int], into receive: UnsafeMutableBufferPointer<T>, type: Int32,
-        operation: Int32
+    static func sendReceive<T>(
+        _ send: UnsafeBufferPointer<T>, to destination: Int, into receive: UnsafeMutableBufferPointer<T>,
+        from source: Int, type: Int32
     ) {
-        let counts32 = int32Counts(counts, total: send.count)
-        let status = counts32.withUnsafeBufferPointer { counts in
-            cmpi_reduce_scatter(send.baseAddress, receive.baseAddress, counts.baseAddress, type, operation)
-        }
-        precondition(status == 0, "MPI_Reduce_scatter failed (error \(status))")
+        precondition(
+            send.count <= Int(Int32.max) && receive.count <= Int(Int32.max),
+            "MPI: more than 2³¹ − 1 elements in one message")
+        let status = cmpi_sendrecv(
+            send.baseAddress, Int32(send.count), Int32(destination), receive.baseAddress, Int32(receive.count),
+            Int32(source), type)
+        precondition(status == 0, "MPI_Sendrecv failed (error \(status))")
     }
 
     /// MPI_Allgatherv in place over MPI_COMM_WORLD: `buffer` holds one part per process
