@@ -6,11 +6,12 @@
 # For each shipped pipeline (default: every model family), alternately for --rounds rounds:
 # `vae-pipeline train` as one process cutting each batch into 2 slices on 2 threads, and
 # `mpirun -np 2 vae-pipeline train --batch-shards 1` (2 ranks, one slice and one thread each,
-# gradients averaged by MPI_Allreduce over shared memory). Both train the same global batches
+# over shared memory: the gradient reduce-scattered, each rank stepping its share of the
+# parameters, the new weights allgathered). Both train the same global batches
 # and give the same weights; the ratio is tokens/s of the 2 ranks over tokens/s of the one
 # process, each the mean of metrics.jsonl's training windows after the first 50 steps. Rank 0's
-# metrics also give the reduction's bytes and seconds per step (the wait for the other rank
-# apart). Results: Benchmarks/results/mpi-train.md (and .json).
+# metrics also give the collective calls' bytes and seconds per step (the wait for the other
+# rank apart). Results: Benchmarks/results/mpi-train.md (and .json).
 set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH/.." && pwd)"
@@ -86,7 +87,8 @@ for p in pipelines:
     lines.append(f"| {p} | {' / '.join(f'{x:,.0f}' for x in one)} | {' / '.join(f'{x:,.0f}' for x in mpi)} | "
                  f"{ratio:.2f}x | {nbytes/1e6:.2f} MB | {ms:.1f} ({wms:.1f}) | {sum(sps)/max(len(sps),1):.1f} |")
 lines.append("\nRatio: the sum of the 2-rank rates over the sum of the 1-process rates. Reduction: rank 0's "
-             "time in the allreduce per step, of which (waiting) for the other rank to arrive.")
+             "time in the collective calls per step (the gradient's reduce-scatter, the weights' allgather, the "
+             "small exchanges), of which (waiting) for the other rank to arrive.")
 open(md, "w").write("\n".join(lines) + "\n")
 json.dump({"cpu": cpu, "kernels": kernels.strip(), "minutes": float(minutes), "results": result},
           open(md[:-3] + ".json", "w"), indent=1)

@@ -13,6 +13,10 @@ typedef int (*init_thread_fn)(int *, char ***, int, int *);
 typedef int (*initialized_fn)(int *);
 typedef int (*comm_int_fn)(cmpi_handle, int *);
 typedef int (*allreduce_fn)(const void *, void *, int, cmpi_handle, cmpi_handle, cmpi_handle);
+typedef int (*sendrecv_fn)(const void *, int, cmpi_handle, int, int, void *, int, cmpi_handle, int, int,
+                           cmpi_handle, void *);
+typedef int (*allgatherv_fn)(const void *, int, cmpi_handle, void *, const int *, const int *, cmpi_handle,
+                             cmpi_handle);
 typedef int (*comm_fn)(cmpi_handle);
 typedef int (*abort_fn)(cmpi_handle, int);
 typedef int (*finalize_fn)(void);
@@ -33,13 +37,15 @@ static struct {
     initialized_fn initialized;
     comm_int_fn comm_rank, comm_size;
     allreduce_fn allreduce;
+    sendrecv_fn sendrecv;
+    allgatherv_fn allgatherv;
     comm_fn barrier;
     abort_fn abort;
     finalize_fn finalize;
     library_version_fn library_version;
     ibarrier_fn ibarrier;
     test_fn test;
-    cmpi_handle comm_world, float_type, double_type, op_sum, op_max, op_min;
+    cmpi_handle comm_world, float_type, double_type, int_type, op_sum, op_max, op_min;
 } mpi;
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
@@ -68,6 +74,8 @@ static void load(void) {
     mpi.comm_rank = (comm_int_fn)resolve(library, "MPI_Comm_rank", &missing);
     mpi.comm_size = (comm_int_fn)resolve(library, "MPI_Comm_size", &missing);
     mpi.allreduce = (allreduce_fn)resolve(library, "MPI_Allreduce", &missing);
+    mpi.sendrecv = (sendrecv_fn)resolve(library, "MPI_Sendrecv", &missing);
+    mpi.allgatherv = (allgatherv_fn)resolve(library, "MPI_Allgatherv", &missing);
     mpi.barrier = (comm_fn)resolve(library, "MPI_Barrier", &missing);
     mpi.abort = (abort_fn)resolve(library, "MPI_Abort", &missing);
     mpi.finalize = (finalize_fn)resolve(library, "MPI_Finalize", &missing);
@@ -77,6 +85,7 @@ static void load(void) {
     mpi.comm_world = resolve(library, "ompi_mpi_comm_world", &missing);
     mpi.float_type = resolve(library, "ompi_mpi_float", &missing);
     mpi.double_type = resolve(library, "ompi_mpi_double", &missing);
+    mpi.int_type = resolve(library, "ompi_mpi_int", &missing);
     mpi.op_sum = resolve(library, "ompi_mpi_op_sum", &missing);
     mpi.op_max = resolve(library, "ompi_mpi_op_max", &missing);
     mpi.op_min = resolve(library, "ompi_mpi_op_min", &missing);
@@ -131,11 +140,35 @@ int cmpi_is_initialized(void) {
 int cmpi_world_rank(int *rank) { return mpi.loaded ? mpi.comm_rank(mpi.comm_world, rank) : -1; }
 int cmpi_world_size(int *size) { return mpi.loaded ? mpi.comm_size(mpi.comm_world, size) : -1; }
 
+static cmpi_handle datatype(int type) {
+    return type == CMPI_DOUBLE ? mpi.double_type : type == CMPI_INT32 ? mpi.int_type : mpi.float_type;
+}
+
+static cmpi_handle reduction(int operation) {
+    return operation == CMPI_MAX ? mpi.op_max : operation == CMPI_MIN ? mpi.op_min : mpi.op_sum;
+}
+
 int cmpi_allreduce(void *buffer, int count, int type, int operation) {
     if (!mpi.loaded) return -1;
-    cmpi_handle datatype = type == CMPI_DOUBLE ? mpi.double_type : mpi.float_type;
-    cmpi_handle op = operation == CMPI_MAX ? mpi.op_max : operation == CMPI_MIN ? mpi.op_min : mpi.op_sum;
-    return mpi.allreduce(CMPI_IN_PLACE, buffer, count, datatype, op, mpi.comm_world);
+    return mpi.allreduce(CMPI_IN_PLACE, buffer, count, datatype(type), reduction(operation), mpi.comm_world);
+}
+
+// A tag of the ring's own, so that its messages never match another point-to-point exchange.
+#define CMPI_RING_TAG 0x5c47
+
+int cmpi_sendrecv(const void *send, int send_count, int destination, void *receive, int receive_count, int source,
+                  int type) {
+    if (!mpi.loaded) return -1;
+    // MPI_STATUS_IGNORE is a null pointer in Open MPI.
+    return mpi.sendrecv(send, send_count, datatype(type), destination, CMPI_RING_TAG, receive, receive_count,
+                        datatype(type), source, CMPI_RING_TAG, mpi.comm_world, NULL);
+}
+
+int cmpi_allgatherv(void *buffer, const int *counts, const int *displacements, int type) {
+    if (!mpi.loaded) return -1;
+    // With MPI_IN_PLACE the send count and type are ignored: each process's part is already in place.
+    return mpi.allgatherv(
+        CMPI_IN_PLACE, 0, datatype(type), buffer, counts, displacements, datatype(type), mpi.comm_world);
 }
 
 int cmpi_barrier(void) { return mpi.loaded ? mpi.barrier(mpi.comm_world) : -1; }

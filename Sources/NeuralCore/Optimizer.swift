@@ -13,10 +13,24 @@ public protocol Optimizer {
     var step: Int { get }
     /// Applies one update to every parameter from its gradient (does not zero the gradients).
     mutating func update(_ parameters: [NamedParameter])
+    /// Applies one update to `parameters`, changing only the elements `regions` gives, from the
+    /// gradients it points at. Every parameter listed counts the update (its state is created and
+    /// its step counted even when `regions` gives none of its elements), so processes that each
+    /// update a share of the elements keep the same counts and state layout.
+    mutating func update(_ parameters: [NamedParameter], regions: some GradientRegions)
+    /// The state kept per element of the parameter named — tensors shaped like it, e.g. Adam's
+    /// two moments — as the live tensors (writing into them changes the state); empty when there
+    /// is none (yet). Processes that update shares of the elements bring each other's parts of
+    /// it together through these before a checkpoint is saved.
+    func elementState(of name: String) -> [Tensor]
     /// The state as named tensors (`adam.m.<name>`, …) and metadata (`step`, …).
     func stateTensors() -> (tensors: [String: Tensor], metadata: [String: String])
     /// Restores state written by `stateTensors`.
     mutating func loadState(tensors: [String: Tensor], metadata: [String: String]) throws
+}
+
+extension Optimizer {
+    public mutating func update(_ parameters: [NamedParameter]) { update(parameters, regions: WholeGradients()) }
 }
 
 /// Runs `body(offset, count)` over parts of `0..<n` on the machine's cores when `n` is large
@@ -76,8 +90,8 @@ public struct Adam: Optimizer {
     }
 
     /// Updates `parameters` (all of a model's, or a subset: each parameter's bias correction
-    /// counts its own updates).
-    public mutating func update(_ parameters: [NamedParameter]) {
+    /// counts its own updates), the elements `regions` gives.
+    public mutating func update(_ parameters: [NamedParameter], regions: some GradientRegions) {
         step += 1
         let (b1, b2, eps, lr, wd) = (beta1, beta2, epsilon, learningRate, weightDecay)
         for np in parameters where np.parameter.isTrainable {
@@ -96,16 +110,18 @@ public struct Adam: Optimizer {
             precondition(
                 mt.count == p.value.count && vt.count == p.value.count,
                 "Adam state for \(np.name) has shape \(mt.shape), the parameter \(p.value.shape).")
-            let x = p.value.data, g = p.gradient.data, m = mt.data, v = vt.data
-            forEachActiveRange(p) { start, n in
+            let x = p.value.data, m = mt.data, v = vt.data
+            regions.forEachRegion(of: p) { start, n, g in
                 parallelChunks(n) { lo, count in
                     Self.kernel(
-                        x + start + lo, g + start + lo, m + start + lo, v + start + lo, count,
+                        x + start + lo, g + lo, m + start + lo, v + start + lo, count,
                         b1: b1, b2: b2, eps: eps, lr: lr, wd: wd, stepSize: stepSize, invSqrtBC2: invSqrtBC2)
                 }
             }
         }
     }
+
+    public func elementState(of name: String) -> [Tensor] { moments[name].map { [$0.m, $0.v] } ?? [] }
 
     /// The elementwise update of `n` elements, eight lanes at a time with explicit SIMD (the
     /// four pointers may alias as far as the compiler knows, so it would not vectorise the loop).
@@ -202,14 +218,14 @@ public struct SGD: Optimizer {
         self.momentum = momentum
     }
 
-    public mutating func update(_ parameters: [NamedParameter]) {
+    public mutating func update(_ parameters: [NamedParameter], regions: some GradientRegions) {
         step += 1
         let (lr, mu) = (learningRate, momentum)
         for np in parameters where np.parameter.isTrainable {
             let p = np.parameter
-            let x = p.value.data, g = p.gradient.data
+            let x = p.value.data
             if mu == 0 {
-                forEachActiveRange(p) { start, n in for i in start..<(start + n) { x[i] -= lr * g[i] } }
+                regions.forEachRegion(of: p) { start, n, g in for i in 0..<n { x[start + i] -= lr * g[i] } }
                 continue
             }
             if buffers[np.name] == nil { buffers[np.name] = Tensor(zeros: p.value.shape) }
@@ -218,11 +234,13 @@ public struct SGD: Optimizer {
                 buffer.count == p.value.count,
                 "SGD momentum for \(np.name) has shape \(buffer.shape), the parameter \(p.value.shape).")
             let b = buffer.data
-            forEachActiveRange(p) { start, n in
-                for i in start..<(start + n) { b[i] = mu * b[i] + g[i]; x[i] -= lr * b[i] }
+            regions.forEachRegion(of: p) { start, n, g in
+                for i in 0..<n { b[start + i] = mu * b[start + i] + g[i]; x[start + i] -= lr * b[start + i] }
             }
         }
     }
+
+    public func elementState(of name: String) -> [Tensor] { buffers[name].map { [$0] } ?? [] }
 
     public func stateTensors() -> (tensors: [String: Tensor], metadata: [String: String]) {
         var t: [String: Tensor] = [:]
@@ -245,6 +263,12 @@ public struct SGD: Optimizer {
 }
 
 /// The global L2 norm of all trainable gradients (touched rows only for sparse parameters).
+///
+/// The sum's grouping is part of the definition, so that processes holding shares of the
+/// gradient can rebuild it bit for bit (Models' `DataParallel`): a dense parameter's Σg² is the
+/// sum of its blocks of ``squaredNormBlock`` elements (``blockSumOfSquares(_:_:)``) added in
+/// order from zero, and a running Double adds, parameter by parameter, that sum — or, for a
+/// sparse parameter, each touched row's (sorted) on its own.
 public func gradientNorm(_ parameters: [NamedParameter]) -> Float {
     var s = 0.0
     for np in parameters where np.parameter.isTrainable {
@@ -254,23 +278,33 @@ public func gradientNorm(_ parameters: [NamedParameter]) -> Float {
     return Float(s.squareRoot())
 }
 
-/// Σ p[i]² over n elements: Float partial sums of 16 lanes over blocks of 4,096 elements, each
-/// block total added in Double (vectorised; fixed order, so deterministic).
-@inline(__always) func sumOfSquares(_ p: UnsafePointer<Float>, _ n: Int) -> Double {
+/// The block length of ``gradientNorm(_:)``'s partial sums (elements).
+public let squaredNormBlock = 4096
+
+/// Σ p[i]² over n elements: the ``squaredNormBlock``-element blocks' sums added in order from zero.
+@inline(__always) public func sumOfSquares(_ p: UnsafePointer<Float>, _ n: Int) -> Double {
     var total = 0.0
     var i = 0
-    let raw = UnsafeRawPointer(p)
     while i < n {
-        let end = min(n, i + 4096)
-        var acc = SIMD16<Float>(repeating: 0)
-        while i + 16 <= end {
-            let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self); acc += x * x; i += 16
-        }
-        var s = Double(acc.sum())
-        while i < end { s += Double(p[i]) * Double(p[i]); i += 1 }
-        total += s
+        let length = min(squaredNormBlock, n - i)
+        total += blockSumOfSquares(p + i, length)
+        i += length
     }
     return total
+}
+
+/// Σ p[i]² over one block (n ≤ ``squaredNormBlock``): Float partial sums of 16 lanes, their
+/// total and the remaining elements added in Double (vectorised; fixed order, so deterministic).
+@inline(__always) public func blockSumOfSquares(_ p: UnsafePointer<Float>, _ n: Int) -> Double {
+    let raw = UnsafeRawPointer(p)
+    var acc = SIMD16<Float>(repeating: 0)
+    var i = 0
+    while i + 16 <= n {
+        let x = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self); acc += x * x; i += 16
+    }
+    var s = Double(acc.sum())
+    while i < n { s += Double(p[i]) * Double(p[i]); i += 1 }
+    return s
 }
 
 /// Scales all gradients so that their global norm is at most `maxNorm`; call before the optimiser
@@ -278,13 +312,19 @@ public func gradientNorm(_ parameters: [NamedParameter]) -> Float {
 @discardableResult
 public func clipGradientNorm(_ parameters: [NamedParameter], maxNorm: Float) -> Float {
     let norm = gradientNorm(parameters)
-    guard norm.isFinite, norm > maxNorm, norm > 0 else { return norm }
-    let k = maxNorm / norm
+    guard let k = clippingScale(norm: norm, maxNorm: maxNorm) else { return norm }
     for np in parameters where np.parameter.isTrainable {
         let g = np.parameter.gradient.data
         forEachActiveRange(np.parameter) { start, n in for i in start..<(start + n) { g[i] *= k } }
     }
     return norm
+}
+
+/// The factor ``clipGradientNorm(_:maxNorm:)`` scales the gradients by when their norm is
+/// `norm`; nil when it leaves them as they are (within `maxNorm`, zero, NaN or infinite).
+public func clippingScale(norm: Float, maxNorm: Float) -> Float? {
+    guard norm.isFinite, norm > maxNorm, norm > 0 else { return nil }
+    return maxNorm / norm
 }
 
 /// Throws `NeuralCoreError.nonFinite` naming the step when the loss or gradient norm is NaN or infinite.

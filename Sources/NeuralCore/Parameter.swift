@@ -7,8 +7,9 @@ public final class Parameter: @unchecked Sendable {
     /// The current value. Replicas of a model (data-parallel training) share it: see
     /// `shareValue(of:)`.
     public private(set) var value: Tensor
-    /// The accumulated gradient (same shape as `value`).
-    public let gradient: Tensor
+    /// The accumulated gradient (same shape as `value`). Data-parallel training across processes
+    /// keeps it in the buffer it exchanges: see `moveGradient(into:)`.
+    public private(set) var gradient: Tensor
     /// False for frozen parameters: layers then skip gradient accumulation and optimisers skip them.
     public var isTrainable: Bool
     /// Whether gradient rows are tracked sparsely (see `touchedRows`).
@@ -33,6 +34,30 @@ public final class Parameter: @unchecked Sendable {
         precondition(
             other.value.shape == value.shape, "Parameter.shareValue: shape \(other.value.shape) for \(value.shape).")
         value = other.value
+    }
+
+    /// Moves the value into `storage` (a tensor of the value's element count, e.g. a view of a
+    /// larger buffer), which holds it from now on; layers read `value` afresh at every pass.
+    /// Data-parallel training across processes gathers every process's updated weights into one
+    /// contiguous buffer this way, without copying them in and out at each step. Replicas that
+    /// shared the old value must share it again (`shareValue(of:)`).
+    public func moveValue(into storage: Tensor) {
+        precondition(
+            storage.count == value.count, "Parameter.moveValue: \(storage.count) elements for \(value.shape).")
+        let moved = storage.shape == value.shape ? storage : storage.reshaped(value.shape)
+        moved.data.update(from: value.data, count: value.count)
+        value = moved
+    }
+
+    /// Moves the gradient into `storage` (as `moveValue(into:)`): the gradients that processes sum
+    /// then already lie in the buffer they exchange.
+    public func moveGradient(into storage: Tensor) {
+        precondition(
+            storage.count == gradient.count,
+            "Parameter.moveGradient: \(storage.count) elements for \(gradient.shape).")
+        let moved = storage.shape == gradient.shape ? storage : storage.reshaped(gradient.shape)
+        moved.data.update(from: gradient.data, count: gradient.count)
+        gradient = moved
     }
 
     /// Adds `other`'s accumulated gradient to this one (only its touched rows when sparse, which

@@ -120,6 +120,68 @@ import Testing
                 == Data(contentsOf: whole.run.appendingPathComponent(final)))
     }
 
+    /// Three ranks — the reduce-scatter's ring takes two steps, the shares are cut three ways, the
+    /// touched rows of three ranks are merged — against one process with three slices: the same
+    /// slices and noise, the gradient's three addends summed in another order, so the weights
+    /// agree to float32 rounding (Adam may turn a rounding of a near-zero gradient into a step of
+    /// the learning rate, so a few elements may differ by that much), and the losses closely.
+    @Test(.enabled(if: mpirun != nil, skipReason))
+    func threeRanksAgreeWithOneProcessOfThreeSlicesWithinRounding() throws {
+        let one = try TrainCommandTests.Fixture(maxSteps: 10, extra: Self.freeBits)
+        let three = try TrainCommandTests.Fixture(maxSteps: 10, extra: Self.freeBits)
+        defer { one.remove(); three.remove() }
+        let single = try CommandRunner.run(["train", one.pipeline.path, "--batch-shards", "3", "--workers", "1"])
+        #expect(single.status == 0, "\(single.standardError)")
+        let ranks = try Self.run([(3, ["train", three.pipeline.path, "--batch-shards", "1", "--workers", "1"])])
+        #expect(ranks.status == 0, "\(ranks.standardError)")
+        #expect(ranks.standardOutput.contains("MPI: 3 processes × 1 slice"))
+        let path = "checkpoints/step-00000010/model.safetensors"
+        let expected = try Self.tensors(one.run.appendingPathComponent(path))
+        let found = try Self.tensors(three.run.appendingPathComponent(path))
+        #expect(Set(expected.keys) == Set(found.keys))
+        var elements = 0, apart = 0
+        for (name, values) in expected {
+            let other = try #require(found[name])
+            #expect(other.count == values.count, "\(name)")
+            for (a, b) in zip(values, other) {
+                elements += 1
+                if abs(a - b) > 1e-4 { apart += 1 }
+                #expect(abs(a - b) <= 0.1, "\(name): \(a) vs \(b)")
+            }
+        }
+        #expect(apart * 100 <= elements, "\(apart) of \(elements) weights differ by more than 1e-4")
+        let losses = try [one, three].map { fixture in
+            try String(contentsOf: fixture.run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+                .split(separator: "\n").compactMap { line -> Double? in
+                    guard line.contains("\"kind\":\"train\""), line.contains("\"step\":10,") else { return nil }
+                    let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                    return object?["loss"] as? Double
+                }
+        }
+        let (a, b) = (try #require(losses[0].first), try #require(losses[1].first))
+        #expect(abs(a - b) <= 1e-4 * abs(a), "loss at step 10: \(a) vs \(b)")
+    }
+
+    /// The float tensors of a safetensors file by name (little-endian F32 only).
+    static func tensors(_ url: URL) throws -> [String: [Float]] {
+        let data = try Data(contentsOf: url)
+        let headerLength = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try #require(
+            try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + headerLength))) as? [String: Any])
+        var tensors: [String: [Float]] = [:]
+        for (name, value) in header where name != "__metadata__" {
+            let entry = try #require(value as? [String: Any])
+            #expect(entry["dtype"] as? String == "F32", "\(name)")
+            let offsets = try #require(entry["data_offsets"] as? [Int])
+            let bytes = data.subdata(in: (8 + headerLength + offsets[0])..<(8 + headerLength + offsets[1]))
+            tensors[name] = stride(from: 0, to: bytes.count, by: 4).map { i in
+                let word = bytes[(bytes.startIndex + i)..<(bytes.startIndex + i + 4)]
+                return Float(bitPattern: word.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+            }
+        }
+        return tensors
+    }
+
     /// One rank that cannot read its corpus ends the whole job at once (MPI_Abort), naming its
     /// rank and the reason; no rank is left waiting in a reduction.
     @Test(.enabled(if: mpirun != nil, skipReason))

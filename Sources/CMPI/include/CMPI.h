@@ -21,8 +21,8 @@
 
 /// Reduction operations (Open MPI's MPI_SUM, MPI_MAX, MPI_MIN).
 enum { CMPI_SUM = 0, CMPI_MAX = 1, CMPI_MIN = 2 };
-/// Element types (MPI_FLOAT, MPI_DOUBLE).
-enum { CMPI_FLOAT = 0, CMPI_DOUBLE = 1 };
+/// Element types (MPI_FLOAT, MPI_DOUBLE, MPI_INT).
+enum { CMPI_FLOAT = 0, CMPI_DOUBLE = 1, CMPI_INT32 = 2 };
 
 /// Loads `library` (a soname or a path; NULL means CMPI_LIBRARY) and resolves every symbol, once:
 /// later calls return the first result whatever they pass. Returns 1 when MPI is usable; 0 with a
@@ -42,6 +42,13 @@ int cmpi_world_rank(int *rank);
 int cmpi_world_size(int *size);
 /// MPI_Allreduce in place (MPI_IN_PLACE) over MPI_COMM_WORLD.
 int cmpi_allreduce(void *buffer, int count, int type, int operation);
+/// MPI_Sendrecv over MPI_COMM_WORLD: sends `send_count` elements to rank `destination` while
+/// receiving `receive_count` from rank `source` (the steps of a ring; a tag of its own).
+int cmpi_sendrecv(const void *send, int send_count, int destination, void *receive, int receive_count, int source,
+                  int type);
+/// MPI_Allgatherv in place (MPI_IN_PLACE) over MPI_COMM_WORLD: `buffer` holds one part per
+/// process, `counts[r]` elements from `displacements[r]`; each process's part goes to all.
+int cmpi_allgatherv(void *buffer, const int *counts, const int *displacements, int type);
 /// MPI_Barrier(MPI_COMM_WORLD).
 int cmpi_barrier(void);
 /// Returns when every process has called it, like MPI_Barrier, but waits without a busy core:

@@ -3,12 +3,59 @@ import NeuralCore
 import Support
 
 extension DataParallel {
+    /// What this process computed of a global batch: its slices' metrics and the batch's
+    /// free-bits KL means.
+    struct LocalStep {
+        var parts: [Range<Int>]
+        var metrics: [(slice: Int, metrics: StepMetrics)]
+        var klMeans: [Double]?
+    }
+
     /// One step of the global `batch` across `group` (see ``DataParallel``): this process's
-    /// slices, then the free-bits KL sums, the metrics and the gradients summed over the group.
+    /// slices, then the free-bits KL sums, the metrics and the gradients summed over the group,
+    /// whole on every process.
     func distributedStep(
-        _ batch: TokenBatch, objective: ObjectiveSettings, group: any ProcessGroup,
+        _ batch: TokenBatch, objective: ObjectiveSettings, group: any ProcessGroup, exchange: GradientExchange,
         rng: inout RandomGenerator
     ) -> StepMetrics {
+        let local = runSlices(batch, objective: objective, group: group, rng: &rng)
+        exchange.allreduce()
+        let slots = meter!.measure(bytes: local.parts.count * 4 * 8) {
+            group.allreduce(Self.metricSlots(local), .sum)
+        }
+        meter!.countStep()
+        return Self.metrics(local, slots: slots, batchSize: batch.batchSize, objective: objective)
+    }
+
+    /// One step of the global `batch` for a sharded optimiser step: as `distributedStep`, but
+    /// each process keeps the summed gradient of its share only (``GradientExchange``), and the
+    /// gradient norm's pieces travel with the metrics.
+    func shardedStep(
+        _ batch: TokenBatch, objective: ObjectiveSettings, group: any ProcessGroup, exchange: GradientExchange,
+        rng: inout RandomGenerator
+    ) -> StepMetrics {
+        let local = runSlices(batch, objective: objective, group: group, rng: &rng)
+        exchange.reduceScatter()
+        var slots = Self.metricSlots(local)
+        let metricCount = slots.count
+        slots += [Double](repeating: 0, count: exchange.normPieceCount)
+        slots.withUnsafeMutableBufferPointer { all in
+            exchange.fillNormPieces(UnsafeMutableBufferPointer(rebasing: all[metricCount...]))
+        }
+        // Each slot has one non-zero addend (x + 0 is x), so the sums are exact.
+        slots = meter!.measure(bytes: slots.count * 8) { group.allreduce(slots, .sum) }
+        meter!.countStep()
+        stepNorm = slots.withUnsafeBufferPointer { all in
+            exchange.norm(fromPieces: UnsafeBufferPointer(rebasing: all[metricCount...]))
+        }
+        return Self.metrics(local, slots: slots, batchSize: batch.batchSize, objective: objective)
+    }
+
+    /// This process's slices of the global batch: forward and backward (free bits' KL sums
+    /// exchanged between the phases), their gradients merged into the primary model's.
+    private func runSlices(
+        _ batch: TokenBatch, objective: ObjectiveSettings, group: any ProcessGroup, rng: inout RandomGenerator
+    ) -> LocalStep {
         let B = batch.batchSize
         let parts = ModelReplicas<Model>.slices(B, count: group.size * shards)
         let n = parts.count
@@ -40,23 +87,34 @@ extension DataParallel {
             local = zip(mine, metrics).map { ($0, $1) }
         }
         replicas.mergeGradients()
-        exchangeGradients(group)
-        // Every slice's figures, exactly: one slot per slice, zeros from the processes that did not run it.
-        var slots = [Double](repeating: 0, count: n * 4)
-        for (i, m) in local {
+        return LocalStep(parts: parts, metrics: local, klMeans: klMeans)
+    }
+
+    /// Every slice's figures, exactly: one slot per slice, zeros from the processes that did not
+    /// run it (so the sum over the group is each slice's figure).
+    private static func metricSlots(_ local: LocalStep) -> [Double] {
+        var slots = [Double](repeating: 0, count: local.parts.count * 4)
+        for (i, m) in local.metrics {
             slots[i * 4] = m.loss; slots[i * 4 + 1] = m.reconstruction; slots[i * 4 + 2] = m.kl;
             slots[i * 4 + 3] = Double(m.tokens)
         }
-        slots = timed(bytes: slots.count * 8) { group.allreduce(slots, .sum) }
-        communication.steps += 1
+        return slots
+    }
+
+    /// The batch's metrics from every slice's (summed `metricSlots`), combined in slice order.
+    private static func metrics(
+        _ local: LocalStep, slots: [Double], batchSize B: Int, objective: ObjectiveSettings
+    ) -> StepMetrics {
+        let n = local.parts.count
         let all = (0..<n).map { i in
             StepMetrics(
                 loss: slots[i * 4], reconstruction: slots[i * 4 + 1], kl: slots[i * 4 + 2],
                 tokens: Int(slots[i * 4 + 3]),
-                sentences: n == 1 ? B : parts[i].count)
+                sentences: n == 1 ? B : local.parts[i].count)
         }
         return n == 1
-            ? all[0] : KLTerm.mergedMetrics(all, batchDimensionMeans: klMeans, objective: objective, batchSize: B)
+            ? all[0]
+            : KLTerm.mergedMetrics(all, batchDimensionMeans: local.klMeans, objective: objective, batchSize: B)
     }
 
     /// The whole batch's per-dimension KL means for free bits (nil without free bits or a
@@ -77,34 +135,13 @@ extension DataParallel {
             let sums = KLTerm.sums(mean: posterior.mean, logVariance: posterior.logVariance).perDimension
             for d in 0..<latent { slots[i * width + 1 + d] = sums[d] }
         }
-        slots = timed(bytes: slots.count * 8) { group.allreduce(slots, .sum) }
+        slots = meter!.measure(bytes: slots.count * 8) { group.allreduce(slots, .sum) }
         guard (0..<n).allSatisfy({ slots[$0 * width] == 1 }) else { return nil }
         var sums = [Double](repeating: 0, count: latent)
         for i in 0..<n {
             for d in 0..<latent { sums[d] += slots[i * width + 1 + d] }
         }
         return sums.map { $0 / Double(batchSize) }
-    }
-
-    /// Sums the primary model's trainable gradients over the group in one reduction.
-    private func exchangeGradients(_ group: any ProcessGroup) {
-        if exchange == nil { exchange = GradientExchange(model.namedParameters) }
-        guard let exchange else { return }
-        exchange.pack()
-        timed(bytes: exchange.buffer.count * 4) { group.allreduce(exchange.buffer, .sum) }
-        exchange.unpack()
-    }
-
-    @discardableResult
-    private func timed<T>(bytes: Int, _ body: () -> T) -> T {
-        let start = ContinuousClock.now
-        let waited = group?.waitingSeconds ?? 0
-        let result = body()
-        let (seconds, attoseconds) = (ContinuousClock.now - start).components
-        communication.seconds += Double(seconds) + Double(attoseconds) / 1e18
-        communication.waitingSeconds += (group?.waitingSeconds ?? 0) - waited
-        communication.bytes += bytes
-        return result
     }
 
     public func weightsAgree() -> Bool {
@@ -121,59 +158,5 @@ extension DataParallel {
             for i in 0..<value.count { hash = (hash ^ UInt64(words[i])) &* 0x100_0000_01B3 }
         }
         return hash
-    }
-}
-
-/// Every trainable gradient of a model in one contiguous `Float` buffer, for one reduction per
-/// step instead of one per tensor. A sparse parameter (an embedding) travels whole — its
-/// untouched rows are zero on every process — followed by one `Float` per row, 1 where this
-/// process touched the row: after the sum, a row is touched wherever any process touched it, so
-/// lazy optimisers update the same rows everywhere.
-final class GradientExchange {
-    private let parameters: [Parameter]
-    /// Where each parameter's gradient starts, and its mask (sparse parameters).
-    private let offsets: [(gradient: Int, mask: Int?)]
-    let buffer: UnsafeMutableBufferPointer<Float>
-
-    init(_ named: [NamedParameter]) {
-        parameters = named.map(\.parameter).filter(\.isTrainable)
-        var offsets: [(Int, Int?)] = []
-        var total = 0
-        for p in parameters {
-            let gradient = total
-            total += p.gradient.count
-            if p.isSparse {
-                offsets.append((gradient, total))
-                total += p.value.shape.first ?? 0
-            } else {
-                offsets.append((gradient, nil))
-            }
-        }
-        self.offsets = offsets
-        buffer = .allocate(capacity: total)
-        buffer.initialize(repeating: 0)
-    }
-
-    deinit { buffer.deallocate() }
-
-    func pack() {
-        let base = buffer.baseAddress!
-        for (p, offset) in zip(parameters, offsets) {
-            (base + offset.gradient).update(from: p.gradient.data, count: p.gradient.count)
-            if let mask = offset.mask {
-                (base + mask).update(repeating: 0, count: p.value.shape.first ?? 0)
-                for r in p.touchedRows { base[mask + r] = 1 }
-            }
-        }
-    }
-
-    func unpack() {
-        let base = buffer.baseAddress!
-        for (p, offset) in zip(parameters, offsets) {
-            p.gradient.data.update(from: base + offset.gradient, count: p.gradient.count)
-            if let mask = offset.mask {
-                for r in 0..<(p.value.shape.first ?? 0) where base[mask + r] > 0 { p.markTouched(r) }
-            }
-        }
     }
 }

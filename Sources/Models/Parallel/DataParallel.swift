@@ -9,6 +9,25 @@ public protocol BatchTrainer: AnyObject, Sendable {
     /// Forward + backward on `batch`; **accumulates** the batch's gradient into the model's
     /// parameters (the caller zeroes, clips and steps).
     func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics
+    /// Forward + backward on `batch` for an optimiser step: the caller zeroes the gradients
+    /// before, and after it calls ``clipGradients(maxNorm:)`` and ``update(_:)``, which read the
+    /// gradient where this left it. For one process that is ``trainStep(_:objective:rng:)``;
+    /// across a group each process keeps the summed gradient of its share of the parameters only
+    /// (the optimiser is sharded: see ``DataParallel``), so the parameters' gradients are not the
+    /// sum.
+    func gradientStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics
+    /// The global L2 norm of the last ``gradientStep(_:objective:rng:)``'s gradient
+    /// (`gradientNorm`), and with `maxNorm` > 0 the gradient scaled to a norm of at most
+    /// `maxNorm` (`clipGradientNorm`). Returns the norm before clipping.
+    func clipGradients(maxNorm: Float) -> Float
+    /// The optimiser step after ``gradientStep(_:objective:rng:)``: `apply` updates the
+    /// parameters with the regions it is given (`Optimizer.update(_:regions:)`). Across a group
+    /// each process updates its share, and then every process receives the others' new weights.
+    func update(_ apply: (any GradientRegions) -> Void)
+    /// Brings the whole per-element optimiser state (`state`: `Optimizer.elementState(of:)`) to
+    /// every process, where each kept only its share current (a group's sharded optimiser);
+    /// call it before saving the state. A collective call: every process at the same step.
+    func gatherOptimizerState(_ state: (String) -> [Tensor])
     /// The model's `evaluate`, per sequence in the batch's order.
     func evaluate(_ batch: TokenBatch, rng: inout RandomGenerator) -> EvaluationResult
     /// −log p(x) per sequence by importance sampling, or nil when the model has no posterior
@@ -46,14 +65,20 @@ public protocol BatchTrainer: AnyObject, Sendable {
 /// model and is given the same batch — the *global* batch. The batch is cut into
 /// `group.size × shards` slices exactly as one process with that many shards would cut it, with
 /// the same generators (all split off `rng` in slice order); process r runs slices
-/// `r·shards ..< (r+1)·shards` on its replicas. Free bits' per-dimension KL sums, the metrics and,
-/// after the local merge, every trainable gradient (one contiguous `Float` buffer, with a
-/// touched-rows mask for sparse embeddings) are summed over the group, so every process clips
-/// and steps identically and the weights stay equal without being sent. Per-slice figures travel
-/// as exact values (one slot per slice, zeros elsewhere) and are combined in slice order, so
-/// they are bit-identical to one process's; the gradient sum is a+b for two slices, identical in
-/// either order, so two processes × 1 shard give bit-identical weights to one process × 2 shards
-/// (more addends may round differently, as the group's reduction order is its own).
+/// `r·shards ..< (r+1)·shards` on its replicas. Free bits' per-dimension KL sums and the metrics
+/// are summed over the group; per-slice figures travel as exact values (one slot per slice, zeros
+/// elsewhere) and are combined in slice order, so they are bit-identical to one process's. The
+/// gradient travels in one contiguous buffer (``GradientExchange``: the dense gradients live in
+/// it, and only the embedding rows some process touched are packed after them). The training
+/// loop's step (``gradientStep(_:objective:rng:)``, ``clipGradients(maxNorm:)``, ``update(_:)``)
+/// **shards the optimiser**: a reduce-scatter leaves each process the summed gradient of its
+/// share of the parameters, each clips and updates its share only — the norm rebuilt from every
+/// share's partial sums exactly as `gradientNorm` adds them — and an allgather brings every
+/// share's new weights to all. The gradient sum is a+b for two slices, identical in either order,
+/// so two processes × 1 shard give bit-identical weights and optimiser state to one process × 2
+/// shards (more addends may round differently, as the group's reduction order is its own).
+/// ``trainStep(_:objective:rng:)`` across a group leaves every process the whole summed gradient
+/// (an allreduce of the same buffer).
 ///
 /// ```swift
 /// let parallel = DataParallel(model: vae, shards: 2)
@@ -70,9 +95,13 @@ public final class DataParallel<Model: TextModel>: BatchTrainer, @unchecked Send
     /// The processes sharing each batch (see the type's discussion of groups), nil for one process.
     public let group: (any ProcessGroup)?
     let replicas: ModelReplicas<Model>
-    /// The gradient buffer exchanged between processes, built at the first step.
-    var exchange: GradientExchange?
-    public internal(set) var communication = CommunicationStatistics()
+    /// The gradients and weights exchanged between the group's processes (nil for one process).
+    let exchange: GradientExchange?
+    /// What the group's collective calls cost (nil for one process).
+    let meter: CommunicationMeter?
+    /// The gradient norm of the last sharded ``gradientStep(_:objective:rng:)``.
+    var stepNorm: Float = 0
+    public var communication: CommunicationStatistics { meter?.statistics ?? CommunicationStatistics() }
 
     /// - Parameters:
     ///   - shards: slices per batch on this process (replicas of `model`).
@@ -84,13 +113,26 @@ public final class DataParallel<Model: TextModel>: BatchTrainer, @unchecked Send
         self.shards = shards
         self.group = group.flatMap { $0.size > 1 ? $0 : nil }
         replicas = ModelReplicas(primary: model, count: shards) { Model(configuration: model.configuration, rng: &$0) }
+        if let group = self.group {
+            let meter = CommunicationMeter(group: group)
+            self.meter = meter
+            // The primary's gradients and weights move into the exchange's buffers; the replicas
+            // then read the weights there.
+            exchange = GradientExchange(model.namedParameters, group: group, meter: meter)
+            replicas.shareValues()
+        } else {
+            meter = nil
+            exchange = nil
+        }
     }
 
     public var textModel: any TextModel { model }
 
     public func trainStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator) -> StepMetrics
     {
-        if let group { return distributedStep(batch, objective: objective, group: group, rng: &rng) }
+        if let group, let exchange {
+            return distributedStep(batch, objective: objective, group: group, exchange: exchange, rng: &rng)
+        }
         guard let (batches, generators) = replicas.split(batch, rng: &rng) else {
             return model.trainStep(batch, objective: objective, rng: &rng)
         }
@@ -163,4 +205,19 @@ extension BatchTrainer {
     public var group: (any ProcessGroup)? { nil }
     public var communication: CommunicationStatistics { CommunicationStatistics() }
     public func weightsAgree() -> Bool { true }
+
+    public func gradientStep(_ batch: TokenBatch, objective: ObjectiveSettings, rng: inout RandomGenerator)
+        -> StepMetrics
+    {
+        trainStep(batch, objective: objective, rng: &rng)
+    }
+
+    public func clipGradients(maxNorm: Float) -> Float {
+        let parameters = textModel.namedParameters
+        return maxNorm > 0 ? clipGradientNorm(parameters, maxNorm: maxNorm) : gradientNorm(parameters)
+    }
+
+    public func update(_ apply: (any GradientRegions) -> Void) { apply(WholeGradients()) }
+
+    public func gatherOptimizerState(_ state: (String) -> [Tensor]) {}
 }

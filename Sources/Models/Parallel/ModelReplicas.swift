@@ -19,18 +19,22 @@ final class ModelReplicas<Model: Module>: @unchecked Sendable {
     init(primary: Model, count: Int, make: (inout RandomGenerator) -> Model) {
         precondition(count >= 1, "ModelReplicas: count must be at least 1, got \(count).")
         var all = [primary]
-        let shared = primary.namedParameters
         var unused = RandomGenerator(seed: 0)
-        for _ in 1..<count {
-            let replica = make(&unused)
-            for (mine, theirs) in zip(replica.namedParameters, shared) {
+        for _ in 1..<count { all.append(make(&unused)) }
+        models = all
+        parameterLists = all.map(\.namedParameters)
+        shareValues()
+    }
+
+    /// Points every replica's weights at the primary's value tensors again (after the primary's
+    /// values moved, e.g. into the buffer data-parallel training exchanges between processes).
+    func shareValues() {
+        for list in parameterLists.dropFirst() {
+            for (mine, theirs) in zip(list, parameterLists[0]) {
                 precondition(mine.name == theirs.name, "ModelReplicas: parameter \(mine.name) vs \(theirs.name).")
                 mine.parameter.shareValue(of: theirs.parameter)
             }
-            all.append(replica)
         }
-        models = all
-        parameterLists = all.map(\.namedParameters)
     }
 
     /// The sentence ranges of the slices of a batch of `batchSize` (at most one per replica, none

@@ -1,7 +1,10 @@
 import Foundation
 
-/// The processes of a data-parallel job (ranks 0..<size) and the one collective operation
-/// training needs: an element-wise reduction whose result every process receives.
+/// The processes of a data-parallel job (ranks 0..<size) and the collective operations training
+/// needs: an element-wise reduction whose result every process receives (allreduce), one whose
+/// result is cut into parts, one per process (reduce-scatter), and the gathering of every
+/// process's part to all (allgather) — the last two are an allreduce in two halves, with the
+/// optimiser's step between them (see ``DataParallel``).
 ///
 /// Models knows nothing of MPI: Training's `MPIWorld` conforms over Open MPI, and tests can
 /// conform with threads. Every process must call the same collectives in the same order with
@@ -16,6 +19,17 @@ public protocol ProcessGroup: AnyObject, Sendable {
     func allreduce(_ buffer: UnsafeMutableBufferPointer<Float>, _ operation: ReductionOperation)
     /// Replaces every element of `buffer` by the reduction over all processes of that element.
     func allreduce(_ buffer: UnsafeMutableBufferPointer<Double>, _ operation: ReductionOperation)
+    /// Reduces `buffer` over all processes in place, keeping this process's part of the result:
+    /// `buffer` is cut into consecutive parts of `counts[r]` elements, one per process in rank
+    /// order; on return part `rank` holds the reduction of that part over all processes, and the
+    /// other parts are undefined (partial reductions, for instance).
+    func reduceScatter(_ buffer: UnsafeMutableBufferPointer<Float>, counts: [Int], _ operation: ReductionOperation)
+    /// Gives every process every process's part of `buffer`: `buffer` is cut into consecutive
+    /// parts of `counts[r]` elements, one per process in rank order, and on return part r holds
+    /// what process r had there.
+    func allgather(_ buffer: UnsafeMutableBufferPointer<Float>, counts: [Int])
+    /// Gives every process every process's part of `buffer` (as the `Float` form).
+    func allgather(_ buffer: UnsafeMutableBufferPointer<Int32>, counts: [Int])
     /// Seconds this process has spent so far waiting for the others to arrive at reductions, when
     /// the group can tell (0 otherwise).
     var waitingSeconds: Double { get }
@@ -58,7 +72,8 @@ public struct CommunicationStatistics: Sendable, Equatable {
     /// The part of `seconds` spent waiting for the other processes to arrive (when the group
     /// measures it); the rest moved data.
     public var waitingSeconds = 0.0
-    /// Bytes each process contributed to the reductions.
+    /// Bytes each process contributed to the collective operations: its whole buffer to an
+    /// allreduce or a reduce-scatter, its own part to an allgather.
     public var bytes = 0
 
     public init() {}

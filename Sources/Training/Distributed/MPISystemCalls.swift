@@ -62,6 +62,47 @@ enum MPISystemCalls {
         }
     }
 
+    /// MPI_Sendrecv over MPI_COMM_WORLD: `send` to rank `destination` while `receive` fills from
+    /// rank `source` (fewer than 2³¹ elements each).
+    @inline(never)
+    static func sendReceive<T>(
+        _ send: UnsafeBufferPointer<T>, to destination: Int, into receive: UnsafeMutableBufferPointer<T>,
+        from source: Int, type: Int32
+    ) {
+        precondition(
+            send.count <= Int(Int32.max) && receive.count <= Int(Int32.max),
+            "MPI: more than 2³¹ − 1 elements in one message")
+        let status = cmpi_sendrecv(
+            send.baseAddress, Int32(send.count), Int32(destination), receive.baseAddress, Int32(receive.count),
+            Int32(source), type)
+        precondition(status == 0, "MPI_Sendrecv failed (error \(status))")
+    }
+
+    /// MPI_Allgatherv in place over MPI_COMM_WORLD: `buffer` holds one part per process
+    /// (`counts[r]` elements each, one after another), and every process's part goes to all.
+    @inline(never)
+    static func allgather<T>(_ buffer: UnsafeMutableBufferPointer<T>, counts: [Int], type: Int32) {
+        let counts32 = int32Counts(counts, total: buffer.count)
+        var displacements = [Int32](repeating: 0, count: counts.count)
+        for r in counts.indices.dropFirst() { displacements[r] = displacements[r - 1] + counts32[r - 1] }
+        let status = counts32.withUnsafeBufferPointer { counts in
+            displacements.withUnsafeBufferPointer { offsets in
+                cmpi_allgatherv(buffer.baseAddress, counts.baseAddress, offsets.baseAddress, type)
+            }
+        }
+        precondition(status == 0, "MPI_Allgatherv failed (error \(status))")
+    }
+
+    /// MPI's `int` counts and displacements: a part layout of fewer than 2³¹ elements in all.
+    private static func int32Counts(_ counts: [Int], total: Int) -> [Int32] {
+        let sum = counts.reduce(0, +)
+        precondition(sum <= total, "MPI: parts of \(sum) elements in a buffer of \(total)")
+        precondition(
+            sum <= Int(Int32.max),
+            "MPI: \(sum) elements exchanged at once; Open MPI's counts and offsets end at 2³¹ − 1")
+        return counts.map { Int32($0) }
+    }
+
     /// Waits, sleeping rather than polling, until every process has arrived (see the shim).
     @inline(never)
     static func awaitAll(maxSleepMicroseconds: Int32 = 500) {
@@ -77,6 +118,7 @@ enum MPISystemCalls {
         allreduce(buffer, type: Int32(CMPI_DOUBLE), operation: operation)
     }
 
+    static let floatType = Int32(CMPI_FLOAT), doubleType = Int32(CMPI_DOUBLE), int32Type = Int32(CMPI_INT32)
     static let sumOperation = Int32(CMPI_SUM), maxOperation = Int32(CMPI_MAX), minOperation = Int32(CMPI_MIN)
 
     /// MPI_Abort over MPI_COMM_WORLD: ends every process of the job with `code`.

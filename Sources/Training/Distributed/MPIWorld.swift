@@ -62,6 +62,85 @@ public final class MPIWorld: ProcessGroup, @unchecked Sendable {
         MPISystemCalls.allreduceDouble(buffer, operation: Self.code(operation))
     }
 
+    /// A ring over `MPI_Sendrecv`: at step k each process sends its right-hand neighbour the part
+    /// it has summed k addends of and adds its left-hand neighbour's into its own copy of the
+    /// next, so after size − 1 steps part `rank` holds every process's. Open MPI's
+    /// `MPI_Reduce_scatter` copies the whole input into a buffer of its own and the result out of
+    /// it, which on shared memory costs more than the exchange itself; the ring moves the same
+    /// bytes and adds in place.
+    public func reduceScatter(
+        _ buffer: UnsafeMutableBufferPointer<Float>, counts: [Int], _ operation: ReductionOperation
+    ) {
+        precondition(
+            counts.count == size && counts.reduce(0, +) <= buffer.count, "reduceScatter: a part for every process")
+        guard let base = buffer.baseAddress else { return }
+        var offsets = [0]
+        for count in counts.dropLast() { offsets.append(offsets[offsets.count - 1] + count) }
+        let largest = counts.max() ?? 0
+        if scratch.count < largest {
+            scratch.deallocate()
+            scratch = .allocate(capacity: largest)
+        }
+        awaitAll()
+        let (right, left) = ((rank + 1) % size, (rank + size - 1) % size)
+        for step in 1..<size {
+            let sent = (rank - step + size) % size, received = (rank - step - 1 + 2 * size) % size
+            let incoming = UnsafeMutableBufferPointer(rebasing: scratch[..<counts[received]])
+            MPISystemCalls.sendReceive(
+                UnsafeBufferPointer(start: base + offsets[sent], count: counts[sent]), to: right, into: incoming,
+                from: left, type: MPISystemCalls.floatType)
+            Self.combine(base + offsets[received], incoming, operation)
+        }
+    }
+
+    /// The ring's receive buffer (the largest part so far).
+    private var scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: 0)
+
+    deinit { scratch.deallocate() }
+
+    /// `part[i] = part[i] ∘ incoming[i]`, sixteen lanes at a time.
+    private static func combine(
+        _ part: UnsafeMutablePointer<Float>, _ incoming: UnsafeMutableBufferPointer<Float>,
+        _ operation: ReductionOperation
+    ) {
+        let n = incoming.count
+        let destination = UnsafeMutableRawPointer(part), source = UnsafeRawPointer(incoming.baseAddress!)
+        var i = 0
+        while i + 16 <= n {
+            let a = destination.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+            let b = source.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+            let c: SIMD16<Float>
+            switch operation {
+            case .sum: c = a + b
+            case .max: c = a.replacing(with: b, where: b .> a)
+            case .min: c = a.replacing(with: b, where: b .< a)
+            }
+            destination.storeBytes(of: c, toByteOffset: i * 4, as: SIMD16<Float>.self)
+            i += 16
+        }
+        while i < n {
+            let (a, b) = (part[i], incoming[i])
+            switch operation {
+            case .sum: part[i] = a + b
+            case .max: part[i] = b > a ? b : a
+            case .min: part[i] = b < a ? b : a
+            }
+            i += 1
+        }
+    }
+
+    public func allgather(_ buffer: UnsafeMutableBufferPointer<Float>, counts: [Int]) {
+        precondition(counts.count == size, "allgather: a part for every process")
+        awaitAll()
+        MPISystemCalls.allgather(buffer, counts: counts, type: MPISystemCalls.floatType)
+    }
+
+    public func allgather(_ buffer: UnsafeMutableBufferPointer<Int32>, counts: [Int]) {
+        precondition(counts.count == size, "allgather: a part for every process")
+        awaitAll()
+        MPISystemCalls.allgather(buffer, counts: counts, type: MPISystemCalls.int32Type)
+    }
+
     private func awaitAll() {
         let start = ContinuousClock.now
         MPISystemCalls.awaitAll()

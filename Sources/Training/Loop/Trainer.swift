@@ -239,22 +239,22 @@ public final class Trainer {
         // Training time as of the last step's end, the same on every process (see `leaderClock`).
         var clock = priorSeconds
 
-        /// Zeroes, accumulates the batch's gradients, clips, and updates `subset`.
+        /// Zeroes, accumulates the batch's gradients, clips, and updates `subset`. Across processes
+        /// each updates its share of the parameters and receives the others' (`BatchTrainer`).
         func optimizerStep(
             _ batch: TokenBatch, beta: Float, updating subset: [NamedParameter], rng: inout RandomGenerator
         ) throws -> (StepMetrics, Float) {
             model.zeroGradients()
-            let step = parallel.trainStep(
+            let step = parallel.gradientStep(
                 batch, objective: ObjectiveSettings(beta: beta, freeBits: settings.freeBits), rng: &rng)
-            let norm =
-                settings.clipNorm > 0
-                ? clipGradientNorm(parameters, maxNorm: settings.clipNorm) : gradientNorm(parameters)
+            let norm = parallel.clipGradients(maxNorm: settings.clipNorm)
             do {
+                // Every process judges the same loss and norm, so all stop here together or none.
                 try monitor.check(
                     loss: Double(step.loss),
                     lossPerToken: Double(step.loss) * Double(step.sentences) / Double(max(1, step.tokens)),
                     gradientNorm: Double(norm))
-                optimizer.update(subset)
+                parallel.update { optimizer.update(subset, regions: $0) }
                 try monitor.check(weightNorm: DivergenceMonitor.weightNorm(parameters))
             } catch {
                 throw diverged(error, step: state.step + 1)
@@ -356,6 +356,12 @@ public final class Trainer {
                     window = Window()
                     windowStart = ContinuousClock.now
                 }
+                // Rank 0 may save the optimiser's state at a validation (a new best) or a checkpoint.
+                if state.step % settings.checkpointEvery == 0
+                    || (state.step % settings.validateEvery == 0 && validationStream != nil)
+                {
+                    gatherOptimizerState()
+                }
                 // Validation has no collective call, so the other ranks go on to the next step's
                 // reduction and wait there for rank 0.
                 if state.step % settings.validateEvery == 0, validationStream != nil, isLeader {
@@ -386,6 +392,7 @@ public final class Trainer {
             state.batchesConsumed = 0
         }
         state.finished = stopReason == .epochs || stopReason == .maxSteps
+        gatherOptimizerState()
         try checkWeightsAgree()
         guard isLeader else { return stopReason }
         if validationStream != nil && lastValidation?.step != state.step {
@@ -416,6 +423,15 @@ public final class Trainer {
                 ))
         }
         state.aggressiveMutualInformation = information
+    }
+
+    /// Brings the optimiser state's shares together (processes update and keep current only
+    /// their share of it; see `BatchTrainer.update`), so that rank 0 saves it whole. A collective
+    /// call, made by every process at the same steps; nothing to do for one process.
+    private func gatherOptimizerState() {
+        guard group != nil else { return }
+        let optimizer = self.optimizer
+        parallel.gatherOptimizerState { optimizer.elementState(of: $0) }
     }
 
     /// Throws when the processes' weights have parted (they are never sent, only kept equal by

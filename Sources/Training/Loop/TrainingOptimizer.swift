@@ -29,10 +29,21 @@ public enum TrainingOptimizer {
         }
     }
 
-    public mutating func update(_ parameters: [NamedParameter]) {
+    public mutating func update(_ parameters: [NamedParameter]) { update(parameters, regions: WholeGradients()) }
+
+    /// Updates the elements of `parameters` that `regions` gives (see `Optimizer.update(_:regions:)`).
+    public mutating func update(_ parameters: [NamedParameter], regions: some GradientRegions) {
         switch self {
-        case .adam(var adam): adam.update(parameters); self = .adam(adam)
-        case .sgd(var sgd): sgd.update(parameters); self = .sgd(sgd)
+        case .adam(var adam): adam.update(parameters, regions: regions); self = .adam(adam)
+        case .sgd(var sgd): sgd.update(parameters, regions: regions); self = .sgd(sgd)
+        }
+    }
+
+    /// The live per-element state of the parameter named (`Optimizer.elementState(of:)`).
+    public func elementState(of name: String) -> [Tensor] {
+        switch self {
+        case .adam(let adam): adam.elementState(of: name)
+        case .sgd(let sgd): sgd.elementState(of: name)
         }
     }
 
