@@ -5,9 +5,9 @@
 //
 // ## Design
 //
-// - **Tensor** (`Tensor.swift`): a final class over manually allocated, contiguous, row-major
-//   Float32 storage; shapes are `[Int]`. Reshapes and leading-dimension row ranges are views
-//   sharing storage. Kernels loop over `UnsafeMutablePointer<Float>` (no ARC or bounds checks in
+// - **Tensor** (`Tensor.swift`; its buffer recycling in `BufferPool.swift`): a final class over
+//   manually allocated, contiguous, row-major Float32 storage; shapes are `[Int]`. Reshapes and
+//   leading-dimension row ranges are views sharing storage. Kernels loop over `UnsafeMutablePointer<Float>` (no ARC or bounds checks in
 //   inner loops). Matrix products go through `Tensor.gemm` → `BLAS.sgemm` (`cblas_sgemm`).
 //   `BLAS.swift` is the only file that imports COpenBLAS. Before the first product it checks
 //   OpenBLAS's kernel choice against the CPU's instruction sets (`BLASCore`, `CPUInfo`) and sets
@@ -35,8 +35,9 @@
 //     (e.g. a cell at each VRNN step) and back-propagated in reverse order.
 //   Stateless layers (`Linear`, activations) need the caller to keep their input/output; the
 //   doc comment of each `backward` says what it needs.
-// - **Parameters** (`Parameter.swift`): value + gradient tensors; layers list them as
-//   `NamedParameter`s with PyTorch names (`weight`, `bias`, `weight_ih_l0`, `…_reverse`), and
+// - **Parameters** (`Parameter.swift`, `NamedParameter.swift`, `Module.swift`): value + gradient
+//   tensors; layers list them as `NamedParameter`s with PyTorch names (`weight`, `bias`,
+//   `weight_ih_l0`, `…_reverse`), and
 //   `Module.parameters(prefix:)` prefixes them (`encoder.lstm.weight_ih_l0`) for optimisers and
 //   checkpoints. Embedding gradients are sparse: touched rows are tracked and only they are
 //   zeroed, clipped and updated.
@@ -63,9 +64,10 @@
 //   rounded up to size classes (≤ 12.5 % more) so that buffers whose size varies by batch (logits
 //   of the real tokens only) are reused too. Adam and the GRU backward gate loop use explicit
 //   SIMD8 (the compiler does not vectorise loops over possibly aliasing pointers).
-// - **Optimisers** (`Optimizer.swift`): `Adam`, `SGD` (momentum) with explicit, named state;
-//   `clipGradientNorm`, `checkFinite`; schedules in `LearningRateSchedule.swift` and
-//   `ReduceOnPlateau.swift`.
+// - **Optimisers** (`Optimizer.swift`: the protocol, `clipGradientNorm`, `checkFinite`;
+//   `Adam.swift`, `SGD.swift`): explicit, named state; schedules in `LearningRateSchedule.swift`,
+//   `ReduceOnPlateau.swift` and `LearningRateDecay.swift` (the one a pipeline's
+//   `training.optimizer.decay` sets).
 // - **Checkpoints** (`SafeTensors.swift`): safetensors read/write, atomic writes, strict loading;
 //   optimiser state in a second file (`adam.m.<name>`, `adam.v.<name>`, step in the metadata).
 //

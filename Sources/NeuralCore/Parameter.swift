@@ -105,22 +105,6 @@ public final class Parameter: @unchecked Sendable {
     }
 }
 
-/// A parameter with its dotted name, e.g. `encoder.lstm.weight_ih_l0`.
-public struct NamedParameter {
-    public let name: String
-    public let parameter: Parameter
-    public init(_ name: String, _ parameter: Parameter) { self.name = name; self.parameter = parameter }
-}
-
-/// Anything that owns parameters. Names are local (`weight`, `bias`, `weight_ih_l0`);
-/// `parameters(prefix:)` joins them with a prefix using dots, so models compose listings:
-///
-///     encoder.parameters(prefix: "encoder.lstm") + projection.parameters(prefix: "decoder.out")
-public protocol Module: AnyObject {
-    /// The parameters with names local to this module, in a stable order.
-    var namedParameters: [NamedParameter] { get }
-}
-
 extension Module {
     /// The parameters with names prefixed by `prefix` and a dot (no dot if `prefix` is empty).
     public func parameters(prefix: String = "") -> [NamedParameter] {

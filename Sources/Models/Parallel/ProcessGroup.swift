@@ -35,11 +35,6 @@ public protocol ProcessGroup: AnyObject, Sendable {
     var waitingSeconds: Double { get }
 }
 
-/// The element-wise reductions a ``ProcessGroup`` performs.
-public enum ReductionOperation: Sendable {
-    case sum, max, min
-}
-
 extension ProcessGroup {
     public var waitingSeconds: Double { 0 }
 
@@ -62,19 +57,3 @@ extension ProcessGroup {
     public func barrier() { _ = allreduce([0], .sum) }
 }
 
-/// What the collective operations of data-parallel training have cost so far (see
-/// ``BatchTrainer/communication``).
-public struct CommunicationStatistics: Sendable, Equatable {
-    /// Steps that communicated.
-    public var steps = 0
-    /// Wall seconds inside collective calls, waiting for slower processes included.
-    public var seconds = 0.0
-    /// The part of `seconds` spent waiting for the other processes to arrive (when the group
-    /// measures it); the rest moved data.
-    public var waitingSeconds = 0.0
-    /// Bytes each process contributed to the collective operations: its whole buffer to an
-    /// allreduce or a reduce-scatter, its own part to an allgather.
-    public var bytes = 0
-
-    public init() {}
-}

@@ -6,32 +6,6 @@ import Support
 import TokenShards
 import Tokenization
 
-/// What the trainer tells the command line as it goes.
-public enum TrainerEvent: Sendable {
-    case note(String)
-    case progress(TrainingProgress)
-    case validation(
-        step: Int, summary: ValidationSummary, reconstructions: [RunSummary.Reconstruction], samples: [String])
-    case checkpoint(path: String, best: Bool)
-    case epochFinished(epoch: Int, report: BatchingReport)
-}
-
-/// A progress snapshot: figures over the last logging window.
-public struct TrainingProgress: Sendable {
-    public var epoch: Int
-    public var epochs: Int
-    public var step: Int
-    public var maxSteps: Int?
-    public var tokensPerSecond: Double
-    public var loss: Double
-    public var reconstruction: Double
-    public var kl: Double
-    public var beta: Double
-    /// Share of the current epoch read, from input bytes (nil when unknown, e.g. standard input).
-    public var epochFraction: Double?
-    public var etaSeconds: Double?
-}
-
 /// The training loop of every model (``TextModel``): streams each epoch's batches, steps the
 /// optimiser, validates, checkpoints and writes metrics; resumes exactly from any checkpoint.
 /// What only some models have (a sentence latent: reconstructions, interpolation, the latent
