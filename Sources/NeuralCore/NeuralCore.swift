@@ -7,8 +7,8 @@
 //
 // - **Tensor** (`Tensor.swift`; its buffer recycling in `BufferPool.swift`): a final class over
 //   manually allocated, contiguous, row-major Float32 storage; shapes are `[Int]`. Reshapes and
-//   leading-dimension row ranges are views sharing storage. Kernels loop over `UnsafeMutablePointer<Float>` (no ARC or bounds checks in
-//   inner loops). Matrix products go through `Tensor.gemm` → `BLAS.sgemm` (`cblas_sgemm`).
+//   leading-dimension row ranges are views sharing storage. Kernels loop over
+//   `UnsafeMutablePointer<Float>` (no ARC or bounds checks in inner loops). Matrix products go through `Tensor.gemm` → `BLAS.sgemm` (`cblas_sgemm`).
 //   `BLAS.swift` is the only file that imports COpenBLAS. Before the first product it checks
 //   OpenBLAS's kernel choice against the CPU's instruction sets (`BLASCore`, `CPUInfo`) and sets
 //   one OpenBLAS thread per product, so results do not depend on the machine's cores
