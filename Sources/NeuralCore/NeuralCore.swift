@@ -5,13 +5,12 @@
 //
 // ## Design
 //
-// - **Tensor** (`Tensor.swift`; its buffer recycling in `BufferPool.swift`): a final class over
-//   manually allocated, contiguous, row-major Float32 storage; shapes are `[Int]`. Reshapes and
-//   leading-dimension row ranges are views sharing storage. Kernels loop over
-//   `UnsafeMutablePointer<Float>` (no ARC or bounds checks in inner loops). Matrix products go through `Tensor.gemm` → `BLAS.sgemm` (`cblas_sgemm`).
-//   `BLAS.swift` is the only file that imports COpenBLAS. Before the first product it checks
-//   OpenBLAS's kernel choice against the CPU's instruction sets (`BLASCore`, `CPUInfo`) and sets
-//   one OpenBLAS thread per product, so results do not depend on the machine's cores
+// - **Tensor** (`Tensor.swift`; its buffer recycling in `BufferPool.swift`): a final class over manually allocated,
+//   contiguous, row-major Float32 storage; shapes are `[Int]`. Reshapes and leading-dimension row ranges are views
+//   sharing storage. Kernels loop over `UnsafeMutablePointer<Float>` (no ARC or bounds checks in inner loops). Matrix
+//   products go through `Tensor.gemm` → `BLAS.sgemm` (`cblas_sgemm`). `BLAS.swift` is the only file that imports
+//   COpenBLAS. Before the first product it checks OpenBLAS's kernel choice against the CPU's instruction sets
+//   (`BLASCore`, `CPUInfo`) and sets one OpenBLAS thread per product, so results do not depend on the machine's cores
 //   (`LinearAlgebra.backend` says what runs).
 // - **Own kernels** (`Kernels.swift`, the only file that imports CKernels): for the recurrent
 //   layers' per-step work, where OpenBLAS repacks the same weight on every small GEMM.
