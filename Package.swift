@@ -19,8 +19,8 @@ import PackageDescription
 // The reader knows no tokenizer. Batching and Embeddings also use CorpusReader directly, Batching
 // AsyncOperators too.
 //
-//   Support (every Swift module's base, Foundation only: seeded generators, atomic files and
-//   file system calls, parallel loops, special token ids)
+//   Support (every Swift module's base: seeded generators, atomic files and file system calls,
+//   parallel loops, special token ids, CRC-32 through CDeflate)
 //
 // C is isolated in the C* targets; each Swift module imports its C target in one file.
 let package = Package(
@@ -91,7 +91,7 @@ let package = Package(
         ),
 
         // Swift modules.
-        .target(name: "Support"),
+        .target(name: "Support", dependencies: ["CDeflate"]),
         .target(name: "CorpusReader", dependencies: ["CArchive", "CDeflate", "CIsal", "CZstd", "CScan", "Support"]),
         .target(name: "AsyncOperators"),
         .target(name: "TokenShards", dependencies: ["CorpusReader", "Tokenization", "AsyncOperators", "Support"]),

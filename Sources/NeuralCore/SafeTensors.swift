@@ -298,48 +298,7 @@ public enum SafeTensors {
     }
 }
 
-/// CRC-32 (IEEE 802.3, as zlib and gzip), slicing by eight bytes.
-enum CRC32 {
-    /// Eight tables of 256 entries, one after another.
-    static let table: [UInt32] = {
-        var table = [UInt32](repeating: 0, count: 8 * 256)
-        for i in 0..<256 {
-            var c = UInt32(i)
-            for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-            table[i] = c
-        }
-        for k in 1..<8 {
-            for i in 0..<256 {
-                let previous = table[(k - 1) * 256 + i]
-                table[k * 256 + i] = (previous >> 8) ^ table[Int(previous & 0xFF)]
-            }
-        }
-        return table
-    }()
-
-    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        table.withUnsafeBufferPointer { t in
-            var i = 0
-            let n = bytes.count
-            while i + 8 <= n {
-                let lo = bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self).littleEndian ^ crc
-                let hi = bytes.loadUnaligned(fromByteOffset: i + 4, as: UInt32.self).littleEndian
-                crc =
-                    t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
-                    ^ t[5 * 256 + Int((lo >> 16) & 0xFF)] ^ t[4 * 256 + Int(lo >> 24)]
-                    ^ t[3 * 256 + Int(hi & 0xFF)] ^ t[2 * 256 + Int((hi >> 8) & 0xFF)]
-                    ^ t[1 * 256 + Int((hi >> 16) & 0xFF)] ^ t[Int(hi >> 24)]
-                i += 8
-            }
-            while i < n {
-                crc = t[Int((crc ^ UInt32(bytes[i])) & 0xFF)] ^ (crc >> 8)
-                i += 1
-            }
-        }
-        return crc ^ 0xFFFF_FFFF
-    }
-
+extension CRC32 {
     /// The checksum of `t`'s values as written to a file (little-endian float32), in hex.
     static func hex(littleEndianBytesOf t: Tensor) -> String {
         var crc: UInt32

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import CorpusReader
+@testable import Support
 
 @Suite struct GzipHeaderParserTests {
     /// A header with every optional field: extra (4 bytes), name, comment and the CRC-16.

@@ -1,3 +1,5 @@
+import Support
+
 /// Reads one gzip member header (RFC 1952) from a stream that may arrive in pieces of any size:
 /// the ten fixed bytes, then the optional extra field, file name, comment and header CRC-16
 /// that the flags announce (Python's `gzip` module and `gzip -N` write the name, some tools the

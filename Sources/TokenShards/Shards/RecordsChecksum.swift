@@ -1,5 +1,6 @@
 import CorpusReader
 import Foundation
+import Support
 
 /// A running CRC-32 over records, for ``ShardManifest/recordsChecksum``.
 public struct RecordsChecksum: Sendable {

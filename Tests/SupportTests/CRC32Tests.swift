@@ -1,6 +1,6 @@
 import Testing
 
-@testable import CorpusReader
+@testable import Support
 
 @Suite struct CRC32Tests {
     func crc(_ pieces: [[UInt8]]) -> UInt32 {
