@@ -15,8 +15,8 @@ import NeuralCore
 /// so each process computes whole blocks of the gradient norm and each element is updated by the
 /// arithmetic one process would use. The last process's share also holds the packed sparse rows.
 ///
-/// **A sharded step**: the processes agree on the touched rows (an allgather of their counts,
-/// one of the row ids) and pack their gradient of them; one reduce-scatter, in place, leaves
+/// **A sharded step**: the processes agree on the touched rows (an allgather of their row
+/// masks, a bit per row) and pack their gradient of them; one reduce-scatter, in place, leaves
 /// each process the summed gradient of its share (``reduceScatter()``); the norm is rebuilt
 /// from every share's pieces (``fillNormPieces(_:)``, ``norm(fromPieces:)``); the optimiser
 /// updates the share's elements (the exchange is the ``GradientRegions``); one allgather
@@ -142,60 +142,43 @@ final class GradientExchange: GradientRegions {
 
     /// Agrees with the other processes on every sparse parameter's touched rows (the union of
     /// theirs; `rows`) and packs this process's gradient of those rows after the dense part
-    /// (zero rows it did not touch).
+    /// (zero rows it did not touch). The rows travel as one bit per row, every process's mask
+    /// gathered to all in one call: a few hundred bytes for a vocabulary of thousands.
     private func packTouchedRows() {
         packedCount = 0
         guard !sparse.isEmpty else { return }
-        let (n, kinds) = (group.size, sparse.count)
-        let local = sparse.map { $0.parameter.touchedRows.sorted() }
-        var counts = [Int32](repeating: 0, count: n * kinds)
-        for s in 0..<kinds { counts[rank * kinds + s] = Int32(local[s].count) }
-        counts.withUnsafeMutableBufferPointer { buffer in
-            meter.measure(bytes: kinds * 4) { group.allgather(buffer, counts: Array(repeating: kinds, count: n)) }
+        let n = group.size
+        let firstWords = sparse.reduce(into: [0]) { $0.append($0[$0.count - 1] + Self.maskWords($1.parameter)) }
+        let words = firstWords[sparse.count]
+        var masks = [UInt32](repeating: 0, count: n * words)
+        for (s, np) in sparse.enumerated() {
+            let mine = rank * words + firstWords[s]
+            for row in np.parameter.touchedRows { masks[mine + row / 32] |= 1 << UInt32(row % 32) }
         }
-        let perProcess = (0..<n).map { r in (0..<kinds).reduce(0) { $0 + Int(counts[r * kinds + $1]) } }
-        var ids = [Int32](repeating: 0, count: perProcess.reduce(0, +))
-        var at = perProcess[..<rank].reduce(0, +)
-        for rowsOfKind in local {
-            for row in rowsOfKind {
-                ids[at] = Int32(row)
-                at += 1
+        masks.withUnsafeMutableBufferPointer { all in
+            all.withMemoryRebound(to: Int32.self) { buffer in
+                meter.measure(bytes: words * 4) { group.allgather(buffer, counts: Array(repeating: words, count: n)) }
             }
         }
-        ids.withUnsafeMutableBufferPointer { buffer in
-            meter.measure(bytes: perProcess[rank] * 4) { group.allgather(buffer, counts: perProcess) }
-        }
-        var all = Array(repeating: [Int](), count: kinds)
-        at = 0
-        for r in 0..<n {
-            for s in 0..<kinds {
-                for _ in 0..<Int(counts[r * kinds + s]) {
-                    all[s].append(Int(ids[at]))
-                    at += 1
-                }
-            }
-        }
-        rows = all.map { Self.sortedUnique($0) }
         let base = gradients.data + denseCount
         for (s, np) in sparse.enumerated() {
             let w = np.parameter.rowWidth, g = np.parameter.gradient.data
-            for row in rows[s] {
-                (base + packedCount).update(from: g + row * w, count: w)
-                packedCount += w
+            rows[s].removeAll(keepingCapacity: true)
+            for word in 0..<(firstWords[s + 1] - firstWords[s]) {
+                var bits = (0..<n).reduce(UInt32(0)) { $0 | masks[$1 * words + firstWords[s] + word] }
+                while bits != 0 {
+                    let row = word * 32 + bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    rows[s].append(row)
+                    (base + packedCount).update(from: g + row * w, count: w)
+                    packedCount += w
+                }
             }
         }
     }
 
-    private static func sortedUnique(_ values: [Int]) -> [Int] {
-        var sorted = values.sorted()
-        var kept = 0
-        for i in sorted.indices where i == 0 || sorted[i] != sorted[kept - 1] {
-            sorted[kept] = sorted[i]
-            kept += 1
-        }
-        sorted.removeLast(sorted.count - kept)
-        return sorted
-    }
+    /// 32-bit words of a touched-rows mask of `parameter`'s rows.
+    private static func maskWords(_ parameter: Parameter) -> Int { ((parameter.value.shape.first ?? 0) + 31) / 32 }
 
     // MARK: - Exchanges
 
