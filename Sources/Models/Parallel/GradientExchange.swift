@@ -58,7 +58,7 @@ final class GradientExchange: GradientRegions {
     private let weights: Tensor
 
     /// The rows of each sparse parameter that some process touched this step, sorted.
-    private(set) var rows: [[Int]]
+    private var rows: [[Int]]
     /// Elements packed after the dense part this step.
     private var packedCount = 0
 
