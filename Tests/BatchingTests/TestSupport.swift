@@ -11,10 +11,17 @@ let corporaDirectory = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("corpora")
 
-/// A fresh temporary directory.
+/// One folder per test process holding every test's directories; removed when the process exits,
+/// because property tests make thousands of shard directories and no single test owns their end.
+let temporaryRoot: URL = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("batching-tests-\(UUID().uuidString)")
+    atexit { try? FileManager.default.removeItem(at: temporaryRoot) }
+    return url
+}()
+
+/// A fresh temporary directory, inside `temporaryRoot`.
 func temporaryDirectory(_ name: String = #function) throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("batching-tests-\(name.filter(\.isLetter))-\(UUID().uuidString)")
+    let url = temporaryRoot.appendingPathComponent("\(name.filter(\.isLetter))-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
