@@ -64,9 +64,8 @@
 //   of the real tokens only) are reused too. Adam and the GRU backward gate loop use explicit
 //   SIMD8 (the compiler does not vectorise loops over possibly aliasing pointers).
 // - **Optimisers** (`Optimizer.swift`: the protocol, `clipGradientNorm`, `checkFinite`;
-//   `Adam.swift`, `SGD.swift`): explicit, named state; schedules in `LearningRateSchedule.swift`,
-//   `ReduceOnPlateau.swift` and `LearningRateDecay.swift` (the one a pipeline's
-//   `training.optimizer.decay` sets).
+//   `Adam.swift`, `SGD.swift`): explicit, named state; the learning-rate schedule in
+//   `LearningRateDecay.swift` (what a pipeline's `training.optimizer.decay` sets).
 // - **Checkpoints** (`SafeTensors.swift`): safetensors read/write, atomic writes, strict loading;
 //   optimiser state in a second file (`adam.m.<name>`, `adam.v.<name>`, step in the metadata).
 //
