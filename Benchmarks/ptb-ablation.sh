@@ -103,7 +103,9 @@ print(text, end="")
 PYEOF
   local bound=(--max-minutes "$MINUTES")
   [ -z "$STEPS" ] || bound=()
-  echo "-- $row: training ${STEPS:+for $STEPS steps}${STEPS:-for $MINUTES min} (load $(cut -d' ' -f1 /proc/loadavg))"
+  local budget="$MINUTES min"
+  [ -z "$STEPS" ] || budget="$STEPS steps"
+  echo "-- $row: training for $budget (load $(cut -d' ' -f1 /proc/loadavg))"
   rm -f "$OUT/$row.eval.json"
   local start=$(date +%s)
   "$VAE" train "$OUT/$row.yaml" "${bound[@]}" --overwrite --quiet > "$OUT/$row.train.log" 2>&1
@@ -114,7 +116,7 @@ PYEOF
     2> "$OUT/$row.eval.log"
   mv "$OUT/$row.eval.json.partial" "$OUT/$row.eval.json"
   echo "$(( $(date +%s) - start ))" > "$OUT/$row.eval.seconds"
-  echo "${STEPS:+$STEPS steps}${STEPS:-$MINUTES min}|$SAMPLES|$(cut -d' ' -f1 /proc/loadavg)" > "$OUT/$row.budget"
+  echo "$budget|$SAMPLES" > "$OUT/$row.budget"
 }
 failed=0
 running=0
@@ -145,7 +147,7 @@ for row in rows:
     def read(suffix):
         p = os.path.join(out, f"{row}.{suffix}")
         return open(p).read().strip() if os.path.exists(p) else "?"
-    budget, samples, load = (read("budget").split("|") + ["?", "?", "?"])[:3]
+    budget, samples = (read("budget").split("|") + ["?", "?"])[:2]
     result[row] = dict(e, steps=last["step"], epochs=last["epoch"] + 1, budget=budget,
                        train_seconds=read("train.seconds"), eval_seconds=read("eval.seconds"))
     lines.append(f"| {row} | {budget} | {last['step']:,} | {last['epoch'] + 1} | {read('train.seconds')} | "
