@@ -280,6 +280,7 @@ struct CSVRecordParser: RecordParser {
 
     /// Whether the first `slots` captured fields follow one another from the row buffer's start
     /// (not so when columns were selected out of their order).
+    @inline(__always)
     private func capturedBackToBack(_ slots: Int) -> Bool {
         var expected = 0
         for slot in 0..<slots {
