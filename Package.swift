@@ -14,7 +14,7 @@ import PackageDescription
 //   CorpusReader    AsyncOperators    Tokenization       │
 //       │                                 │            COpenBLAS, CKernels
 //   CArchive, CDeflate,                 CICUShim       CMPI (Training's, dlopened Open MPI)
-//   CIsal, CZstd, CScan
+//   CIsal, CZstd, CScan, CMalloc
 //
 // The reader knows no tokenizer. Batching and Embeddings also use CorpusReader directly, Batching
 // AsyncOperators too.
@@ -67,6 +67,8 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        // glibc's mallopt, for ReaderMemory (malloc.h is not part of Glibc's Swift module).
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "COpenBLAS",
             pkgConfig: "openblas",
@@ -92,7 +94,8 @@ let package = Package(
 
         // Swift modules.
         .target(name: "Support", dependencies: ["CDeflate"]),
-        .target(name: "CorpusReader", dependencies: ["CArchive", "CDeflate", "CIsal", "CZstd", "CScan", "Support"]),
+        .target(
+            name: "CorpusReader", dependencies: ["CArchive", "CDeflate", "CIsal", "CZstd", "CScan", "CMalloc", "Support"]),
         .target(name: "AsyncOperators"),
         .target(name: "TokenShards", dependencies: ["CorpusReader", "Tokenization", "AsyncOperators", "Support"]),
         .target(name: "Embeddings", dependencies: ["CorpusReader", "TokenShards", "Tokenization", "Support"]),

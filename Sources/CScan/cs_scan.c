@@ -468,6 +468,50 @@ void cs_measure_text(int isa, const uint8_t *bytes, size_t count, size_t *scalar
     measure_portable(bytes, count, scalars, words);
 }
 
+// The same loop per path, so that each path's measure is inlined into it.
+#define CS_MEASURE_RECORDS(measure)                                                                                 \
+    size_t start = 0;                                                                                               \
+    for (size_t i = 0; i < count; i++) {                                                                            \
+        const size_t end = (size_t)ends[i];                                                                         \
+        size_t s, w;                                                                                                \
+        measure(bytes + start, end - start, &s, &w);                                                                \
+        scalars[i] = (intptr_t)s;                                                                                   \
+        words[i] = (intptr_t)w;                                                                                     \
+        start = end;                                                                                                \
+    }
+
+static void measure_records_portable(const uint8_t *bytes, const intptr_t *ends, size_t count, intptr_t *scalars,
+                                     intptr_t *words) {
+    CS_MEASURE_RECORDS(measure_portable)
+}
+
+#if CS_X86
+CS_AVX2 static void measure_records_avx2(const uint8_t *bytes, const intptr_t *ends, size_t count, intptr_t *scalars,
+                                         intptr_t *words) {
+    CS_MEASURE_RECORDS(measure_avx2)
+}
+
+CS_AVX512 static void measure_records_avx512(const uint8_t *bytes, const intptr_t *ends, size_t count,
+                                             intptr_t *scalars, intptr_t *words) {
+    CS_MEASURE_RECORDS(measure_avx512)
+}
+#endif
+
+void cs_measure_records(int isa, const uint8_t *bytes, const intptr_t *ends, size_t count, intptr_t *scalars,
+                        intptr_t *words) {
+#if CS_X86
+    if (isa == CS_ISA_AVX512 && supported(CS_ISA_AVX512)) {
+        measure_records_avx512(bytes, ends, count, scalars, words);
+        return;
+    }
+    if (isa >= CS_ISA_AVX2 && supported(CS_ISA_AVX2)) {
+        measure_records_avx2(bytes, ends, count, scalars, words);
+        return;
+    }
+#endif
+    measure_records_portable(bytes, ends, count, scalars, words);
+}
+
 // MARK: Streams
 
 /// The length of the sequence a lead byte starts (1 for ASCII and for bytes that cannot lead,

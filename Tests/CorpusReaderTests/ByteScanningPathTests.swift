@@ -92,6 +92,39 @@ import Testing
         }
     }
 
+    /// Measuring a chunk's records in one call gives each record's own measure, on every path:
+    /// empty records, records across 64-byte blocks, words cut by a record's end.
+    @Test func measuringRecordsTogetherMatchesMeasuringEachAlone() {
+        var generator = Generator(state: 0x2545_F491_4F6C_DD1D)
+        for round in 0..<2_000 {
+            let bytes = Self.randomBytes(&generator, count: generator.below(round % 10 == 0 ? 5000 : 400))
+            var ends: [Int] = []
+            while (ends.last ?? 0) < bytes.count {
+                ends.append(min(bytes.count, (ends.last ?? 0) + generator.below(generator.below(4) == 0 ? 3 : 150)))
+            }
+            bytes.withUnsafeBufferPointer { all in
+                for isa in Self.paths {
+                    var scalars = [Int](repeating: -1, count: ends.count)
+                    var words = [Int](repeating: -1, count: ends.count)
+                    ends.withUnsafeBufferPointer { ends in
+                        scalars.withUnsafeMutableBufferPointer { scalars in
+                            words.withUnsafeMutableBufferPointer { words in
+                                ByteScanning.measureRecords(isa, all, ends: ends, scalars: scalars, words: words)
+                            }
+                        }
+                    }
+                    var start = 0
+                    for (index, end) in ends.enumerated() {
+                        let alone = ByteScanning.measure(isa, UnsafeBufferPointer(rebasing: all[start..<end]))
+                        #expect(
+                            scalars[index] == alone.scalars && words[index] == alone.words, "round \(round), \(isa)")
+                        start = end
+                    }
+                }
+            }
+        }
+    }
+
     /// Validating a stream piece by piece (pieces splitting characters anywhere) says what
     /// validating it whole says, and never vouches for bytes up to an ASCII byte (where a record
     /// may end) that are not valid.

@@ -64,4 +64,10 @@ int cs_utf8_stream_is_complete(const cs_utf8_stream *stream);
 /// `bytes[0 ..< count]`, which is valid UTF-8.
 void cs_measure_text(int isa, const uint8_t *bytes, size_t count, size_t *scalars, size_t *words);
 
+/// `cs_measure_text` for `count` records stored back to back: record `i` is
+/// `bytes[ends[i - 1] ..< ends[i]]` (from 0 for the first). One call per chunk of records rather
+/// than per record, whose call and dispatch cost as much as measuring a short record.
+void cs_measure_records(int isa, const uint8_t *bytes, const intptr_t *ends, size_t count, intptr_t *scalars,
+                        intptr_t *words);
+
 #endif

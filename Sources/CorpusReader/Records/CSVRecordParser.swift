@@ -267,9 +267,27 @@ struct CSVRecordParser: RecordParser {
             }
         }
         let slots = takesAllColumns ? fieldCount : selectors.count
+        if builder.takesRecordsUnexamined && capturedBackToBack(slots) {
+            // The usual row: its records already lie in order in the row buffer.
+            builder.emitRow(
+                rowBytes.bytes(0..<capturedEnd[slots - 1]), ends: capturedEnd, count: slots, line: rowStartLine)
+            return
+        }
         for slot in 0..<slots {
             builder.emit(rowBytes.bytes(capturedStart[slot]..<capturedEnd[slot]), line: rowStartLine, field: slot)
         }
+    }
+
+    /// Whether the first `slots` captured fields follow one another from the row buffer's start
+    /// (not so when columns were selected out of their order).
+    @inline(__always)
+    private func capturedBackToBack(_ slots: Int) -> Bool {
+        var expected = 0
+        for slot in 0..<slots {
+            guard capturedStart[slot] == expected else { return false }
+            expected = capturedEnd[slot]
+        }
+        return slots > 0
     }
 
     private mutating func readHeader(fieldCount: Int, into builder: inout RecordChunkBuilder) throws(CorpusError) {

@@ -87,4 +87,17 @@ enum ByteScanning {
         cs_measure_text(isa.rawValue, base, bytes.count, &scalars, &words)
         return (scalars, words)
     }
+
+    /// ``measure(_:_:)`` of each of the records stored back to back in `bytes`, record `i` ending
+    /// at `ends[i]`, into `scalars[i]` and `words[i]`.
+    @inline(__always)
+    static func measureRecords(
+        _ isa: InstructionSet, _ bytes: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>,
+        scalars: UnsafeMutableBufferPointer<Int>, words: UnsafeMutableBufferPointer<Int>
+    ) {
+        precondition(scalars.count >= ends.count && words.count >= ends.count && (ends.last ?? 0) <= bytes.count)
+        guard let endsBase = ends.baseAddress, let scalarsBase = scalars.baseAddress, let wordsBase = words.baseAddress
+        else { return }
+        cs_measure_records(isa.rawValue, bytes.baseAddress, endsBase, ends.count, scalarsBase, wordsBase)
+    }
 }

@@ -9,17 +9,15 @@ public struct RecordLengthStatistics: Sendable {
 
     public mutating func add(_ chunk: RecordChunk) {
         let isa = ByteScanning.instructionSet
-        // Measured into two scratch arrays first, then counted in one pass per histogram.
+        // Measured into two scratch arrays first (one scanner call for the whole chunk), then
+        // counted in one pass per histogram.
         var scalarCounts = [Int](repeating: 0, count: chunk.count)
         var wordCounts = [Int](repeating: 0, count: chunk.count)
         chunk.utf8.withUnsafeBufferPointer { all in
-            scalarCounts.withUnsafeMutableBufferPointer { scalarCounts in
-                wordCounts.withUnsafeMutableBufferPointer { wordCounts in
-                    var start = 0
-                    for (index, end) in chunk.ends.enumerated() {
-                        (scalarCounts[index], wordCounts[index]) = Self.measure(
-                            UnsafeBufferPointer(rebasing: all[start..<end]), on: isa)
-                        start = end
+            chunk.ends.withUnsafeBufferPointer { ends in
+                scalarCounts.withUnsafeMutableBufferPointer { scalarCounts in
+                    wordCounts.withUnsafeMutableBufferPointer { wordCounts in
+                        ByteScanning.measureRecords(isa, all, ends: ends, scalars: scalarCounts, words: wordCounts)
                     }
                 }
             }

@@ -34,6 +34,7 @@ extension VAEPipeline {
 
         func run() async throws {
             let started = ContinuousClock.now
+            ReaderMemory.keepFreedChunks()
             let reader = try corpus.makeReader()
             let measured = OverlappedLengthStatistics()
             var sampler = ReservoirSampler(capacity: samples, seed: 0x5EED)
