@@ -8,6 +8,7 @@
 #               dropout, linear KL annealing, learning-rate decay
 #   no-decay    ptb without training.optimizer.decay
 #   no-pretrain ptb without the autoencoder phase (free bits and annealing stay)
+#   free-bits-0.1 no-pretrain with a floor of 0.1 nats per dimension (3.2 in all) for 0.25
 #   monotonic   no autoencoder phase and no free bits: KL annealing alone (Bowman et al.)
 #   cyclical    no autoencoder phase and no free bits; cyclical KL annealing, 4 cycles (Fu et al.)
 #   aggressive  monotonic + aggressive inference-network training (He et al.)
@@ -44,7 +45,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-ALL_ROWS=(ptb no-decay no-pretrain monotonic cyclical aggressive)
+ALL_ROWS=(ptb no-decay no-pretrain free-bits-0.1 monotonic cyclical aggressive)
 [ ${#ROWS[@]} -gt 0 ] || ROWS=("${ALL_ROWS[@]}")
 for row in "${ROWS[@]}"; do
   case " ${ALL_ROWS[*]} " in *" $row "*) ;; *) echo "unknown row $row (rows: ${ALL_ROWS[*]})" >&2; exit 2 ;; esac
@@ -88,8 +89,10 @@ if steps:
     text = re.sub(r"(?m)^  max_steps: .*$", f"  max_steps: {steps}", text)
 if row == "no-decay":
     replace(r", decay: \{[^}]*\}", "")
-elif row == "no-pretrain":
+elif row in ("no-pretrain", "free-bits-0.1"):
     without("pretrain")
+    if row == "free-bits-0.1":
+        replace(r"(?m)^  free_bits: .*$", "  free_bits: 0.1")
 elif row in ("monotonic", "cyclical", "aggressive"):
     without("pretrain")
     without("free_bits")
