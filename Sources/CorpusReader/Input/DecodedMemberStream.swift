@@ -2,13 +2,12 @@
 /// without libarchive.
 final class DecodedMemberStream: MemberStream {
     private let decoder: any StreamDecoder
-    private var prefix: [UInt8]
-    private var replayed = 0
+    private var prefix: PrefixReplay
     private var started = false
 
     init(decoder: any StreamDecoder, prefix: [UInt8]) {
         self.decoder = decoder
-        self.prefix = prefix
+        self.prefix = PrefixReplay(prefix)
     }
 
     func nextMember() throws(InputFailure) -> ArchiveHandle.Entry? {
@@ -18,15 +17,7 @@ final class DecodedMemberStream: MemberStream {
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputFailure) -> Int {
-        if replayed < prefix.count {
-            let count = Swift.min(buffer.count, prefix.count - replayed)
-            prefix.withUnsafeBytes {
-                buffer.baseAddress!.copyMemory(from: $0.baseAddress! + replayed, byteCount: count)
-            }
-            replayed += count
-            if replayed == prefix.count { prefix = []; replayed = 0 }
-            return count
-        }
+        if let count = prefix.read(into: buffer) { return count }
         do {
             return try decoder.read(into: buffer)
         } catch {

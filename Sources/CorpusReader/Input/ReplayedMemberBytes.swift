@@ -1,27 +1,15 @@
 /// The bytes read to classify a member, handed out again before the rest.
 final class ReplayedMemberBytes: MemberBytes {
-    private var prefix: [UInt8]
-    private var replayed = 0
+    private var prefix: PrefixReplay
     private let rest: any MemberBytes
 
     init(prefix: [UInt8], rest: any MemberBytes) {
-        self.prefix = prefix
+        self.prefix = PrefixReplay(prefix)
         self.rest = rest
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputFailure) -> Int {
-        if replayed < prefix.count {
-            let count = Swift.min(buffer.count, prefix.count - replayed)
-            prefix.withUnsafeBytes {
-                buffer.baseAddress!.copyMemory(from: $0.baseAddress! + replayed, byteCount: count)
-            }
-            replayed += count
-            if replayed == prefix.count {
-                prefix = []
-                replayed = 0
-            }
-            return count
-        }
+        if let count = prefix.read(into: buffer) { return count }
         return try rest.read(into: buffer)
     }
 
