@@ -6,7 +6,9 @@ import Support
 /// - Input: ids `[N]` (any shape flattened; pass `shape` to get e.g. `[B, T, dim]`).
 /// - Output: `[N, dim]` (or `shape + [dim]`).
 /// - Parameter: `weight [vocabulary, dim]` (PyTorch `nn.Embedding`). Gradients are sparse: only
-///   the rows looked up in the batch are written, zeroed and updated by the optimisers.
+///   the rows looked up in the batch are written, zeroed and updated by the optimisers — unless
+///   the table also serves as an output layer (`sparseGradient: false`), whose gradient reaches
+///   every row.
 ///
 /// Frozen embeddings (`trainable: false`, e.g. pretrained vectors) accumulate no gradient.
 /// With a `paddingIndex` (PyTorch `padding_idx`), that row is never updated by `backward`.
@@ -34,12 +36,12 @@ public final class Embedding: Module, @unchecked Sendable {
     }
 
     /// Initialises from a `[vocabulary, dim]` matrix (copied as is).
-    public init(weights: Tensor, trainable: Bool = true, paddingIndex: Int? = nil) {
+    public init(weights: Tensor, trainable: Bool = true, paddingIndex: Int? = nil, sparseGradient: Bool = true) {
         precondition(weights.rank == 2, "Embedding weights must be [vocabulary, dim], got \(weights.shape).")
         vocabularySize = weights.shape[0]
         dimension = weights.shape[1]
         self.paddingIndex = paddingIndex
-        weight = Parameter(weights.copy(), trainable: trainable, sparse: true)
+        weight = Parameter(weights.copy(), trainable: trainable, sparse: sparseGradient)
     }
 
     public var namedParameters: [NamedParameter] { [NamedParameter("weight", weight)] }
@@ -63,8 +65,9 @@ public final class Embedding: Module, @unchecked Sendable {
         guard weight.isTrainable else { return }
         precondition(gradOutput.count == ids.count * dimension)
         let g = weight.gradient.data, dy = gradOutput.data, d = dimension
+        let sparse = weight.isSparse
         for (n, id) in ids.enumerated() where id != paddingIndex {
-            weight.markTouched(id)
+            if sparse { weight.markTouched(id) }
             let row = g + id * d, src = dy + n * d
             for j in 0..<d { row[j] += src[j] }
         }

@@ -13,6 +13,9 @@ public final class Linear: Module, @unchecked Sendable {
     public let outputSize: Int
     public let weight: Parameter
     public let bias: Parameter?
+    /// False when the weight belongs to another layer (an output layer tied to the input
+    /// embedding): that layer lists it, so checkpoints and optimisers see it once.
+    public let ownsWeight: Bool
 
     public init(_ inputSize: Int, _ outputSize: Int, bias: Bool = true, rng: inout RandomGenerator) {
         self.inputSize = inputSize
@@ -20,10 +23,23 @@ public final class Linear: Module, @unchecked Sendable {
         let bound = 1 / Float(max(inputSize, 1)).squareRoot()
         weight = Parameter(.uniform([outputSize, inputSize], low: -bound, high: bound, rng: &rng))
         self.bias = bias ? Parameter(.uniform([outputSize], low: -bound, high: bound, rng: &rng)) : nil
+        ownsWeight = true
+    }
+
+    /// A layer whose weight `[out, in]` is another layer's parameter (e.g. an embedding table
+    /// used as the output projection); its gradient accumulates into that parameter.
+    public init(sharing weight: Parameter, bias: Bool = true, rng: inout RandomGenerator) {
+        precondition(weight.value.rank == 2, "Linear(sharing:) needs a [out, in] weight, got \(weight.value.shape).")
+        outputSize = weight.value.shape[0]
+        inputSize = weight.value.shape[1]
+        self.weight = weight
+        let bound = 1 / Float(max(inputSize, 1)).squareRoot()
+        self.bias = bias ? Parameter(.uniform([outputSize], low: -bound, high: bound, rng: &rng)) : nil
+        ownsWeight = false
     }
 
     public var namedParameters: [NamedParameter] {
-        [NamedParameter("weight", weight)] + (bias.map { [NamedParameter("bias", $0)] } ?? [])
+        (ownsWeight ? [NamedParameter("weight", weight)] : []) + (bias.map { [NamedParameter("bias", $0)] } ?? [])
     }
 
     /// y = x·Wᵀ + b. The caller keeps `x` for `backward`.

@@ -15,7 +15,9 @@ import Testing
         latent: 4, decoderHidden: 5, wordDropout: 0.3)
 
     /// Checks every trainable parameter of the primary model against the loss of `shards` slices.
-    static func check(shards: Int, objective: ObjectiveSettings, label: String) {
+    static func check(
+        shards: Int, objective: ObjectiveSettings, label: String, configuration: SentenceVAEConfiguration = configuration
+    ) {
         var rng = RandomGenerator(seed: 5)
         let model = SentenceVAE(configuration: configuration, rng: &rng)
         let parallel = DataParallel(model: model, shards: shards)
@@ -30,14 +32,26 @@ import Testing
         // Copies: the numeric passes below accumulate into the same gradients again.
         let analytic = params.map { $0.parameter.gradient.copy() }
         var checked = 0
+        let padRow = configuration.outputTied ? configuration.embeddingDimension : 0  // held at zero
         for (p, g) in zip(params, analytic) where p.parameter.isTrainable {
-            checked += expectGradient("\(label): \(p.name)", of: p.parameter.value, analytic: g) { loss() }
+            checked += expectGradient(
+                "\(label): \(p.name)", of: p.parameter.value, analytic: g,
+                from: p.name == "embedding.weight" ? padRow : 0
+            ) { loss() }
         }
         #expect(checked > 50)
     }
 
     @Test(arguments: [2, 3]) func mergedGradientMatchesTheBatchLoss(shards: Int) {
         Self.check(shards: shards, objective: ObjectiveSettings(beta: 0.8), label: "\(shards) shards")
+    }
+
+    /// A tied output layer's dense gradient is merged from the replicas like any other weight's.
+    @Test func tiedOutputLayerMergesAcrossReplicas() {
+        var c = Self.configuration
+        c.embeddingDimension = c.decoderHidden
+        c.tieOutputToEmbedding = true
+        Self.check(shards: 2, objective: ObjectiveSettings(beta: 0.8), label: "tied, 2 shards", configuration: c)
     }
 
     /// The free-bits floor is decided on the whole batch's per-dimension KL, between the phases.

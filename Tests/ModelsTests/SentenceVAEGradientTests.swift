@@ -1,3 +1,4 @@
+import Foundation
 import NeuralCore
 import Support
 import Testing
@@ -54,7 +55,13 @@ import Testing
                 $0.wordDropout = 0.4; $0.embeddingDropout = 0.2
             }
         ),
-        ("output dropout (fixed rng)", tiny { $0.outputDropout = 0.3 })
+        ("output dropout (fixed rng)", tiny { $0.outputDropout = 0.3 }),
+        (
+            "output tied to the embedding",
+            tiny {
+                $0.embeddingDimension = 5; $0.tieOutputToEmbedding = true; $0.embeddingDropout = 0.2
+            }
+        )
     ]
 
     static func check(_ configuration: SentenceVAEConfiguration, label: String, objective: ObjectiveSettings) {
@@ -70,10 +77,13 @@ import Testing
         params.zeroGradients()
         _ = loss(gradients: true)
         var checked = 0
+        // A tied table's <pad> row is held at zero (padding reads it): a constant, not a weight.
+        let padRow = configuration.outputTied ? configuration.embeddingDimension : 0
         for p in params where p.parameter.isTrainable {
-            checked += expectGradient("\(label): \(p.name)", of: p.parameter.value, analytic: p.parameter.gradient) {
-                loss(gradients: false)
-            }
+            checked += expectGradient(
+                "\(label): \(p.name)", of: p.parameter.value, analytic: p.parameter.gradient,
+                from: p.name == "embedding.weight" ? padRow : 0
+            ) { loss(gradients: false) }
         }
         #expect(checked > 50)
     }
@@ -109,5 +119,39 @@ import Testing
         _ = model.trainStep(batch, objective: ObjectiveSettings(beta: 1), rng: &rng)
         #expect(model.embedding.weight.gradient.sumOfSquares() == 0)
         #expect(model.output.weight.gradient.sumOfSquares() > 0)
+    }
+
+    /// Tied, the output layer's weight is the embedding table: listed once, updated densely (a
+    /// token no sentence of the batch reads still gets the output layer's gradient), with the
+    /// `<pad>` row kept at zero.
+    @Test func tiedOutputSharesTheEmbeddingTable() {
+        let c = Self.tiny { $0.embeddingDimension = 5; $0.tieOutputToEmbedding = true }
+        var rng = RandomGenerator(seed: 1)
+        let model = SentenceVAE(configuration: c, rng: &rng)
+        #expect(model.output.weight === model.embedding.weight)
+        #expect(!model.embedding.weight.isSparse)
+        let names = model.namedParameters.map(\.name)
+        #expect(names.contains("embedding.weight") && names.contains("output.bias") && !names.contains("output.weight"))
+        let batch = TokenBatch(sentences: [[4, 5, 6], [5, 4]], time: 3)  // ids 7 and 8 are never read
+        _ = model.trainStep(batch, objective: ObjectiveSettings(beta: 1), rng: &rng)
+        let g = model.embedding.weight.gradient, E = c.embeddingDimension
+        func rowNorm(_ r: Int) -> Float { (0..<E).reduce(0) { $0 + abs(g.data[r * E + $1]) } }
+        #expect(rowNorm(SpecialToken.padding.index) == 0)
+        #expect(rowNorm(7) > 0 && rowNorm(8) > 0)
+        let padding = model.embedding.weight.value.data + SpecialToken.padding.index * E
+        #expect((0..<E).allSatisfy { padding[$0] == 0 })
+    }
+
+    /// Configurations written before tying existed decode as untied.
+    @Test func configurationsWithoutTheTieKeyDecodeUntied() throws {
+        let json = try JSONEncoder().encode(Self.tiny { _ in })
+        var object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(object["tieOutputToEmbedding"] == nil)
+        object["tieOutputToEmbedding"] = true
+        object["embeddingDimension"] = 5
+        let tied = try JSONDecoder().decode(
+            SentenceVAEConfiguration.self, from: try JSONSerialization.data(withJSONObject: object))
+        #expect(tied.outputTied)
+        #expect(!(try JSONDecoder().decode(SentenceVAEConfiguration.self, from: json)).outputTied)
     }
 }

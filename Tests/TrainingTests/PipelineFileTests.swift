@@ -357,4 +357,36 @@ import Testing
             }
         }
     }
+
+    /// Tying the output layer to the embedding needs one width for both and a trainable table;
+    /// other families refuse the key.
+    @Test func tieEmbeddingsIsCheckedAgainstTheShapes() throws {
+        let base = "data: {inputs: [a]}\n"
+        let tied = try ResolvedPipeline(
+            try PipelineFile.parse(base + "model: {embedding: 64, decoder: {hidden: 64}, tie_embeddings: true}\n"),
+            path: "p.yaml")
+        #expect(tied.model.tieEmbeddings)
+        guard case .sentenceVAE(let c) = tied.model.configuration(vocabularySize: 20, embeddingDimension: 64, freeze: false)
+        else {
+            Issue.record("expected a sentence VAE")
+            return
+        }
+        #expect(c.outputTied)
+        #expect(tied.summaryTable["output layer"] != nil)
+        for (model, extra, needle) in [
+            ("{embedding: 32, decoder: {hidden: 64}, tie_embeddings: true}", "",
+             "'model.tie_embeddings' needs model.embedding equal to model.decoder.hidden (64)"),
+            ("{decoder: {hidden: 64}, tie_embeddings: true}", "", "model.embedding is not given"),
+            ("{embedding: 50, decoder: {hidden: 50}, tie_embeddings: true}", "embeddings: {vectors: v.txt, freeze: true}\n",
+             "embeddings.freeze is true"),
+            ("{type: char_vae, tie_embeddings: true}", "", "does not apply to the"),
+            ("{type: vrnn, tie_embeddings: true}", "", "does not apply to the")
+        ] {
+            let error = #expect(throws: PipelineError.self, "\(model)") {
+                _ = try ResolvedPipeline(try PipelineFile.parse(base + extra + "model: \(model)\n"), path: "p.yaml")
+            }
+            let message = error?.localizedDescription ?? ""
+            #expect(message.contains(needle) && message.contains("p.yaml"), "\(message)")
+        }
+    }
 }

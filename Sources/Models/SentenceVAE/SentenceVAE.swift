@@ -42,7 +42,12 @@ public final class SentenceVAE: Module, @unchecked Sendable {
                 embeddings.shape == [c.vocabularySize, c.embeddingDimension],
                 "SentenceVAE: embeddings \(embeddings.shape), expected [\(c.vocabularySize), \(c.embeddingDimension)].")
             embedding = Embedding(
-                weights: embeddings, trainable: !c.freezeEmbeddings, paddingIndex: SpecialToken.padding.index)
+                weights: embeddings, trainable: !c.freezeEmbeddings, paddingIndex: SpecialToken.padding.index,
+                sparseGradient: !c.outputTied)
+        } else if c.outputTied {
+            embedding = Embedding(
+                weights: Self.tiedTable(c, rng: &rng), paddingIndex: SpecialToken.padding.index,
+                sparseGradient: false)
         } else {
             embedding = Embedding(
                 vocabularySize: c.vocabularySize, dimension: c.embeddingDimension,
@@ -60,13 +65,26 @@ public final class SentenceVAE: Module, @unchecked Sendable {
         decoder = RecurrentNetwork(
             kind: c.decoderCell, inputSize: c.decoderInputWidth, hiddenSize: c.decoderHidden,
             layers: c.decoderLayers, bidirectional: false, rng: &rng)
-        output = Linear(c.decoderHidden, c.vocabularySize, rng: &rng)
+        output =
+            c.outputTied
+            ? Linear(sharing: embedding.weight, rng: &rng) : Linear(c.decoderHidden, c.vocabularySize, rng: &rng)
+    }
+
+    /// The shared table's start: an output layer's scale, uniform(±1/√E), not an embedding's
+    /// normal(0, 1), whose logits would start in the tens. The `<pad>` row starts at zero.
+    static func tiedTable(_ c: SentenceVAEConfiguration, rng: inout RandomGenerator) -> Tensor {
+        let bound = 1 / Float(c.embeddingDimension).squareRoot()
+        let table = Tensor.uniform([c.vocabularySize, c.embeddingDimension], low: -bound, high: bound, rng: &rng)
+        (table.data + SpecialToken.padding.index * c.embeddingDimension).update(
+            repeating: 0, count: c.embeddingDimension)
+        return table
     }
 
     /// PyTorch-style names: `embedding.weight`, `encoder.weight_ih_l0`, `encoder_dense.weight`,
     /// `to_mean.weight`, `to_log_variance.weight`, `latent_to_state.weight`, `decoder.weight_ih_l0`,
     /// `output.weight` (and biases). The frozen embedding is listed too (checkpoints); optimisers
-    /// and clipping skip it.
+    /// and clipping skip it. A tied output layer lists only `output.bias`: its weight is
+    /// `embedding.weight`.
     public var namedParameters: [NamedParameter] {
         var all = embedding.parameters(prefix: "embedding")
         all += encoder.namedParameters.map { NamedParameter("encoder." + $0.name, $0.parameter) }
@@ -331,6 +349,7 @@ public final class SentenceVAE: Module, @unchecked Sendable {
             kl: meanKL, tokens: dec.targets.count, sentences: B)
         if gradients {
             let dPacked = output.backward(input: dec.packed, gradOutput: logits)!  // logits hold dL/dlogits
+            if configuration.outputTied { keepPaddingRowAtZero() }
             let dz = decodeBackward(dec, batch: batch, z: z, gradPacked: dPacked)
             let (dMean, dLogVariance) = Gaussian.reparameterizeBackward(
                 gradZ: dz, epsilon: eps, logVariance: enc.logVariance)
@@ -340,5 +359,13 @@ public final class SentenceVAE: Module, @unchecked Sendable {
         }
         return Outcome(
             metrics: metrics, reconstruction: reconstruction, kl: kl, mean: enc.mean, logVariance: enc.logVariance)
+    }
+
+    /// `<pad>` is never a target, so the output layer pushes its score down through the
+    /// gradient of its row; tied to the embedding, that row would stop being the zero vector
+    /// padding reads. Its score is pushed down through the bias instead.
+    private func keepPaddingRowAtZero() {
+        let E = configuration.embeddingDimension
+        (embedding.weight.gradient.data + SpecialToken.padding.index * E).update(repeating: 0, count: E)
     }
 }

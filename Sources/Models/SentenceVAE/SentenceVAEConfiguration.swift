@@ -34,6 +34,14 @@ public struct SentenceVAEConfiguration: Codable, Sendable, Hashable {
     /// training (texar's `dec_dropout_out`). Optional so that configurations saved before it
     /// existed still decode; nil means 0.
     public var outputDropout: Float? = nil
+    /// The output layer's weight is the embedding table (Press & Wolf 2017; Inan et al. 2017):
+    /// a token's input vector is also what scores it as the next token. It halves the word
+    /// parameters and regularises the decoder; it needs `decoderHidden == embeddingDimension`
+    /// and a trainable embedding. Optional so that configurations saved before it still decode.
+    public var tieOutputToEmbedding: Bool? = nil
+
+    /// Whether the output layer shares the embedding's weight (``tieOutputToEmbedding``).
+    public var outputTied: Bool { tieOutputToEmbedding ?? false }
 
     public init(
         vocabularySize: Int, embeddingDimension: Int = 300, freezeEmbeddings: Bool = false,
@@ -77,5 +85,11 @@ public struct SentenceVAEConfiguration: Codable, Sendable, Hashable {
             "The decoder must see z: enable latentToInitialState and/or latentAtEveryStep.")
         precondition(wordDropout >= 0 && wordDropout <= 1 && embeddingDropout >= 0 && embeddingDropout < 1)
         precondition((0..<1).contains(outputDropout ?? 0), "outputDropout must be at least 0 and below 1.")
+        if outputTied {
+            precondition(
+                decoderHidden == embeddingDimension,
+                "A tied output layer needs decoderHidden (\(decoderHidden)) == embeddingDimension (\(embeddingDimension)).")
+            precondition(!freezeEmbeddings, "A tied output layer needs a trainable embedding.")
+        }
     }
 }

@@ -19,6 +19,9 @@ public struct ModelSection: Codable, Sendable, Equatable {
     public var wordDropout: Float?
     /// Dropout on the decoder's hidden states before the output projection.
     public var outputDropout: Float?
+    /// The output layer scores tokens with the embedding table (needs model.embedding equal to
+    /// model.decoder.hidden).
+    public var tieEmbeddings: Bool?
 
     public init() {}
 
@@ -29,6 +32,7 @@ public struct ModelSection: Codable, Sendable, Equatable {
         case embeddingDropout = "embedding_dropout"
         case wordDropout = "word_dropout"
         case outputDropout = "output_dropout"
+        case tieEmbeddings = "tie_embeddings"
     }
 
     public struct EncoderSection: Codable, Sendable, Equatable {

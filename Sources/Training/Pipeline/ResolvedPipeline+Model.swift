@@ -22,6 +22,8 @@ extension ResolvedPipeline {
         public var latentAtEveryStep: Bool
         public var wordDropout: Float
         public var outputDropout: Float
+        /// The output layer's weight is the embedding table.
+        public var tieEmbeddings = false
         /// The VRNN's and the language model's recurrent width.
         public var hidden: Int = 64
         public var teacherForcing: Float = 1
@@ -54,6 +56,7 @@ extension ResolvedPipeline {
             latentAtEveryStep = decoder.zAtEveryStep ?? (kind == .characterVAE)
             wordDropout = section.wordDropout ?? 0
             outputDropout = section.outputDropout ?? 0
+            tieEmbeddings = section.tieEmbeddings ?? false
             hidden = section.hidden ?? (kind == .vrnn ? 64 : 256)
             teacherForcing = section.teacherForcing ?? 1
             characterDropout = section.characterDropout ?? 0
@@ -82,6 +85,13 @@ extension ResolvedPipeline {
             for (key, value) in dropouts where !(0..<1).contains(value) {
                 throw checks.invalid(key, "must be at least 0 and below 1")
             }
+            if tieEmbeddings && embedding != decoderHidden {
+                let given = embedding.map { "is \($0)" } ?? "is not given"
+                throw checks.invalid(
+                    "model.tie_embeddings",
+                    "needs model.embedding equal to model.decoder.hidden (\(decoderHidden)): the output layer scores "
+                        + "tokens with the embedding table, and model.embedding \(given)")
+            }
             if !(0...1).contains(teacherForcing) {
                 throw checks.invalid("model.teacher_forcing", "must be between 0 and 1")
             }
@@ -107,6 +117,7 @@ extension ResolvedPipeline {
                         ("model.hidden", section.hidden != nil), ("model.word_dropout", section.wordDropout != nil),
                         ("model.embedding_dropout", section.embeddingDropout != nil),
                         ("model.output_dropout", section.outputDropout != nil),
+                        ("model.tie_embeddings", section.tieEmbeddings != nil),
                         ("model.encoder.layers", encoderLayers != 1), ("model.decoder.layers", decoderLayers != 1),
                         ("model.encoder.bidirectional", encoder.bidirectional == true),
                         ("model.encoder.dense", encoder.dense != nil),
@@ -127,6 +138,7 @@ extension ResolvedPipeline {
                         ("model.character_dropout", section.characterDropout != nil),
                         ("model.embedding_dropout", section.embeddingDropout != nil),
                         ("model.output_dropout", section.outputDropout != nil),
+                        ("model.tie_embeddings", section.tieEmbeddings != nil),
                         ("model.teacher_forcing", section.teacherForcing != nil)
                     ],
                     notHere + "its knobs are " + knobs)
@@ -196,6 +208,7 @@ extension ResolvedPipeline {
             c.latentToInitialState = latentToInitialState
             c.latentAtEveryStep = latentAtEveryStep
             c.wordDropout = wordDropout
+            c.tieOutputToEmbedding = tieEmbeddings ? true : nil
             return c
         }
     }

@@ -38,6 +38,7 @@ extension ResolvedPipeline {
         ]
         if let embeddings { table["embeddings"] = "\(embeddings.vectors)\(embeddings.freeze ? " (frozen)" : "")" }
         table["model"] = model.kind.displayName
+        if model.tieEmbeddings { table["output layer"] = "the embedding table (tied)" }
         if training.pretrainSteps > 0 {
             table["pretraining"] =
                 "autoencoder for \(training.pretrainSteps) "

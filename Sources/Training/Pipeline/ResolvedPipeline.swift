@@ -68,6 +68,10 @@ public struct ResolvedPipeline: Sendable {
         model = try ModelSettings(
             file.model ?? ModelSection(), for: kind, windows: batching.window != nil,
             checks: checks)
+        if model.tieEmbeddings, embeddings?.freeze == true {
+            throw checks.invalid(
+                "model.tie_embeddings", "needs a trainable embedding table, but embeddings.freeze is true")
+        }
         words = try WordsSettings.resolve(file.data, for: kind, checks: checks)
         output = file.output ?? "runs/\(name)"
     }
