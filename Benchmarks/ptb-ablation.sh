@@ -9,6 +9,7 @@
 #   no-decay    ptb without training.optimizer.decay
 #   weight-decay ptb with decoupled weight decay 0.1 (AdamW)
 #   tied        ptb with the output layer tied to the embedding table (model.tie_embeddings)
+#   tied-weight-decay tied and weight-decay together
 #   no-pretrain ptb without the autoencoder phase (free bits and annealing stay)
 #   free-bits-0.1 no-pretrain with a floor of 0.1 nats per dimension (3.2 in all) for 0.25
 #   monotonic   no autoencoder phase and no free bits: KL annealing alone (Bowman et al.)
@@ -47,7 +48,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-ALL_ROWS=(ptb no-decay weight-decay tied no-pretrain free-bits-0.1 monotonic cyclical aggressive)
+ALL_ROWS=(ptb no-decay weight-decay tied tied-weight-decay no-pretrain free-bits-0.1 monotonic cyclical aggressive)
 [ ${#ROWS[@]} -gt 0 ] || ROWS=("${ALL_ROWS[@]}")
 for row in "${ROWS[@]}"; do
   case " ${ALL_ROWS[*]} " in *" $row "*) ;; *) echo "unknown row $row (rows: ${ALL_ROWS[*]})" >&2; exit 2 ;; esac
@@ -91,10 +92,11 @@ if steps:
     text = re.sub(r"(?m)^  max_steps: .*$", f"  max_steps: {steps}", text)
 if row == "no-decay":
     replace(r", decay: \{[^}]*\}", "")
-elif row == "tied":
-    replace(r"(?m)^model:\n", "model:\n  tie_embeddings: true\n")
-elif row == "weight-decay":
-    replace(r"learning_rate: 0.002, ", "learning_rate: 0.002, weight_decay: 0.1, ")
+elif row in ("tied", "weight-decay", "tied-weight-decay"):
+    if row != "weight-decay":
+        replace(r"(?m)^model:\n", "model:\n  tie_embeddings: true\n")
+    if row != "tied":
+        replace(r"learning_rate: 0.002, ", "learning_rate: 0.002, weight_decay: 0.1, ")
 elif row in ("no-pretrain", "free-bits-0.1"):
     without("pretrain")
     if row == "free-bits-0.1":

@@ -84,3 +84,35 @@ public func softmaxCrossEntropy(
     let total = perSequence.reduce(0, +)
     return CrossEntropyResult(perSequence: perSequence.map { Float($0) }, total: total, tokenCount: tokens)
 }
+
+/// −log softmax(row)[target] for every row of `logits [rows, vocab]`, without a gradient and
+/// without touching the logits (evaluation). Rows are split over the cores this thread may use;
+/// each row's loss is computed on its own, so the split changes no result.
+public func softmaxNegativeLogLikelihood(logits: Tensor, targets: [Int]) -> [Double] {
+    let rows = logits.rowCount, V = logits.lastDimension
+    precondition(targets.count == rows, "softmaxNegativeLogLikelihood: \(targets.count) targets for \(rows) rows.")
+    for t in targets {
+        precondition(t >= 0 && t < V, "softmaxNegativeLogLikelihood: target \(t) outside 0..<\(V).")
+    }
+    var losses = [Double](repeating: 0, count: rows)
+    guard rows > 0, V > 0 else { return losses }
+    let isa = Kernels.instructionSet
+    let base = UnsafePointer(logits.data)
+    losses.withUnsafeMutableBufferPointer { out in
+        let lossBase = out.baseAddress!
+        targets.withUnsafeBufferPointer { t in
+            let targetBase = t.baseAddress!
+            let work = { (first: Int, count: Int) in
+                Kernels.softmaxNLL(
+                    isa: isa, rows: count, v: V, logits: base + first * V, ld: V, targets: targetBase + first,
+                    into: lossBase + first)
+            }
+            if rows * V >= 1 << 20 {
+                Parallelism.forEachRange(of: rows) { range in work(range.lowerBound, range.count) }
+            } else {
+                work(0, rows)
+            }
+        }
+    }
+    return losses
+}

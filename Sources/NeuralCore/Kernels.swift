@@ -76,6 +76,19 @@ enum Kernels {
             packed, beta, c, Int32(ldc))
     }
 
+    // MARK: Softmax loss
+
+    /// −log softmax(row)[target] of `rows` rows of `v` logits starting `ld` floats apart (see
+    /// `ck_softmax_nll_rows`), on `isa` (callers on other threads pass the task's path along).
+    static func softmaxNLL(
+        isa: InstructionSet, rows: Int, v: Int, logits: UnsafePointer<Float>, ld: Int,
+        targets: UnsafePointer<Int>, into losses: UnsafeMutablePointer<Double>
+    ) {
+        targets.withMemoryRebound(to: Int64.self, capacity: rows) { t in
+            ck_softmax_nll_rows(isa.rawValue, Int32(rows), Int32(v), logits, Int64(ld), t, losses)
+        }
+    }
+
     // MARK: LSTM step
 
     /// One LSTM step's gates and cell update for `rows` sequences (see `ck_lstm_forward_step`):

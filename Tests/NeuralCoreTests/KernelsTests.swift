@@ -125,6 +125,39 @@ import Testing
         }
     }
 
+    // MARK: Softmax loss
+
+    /// The loss-only softmax kernel against a Double reference and against the training loss's
+    /// rows, for vocabularies below, at and across the 8- and 16-lane widths, a PTB-sized one split
+    /// over the cores, and rows whose logits lie far apart (the clamped exponentials). Bound: each
+    /// exponential is within a few ulps and the Float sum of V terms within about V ulps of its value.
+    @Test(arguments: paths) func softmaxLossMatchesReference(isa: Kernels.InstructionSet) {
+        Self.on(isa) {
+            var rng = RandomGenerator(seed: 9)
+            for (rows, V, spread) in [
+                (1, 1, Float(3)), (3, 7, 3), (4, 8, 3), (5, 15, 3), (2, 16, 3), (6, 17, 3), (3, 33, 3), (4, 40, 200),
+                (130, 10_004, 6)
+            ] {
+                let logits = Tensor.uniform([rows, V], low: -spread, high: spread, rng: &rng)
+                let targets = (0..<rows).map { _ in rng.nextInt(below: V) }
+                let before = logits.copy()
+                let losses = softmaxNegativeLogLikelihood(logits: logits, targets: targets)
+                #expect(logits.maxAbsDifference(before) == 0, "\(isa) V \(V): the logits were written")
+                let training = softmaxCrossEntropy(logits: before, targets: targets)
+                for r in 0..<rows {
+                    let x = (0..<V).map { Double(logits.data[r * V + $0]) }
+                    let m = x.max()!
+                    let reference = m - x[targets[r]] + Foundation.log(x.reduce(0) { $0 + Foundation.exp($1 - m) })
+                    let bound = Double(V) * 1.2e-7 + 1e-6 * (1 + abs(reference))
+                    #expect(
+                        abs(losses[r] - reference) <= bound,
+                        "\(isa) rows \(rows) V \(V) row \(r): \(losses[r]) vs \(reference)")
+                    #expect(abs(losses[r] - Double(training.perSequence[r])) <= bound + 1e-7 * abs(reference))
+                }
+            }
+        }
+    }
+
     // MARK: LSTM step kernels
 
     /// Forward and backward step kernels against the equations in Double, for hidden sizes

@@ -117,4 +117,13 @@ void ck_lstm_backward_step(int isa, int rows, int hidden, const int32_t *lengths
                            const float *c_prev, const float *tanh_c, const float *grad_h, float *dh, float *dc,
                            float *dgates);
 
+// MARK: Softmax loss (evaluation)
+
+/// −log softmax(x)[target] of each of `rows` rows of `v` logits (row r starts at `logits + r·ld`),
+/// into `losses[r]`: (max − x[target]) + log Σ_j e^(x_j − max), the exponentials by the shared
+/// polynomial and summed in Float (lanes, then across them), the logarithm by `logf`. Reads only.
+/// `targets[r]` must lie in 0 ..< v.
+void ck_softmax_nll_rows(int isa, int rows, int v, const float *logits, int64_t ld, const int64_t *targets,
+                         double *losses);
+
 #endif

@@ -218,9 +218,9 @@ extension SentenceVAE {
             var unused = RandomGenerator(seed: 0)
             let dec = decodeForward(rep, z: z, training: false, rng: &unused)
             let logits = output.forward(dec.packed)
-            let ce = softmaxCrossEntropy(logits: logits, targets: dec.targets)
+            let rowLosses = softmaxNegativeLogLikelihood(logits: logits, targets: dec.targets)
             var nll = [Double](repeating: 0, count: B * k)
-            for (i, r) in dec.rowSentence.enumerated() { nll[r] += Double(ce.perSequence[i]) }
+            for (i, r) in dec.rowSentence.enumerated() { nll[r] += rowLosses[i] }
             for row in 0..<(B * k) { logWeights[row / k].append(-nll[row] + logPriorMinusPosterior[row]) }
             done += k
         }

@@ -336,13 +336,22 @@ public final class SentenceVAE: Module, @unchecked Sendable {
         let (z, eps) = Gaussian.reparameterize(mean: enc.mean, logVariance: enc.logVariance, rng: &rng)
         let dec = decodeForward(batch, z: z, training: training, rng: &rng)
         let logits = output.forward(dec.packed)
-        let ce = softmaxCrossEntropy(logits: logits, targets: dec.targets, gradientScale: scale)
         var reconstruction = [Double](repeating: 0, count: B)
-        for (i, b) in dec.rowSentence.enumerated() { reconstruction[b] += Double(ce.perSequence[i]) }
+        let totalReconstruction: Double
+        if gradients {
+            let ce = softmaxCrossEntropy(logits: logits, targets: dec.targets, gradientScale: scale)
+            for (i, b) in dec.rowSentence.enumerated() { reconstruction[b] += Double(ce.perSequence[i]) }
+            totalReconstruction = ce.total
+        } else {
+            // Only the losses are needed: the loss-only kernel leaves the logits be.
+            let losses = softmaxNegativeLogLikelihood(logits: logits, targets: dec.targets)
+            for (i, b) in dec.rowSentence.enumerated() { reconstruction[b] += losses[i] }
+            totalReconstruction = losses.reduce(0, +)
+        }
         let kl = KLTerm(
             mean: enc.mean, logVariance: enc.logVariance, freeBits: objective.freeBits,
             gradientScale: gradients ? objective.beta * scale : nil, batchDimensionMeans: klDimensionMeans)
-        let meanRec = ce.total / Double(normalizer)
+        let meanRec = totalReconstruction / Double(normalizer)
         let meanKL = kl.perRow.reduce(0, +) / Double(normalizer)
         let metrics = StepMetrics(
             loss: meanRec + Double(objective.beta) * kl.lossTerm, reconstruction: meanRec,
