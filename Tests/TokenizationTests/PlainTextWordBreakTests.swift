@@ -140,12 +140,12 @@ import Testing
         #expect(failures.isEmpty, "\(failures)")
     }
 
-    /// Text of long ASCII words (both cases) with every plain-text unit now and then, so that the
-    /// letter loop's eight-at-a-time step meets every kind of unit at every offset of its window.
+    /// Text of long Latin words (both cases, accented too) with every plain-text unit now and then,
+    /// so that the letter loop's eight-at-a-time step meets every kind of unit at every offset.
     @Test func randomLetterHeavyTextMatchesICU() throws {
         let icu = try ICUReference()
-        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf16)
-        let others = Self.plainTextUnits + Array(" .',_9@`[{\u{301}é".utf16)
+        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéèàçÉñøßŁőɏ".utf16)
+        let others = Self.plainTextUnits + Array(" .',_9@`[{\u{301}×÷ɐ".utf16)
         var generator = SplitMix64(seed: 0x1E77E55)
         var expected: [Int64] = []
         var actual: [Int64] = []
