@@ -122,6 +122,14 @@ enum PlainTextWordBreak {
                     var last = first
                     status = first == letter ? letterStatus : first == numeric ? numberStatus : 0
                     while end < count {
+                        // Most of a word is Latin letters: skip them eight at a time, so the loop
+                        // does not branch on every letter (and mispredict where each word ends).
+                        if end + 8 <= count {
+                            let run = latinLetterRun(at: units + end)
+                            if run > 0 { (status, last) = (letterStatus, letter) }
+                            end += run
+                            if run == 8 { continue }
+                        }
                         let next = wordClass(end)
                         if next >= letter {
                             status =

@@ -140,6 +140,32 @@ import Testing
         #expect(failures.isEmpty, "\(failures)")
     }
 
+    /// Text of long Latin words (both cases, accented too) with every plain-text unit now and then,
+    /// so that the letter loop's eight-at-a-time step meets every kind of unit at every offset.
+    @Test func randomLetterHeavyTextMatchesICU() throws {
+        let icu = try ICUReference()
+        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéèàçÉñøßŁőɏ".utf16)
+        let others = Self.plainTextUnits + Array(" .',_9@`[{\u{301}×÷ɐ".utf16)
+        var generator = SplitMix64(seed: 0x1E77E55)
+        var expected: [Int64] = []
+        var actual: [Int64] = []
+        var failures: [String] = []
+        for _ in 0..<100_000 {
+            let length = Int(generator.next() % 48) + 1
+            let text = (0..<length).map { _ in
+                generator.next() % 6 == 0
+                    ? others[Int(generator.next() % UInt64(others.count))]
+                    : letters[Int(generator.next() % UInt64(letters.count))]
+            }
+            try text.withUnsafeBufferPointer { buffer in
+                try icu.segments(buffer, into: &expected)
+                Self.fastSegments(buffer, into: &actual)
+            }
+            if expected != actual && failures.count < 10 { failures.append("\(text)") }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
     /// The shipped corpora, and PTB when `scripts/fetch-ptb.sh` has fetched it (it is not shipped).
     @Test(arguments: [
         "web_sentences.txt.gz", "tiny_shakespeare.txt.gz", "ptb/ptb.train.txt", "penguins_raw.csv", "csv-spectrum"

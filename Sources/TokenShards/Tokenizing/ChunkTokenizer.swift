@@ -45,41 +45,49 @@ public struct ChunkTokenizer: Sendable {
         output.ends.reserveCapacity(chunk.count)
         let splitSentences = options.splitSentences
         let keepsSequences = self.keepsSequences
-        try pool.withTokenizer { tokenizer in
-            var sequenceStart = 0
-            try chunk.utf8.withUnsafeBufferPointer { all in
-                for index in 0..<chunk.count {
-                    let bytes = UnsafeBufferPointer(rebasing: all[chunk.range(of: index)])
-                    output.statistics.records += 1
-                    if splitSentences {
-                        var current = -1
-                        _ = try tokenizer.forEachTokenBySentence(utf8: bytes) { token, sentence in
-                            if sentence != current {
-                                if current >= 0 {
-                                    Self.endSequence(from: &sequenceStart, ids: &ids, policy: policy, in: &output)
+        // Taken out of `output` while the chunk is numbered, which updates `output` too.
+        var snapshotCounts = output.snapshotCounts
+        output.snapshotCounts = []
+        try snapshotCounts.withUnsafeMutableBufferPointer { snapshotCounts in
+            try pool.withTokenizer { tokenizer in
+                var sequenceStart = 0
+                try chunk.utf8.withUnsafeBufferPointer { all in
+                    for index in 0..<chunk.count {
+                        let bytes = UnsafeBufferPointer(rebasing: all[chunk.range(of: index)])
+                        output.statistics.records += 1
+                        if splitSentences {
+                            var current = -1
+                            _ = try tokenizer.forEachTokenBySentence(utf8: bytes) { token, sentence in
+                                if sentence != current {
+                                    if current >= 0 {
+                                        Self.endSequence(from: &sequenceStart, ids: &ids, policy: policy, in: &output)
+                                    }
+                                    current = sentence
                                 }
-                                current = sentence
+                                ids.append(output.number(token, snapshotCounts: snapshotCounts))
                             }
-                            ids.append(output.number(token))
-                        }
-                        if current >= 0 {
-                            Self.endSequence(from: &sequenceStart, ids: &ids, policy: policy, in: &output)
+                            if current >= 0 {
+                                Self.endSequence(from: &sequenceStart, ids: &ids, policy: policy, in: &output)
+                            } else {
+                                output.statistics.droppedEmpty += 1
+                            }
                         } else {
-                            output.statistics.droppedEmpty += 1
+                            // The tokenizer's id path fills its scratch buffer and appends once per record.
+                            try tokenizer.appendTokenIDs(utf8: bytes, to: &ids) {
+                                output.number($0, snapshotCounts: snapshotCounts)
+                            }
+                            Self.endSequence(from: &sequenceStart, ids: &ids, policy: policy, in: &output)
                         }
-                    } else {
-                        // The tokenizer's id path fills its scratch buffer and appends once per record.
-                        try tokenizer.appendTokenIDs(utf8: bytes, to: &ids) { output.number($0) }
-                        Self.endSequence(from: &sequenceStart, ids: &ids, policy: policy, in: &output)
-                    }
-                    if !keepsSequences {
-                        ids.removeAll(keepingCapacity: true)
-                        output.ends.removeAll(keepingCapacity: true)
-                        sequenceStart = 0
+                        if !keepsSequences {
+                            ids.removeAll(keepingCapacity: true)
+                            output.ends.removeAll(keepingCapacity: true)
+                            sequenceStart = 0
+                        }
                     }
                 }
             }
         }
+        output.snapshotCounts = snapshotCounts
         output.ids = ids
         return output
     }

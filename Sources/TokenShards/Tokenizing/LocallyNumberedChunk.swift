@@ -46,9 +46,13 @@ public struct LocallyNumberedChunk: Sendable {
         if let snapshot { snapshotCounts = [Int32](repeating: 0, count: snapshot.index.count) }
     }
 
-    /// The chunk-local number of `token`, counting this occurrence.
+    /// The chunk-local number of `token`, counting this occurrence. `snapshotCounts` is
+    /// ``snapshotCounts``'s storage, lent by the caller for the whole chunk so that counting a
+    /// snapshot token is a plain increment (no check that the array is unshared).
     @inline(__always)
-    mutating func number(_ token: UnsafeBufferPointer<UInt16>) -> Int32 {
+    mutating func number(
+        _ token: UnsafeBufferPointer<UInt16>, snapshotCounts: UnsafeMutableBufferPointer<Int32>
+    ) -> Int32 {
         if let entry = snapshotIndex?.index(of: token) {
             let id = ~Int32(truncatingIfNeeded: entry)
             if snapshotCounts[entry] == 0 { firstOccurrences.append(id) }
