@@ -30,7 +30,7 @@ GOALS = [
     ("read", ".gz", "zcat", 2.4), ("read", ".gz", "igzip", 0.9), ("read", ".zst", "zstd -dc", 0.9),
     ("read", "", "pandas", 2.0),
     ("tokenize", "", "PyICU", 4.0), ("tokenize", "", "HF tokenizers", 20.0),
-    ("tokenize", "", "ICU C loop", 0.7),
+    ("tokenize", "", "ICU C loop", 1.3),
     ("vocab", "", "Python Counter", 4.0), ("vocab", "", "HF tokenizers", 4.0),
     ("embeddings", ".txt", "gensim", 50.0), ("embeddings", ".txt", "Python streaming", 1.0),
     ("embeddings", ".zip", "Python zipfile", 1.0),
