@@ -151,12 +151,7 @@ import Testing
         var actual: [Int64] = []
         var failures: [String] = []
         for _ in 0..<100_000 {
-            let length = Int(generator.next() % 48) + 1
-            let text = (0..<length).map { _ in
-                generator.next() % 6 == 0
-                    ? others[Int(generator.next() % UInt64(others.count))]
-                    : letters[Int(generator.next() % UInt64(letters.count))]
-            }
+            let text = generator.mixedText(maxLength: 48, common: letters, rare: others, rareOneIn: 6)
             try text.withUnsafeBufferPointer { buffer in
                 try icu.segments(buffer, into: &expected)
                 Self.fastSegments(buffer, into: &actual)
@@ -422,12 +417,7 @@ import Testing
             let slow = try Tokenizer(configuration: configuration, plainTextFastPath: false)
             var differing: [String] = []
             for _ in 0..<6000 {
-                let length = Int(generator.next() % 30) + 1
-                let text = (0..<length).map { _ in
-                    generator.next() % 200 == 0
-                        ? foreign[Int(generator.next() % UInt64(foreign.count))]
-                        : weighted[Int(generator.next() % UInt64(weighted.count))]
-                }
+                let text = generator.mixedText(maxLength: 30, common: weighted, rare: foreign, rareOneIn: 200)
                 let string = String(decoding: text, as: UTF16.self)
                 if try fast.tokens(of: string) != slow.tokens(of: string), differing.count < 10 {
                     differing.append(string)
@@ -455,5 +445,16 @@ import Testing
         let text = try String(contentsOf: url, encoding: .utf8)
         // Keep CR: "\r\n" is a segment of its own kind.
         return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+}
+
+extension SplitMix64 {
+    /// 1…`maxLength` units, each from `rare` one time in `rareOneIn` and from `common` otherwise.
+    mutating func mixedText(maxLength: UInt64, common: [UInt16], rare: [UInt16], rareOneIn: UInt64) -> [UInt16] {
+        let length = Int(next() % maxLength) + 1
+        return (0..<length).map { _ in
+            next() % rareOneIn == 0
+                ? rare[Int(next() % UInt64(rare.count))] : common[Int(next() % UInt64(common.count))]
+        }
     }
 }
