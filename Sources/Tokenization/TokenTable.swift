@@ -33,19 +33,38 @@ struct TokenTable: Sendable {
     /// A second, small table of the first entries of at most eight units (the commonest words
     /// and punctuation arrive first and are mostly short), looked in first once the table is
     /// large. Built once, when the table first grows past `frontThreshold` slots: a big slot
-    /// array does not stay in the core's cache next to the text being tokenized, and a lookup
-    /// there cost a cache miss (a fifth of tokenize's time on the 1 GB benchmark); these 96 KiB
-    /// do. Up to eight units, the packed ends and the length identify a token (no arena
-    /// comparison). Empty until built; never changes after.
+    /// array does not stay in the core's cache next to the text being tokenized, so a lookup
+    /// there costs a cache miss; these 96 KiB stay. Up to eight units, the packed ends and the
+    /// length identify a token (no arena comparison). Empty until built; never changes after.
     private var front: [Slot] = []
     private static let frontThreshold = 16384
     private static let frontSlotCount = 4096
     private static let frontCapacity = 3072
 
+    /// The same for the first entries of 9–16 units (80 KiB), whose first and last eight units
+    /// and length identify them: without it every such word costs a cache miss in `slots` and a
+    /// comparison in the arena.
+    private var frontLong: [LongSlot] = []
+    private static let frontLongSlotCount = 2048
+    private static let frontLongCapacity = 1024
+
+    /// A `frontLong` position: a token's first eight units (`head`), its last eight (`tail`,
+    /// overlapping `head` below 16 units), and `Slot.meta`.
+    struct LongSlot: Sendable {
+        var head: (UInt64, UInt64)
+        var tail: (UInt64, UInt64)
+        var meta: UInt64
+    }
+
     private static let emptySlot = Slot(prefix: 0, last: 0, meta: 0)
     private static let keyMask: UInt64 = 0xFFFF_FFFF_0000_0000
 
-    init(minimumCapacity: Int = 64) {
+    /// The bits of the hash tag a slot keeps: all 16, or none for tests (`usesHashTags: false`),
+    /// which then prove that the packed ends, the length and the arena alone tell tokens apart.
+    private let tagMask: UInt64
+
+    init(minimumCapacity: Int = 64, usesHashTags: Bool = true) {
+        tagMask = usesHashTags ? 0xFFFF : 0
         var slotCount = 16
         while slotCount * 3 < minimumCapacity * 4 { slotCount <<= 1 }
         slots = [Slot](repeating: Self.emptySlot, count: slotCount)
@@ -82,7 +101,7 @@ struct TokenTable: Sendable {
     /// longer tokens loop over their middle. The hash is one 64×64→128-bit multiply, folded (as in
     /// wyhash), so the slot address is ready soon.
     @inline(__always)
-    static func key(_ token: UnsafeBufferPointer<UInt16>) -> Key {
+    func key(_ token: UnsafeBufferPointer<UInt16>) -> Key {
         let count = token.count
         guard let base = token.baseAddress, count > 0 else {
             return Key(prefix: 0, last: 0, lengthAndTag: 0, hash: 0)
@@ -109,13 +128,13 @@ struct TokenTable: Sendable {
             let raw = UnsafeRawPointer(base)
             var index = 4
             while index + 4 < count {
-                seed = fold(seed ^ raw.loadUnaligned(fromByteOffset: index * 2, as: UInt64.self), 0x9E37_79B9_7F4A_7C15)
+                seed = Self.fold(seed ^ raw.loadUnaligned(fromByteOffset: index * 2, as: UInt64.self), 0x9E37_79B9_7F4A_7C15)
                 index += 4
             }
         }
-        let h = fold(prefix ^ seed ^ 0xA076_1D64_78BD_642F, end ^ 0xE703_7ED1_A0B4_28DB)
+        let h = Self.fold(prefix ^ seed ^ 0xA076_1D64_78BD_642F, end ^ 0xE703_7ED1_A0B4_28DB)
         let length = UInt64(min(count, 0xFFFF))
-        return Key(prefix: prefix, last: end, lengthAndTag: length << 48 | (h >> 48) << 32, hash: h)
+        return Key(prefix: prefix, last: end, lengthAndTag: length << 48 | ((h >> 48) & tagMask) << 32, hash: h)
     }
 
     /// The 128-bit product of `a` and `b`, high half xor low half.
@@ -130,12 +149,18 @@ struct TokenTable: Sendable {
     /// The index of `token`, or nil.
     @inline(__always)
     func index(of token: UnsafeBufferPointer<UInt16>) -> Int? {
-        index(of: token, key: Self.key(token))
+        index(of: token, key: key(token))
     }
 
     @inline(__always)
     private func index(of token: UnsafeBufferPointer<UInt16>, key: Key) -> Int? {
-        if token.count <= 8 && !front.isEmpty, let entry = frontIndex(key) { return entry }
+        if !front.isEmpty {
+            if token.count <= 8 {
+                if let entry = frontIndex(key) { return entry }
+            } else if token.count <= 16, !frontLong.isEmpty, let entry = frontLongIndex(token, key) {
+                return entry
+            }
+        }
         return slots.withUnsafeBufferPointer { slots in
             let mask = slots.count - 1
             var position = Int(truncatingIfNeeded: key.hash) & mask
@@ -174,12 +199,59 @@ struct TokenTable: Sendable {
         }
     }
 
-    /// Fills `front` with the first entries of at most eight units (see there).
+    /// A token of 9–16 units as `frontLong` compares it: its first and last eight units.
+    @inline(__always)
+    private static func longEnds(_ token: UnsafeBufferPointer<UInt16>) -> (head: (UInt64, UInt64), tail: (UInt64, UInt64)) {
+        let raw = UnsafeRawPointer(token.baseAddress!)
+        let tailOffset = (token.count - 8) * 2
+        return (
+            (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+            (
+                raw.loadUnaligned(fromByteOffset: tailOffset, as: UInt64.self),
+                raw.loadUnaligned(fromByteOffset: tailOffset + 8, as: UInt64.self)
+            )
+        )
+    }
+
+    /// The entry of a token of 9–16 units in `frontLong`, or nil (it may still be in `slots`).
+    @inline(__always)
+    private func frontLongIndex(_ token: UnsafeBufferPointer<UInt16>, _ key: Key) -> Int? {
+        let (head, tail) = Self.longEnds(token)
+        return frontLong.withUnsafeBufferPointer { frontLong in
+            let mask = frontLong.count - 1
+            var position = Int(truncatingIfNeeded: key.hash) & mask
+            while true {
+                let slot = frontLong[position]
+                if slot.meta == 0 { return nil }
+                let difference =
+                    (slot.head.0 ^ head.0) | (slot.head.1 ^ head.1) | (slot.tail.0 ^ tail.0) | (slot.tail.1 ^ tail.1)
+                    | ((slot.meta & Self.keyMask) ^ key.lengthAndTag)
+                if difference == 0 { return Int(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1 }
+                position = (position + 1) & mask
+            }
+        }
+    }
+
+    /// Fills `front` with the first entries of at most eight units, and `frontLong` with the
+    /// first of 9–16 (see there).
     private mutating func buildFront() {
+        var frontLong = [LongSlot](
+            repeating: LongSlot(head: (0, 0), tail: (0, 0), meta: 0), count: Self.frontLongSlotCount)
+        var placedLong = 0
+        for entry in 0..<count where placedLong < Self.frontLongCapacity {
+            let length = starts[entry + 1] - starts[entry]
+            guard length > 8 && length <= 16 else { continue }
+            let (key, ends) = withUnits(at: entry) { (self.key($0), Self.longEnds($0)) }
+            var position = Int(truncatingIfNeeded: key.hash) & (Self.frontLongSlotCount - 1)
+            while frontLong[position].meta != 0 { position = (position + 1) & (Self.frontLongSlotCount - 1) }
+            frontLong[position] = LongSlot(head: ends.head, tail: ends.tail, meta: key.lengthAndTag | UInt64(entry + 1))
+            placedLong += 1
+        }
+        self.frontLong = frontLong
         var front = [Slot](repeating: Self.emptySlot, count: Self.frontSlotCount)
         var placed = 0
         for entry in 0..<count where placed < Self.frontCapacity && starts[entry + 1] - starts[entry] <= 8 {
-            let key = withUnits(at: entry) { Self.key($0) }
+            let key = withUnits(at: entry) { self.key($0) }
             var position = Int(truncatingIfNeeded: key.hash) & (Self.frontSlotCount - 1)
             while front[position].meta != 0 { position = (position + 1) & (Self.frontSlotCount - 1) }
             front[position] = Slot(prefix: key.prefix, last: key.last, meta: key.lengthAndTag | UInt64(entry + 1))
@@ -206,7 +278,7 @@ struct TokenTable: Sendable {
     /// The index of `token`, inserting it if absent; `inserted` tells which happened.
     @inline(__always)
     mutating func insert(_ token: UnsafeBufferPointer<UInt16>) -> (index: Int, inserted: Bool) {
-        let key = Self.key(token)
+        let key = self.key(token)
         if let existing = index(of: token, key: key) { return (existing, false) }
         return (append(token, key: key), true)
     }
@@ -239,7 +311,7 @@ struct TokenTable: Sendable {
     private mutating func grow() {
         slots = [Slot](repeating: Self.emptySlot, count: slots.count * 2)
         for entry in 0..<count {
-            place(entry, key: withUnits(at: entry) { Self.key($0) })
+            place(entry, key: withUnits(at: entry) { self.key($0) })
         }
         if front.isEmpty && slots.count >= Self.frontThreshold { buildFront() }
     }

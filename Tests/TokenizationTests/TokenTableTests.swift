@@ -52,12 +52,14 @@ import Testing
         #expect(table.index(of: "abcdef") == nil)
     }
 
-    @Test func behavesLikeASetForEveryLengthAndNearMiss() {
+    /// Also without hash tags in the slots (`usesHashTags: false`), so that a key comparison that
+    /// missed a unit could not hide behind a differing tag.
+    @Test(arguments: [true, false]) func behavesLikeASetForEveryLengthAndNearMiss(usesHashTags: Bool) {
         // Small alphabet (with NUL) and lengths 0...13 exercise every key path: 1–3 units,
         // overlapping first/last four, and longer tokens that differ only in the middle.
         var generator = SplitMix64(seed: 42)  // deterministic, so a failure reproduces
         let alphabet: [UInt16] = [0x61, 0x62, 0x00]
-        var table = TokenTable(minimumCapacity: 4)
+        var table = TokenTable(minimumCapacity: 4, usesHashTags: usesHashTags)
         var reference: [[UInt16]: Int] = [:]
         for _ in 0..<2_000 {
             let length = Int.random(in: 0...13, using: &generator)
@@ -81,6 +83,42 @@ import Testing
         let longIndex = long.withUnsafeBufferPointer { table.insert($0).index }
         #expect(longer.withUnsafeBufferPointer { table.index(of: $0) } == nil)
         #expect(long.withUnsafeBufferPointer { table.index(of: $0) } == longIndex)
+    }
+
+    /// With both front tables built (past 12,288 entries), tokens of every length from 0 to 20
+    /// over a three-letter alphabet — many sharing their first and last eight units — and every
+    /// one-unit change of them are found, or not, exactly as a dictionary says: whether a token is
+    /// in a front table, only in `slots`, or 17 units and longer (compared in the arena).
+    /// With and without hash tags, as above.
+    @Test(arguments: [true, false]) func behavesLikeASetWithTheFrontTablesBuilt(usesHashTags: Bool) {
+        var generator = SplitMix64(seed: 7)
+        let alphabet: [UInt16] = [0x61, 0x62, 0xE9]
+        var table = TokenTable(minimumCapacity: 4, usesHashTags: usesHashTags)
+        var reference: [[UInt16]: Int] = [:]
+        var order: [[UInt16]] = []
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 0...20, using: &generator)
+            let token = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+            let (index, inserted) = token.withUnsafeBufferPointer { table.insert($0) }
+            if let known = reference[token] {
+                #expect(!inserted && index == known)
+            } else {
+                #expect(inserted && index == reference.count)
+                reference[token] = index
+                order.append(token)
+            }
+        }
+        #expect(reference.count > 12_288, "the front tables are built past 12,288 entries")
+        for (index, token) in order.enumerated() {
+            #expect(token.withUnsafeBufferPointer { table.index(of: $0) } == index)
+            for position in token.indices {
+                var changed = token
+                changed[position] = changed[position] == 0x61 ? 0x62 : 0x61
+                #expect(changed.withUnsafeBufferPointer { table.index(of: $0) } == reference[changed])
+            }
+            let extended = token + [0x61]
+            #expect(extended.withUnsafeBufferPointer { table.index(of: $0) } == reference[extended])
+        }
     }
 
     @Test func codePointOrderPutsSupplementaryCharactersLast() {
