@@ -150,7 +150,7 @@ python3 - "$OUT" "$BENCH/results/ptb-ablation.md" "$KERNELS" "${ALL_ROWS[@]}" <<
 import json, os, sys
 out, md, kernels, rows = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 lines = ["# Penn Treebank: one row per method at a fixed training budget\n",
-         f"{kernels.strip()}; test split, the run's final weights; "
+         f"{kernels.strip()}; test split, the run's best checkpoint by validation; "
          "`bash Benchmarks/ptb-ablation.sh` (see its header for the rows).\n",
          "| row | budget | steps | epochs | train s | IW-NLL | IW-PPL (K) | −ELBO | KL | MI | active units | eval s |",
          "|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -175,7 +175,13 @@ for row in rows:
                  f"{e['active_units']}/{e['latent']} | {read('eval.seconds')} |")
 lines.append("\nTrain and eval seconds are wall times of that run: with --jobs above 1 or other work on the "
              "machine they are longer than an idle run's, while step-bounded weights are the same.")
-open(md, "w").write("\n".join(lines) + "\n")
+# Notes written below the table (from its first "## " heading on) are kept.
+notes = ""
+if os.path.exists(md):
+    previous = open(md).read()
+    at = previous.find("\n## ")
+    notes = previous[at:] if at >= 0 else ""
+open(md, "w").write("\n".join(lines) + "\n" + notes)
 json.dump(result, open(md.replace(".md", ".json"), "w"), indent=1)
 print("\n".join(lines))
 PYEOF
