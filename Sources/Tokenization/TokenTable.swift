@@ -41,21 +41,6 @@ struct TokenTable: Sendable {
     private static let frontSlotCount = 4096
     private static let frontCapacity = 3072
 
-    /// The same for the first entries of 9–16 units (80 KiB), whose first and last eight units
-    /// and length identify them: without it every such word costs a cache miss in `slots` and a
-    /// comparison in the arena.
-    private var frontLong: [LongSlot] = []
-    private static let frontLongSlotCount = 2048
-    private static let frontLongCapacity = 1024
-
-    /// A `frontLong` position: a token's first eight units (`head`), its last eight (`tail`,
-    /// overlapping `head` below 16 units), and `Slot.meta`.
-    struct LongSlot: Sendable {
-        var head: (UInt64, UInt64)
-        var tail: (UInt64, UInt64)
-        var meta: UInt64
-    }
-
     private static let emptySlot = Slot(prefix: 0, last: 0, meta: 0)
     private static let keyMask: UInt64 = 0xFFFF_FFFF_0000_0000
 
@@ -154,13 +139,7 @@ struct TokenTable: Sendable {
 
     @inline(__always)
     private func index(of token: UnsafeBufferPointer<UInt16>, key: Key) -> Int? {
-        if !front.isEmpty {
-            if token.count <= 8 {
-                if let entry = frontIndex(key) { return entry }
-            } else if token.count <= 16, !frontLong.isEmpty, let entry = frontLongIndex(token, key) {
-                return entry
-            }
-        }
+        if token.count <= 8 && !front.isEmpty, let entry = frontIndex(key) { return entry }
         return slots.withUnsafeBufferPointer { slots in
             let mask = slots.count - 1
             var position = Int(truncatingIfNeeded: key.hash) & mask
@@ -199,55 +178,8 @@ struct TokenTable: Sendable {
         }
     }
 
-    /// A token of 9–16 units as `frontLong` compares it: its first and last eight units.
-    @inline(__always)
-    private static func longEnds(_ token: UnsafeBufferPointer<UInt16>) -> (head: (UInt64, UInt64), tail: (UInt64, UInt64)) {
-        let raw = UnsafeRawPointer(token.baseAddress!)
-        let tailOffset = (token.count - 8) * 2
-        return (
-            (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
-            (
-                raw.loadUnaligned(fromByteOffset: tailOffset, as: UInt64.self),
-                raw.loadUnaligned(fromByteOffset: tailOffset + 8, as: UInt64.self)
-            )
-        )
-    }
-
-    /// The entry of a token of 9–16 units in `frontLong`, or nil (it may still be in `slots`).
-    @inline(__always)
-    private func frontLongIndex(_ token: UnsafeBufferPointer<UInt16>, _ key: Key) -> Int? {
-        let (head, tail) = Self.longEnds(token)
-        return frontLong.withUnsafeBufferPointer { frontLong in
-            let mask = frontLong.count - 1
-            var position = Int(truncatingIfNeeded: key.hash) & mask
-            while true {
-                let slot = frontLong[position]
-                if slot.meta == 0 { return nil }
-                let difference =
-                    (slot.head.0 ^ head.0) | (slot.head.1 ^ head.1) | (slot.tail.0 ^ tail.0) | (slot.tail.1 ^ tail.1)
-                    | ((slot.meta & Self.keyMask) ^ key.lengthAndTag)
-                if difference == 0 { return Int(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1 }
-                position = (position + 1) & mask
-            }
-        }
-    }
-
-    /// Fills `front` with the first entries of at most eight units, and `frontLong` with the
-    /// first of 9–16 (see there).
+    /// Fills `front` with the first entries of at most eight units (see there).
     private mutating func buildFront() {
-        var frontLong = [LongSlot](
-            repeating: LongSlot(head: (0, 0), tail: (0, 0), meta: 0), count: Self.frontLongSlotCount)
-        var placedLong = 0
-        for entry in 0..<count where placedLong < Self.frontLongCapacity {
-            let length = starts[entry + 1] - starts[entry]
-            guard length > 8 && length <= 16 else { continue }
-            let (key, ends) = withUnits(at: entry) { (self.key($0), Self.longEnds($0)) }
-            var position = Int(truncatingIfNeeded: key.hash) & (Self.frontLongSlotCount - 1)
-            while frontLong[position].meta != 0 { position = (position + 1) & (Self.frontLongSlotCount - 1) }
-            frontLong[position] = LongSlot(head: ends.head, tail: ends.tail, meta: key.lengthAndTag | UInt64(entry + 1))
-            placedLong += 1
-        }
-        self.frontLong = frontLong
         var front = [Slot](repeating: Self.emptySlot, count: Self.frontSlotCount)
         var placed = 0
         for entry in 0..<count where placed < Self.frontCapacity && starts[entry + 1] - starts[entry] <= 8 {

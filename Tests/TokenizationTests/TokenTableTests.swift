@@ -85,12 +85,12 @@ import Testing
         #expect(long.withUnsafeBufferPointer { table.index(of: $0) } == longIndex)
     }
 
-    /// With both front tables built (past 12,288 entries), tokens of every length from 0 to 20
-    /// over a three-letter alphabet — many sharing their first and last eight units — and every
-    /// one-unit change of them are found, or not, exactly as a dictionary says: whether a token is
-    /// in a front table, only in `slots`, or 17 units and longer (compared in the arena).
+    /// With the front table built (past 12,288 entries), tokens of every length from 0 to 20 over
+    /// a three-letter alphabet — many sharing their first and last four units — and every one-unit
+    /// change of them are found, or not, exactly as a dictionary says: whether a token is in the
+    /// front table, only in `slots`, or longer than eight units (compared in the arena).
     /// With and without hash tags, as above.
-    @Test(arguments: [true, false]) func behavesLikeASetWithTheFrontTablesBuilt(usesHashTags: Bool) {
+    @Test(arguments: [true, false]) func behavesLikeASetWithTheFrontTableBuilt(usesHashTags: Bool) {
         var generator = SplitMix64(seed: 7)
         let alphabet: [UInt16] = [0x61, 0x62, 0xE9]
         var table = TokenTable(minimumCapacity: 4, usesHashTags: usesHashTags)
@@ -108,7 +108,7 @@ import Testing
                 order.append(token)
             }
         }
-        #expect(reference.count > 12_288, "the front tables are built past 12,288 entries")
+        #expect(reference.count > 12_288, "the front table is built past 12,288 entries")
         for (index, token) in order.enumerated() {
             #expect(token.withUnsafeBufferPointer { table.index(of: $0) } == index)
             for position in token.indices {
