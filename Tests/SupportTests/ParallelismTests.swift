@@ -46,3 +46,16 @@ import Testing
         #expect(results.allSatisfy { $0.1 == 1 })
     }
 }
+
+@Suite struct ParallelismCoreShareTests {
+    /// Ranks that `mpirun` starts on one machine share its cores instead of each forking a thread
+    /// per core; a missing, malformed or zero count leaves the process every core.
+    @Test func ranksOnOneMachineShareItsCores() {
+        #expect(Parallelism.coresPerProcess(active: 8, environment: [:]) == 8)
+        #expect(Parallelism.coresPerProcess(active: 8, environment: ["OMPI_COMM_WORLD_LOCAL_SIZE": "2"]) == 4)
+        #expect(Parallelism.coresPerProcess(active: 2, environment: ["OMPI_COMM_WORLD_LOCAL_SIZE": "4"]) == 1)
+        #expect(Parallelism.coresPerProcess(active: 6, environment: ["MPI_LOCALNRANKS": "3"]) == 2)
+        #expect(Parallelism.coresPerProcess(active: 8, environment: ["OMPI_COMM_WORLD_LOCAL_SIZE": "0"]) == 8)
+        #expect(Parallelism.coresPerProcess(active: 8, environment: ["MPI_LOCALNRANKS": "many"]) == 8)
+    }
+}

@@ -13,9 +13,21 @@ public enum Parallelism {
     /// ``serially(_:)``.
     public static var width: Int { isSerial ? 1 : cores }
 
-    /// The machine's active cores, read once: Foundation reads them from the system (cgroup and
-    /// sysfs files) on every call, and the loops below ask for every parameter and row range.
-    private static let cores = ProcessInfo.processInfo.activeProcessorCount
+    /// This process's share of the machine's active cores, read once: Foundation reads them from
+    /// the system (cgroup and sysfs files) on every call, and the loops below ask for every
+    /// parameter and row range.
+    private static let cores = coresPerProcess(
+        active: ProcessInfo.processInfo.activeProcessorCount, environment: ProcessInfo.processInfo.environment)
+
+    /// The cores of one process when a launcher started several on this machine: under `mpirun`
+    /// (Open MPI's `OMPI_COMM_WORLD_LOCAL_SIZE`, MPICH's `MPI_LOCALNRANKS`) each rank's loops
+    /// would otherwise fork a thread per core, and the ranks would fight over every core. At
+    /// least one.
+    package static func coresPerProcess(active: Int, environment: [String: String]) -> Int {
+        let local = ["OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"].lazy
+            .compactMap { environment[$0].flatMap { Int($0) } }.first { $0 > 0 }
+        return max(1, active / (local ?? 1))
+    }
 
     /// Runs `body` with ``width`` 1 on this thread.
     public static func serially<T>(_ body: () throws -> T) rethrows -> T {
