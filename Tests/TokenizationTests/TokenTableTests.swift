@@ -57,21 +57,10 @@ import Testing
     @Test(arguments: [true, false]) func behavesLikeASetForEveryLengthAndNearMiss(usesHashTags: Bool) {
         // Small alphabet (with NUL) and lengths 0...13 exercise every key path: 1–3 units,
         // overlapping first/last four, and longer tokens that differ only in the middle.
-        var generator = SplitMix64(seed: 42)  // deterministic, so a failure reproduces
-        let alphabet: [UInt16] = [0x61, 0x62, 0x00]
-        var table = TokenTable(minimumCapacity: 4, usesHashTags: usesHashTags)
-        var reference: [[UInt16]: Int] = [:]
-        for _ in 0..<2_000 {
-            let length = Int.random(in: 0...13, using: &generator)
-            let token = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
-            let (index, inserted) = token.withUnsafeBufferPointer { table.insert($0) }
-            if let known = reference[token] {
-                #expect(!inserted && index == known)
-            } else {
-                #expect(inserted && index == reference.count)
-                reference[token] = index
-            }
-        }
+        let (filled, order) = Self.insertRandomTokens(
+            2_000, lengths: 0...13, alphabet: [0x61, 0x62, 0x00], seed: 42, usesHashTags: usesHashTags)
+        var table = filled
+        let reference = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
         #expect(table.count == reference.count)
         for (token, index) in reference {
             #expect(token.withUnsafeBufferPointer { table.index(of: $0) } == index)
@@ -91,23 +80,9 @@ import Testing
     /// front table, only in `slots`, or longer than eight units (compared in the arena).
     /// With and without hash tags, as above.
     @Test(arguments: [true, false]) func behavesLikeASetWithTheFrontTableBuilt(usesHashTags: Bool) {
-        var generator = SplitMix64(seed: 7)
-        let alphabet: [UInt16] = [0x61, 0x62, 0xE9]
-        var table = TokenTable(minimumCapacity: 4, usesHashTags: usesHashTags)
-        var reference: [[UInt16]: Int] = [:]
-        var order: [[UInt16]] = []
-        for _ in 0..<20_000 {
-            let length = Int.random(in: 0...20, using: &generator)
-            let token = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
-            let (index, inserted) = token.withUnsafeBufferPointer { table.insert($0) }
-            if let known = reference[token] {
-                #expect(!inserted && index == known)
-            } else {
-                #expect(inserted && index == reference.count)
-                reference[token] = index
-                order.append(token)
-            }
-        }
+        let (table, order) = Self.insertRandomTokens(
+            20_000, lengths: 0...20, alphabet: [0x61, 0x62, 0xE9], seed: 7, usesHashTags: usesHashTags)
+        let reference = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
         #expect(reference.count > 12_288, "the front table is built past 12,288 entries")
         for (index, token) in order.enumerated() {
             #expect(token.withUnsafeBufferPointer { table.index(of: $0) } == index)
@@ -135,4 +110,30 @@ import Testing
         #expect(!less("😀", "\u{FF21}"))
         #expect(Array("\u{FF21}".utf8).lexicographicallyPrecedes(Array("😀".utf8)))
     }
+
+    /// A table filled with `count` random tokens (repeats included), each insertion checked
+    /// against a dictionary; the distinct tokens in order of their indices. Deterministic, so a
+    /// failure reproduces.
+    static func insertRandomTokens(
+        _ count: Int, lengths: ClosedRange<Int>, alphabet: [UInt16], seed: UInt64, usesHashTags: Bool
+    ) -> (TokenTable, [[UInt16]]) {
+        var generator = SplitMix64(seed: seed)
+        var table = TokenTable(minimumCapacity: 4, usesHashTags: usesHashTags)
+        var reference: [[UInt16]: Int] = [:]
+        var order: [[UInt16]] = []
+        for _ in 0..<count {
+            let length = Int.random(in: lengths, using: &generator)
+            let token = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+            let (index, inserted) = token.withUnsafeBufferPointer { table.insert($0) }
+            if let known = reference[token] {
+                #expect(!inserted && index == known)
+            } else {
+                #expect(inserted && index == reference.count)
+                reference[token] = index
+                order.append(token)
+            }
+        }
+        return (table, order)
+    }
+
 }
