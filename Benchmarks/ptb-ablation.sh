@@ -160,9 +160,16 @@ for row in rows:
     if not os.path.exists(path):
         continue
     e = json.load(open(path))
-    metrics = [json.loads(l) for l in open(os.path.join(out, row, "metrics.jsonl"))]
-    train = [m for m in metrics if m.get("kind") == "train"]
-    last = train[-1] if train else {"step": 0, "epoch": 0}
+    # Where the run stopped: its summary (a run stopped by time ends between logged steps), else
+    # the last logged training step.
+    summary_path = os.path.join(out, row, "summary.json")
+    if os.path.exists(summary_path):
+        summary = json.load(open(summary_path))
+        last = {"step": summary["step"], "epoch": summary["epoch"]}
+    else:
+        metrics = [json.loads(l) for l in open(os.path.join(out, row, "metrics.jsonl"))]
+        train = [m for m in metrics if m.get("kind") == "train"]
+        last = train[-1] if train else {"step": 0, "epoch": 0}
     def read(suffix):
         p = os.path.join(out, f"{row}.{suffix}")
         return open(p).read().strip() if os.path.exists(p) else "?"
