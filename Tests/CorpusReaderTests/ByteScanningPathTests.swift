@@ -92,6 +92,30 @@ import Testing
         }
     }
 
+    /// The in-register probe for short unquoted fields finds the same first byte as a plain
+    /// loop over its eight bytes, or none, for every placement of every pattern byte: the bytes
+    /// just above and below a pattern (which the borrow of the zero-byte test could confuse),
+    /// bytes with the high bit set, and NUL as a delimiter.
+    @Test func theWordProbeFindsTheFirstMatchOfEightBytes() {
+        var generator = Generator(state: 0x6A09_E667_F3BC_C908)
+        for delimiter in [UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: ";"), 0] {
+            let patterns = ByteScanning.WordPatterns(delimiter, 0x0A, 0x0D)
+            let targets: Set<UInt8> = [delimiter, 0x0A, 0x0D]
+            let near = Array(Set(targets.flatMap { [$0 &- 1, $0, $0 &+ 1] } + [0x80, 0xFF, 0x8A, 0x8D, 0x61]))
+            for round in 0..<50_000 {
+                let length = round % 16 == 0 ? generator.below(8) : 8 + generator.below(4)
+                let bytes = (0..<length).map { _ in
+                    generator.below(3) == 0 ? UInt8(truncatingIfNeeded: generator.next()) : near[generator.below(near.count)]
+                }
+                let found = bytes.withUnsafeBufferPointer {
+                    ByteScanning.firstOfInWord($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count, patterns)
+                }
+                let expected = length < 8 ? nil : bytes.prefix(8).firstIndex(where: targets.contains)
+                #expect(found == expected, "delimiter \(delimiter), \(bytes)")
+            }
+        }
+    }
+
     /// Measuring a chunk's records in one call gives each record's own measure, on every path:
     /// empty records, records across 64-byte blocks, words cut by a record's end.
     @Test func measuringRecordsTogetherMatchesMeasuringEachAlone() {

@@ -19,6 +19,8 @@ struct CSVRecordParser: RecordParser {
     private let member: MemberInfo
     /// The scanners' path, read once per member.
     private let isa = ByteScanning.instructionSet
+    /// The bytes that end an unquoted field, for ``ByteScanning/firstOfInWord(_:_:_:)``.
+    private let wordPatterns: ByteScanning.WordPatterns
 
     /// For each column index, the output slot it fills, or -1 when it is not taken.
     private var slotOfColumn: [Int] = []
@@ -50,6 +52,7 @@ struct CSVRecordParser: RecordParser {
         self.selectors = selectors
         self.maxRecordBytes = maxRecordBytes
         self.member = member
+        wordPatterns = ByteScanning.WordPatterns(delimiter, UInt8(ascii: "\n"), UInt8(ascii: "\r"))
         takesAllColumns = selectors.isEmpty
         expectingHeader = hasHeader
         if !hasHeader && !selectors.isEmpty {
@@ -72,6 +75,11 @@ struct CSVRecordParser: RecordParser {
         let lineFeed = UInt8(ascii: "\n")
         let carriageReturn = UInt8(ascii: "\r")
         var index = 0
+        // The state lives in a local while parsing, so that the compiler can jump from one
+        // state's code straight to the next one's instead of through the switch's table (a
+        // stored property reloaded at each turn cost a third of the parser's time).
+        var state = self.state
+        defer { self.state = state }
         while index < count {
             switch state {
             case .afterCarriageReturn:
@@ -91,7 +99,13 @@ struct CSVRecordParser: RecordParser {
 
             case .unquoted:
                 let start = index
-                index += ByteScanning.firstOf(isa, base + index, count - index, delimiter, lineFeed, carriageReturn)
+                // Unquoted fields are mostly short (ids, numbers, labels): eight bytes tested at
+                // once in a register find their end sooner than a call to the vector scanner.
+                if let offset = ByteScanning.firstOfInWord(base + index, count - index, wordPatterns) {
+                    index += offset
+                } else {
+                    index += ByteScanning.firstOf(isa, base + index, count - index, delimiter, lineFeed, carriageReturn)
+                }
                 append(base + start, index - start)
                 guard index < count else { break }
                 let byte = base[index]

@@ -53,6 +53,33 @@ enum ByteScanning {
         cs_find_any_of_three(isa.rawValue, start, count, a, b, c)
     }
 
+    /// Three bytes, each repeated across a 64-bit word.
+    struct WordPatterns {
+        let a: UInt64, b: UInt64, c: UInt64
+        init(_ a: UInt8, _ b: UInt8, _ c: UInt8) {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            self.a = ones &* UInt64(a)
+            self.b = ones &* UInt64(b)
+            self.c = ones &* UInt64(c)
+        }
+    }
+
+    /// The offset of the first of `patterns`' bytes among the first eight at `start`, or nil
+    /// when none of them is one (or fewer than eight bytes are left): a step on a register, for
+    /// the short runs where calling a vector scanner costs more than the search.
+    @inline(__always)
+    static func firstOfInWord(_ start: UnsafePointer<UInt8>, _ count: Int, _ patterns: WordPatterns) -> Int? {
+        guard count >= 8 else { return nil }
+        let word = UInt64(littleEndian: UnsafeRawPointer(start).loadUnaligned(as: UInt64.self))
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // A byte of `x` is zero where `word` holds the pattern's byte; (x − 1s) & ~x & highs marks
+        // the lowest zero byte exactly (bits above it may be false marks, never below).
+        @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let marks = zeroBytes(word ^ patterns.a) | zeroBytes(word ^ patterns.b) | zeroBytes(word ^ patterns.c)
+        return marks == 0 ? nil : marks.trailingZeroBitCount >> 3
+    }
+
     /// Whether `bytes` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
     @inline(__always)
     static func isValidUTF8(_ isa: InstructionSet, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
