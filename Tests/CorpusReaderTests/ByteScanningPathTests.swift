@@ -93,9 +93,9 @@ import Testing
     }
 
     /// The in-register probe for short unquoted fields finds the same first byte as a plain
-    /// loop over its eight bytes, or none, for every placement of every pattern byte: the bytes
-    /// just above and below a pattern (which the borrow of the zero-byte test could confuse),
-    /// bytes with the high bit set, and NUL as a delimiter.
+    /// loop over its eight bytes, or none, on words mostly made of the pattern bytes and their
+    /// neighbours just above and below (which the borrow of the zero-byte test could confuse),
+    /// bytes with the high bit set, NUL as a delimiter, and buffers shorter than eight bytes.
     @Test func theWordProbeFindsTheFirstMatchOfEightBytes() {
         var generator = Generator(state: 0x6A09_E667_F3BC_C908)
         for delimiter in [UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: ";"), 0] {
