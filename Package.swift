@@ -20,7 +20,7 @@ import PackageDescription
 // AsyncOperators too.
 //
 //   Support (every Swift module's base: seeded generators, atomic files and file system calls,
-//   parallel loops, special token ids, CRC-32 through CDeflate)
+//   parallel loops, special token ids, CRC-32 through CDeflate, early writeback through CFileSync)
 //
 // C is isolated in the C* targets; each Swift module imports its C target in one file.
 let package = Package(
@@ -82,6 +82,9 @@ let package = Package(
         // measuring with AVX2/AVX-512 paths chosen at run time. Apart from CKernels because
         // CorpusReader must not depend on NeuralCore.
         .target(name: "CScan"),
+        // Linux's sync_file_range (a GNU extension Glibc's Swift module leaves out), so that files
+        // whose content is final start going to disk while the run goes on.
+        .target(name: "CFileSync"),
         // ICU's headers rename every function per version (ubrk_open → ubrk_open_72), which the
         // Swift importer cannot follow, so Swift reaches ICU only through this shim.
         // Open MPI for data-parallel training across processes, loaded with dlopen at run time so
@@ -93,7 +96,7 @@ let package = Package(
         ),
 
         // Swift modules.
-        .target(name: "Support", dependencies: ["CDeflate"]),
+        .target(name: "Support", dependencies: ["CDeflate", "CFileSync"]),
         .target(
             name: "CorpusReader", dependencies: ["CArchive", "CDeflate", "CIsal", "CZstd", "CScan", "CMalloc", "Support"]),
         .target(name: "AsyncOperators"),

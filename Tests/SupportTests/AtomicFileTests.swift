@@ -32,9 +32,26 @@ import Testing
         #expect(writer.length == 14)
         #expect(!FileManager.default.fileExists(atPath: path))
         #expect(try directory.contents() == ["matrix.npy.tmp"])
-        try writer.commit(synchronizing: false)
+        try writer.commit(.temporary)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "header....body")
         #expect(try directory.contents() == ["matrix.npy"])
+    }
+
+    /// Every durability moves the same bytes into place; starting the writing early is a hint
+    /// that changes nothing a reader sees, and a forced file can be forced again.
+    @Test(arguments: [AtomicFileWriter.Durability.forced, .writebackStarted, .temporary])
+    func everyDurabilityCommitsTheSameBytes(durability: AtomicFileWriter.Durability) throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("ids.npy")
+        let writer = try AtomicFileWriter(path: path)
+        let bytes = [UInt8]((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        try writer.append(contentsOf: bytes)
+        try writer.commit(durability)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(bytes))
+        #expect(try directory.contents() == ["ids.npy"])
+        let reopened = try OpenFile(path: path, access: .readOnly)
+        reopened.startWriteback()
+        try reopened.synchronize()
     }
 
     @Test func anAbandonedWriterLeavesNothing() throws {

@@ -13,7 +13,7 @@ import Tokenization
     {
         let folder = directory.url.appendingPathComponent("provisional")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let writer = TokenShardWriter(directory: folder, sequencesPerShard: perShard, synchronizes: false)
+        let writer = TokenShardWriter(directory: folder, sequencesPerShard: perShard, durability: .idsRewrittenInPlace)
         var generator = SystemRandomNumberGenerator()
         var ids: [Int32] = []
         var ends: [Int] = []
@@ -29,13 +29,16 @@ import Tokenization
     }
 
     /// Rewriting in place (on one or several threads, across block boundaries) gives the same
-    /// files as writing new shards, and moves both files of each shard out of the provisional folder.
-    @Test(arguments: [1, 2, 3])
-    func inPlaceEqualsRewriting(threads: Int) throws {
+    /// files as writing new shards, and moves both files of each shard out of the provisional folder;
+    /// also with more shards than may wait for the disk at once.
+    @Test(arguments: [(1, 90_000), (2, 90_000), (3, 90_000), (2, 9_000)])
+    func inPlaceEqualsRewriting(threads: Int, perShard: Int) throws {
         let directory = try TemporaryDirectory()
         let numbers = 5_000
-        let provisional = try provisionalShards(in: directory, numbers: numbers, sequences: 200_000, perShard: 90_000)
-        #expect(provisional.shards.count == 3)
+        let sequences = 200_000
+        let provisional = try provisionalShards(
+            in: directory, numbers: numbers, sequences: sequences, perShard: perShard)
+        #expect(provisional.shards.count == (sequences + perShard - 1) / perShard)
         // A map with <unk> for every seventh number.
         let map: [Int32] = (0..<numbers).map { (number: Int) -> Int32 in
             number % 7 == 0 ? SpecialToken.unknown.id : Int32(4 + number / 2)
@@ -44,7 +47,7 @@ import Tokenization
 
         let rewritten = directory.url.appendingPathComponent("rewritten")
         try FileManager.default.createDirectory(at: rewritten, withIntermediateDirectories: true)
-        let writer = TokenShardWriter(directory: rewritten, sequencesPerShard: 90_000)
+        let writer = TokenShardWriter(directory: rewritten, sequencesPerShard: perShard)
         let expected = try remapper.remap(provisional.shards, in: provisional.directory.path, into: writer)
         try writer.finish()
 

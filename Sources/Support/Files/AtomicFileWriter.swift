@@ -1,7 +1,7 @@
 import Foundation
 
 /// Writes a file that appears under its name only when complete: the bytes go to a temporary
-/// file in the same directory, which ``commit(synchronizing:)`` forces to disk and renames over
+/// file in the same directory, which ``commit(_:)`` forces to disk and renames over
 /// the destination, then forces the directory entry to disk. A writer dropped before it commits
 /// removes its temporary file, so a failure or a killed run never leaves a half-written file
 /// under the destination's name.
@@ -69,15 +69,29 @@ public final class AtomicFileWriter {
         if let failure { throw failure }
     }
 
-    /// Moves the file into place. `synchronizing: false` skips forcing it and its directory
-    /// entry to disk: for files that are rewritten or removed before the run ends, whose
-    /// durability would only cost a write to disk.
-    public func commit(synchronizing: Bool = true) throws(FileSystemError) {
+    /// How far ``commit(_:)`` takes a file towards the disk.
+    public enum Durability: Sendable {
+        /// Forced to disk, then its directory entry too: the file survives a crash of the machine.
+        case forced
+        /// Its content is final, but the caller forces it later (``OpenFile/synchronize()``, before
+        /// anything points to it): writing to disk starts now and goes on while the run does.
+        case writebackStarted
+        /// Rewritten or removed before the run ends: never forced, whose durability would only
+        /// cost a write to disk.
+        case temporary
+    }
+
+    /// Moves the file into place, taking it as far towards the disk as `durability` says.
+    public func commit(_ durability: Durability = .forced) throws(FileSystemError) {
         precondition(!committed, "AtomicFileWriter.commit called twice for '\(path)'")
-        if synchronizing { try file.synchronize() }
+        switch durability {
+        case .forced: try file.synchronize()
+        case .writebackStarted: file.startWriteback()
+        case .temporary: break
+        }
         try FileSystemCalls.rename(temporaryPath, to: path)
         committed = true
-        if synchronizing {
+        if durability == .forced {
             try FileSystemCalls.synchronizeDirectory(URL(fileURLWithPath: path).deletingLastPathComponent().path)
         }
     }

@@ -1,7 +1,8 @@
+import CFileSync
 import Glibc
 
 /// The one place where the modules call the system for file I/O: `open`, `read`, `pread`,
-/// `pwrite`, `fsync`, `fstat`, `mmap`, `madvise`, `rename`, `unlink`. Interrupted calls (EINTR)
+/// `pwrite`, `fsync`, `sync_file_range`, `fstat`, `mmap`, `madvise`, `rename`, `unlink`. Interrupted calls (EINTR)
 /// are retried; failures become ``FileSystemError``s naming the file.
 enum FileSystemCalls {
     /// The descriptor of `path` opened for `access`.
@@ -89,6 +90,14 @@ enum FileSystemCalls {
         while fsync(descriptor) != 0 {
             if errno != EINTR { throw .cannotSynchronize(path: path, code: errno) }
         }
+    }
+
+    /// Starts writing the file's dirty pages to disk without waiting (`sync_file_range`), so
+    /// that a later ``synchronize(_:path:)`` finds less to do. Only a hint: a file system or
+    /// kernel that refuses it leaves the data to that `fsync`, so failures are ignored.
+    @inline(never)
+    static func startWriteback(_ descriptor: Int32) {
+        while cfs_start_writeback(descriptor) != 0, errno == EINTR {}
     }
 
     /// Forces the directory entry of a file just created or renamed in `directory` to disk.

@@ -34,6 +34,12 @@ public final class OpenFile: Sendable {
         try FileSystemCalls.write(descriptor, bytes, at: offset, path: path)
     }
 
+    /// Starts writing the file's changed pages to disk and returns at once; only
+    /// ``synchronize()`` guarantees they are there.
+    public func startWriteback() {
+        FileSystemCalls.startWriteback(descriptor)
+    }
+
     /// Forces the file's data to disk.
     public func synchronize() throws(FileSystemError) {
         try FileSystemCalls.synchronize(descriptor, path: path)

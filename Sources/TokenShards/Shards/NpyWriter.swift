@@ -9,8 +9,8 @@ import Support
 public final class NpyWriter<Element: NpyElement> {
     public let path: String
     private let file: AtomicFileWriter
-    /// Whether ``finish()`` forces the file to disk before renaming it (temporary files skip it).
-    private let synchronizes: Bool
+    /// How far ``finish()`` takes the file towards the disk.
+    private let durability: AtomicFileWriter.Durability
     private var buffer: [UInt8] = []
     private let flushBytes = 1 << 20
     public private(set) var count = 0
@@ -18,11 +18,12 @@ public final class NpyWriter<Element: NpyElement> {
     /// The header is padded to a fixed 128 bytes so that rewriting it never moves the data.
     static var headerLength: Int { 128 }
 
-    /// `synchronizes: false` skips the `fsync` in ``finish()``: for files that are rewritten or
-    /// removed before the run ends, whose durability would only cost a write to disk.
-    public init(path: String, synchronizes: Bool = true) throws(NpyError) {
+    /// `durability` is what ``finish()`` does before the rename: force the file to disk (the
+    /// default), only start writing it (the caller forces it later), or neither (a file that is
+    /// rewritten or removed before the run ends).
+    public init(path: String, durability: AtomicFileWriter.Durability = .forced) throws(NpyError) {
         self.path = path
-        self.synchronizes = synchronizes
+        self.durability = durability
         // Named after the destination, so that the tokenize pass can clear those a killed run left.
         let temporaryPath = path + ".tmp"
         do throws(FileSystemError) {
@@ -56,7 +57,7 @@ public final class NpyWriter<Element: NpyElement> {
         try flush()
         do throws(FileSystemError) {
             try file.write(contentsOf: Self.header(count: count), at: 0)
-            try file.commit(synchronizing: synchronizes)
+            try file.commit(durability)
         } catch {
             throw .writeFailed(path: path, reason: error.reason)
         }

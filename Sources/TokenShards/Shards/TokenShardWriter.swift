@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Writes id sequences as shards of NumPy files — `shard-00000.ids.npy` (int32, all ids flat)
 /// and `shard-00000.offsets.npy` (int64, `count + 1` offsets starting at 0) — starting a new
@@ -19,8 +20,8 @@ public final class TokenShardWriter {
 
     public let directory: URL
     public let sequencesPerShard: Int
-    /// Whether finished shards are forced to disk (see ``NpyWriter/init(path:synchronizes:)``).
-    public let synchronizes: Bool
+    /// What finishing a shard does with its two files (see ``AtomicFileWriter/Durability``).
+    public let durability: Durability
     public private(set) var shards: [Shard] = []
     /// The part the next shards belong to; set between parts after ``endShard()``.
     public var part: Int?
@@ -30,10 +31,25 @@ public final class TokenShardWriter {
     private var tokensInShard: Int64 = 0
     private var offsetScratch: [Int64] = []
 
-    public init(directory: URL, sequencesPerShard: Int, synchronizes: Bool = true) {
+    /// How far a finished shard's files go towards the disk.
+    public struct Durability: Sendable {
+        public var ids: AtomicFileWriter.Durability
+        public var offsets: AtomicFileWriter.Durability
+
+        /// Both files forced to disk: shards of a finished run.
+        public static let forced = Durability(ids: .forced, offsets: .forced)
+        /// Provisional shards whose ids are rewritten in place before the run ends while their
+        /// offsets are final: the offsets start going to disk during the pass, and whoever
+        /// rewrites the ids forces both files.
+        public static let idsRewrittenInPlace = Durability(ids: .temporary, offsets: .writebackStarted)
+        /// Provisional shards copied into new ones and removed: neither file goes to disk.
+        public static let temporary = Durability(ids: .temporary, offsets: .temporary)
+    }
+
+    public init(directory: URL, sequencesPerShard: Int, durability: Durability = .forced) {
         self.directory = directory
         self.sequencesPerShard = sequencesPerShard
-        self.synchronizes = synchronizes
+        self.durability = durability
     }
 
     /// Appends every sequence of a chunk.
@@ -80,9 +96,9 @@ public final class TokenShardWriter {
     private func openShard() throws(NpyError) {
         let name = String(format: "shard-%05d", shards.count)
         ids = try NpyWriter<Int32>(
-            path: directory.appendingPathComponent("\(name).ids.npy").path, synchronizes: synchronizes)
+            path: directory.appendingPathComponent("\(name).ids.npy").path, durability: durability.ids)
         offsets = try NpyWriter<Int64>(
-            path: directory.appendingPathComponent("\(name).offsets.npy").path, synchronizes: synchronizes)
+            path: directory.appendingPathComponent("\(name).offsets.npy").path, durability: durability.offsets)
         try offsets!.append(0)
         sequencesInShard = 0
         tokensInShard = 0

@@ -111,9 +111,10 @@ public struct TokenizePass: Sendable {
             try FileManager.default.createDirectory(at: provisional, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: provisional) }
             let chunkTokenizer = try ChunkTokenizer(configuration: configuration, options: encoding, workers: workers)
-            // Not forced to disk: they are rewritten (or copied) before the run ends.
+            // Not forced to disk: their ids are rewritten (or the shards copied) before the run ends.
             let provisionalWriter = TokenShardWriter(
-                directory: provisional, sequencesPerShard: sequencesPerShard, synchronizes: false)
+                directory: provisional, sequencesPerShard: sequencesPerShard,
+                durability: encoding.addBeginAndEnd ? .temporary : .idsRewrittenInPlace)
             var numbering = ProvisionalNumbering(maxDistinctTokens: maxDistinctTokens)
             let tokenized = reader.orderedConcurrentMap(maxConcurrency: workers) { try chunkTokenizer.tokenize($0) }
             for try await var chunk in tokenized {
