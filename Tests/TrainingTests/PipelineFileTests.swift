@@ -341,6 +341,41 @@ import Testing
         }
     }
 
+    /// `training.weight_average`: steps join the mean once the budget is past `after` (by steps or
+    /// by the clock); it needs a budget and an `after` below 1.
+    @Test func weightAverageStartsAfterItsShareOfTheBudget() throws {
+        func resolved(_ training: String) throws -> ResolvedPipeline {
+            try ResolvedPipeline(try PipelineFile.parse("data: {inputs: [a]}\ntraining: \(training)\n"), path: "p.yaml")
+        }
+        let steps = try resolved("{max_steps: 100, weight_average: {after: 0.6}}")
+        #expect(steps.training.weightAverageAfter == 0.6)
+        #expect(!steps.training.averagesWeights(afterSteps: 60, elapsedSeconds: 0))
+        #expect(steps.training.averagesWeights(afterSteps: 61, elapsedSeconds: 0))
+        #expect(steps.summaryTable["weight average"]?.contains("after 60% of the budget") == true)
+        let clock = try resolved("{max_minutes: 10, weight_average: {after: 0.5}}").training
+        #expect(!clock.averagesWeights(afterSteps: 1_000_000, elapsedSeconds: 299))
+        #expect(clock.averagesWeights(afterSteps: 1, elapsedSeconds: 301))
+        let none = try resolved("{max_steps: 100}")
+        #expect(none.training.weightAverageAfter == nil && none.summaryTable["weight average"] == nil)
+        #expect(!none.training.averagesWeights(afterSteps: 100, elapsedSeconds: 1e6))
+
+        let refusals = [
+            ("{epochs: 3, weight_average: {after: 0.5}}", "training.max_steps or training.max_minutes"),
+            ("{max_steps: 9, weight_average: {after: 1}}", "training.weight_average.after"),
+            ("{max_steps: 9, weight_average: {after: -0.1}}", "training.weight_average.after"),
+            ("{max_steps: 9, weight_average: {start: 0.5}}", "training.weight_average.start")
+        ]
+        for (training, phrase) in refusals {
+            do {
+                _ = try resolved(training)
+                Issue.record("\(training) was accepted")
+            } catch {
+                let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+                #expect(message.contains(phrase), "\(training): \(message)")
+            }
+        }
+    }
+
     /// Misspelt keys inside `training.pretrain` and `data.words` are refused like any other.
     @Test func nestedSectionsRefuseUnknownKeys() {
         for (yaml, key) in [

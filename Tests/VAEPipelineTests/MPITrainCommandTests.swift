@@ -49,12 +49,15 @@ import Testing
     /// The global-batch rule's exactness claim: two ranks × one slice compute what one process
     /// computes with two slices (the same slices, generators and per-slice figures; a gradient
     /// sum of two addends, the same in either order), so the weights and the optimiser state are
-    /// bit-identical — free bits' batch KL included. Resuming with the same number of ranks is
-    /// exact too; only rank 0 prints and writes.
+    /// bit-identical — free bits' batch KL included, and the weight average that every rank keeps.
+    /// Resuming with the same number of ranks is exact too (a run without the average ends with
+    /// the averaged runs' training weights: averaging never changes training); only rank 0 prints
+    /// and writes.
     @Test(.enabled(if: mpirun != nil, skipReason))
     func twoRanksGiveTheWeightsOfOneProcessWithTwoSlicesAndResumeExactly() throws {
-        let one = try TrainCommandTests.Fixture(maxSteps: 20, extra: Self.freeBits)
-        let two = try TrainCommandTests.Fixture(maxSteps: 20, extra: Self.freeBits)
+        let averaged = Self.freeBits + "\n  weight_average: {after: 0.5}"
+        let one = try TrainCommandTests.Fixture(maxSteps: 20, extra: averaged)
+        let two = try TrainCommandTests.Fixture(maxSteps: 20, extra: averaged)
         let parts = try TrainCommandTests.Fixture(maxSteps: 10, extra: Self.freeBits)
         defer { one.remove(); two.remove(); parts.remove() }
         let single = try CommandRunner.run(["train", one.pipeline.path, "--batch-shards", "2", "--workers", "1"])
@@ -66,7 +69,7 @@ import Testing
             "rank 0 alone prints: \(ranks.standardOutput)")
         #expect(ranks.standardOutput.contains("MPI: 2 processes × 1 slice"))
         #expect(ranks.standardError.contains("rank 0 of 2"))
-        for file in ["model.safetensors", "optimizer.safetensors"] {
+        for file in ["model.safetensors", "training-weights.safetensors", "optimizer.safetensors"] {
             let path = "checkpoints/step-00000020/" + file
             #expect(
                 try Data(contentsOf: one.run.appendingPathComponent(path))
@@ -75,6 +78,7 @@ import Testing
         let state = try String(
             contentsOf: two.run.appendingPathComponent("checkpoints/step-00000020/state.json"), encoding: .utf8)
         #expect(state.contains("\"worldSize\" : 2") || state.contains("\"worldSize\":2"), "\(state)")
+        #expect(state.contains("\"averagedSteps\" : 10") || state.contains("\"averagedSteps\":10"), "\(state)")
         let metrics = try String(contentsOf: two.run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
         #expect(metrics.contains("\"allreduce_bytes\""))
 
@@ -82,10 +86,11 @@ import Testing
         #expect(first.status == 0, "\(first.standardError)")
         let resumed = try Self.run([(2, ["train", "--resume", parts.run.path, "--max-steps", "20", "--workers", "1"])])
         #expect(resumed.status == 0, "\(resumed.standardError)")
-        let final = "checkpoints/step-00000020/model.safetensors"
         #expect(
-            try Data(contentsOf: parts.run.appendingPathComponent(final))
-                == Data(contentsOf: two.run.appendingPathComponent(final)))
+            try Data(contentsOf: parts.run.appendingPathComponent("checkpoints/step-00000020/model.safetensors"))
+                == Data(
+                    contentsOf: two.run.appendingPathComponent("checkpoints/step-00000020/training-weights.safetensors")
+                ))
     }
 
     /// A checkpoint written by two ranks × 1 slice resumes in one process: every process reads the

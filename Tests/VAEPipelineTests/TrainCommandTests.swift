@@ -226,6 +226,78 @@ import Testing
         }
     }
 
+    /// `training.weight_average`: the checkpoints' model files hold the mean of the weights since a
+    /// quarter of the budget (10 of 40 steps: 30 steps averaged), their training-weights files the
+    /// weights training goes on from, and a run resumed mid-average ends with the uninterrupted
+    /// run's files, all of them. `eval` reads the average.
+    @Test func weightAverageIsTheModelAndResumesExactly() throws {
+        let whole = try Fixture(maxSteps: 40, extra: "  weight_average: {after: 0.25}")
+        defer { whole.remove() }
+        let a = try CommandRunner.run(["train", whole.pipeline.path, "--workers", "2"])
+        #expect(a.status == 0, "\(a.standardError)")
+        let final = whole.run.appendingPathComponent("checkpoints/step-00000040")
+        let stateData = try Data(contentsOf: final.appendingPathComponent("state.json"))
+        let state = try JSONSerialization.jsonObject(with: stateData) as? [String: Any]
+        #expect(state?["averagedSteps"] as? Int == 30, "\(state ?? [:])")
+        let model = try Data(contentsOf: final.appendingPathComponent("model.safetensors"))
+        let training = try Data(contentsOf: final.appendingPathComponent("training-weights.safetensors"))
+        #expect(model != training)
+        let summary = try String(contentsOf: whole.run.appendingPathComponent("summary.json"), encoding: .utf8)
+        #expect(summary.contains("the mean of every step's weights after 25% of the budget"), "\(summary)")
+        // The best checkpoint carries both files too.
+        let best = whole.run.appendingPathComponent("checkpoints/best")
+        #expect(FileManager.default.fileExists(atPath: best.appendingPathComponent("training-weights.safetensors").path))
+
+        let resumed = whole.directory.appendingPathComponent("resumed")
+        try FileManager.default.copyItem(at: whole.run, to: resumed)
+        try FileManager.default.removeItem(at: resumed.appendingPathComponent("checkpoints/step-00000040"))
+        let middle = try Data(contentsOf: resumed.appendingPathComponent("checkpoints/step-00000020/state.json"))
+        #expect(
+            (try JSONSerialization.jsonObject(with: middle) as? [String: Any])?["averagedSteps"] as? Int == 10)
+        let b = try CommandRunner.run(["train", "--resume", resumed.path, "--workers", "2"])
+        #expect(b.status == 0, "\(b.standardError)")
+        #expect(b.standardError.contains("Resuming"))
+        for file in ["model.safetensors", "training-weights.safetensors", "optimizer.safetensors"] {
+            let path = "checkpoints/step-00000040/" + file
+            #expect(
+                try Data(contentsOf: resumed.appendingPathComponent(path))
+                    == Data(contentsOf: whole.run.appendingPathComponent(path)), "\(file)")
+        }
+
+        // eval scores the model file: the average, not the training weights.
+        let scored = try CommandRunner.run([
+            "eval", final.path, "--corpus", whole.corpus.path, "--samples", "0", "--max-sentences", "64", "--json"
+        ])
+        #expect(scored.status == 0, "\(scored.standardError)")
+        try FileManager.default.removeItem(at: final.appendingPathComponent("model.safetensors"))
+        try FileManager.default.copyItem(
+            at: final.appendingPathComponent("training-weights.safetensors"),
+            to: final.appendingPathComponent("model.safetensors"))
+        let raw = try CommandRunner.run([
+            "eval", final.path, "--corpus", whole.corpus.path, "--samples", "0", "--max-sentences", "64", "--json"
+        ])
+        #expect(raw.status == 0, "\(raw.standardError)")
+        func bound(_ output: String) throws -> Double? {
+            (try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])?["negative_elbo"] as? Double
+        }
+        let averagedBound = try #require(try bound(scored.standardOutput))
+        let trainingBound = try #require(try bound(raw.standardOutput))
+        #expect(averagedBound != trainingBound)
+    }
+
+    /// A fresh decoder after the autoencoder phase starts the weight average again: a mean over
+    /// the old decoder and the new one would be neither (steps 11–15 are dropped, 16–40 kept).
+    @Test func aFreshDecoderStartsTheWeightAverageAgain() throws {
+        let fixture = try Fixture(maxSteps: 40, extra: "  pretrain: {steps: 15}\n  weight_average: {after: 0.25}")
+        defer { fixture.remove() }
+        let result = try CommandRunner.run(["train", fixture.pipeline.path, "--workers", "2"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let stateData = try Data(
+            contentsOf: fixture.run.appendingPathComponent("checkpoints/step-00000040/state.json"))
+        let state = try JSONSerialization.jsonObject(with: stateData) as? [String: Any]
+        #expect(state?["averagedSteps"] as? Int == 25, "\(state ?? [:])")
+    }
+
     /// A run stopped at step 20 and resumed to 40 ends with exactly the weights of an
     /// uninterrupted 40-step run: same batches (shuffled, bucketed), same noise, same optimiser state.
     @Test func resumingGivesTheSameModelAsAnUninterruptedRun() throws {

@@ -7,11 +7,14 @@ import TokenShards
 /// A checkpoint is written into a hidden `.partial` directory, `state.json` last, and only then
 /// renamed into place, so a run killed at any moment leaves either a complete checkpoint or one
 /// that is ignored (and removed by the next run). Each holds `model.safetensors`,
-/// `optimizer.safetensors` and `state.json`.
+/// `optimizer.safetensors` and `state.json`, and with a weight average
+/// `training-weights.safetensors`.
 public struct CheckpointStore: Sendable {
     public static let stateFile = "state.json"
     public static let modelFile = "model.safetensors"
     public static let optimizerFile = "optimizer.safetensors"
+    /// With a weight average: the weights training goes on from (the model file holds the average).
+    public static let trainingWeightsFile = "training-weights.safetensors"
     public static let bestName = "best"
 
     public let directory: URL
@@ -26,6 +29,7 @@ public struct CheckpointStore: Sendable {
         public var state: TrainingState
         public var modelURL: URL { url.appendingPathComponent(CheckpointStore.modelFile) }
         public var optimizerURL: URL { url.appendingPathComponent(CheckpointStore.optimizerFile) }
+        public var trainingWeightsURL: URL { url.appendingPathComponent(CheckpointStore.trainingWeightsFile) }
     }
 
     public static func name(forStep step: Int) -> String { String(format: "step-%08d", step) }
@@ -62,7 +66,10 @@ public struct CheckpointStore: Sendable {
     /// Copies a checkpoint to `best/` (atomically replacing the previous best).
     public func promoteToBest(_ checkpoint: Checkpoint) throws {
         try write(state: checkpoint.state, name: Self.bestName) { partial in
-            for file in [Self.modelFile, Self.optimizerFile] {
+            for file in [Self.modelFile, Self.optimizerFile, Self.trainingWeightsFile]
+            where file != Self.trainingWeightsFile
+                || FileManager.default.fileExists(atPath: checkpoint.trainingWeightsURL.path)
+            {
                 try FileManager.default.copyItem(
                     at: checkpoint.url.appendingPathComponent(file), to: partial.appendingPathComponent(file))
             }

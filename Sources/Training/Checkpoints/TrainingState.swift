@@ -34,6 +34,9 @@ public struct TrainingState: Codable, Sendable, Equatable {
     public var aggressiveInference: Bool?
     public var aggressiveMutualInformation: Double?
     public var encoderUpdates: Int?
+    /// Steps in the weight average (`training.weight_average`); when above 0, the checkpoint's
+    /// model file holds the average and its training-weights file the weights training goes on from.
+    public var averagedSteps: Int?
 
     public init(
         step: Int = 0, epoch: Int = 0, batchesConsumed: Int = 0, seed: UInt64, tokensSeen: Int = 0,

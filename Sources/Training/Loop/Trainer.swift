@@ -41,6 +41,8 @@ public final class Trainer {
     private let metrics: MetricsLog?
     private let events: (TrainerEvent) -> Void
     private let parameters: [NamedParameter]
+    /// The mean of the training weights (`training.weight_average`), or nil.
+    private var weightAverage: WeightAverage?
     private var lastCheckpoint: CheckpointStore.Checkpoint?
     private var lastValidation: (step: Int, summary: ValidationSummary)?
     /// The first validation sentences of the last validation (for the summary's pictures).
@@ -97,6 +99,11 @@ public final class Trainer {
                     ))
             }
             try optimizer.load(from: resume.optimizerURL, parameters: parameters)
+            if let averaged = resume.state.averagedSteps, averaged > 0 {
+                // The model file held the average; training goes on from the training weights.
+                weightAverage = WeightAverage(of: parameters, steps: averaged)
+                _ = try SafeTensors.loadVerifying(into: parameters, from: resume.trainingWeightsURL)
+            }
             state = resume.state
             state.finished = false
             lastCheckpoint = resume
@@ -141,6 +148,12 @@ public final class Trainer {
             }
             if state.aggressiveInference == nil { state.aggressiveInference = true }
         }
+        if pipeline.training.weightAverageAfter == nil {
+            weightAverage = nil
+        } else if weightAverage == nil {
+            weightAverage = WeightAverage(of: parameters)
+        }
+        state.averagedSteps = weightAverage?.steps
         state.worldSize = self.group?.size ?? 1
         state.slices = (self.group?.size ?? 1) * pipeline.training.batchShards
         if isLeader { store.removePartials() }
@@ -279,6 +292,10 @@ public final class Trainer {
                 var rng = Self.stepGenerator(seed: state.seed, step: state.step)
                 let (step, norm) = try optimizerStep(tokenBatch, beta: beta, updating: updatedParameters, rng: &rng)
                 state.step += 1
+                if let weightAverage, settings.averagesWeights(afterSteps: state.step, elapsedSeconds: clock) {
+                    weightAverage.absorb()
+                    state.averagedSteps = weightAverage.steps
+                }
                 state.tokensSeen += step.tokens
                 state.sentencesSeen += step.sentences
                 window.add(step, beta: beta, norm: norm)
@@ -464,6 +481,11 @@ public final class Trainer {
             names.insert(mine.name)
         }
         optimizer.resetState(for: names)
+        if let weightAverage, weightAverage.steps > 0 {
+            // A mean over the old decoder and the new one is neither: the average starts again.
+            self.weightAverage = WeightAverage(of: parameters)
+            state.averagedSteps = 0
+        }
         events(
             .note(
                 "Step \(state.step): the autoencoder phase is over; the decoder (\(names.count) tensors) starts "
@@ -497,7 +519,7 @@ public final class Trainer {
     /// Scores the validation sentences, logs the figures, prints a few reconstructions and prior
     /// samples, and keeps a `best` checkpoint when the negative ELBO improved.
     private func validateAndKeepBest(elapsed: Double, collecting: Int = 0) async throws {
-        let (summary, firstSequences) = try await validate(collectingMeans: collecting)
+        let (summary, firstSequences) = try await withModelWeights { try await validate(collectingMeans: collecting) }
         // Weights that score NaN or infinity on held-out sentences have diverged even when the
         // training steps looked finite; nothing of them may be written.
         for (quantity, value) in [
@@ -515,8 +537,9 @@ public final class Trainer {
                 activeUnits: summary.activeUnits, mutualInformation: summary.mutualInformation))
         var rng = RandomGenerator(seed: state.seed ^ 0x5EED_5A3D)
         let count = pipeline.training.samples
-        let reconstructions = reconstruct(Array(firstSequences.prefix(count)), rng: &rng)
-        let samples = samplePrior(count: count, rng: &rng)
+        let (reconstructions, samples) = withModelWeights {
+            (reconstruct(Array(firstSequences.prefix(count)), rng: &rng), samplePrior(count: count, rng: &rng))
+        }
         events(.validation(step: state.step, summary: summary, reconstructions: reconstructions, samples: samples))
         if summary.loss.isFinite && summary.loss < (state.bestValidationLoss ?? .infinity) {
             state.bestValidationLoss = summary.loss
@@ -611,9 +634,17 @@ public final class Trainer {
             "step": "\(state.step)", "format": "vae-pipeline \(configuration.kind.displayName)",
             "model": configuration.kind.rawValue
         ]
+        let averaged = (weightAverage?.steps ?? 0) > 0
         let checkpoint = try store.write(state: state) { directory in
-            try SafeTensors.save(
-                parameters, metadata: metadata, to: directory.appendingPathComponent(CheckpointStore.modelFile))
+            try withModelWeights {
+                try SafeTensors.save(
+                    parameters, metadata: metadata, to: directory.appendingPathComponent(CheckpointStore.modelFile))
+            }
+            if averaged {
+                try SafeTensors.save(
+                    parameters, metadata: metadata,
+                    to: directory.appendingPathComponent(CheckpointStore.trainingWeightsFile))
+            }
             try optimizer.save(to: directory.appendingPathComponent(CheckpointStore.optimizerFile))
         }
         lastCheckpoint = checkpoint
@@ -622,7 +653,23 @@ public final class Trainer {
         return checkpoint
     }
 
+    /// Runs `body` with the run's model weights: the weight average's when there is one, else
+    /// the training weights.
+    private func withModelWeights<Result>(_ body: () throws -> Result) rethrows -> Result {
+        guard let weightAverage else { return try body() }
+        return try weightAverage.withAveragedWeights(body)
+    }
+
+    private func withModelWeights<Result>(_ body: () async throws -> Result) async rethrows -> Result {
+        guard let weightAverage else { return try await body() }
+        return try await weightAverage.withAveragedWeights(body)
+    }
+
     private func writeSummary(stopReason: StopReason, elapsed: Double) async throws {
+        try await withModelWeights { try await writeSummaryOfModelWeights(stopReason: stopReason, elapsed: elapsed) }
+    }
+
+    private func writeSummaryOfModelWeights(stopReason: StopReason, elapsed: Double) async throws {
         var rng = RandomGenerator(seed: state.seed ^ 0x5A3D_1E55)
         let samples = samplePrior(count: 10, rng: &rng)
         var reconstructions: [RunSummary.Reconstruction] = []

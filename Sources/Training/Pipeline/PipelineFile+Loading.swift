@@ -54,6 +54,7 @@ extension PipelineFile {
         "training.optimizer": TrainingSection.OptimizerSection.CodingKeys.allCases.map(\.rawValue),
         "training.optimizer.decay": TrainingSection.DecaySection.CodingKeys.allCases.map(\.rawValue),
         "training.pretrain": TrainingSection.PretrainSection.CodingKeys.allCases.map(\.rawValue),
+        "training.weight_average": TrainingSection.WeightAverageSection.CodingKeys.allCases.map(\.rawValue),
         "training.kl_annealing": TrainingSection.KLAnnealingSection.CodingKeys.allCases.map(\.rawValue)
     ]
 

@@ -44,6 +44,11 @@ extension ResolvedPipeline {
                 "autoencoder for \(training.pretrainSteps) "
                     + "steps\(training.resetDecoder ? ", then a fresh decoder" : "")"
         }
+        if let after = training.weightAverageAfter {
+            table["weight average"] =
+                "the mean of every step's weights after \(String(format: "%g", after * 100))% of the budget "
+                + "(validated, checkpointed and used afterwards)"
+        }
         if let aggressive = training.aggressiveInference {
             table["aggressive inference"] =
                 "up to \(aggressive.maxEncoderUpdates) encoder updates per step, "

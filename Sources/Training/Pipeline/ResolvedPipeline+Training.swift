@@ -41,6 +41,16 @@ extension ResolvedPipeline {
         public var aggressiveInference: AggressiveInference?
         /// How `learningRate` falls over the budget (`max_steps`, `max_minutes`), or nil to hold it.
         public var learningRateDecay: LearningRateDecay?
+        /// The share of the budget after which the weights are averaged (see ``WeightAverage``),
+        /// or nil to use the training weights as they are.
+        public var weightAverageAfter: Double?
+
+        /// Whether the step that has just made `step` steps, after `elapsedSeconds` of training,
+        /// adds its weights to the average.
+        public func averagesWeights(afterSteps step: Int, elapsedSeconds: Double) -> Bool {
+            guard let weightAverageAfter else { return false }
+            return budgetProgress(step: step, elapsedSeconds: elapsedSeconds) > weightAverageAfter
+        }
 
         /// How far through its budget a run is after `step` steps and `elapsedSeconds` of training:
         /// the larger of its shares of `maxSteps` and `maxMinutes` (0 with neither).
@@ -112,6 +122,7 @@ extension ResolvedPipeline {
                 pretrainSteps = pretrain.steps
                 resetDecoder = pretrain.resetDecoder ?? true
             }
+            weightAverageAfter = section.weightAverage?.after
             if let aggressive = section.aggressiveInference {
                 aggressiveInference = AggressiveInference(
                     maxEncoderUpdates: aggressive.maxEncoderUpdates ?? 100,
@@ -186,6 +197,18 @@ extension ResolvedPipeline {
                     throw checks.invalid(
                         "training.optimizer.decay.to", "must be between 0 and 1 (a share of learning_rate); "
                             + "\(decay.final) was given")
+                }
+            }
+            if let after = weightAverageAfter {
+                guard maxSteps != nil || maxMinutes != nil else {
+                    throw checks.invalid(
+                        "training.weight_average",
+                        "averages over the last part of the run's budget, which needs training.max_steps or "
+                            + "training.max_minutes (a streamed corpus's epochs have no length known in advance)")
+                }
+                if !(0..<1).contains(after) {
+                    throw checks.invalid(
+                        "training.weight_average.after", "must be at least 0 and below 1; \(after) was given")
                 }
             }
             if !(clipNorm >= 0 && clipNorm.isFinite) {

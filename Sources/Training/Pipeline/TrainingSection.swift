@@ -24,12 +24,16 @@ public struct TrainingSection: Codable, Sendable, Equatable {
     /// Rounds of encoder-only updates before each decoder update until the validation mutual
     /// information stops rising (He et al. 2019).
     public var aggressiveInference: AggressiveInferenceSection?
+    /// The weights validated, checkpointed and used afterwards are the mean of the training
+    /// weights over the last part of the budget.
+    public var weightAverage: WeightAverageSection?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case epochs, optimizer, seed, samples, pretrain
         case aggressiveInference = "aggressive_inference"
+        case weightAverage = "weight_average"
         case maxSteps = "max_steps"
         case maxMinutes = "max_minutes"
         case clipNorm = "clip_norm"
@@ -67,6 +71,15 @@ public struct TrainingSection: Codable, Sendable, Equatable {
         public init() {}
         enum CodingKeys: String, CodingKey, CaseIterable {
             case shape, after, to
+        }
+    }
+
+    public struct WeightAverageSection: Codable, Sendable, Equatable {
+        /// The share of the budget (0 ..< 1) after which every step's weights join the mean.
+        public var after: Double
+        public init(after: Double) { self.after = after }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case after
         }
     }
 
