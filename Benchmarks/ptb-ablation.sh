@@ -5,12 +5,14 @@
 #   Benchmarks/ptb-ablation.sh --table-only   (rewrite the table from the rows measured so far)
 #
 # Rows (default: all), each pipelines/ptb.yaml with the changes named. Every row but
-# one-epoch-phase keeps the two-epoch autoencoder phase (2,630 steps) that the pipeline had when
-# the table was measured (it has one epoch since 2026-12-07):
+# one-epoch-phase and weight-average keeps the two-epoch autoencoder phase (2,630 steps) that the
+# pipeline had when the table was measured (it has one epoch since 2026-12-07):
 #   ptb         pipelines/ptb.yaml with a two-epoch autoencoder phase: autoencoder phase + fresh
 #               decoder, free bits, dropout, linear KL annealing, learning-rate decay, output
 #               layer tied to the embedding table
 #   one-epoch-phase pipelines/ptb.yaml as shipped (a one-epoch autoencoder phase)
+#   weight-average one-epoch-phase whose model is the mean of the weights over the last 10 % of
+#               the budget (training.weight_average)
 #   weight-decay ptb with decoupled weight decay 0.1 (AdamW)
 #   untied      ptb with its own output layer (no model.tie_embeddings)
 #   untied-weight-decay untied with weight decay 0.1
@@ -59,7 +61,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-ALL_ROWS=(ptb one-epoch-phase weight-decay untied untied-weight-decay no-decay no-pretrain free-bits-0.1 monotonic cyclical aggressive)
+ALL_ROWS=(ptb one-epoch-phase weight-average weight-decay untied untied-weight-decay no-decay no-pretrain free-bits-0.1 monotonic cyclical aggressive)
 [ ${#ROWS[@]} -gt 0 ] || ROWS=("${ALL_ROWS[@]}")
 for row in "${ROWS[@]}"; do
   case " ${ALL_ROWS[*]} " in *" $row "*) ;; *) echo "unknown row $row (rows: ${ALL_ROWS[*]})" >&2; exit 2 ;; esac
@@ -97,15 +99,17 @@ def replace(pattern, value):
     new = re.sub(pattern, value, text)
     assert new != text, pattern
     text = new
-if row != "one-epoch-phase":
+if row not in ("one-epoch-phase", "weight-average"):
     replace(r"pretrain: \{steps: 1315,", "pretrain: {steps: 2630,")
+if row == "weight-average":
+    replace(r"(?m)^  clip_norm: (.*)$", r"  clip_norm: \1\n  weight_average: {after: 0.9}")
 if steps:
     without("max_minutes")
     assert re.search(r"(?m)^  max_steps: ", text), "max_steps"
     text = re.sub(r"(?m)^  max_steps: .*$", f"  max_steps: {steps}", text)
 if row in ("weight-decay", "untied-weight-decay"):
     replace(r"learning_rate: 0.002, ", "learning_rate: 0.002, weight_decay: 0.1, ")
-if row not in ("ptb", "one-epoch-phase", "weight-decay"):
+if row not in ("ptb", "one-epoch-phase", "weight-average", "weight-decay"):
     without("tie_embeddings")
 if row == "no-decay":
     replace(r", decay: \{[^}]*\}", "")
@@ -120,7 +124,7 @@ elif row in ("monotonic", "cyclical", "aggressive"):
         replace(r"(?m)^  kl_annealing: .*$", "  kl_annealing: {schedule: cyclical, period: 3750, ratio: 0.5}")
     if row == "aggressive":
         replace(r"(?m)^training:\n", "training:\n  aggressive_inference: {max_encoder_updates: 100, check_every: 15}\n")
-elif row not in ("ptb", "one-epoch-phase", "weight-decay", "untied", "untied-weight-decay"):
+elif row not in ("ptb", "one-epoch-phase", "weight-average", "weight-decay", "untied", "untied-weight-decay"):
     sys.exit(f"unknown row {row}")
 print(text, end="")
 PYEOF
