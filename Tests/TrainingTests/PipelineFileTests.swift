@@ -296,6 +296,19 @@ import Testing
         #expect(!word.tokenizer.configuration.keepsPunctuation)
     }
 
+    /// Each `(training section, phrase)` is refused with a message containing the phrase.
+    func expectRefusals(_ refusals: [(String, String)], resolving resolved: (String) throws -> ResolvedPipeline) {
+        for (training, phrase) in refusals {
+            do {
+                _ = try resolved(training)
+                Issue.record("\(training) was accepted")
+            } catch {
+                let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+                #expect(message.contains(phrase), "\(training): \(message)")
+            }
+        }
+    }
+
     /// `training.optimizer.decay`: the rate holds until `after` of the budget, then falls to `to`
     /// of itself at the budget's end, by steps or by the clock, whichever is further along.
     @Test func learningRateDecaysOverTheBudget() throws {
@@ -330,15 +343,7 @@ import Testing
             ("{max_steps: 9, optimizer: {decay: {shape: step}}}", "must be linear or cosine; 'step' was given"),
             ("{max_steps: 9, optimizer: {decay: {until: 0.5}}}", "training.optimizer.decay.until")
         ]
-        for (training, phrase) in refusals {
-            do {
-                _ = try resolved(training)
-                Issue.record("\(training) was accepted")
-            } catch {
-                let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
-                #expect(message.contains(phrase), "\(training): \(message)")
-            }
-        }
+        expectRefusals(refusals, resolving: resolved)
     }
 
     /// `training.weight_average`: steps join the mean once the budget is past `after` (by steps or
@@ -365,15 +370,7 @@ import Testing
             ("{max_steps: 9, weight_average: {after: -0.1}}", "training.weight_average.after"),
             ("{max_steps: 9, weight_average: {start: 0.5}}", "training.weight_average.start")
         ]
-        for (training, phrase) in refusals {
-            do {
-                _ = try resolved(training)
-                Issue.record("\(training) was accepted")
-            } catch {
-                let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
-                #expect(message.contains(phrase), "\(training): \(message)")
-            }
-        }
+        expectRefusals(refusals, resolving: resolved)
     }
 
     /// Misspelt keys inside `training.pretrain` and `data.words` are refused like any other.

@@ -182,17 +182,20 @@ extension ResolvedPipeline {
                     "must be positive and at most "
                         + "\(Limits.learningRate); \(learningRate) was given")
             }
-            if let decay = learningRateDecay {
+            /// A setting that follows the budget needs one, and its start as a share of it.
+            func checkBudgetShare(_ key: String, _ does: String, after: Double) throws(PipelineError) {
                 guard maxSteps != nil || maxMinutes != nil else {
                     throw checks.invalid(
-                        "training.optimizer.decay",
-                        "falls over the run's budget, which needs training.max_steps or training.max_minutes "
+                        key,
+                        "\(does) over the run's budget, which needs training.max_steps or training.max_minutes "
                             + "(a streamed corpus's epochs have no length known in advance)")
                 }
-                if !(0..<1).contains(decay.after) {
-                    throw checks.invalid(
-                        "training.optimizer.decay.after", "must be at least 0 and below 1; \(decay.after) was given")
+                if !(0..<1).contains(after) {
+                    throw checks.invalid(key + ".after", "must be at least 0 and below 1; \(after) was given")
                 }
+            }
+            if let decay = learningRateDecay {
+                try checkBudgetShare("training.optimizer.decay", "falls", after: decay.after)
                 if !(0...1).contains(decay.final) {
                     throw checks.invalid(
                         "training.optimizer.decay.to", "must be between 0 and 1 (a share of learning_rate); "
@@ -200,16 +203,7 @@ extension ResolvedPipeline {
                 }
             }
             if let after = weightAverageAfter {
-                guard maxSteps != nil || maxMinutes != nil else {
-                    throw checks.invalid(
-                        "training.weight_average",
-                        "averages over the last part of the run's budget, which needs training.max_steps or "
-                            + "training.max_minutes (a streamed corpus's epochs have no length known in advance)")
-                }
-                if !(0..<1).contains(after) {
-                    throw checks.invalid(
-                        "training.weight_average.after", "must be at least 0 and below 1; \(after) was given")
-                }
+                try checkBudgetShare("training.weight_average", "averages the weights", after: after)
             }
             if !(clipNorm >= 0 && clipNorm.isFinite) {
                 throw checks.invalid("training.clip_norm", "must be 0 (off) or a positive number")
