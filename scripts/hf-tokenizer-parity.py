@@ -21,7 +21,7 @@ from tokenizers import Tokenizer
 
 
 def load_npy(path):
-    """A 1-D little-endian int32/int64 .npy, without NumPy."""
+    """A 1-D little-endian uint16/int32/int64 .npy, without NumPy."""
     with open(path, "rb") as f:
         data = f.read()
     if data[:6] != b"\x93NUMPY":
@@ -35,8 +35,11 @@ def load_npy(path):
         start = 12
     header = data[start:start + length].decode("latin1")
     body = data[start + length:]
-    code = "i" if "'<i4'" in header else "q"
-    size = 4 if code == "i" else 8
+    codes = {"'<u2'": ("H", 2), "'<i4'": ("i", 4), "'<i8'": ("q", 8)}
+    found = [value for descr, value in codes.items() if descr in header]
+    if not found:
+        raise SystemExit(f"{path}: holds neither uint16, int32 nor int64 values ({header.strip()})")
+    code, size = found[0]
     return list(struct.unpack("<%d%s" % (len(body) // size, code), body))
 
 

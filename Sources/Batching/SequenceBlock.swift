@@ -23,8 +23,8 @@ struct SequenceBlock: Sendable {
     }
 
     @inline(__always)
-    mutating func append(_ sequence: UnsafeBufferPointer<Int32>, position: Int64) {
-        ids.append(contentsOf: sequence)
+    mutating func append<ID: ShardID>(_ sequence: UnsafeBufferPointer<ID>, position: Int64) {
+        ID.append(sequence, to: &ids)
         ends.append(ids.count)
         positions.append(position)
     }

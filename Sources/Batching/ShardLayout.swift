@@ -11,6 +11,7 @@ struct ShardLayout: Sendable {
         var tokens: Int
         var firstPosition: Int64
         var bytes: Int64
+        var idWidth: TokenIDWidth
     }
 
     let directory: URL
@@ -56,6 +57,11 @@ struct ShardLayout: Sendable {
                 throw .missingShardFile(path: url.path)
             }
             let (ids, offsets) = try Self.open(idsURL, offsetsURL)
+            if let width = manifest.idWidth, ids.width != width {
+                throw .inconsistentShard(
+                    path: idsURL.path,
+                    reason: "it stores its ids as \(ids.width.npyDescriptor), but the manifest says \(width.npyDescriptor).")
+            }
             guard ids.count == entry.tokens else {
                 throw .inconsistentShard(
                     path: idsURL.path, reason: "it holds \(ids.count) ids, but the manifest says \(entry.tokens).")
@@ -77,21 +83,21 @@ struct ShardLayout: Sendable {
                             + "to \(ids.count), the ids in '\(entry.ids)'."
                 )
             }
-            let bytes = Int64(entry.tokens * 4 + (entry.sequences + 1) * 8)
+            let bytes = Int64(entry.tokens * ids.width.bytes + (entry.sequences + 1) * 8)
             shards.append(
                 Shard(
                     ids: idsURL, offsets: offsetsURL, sequences: entry.sequences, tokens: entry.tokens,
-                    firstPosition: position, bytes: bytes))
+                    firstPosition: position, bytes: bytes, idWidth: ids.width))
             position += Int64(entry.sequences)
         }
         self.shards = shards
     }
 
     /// Maps one shard's two files.
-    static func open(_ ids: URL, _ offsets: URL) throws(BatchingError) -> (NpyArray<Int32>, NpyArray<Int64>) {
-        let idsArray: NpyArray<Int32>
+    static func open(_ ids: URL, _ offsets: URL) throws(BatchingError) -> (ShardIDArray, NpyArray<Int64>) {
+        let idsArray: ShardIDArray
         let offsetsArray: NpyArray<Int64>
-        do { idsArray = try NpyArray<Int32>(path: ids.path) } catch {
+        do { idsArray = try ShardIDArray(path: ids.path) } catch {
             throw .unreadableShardFile(path: ids.path, reason: describe(error))
         }
         do { offsetsArray = try NpyArray<Int64>(path: offsets.path) } catch {

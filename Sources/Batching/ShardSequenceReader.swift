@@ -16,7 +16,7 @@ struct ShardSequenceReader {
     let layout: ShardLayout
     let order: [Int]
     private var orderIndex = 0
-    private var ids: NpyArray<Int32>?
+    private var ids: ShardIDArray?
     private var offsets: NpyArray<Int64>?
     private var nextSequence = 0
     private var completedBytes: Int64 = 0
@@ -34,8 +34,12 @@ struct ShardSequenceReader {
             if ids == nil { (ids, offsets) = try ShardLayout.open(shard.ids, shard.offsets) }
             guard let ids, let offsets else { break }
             if nextSequence < shard.sequences {
-                try read(shard, ids, offsets, into: &block)
-                report.bytesRead = completedBytes + Int64(offsets[nextSequence]) * 4 + Int64(nextSequence) * 8
+                switch ids {
+                case .uint16(let ids): try read(shard, ids, offsets, into: &block)
+                case .int32(let ids): try read(shard, ids, offsets, into: &block)
+                }
+                report.bytesRead =
+                    completedBytes + Int64(offsets[nextSequence]) * Int64(shard.idWidth.bytes) + Int64(nextSequence) * 8
                 return true
             }
             completedBytes += shard.bytes
@@ -48,8 +52,8 @@ struct ShardSequenceReader {
         return false
     }
 
-    private mutating func read(
-        _ shard: ShardLayout.Shard, _ ids: NpyArray<Int32>, _ offsets: NpyArray<Int64>, into block: inout SequenceBlock
+    private mutating func read<ID: ShardID>(
+        _ shard: ShardLayout.Shard, _ ids: NpyArray<ID>, _ offsets: NpyArray<Int64>, into block: inout SequenceBlock
     ) throws(BatchingError) {
         let layout = self.layout
         let nextSequence = self.nextSequence
@@ -91,12 +95,12 @@ struct ShardSequenceReader {
 
     /// The error for the first id of `span` (elements `first…` of the shard) outside
     /// `0..<vocabularySize`, or nil when every id is in range.
-    static func checkRange(
-        _ span: UnsafeBufferPointer<Int32>, first: Int, offsets: UnsafeBufferPointer<Int64>,
+    static func checkRange<ID: ShardID>(
+        _ span: UnsafeBufferPointer<ID>, first: Int, offsets: UnsafeBufferPointer<Int64>,
         vocabularySize: Int?, path: String
     ) -> BatchingError? {
         guard !span.isEmpty else { return nil }
-        var low = Int32.max, high = Int32.min
+        var low = ID.max, high = ID.min
         for id in span {
             low = min(low, id)
             high = max(high, id)
@@ -112,6 +116,31 @@ struct ShardSequenceReader {
             if offsets[middle] <= Int64(element) { lower = middle } else { upper = middle }
         }
         return .idOutOfVocabulary(
-            path: path, element: element, sequence: lower, value: span[index], vocabularySize: vocabularySize)
+            path: path, element: element, sequence: lower, value: Int32(truncatingIfNeeded: span[index]),
+            vocabularySize: vocabularySize)
+    }
+}
+
+/// An id type a shard stores (see ``TokenIDWidth``), and how a block takes it in.
+protocol ShardID: NpyElement, FixedWidthInteger {
+    /// Appends `span` to `ids` as 32-bit ids.
+    static func append(_ span: UnsafeBufferPointer<Self>, to ids: inout [Int32])
+}
+
+extension Int32: ShardID {
+    @inline(__always)
+    static func append(_ span: UnsafeBufferPointer<Int32>, to ids: inout [Int32]) {
+        ids.append(contentsOf: span)
+    }
+}
+
+extension UInt16: ShardID {
+    @inline(__always)
+    static func append(_ span: UnsafeBufferPointer<UInt16>, to ids: inout [Int32]) {
+        let start = ids.count
+        ids.append(contentsOf: repeatElement(0, count: span.count))
+        ids.withUnsafeMutableBufferPointer { ids in
+            for index in span.indices { ids[start + index] = Int32(span[index]) }
+        }
     }
 }

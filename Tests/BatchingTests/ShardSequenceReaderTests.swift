@@ -20,6 +20,43 @@ import Tokenization
         #expect(report.bytesRead == report.totalBytes)
     }
 
+    /// 16-bit shards give the very batches 32-bit ones give, and count half the id bytes.
+    @Test func sixteenBitShardsReadAsThirtyTwoBitOnes() async throws {
+        var sequences = generatedSequences(count: 2_500).filter { !$0.isEmpty }
+        sequences[7] = [65_535, 0, 4]  // both ends of the 16-bit range
+        let options = BatchingOptions(batchSize: 64, shuffleBuffer: 300, shuffleSeed: 3)
+        let wide = try await collect(
+            BatchStream(source: .shards(directory: makeShards(sequences, sequencesPerShard: 700)), options: options))
+        let narrowDirectory = try makeShards(sequences, sequencesPerShard: 700, idWidth: .uint16)
+        let narrow = try await collect(BatchStream(source: .shards(directory: narrowDirectory), options: options))
+        #expect(rows(narrow.batches).map(\.ids) == rows(wide.batches).map(\.ids))
+        #expect(rows(narrow.batches).map(\.position) == rows(wide.batches).map(\.position))
+        let tokens = Int64(sequences.reduce(0) { $0 + $1.count })
+        #expect(try #require(wide.report.totalBytes) - #require(narrow.report.totalBytes) == 2 * tokens)
+        #expect(narrow.report.bytesRead == narrow.report.totalBytes)
+        let file = narrowDirectory.appendingPathComponent("shard-00000.ids.npy").path
+        #expect(try ShardIDArray(path: file).width == .uint16)
+    }
+
+    /// A file whose width is not the manifest's is named, before any batch.
+    @Test func refusesAnIdFileOfAnotherWidthThanTheManifestSays() throws {
+        let sequences = generatedSequences(count: 100).filter { !$0.isEmpty }
+        let directory = try makeShards(sequences, sequencesPerShard: 1_000, idWidth: .uint16)
+        var counts = EncodingStatistics()
+        counts.records = sequences.count
+        counts.sequences = sequences.count
+        counts.tokens = sequences.reduce(0) { $0 + $1.count }
+        let manifest = try ShardManifest.read(from: directory)
+        try writeManifest(
+            for: manifest.shards, counts: counts, encoding: EncodingOptions(), idWidth: .int32, into: directory)
+        #expect {
+            _ = try BatchStream(source: .shards(directory: directory), options: BatchingOptions(batchSize: 8))
+        } throws: { error in
+            guard case let .inconsistentShard(path, reason) = error as? BatchingError else { return false }
+            return path.hasSuffix("shard-00000.ids.npy") && reason.contains("<u2") && reason.contains("<i4")
+        }
+    }
+
     @Test func stripsBeginAndEndWrittenByTokenizeAndAddsThemOnlyWhenAsked() async throws {
         let sequences = generatedSequences(count: 300).filter { !$0.isEmpty }
         let directory = try makeShards(sequences, sequencesPerShard: 128, addBeginAndEnd: true)

@@ -40,11 +40,12 @@ func generatedSequences(count: Int, maxLength: Int = 20, seed: UInt64 = 1) -> [[
 
 /// Writes `sequences` as a complete shard directory (shards of `sequencesPerShard`), wrapping
 /// each in `<bos>`/`<eos>` when `addBeginAndEnd`, as `vae-pipeline tokenize --bos-eos` does.
-func makeShards(_ sequences: [[Int32]], sequencesPerShard: Int, addBeginAndEnd: Bool = false, in directory: URL? = nil)
-    throws -> URL
-{
+func makeShards(
+    _ sequences: [[Int32]], sequencesPerShard: Int, addBeginAndEnd: Bool = false, idWidth: TokenIDWidth = .int32,
+    in directory: URL? = nil
+) throws -> URL {
     let directory = try directory ?? temporaryDirectory()
-    let writer = TokenShardWriter(directory: directory, sequencesPerShard: sequencesPerShard)
+    let writer = TokenShardWriter(directory: directory, sequencesPerShard: sequencesPerShard, idWidth: idWidth)
     var flat: [Int32] = []
     var ends: [Int] = []
     for sequence in sequences {
@@ -60,18 +61,21 @@ func makeShards(_ sequences: [[Int32]], sequencesPerShard: Int, addBeginAndEnd: 
     counts.sequences = sequences.count
     counts.tokens = flat.count
     try writeManifest(
-        for: writer.shards, counts: counts, encoding: EncodingOptions(addBeginAndEnd: addBeginAndEnd), into: directory)
+        for: writer.shards, counts: counts, encoding: EncodingOptions(addBeginAndEnd: addBeginAndEnd),
+        idWidth: idWidth, into: directory)
     return directory
 }
 
 func writeManifest(
-    for shards: [TokenShardWriter.Shard], counts: EncodingStatistics, encoding: EncodingOptions, into directory: URL
+    for shards: [TokenShardWriter.Shard], counts: EncodingStatistics, encoding: EncodingOptions,
+    idWidth: TokenIDWidth? = nil, into directory: URL
 ) throws {
-    let manifest = ShardManifest(
+    var manifest = ShardManifest(
         inputs: [], recordsChecksum: "crc32:00000000", reader: .init(ReaderOptions()),
         tokenizer: TokenizerConfiguration(level: .word), encoding: encoding,
         vocabulary: .init(file: "vocab.json", huggingFaceFile: nil, hash: "", size: 0),
         counts: counts, skippedRecords: [:], repairedRecords: 0, shards: shards)
+    manifest.idWidth = idWidth
     try manifest.write(into: directory)
 }
 

@@ -308,7 +308,11 @@ struct ShardedData {
                 as? [String: Any])
         var sequences: [[Int32]] = []
         for shard in try #require(manifest["shards"] as? [[String: Any]]) {
-            let ids: [Int32] = try Self.npy(directory.appendingPathComponent(try #require(shard["ids"] as? String)))
+            let idsURL = directory.appendingPathComponent(try #require(shard["ids"] as? String))
+            // 16-bit ids while the vocabulary fits (the manifest's id_width, every header's descr).
+            let header = String(decoding: try Data(contentsOf: idsURL).prefix(128), as: UTF8.self)
+            let ids: [Int32] =
+                header.contains("'<u2'") ? try (Self.npy(idsURL) as [UInt16]).map(Int32.init) : try Self.npy(idsURL)
             let offsets: [Int64] = try Self.npy(
                 directory.appendingPathComponent(try #require(shard["offsets"] as? String)))
             for index in 0..<offsets.count - 1 {

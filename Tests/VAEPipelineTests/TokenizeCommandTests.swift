@@ -42,7 +42,28 @@ import Testing
                       ' '.join(v[i][0] if isinstance(v[i], list) else v[i] for i in ids[o[0]:o[1]]))
                 """
             ], in: URL(fileURLWithPath: out))
-        #expect(decoded.hasPrefix("int32 int64 100 <bos> not enough blood for"))
+        #expect(decoded.hasPrefix("uint16 int64 100 <bos> not enough blood for"))
+    }
+
+    /// Ids are 16-bit while the vocabulary fits (the manifest and every file's header say so), 32-bit beyond.
+    @Test(arguments: [(65_532, "<u2", 2), (65_533, "<i4", 4)])
+    func idsAreSixteenBitWhileTheVocabularyFits(words: Int, idWidth: String, bytes: Int) throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Every word once, plus the four special tokens: a vocabulary of words + 4 entries.
+        let input = directory.appendingPathComponent("words.txt")
+        try (0..<words).map { "w\($0)" }.joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("tokens").path
+        let result = try CommandRunner.run(["tokenize", input.path, "--max-vocab", "70000", "--out", out])
+        #expect(result.status == 0, "\(result.standardError)")
+        let manifestURL = URL(fileURLWithPath: out).appendingPathComponent("manifest.json")
+        let manifest = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as? [String: Any])
+        #expect((manifest["vocabulary"] as? [String: Any])?["size"] as? Int == words + 4)
+        #expect(manifest["id_width"] as? String == idWidth)
+        #expect(manifest["version"] as? Int == 2)
+        let ids = try Data(contentsOf: URL(fileURLWithPath: out + "/shard-00000.ids.npy"))
+        #expect(ids.count == 128 + words * bytes)
+        #expect(String(decoding: ids.prefix(128), as: UTF8.self).contains("'descr': '\(idWidth)'"))
     }
 
     @Test func refusesToReplaceACompleteRunWithoutOverwrite() throws {

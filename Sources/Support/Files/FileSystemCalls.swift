@@ -84,6 +84,14 @@ enum FileSystemCalls {
         }
     }
 
+    /// Cuts the file to `length` bytes (a file rewritten shorter in place).
+    @inline(never)
+    static func truncate(_ descriptor: Int32, to length: Int, path: String) throws(FileSystemError) {
+        while ftruncate(descriptor, off_t(length)) != 0 {
+            if errno != EINTR { throw .cannotWrite(path: path, code: errno) }
+        }
+    }
+
     /// Forces the file's data to disk.
     @inline(never)
     static func synchronize(_ descriptor: Int32, path: String) throws(FileSystemError) {

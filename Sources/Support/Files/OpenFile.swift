@@ -34,6 +34,11 @@ public final class OpenFile: Sendable {
         try FileSystemCalls.write(descriptor, bytes, at: offset, path: path)
     }
 
+    /// Cuts the file to `length` bytes.
+    public func truncate(to length: Int) throws(FileSystemError) {
+        try FileSystemCalls.truncate(descriptor, to: length, path: path)
+    }
+
     /// Starts writing the file's changed pages to disk and returns at once; only
     /// ``synchronize()`` guarantees they are there.
     public func startWriteback() {

@@ -155,7 +155,7 @@ extension ShardManifest {
             if source != destination { try AtomicFile.write(try Data(contentsOf: source), to: destination) }
             huggingFaceFile = "tokenizer.json"
         }
-        let merged = ShardManifest(
+        var merged = ShardManifest(
             inputs: inputs, recordsChecksum: checksum, reader: first.manifest.reader,
             tokenizer: first.manifest.tokenizer,
             encoding: first.manifest.encoding,
@@ -167,6 +167,10 @@ extension ShardManifest {
                 shard.part = nil
                 return shard
             })
+        // Workers of one vocabulary write one width; a merge with a version-1 worker's <i4 shards
+        // leaves each file's header to say.
+        let widths = Set(workers.map(\.manifest.idWidth))
+        merged.idWidth = widths.count == 1 ? widths.first! : nil
         try merged.write(into: output)
         return merged
     }

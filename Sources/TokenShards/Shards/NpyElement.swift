@@ -4,6 +4,7 @@ public protocol NpyElement: Sendable {
     static var npyDescriptor: String { get }
 }
 
+extension UInt16: NpyElement { public static var npyDescriptor: String { "<u2" } }
 extension Int32: NpyElement { public static var npyDescriptor: String { "<i4" } }
 extension Int64: NpyElement { public static var npyDescriptor: String { "<i8" } }
 extension Float: NpyElement { public static var npyDescriptor: String { "<f4" } }

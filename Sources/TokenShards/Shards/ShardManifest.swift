@@ -64,7 +64,8 @@ public struct ShardManifest: Codable, Sendable {
     }
 
     public var format = ShardManifest.formatName
-    public var version = 1
+    /// 2: ids may be stored in 16 bits (``idWidth``); 1: always 32.
+    public var version = 2
     public var createdAt: String
     public var inputs: [Input]
     /// CRC-32 over every record's UTF-8 in order, each followed by a NUL byte: equal values mean
@@ -78,6 +79,10 @@ public struct ShardManifest: Codable, Sendable {
     public var skippedRecords: [String: Int]
     public var repairedRecords: Int
     public var shards: [TokenShardWriter.Shard]
+    /// How every shard stores its ids (`<u2` or `<i4`, as in the files' `.npy` headers); nil in
+    /// manifests of version 1 (all `<i4`) and in a merge of workers that differ, where each
+    /// file's header says.
+    public var idWidth: TokenIDWidth?
     /// Written by one worker of a sharded run (`tokenize --shard I/N`): the partition it followed.
     public var partition: ShardPlan?
     /// Written by one worker of a sharded run: the records checksum and length of each of its

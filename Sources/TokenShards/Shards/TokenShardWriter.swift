@@ -1,13 +1,14 @@
 import Foundation
 import Support
 
-/// Writes id sequences as shards of NumPy files — `shard-00000.ids.npy` (int32, all ids flat)
-/// and `shard-00000.offsets.npy` (int64, `count + 1` offsets starting at 0) — starting a new
+/// Writes id sequences as shards of NumPy files — `shard-00000.ids.npy` (all ids flat, uint16 or
+/// int32 as ``idWidth`` says) and `shard-00000.offsets.npy` (int64, `count + 1` offsets starting
+/// at 0) — starting a new
 /// shard every `sequencesPerShard` sequences. Each file appears under its final name only once
 /// complete; the manifest, written last by the caller, is what marks the directory complete.
 ///
 /// Python: `ids = np.load("shard-00000.ids.npy", mmap_mode="r"); o = np.load(…offsets.npy)`;
-/// sequence `i` is `ids[o[i]:o[i+1]]`.
+/// sequence `i` is `ids[o[i]:o[i+1]]` (whatever the width: the header says it).
 public final class TokenShardWriter {
     public struct Shard: Sendable, Codable, Hashable {
         public var ids: String
@@ -20,12 +21,15 @@ public final class TokenShardWriter {
 
     public let directory: URL
     public let sequencesPerShard: Int
+    /// How each id is stored; ids that do not fit are refused.
+    public let idWidth: TokenIDWidth
     /// What finishing a shard does with its two files (see ``AtomicFileWriter/Durability``).
     public let durability: Durability
     public private(set) var shards: [Shard] = []
     /// The part the next shards belong to; set between parts after ``endShard()``.
     public var part: Int?
-    private var ids: NpyWriter<Int32>?
+    private var ids: IDsFile?
+    private var narrowScratch: [UInt16] = []
     private var offsets: NpyWriter<Int64>?
     private var sequencesInShard = 0
     private var tokensInShard: Int64 = 0
@@ -46,9 +50,12 @@ public final class TokenShardWriter {
         public static let temporary = Durability(ids: .temporary, offsets: .temporary)
     }
 
-    public init(directory: URL, sequencesPerShard: Int, durability: Durability = .forced) {
+    public init(
+        directory: URL, sequencesPerShard: Int, idWidth: TokenIDWidth = .int32, durability: Durability = .forced
+    ) {
         self.directory = directory
         self.sequencesPerShard = sequencesPerShard
+        self.idWidth = idWidth
         self.durability = durability
     }
 
@@ -68,7 +75,7 @@ public final class TokenShardWriter {
                 if ids == nil { try openShard() }
                 let last = min(ends.count, first + (sequencesPerShard - sequencesInShard))
                 let end = ends[last - 1]
-                try ids!.append(contentsOf: UnsafeBufferPointer(rebasing: all[start..<end]))
+                try appendIDs(UnsafeBufferPointer(rebasing: all[start..<end]))
                 offsetScratch.removeAll(keepingCapacity: true)
                 let base = tokensInShard - Int64(start)
                 for index in first..<last { offsetScratch.append(base + Int64(ends[index])) }
@@ -93,10 +100,34 @@ public final class TokenShardWriter {
         try closeShard()
     }
 
+    private func appendIDs(_ values: UnsafeBufferPointer<Int32>) throws(NpyError) {
+        switch ids! {
+        case .int32(let file): try file.append(contentsOf: values)
+        case .uint16(let file):
+            narrowScratch.removeAll(keepingCapacity: true)
+            narrowScratch.reserveCapacity(values.count)
+            var outside: Int32 = 0
+            for value in values {
+                // Out-of-range values are collected branch-free and reported once.
+                outside |= value & ~0xFFFF
+                narrowScratch.append(UInt16(truncatingIfNeeded: value))
+            }
+            guard outside == 0 else {
+                let value = values.first { $0 & ~0xFFFF != 0 }!
+                throw .writeFailed(
+                    path: file.path, reason: "id \(value) does not fit in 16 bits (<u2 shards hold ids 0…65,535)")
+            }
+            try file.append(contentsOf: narrowScratch)
+        }
+    }
+
     private func openShard() throws(NpyError) {
         let name = String(format: "shard-%05d", shards.count)
-        ids = try NpyWriter<Int32>(
-            path: directory.appendingPathComponent("\(name).ids.npy").path, durability: durability.ids)
+        let idsPath = directory.appendingPathComponent("\(name).ids.npy").path
+        switch idWidth {
+        case .uint16: ids = .uint16(try NpyWriter<UInt16>(path: idsPath, durability: durability.ids))
+        case .int32: ids = .int32(try NpyWriter<Int32>(path: idsPath, durability: durability.ids))
+        }
         offsets = try NpyWriter<Int64>(
             path: directory.appendingPathComponent("\(name).offsets.npy").path, durability: durability.offsets)
         try offsets!.append(0)
@@ -115,5 +146,27 @@ public final class TokenShardWriter {
                 sequences: sequencesInShard, tokens: Int(tokensInShard), part: part))
         self.ids = nil
         self.offsets = nil
+    }
+}
+
+extension TokenShardWriter {
+    /// The ids file of the open shard, in the writer's width.
+    private enum IDsFile {
+        case uint16(NpyWriter<UInt16>)
+        case int32(NpyWriter<Int32>)
+
+        var path: String {
+            switch self {
+            case .uint16(let file): file.path
+            case .int32(let file): file.path
+            }
+        }
+
+        func finish() throws(NpyError) {
+            switch self {
+            case .uint16(let file): try file.finish()
+            case .int32(let file): try file.finish()
+            }
+        }
     }
 }

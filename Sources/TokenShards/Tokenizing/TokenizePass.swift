@@ -71,7 +71,6 @@ public struct TokenizePass: Sendable {
         let readInputs = plan.map { Array(inputs[$0.selectedInputs]) } ?? inputs
         let reader = try CorpusReader(inputs: readInputs, options: readerOptions)
         try prepare(directory)
-        let writer = TokenShardWriter(directory: directory, sequencesPerShard: sequencesPerShard)
         var statistics = EncodingStatistics()
         var report = ReadReport()
         var checksum = RecordsChecksum()
@@ -84,6 +83,9 @@ public struct TokenizePass: Sendable {
         case .loaded(let loaded):
             // The vocabulary is known: encode straight to ids.
             vocabulary = loaded
+            let writer = TokenShardWriter(
+                directory: directory, sequencesPerShard: sequencesPerShard,
+                idWidth: .forVocabulary(size: vocabulary.count))
             let chunkTokenizer = try ChunkTokenizer(
                 configuration: vocabulary.configuration, options: encoding, workers: workers)
             let encoded = reader.sharded(by: plan).orderedConcurrentMap(maxConcurrency: workers) {
@@ -132,14 +134,18 @@ public struct TokenizePass: Sendable {
                 map: numbering.finalIDs(for: vocabulary), addBeginAndEnd: encoding.addBeginAndEnd)
             let tokens: Int
             let unknown: Int
+            let idWidth = TokenIDWidth.forVocabulary(size: vocabulary.count)
             if encoding.addBeginAndEnd {
                 // Sequences grow by two ids: written anew.
+                let writer = TokenShardWriter(
+                    directory: directory, sequencesPerShard: sequencesPerShard, idWidth: idWidth)
                 (tokens, unknown) = try remapper.remap(provisionalWriter.shards, in: provisional.path, into: writer)
                 try writer.finish()
                 shards = writer.shards
             } else {
                 (tokens, unknown) = try remapper.remapInPlace(
-                    provisionalWriter.shards, in: provisional.path, into: directory, threads: workers)
+                    provisionalWriter.shards, in: provisional.path, into: directory, idWidth: idWidth,
+                    threads: workers)
                 shards = provisionalWriter.shards
             }
             statistics.tokens = tokens
@@ -161,6 +167,7 @@ public struct TokenizePass: Sendable {
                 hash: vocabulary.hash, size: vocabulary.count),
             counts: statistics, skippedRecords: report.skippedByKind, repairedRecords: report.repairedRecords,
             shards: shards)
+        manifest.idWidth = .forVocabulary(size: vocabulary.count)
         manifest.partition = plan
         manifest.parts = parts.finished()
         try manifest.write(into: directory)

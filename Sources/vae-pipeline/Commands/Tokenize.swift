@@ -33,7 +33,8 @@ extension VAEPipeline.Tokenize {
                 "Tokenize a corpus (or one shard of it) into NumPy shards of token ids, with its vocabulary and a "
                     + "manifest.",
             discussion: """
-                Writes, into --out: shard-NNNNN.ids.npy (int32 ids, flat) and shard-NNNNN.offsets.npy \
+                Writes, into --out: shard-NNNNN.ids.npy (ids, flat: uint16 while the vocabulary has at \
+                most 65,536 entries, else int32) and shard-NNNNN.offsets.npy \
                 (int64, one more than the sequences), vocab.json, tokenizer.json (Hugging Face; \
                 skipped, with a line saying why, for settings it cannot express: nfkc_casefold, \
                 --lowercase-locale lt, tr/az without nfc or nfkc), and manifest.json last. \
