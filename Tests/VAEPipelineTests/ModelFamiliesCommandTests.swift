@@ -126,8 +126,11 @@ import Testing
                 beam.status != 0 && beam.standardError.contains("Beam search decodes the sentence and word VAEs only"),
                 "\(family.type): \(beam.standardError)")
         }
+        // A word VAE reads words, one per line: its run's word list, not the sentences.
+        let evalCorpus =
+            family.type == "word_vae" ? whole.run.appendingPathComponent("words.txt").path : whole.corpus.path
         let eval = try CommandRunner.run([
-            "eval", run, "--corpus", whole.corpus.path, "--max-sentences", "16", "--samples", "3", "--json"
+            "eval", run, "--corpus", evalCorpus, "--max-sentences", "16", "--samples", "3", "--json"
         ])
         #expect(eval.status == 0, "\(family.type): \(eval.standardError)")
         let figures = try JSONSerialization.jsonObject(with: Data(eval.standardOutput.utf8)) as? [String: Any]
@@ -156,6 +159,11 @@ import Testing
             }
         }
         if family.type == "word_vae" {
+            let sentences = try CommandRunner.run(["eval", run, "--corpus", whole.corpus.path, "--samples", "3"])
+            #expect(
+                sentences.status != 0 && sentences.standardError.contains("lines.txt:1: ")
+                    && sentences.standardError.contains("holds more than one word"),
+                "\(sentences.standardError)")
             let summary =
                 try JSONSerialization.jsonObject(
                     with: Data(contentsOf: whole.run.appendingPathComponent("summary.json"))) as? [String: Any]

@@ -39,6 +39,16 @@ extension VAEPipeline {
             if let maxSentences, maxSentences < 1 { throw ValidationError("--max-sentences must be at least 1.") }
         }
 
+        /// A word VAE scores words: a line of several would be scored as one long "word" and the
+        /// figures would mean nothing, so it is refused, naming the line.
+        static func checkOneWord(_ text: String, at location: RecordLocation) throws {
+            let word = text.trimmingCharacters(in: .whitespaces)
+            guard word.contains(where: \.isWhitespace) else { return }
+            throw ValidationError(
+                "\(location): \"\(word.prefix(60))\" holds more than one word. A word VAE is evaluated on words, "
+                    + "one per line, such as the \(WordList.fileName) of a run (the words it was trained on).")
+        }
+
         func run() async throws {
             let trained = try model.load()
             var evaluator = Evaluator(model: trained.model, kind: trained.kind, importanceSamples: samples, seed: seed)
@@ -60,7 +70,9 @@ extension VAEPipeline {
             } else {
                 reading: for try await chunk in try corpus.makeReader() {
                     for index in 0..<chunk.count {
-                        let ids = try trained.ids(of: chunk.text(index))
+                        let text = chunk.text(index)
+                        if trained.kind == .wordVAE { try Self.checkOneWord(text, at: chunk.location(index)) }
+                        let ids = try trained.ids(of: text)
                         if ids.isEmpty { evaluator.skippedEmpty += 1; continue }
                         pending.append(ids)
                         taken += 1
