@@ -104,7 +104,8 @@ public struct ShardRemapper {
                     let parts = max(1, min(threads, shard.count / (1 << 16)))
                     return Parallelism.map(parts) { part in
                         let range = (shard.count * part / parts)..<(shard.count * (part + 1) / parts)
-                        return Self.remapPart(shard.file, dataOffset: shard.dataOffset, range: range, map: map)
+                        return Self.remapBlocks(
+                            shard.file, dataOffset: shard.dataOffset, range: range, map: map, as: Int32.self)
                     }
                 case .uint16:
                     return Parallelism.map(group.count) { index in
@@ -188,34 +189,41 @@ public struct ShardRemapper {
         var failure: String?
     }
 
-    /// Remaps ids `range` of the file block by block; a number outside the map (a damaged
-    /// provisional file) is reported, not trapped on.
-    private static func remapPart(
-        _ file: OpenFile, dataOffset: Int, range: Range<Int>,
-        map: UnsafeBufferPointer<Int32>
+    /// Remaps provisional numbers `range` of the file (int32) block by block and writes them
+    /// back as `ID`s at `ID`'s stride: in place for int32; for uint16 at half the offset, which
+    /// is safe going forward because each block is read whole before its narrower copy is
+    /// written. A number outside the map (a damaged provisional file) or an id too wide for
+    /// `ID` is reported, not trapped on.
+    private static func remapBlocks<ID: FixedWidthInteger>(
+        _ file: OpenFile, dataOffset: Int, range: Range<Int>, map: UnsafeBufferPointer<Int32>, as _: ID.Type
     ) -> PartResult {
         var result = PartResult()
         let blockLength = 1 << 20
-        let buffer = UnsafeMutableBufferPointer<Int32>.allocate(capacity: blockLength)
-        defer { buffer.deallocate() }
-        let stride = MemoryLayout<Int32>.stride
+        let numbers = UnsafeMutableBufferPointer<Int32>.allocate(capacity: blockLength)
+        let ids = UnsafeMutableBufferPointer<ID>.allocate(capacity: blockLength)
+        defer {
+            numbers.deallocate()
+            ids.deallocate()
+        }
+        let inStride = MemoryLayout<Int32>.stride
+        let outStride = MemoryLayout<ID>.stride
         var position = range.lowerBound
         let limit = UInt32(truncatingIfNeeded: map.count)
         let unknownID = SpecialToken.unknown.id
+        let tooWide = ~Int32(truncatingIfNeeded: ID.max)  // 0 for int32: ids are never negative
         while position < range.upperBound {
             let length = min(blockLength, range.upperBound - position)
-            let bytes = length * stride
-            let fileOffset = dataOffset + position * stride
-            let block = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[..<bytes])
+            let block = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(numbers)[..<(length * inStride)])
             do throws(FileSystemError) {
-                try file.read(into: block, at: fileOffset)
+                try file.read(into: block, at: dataOffset + position * inStride)
             } catch {
                 result.failure = "reading ids \(position)..<\(position + length) failed: \(error.reason)"
                 return result
             }
             var unknown = 0
+            var outside: Int32 = 0
             for index in 0..<length {
-                let number = buffer[index]
+                let number = numbers[index]
                 guard UInt32(bitPattern: number) < limit else {
                     result.failure =
                         "id \(position + index) holds \(number), outside the \(map.count) provisional numbers"
@@ -223,11 +231,18 @@ public struct ShardRemapper {
                 }
                 let id = map[Int(number)]
                 unknown &+= id == unknownID ? 1 : 0
-                buffer[index] = id
+                outside |= id & tooWide
+                ids[index] = ID(truncatingIfNeeded: id)
+            }
+            guard outside == 0 else {
+                result.failure = "the map gives ids that do not fit in \(ID.bitWidth) bits"
+                return result
             }
             result.unknown += unknown
             do throws(FileSystemError) {
-                try file.write(UnsafeRawBufferPointer(block), at: fileOffset)
+                try file.write(
+                    UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(ids)[..<(length * outStride)]),
+                    at: dataOffset + position * outStride)
             } catch {
                 result.failure = "writing ids \(position)..<\(position + length) failed: \(error.reason)"
                 return result
@@ -238,66 +253,17 @@ public struct ShardRemapper {
     }
 
     /// Rewrites a file of `count` provisional numbers (int32) as `count` uint16 ids through the
-    /// map: block by block from the start, each block read whole before its narrower copy is
-    /// written at half its offset, so no write reaches a byte not yet read; then the header
-    /// says `<u2` and the file is cut after the last id.
+    /// map (see ``remapBlocks(_:dataOffset:range:map:as:)``); then the header says `<u2` and the
+    /// file is cut after the last id.
     private static func narrowShard(
         _ file: OpenFile, dataOffset: Int, count: Int, map: UnsafeBufferPointer<Int32>
     ) -> PartResult {
-        var result = PartResult()
         let header = NpyWriter<UInt16>.header(count: count)
         guard header.count == dataOffset else {
-            result.failure = "its values start at byte \(dataOffset), not after a \(header.count)-byte header"
-            return result
+            return PartResult(failure: "its values start at byte \(dataOffset), not after a \(header.count)-byte header")
         }
-        let blockLength = 1 << 20
-        let wide = UnsafeMutableBufferPointer<Int32>.allocate(capacity: blockLength)
-        let narrow = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: blockLength)
-        defer {
-            wide.deallocate()
-            narrow.deallocate()
-        }
-        var position = 0
-        let limit = UInt32(truncatingIfNeeded: map.count)
-        let unknownID = SpecialToken.unknown.id
-        while position < count {
-            let length = min(blockLength, count - position)
-            let block = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(wide)[..<(length * 4)])
-            do throws(FileSystemError) {
-                try file.read(into: block, at: dataOffset + position * 4)
-            } catch {
-                result.failure = "reading ids \(position)..<\(position + length) failed: \(error.reason)"
-                return result
-            }
-            var unknown = 0
-            var outside: Int32 = 0
-            for index in 0..<length {
-                let number = wide[index]
-                guard UInt32(bitPattern: number) < limit else {
-                    result.failure =
-                        "id \(position + index) holds \(number), outside the \(map.count) provisional numbers"
-                    return result
-                }
-                let id = map[Int(number)]
-                unknown &+= id == unknownID ? 1 : 0
-                outside |= id & ~0xFFFF
-                narrow[index] = UInt16(truncatingIfNeeded: id)
-            }
-            guard outside == 0 else {
-                result.failure = "the map gives ids that do not fit in 16 bits"
-                return result
-            }
-            result.unknown += unknown
-            do throws(FileSystemError) {
-                try file.write(
-                    UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(narrow)[..<(length * 2)]),
-                    at: dataOffset + position * 2)
-            } catch {
-                result.failure = "writing ids \(position)..<\(position + length) failed: \(error.reason)"
-                return result
-            }
-            position += length
-        }
+        var result = remapBlocks(file, dataOffset: dataOffset, range: 0..<count, map: map, as: UInt16.self)
+        guard result.failure == nil else { return result }
         let failure: FileSystemError? = header.withUnsafeBytes { header in
             do throws(FileSystemError) {
                 try file.write(header, at: 0)
