@@ -13,10 +13,10 @@ import PackageDescription
 //       │               │                 │            NeuralCore
 //   CorpusReader    AsyncOperators    Tokenization       │
 //       │                                 │            COpenBLAS, CKernels
-//   CArchive, CDeflate,                 CICUShim       CMPI (Training's, dlopened Open MPI)
+//   CArchive, CDeflate,              CICUShim, CScan   CMPI (Training's, dlopened Open MPI)
 //   CIsal, CZstd, CScan, CMalloc
 //
-// The reader knows no tokenizer. Batching and Embeddings also use CorpusReader directly, Batching
+// CScan holds the reader's byte scanners and the tokenizer's word scan. The reader knows no tokenizer. Batching and Embeddings also use CorpusReader directly, Batching
 // AsyncOperators too.
 //
 //   Support (every Swift module's base: seeded generators, atomic files and file system calls,
@@ -102,7 +102,7 @@ let package = Package(
         .target(name: "AsyncOperators"),
         .target(name: "TokenShards", dependencies: ["CorpusReader", "Tokenization", "AsyncOperators", "Support"]),
         .target(name: "Embeddings", dependencies: ["CorpusReader", "TokenShards", "Tokenization", "Support"]),
-        .target(name: "Tokenization", dependencies: ["CICUShim", "Support"]),
+        .target(name: "Tokenization", dependencies: ["CICUShim", "CScan", "Support"]),
         .target(name: "NeuralCore", dependencies: ["COpenBLAS", "CKernels", "Support"]),
         .target(
             name: "Batching", dependencies: ["CorpusReader", "TokenShards", "AsyncOperators", "Tokenization", "Support"]

@@ -3,11 +3,12 @@
 # a CPU we do not sit on cannot break main: NeuralCore's own kernels capped to each instruction set
 # (CK_ISA=portable|avx2|avx512) and OpenBLAS forced to other core types (VAE_PIPELINE_BLAS_CORE),
 # paired so that each path is covered once. The reader's scanner suites (CScan: CSV structure,
-# UTF-8 validation, record measuring) follow CK_ISA too. The default run (scripts/test.sh) covers
+# UTF-8 validation, record measuring) and the tokenizer's word scan (TokenizerTests) follow CK_ISA too;
+# PlainTextWordBreakSpansTests runs every path itself. The default run (scripts/test.sh) covers
 # the best path with OpenBLAS's kernels as chosen for this CPU. Expects a finished `swift build --build-tests`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-suites='NeuralCoreTests|ModelsTests|TrainingTests|ByteScanningPathTests|CSVRecordParserTests|UTF8ValidationTests|LengthHistogramTests|FuzzRegressionTests'
+suites='NeuralCoreTests|ModelsTests|TrainingTests|ByteScanningPathTests|CSVRecordParserTests|UTF8ValidationTests|LengthHistogramTests|FuzzRegressionTests|TokenizerTests'
 flags="$(grep -m1 '^flags' /proc/cpuinfo || true)"
 has() { [[ " $flags " == *" $1 "* ]]; }
 

@@ -33,8 +33,8 @@ enum PlainText {
     {
         guard let input = source.baseAddress else { return 0 }
         let count = source.count
-        // UTF-16 never needs more units than UTF-8 has bytes.
-        destination.reserve(count)
+        // UTF-16 never needs more units than UTF-8 has bytes; the word scan may pad past the end.
+        destination.reserve(count + PlainTextWordBreak.scanPadding)
         let output = destination.base
         let raw = UnsafeRawPointer(input)
         let lowercaseBits: UInt64 = mapping.lowercasesASCII ? 0x2020_2020_2020_2020 : 0

@@ -24,6 +24,12 @@ public struct TokenIndex: Sendable {
         table.index(of: token)
     }
 
+    /// The index of each of a record's tokens, or -1, in `indices[0 ..< tokens.count]`: the
+    /// answers of ``index(of:)``, faster (the lookups' cache misses overlap).
+    public func lookUp(_ tokens: TokenSpans, into indices: UnsafeMutablePointer<Int>) {
+        table.lookUp(tokens, into: indices)
+    }
+
     /// Calls `body` with the UTF-16 units of entry `index` (no copy).
     public func withUnits<Result>(at index: Int, _ body: (UnsafeBufferPointer<UInt16>) -> Result) -> Result {
         table.withUnits(at: index, body)

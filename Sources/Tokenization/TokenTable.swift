@@ -78,6 +78,8 @@ struct TokenTable: Sendable {
         var last: UInt64
         var lengthAndTag: UInt64
         var hash: UInt64
+
+        static let zero = Key(prefix: 0, last: 0, lengthAndTag: 0, hash: 0)
     }
 
     /// Packs the token's ends and hashes them. For 1–8 units this is branch-free (selects
@@ -139,41 +141,96 @@ struct TokenTable: Sendable {
 
     @inline(__always)
     private func index(of token: UnsafeBufferPointer<UInt16>, key: Key) -> Int? {
-        if token.count <= 8 && !front.isEmpty, let entry = frontIndex(key) { return entry }
-        return slots.withUnsafeBufferPointer { slots in
-            let mask = slots.count - 1
-            var position = Int(truncatingIfNeeded: key.hash) & mask
-            while true {
-                let slot = slots[position]
-                if slot.meta == 0 { return nil }
-                let difference =
-                    (slot.prefix ^ key.prefix) | (slot.last ^ key.last)
-                    | ((slot.meta & Self.keyMask) ^ key.lengthAndTag)
-                if difference == 0 {
-                    let entry = Int(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1
-                    // Ends and length equal: a token of ≤ 8 units matches outright.
-                    if token.count <= 8 || restMatches(entry, token) { return entry }
-                }
-                position = (position + 1) & mask
+        front.withUnsafeBufferPointer { front in
+            slots.withUnsafeBufferPointer { slots in
+                index(of: token, key: key, front: front, slots: slots)
             }
+        }
+    }
+
+    /// The lookup itself, over the two slot arrays' storage.
+    @inline(__always)
+    private func index(
+        of token: UnsafeBufferPointer<UInt16>, key: Key, front: UnsafeBufferPointer<Slot>,
+        slots: UnsafeBufferPointer<Slot>
+    ) -> Int? {
+        if token.count <= 8 && !front.isEmpty, let entry = Self.frontIndex(key, in: front) { return entry }
+        let mask = slots.count - 1
+        var position = Int(truncatingIfNeeded: key.hash) & mask
+        while true {
+            let slot = slots[position]
+            if slot.meta == 0 { return nil }
+            let difference =
+                (slot.prefix ^ key.prefix) | (slot.last ^ key.last)
+                | ((slot.meta & Self.keyMask) ^ key.lengthAndTag)
+            if difference == 0 {
+                let entry = Int(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1
+                // Ends and length equal: a token of ≤ 8 units matches outright.
+                if token.count <= 8 || restMatches(entry, token) { return entry }
+            }
+            position = (position + 1) & mask
         }
     }
 
     /// The entry of a token of at most eight units in `front`, or nil (it may still be in `slots`).
     @inline(__always)
-    private func frontIndex(_ key: Key) -> Int? {
+    private static func frontIndex(_ key: Key, in front: UnsafeBufferPointer<Slot>) -> Int? {
+        let mask = front.count - 1
+        var position = Int(truncatingIfNeeded: key.hash) & mask
+        while true {
+            let slot = front[position]
+            if slot.meta == 0 { return nil }
+            if (slot.prefix ^ key.prefix) | (slot.last ^ key.last) | ((slot.meta & keyMask) ^ key.lengthAndTag) == 0 {
+                return Int(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1
+            }
+            position = (position + 1) & mask
+        }
+    }
+
+    /// The entry of each token of `tokens`, or -1, in `entries[0 ..< tokens.count]`.
+    ///
+    /// The same answers as ``index(of:)`` token by token, in less time: the keys of a group of
+    /// tokens are computed first and the slot each lookup starts at begins loading at once, so
+    /// the group's cache misses overlap instead of following one another.
+    func lookUp(_ tokens: TokenSpans, into entries: UnsafeMutablePointer<Int>) {
         front.withUnsafeBufferPointer { front in
-            let mask = front.count - 1
-            var position = Int(truncatingIfNeeded: key.hash) & mask
-            while true {
-                let slot = front[position]
-                if slot.meta == 0 { return nil }
-                if (slot.prefix ^ key.prefix) | (slot.last ^ key.last) | ((slot.meta & Self.keyMask) ^ key.lengthAndTag)
-                    == 0
-                {
-                    return Int(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1
+            slots.withUnsafeBufferPointer { slots in
+                lookUp(tokens, into: entries, front: front, slots: slots)
+            }
+        }
+    }
+
+    private func lookUp(
+        _ tokens: TokenSpans, into entries: UnsafeMutablePointer<Int>, front: UnsafeBufferPointer<Slot>,
+        slots: UnsafeBufferPointer<Slot>
+    ) {
+        let group = 16
+        // Keys of the group: a tuple on the stack, not an allocation.
+        var keys = (
+            Key.zero, Key.zero, Key.zero, Key.zero, Key.zero, Key.zero, Key.zero, Key.zero,
+            Key.zero, Key.zero, Key.zero, Key.zero, Key.zero, Key.zero, Key.zero, Key.zero
+        )
+        withUnsafeMutableBytes(of: &keys) { raw in
+            let keys = raw.baseAddress!.assumingMemoryBound(to: Key.self)
+            var first = 0
+            while first < tokens.count {
+                let size = min(group, tokens.count - first)
+                for offset in 0..<size {
+                    let token = tokens[first + offset]
+                    let key = self.key(token)
+                    keys[offset] = key
+                    let hash = Int(truncatingIfNeeded: key.hash)
+                    if token.count <= 8 && !front.isEmpty {
+                        TokenScanning.prefetch(front.baseAddress! + (hash & (front.count - 1)))
+                    } else {
+                        TokenScanning.prefetch(slots.baseAddress! + (hash & (slots.count - 1)))
+                    }
                 }
-                position = (position + 1) & mask
+                for offset in 0..<size {
+                    let token = tokens[first + offset]
+                    entries[first + offset] = index(of: token, key: keys[offset], front: front, slots: slots) ?? -1
+                }
+                first += size
             }
         }
     }

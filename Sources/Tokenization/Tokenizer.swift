@@ -42,6 +42,12 @@ public final class Tokenizer {
     /// each plain-text character.
     private let plainTextMapping: PlainTextMapping?
     private let plainTextBuffer = UTF16Buffer()
+    /// Token spans: the fast path's, when punctuation is kept (see `PlainTextWordBreak+Spans`),
+    /// and `withTokenSpans`'s.
+    private let plainTextSpans = PlainTextWordBreak.Spans()
+    /// `withTokenSpans`'s tokens from paths other than plain text, copied back to back.
+    private var collectedText: [UInt16] = []
+    private var collectedEnds: [UInt32] = []
 
     /// Whether the fast path for plain text is on. It gives the very tokens ICU gives and is
     /// turned off only to compare the two: tests do it through
@@ -104,8 +110,7 @@ public final class Tokenizer {
             return
         }
         if let plainTextMapping, let count = PlainText.convert(utf8, into: plainTextBuffer, mapping: plainTextMapping) {
-            PlainTextWordBreak.forEachToken(
-                in: plainTextBuffer.prefix(count), keepsPunctuation: configuration.keepsPunctuation, body)
+            forEachPlainTextToken(count: count, body)
             return
         }
         let text = try normalizer.normalize(utf8: utf8)
@@ -202,9 +207,7 @@ public final class Tokenizer {
         if let plainTextMapping, let units = PlainText.convert(utf8, into: plainTextBuffer, mapping: plainTextMapping) {
             idScratch.reserve(units)
             let output = idScratch.base
-            PlainTextWordBreak.forEachToken(
-                in: plainTextBuffer.prefix(units), keepsPunctuation: configuration.keepsPunctuation
-            ) { token in
+            forEachPlainTextToken(count: units) { token in
                 output[count] = id(token)
                 count += 1
             }
@@ -218,6 +221,77 @@ public final class Tokenizer {
             }
         }
         ids.append(contentsOf: idScratch.prefix(count))
+    }
+
+    /// Tokenizes one UTF-8 record and calls `body` once with all its tokens, as spans of one
+    /// text: the same tokens, in the same order, as `forEachToken(utf8:_:)`. For lookups that take
+    /// a record at a time (``TokenIndex/lookUp(_:into:)``). The spans are valid only during the call.
+    ///
+    /// Plain text at the word level with punctuation kept (the common case) is split straight into
+    /// spans; other paths collect their tokens first.
+    public func withTokenSpans<Result>(utf8: UnsafeBufferPointer<UInt8>, _ body: (TokenSpans) -> Result)
+        throws(TokenizationError) -> Result
+    {
+        if let plainTextMapping, let units = PlainText.convert(utf8, into: plainTextBuffer, mapping: plainTextMapping) {
+            if configuration.keepsPunctuation,
+                let spans = PlainTextWordBreak.tokenSpans(
+                    in: plainTextBuffer.base, count: units, capacity: plainTextBuffer.capacity, spans: plainTextSpans)
+            {
+                return body(spans)
+            }
+            // Tokens of the loop are slices of the plain-text buffer: note where.
+            let base = UnsafePointer(plainTextBuffer.base)
+            plainTextSpans.starts.reserve(units)
+            plainTextSpans.ends.reserve(units)
+            let starts = plainTextSpans.starts.base
+            let ends = plainTextSpans.ends.base
+            var count = 0
+            PlainTextWordBreak.forEachToken(
+                in: plainTextBuffer.prefix(units), keepsPunctuation: configuration.keepsPunctuation
+            ) { token in
+                let start = token.baseAddress! - base
+                starts[count] = UInt32(truncatingIfNeeded: start)
+                ends[count] = UInt32(truncatingIfNeeded: start + token.count)
+                count += 1
+            }
+            return body(TokenSpans(text: base, starts: starts, ends: ends, count: count))
+        }
+        // Other paths may hand out tokens from more than one buffer (sentences are lowercased one
+        // at a time): copy them into one text.
+        collectedText.removeAll(keepingCapacity: true)
+        collectedEnds.removeAll(keepingCapacity: true)
+        try forEachToken(utf8: utf8) { token in
+            collectedText.append(contentsOf: token)
+            collectedEnds.append(UInt32(truncatingIfNeeded: collectedText.count))
+        }
+        let count = collectedEnds.count
+        plainTextSpans.starts.reserve(count)
+        let starts = plainTextSpans.starts.base
+        for index in 0..<count { starts[index] = index == 0 ? 0 : collectedEnds[index - 1] }
+        return collectedText.withUnsafeBufferPointer { text in
+            collectedEnds.withUnsafeBufferPointer { ends in
+                // An empty array has no address; no token is read then.
+                body(
+                    TokenSpans(
+                        text: text.baseAddress ?? UnsafePointer(plainTextBuffer.base), starts: starts,
+                        ends: ends.baseAddress ?? UnsafePointer(plainTextSpans.ends.base), count: count))
+            }
+        }
+    }
+
+    /// The tokens of the first `count` units of `plainTextBuffer` (converted by `PlainText`): by
+    /// the span scan when punctuation is kept and the text suits it, else by the plain-text loop.
+    @inline(__always)
+    private func forEachPlainTextToken(count: Int, _ body: (UnsafeBufferPointer<UInt16>) -> Void) {
+        let keepsPunctuation = configuration.keepsPunctuation
+        if keepsPunctuation,
+            let spans = PlainTextWordBreak.tokenSpans(
+                in: plainTextBuffer.base, count: count, capacity: plainTextBuffer.capacity, spans: plainTextSpans)
+        {
+            for index in 0..<spans.count { body(spans[index]) }
+            return
+        }
+        PlainTextWordBreak.forEachToken(in: plainTextBuffer.prefix(count), keepsPunctuation: keepsPunctuation, body)
     }
 
     @inline(__always)

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Tokenization
+@_spi(Testing) @testable import Tokenization
 
 @Suite struct TokenizerTests {
     @Test func forEachTokenYieldsSlicesOfTheNormalizedRecord() throws {
@@ -24,6 +24,40 @@ import Testing
                 try tokenizer.appendTokenIDs(utf8: utf8, to: &actual) { Int32($0.count) }
             }
             #expect(actual == expected, "\(level)")
+        }
+    }
+
+    /// The spans lent at once are the tokens `forEachToken` hands out one by one, whichever path
+    /// makes them: plain text scanned or looped (punctuation kept or not), ICU, every level.
+    @Test func withTokenSpansMatchesForEachToken() throws {
+        let records = [
+            "Hello, wörld! It's 1,000.50 dollars.", "e\u{301} 👩‍👩‍👧 <unk> İSTANBUL. Second sentence here.",
+            "", "   ", "a_b c.d 3;4 -- « quoted » ÉCOLE·LÀ", String(repeating: "word, ", count: 40),
+        ]
+        var configurations = TokenizationLevel.allCases.map {
+            TokenizerConfiguration(level: $0, normalization: .nfkc, lowercaseLocale: "")
+        }
+        configurations += [
+            TokenizerConfiguration(level: .word, lowercaseLocale: "en"),
+            TokenizerConfiguration(level: .word, keepsPunctuation: false),
+        ]
+        for configuration in configurations {
+            for fastPath in [true, false] {
+                let tokenizer = try Tokenizer(configuration: configuration, plainTextFastPath: fastPath)
+                for record in records {
+                    var expected: [String] = []
+                    var actual: [String] = []
+                    try Array(record.utf8).withUnsafeBufferPointer { utf8 in
+                        try tokenizer.forEachToken(utf8: utf8) { expected.append(String(decoding: $0, as: UTF16.self)) }
+                        try tokenizer.withTokenSpans(utf8: utf8) { tokens in
+                            for index in 0..<tokens.count {
+                                actual.append(String(decoding: tokens[index], as: UTF16.self))
+                            }
+                        }
+                    }
+                    #expect(actual == expected, "\(configuration.level) fast path \(fastPath): \(record)")
+                }
+            }
         }
     }
 

@@ -2,11 +2,12 @@
 #define CSCAN_H
 // The corpus reader's byte scanners (`cs_*`): finding the structural bytes of CSV (quotes,
 // delimiters, line breaks), validating UTF-8 and measuring records, sixty-four or thirty-two
-// bytes at a time. Swift is compiled for baseline x86-64 (SSE2) and its eight-byte SWAR loops
+// bytes at a time; and the tokenizer's word scan of plain text (`cs_plain_word_spans`). Swift is compiled for baseline x86-64 (SSE2) and its eight-byte SWAR loops
 // made parsing, not inflating, the limit of a read; these reach AVX2 and AVX-512 through
 // per-function target attributes and pick the path at run time.
 //
-// A target of its own rather than part of CKernels: CorpusReader must not depend on NeuralCore.
+// A target of its own rather than part of CKernels: CorpusReader and Tokenization must not depend
+// on NeuralCore.
 //
 // Dispatch: every scanner takes the instruction set to run on (`CS_ISA_*`) explicitly, so tests
 // run each path on the same inputs; callers normally pass `cs_isa_best()`, which honours the
@@ -69,5 +70,34 @@ void cs_measure_text(int isa, const uint8_t *bytes, size_t count, size_t *scalar
 /// than per record, whose call and dispatch cost as much as measuring a short record.
 void cs_measure_records(int isa, const uint8_t *bytes, const intptr_t *ends, size_t count, intptr_t *scalars,
                         intptr_t *words);
+
+/// What a plain-text unit is to `cs_plain_word_spans`: bits of one byte per code point.
+enum {
+    CS_UNIT_WORD = 1,           ///< part of a word: letter, digit, "_"
+    CS_UNIT_LETTER = 2,         ///< a letter (joins across CS_UNIT_JOINS_LETTERS)
+    CS_UNIT_DIGIT = 4,          ///< a digit (joins across CS_UNIT_JOINS_DIGITS)
+    CS_UNIT_JOINS_LETTERS = 8,  ///< inside a word between two letters (MidLetter, MidNumLet)
+    CS_UNIT_JOINS_DIGITS = 16,  ///< inside a word between two digits (MidNum, MidNumLet)
+    CS_UNIT_SPACE = 32,         ///< whitespace: separates tokens, is never part of one
+    CS_UNIT_COMPLEX = 64,       ///< not handled here (extends, formats, …): the caller's loop takes the text
+};
+
+/// Splits plain UTF-16 text into word-level tokens with punctuation kept: every maximal run of
+/// word parts and joined mid units (a mid between two letters or two digits, as its bits say) is
+/// a token, and so is every other unit that is not whitespace, alone. `kinds[u]` holds unit `u`'s
+/// `CS_UNIT_*` bits for `u < kinds_count`.
+///
+/// Writes token `i` as `units[starts[i] ..< ends[i]]` (both arrays need room for `count`
+/// entries) and returns the number of tokens; returns -1, with the arrays' contents undefined,
+/// when a unit is CS_UNIT_COMPLEX or not below `kinds_count`. `units` has room for `capacity`
+/// units: when that reaches `count` rounded up to a multiple of 64, the scan overwrites the units
+/// past `count` with spaces (the last block is then read in place, not copied). The AVX2 path
+/// classifies ASCII and the Latin letters U+00C0–U+024F (but × ÷) by comparison, as the
+/// tokenizer's table does; the AVX-512 path is the AVX2 path.
+ptrdiff_t cs_plain_word_spans(int isa, uint16_t *units, size_t count, size_t capacity, const uint8_t *kinds,
+                              size_t kinds_count, uint32_t *starts, uint32_t *ends);
+
+/// Asks the CPU to start loading the cache line holding `address` (a hint: it never faults).
+static inline void cs_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 
 #endif

@@ -45,6 +45,9 @@ public struct ChunkTokenizer: Sendable {
         output.ends.reserveCapacity(chunk.count)
         let splitSentences = options.splitSentences
         let keepsSequences = self.keepsSequences
+        let scratch = RecordScratch()
+        // Held apart from `output`: reaching it through `output` inside the closure copies `output`.
+        let snapshotIndex = output.snapshot?.index
         // Taken out of `output` while the chunk is numbered, which updates `output` too.
         var snapshotCounts = output.snapshotCounts
         output.snapshotCounts = []
@@ -72,9 +75,21 @@ public struct ChunkTokenizer: Sendable {
                                 output.statistics.droppedEmpty += 1
                             }
                         } else {
-                            // The tokenizer's id path fills its scratch buffer and appends once per record.
-                            try tokenizer.appendTokenIDs(utf8: bytes, to: &ids) {
-                                output.number($0, snapshotCounts: snapshotCounts)
+                            // A record's tokens are looked up in the snapshot together (their cache
+                            // misses overlap), then numbered into scratch and appended at once.
+                            try tokenizer.withTokenSpans(utf8: bytes) { tokens in
+                                scratch.reserve(tokens.count)
+                                if let snapshotIndex {
+                                    snapshotIndex.lookUp(tokens, into: scratch.entries)
+                                } else {
+                                    scratch.entries.update(repeating: -1, count: tokens.count)
+                                }
+                                for index in 0..<tokens.count {
+                                    scratch.ids[index] = output.number(
+                                        tokens[index], snapshotEntry: scratch.entries[index],
+                                        snapshotCounts: snapshotCounts)
+                                }
+                                ids.append(contentsOf: UnsafeBufferPointer(start: scratch.ids, count: tokens.count))
                             }
                             Self.endSequence(from: &sequenceStart, ids: &ids, policy: policy, in: &output)
                         }
@@ -90,6 +105,29 @@ public struct ChunkTokenizer: Sendable {
         output.snapshotCounts = snapshotCounts
         output.ids = ids
         return output
+    }
+
+    /// Per-record buffers: snapshot entries and ids of a record's tokens.
+    private final class RecordScratch {
+        private(set) var entries = UnsafeMutablePointer<Int>.allocate(capacity: 256)
+        private(set) var ids = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
+        private var capacity = 256
+
+        /// Room for `count` tokens (contents are not kept when it grows).
+        @inline(__always)
+        func reserve(_ count: Int) {
+            guard count > capacity else { return }
+            capacity = max(count, capacity * 2)
+            entries.deallocate()
+            ids.deallocate()
+            entries = .allocate(capacity: capacity)
+            ids = .allocate(capacity: capacity)
+        }
+
+        deinit {
+            entries.deallocate()
+            ids.deallocate()
+        }
     }
 
     /// Closes the sequence that began at `start`: keeps, truncates or drops it by the length policy.

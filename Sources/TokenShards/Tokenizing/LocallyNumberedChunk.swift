@@ -53,7 +53,17 @@ public struct LocallyNumberedChunk: Sendable {
     mutating func number(
         _ token: UnsafeBufferPointer<UInt16>, snapshotCounts: UnsafeMutableBufferPointer<Int32>
     ) -> Int32 {
-        if let entry = snapshotIndex?.index(of: token) {
+        number(token, snapshotEntry: snapshotIndex?.index(of: token) ?? -1, snapshotCounts: snapshotCounts)
+    }
+
+    /// ``number(_:snapshotCounts:)`` for a token already looked up in ``snapshot`` (`snapshotEntry`,
+    /// -1 when it is not there; ``TokenIndex/lookUp(_:into:)`` looks up a record's tokens at once).
+    @inline(__always)
+    mutating func number(
+        _ token: UnsafeBufferPointer<UInt16>, snapshotEntry: Int, snapshotCounts: UnsafeMutableBufferPointer<Int32>
+    ) -> Int32 {
+        if snapshotEntry >= 0 {
+            let entry = snapshotEntry
             let id = ~Int32(truncatingIfNeeded: entry)
             if snapshotCounts[entry] == 0 { firstOccurrences.append(id) }
             snapshotCounts[entry] += 1
