@@ -31,6 +31,14 @@ enum PlainText {
     static func convert(_ source: UnsafeBufferPointer<UInt8>, into destination: UTF16Buffer, mapping: PlainTextMapping)
         -> Int?
     {
+        convert(source, into: destination, table: mapping.table)
+    }
+
+    /// ``convert(_:into:mapping:)`` with the mapping's table.
+    @inline(__always)
+    static func convert(_ source: UnsafeBufferPointer<UInt8>, into destination: UTF16Buffer, table mapping: PlainTextMapping.Table)
+        -> Int?
+    {
         guard let input = source.baseAddress else { return 0 }
         let count = source.count
         // UTF-16 never needs more units than UTF-8 has bytes; the word scan may pad past the end.

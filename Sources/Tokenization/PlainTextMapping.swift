@@ -29,6 +29,15 @@ final class PlainTextMapping: Sendable {
 
     deinit { units.deallocate() }
 
+    /// What conversion reads, without the object: valid while the mapping lives (mappings are
+    /// cached for the whole process).
+    struct Table {
+        let lowercasesASCII: Bool
+        let units: UnsafeMutablePointer<UInt16>
+    }
+
+    var table: Table { Table(lowercasesASCII: lowercasesASCII, units: units) }
+
     private struct Key: Hashable {
         let normalization: Normalization
         let lowercaseLocale: String?

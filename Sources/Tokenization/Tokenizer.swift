@@ -41,6 +41,9 @@ public final class Tokenizer {
     /// `PlainTextWordBreak`): nil when off, else what normalization and lowercasing do to
     /// each plain-text character.
     private let plainTextMapping: PlainTextMapping?
+    /// `plainTextMapping`'s table, held apart: binding the class reference would cost a retain
+    /// and a release per record.
+    private let plainTextTable: PlainTextMapping.Table?
     private let plainTextBuffer = UTF16Buffer()
     /// Token spans: the fast path's, when punctuation is kept (see `PlainTextWordBreak+Spans`),
     /// and `withTokenSpans`'s.
@@ -95,6 +98,7 @@ public final class Tokenizer {
         } else {
             plainTextMapping = nil
         }
+        plainTextTable = plainTextMapping?.table
     }
 
     // MARK: Hot path
@@ -109,7 +113,7 @@ public final class Tokenizer {
             try forEachSentence(utf8: utf8, sentences) { sentence in body(sentence) }
             return
         }
-        if let plainTextMapping, let count = PlainText.convert(utf8, into: plainTextBuffer, mapping: plainTextMapping) {
+        if let plainTextTable, let count = PlainText.convert(utf8, into: plainTextBuffer, table: plainTextTable) {
             forEachPlainTextToken(count: count, body)
             return
         }
@@ -204,7 +208,7 @@ public final class Tokenizer {
             return
         }
         var count = 0
-        if let plainTextMapping, let units = PlainText.convert(utf8, into: plainTextBuffer, mapping: plainTextMapping) {
+        if let plainTextTable, let units = PlainText.convert(utf8, into: plainTextBuffer, table: plainTextTable) {
             idScratch.reserve(units)
             let output = idScratch.base
             forEachPlainTextToken(count: units) { token in
@@ -232,7 +236,7 @@ public final class Tokenizer {
     public func withTokenSpans<Result>(utf8: UnsafeBufferPointer<UInt8>, _ body: (TokenSpans) -> Result)
         throws(TokenizationError) -> Result
     {
-        if let plainTextMapping, let units = PlainText.convert(utf8, into: plainTextBuffer, mapping: plainTextMapping) {
+        if let plainTextTable, let units = PlainText.convert(utf8, into: plainTextBuffer, table: plainTextTable) {
             if configuration.keepsPunctuation,
                 let spans = PlainTextWordBreak.tokenSpans(
                     in: plainTextBuffer.base, count: units, capacity: plainTextBuffer.capacity, spans: plainTextSpans)
