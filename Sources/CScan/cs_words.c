@@ -86,6 +86,35 @@ static inline __attribute__((always_inline)) void spans_of_block(const word_mask
     carry->token = token >> 63;
 }
 
+/// Classifies block `block` of `units[0 ..< count]` (a short last block as if padded with
+/// spaces); 0 when a unit is complex or outside the table.
+typedef int (*block_classifier)(const uint16_t *units, size_t count, size_t block, const uint8_t *kinds,
+                                size_t kinds_count, word_masks *m);
+
+/// The scan over all blocks, each classified one block ahead (joins look at the next unit).
+static inline __attribute__((always_inline)) ptrdiff_t spans_by_blocks(block_classifier classify,
+                                                                       const uint16_t *units, size_t count,
+                                                                       const uint8_t *kinds, size_t kinds_count,
+                                                                       uint32_t *starts, uint32_t *ends) {
+    const size_t blocks = (count + BLOCK - 1) / BLOCK;
+    const word_masks none = {0, 0, 0, 0, 0, ~0ULL};
+    word_masks cur, next;
+    if (!classify(units, count, 0, kinds, kinds_count, &cur)) return -1;
+    block_carry carry = {0, 0, 0, 0};
+    size_t n_starts = 0, n_ends = 0;
+    for (size_t block = 0; block < blocks; block++) {
+        if (block + 1 < blocks) {
+            if (!classify(units, count, block + 1, kinds, kinds_count, &next)) return -1;
+        } else {
+            next = none;
+        }
+        spans_of_block(&cur, &next, &carry, (uint32_t)(block * BLOCK), starts, &n_starts, ends, &n_ends);
+        cur = next;
+    }
+    if (carry.token) ends[n_ends++] = (uint32_t)count;
+    return (ptrdiff_t)n_starts;
+}
+
 // MARK: AVX2
 
 #if CS_X86
@@ -186,49 +215,22 @@ static AVX2_TARGET ptrdiff_t spans_avx2(uint16_t *units, size_t count, size_t ca
         for (size_t i = count; i < blocks * BLOCK; i += 16) _mm256_storeu_si256((__m256i *)(units + i), spaces);
         count = blocks * BLOCK;
     }
-    word_masks cur, next;
-    const word_masks none = {0, 0, 0, 0, 0, ~0ULL};
-    if (!classify_block_avx2(units, count, 0, kinds, kinds_count, &cur)) return -1;
-    block_carry carry = {0, 0, 0, 0};
-    size_t n_starts = 0, n_ends = 0;
-    for (size_t block = 0; block < blocks; block++) {
-        if (block + 1 < blocks) {
-            if (!classify_block_avx2(units, count, block + 1, kinds, kinds_count, &next)) return -1;
-        } else {
-            next = none;
-        }
-        spans_of_block(&cur, &next, &carry, (uint32_t)(block * BLOCK), starts, &n_starts, ends, &n_ends);
-        cur = next;
-    }
-    if (carry.token) ends[n_ends++] = (uint32_t)count;
-    return (ptrdiff_t)n_starts;
+    return spans_by_blocks(classify_block_avx2, units, count, kinds, kinds_count, starts, ends);
 }
 #endif
 
 // MARK: Portable reference
 
+static int classify_block_portable(const uint16_t *units, size_t count, size_t block, const uint8_t *kinds,
+                                   size_t kinds_count, word_masks *m) {
+    const size_t start = block * BLOCK;
+    const size_t n = count - start < BLOCK ? count - start : BLOCK;
+    return classify_with_table(units + start, n, kinds, kinds_count, m);
+}
+
 static ptrdiff_t spans_portable(const uint16_t *units, size_t count, const uint8_t *kinds, size_t kinds_count,
                                 uint32_t *starts, uint32_t *ends) {
-    const size_t blocks = (count + BLOCK - 1) / BLOCK;
-    word_masks cur, next;
-    const word_masks none = {0, 0, 0, 0, 0, ~0ULL};
-    const size_t first = count < BLOCK ? count : BLOCK;
-    if (!classify_with_table(units, first, kinds, kinds_count, &cur)) return -1;
-    block_carry carry = {0, 0, 0, 0};
-    size_t n_starts = 0, n_ends = 0;
-    for (size_t block = 0; block < blocks; block++) {
-        const size_t start = (block + 1) * BLOCK;
-        if (block + 1 < blocks) {
-            const size_t n = count - start < BLOCK ? count - start : BLOCK;
-            if (!classify_with_table(units + start, n, kinds, kinds_count, &next)) return -1;
-        } else {
-            next = none;
-        }
-        spans_of_block(&cur, &next, &carry, (uint32_t)(block * BLOCK), starts, &n_starts, ends, &n_ends);
-        cur = next;
-    }
-    if (carry.token) ends[n_ends++] = (uint32_t)count;
-    return (ptrdiff_t)n_starts;
+    return spans_by_blocks(classify_block_portable, units, count, kinds, kinds_count, starts, ends);
 }
 
 // MARK: Entry point
