@@ -236,6 +236,8 @@ public final class Tokenizer {
     public func withTokenSpans<Result>(utf8: UnsafeBufferPointer<UInt8>, _ body: (TokenSpans) -> Result)
         throws(TokenizationError) -> Result
     {
+        // Spans are 32-bit offsets; ICU's limit (2 GiB) keeps every path within them.
+        guard utf8.count < Int(Int32.max) else { throw .recordTooLong(utf8Count: utf8.count) }
         if let plainTextTable, let units = PlainText.convert(utf8, into: plainTextBuffer, table: plainTextTable) {
             if configuration.keepsPunctuation,
                 let spans = PlainTextWordBreak.tokenSpans(
