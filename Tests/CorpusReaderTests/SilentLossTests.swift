@@ -313,6 +313,16 @@ import Testing
 
     // MARK: Options of another format
 
+    /// A record is held in memory whole: the bound itself has a bound (1 GiB, under the
+    /// tokenizer's 2 GiB), refused with a sentence.
+    @Test func aRecordBoundAboveOneGiBIsRefused() throws {
+        var options = ReaderOptions()
+        options.maxRecordBytes = (1 << 30) + 1
+        #expect(throws: CorpusError.self) { try options.validate() }
+        options.maxRecordBytes = 1 << 30
+        try options.validate()
+    }
+
     /// `--format auto` decides each archive member's format by its name; a CSV-only option on a
     /// member read as lines would be ignored, so it is refused naming the member.
     @Test func csvOptionsOnAMemberReadAsLinesAreRefusedNamingIt() async throws {

@@ -72,6 +72,14 @@ import Testing
         #expect(result.standardError.contains("--max-record-bytes"))
     }
 
+    /// A record is held in memory whole: the bound itself is bounded, with a sentence.
+    @Test func aMaxRecordSizeAboveOneGiBIsRefused() throws {
+        let result = try CommandRunner.run(
+            ["inspect", "-", "--max-record-bytes", "\((1 << 30) + 1)"], standardInput: Data("a\n".utf8))
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("--max-record-bytes must be at most 1073741824"))
+    }
+
     @Test func anEmptyInputIsReported() throws {
         let result = try CommandRunner.run(["inspect", "-"], standardInput: Data())
         #expect(result.status == 0, "\(result.standardError)")

@@ -13,6 +13,8 @@ public struct ReaderOptions: Sendable {
     public var memberPatterns: [String] = []
     /// Records longer than this are skipped and counted; memory stays bounded by it.
     public var maxRecordBytes: Int = 1 << 20
+    /// The largest `maxRecordBytes` allowed.
+    public static let maxRecordBytesLimit = 1 << 30
     public var invalidUTF8: InvalidUTF8Policy = .replace
     /// Turn the first bad record into an error instead of skipping it.
     public var strict: Bool = false
@@ -27,6 +29,11 @@ public struct ReaderOptions: Sendable {
     public func validate() throws(CorpusError) {
         if maxRecordBytes < 16 {
             throw .invalidOptions("--max-record-bytes must be at least 16 bytes; \(maxRecordBytes) was given.")
+        }
+        if maxRecordBytes > Self.maxRecordBytesLimit {
+            throw .invalidOptions(
+                "--max-record-bytes must be at most \(Self.maxRecordBytesLimit) bytes (1 GiB: a record is held in memory "
+                    + "whole, and the tokenizer takes records under 2 GiB); \(maxRecordBytes) was given.")
         }
         if chunkBytes < 4096 {
             throw .invalidOptions("The chunk size must be at least 4096 bytes; \(chunkBytes) was given.")

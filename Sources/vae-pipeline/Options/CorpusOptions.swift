@@ -62,6 +62,10 @@ struct CorpusOptions: ParsableArguments {
         if maxRecordBytes < 16 {
             throw ValidationError("--max-record-bytes must be at least 16; \(maxRecordBytes) was given.")
         }
+        if maxRecordBytes > ReaderOptions.maxRecordBytesLimit {
+            throw ValidationError(
+                "--max-record-bytes must be at most \(ReaderOptions.maxRecordBytesLimit) (1 GiB); \(maxRecordBytes) was given.")
+        }
         try FormatSpecificOptions.check(
             format: format, inputs: inputs,
             given: [
