@@ -81,7 +81,7 @@ import Testing
         #expect(TokenScanning.supportedISAs.first == 0)
     }
 
-    /// Every string of up to 4 units over the alphabet (88,000), and of 5 over its first twelve.
+    /// Every string of up to 4 units over the alphabet (168,420), and of 5 over its first twelve (248,832).
     @Test func everyShortStringMatchesTheLoop() {
         var failures: [String] = []
         let paths = Self.makePaths()
