@@ -59,13 +59,8 @@ struct CorpusOptions: ParsableArguments {
             throw ValidationError(
                 "The delimiter must be a single ASCII character (or '\\t'); '\(delimiter)' was given.")
         }
-        if maxRecordBytes < 16 {
-            throw ValidationError("--max-record-bytes must be at least 16; \(maxRecordBytes) was given.")
-        }
-        if maxRecordBytes > ReaderOptions.maxRecordBytesLimit {
-            throw ValidationError(
-                "--max-record-bytes must be at most \(ReaderOptions.maxRecordBytesLimit) (1 GiB); \(maxRecordBytes) was given.")
-        }
+        // The reader's own checks (record bound, delimiter), with its sentences.
+        do { try readerOptions.validate() } catch { throw ValidationError(error.localizedDescription) }
         try FormatSpecificOptions.check(
             format: format, inputs: inputs,
             given: [
